@@ -1,0 +1,18 @@
+from django.http import HttpRequest
+
+from bdtx.accounts.models import Perm
+
+
+def scope(request: HttpRequest) -> dict[str, object]:
+    s = getattr(request, "scope", None)
+    if s is None or not request.user.is_authenticated:
+        return {}
+    return {
+        "scope": s,
+        "can": {
+            "people": s.has_anywhere(Perm.PEOPLE_VIEW),
+            "import": s.has_anywhere(Perm.PEOPLE_IMPORT),
+            "units": s.has_anywhere(Perm.UNITS_VIEW),
+            "audit": s.has_anywhere(Perm.AUDIT_VIEW),
+        },
+    }

@@ -1,0 +1,33 @@
+from django import forms
+from django.contrib.auth.forms import AuthenticationForm
+from django.utils.translation import gettext_lazy as _
+
+from bdtx.accounts import services
+from bdtx.core.forms import BootstrapFormMixin
+
+
+def client_ip(request) -> str | None:  # type: ignore[no-untyped-def]
+    return request.META.get("REMOTE_ADDR") if request is not None else None
+
+
+class ThrottledLoginForm(BootstrapFormMixin, AuthenticationForm):
+    """Django's login form that refuses to check passwords after too many recent failures."""
+
+    error_messages = {
+        **AuthenticationForm.error_messages,
+        "throttled": _("Too many failed sign-in attempts. Wait 15 minutes and try again, or reset your password."),
+    }
+
+    def clean(self) -> dict:
+        username = (self.cleaned_data.get("username") or "").strip()
+        ip = client_ip(self.request)
+        if username and services.login_is_throttled(username=username, ip=ip):
+            raise forms.ValidationError(self.error_messages["throttled"], code="throttled")
+        try:
+            data = super().clean()
+        except forms.ValidationError:
+            if username:
+                services.login_failure_record(username=username, ip=ip)
+            raise
+        services.login_failures_clear(username=username)
+        return data

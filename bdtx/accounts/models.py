@@ -1,0 +1,89 @@
+"""Role assignments (user × unit × role) and failed logins.
+
+What each role may do is the matrix `ROLE_PERMISSIONS`; where it may do it is the subtree of the
+unit the role is held at (`Scope`). Learners and mentors see only their own records.
+"""
+
+from django.conf import settings
+from django.db import models
+from django.utils.translation import gettext_lazy as _
+
+from bdtx.core.models import BaseModel
+from bdtx.organisations.models import Unit
+
+
+class Role(models.TextChoices):
+    LEARNER = "learner", _("Teacher / manager (learner)")
+    MENTOR = "mentor", _("Core teacher (mentor)")
+    SCHOOL_ADMIN = "school_admin", _("School administrator")
+    OFFICE_STAFF = "office_staff", _("Education office staff")
+    DEPARTMENT_STAFF = "department_staff", _("Department of Education staff")
+    MINISTRY_STAFF = "ministry_staff", _("Ministry staff")
+    INSTITUTION_STAFF = "institution_staff", _("Training institution staff")
+    SYSTEM_ADMIN = "system_admin", _("System administrator")
+
+
+class Perm:
+    """Permission names. A role's grant gives them over the subtree of its unit."""
+
+    UNITS_VIEW = "units.view"
+    UNITS_MANAGE = "units.manage"
+    PEOPLE_VIEW = "people.view"
+    PEOPLE_MANAGE = "people.manage"
+    PEOPLE_IMPORT = "people.import"
+    PEOPLE_EXPORT = "people.export"
+    SENSITIVE_VIEW = "people.view_sensitive"
+    AUDIT_VIEW = "audit.view"
+    ROLES_MANAGE = "roles.manage"
+
+
+_OFFICE = {
+    Perm.UNITS_VIEW,
+    Perm.PEOPLE_VIEW,
+    Perm.PEOPLE_MANAGE,
+    Perm.PEOPLE_IMPORT,
+    Perm.PEOPLE_EXPORT,
+    Perm.SENSITIVE_VIEW,
+    Perm.AUDIT_VIEW,
+}
+
+ROLE_PERMISSIONS: dict[str, frozenset[str]] = {
+    Role.LEARNER: frozenset(),
+    Role.MENTOR: frozenset(),
+    Role.SCHOOL_ADMIN: frozenset(_OFFICE),
+    Role.OFFICE_STAFF: frozenset(_OFFICE),
+    Role.DEPARTMENT_STAFF: frozenset(_OFFICE | {Perm.UNITS_MANAGE, Perm.ROLES_MANAGE}),
+    # The ministry sees national figures and lists but not individuals' sensitive data.
+    Role.MINISTRY_STAFF: frozenset({Perm.UNITS_VIEW, Perm.PEOPLE_VIEW, Perm.PEOPLE_EXPORT, Perm.AUDIT_VIEW}),
+    Role.INSTITUTION_STAFF: frozenset({Perm.UNITS_VIEW}),
+    Role.SYSTEM_ADMIN: frozenset(_OFFICE | {Perm.UNITS_MANAGE, Perm.ROLES_MANAGE}),
+}
+
+# Roles whose grant covers only the holder's own records, not the unit's subtree.
+SELF_ONLY_ROLES = frozenset({Role.LEARNER, Role.MENTOR})
+
+
+class RoleAssignment(BaseModel):
+    user = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="role_assignments")
+    unit = models.ForeignKey(Unit, on_delete=models.CASCADE, related_name="role_assignments")
+    role = models.CharField(_("role"), max_length=32, choices=Role.choices)
+    active = models.BooleanField(default=True)
+
+    class Meta:
+        verbose_name = _("role assignment")
+        verbose_name_plural = _("role assignments")
+        constraints = [models.UniqueConstraint(fields=["user", "unit", "role"], name="one_role_per_user_unit")]
+
+    def __str__(self) -> str:
+        return f"{self.user} — {self.get_role_display()} — {self.unit}"
+
+
+class FailedLogin(models.Model):
+    """One failed sign-in attempt, kept for throttling."""
+
+    username = models.CharField(max_length=150, db_index=True)
+    ip = models.GenericIPAddressField(null=True, blank=True, db_index=True)
+    at = models.DateTimeField(auto_now_add=True, db_index=True)
+
+    class Meta:
+        verbose_name = _("failed login")

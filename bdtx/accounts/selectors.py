@@ -1,0 +1,31 @@
+"""Reads about users: their scope."""
+
+from django.contrib.auth.models import AbstractBaseUser, AnonymousUser
+
+from bdtx.accounts.models import ROLE_PERMISSIONS, SELF_ONLY_ROLES, RoleAssignment
+from bdtx.core.scope import ANONYMOUS, Grant, Scope
+from bdtx.people.models import Person
+
+
+def scope_for_user(user: AbstractBaseUser | AnonymousUser) -> Scope:
+    """Build the user's scope from their active role assignments (two queries)."""
+    if not user.is_authenticated:
+        return ANONYMOUS
+    grants = tuple(
+        Grant(
+            role=ra.role,
+            unit_id=ra.unit_id,
+            path=ra.unit.path,
+            permissions=ROLE_PERMISSIONS.get(ra.role, frozenset()),
+            subtree=ra.role not in SELF_ONLY_ROLES,
+        )
+        for ra in RoleAssignment.objects.filter(user=user, active=True, unit__dissolved_on__isnull=True)
+        .select_related("unit")
+        .only("role", "unit_id", "unit__path")
+    )
+    person_id = Person.objects.filter(user=user).values_list("pk", flat=True).first()
+    return Scope(user_id=user.pk, person_id=person_id, grants=grants)
+
+
+def role_assignments_for(user: AbstractBaseUser) -> list[RoleAssignment]:
+    return list(RoleAssignment.objects.filter(user=user, active=True).select_related("unit", "unit__parent"))

@@ -1,0 +1,120 @@
+"""Who may see what: the one mechanism every selector uses.
+
+The organisation tree is the tenancy. A user's scope is the union of the subtrees of the units
+where they hold a role (each with that role's permissions), plus their own person record. Every
+model that belongs to a unit has a QuerySet deriving from `ScopedQuerySet` and is filtered with
+`.visible_to(scope)`: a prefix match on the unit's materialised path, which an ordinary index
+serves (a range on SQLite's binary collation, LIKE 'prefix%' with the varchar_pattern_ops index
+Django adds for indexed CharFields on PostgreSQL).
+
+Outside the scope an object answers 404, like a missing one; inside it without the permission,
+403 (`Scope.require`).
+"""
+
+from collections.abc import Iterable
+from dataclasses import dataclass, field
+
+from django.core.exceptions import PermissionDenied
+from django.db import connections, models
+
+
+def path_upper_bound(prefix: str) -> str:
+    """Smallest string above every string that starts with `prefix` (paths use digits and '/')."""
+    if not prefix.endswith("/"):
+        raise ValueError(f"tree paths end with '/': {prefix!r}")
+    return prefix[:-1] + "0"  # chr(ord('/') + 1) == '0'
+
+
+def path_within_q(field_name: str, prefixes: Iterable[str], vendor: str) -> models.Q:
+    """Q matching rows whose `field_name` lies in any of the subtrees `prefixes`."""
+    q = models.Q(pk__in=[])
+    for prefix in collapse_paths(prefixes):
+        if vendor == "sqlite":
+            q |= models.Q(**{f"{field_name}__gte": prefix, f"{field_name}__lt": path_upper_bound(prefix)})
+        else:
+            q |= models.Q(**{f"{field_name}__startswith": prefix})
+    return q
+
+
+def collapse_paths(paths: Iterable[str]) -> list[str]:
+    """Drop paths already covered by an ancestor in the list: ['/1/', '/1/5/'] → ['/1/']."""
+    out: list[str] = []
+    for p in sorted(set(paths)):
+        if not any(p.startswith(kept) for kept in out):
+            out.append(p)
+    return out
+
+
+@dataclass(frozen=True)
+class Grant:
+    """One role held at one unit: the subtree under `path` with these permissions."""
+
+    role: str
+    unit_id: int
+    path: str
+    permissions: frozenset[str]
+    subtree: bool = True  # False: the role sees only the holder's own records (learners)
+
+
+@dataclass(frozen=True)
+class Scope:
+    user_id: int | None = None
+    person_id: int | None = None
+    grants: tuple[Grant, ...] = field(default_factory=tuple)
+
+    @property
+    def is_anonymous(self) -> bool:
+        return self.user_id is None
+
+    def paths(self, permission: str | None = None) -> list[str]:
+        """Subtree paths visible (or, with `permission`, where it is held)."""
+        return collapse_paths(
+            g.path for g in self.grants if g.subtree and (permission is None or permission in g.permissions)
+        )
+
+    def roles(self) -> set[str]:
+        return {g.role for g in self.grants}
+
+    def covers(self, path: str) -> bool:
+        return any(path.startswith(p) for p in self.paths())
+
+    def has(self, permission: str, path: str | None = None) -> bool:
+        """True if a grant gives `permission` (over `path`, when given)."""
+        for g in self.grants:
+            if permission not in g.permissions:
+                continue
+            if path is None or (g.subtree and path.startswith(g.path)):
+                return True
+        return False
+
+    def has_anywhere(self, permission: str) -> bool:
+        return any(permission in g.permissions for g in self.grants)
+
+    def require(self, permission: str, path: str | None = None) -> None:
+        """Raise 403 unless the permission is held (over `path`)."""
+        if not self.has(permission, path):
+            raise PermissionDenied
+
+
+ANONYMOUS = Scope()
+
+
+class ScopedQuerySet(models.QuerySet):
+    """Base QuerySet for unit-owned models. Subclasses name the path (and person) fields."""
+
+    scope_path_field: str = "path"
+    scope_person_field: str | None = None
+
+    def _vendor(self) -> str:
+        return connections[self.db].vendor
+
+    def within(self, *prefixes: str) -> "ScopedQuerySet":
+        """Rows under any of these subtree paths (regardless of who asks)."""
+        return self.filter(path_within_q(self.scope_path_field, prefixes, self._vendor()))
+
+    def visible_to(self, scope: Scope, permission: str | None = None) -> "ScopedQuerySet":
+        """Rows the scope may see (or, with `permission`, where it holds that permission)."""
+        q = path_within_q(self.scope_path_field, scope.paths(permission), self._vendor())
+        if permission is None and self.scope_person_field and scope.person_id:
+            q |= models.Q(**{self.scope_person_field: scope.person_id})
+        return self.filter(q)

@@ -1,0 +1,94 @@
+"""Vietnamese text: NFC normalisation, diacritic folding for search, and collation keys.
+
+Vietnamese lists sort by given name, then family and middle name, in the Vietnamese alphabet
+(a ă â b c d đ e ê … o ô ơ … u ư …), tone marks deciding only between otherwise equal words.
+`vn_sort_key` turns a name into a string of digits whose plain byte order is that order, so the
+database sorts with an ordinary index under any collation (SQLite BINARY, PostgreSQL's locale).
+"""
+
+import re
+import unicodedata
+
+_ALPHABET = "aăâbcdđeêfghijklmnoôơpqrstuưvwxyz"
+# Tone order of Vietnamese dictionaries: none, huyền, hỏi, ngã, sắc, nặng.
+_TONES = {"\u0300": 1, "\u0309": 2, "\u0303": 3, "\u0301": 4, "\u0323": 5}
+_LETTER_MARKS = {
+    ("a", "\u0306"): "ă",
+    ("a", "\u0302"): "â",
+    ("e", "\u0302"): "ê",
+    ("o", "\u0302"): "ô",
+    ("o", "\u031b"): "ơ",
+    ("u", "\u031b"): "ư",
+}
+_SPACES = re.compile(r"\s+")
+
+
+def nfc(value: str | None) -> str:
+    """Return `value` in Unicode NFC with runs of white space collapsed and ends stripped."""
+    if value is None:
+        return ""
+    return _SPACES.sub(" ", unicodedata.normalize("NFC", str(value))).strip()
+
+
+def fold(value: str | None) -> str:
+    """Lower-case ASCII form for diacritic-insensitive search: 'Nguyễn Thị Đào' → 'nguyen thi dao'."""
+    text = unicodedata.normalize("NFD", nfc(value).lower()).replace("đ", "d")
+    return "".join(ch for ch in text if not unicodedata.combining(ch))
+
+
+def _split_letters(word: str) -> list[tuple[str, int]]:
+    """Split a lower-case word into (base letter of the Vietnamese alphabet, tone) pairs."""
+    out: list[tuple[str, int]] = []
+    for cluster in unicodedata.normalize("NFD", word):
+        if unicodedata.combining(cluster):
+            if not out:
+                continue
+            base, tone = out[-1]
+            if cluster in _TONES:
+                out[-1] = (base, _TONES[cluster])
+            elif (base, cluster) in _LETTER_MARKS:
+                out[-1] = (_LETTER_MARKS[(base, cluster)], tone)
+            continue
+        out.append((cluster, 0))
+    return out
+
+
+def _word_codes(text: str) -> tuple[str, str]:
+    primary, tones = [], []
+    for word in nfc(text).lower().split(" "):
+        if not word:
+            continue
+        for letter, tone in _split_letters(word):
+            idx = _ALPHABET.find(letter)
+            if idx >= 0:
+                primary.append(f"{idx + 10:02d}")
+            elif letter.isdigit():
+                primary.append(f"0{letter}")
+            else:
+                continue
+            tones.append(str(tone))
+        primary.append("00")
+    return "".join(primary), "".join(tones)
+
+
+def vn_sort_key(given: str, family: str = "", middle: str = "") -> str:
+    """Digits-only key: given name, then family, then middle name; tones break ties last."""
+    parts = [_word_codes(given), _word_codes(family), _word_codes(middle)]
+    return "".join(p for p, _ in parts) + "9" + "".join(t for _, t in parts)
+
+
+def vn_text_key(text: str) -> str:
+    """Vietnamese collation key for any text (unit names, subjects), for Python-side sorting."""
+    primary, tones = _word_codes(text)
+    return primary + "9" + tones
+
+
+def split_full_name(full_name: str) -> tuple[str, str, str]:
+    """'Nguyễn Thị Minh Hoa' → ('Nguyễn', 'Thị Minh', 'Hoa'). One word is a given name."""
+    words = nfc(full_name).split(" ")
+    words = [w for w in words if w]
+    if not words:
+        return "", "", ""
+    if len(words) == 1:
+        return "", "", words[0]
+    return words[0], " ".join(words[1:-1]), words[-1]

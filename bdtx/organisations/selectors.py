@@ -1,0 +1,68 @@
+"""Reads of the organisation tree, always through the viewer's scope."""
+
+from datetime import date
+
+from django.db.models import Count, QuerySet
+
+from bdtx.core.scope import Scope
+from bdtx.organisations.models import Unit, UnitKind, UnitPlacement
+
+
+def unit_list(*, scope: Scope, kind: str | None = None, under: Unit | None = None) -> QuerySet[Unit]:
+    """Units the scope may see, optionally of one kind and under one unit."""
+    qs = Unit.objects.visible_to(scope).select_related("parent")
+    if kind:
+        qs = qs.filter(kind=kind)
+    if under is not None:
+        qs = qs.within(under.path)
+    return qs.order_by("depth", "name")
+
+
+def unit_get(*, scope: Scope, uuid: str) -> Unit:
+    """One visible unit, or Unit.DoesNotExist (→ 404)."""
+    return Unit.objects.visible_to(scope).select_related("parent").get(uuid=uuid)
+
+
+def unit_choices(*, scope: Scope) -> QuerySet[Unit]:
+    """Units to offer in a filter: every visible unit that can hold staff or sub-units."""
+    return Unit.objects.visible_to(scope).exclude(kind=UnitKind.INSTITUTION).order_by("depth", "name")
+
+
+def unit_path_on(*, unit: Unit, day: date) -> str | None:
+    """The unit's materialised path in the tree in force on `day` (None before it existed)."""
+    placement = UnitPlacement.objects.filter(unit=unit).on(day).only("path").first()
+    return placement.path if placement else None
+
+
+def units_under_on(*, unit: Unit, day: date) -> QuerySet[Unit]:
+    """Every unit under `unit` (itself included) as the tree stood on `day`.
+
+    One indexed prefix query on the placements of that date: this is how reports for a past
+    school year roll up through the parents of that year.
+    """
+    prefix = unit_path_on(unit=unit, day=day)
+    if prefix is None:
+        return Unit.objects.none()
+    placements = UnitPlacement.objects.on(day).within(prefix)
+    return Unit.objects.filter(pk__in=placements.values("unit_id"))
+
+
+def parent_on(*, unit: Unit, day: date) -> Unit | None:
+    placement = UnitPlacement.objects.filter(unit=unit).on(day).select_related("parent").first()
+    return placement.parent if placement else None
+
+
+def unit_scope_summary(*, unit: Unit) -> list[dict[str, object]]:
+    """Counts of active units under `unit` by kind (itself excluded), in one grouped query."""
+    rows = Unit.objects.within(unit.path).active().exclude(pk=unit.pk).values("kind").annotate(n=Count("pk")).order_by()
+    labels = dict(UnitKind.choices)
+    order = list(labels)
+    return sorted(
+        ({"kind": r["kind"], "label": labels[r["kind"]], "n": r["n"]} for r in rows),
+        key=lambda r: order.index(r["kind"]),
+    )
+
+
+def unit_children(*, unit: Unit) -> QuerySet[Unit]:
+    """Direct children, with the number of staff they hold this year annotated by the caller."""
+    return unit.children.active().order_by("kind", "name")

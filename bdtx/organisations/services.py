@@ -1,0 +1,125 @@
+"""Writes to the organisation tree. Each runs in a transaction and leaves an audit entry."""
+
+from datetime import date
+
+from django.core.exceptions import ValidationError
+from django.db import transaction
+from django.utils.translation import gettext as _
+
+from bdtx.core.services import audit_record, diff, snapshot
+from bdtx.organisations.models import Unit, UnitKind, UnitPlacement
+
+EPOCH = date(1945, 8, 28)  # the ministry's founding: placements of seeded units start here
+
+UNIT_FIELDS = [
+    "name",
+    "short_name",
+    "code",
+    "kind",
+    "levels",
+    "ownership",
+    "school_type",
+    "difficult_area",
+    "address",
+    "phone",
+    "email",
+    "dissolved_on",
+]
+
+
+@transaction.atomic
+def unit_create(
+    *,
+    actor_id: int | None,
+    kind: str,
+    name: str,
+    code: str,
+    parent: Unit | None,
+    valid_from: date = EPOCH,
+    levels: list[str] | tuple[str, ...] = (),
+    source: str = "web",
+    **fields: object,
+) -> Unit:
+    """Create a unit under `parent` (None only for the ministry or a training institution)."""
+    if parent is None and kind not in (UnitKind.MINISTRY, UnitKind.INSTITUTION):
+        raise ValidationError(_("Only the ministry and training institutions can stand without a parent unit."))
+    unit = Unit(kind=kind, name=name, code=code, parent=parent, path="/", levels=Unit.format_levels(levels), **fields)
+    unit.full_clean(exclude=["path"])
+    unit.save()
+    unit.path = f"{parent.path if parent else '/'}{unit.pk}/"
+    unit.depth = parent.depth + 1 if parent else 0
+    unit.save(update_fields=["path", "depth"])
+    UnitPlacement.objects.create(unit=unit, parent=parent, path=unit.path, valid_from=valid_from)
+    audit_record(
+        actor_id=actor_id,
+        action="unit.create",
+        obj=unit,
+        unit_path=unit.path,
+        source=source,
+        changes={k: [None, v] for k, v in snapshot(unit, UNIT_FIELDS).items() if v not in ("", None)},
+    )
+    return unit
+
+
+@transaction.atomic
+def unit_update(*, actor_id: int | None, unit: Unit, **changes: object) -> Unit:
+    """Change a unit's own attributes (not its place in the tree: see `unit_move`)."""
+    before = snapshot(unit, UNIT_FIELDS)
+    for name, value in changes.items():
+        if name not in UNIT_FIELDS:
+            raise ValueError(f"unit_update cannot change {name}")
+        setattr(unit, name, value)
+    unit.full_clean()
+    unit.save()
+    audit_record(
+        actor_id=actor_id,
+        action="unit.update",
+        obj=unit,
+        unit_path=unit.path,
+        changes=diff(before, snapshot(unit, UNIT_FIELDS)),
+    )
+    return unit
+
+
+@transaction.atomic
+def unit_move(*, actor_id: int | None, unit: Unit, new_parent: Unit, effective: date, note: str = "") -> Unit:
+    """Re-parent `unit` (and its whole subtree) from `effective` on.
+
+    The placements in force close the day before and new ones open, so reports for earlier
+    school years keep rolling up through the old parent.
+    """
+    if new_parent.path.startswith(unit.path):
+        raise ValidationError(_("A unit cannot be moved under itself or one of its own units."))
+    if unit.parent_id == new_parent.pk:
+        return unit
+    old_prefix = unit.path
+    new_prefix = f"{new_parent.path}{unit.pk}/"
+    subtree = list(Unit.objects.within(old_prefix).select_for_update())
+    current = UnitPlacement.objects.filter(unit__in=subtree, valid_to__isnull=True)
+    if current.filter(valid_from__gte=effective).exists():
+        raise ValidationError(_("The unit already has a placement starting on or after that date."))
+    current.update(valid_to=effective)
+    old_parent = unit.parent
+    placements = []
+    for u in subtree:
+        u.path = new_prefix + u.path[len(old_prefix) :]
+        u.depth = u.path.count("/") - 2
+        if u.pk == unit.pk:
+            u.parent = new_parent
+        placements.append(
+            UnitPlacement(
+                unit=u, parent=new_parent if u.pk == unit.pk else u.parent, path=u.path, valid_from=effective, note=note
+            )
+        )
+    Unit.objects.bulk_update(subtree, ["path", "depth", "parent"], batch_size=500)
+    UnitPlacement.objects.bulk_create(placements, batch_size=500)
+    unit.refresh_from_db()
+    audit_record(
+        actor_id=actor_id,
+        action="unit.move",
+        obj=unit,
+        unit_path=unit.path,
+        note=note,
+        changes={"parent": [str(old_parent), str(new_parent)], "effective": [None, effective.isoformat()]},
+    )
+    return unit

@@ -1,0 +1,58 @@
+from datetime import date
+
+import pytest
+from django.core.exceptions import ValidationError
+
+from bdtx.core.models import AuditLog, SchoolYear
+from bdtx.organisations.models import Unit, UnitKind
+from bdtx.organisations.selectors import parent_on, units_under_on
+from bdtx.organisations.services import unit_create, unit_move
+
+pytestmark = pytest.mark.django_db
+
+
+def _year_end(y: int) -> date:
+    return SchoolYear.objects.get(pk=y).ends_on
+
+
+def test_school_moved_in_2025_rolls_up_through_old_district_for_2024_and_new_commune_for_2025(world):
+    school, district, commune = world.u("th_a1"), world.u("phong_a"), world.u("xa_a1")
+    assert parent_on(unit=school, day=_year_end(2024)) == district
+    assert parent_on(unit=school, day=_year_end(2025)) == commune
+    assert school in units_under_on(unit=district, day=_year_end(2024))
+    assert school not in units_under_on(unit=district, day=_year_end(2025))
+    assert school in units_under_on(unit=commune, day=_year_end(2025))
+    assert school not in units_under_on(unit=commune, day=_year_end(2024))
+    # The province sees it in both years, through either parent.
+    assert school in units_under_on(unit=world.u("so_a"), day=_year_end(2024))
+    assert school in units_under_on(unit=world.u("so_a"), day=_year_end(2025))
+
+
+def test_current_path_follows_the_move_and_the_move_is_audited(world):
+    school = world.u("th_a1")
+    assert school.path == f"{world.u('xa_a1').path}{school.pk}/"
+    assert AuditLog.objects.filter(action="unit.move", object_uuid=school.uuid).exists()
+
+
+def test_moving_a_unit_moves_its_whole_subtree(world):
+    commune = world.u("xa_a1")
+    unit_move(actor_id=None, unit=commune, new_parent=world.u("so_b"), effective=date(2026, 7, 1))
+    school = Unit.objects.get(pk=world.u("th_a1").pk)
+    assert school.path.startswith(world.u("so_b").path)
+    assert school in units_under_on(unit=world.u("so_a"), day=date(2026, 6, 30))
+    assert school not in units_under_on(unit=world.u("so_a"), day=date(2026, 7, 1))
+
+
+def test_a_unit_cannot_move_under_its_own_subtree(world):
+    with pytest.raises(ValidationError):
+        unit_move(actor_id=None, unit=world.u("so_a"), new_parent=world.u("th_a1"), effective=date(2026, 7, 1))
+
+
+def test_only_ministry_and_institutions_stand_without_parent(db):
+    with pytest.raises(ValidationError):
+        unit_create(actor_id=None, kind=UnitKind.SCHOOL, name="Trường mồ côi", code="X1", parent=None)
+
+
+def test_subtree_query_is_one_query_whatever_the_depth(world, django_assert_num_queries):
+    with django_assert_num_queries(1):
+        assert len(list(Unit.objects.within(world.u("so_a").path))) == 7

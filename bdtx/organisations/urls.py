@@ -1,0 +1,9 @@
+from django.urls import path
+
+from bdtx.organisations import views
+
+app_name = "organisations"
+urlpatterns = [
+    path("", views.unit_list, name="list"),
+    path("<uuid:uuid>/", views.unit_detail, name="detail"),
+]

@@ -1,0 +1,47 @@
+from django.contrib.auth.decorators import login_required
+from django.http import Http404, HttpRequest, HttpResponse
+from django.shortcuts import render
+
+from bdtx.accounts.models import Perm
+from bdtx.core.paging import paginate
+from bdtx.core.selectors import school_year_current
+from bdtx.organisations import selectors
+from bdtx.organisations.models import Unit, UnitKind
+from bdtx.people.selectors import staff_counts
+
+
+@login_required
+def unit_list(request: HttpRequest) -> HttpResponse:
+    request.scope.require(Perm.UNITS_VIEW)
+    kind = request.GET.get("kind") or None
+    qs = selectors.unit_list(scope=request.scope, kind=kind if kind in UnitKind.values else None)
+    if q := request.GET.get("q", "").strip():
+        qs = qs.filter(name__icontains=q)
+    if request.GET.get("difficult") in ("0", "1"):
+        qs = qs.filter(difficult_area=request.GET["difficult"] == "1")
+    page, base = paginate(request, qs)
+    return render(
+        request, "organisations/unit_list.html", {"page_obj": page, "querystring_base": base, "kinds": UnitKind.choices}
+    )
+
+
+@login_required
+def unit_detail(request: HttpRequest, uuid: str) -> HttpResponse:
+    try:
+        unit = selectors.unit_get(scope=request.scope, uuid=uuid)
+    except Unit.DoesNotExist:
+        raise Http404 from None
+    request.scope.require(Perm.UNITS_VIEW, unit.path)
+    year = school_year_current()
+    return render(
+        request,
+        "organisations/unit_detail.html",
+        {
+            "unit": unit,
+            "year": year,
+            "summary": selectors.unit_scope_summary(unit=unit),
+            "children": selectors.unit_children(unit=unit),
+            "placements": unit.placements.select_related("parent").order_by("valid_from"),
+            "staff": staff_counts(scope=request.scope, school_year=year.pk, unit=unit),
+        },
+    )

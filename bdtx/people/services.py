@@ -1,0 +1,295 @@
+"""Writes to staff records. Each runs in a transaction and leaves audit entries."""
+
+from dataclasses import dataclass, field
+from datetime import date
+
+from django.core.exceptions import ValidationError
+from django.db import transaction
+
+from bdtx.core.models import AuditLog, SchoolYear
+from bdtx.core.services import audit_record, diff, snapshot
+from bdtx.core.text import fold, nfc
+from bdtx.organisations.models import Unit
+from bdtx.people.models import Employment, Ethnicity, Person, Position, StaffType
+from bdtx.people.validators import personal_id_problem
+
+PERSON_FIELDS = [
+    "family_name",
+    "middle_name",
+    "given_name",
+    "gender",
+    "date_of_birth",
+    "ethnicity_id",
+    "personal_id",
+    "phone",
+    "email",
+]
+EMPLOYMENT_FIELDS = [
+    "unit_id",
+    "staff_type",
+    "position",
+    "school_level",
+    "subjects",
+    "is_mentor",
+    "contract_type",
+    "status",
+]
+SENSITIVE_FIELDS = {"ethnicity_id", "personal_id"}
+
+
+def _masked(changes: dict[str, list[object]]) -> dict[str, list[object]]:
+    """The audit log records that sensitive fields changed, not their values."""
+    return {k: (["•••", "•••"] if k in SENSITIVE_FIELDS else v) for k, v in changes.items()}
+
+
+def _validate_person(person: Person) -> None:
+    if person.personal_id:
+        problem = personal_id_problem(person.personal_id, gender=person.gender, birth=person.date_of_birth)
+        if problem:
+            raise ValidationError({"personal_id": problem})
+    person.full_clean(exclude=["user", "sort_key", "search_text"])
+
+
+def default_staff_type(position: str) -> str:
+    return StaffType.MANAGER if position in Position.manager_positions() else StaffType.TEACHER
+
+
+@transaction.atomic
+def person_create(
+    *, actor_id: int | None, unit: Unit, school_year: SchoolYear, employment: dict[str, object], **fields: object
+) -> Person:
+    """Create a person and their employment at `unit` for `school_year`."""
+    person = Person(**{k: nfc(v) if isinstance(v, str) else v for k, v in fields.items()})
+    person.personal_id = person.personal_id or None
+    _validate_person(person)
+    person.save()
+    emp = Employment(person=person, school_year=school_year, unit=unit, **employment)
+    emp.full_clean(exclude=["person"])
+    emp.save()
+    audit_record(
+        actor_id=actor_id,
+        action="person.create",
+        obj=person,
+        unit_path=unit.path,
+        changes=_masked({k: [None, v] for k, v in snapshot(person, PERSON_FIELDS).items() if v}),
+    )
+    return person
+
+
+@transaction.atomic
+def person_update(*, actor_id: int | None, person: Person, unit_path: str, **changes: object) -> Person:
+    """Change a person's own data; the audit entry masks sensitive values."""
+    before = snapshot(person, PERSON_FIELDS)
+    for name, value in changes.items():
+        if name not in PERSON_FIELDS:
+            raise ValueError(f"person_update cannot change {name}")
+        setattr(person, name, nfc(value) if isinstance(value, str) else value)
+    person.personal_id = person.personal_id or None
+    _validate_person(person)
+    person.save()
+    audit_record(
+        actor_id=actor_id,
+        action="person.update",
+        obj=person,
+        unit_path=unit_path,
+        changes=_masked(diff(before, snapshot(person, PERSON_FIELDS))),
+    )
+    return person
+
+
+@transaction.atomic
+def employment_update(*, actor_id: int | None, employment: Employment, **changes: object) -> Employment:
+    before = snapshot(employment, EMPLOYMENT_FIELDS)
+    for name, value in changes.items():
+        if name not in EMPLOYMENT_FIELDS:
+            raise ValueError(f"employment_update cannot change {name}")
+        setattr(employment, name, value)
+    employment.full_clean()
+    employment.save()
+    audit_record(
+        actor_id=actor_id,
+        action="employment.update",
+        obj=employment.person,
+        object_type="people.employment",
+        unit_path=employment.unit.path,
+        changes=diff(before, snapshot(employment, EMPLOYMENT_FIELDS)),
+    )
+    return employment
+
+
+def sensitive_read_record(
+    *, actor_id: int | None, person: Person | None, unit_path: str, what: str, count: int = 1
+) -> None:
+    """Log that a user was shown ethnicity / ID numbers (Decree 13/2023 on personal data)."""
+    audit_record(
+        actor_id=actor_id,
+        action="sensitive.read",
+        obj=person,
+        object_type="people.person",
+        object_repr=str(person) if person else f"{count}",
+        unit_path=unit_path,
+        note=what,
+    )
+
+
+@dataclass
+class StaffRow:
+    """One validated staff record to write (from an import or a form)."""
+
+    family_name: str
+    middle_name: str
+    given_name: str
+    gender: str
+    unit_id: int
+    date_of_birth: date | None = None
+    ethnicity_code: str | None = None
+    personal_id: str | None = None
+    phone: str = ""
+    email: str = ""
+    staff_type: str = StaffType.TEACHER
+    position: str = Position.TEACHER
+    school_level: str = ""
+    subjects: str = ""
+    is_mentor: bool = False
+    contract_type: str = "bien_che"
+    status: str = "working"
+    extra: dict[str, object] = field(default_factory=dict)
+
+
+def _name_key(family: str, middle: str, given: str, born: date | None) -> tuple[str, date | None]:
+    return fold(f"{family} {middle} {given}"), born
+
+
+@transaction.atomic
+def staff_bulk_upsert(
+    *,
+    actor_id: int | None,
+    school_year: SchoolYear,
+    rows: list[StaffRow],
+    source: str = AuditLog.Source.IMPORT,
+    note: str = "",
+    chunk: int = 2000,
+) -> tuple[int, int]:
+    """Create or update people and their employment for `school_year`, in bulk.
+
+    A row matches an existing person by personal ID number; without one, by name and date of
+    birth among the people employed at the same unit. Returns (created, updated).
+    """
+    created = updated = 0
+    units = {u.pk: u.path for u in Unit.objects.filter(pk__in={r.unit_id for r in rows}).only("pk", "path")}
+    valid_ethnicities = set(Ethnicity.objects.values_list("code", flat=True))
+    for start in range(0, len(rows), chunk):
+        part = rows[start : start + chunk]
+        ids = [r.personal_id for r in part if r.personal_id]
+        by_id = {p.personal_id: p for p in Person.objects.filter(personal_id__in=ids)}
+        no_id_units = {r.unit_id for r in part if not r.personal_id}
+        by_name: dict[tuple[int, tuple[str, date | None]], Person] = {}
+        if no_id_units:
+            for emp in Employment.objects.filter(unit_id__in=no_id_units).select_related("person"):
+                p = emp.person
+                by_name[(emp.unit_id, _name_key(p.family_name, p.middle_name, p.given_name, p.date_of_birth))] = p
+        to_create: list[Person] = []
+        create_units: list[int] = []
+        to_update: list[Person] = []
+        audit: list[AuditLog] = []
+        row_person: list[Person] = []
+        for r in part:
+            if r.ethnicity_code and r.ethnicity_code not in valid_ethnicities:
+                raise ValidationError(f"unknown ethnicity code {r.ethnicity_code}")
+            person = (
+                by_id.get(r.personal_id)
+                if r.personal_id
+                else by_name.get((r.unit_id, _name_key(r.family_name, r.middle_name, r.given_name, r.date_of_birth)))
+            )
+            values = {
+                "family_name": r.family_name,
+                "middle_name": r.middle_name,
+                "given_name": r.given_name,
+                "gender": r.gender,
+                "date_of_birth": r.date_of_birth,
+                "ethnicity_id": r.ethnicity_code,
+                "personal_id": r.personal_id or None,
+                "phone": r.phone,
+                "email": r.email,
+            }
+            if person is None:
+                person = Person(**values)
+                person.refresh_derived()
+                to_create.append(person)
+                create_units.append(r.unit_id)
+                if r.personal_id:
+                    by_id[r.personal_id] = person
+            else:
+                before = snapshot(person, PERSON_FIELDS)
+                for k, v in values.items():
+                    if v not in (None, "") or k in ("middle_name",):
+                        setattr(person, k, v)
+                person.refresh_derived()
+                changes = diff(before, snapshot(person, PERSON_FIELDS))
+                if changes:
+                    to_update.append(person)
+                    audit.append(
+                        AuditLog(
+                            actor_id=actor_id,
+                            action="person.update",
+                            source=source,
+                            object_type="people.person",
+                            object_uuid=person.uuid,
+                            object_repr=str(person)[:255],
+                            unit_path=units[r.unit_id],
+                            changes=_masked(changes),
+                            note=note,
+                        )
+                    )
+                updated += 1
+            row_person.append(person)
+        Person.objects.bulk_create(to_create, batch_size=500)
+        created += len(to_create)
+        for p, unit_id in zip(to_create, create_units, strict=True):
+            audit.append(
+                AuditLog(
+                    actor_id=actor_id,
+                    action="person.create",
+                    source=source,
+                    object_type="people.person",
+                    object_uuid=p.uuid,
+                    object_repr=str(p)[:255],
+                    unit_path=units[unit_id],
+                    note=note,
+                )
+            )
+        if to_update:
+            Person.objects.bulk_update(
+                to_update, [f for f in PERSON_FIELDS] + ["sort_key", "search_text"], batch_size=500
+            )
+        existing = {
+            e.person_id: e
+            for e in Employment.objects.filter(school_year=school_year, person_id__in=[p.pk for p in row_person])
+        }
+        emp_create, emp_update = [], []
+        for r, p in zip(part, row_person, strict=True):
+            emp_values = {
+                "unit_id": r.unit_id,
+                "staff_type": r.staff_type,
+                "position": r.position,
+                "school_level": r.school_level,
+                "subjects": r.subjects,
+                "is_mentor": r.is_mentor,
+                "contract_type": r.contract_type,
+                "status": r.status,
+            }
+            emp = existing.get(p.pk)
+            if emp is None:
+                emp = Employment(person=p, school_year=school_year, **emp_values)
+                existing[p.pk] = emp
+                emp_create.append(emp)
+            else:
+                for k, v in emp_values.items():
+                    setattr(emp, k, v)
+                if emp.pk:
+                    emp_update.append(emp)
+        Employment.objects.bulk_create(emp_create, batch_size=500)
+        if emp_update:
+            Employment.objects.bulk_update(emp_update, EMPLOYMENT_FIELDS, batch_size=500)
+        AuditLog.objects.bulk_create(audit, batch_size=500)
+    return created, updated

@@ -1,0 +1,192 @@
+from django.contrib import messages
+from django.contrib.auth.decorators import login_required
+from django.core.exceptions import ValidationError
+from django.http import Http404, HttpRequest, HttpResponse
+from django.shortcuts import redirect, render
+from django.utils import timezone
+from django.utils.translation import gettext as _
+
+from bdtx.accounts.models import Perm
+from bdtx.core.exporters import write_xlsx, xlsx_response
+from bdtx.core.paging import paginate
+from bdtx.core.scope import Scope
+from bdtx.core.selectors import school_year_current, school_year_list
+from bdtx.organisations.models import Unit
+from bdtx.organisations.selectors import unit_choices, unit_get
+from bdtx.people import selectors, services
+from bdtx.people.exporters import staff_columns, staff_rows
+from bdtx.people.forms import EmploymentForm, PersonForm, StaffFilterForm
+from bdtx.people.models import Person
+
+
+def _filter_from_request(request: HttpRequest) -> tuple[StaffFilterForm, selectors.StaffFilter, bool]:
+    scope: Scope = request.scope  # type: ignore[attr-defined]
+    current = school_year_current()
+    units = list(unit_choices(scope=scope).values_list("uuid", "name"))
+    form = StaffFilterForm(
+        request.GET or None,
+        years=[(y.pk, y.label) for y in school_year_list()],
+        units=[(str(u), n) for u, n in units],
+        sensitive=scope.has_anywhere(Perm.SENSITIVE_VIEW),
+    )
+    data = form.cleaned_data if form.is_valid() else {}
+    unit = None
+    if data.get("unit"):
+        try:
+            unit = unit_get(scope=scope, uuid=data["unit"])
+        except Unit.DoesNotExist:
+            raise Http404 from None
+    f = selectors.StaffFilter(
+        school_year=data.get("year") or current.pk,
+        unit=unit,
+        **{
+            k: data.get(k) or ""
+            for k in ("level", "position", "staff_type", "gender", "minority", "difficult", "mentor", "q")
+        },
+    )
+    sensitive = (
+        scope.has(Perm.SENSITIVE_VIEW, unit.path)
+        if unit
+        else bool(scope.paths(Perm.SENSITIVE_VIEW))
+        and scope.paths(Perm.SENSITIVE_VIEW) == scope.paths(Perm.PEOPLE_VIEW)
+    )
+    return form, f, sensitive
+
+
+@login_required
+def staff_list(request: HttpRequest) -> HttpResponse:
+    request.scope.require(Perm.PEOPLE_VIEW)
+    form, f, _sensitive = _filter_from_request(request)
+    page, base = paginate(request, selectors.staff_list(scope=request.scope, f=f))
+    template = "people/_staff_table.html" if request.htmx else "people/staff_list.html"
+    return render(
+        request,
+        template,
+        {
+            "form": form,
+            "page_obj": page,
+            "querystring_base": base,
+            "filter": f,
+            "can_export": request.scope.has_anywhere(Perm.PEOPLE_EXPORT),
+            "can_add": request.scope.has_anywhere(Perm.PEOPLE_MANAGE),
+        },
+    )
+
+
+@login_required
+def staff_export(request: HttpRequest) -> HttpResponse:
+    request.scope.require(Perm.PEOPLE_EXPORT)
+    _form, f, sensitive = _filter_from_request(request)
+    qs = selectors.staff_list(scope=request.scope, f=f)
+    content = write_xlsx(
+        title=_("Staff list, school year %(y)s-%(z)s") % {"y": f.school_year, "z": f.school_year + 1},
+        subtitle=(f.unit.name if f.unit else _("All units in my scope"))
+        + " — "
+        + _("exported on %(d)s") % {"d": timezone.localdate().strftime("%d/%m/%Y")},
+        columns=staff_columns(sensitive=sensitive),
+        rows=staff_rows(qs, sensitive=sensitive),
+    )
+    if sensitive:
+        services.sensitive_read_record(
+            actor_id=request.user.pk,
+            person=None,
+            count=qs.count(),
+            unit_path=f.unit.path if f.unit else "",
+            what="staff list export (.xlsx)",
+        )
+    return xlsx_response(content, f"danh-sach-can-bo-{f.school_year}.xlsx")
+
+
+def _get_person(request: HttpRequest, uuid: str) -> tuple[Person, str]:
+    try:
+        person = selectors.person_get(scope=request.scope, uuid=uuid)
+    except Person.DoesNotExist:
+        raise Http404 from None
+    emp = selectors.person_current_employment(person=person)
+    return person, emp.unit.path if emp else ""
+
+
+@login_required
+def person_detail(request: HttpRequest, uuid: str) -> HttpResponse:
+    person, path = _get_person(request, uuid)
+    is_self = person.pk == request.scope.person_id
+    if not is_self:
+        request.scope.require(Perm.PEOPLE_VIEW, path)
+    sensitive = is_self or request.scope.has(Perm.SENSITIVE_VIEW, path)
+    if sensitive and not is_self:
+        services.sensitive_read_record(
+            actor_id=request.user.pk, person=person, unit_path=path, what="person detail: ethnicity, personal ID"
+        )
+    return render(
+        request,
+        "people/person_detail.html",
+        {
+            "person": person,
+            "sensitive": sensitive,
+            "employments": selectors.person_employments(person=person),
+            "can_edit": request.scope.has(Perm.PEOPLE_MANAGE, path),
+        },
+    )
+
+
+@login_required
+def person_edit(request: HttpRequest, uuid: str) -> HttpResponse:
+    person, path = _get_person(request, uuid)
+    request.scope.require(Perm.PEOPLE_MANAGE, path)
+    sensitive = request.scope.has(Perm.SENSITIVE_VIEW, path)
+    form = PersonForm(request.POST or None, instance=person, sensitive=sensitive)
+    if request.method == "POST" and form.is_valid():
+        changes = {k: v for k, v in form.cleaned_data.items()}
+        if "ethnicity" in changes:
+            changes["ethnicity_id"] = changes.pop("ethnicity").pk if changes.get("ethnicity") else None
+        person.refresh_from_db()
+        try:
+            services.person_update(actor_id=request.user.pk, person=person, unit_path=path, **changes)
+        except ValidationError as e:
+            form.add_error(None, e)
+        else:
+            messages.success(request, _("Saved."))
+            return redirect("people:detail", uuid=person.uuid)
+    return render(request, "people/person_form.html", {"form": form, "person": person})
+
+
+@login_required
+def person_new(request: HttpRequest) -> HttpResponse:
+    request.scope.require(Perm.PEOPLE_MANAGE)
+    units = unit_choices(scope=request.scope)
+    form = PersonForm(request.POST or None)
+    emp_form = EmploymentForm(request.POST or None, prefix="emp")
+    unit = None
+    if request.method == "POST":
+        try:
+            unit = unit_get(scope=request.scope, uuid=request.POST.get("unit", ""))
+        except (Unit.DoesNotExist, ValidationError):
+            form.add_error(None, _("Choose the unit the person works at."))
+        else:
+            request.scope.require(Perm.PEOPLE_MANAGE, unit.path)
+    if request.method == "POST" and unit and form.is_valid() and emp_form.is_valid():
+        data = dict(form.cleaned_data)
+        data["ethnicity_id"] = data.pop("ethnicity").pk if data.get("ethnicity") else None
+        try:
+            person = services.person_create(
+                actor_id=request.user.pk,
+                unit=unit,
+                school_year=school_year_current(),
+                employment=emp_form.cleaned_data,
+                **data,
+            )
+        except ValidationError as e:
+            form.add_error(None, e)
+        else:
+            messages.success(request, _("Saved."))
+            return redirect("people:detail", uuid=person.uuid)
+    return render(
+        request,
+        "people/person_form.html",
+        {
+            "form": form,
+            "emp_form": emp_form,
+            "units": units.filter(kind__in=["school", "centre"]),
+            "selected_unit": unit,
+        },
+    )
