@@ -23,9 +23,26 @@ def unit_get(*, scope: Scope, uuid: str) -> Unit:
     return Unit.objects.visible_to(scope).select_related("parent").get(uuid=uuid)
 
 
-def unit_choices(*, scope: Scope) -> QuerySet[Unit]:
-    """Units to offer in a filter: every visible unit that can hold staff or sub-units."""
-    return Unit.objects.visible_to(scope).exclude(kind=UnitKind.INSTITUTION).order_by("depth", "name")
+UNIT_CHOICES_LIMIT = 300
+
+
+def unit_choices(*, scope: Scope, include: Unit | None = None) -> list[Unit]:
+    """Units to offer in a filter: offices always, schools too while the list stays short.
+
+    A Sở or the ministry sees thousands of schools: they pick an office here and reach a
+    school from its unit page. `include` (the unit being filtered on) is always offered.
+    """
+    qs = (
+        Unit.objects.visible_to(scope).active().exclude(kind=UnitKind.INSTITUTION).only("uuid", "name", "kind", "depth")
+    )
+    units = list(qs.order_by("depth", "name")[: UNIT_CHOICES_LIMIT + 1])
+    if len(units) > UNIT_CHOICES_LIMIT:
+        units = list(
+            qs.exclude(kind__in=[UnitKind.SCHOOL, UnitKind.CENTRE]).order_by("depth", "name")[:UNIT_CHOICES_LIMIT]
+        )
+    if include is not None and include not in units:
+        units.insert(0, include)
+    return units
 
 
 def unit_path_on(*, unit: Unit, day: date) -> str | None:

@@ -39,6 +39,7 @@ def unit_detail(request: HttpRequest, uuid: str) -> HttpResponse:
         {
             "unit": unit,
             "year": year,
+            "parent_visible": unit.parent is not None and request.scope.covers(unit.parent.path),
             "summary": selectors.unit_scope_summary(unit=unit),
             "children": selectors.unit_children(unit=unit),
             "placements": unit.placements.select_related("parent").order_by("valid_from"),

@@ -86,6 +86,13 @@ class PersonQuerySet(ScopedQuerySet):
             q |= Q(pk=scope.person_id)
         return self.filter(q)
 
+    def within(self, *prefixes: str) -> "PersonQuerySet":
+        """People employed (in any school year) under any of these subtree paths."""
+        inside = Employment.objects.filter(person=OuterRef("pk")).filter(
+            path_within_q("unit__path", prefixes, self._vendor())
+        )
+        return self.filter(Exists(inside))
+
     def search(self, text: str) -> "PersonQuerySet":
         q = Q()
         for token in fold(text).split():

@@ -20,36 +20,33 @@ from bdtx.people.models import Person
 
 
 def _filter_from_request(request: HttpRequest) -> tuple[StaffFilterForm, selectors.StaffFilter, bool]:
+    """The staff filter from the query string; a unit outside the scope is a 404.
+
+    Returns the form, the filter, and whether ethnicity and ID numbers may be shown for it.
+    """
     scope: Scope = request.scope  # type: ignore[attr-defined]
-    current = school_year_current()
-    units = list(unit_choices(scope=scope).values_list("uuid", "name"))
+    unit = None
+    if raw_unit := request.GET.get("unit"):
+        try:
+            unit = unit_get(scope=scope, uuid=raw_unit)
+        except (Unit.DoesNotExist, ValidationError):
+            raise Http404 from None
     form = StaffFilterForm(
         request.GET or None,
         years=[(y.pk, y.label) for y in school_year_list()],
-        units=[(str(u), n) for u, n in units],
+        units=[(str(u.uuid), u.name) for u in unit_choices(scope=scope, include=unit)],
         sensitive=scope.has_anywhere(Perm.SENSITIVE_VIEW),
     )
-    data = form.cleaned_data if form.is_valid() else {}
-    unit = None
-    if data.get("unit"):
-        try:
-            unit = unit_get(scope=scope, uuid=data["unit"])
-        except Unit.DoesNotExist:
-            raise Http404 from None
+    form.is_valid()  # fields that do not validate are left out of cleaned_data, the rest still filter
+    data = getattr(form, "cleaned_data", {})
+    keys = ("level", "position", "staff_type", "gender", "minority", "difficult", "mentor", "q")
     f = selectors.StaffFilter(
-        school_year=data.get("year") or current.pk,
-        unit=unit,
-        **{
-            k: data.get(k) or ""
-            for k in ("level", "position", "staff_type", "gender", "minority", "difficult", "mentor", "q")
-        },
+        school_year=data.get("year") or school_year_current().pk, unit=unit, **{k: data.get(k) or "" for k in keys}
     )
-    sensitive = (
-        scope.has(Perm.SENSITIVE_VIEW, unit.path)
-        if unit
-        else bool(scope.paths(Perm.SENSITIVE_VIEW))
-        and scope.paths(Perm.SENSITIVE_VIEW) == scope.paths(Perm.PEOPLE_VIEW)
-    )
+    if unit is not None:
+        sensitive = scope.has(Perm.SENSITIVE_VIEW, unit.path)
+    else:  # the whole scope: only if every visible subtree allows it
+        sensitive = bool(scope.paths()) and scope.paths(Perm.SENSITIVE_VIEW) == scope.paths(Perm.PEOPLE_VIEW)
     return form, f, sensitive
 
 
@@ -97,6 +94,15 @@ def staff_export(request: HttpRequest) -> HttpResponse:
     return xlsx_response(content, f"danh-sach-can-bo-{f.school_year}.xlsx")
 
 
+def _person_fields(cleaned: dict) -> dict:
+    """Form data → service keyword arguments (the ethnicity goes by its code)."""
+    data = dict(cleaned)
+    if "ethnicity" in data:
+        ethnicity = data.pop("ethnicity")
+        data["ethnicity_id"] = ethnicity.pk if ethnicity else None
+    return data
+
+
 def _get_person(request: HttpRequest, uuid: str) -> tuple[Person, str]:
     try:
         person = selectors.person_get(scope=request.scope, uuid=uuid)
@@ -136,9 +142,7 @@ def person_edit(request: HttpRequest, uuid: str) -> HttpResponse:
     sensitive = request.scope.has(Perm.SENSITIVE_VIEW, path)
     form = PersonForm(request.POST or None, instance=person, sensitive=sensitive)
     if request.method == "POST" and form.is_valid():
-        changes = {k: v for k, v in form.cleaned_data.items()}
-        if "ethnicity" in changes:
-            changes["ethnicity_id"] = changes.pop("ethnicity").pk if changes.get("ethnicity") else None
+        changes = _person_fields(form.cleaned_data)
         person.refresh_from_db()
         try:
             services.person_update(actor_id=request.user.pk, person=person, unit_path=path, **changes)
@@ -153,7 +157,6 @@ def person_edit(request: HttpRequest, uuid: str) -> HttpResponse:
 @login_required
 def person_new(request: HttpRequest) -> HttpResponse:
     request.scope.require(Perm.PEOPLE_MANAGE)
-    units = unit_choices(scope=request.scope)
     form = PersonForm(request.POST or None)
     emp_form = EmploymentForm(request.POST or None, prefix="emp")
     unit = None
@@ -165,8 +168,7 @@ def person_new(request: HttpRequest) -> HttpResponse:
         else:
             request.scope.require(Perm.PEOPLE_MANAGE, unit.path)
     if request.method == "POST" and unit and form.is_valid() and emp_form.is_valid():
-        data = dict(form.cleaned_data)
-        data["ethnicity_id"] = data.pop("ethnicity").pk if data.get("ethnicity") else None
+        data = _person_fields(form.cleaned_data)
         try:
             person = services.person_create(
                 actor_id=request.user.pk,
@@ -186,7 +188,7 @@ def person_new(request: HttpRequest) -> HttpResponse:
         {
             "form": form,
             "emp_form": emp_form,
-            "units": units.filter(kind__in=["school", "centre"]),
+            "units": [u for u in unit_choices(scope=request.scope) if u.is_school_like],
             "selected_unit": unit,
         },
     )

@@ -1,0 +1,48 @@
+import pytest
+from django.urls import reverse
+
+pytestmark = pytest.mark.django_db
+
+
+def test_department_lists_its_units_but_not_the_other_province(world, login):
+    r = login(world.users["so_a"]).get(reverse("organisations:list"))
+    codes = {u.code for u in r.context["page_obj"]}
+    assert {"04", "TH-A1", "THCS-A2", "01270"} <= codes
+    assert "TH-B1" not in codes and "08" not in codes
+
+
+def test_unit_list_filters_by_kind_and_difficult_area(world, login):
+    c = login(world.users["so_a"])
+    r = c.get(reverse("organisations:list"), {"kind": "school"})
+    assert {u.code for u in r.context["page_obj"]} == {"TH-A1", "THCS-A2", "THPT-A"}
+    r = c.get(reverse("organisations:list"), {"difficult": "1"})
+    assert {u.code for u in r.context["page_obj"]} == {"TH-A1"}
+
+
+def test_unit_detail_shows_history_of_placements(world, login):
+    r = login(world.users["so_a"]).get(reverse("organisations:detail", args=[world.u("th_a1").uuid]))
+    assert r.status_code == 200
+    assert "Phòng GD&amp;ĐT huyện Cũ" in r.text and "01/07/2025" in r.text
+
+
+def test_principal_sees_parent_name_without_a_link_to_it(world, login):
+    r = login(world.users["principal_a1"]).get(reverse("organisations:detail", args=[world.u("th_a1").uuid]))
+    assert r.status_code == 200 and not r.context["parent_visible"]
+    assert reverse("organisations:detail", args=[world.u("xa_a1").uuid]) not in r.text
+
+
+def test_unit_of_another_province_is_404(world, login):
+    r = login(world.users["so_a"]).get(reverse("organisations:detail", args=[world.u("th_b1").uuid]))
+    assert r.status_code == 404
+
+
+def test_teacher_cannot_browse_units(world, login):
+    c = login(world.users["teacher_a1"])
+    assert c.get(reverse("organisations:list")).status_code == 403
+    assert c.get(reverse("organisations:detail", args=[world.u("th_a1").uuid])).status_code == 404
+
+
+def test_unit_detail_query_count_is_constant(world, login, django_assert_max_num_queries):
+    c = login(world.users["sysadmin"])
+    with django_assert_max_num_queries(14):
+        c.get(reverse("organisations:detail", args=[world.u("so_a").uuid]))
