@@ -45,8 +45,8 @@ format: venv
 
 ## Extract and compile translations (needs gettext).
 messages: venv
-	cd bdtx && ../$(BIN)/django-admin makemessages -l vi -l en --no-obsolete --no-location
-	cd bdtx && ../$(BIN)/django-admin compilemessages
+	$(BIN)/python manage.py makemessages -l vi --no-obsolete --no-location --ignore=.venv --ignore=var --ignore='*/tests/*' --ignore=tests --ignore=bench --ignore=conftest.py
+	$(BIN)/python manage.py compilemessages --ignore=.venv
 
 bench: venv
 	$(BIN)/python bench/import_staff.py
