@@ -14,5 +14,6 @@ def scope(request: HttpRequest) -> dict[str, object]:
             "import": s.has_anywhere(Perm.PEOPLE_IMPORT),
             "units": s.has_anywhere(Perm.UNITS_VIEW),
             "audit": s.has_anywhere(Perm.AUDIT_VIEW),
+            "roles": s.has_anywhere(Perm.ROLES_MANAGE),
         },
     }

@@ -31,3 +31,18 @@ class ThrottledLoginForm(BootstrapFormMixin, AuthenticationForm):
             raise
         services.login_failures_clear(username=username)
         return data
+
+
+class AccountForm(BootstrapFormMixin, forms.Form):
+    username = forms.RegexField(
+        regex=r"^[\w.@+-]+$",
+        max_length=150,
+        label=_("User name"),
+        help_text=_("Letters without diacritics, digits and . @ + - _"),
+    )
+    email = forms.EmailField(required=False, label=_("E-mail"))
+    role = forms.ChoiceField(label=_("Role"))
+
+    def __init__(self, *args, roles: list[tuple[str, str]], **kwargs):  # type: ignore[no-untyped-def]
+        super().__init__(*args, **kwargs)
+        self.fields["role"].choices = roles

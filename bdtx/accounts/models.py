@@ -9,7 +9,8 @@ from django.db import models
 from django.utils.translation import gettext_lazy as _
 
 from bdtx.core.models import BaseModel
-from bdtx.organisations.models import Unit
+from bdtx.core.scope import ScopedQuerySet
+from bdtx.organisations.models import Unit, UnitKind
 
 
 class Role(models.TextChoices):
@@ -38,6 +39,7 @@ class Perm:
 
 
 _OFFICE = {
+    Perm.ROLES_MANAGE,
     Perm.UNITS_VIEW,
     Perm.PEOPLE_VIEW,
     Perm.PEOPLE_MANAGE,
@@ -52,15 +54,32 @@ ROLE_PERMISSIONS: dict[str, frozenset[str]] = {
     Role.MENTOR: frozenset(),
     Role.SCHOOL_ADMIN: frozenset(_OFFICE),
     Role.OFFICE_STAFF: frozenset(_OFFICE),
-    Role.DEPARTMENT_STAFF: frozenset(_OFFICE | {Perm.UNITS_MANAGE, Perm.ROLES_MANAGE}),
+    Role.DEPARTMENT_STAFF: frozenset(_OFFICE | {Perm.UNITS_MANAGE}),
     # The ministry sees national figures and lists but not individuals' sensitive data.
     Role.MINISTRY_STAFF: frozenset({Perm.UNITS_VIEW, Perm.PEOPLE_VIEW, Perm.PEOPLE_EXPORT, Perm.AUDIT_VIEW}),
     Role.INSTITUTION_STAFF: frozenset({Perm.UNITS_VIEW}),
-    Role.SYSTEM_ADMIN: frozenset(_OFFICE | {Perm.UNITS_MANAGE, Perm.ROLES_MANAGE}),
+    Role.SYSTEM_ADMIN: frozenset(_OFFICE | {Perm.UNITS_MANAGE}),
+}
+
+# Where each role can be held. A grantor may give a role only at a unit inside their subtree and
+# only if the role's permissions are a subset of their own there (no escalation).
+ROLE_UNIT_KINDS: dict[str, frozenset[str]] = {
+    Role.LEARNER: frozenset({UnitKind.SCHOOL, UnitKind.CENTRE}),
+    Role.MENTOR: frozenset({UnitKind.SCHOOL, UnitKind.CENTRE}),
+    Role.SCHOOL_ADMIN: frozenset({UnitKind.SCHOOL, UnitKind.CENTRE}),
+    Role.OFFICE_STAFF: frozenset({UnitKind.DISTRICT, UnitKind.COMMUNE}),
+    Role.DEPARTMENT_STAFF: frozenset({UnitKind.DEPARTMENT}),
+    Role.MINISTRY_STAFF: frozenset({UnitKind.MINISTRY}),
+    Role.INSTITUTION_STAFF: frozenset({UnitKind.INSTITUTION}),
+    Role.SYSTEM_ADMIN: frozenset({UnitKind.MINISTRY}),
 }
 
 # Roles whose grant covers only the holder's own records, not the unit's subtree.
 SELF_ONLY_ROLES = frozenset({Role.LEARNER, Role.MENTOR})
+
+
+class RoleAssignmentQuerySet(ScopedQuerySet):
+    scope_path_field = "unit__path"
 
 
 class RoleAssignment(BaseModel):
@@ -68,6 +87,8 @@ class RoleAssignment(BaseModel):
     unit = models.ForeignKey(Unit, on_delete=models.CASCADE, related_name="role_assignments")
     role = models.CharField(_("role"), max_length=32, choices=Role.choices)
     active = models.BooleanField(default=True)
+
+    objects = RoleAssignmentQuerySet.as_manager()
 
     class Meta:
         verbose_name = _("role assignment")

@@ -1,9 +1,11 @@
 """Reads about users: their scope."""
 
 from django.contrib.auth.models import AbstractBaseUser, AnonymousUser
+from django.db.models import Q, QuerySet
 
-from bdtx.accounts.models import ROLE_PERMISSIONS, SELF_ONLY_ROLES, RoleAssignment
+from bdtx.accounts.models import ROLE_PERMISSIONS, SELF_ONLY_ROLES, Perm, RoleAssignment
 from bdtx.core.scope import ANONYMOUS, Grant, Scope
+from bdtx.core.text import fold
 from bdtx.people.models import Person
 
 
@@ -29,3 +31,22 @@ def scope_for_user(user: AbstractBaseUser | AnonymousUser) -> Scope:
 
 def role_assignments_for(user: AbstractBaseUser) -> list[RoleAssignment]:
     return list(RoleAssignment.objects.filter(user=user, active=True).select_related("unit", "unit__parent"))
+
+
+def role_assignment_list(*, scope: Scope, role: str = "", q: str = "") -> QuerySet[RoleAssignment]:
+    """Active role assignments at units where the viewer may manage roles."""
+    qs = (
+        RoleAssignment.objects.visible_to(scope, Perm.ROLES_MANAGE)
+        .filter(active=True)
+        .select_related("user", "unit", "user__person")
+    )
+    if role:
+        qs = qs.filter(role=role)
+    if q:
+        qs = qs.filter(Q(user__username__icontains=q) | Q(user__person__search_text__contains=fold(q)))
+    return qs.order_by("unit__path", "role", "user__username")
+
+
+def role_assignment_get(*, scope: Scope, uuid: str) -> RoleAssignment:
+    """One role assignment at a unit the viewer can see (404 otherwise; the service checks the right)."""
+    return RoleAssignment.objects.visible_to(scope).select_related("unit", "user").get(uuid=uuid)

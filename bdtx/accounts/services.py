@@ -1,16 +1,22 @@
 """Writes about users: role assignments, and the failed-login record used for throttling."""
 
+import secrets
 from datetime import timedelta
 
 from django.conf import settings
 from django.contrib.auth.models import User
+from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import transaction
 from django.db.models import Q
 from django.utils import timezone
+from django.utils.translation import gettext as _
 
-from bdtx.accounts.models import FailedLogin, RoleAssignment
+from bdtx.accounts.models import ROLE_PERMISSIONS, ROLE_UNIT_KINDS, FailedLogin, Perm, Role, RoleAssignment
+from bdtx.core.scope import Scope
 from bdtx.core.services import audit_record
+from bdtx.core.text import fold
 from bdtx.organisations.models import Unit
+from bdtx.people.models import Person
 
 
 @transaction.atomic
@@ -31,6 +37,85 @@ def role_assign(*, actor_id: int | None, user: User, unit: Unit, role: str, sour
             changes={"user": [None, user.username], "role": [None, role], "unit": [None, unit.name]},
         )
     return ra
+
+
+def role_grantable(*, scope: Scope, unit: Unit) -> list[str]:
+    """Roles the scope may give at `unit`: held ROLES_MANAGE there, no escalation, right unit kind."""
+    held = scope.permissions_at(unit.path)
+    if Perm.ROLES_MANAGE not in held:
+        return []
+    return [r for r in Role.values if unit.kind in ROLE_UNIT_KINDS[r] and ROLE_PERMISSIONS[r] <= held]
+
+
+@transaction.atomic
+def role_grant(*, scope: Scope, user: User, unit: Unit, role: str) -> RoleAssignment:
+    """Give a role on behalf of the scope's user, refusing escalation and wrong unit kinds."""
+    if role not in role_grantable(scope=scope, unit=unit):
+        raise PermissionDenied(_("You cannot give this role at this unit."))
+    return role_assign(actor_id=scope.user_id, user=user, unit=unit, role=role)
+
+
+@transaction.atomic
+def role_revoke(*, scope: Scope, assignment: RoleAssignment) -> RoleAssignment:
+    """Deactivate a role assignment (kept for history). Nobody revokes their own last admin role."""
+    if assignment.role not in role_grantable(scope=scope, unit=assignment.unit):
+        raise PermissionDenied(_("You cannot take this role away."))
+    if assignment.user_id == scope.user_id:
+        raise ValidationError(_("You cannot take away your own role."))
+    assignment.active = False
+    assignment.save(update_fields=["active", "updated_at"])
+    audit_record(
+        actor_id=scope.user_id,
+        action="role.revoke",
+        obj=assignment,
+        unit_path=assignment.unit.path,
+        changes={"active": [True, False], "role": [assignment.role, assignment.role]},
+    )
+    return assignment
+
+
+def username_suggest(*, person: Person) -> str:
+    """'Nông Thị Hoa' born 1990 → 'hoant1990' (given name + initials + year), made unique."""
+    initials = "".join(w[0] for w in fold(f"{person.family_name} {person.middle_name}").split())
+    base = f"{fold(person.given_name).replace(' ', '')}{initials}"
+    base += str(person.date_of_birth.year) if person.date_of_birth else ""
+    base = "".join(ch for ch in base if ch.isalnum())[:140] or "user"
+    candidate, n = base, 1
+    while User.objects.filter(username=candidate).exists():
+        n += 1
+        candidate = f"{base}{n}"
+    return candidate
+
+
+@transaction.atomic
+def account_create_for_person(
+    *, scope: Scope, person: Person, unit: Unit, role: str, username: str, email: str = ""
+) -> tuple[User, str]:
+    """Create a login for `person` with `role` at `unit`; returns the user and a one-time password."""
+    if person.user_id:
+        raise ValidationError(_("This person already has an account."))
+    if User.objects.filter(username__iexact=username).exists():
+        raise ValidationError({"username": _("This user name is taken.")})
+    if role not in role_grantable(scope=scope, unit=unit):
+        raise PermissionDenied(_("You cannot give this role at this unit."))
+    password = secrets.token_urlsafe(9)
+    user = User.objects.create_user(
+        username=username,
+        email=email or person.email,
+        password=password,
+        first_name=f"{person.family_name} {person.middle_name}".strip(),
+        last_name=person.given_name,
+    )
+    Person.objects.filter(pk=person.pk).update(user=user)
+    audit_record(
+        actor_id=scope.user_id,
+        action="account.create",
+        obj=person,
+        unit_path=unit.path,
+        changes={"username": [None, username]},
+    )
+    role_assign(actor_id=scope.user_id, user=user, unit=unit, role=role)
+    return user, password
 
 
 def login_failure_record(*, username: str, ip: str | None) -> None:

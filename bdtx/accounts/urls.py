@@ -1,10 +1,14 @@
 from django.contrib.auth import views as auth_views
 from django.urls import path, reverse_lazy
 
+from bdtx.accounts import views
 from bdtx.accounts.forms import ThrottledLoginForm
 
 app_name = "accounts"
 urlpatterns = [
+    path("users/", views.user_list, name="users"),
+    path("people/<uuid:uuid>/account/", views.account_new, name="account_new"),
+    path("roles/<uuid:uuid>/revoke/", views.role_revoke, name="role_revoke"),
     path(
         "login/",
         auth_views.LoginView.as_view(authentication_form=ThrottledLoginForm, redirect_authenticated_user=True),

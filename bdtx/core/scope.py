@@ -87,6 +87,14 @@ class Scope:
                 return True
         return False
 
+    def permissions_at(self, path: str) -> frozenset[str]:
+        """Every permission the scope holds over the unit at `path`."""
+        held: set[str] = set()
+        for g in self.grants:
+            if g.subtree and path.startswith(g.path):
+                held |= g.permissions
+        return frozenset(held)
+
     def has_anywhere(self, permission: str) -> bool:
         return any(permission in g.permissions for g in self.grants)
 

@@ -31,8 +31,12 @@ def _filter_from_request(request: HttpRequest) -> tuple[StaffFilterForm, selecto
             unit = unit_get(scope=scope, uuid=raw_unit)
         except (Unit.DoesNotExist, ValidationError):
             raise Http404 from None
+    # The year select must show the year being listed: htmx submits what the select shows.
+    params = request.GET.copy()
+    if not params.get("year"):
+        params["year"] = str(school_year_current().pk)
     form = StaffFilterForm(
-        request.GET or None,
+        params,
         years=[(y.pk, y.label) for y in school_year_list()],
         units=[(str(u.uuid), u.name) for u in unit_choices(scope=scope, include=unit)],
         sensitive=scope.has_anywhere(Perm.SENSITIVE_VIEW),
@@ -131,6 +135,7 @@ def person_detail(request: HttpRequest, uuid: str) -> HttpResponse:
             "sensitive": sensitive,
             "employments": selectors.person_employments(person=person),
             "can_edit": request.scope.has(Perm.PEOPLE_MANAGE, path),
+            "can_create_account": not person.user_id and request.scope.has(Perm.ROLES_MANAGE, path),
         },
     )
 

@@ -14,8 +14,16 @@ pytestmark = pytest.mark.django_db
 
 
 def _row(unit, **kw):
-    base = dict(family_name="Nông", middle_name="Thị", given_name="Hoa", gender="F", unit_id=unit.pk,
-                date_of_birth=date(1990, 3, 5), ethnicity_code="02", personal_id="004190000777")
+    base = dict(
+        family_name="Nông",
+        middle_name="Thị",
+        given_name="Hoa",
+        gender="F",
+        unit_id=unit.pk,
+        date_of_birth=date(1990, 3, 5),
+        ethnicity_code="02",
+        personal_id="004190000777",
+    )
     base.update(kw)
     return StaffRow(**base)
 
@@ -45,18 +53,35 @@ def test_bulk_upsert_keeps_last_years_employment_when_a_person_moves(world):
     last_year = Employment.objects.get(person=teacher)
     last_year.school_year_id = year.pk - 1
     last_year.save()
-    staff_bulk_upsert(actor_id=None, school_year=year, rows=[_row(
-        world.u("thcs_a2"), family_name=teacher.family_name, middle_name=teacher.middle_name,
-        given_name=teacher.given_name, gender=teacher.gender, date_of_birth=teacher.date_of_birth,
-        personal_id=teacher.personal_id)])
+    staff_bulk_upsert(
+        actor_id=None,
+        school_year=year,
+        rows=[
+            _row(
+                world.u("thcs_a2"),
+                family_name=teacher.family_name,
+                middle_name=teacher.middle_name,
+                given_name=teacher.given_name,
+                gender=teacher.gender,
+                date_of_birth=teacher.date_of_birth,
+                personal_id=teacher.personal_id,
+            )
+        ],
+    )
     units = dict(Employment.objects.filter(person=teacher).values_list("school_year_id", "unit__code"))
     assert units == {year.pk - 1: "TH-A1", year.pk: "THCS-A2"}
 
 
 def test_names_are_stored_in_nfc(world):
-    person = person_create(actor_id=None, unit=world.u("th_a1"), school_year=school_year_current(),
-                           employment={}, family_name=unicodedata.normalize("NFD", "Nguyễn"),
-                           given_name=unicodedata.normalize("NFD", "Hoà"), gender="F")
+    person = person_create(
+        actor_id=None,
+        unit=world.u("th_a1"),
+        school_year=school_year_current(),
+        employment={},
+        family_name=unicodedata.normalize("NFD", "Nguyễn"),
+        given_name=unicodedata.normalize("NFD", "Hoà"),
+        gender="F",
+    )
     person.refresh_from_db()
     assert person.family_name == "Nguyễn" and unicodedata.is_normalized("NFC", person.given_name)
     assert person.search_text.startswith("nguyen")
@@ -65,8 +90,16 @@ def test_names_are_stored_in_nfc(world):
 def test_person_create_refuses_a_bad_id_and_writes_nothing(world):
     before = Person.objects.count()
     with pytest.raises(ValidationError):
-        person_create(actor_id=None, unit=world.u("th_a1"), school_year=school_year_current(), employment={},
-                      family_name="Lò", given_name="Ánh", gender="F", personal_id="12345")
+        person_create(
+            actor_id=None,
+            unit=world.u("th_a1"),
+            school_year=school_year_current(),
+            employment={},
+            family_name="Lò",
+            given_name="Ánh",
+            gender="F",
+            personal_id="12345",
+        )
     assert Person.objects.count() == before
     assert not AuditLog.objects.filter(action="person.create", object_repr="Lò Ánh").exists()
 
@@ -77,9 +110,22 @@ def test_54_ethnic_groups_are_loaded_with_kinh_as_01_and_ro_mam_as_54(db):
     assert Ethnicity.objects.get(code="54").name == "Rơ-măm"
 
 
-@pytest.mark.parametrize("variant,code", [("H'Mông", "08"), ("Mông", "08"), ("Hmông", "08"), ("Khơ me", "05"),
-                                          ("Khmer", "05"), ("Dân tộc Tày", "02"), ("Ê Đê", "12"), ("kinh", "01"),
-                                          ("Sán Chay", "15"), ("Cao Lan", "15"), ("8", "08")])
+@pytest.mark.parametrize(
+    "variant,code",
+    [
+        ("H'Mông", "08"),
+        ("Mông", "08"),
+        ("Hmông", "08"),
+        ("Khơ me", "05"),
+        ("Khmer", "05"),
+        ("Dân tộc Tày", "02"),
+        ("Ê Đê", "12"),
+        ("kinh", "01"),
+        ("Sán Chay", "15"),
+        ("Cao Lan", "15"),
+        ("8", "08"),
+    ],
+)
 def test_ethnicity_variants_map_to_their_code(db, variant, code):
     assert ethnicity_index()[ethnicity_key(variant)] == code
 

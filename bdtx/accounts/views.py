@@ -1,0 +1,81 @@
+from django.contrib import messages
+from django.contrib.auth.decorators import login_required
+from django.core.exceptions import ValidationError
+from django.http import Http404, HttpRequest, HttpResponse
+from django.shortcuts import redirect, render
+from django.utils.translation import gettext as _
+from django.views.decorators.http import require_POST
+
+from bdtx.accounts import selectors, services
+from bdtx.accounts.forms import AccountForm
+from bdtx.accounts.models import Perm, Role, RoleAssignment
+from bdtx.core.paging import paginate
+from bdtx.people.models import Person
+from bdtx.people.selectors import person_current_employment, person_get
+
+
+@login_required
+def user_list(request: HttpRequest) -> HttpResponse:
+    request.scope.require(Perm.ROLES_MANAGE)
+    role = request.GET.get("role", "")
+    qs = selectors.role_assignment_list(
+        scope=request.scope, role=role if role in Role.values else "", q=request.GET.get("q", "").strip()
+    )
+    page, base = paginate(request, qs)
+    return render(
+        request, "accounts/user_list.html", {"page_obj": page, "querystring_base": base, "roles": Role.choices}
+    )
+
+
+@login_required
+def account_new(request: HttpRequest, uuid: str) -> HttpResponse:
+    """Create a login for a person of the viewer's units, with a role the viewer may give."""
+    try:
+        person = person_get(scope=request.scope, uuid=uuid)
+    except (Person.DoesNotExist, ValidationError):
+        raise Http404 from None
+    employment = person_current_employment(person=person)
+    if employment is None:
+        raise Http404
+    unit = employment.unit
+    request.scope.require(Perm.ROLES_MANAGE, unit.path)
+    roles = services.role_grantable(scope=request.scope, unit=unit)
+    form = AccountForm(
+        request.POST or None,
+        roles=[(r, Role(r).label) for r in roles],
+        initial={
+            "username": services.username_suggest(person=person),
+            "email": person.email,
+            "role": Role.MENTOR if employment.is_mentor and Role.MENTOR in roles else Role.LEARNER,
+        },
+    )
+    if request.method == "POST" and form.is_valid():
+        try:
+            user, password = services.account_create_for_person(
+                scope=request.scope, person=person, unit=unit, **form.cleaned_data
+            )
+        except ValidationError as e:
+            form.add_error(None, e)
+        else:
+            return render(
+                request,
+                "accounts/account_created.html",
+                {"person": person, "user_obj": user, "password": password, "unit": unit},
+            )
+    return render(request, "accounts/account_form.html", {"form": form, "person": person, "unit": unit})
+
+
+@login_required
+@require_POST
+def role_revoke(request: HttpRequest, uuid: str) -> HttpResponse:
+    try:
+        assignment = selectors.role_assignment_get(scope=request.scope, uuid=uuid)
+    except (RoleAssignment.DoesNotExist, ValidationError):
+        raise Http404 from None
+    try:
+        services.role_revoke(scope=request.scope, assignment=assignment)
+    except ValidationError as e:
+        messages.error(request, " ".join(e.messages))
+    else:
+        messages.success(request, _("The role was taken away."))
+    return redirect("accounts:users")
