@@ -80,6 +80,7 @@ def unit_scope_summary(*, unit: Unit) -> list[dict[str, object]]:
     )
 
 
-def unit_children(*, unit: Unit) -> QuerySet[Unit]:
-    """Direct children, with the number of staff they hold this year annotated by the caller."""
-    return unit.children.active().order_by("kind", "name")
+def unit_children_on(*, unit: Unit, day: date) -> QuerySet[Unit]:
+    """Units directly under `unit` in the tree in force on `day` (history kept by placements)."""
+    ids = UnitPlacement.objects.on(day).filter(parent=unit).values("unit_id")
+    return Unit.objects.filter(pk__in=ids).order_by("kind", "name")

@@ -71,6 +71,9 @@ def unit_update(*, actor_id: int | None, unit: Unit, **changes: object) -> Unit:
         setattr(unit, name, value)
     unit.full_clean()
     unit.save()
+    if unit.dissolved_on and not before["dissolved_on"]:
+        # A dissolved unit leaves the tree that day; its history stays in the closed placements.
+        UnitPlacement.objects.filter(unit=unit, valid_to__isnull=True).update(valid_to=unit.dissolved_on)
     audit_record(
         actor_id=actor_id,
         action="unit.update",

@@ -3,8 +3,9 @@ from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import render
 
 from bdtx.accounts.models import Perm
+from bdtx.core.models import SchoolYear
 from bdtx.core.paging import paginate
-from bdtx.core.selectors import school_year_current
+from bdtx.core.selectors import school_year_current, school_year_list
 from bdtx.organisations import selectors
 from bdtx.organisations.models import Unit, UnitKind
 from bdtx.people.selectors import staff_counts
@@ -32,17 +33,26 @@ def unit_detail(request: HttpRequest, uuid: str) -> HttpResponse:
     except Unit.DoesNotExist:
         raise Http404 from None
     request.scope.require(Perm.UNITS_VIEW, unit.path)
-    year = school_year_current()
+    year = _year_from(request)
     return render(
         request,
         "organisations/unit_detail.html",
         {
             "unit": unit,
             "year": year,
+            "years": school_year_list(),
             "parent_visible": unit.parent is not None and request.scope.covers(unit.parent.path),
             "summary": selectors.unit_scope_summary(unit=unit),
-            "children": selectors.unit_children(unit=unit),
+            "children": selectors.unit_children_on(unit=unit, day=year.ends_on),
             "placements": unit.placements.select_related("parent").order_by("valid_from"),
             "staff": staff_counts(scope=request.scope, school_year=year.pk, unit=unit),
         },
     )
+
+
+def _year_from(request: HttpRequest) -> SchoolYear:
+    """The school year asked for in ?year=, else the current one."""
+    raw = request.GET.get("year", "")
+    if raw.isdigit() and (year := SchoolYear.objects.filter(pk=int(raw)).first()):
+        return year
+    return school_year_current()

@@ -9,6 +9,7 @@ from bdtx.core.models import SchoolYear
 from bdtx.core.scope import Scope
 from bdtx.core.text import fold
 from bdtx.organisations.models import Unit
+from bdtx.organisations.selectors import units_under_on
 from bdtx.people.models import KINH_CODE, Employment, Ethnicity, Person
 
 
@@ -34,7 +35,7 @@ def staff_list(*, scope: Scope, f: StaffFilter) -> QuerySet[Employment]:
         .select_related("person", "person__ethnicity", "unit")
     )
     if f.unit is not None:
-        qs = qs.filter(unit__in=Unit.objects.within(f.unit.path).values("pk"))
+        qs = qs.filter(unit__in=units_under_in_year(unit=f.unit, school_year=f.school_year).values("pk"))
     if f.level:
         qs = qs.filter(school_level=f.level)
     if f.position:
@@ -59,6 +60,15 @@ def staff_list(*, scope: Scope, f: StaffFilter) -> QuerySet[Employment]:
     return qs.order_by("person__sort_key", "person_id")
 
 
+def units_under_in_year(*, unit: Unit, school_year: int) -> QuerySet[Unit]:
+    """Units under `unit` as the tree stood at the end of that school year.
+
+    A school that left a district on 01/07/2025 counts under the district for 2024-2025 and
+    under its commune from 2025-2026 on.
+    """
+    return units_under_on(unit=unit, day=SchoolYear.objects.get(pk=school_year).ends_on)
+
+
 def person_get(*, scope: Scope, uuid: str) -> Person:
     """One visible person (Person.DoesNotExist → 404)."""
     return Person.objects.visible_to(scope).select_related("ethnicity", "user").get(uuid=uuid)
@@ -79,7 +89,7 @@ def staff_counts(*, scope: Scope, school_year: int, unit: Unit | None = None) ->
     """Head counts for a landing page, computed by the database in one query."""
     qs = Employment.objects.visible_to(scope, Perm.PEOPLE_VIEW).filter(school_year_id=school_year)
     if unit is not None:
-        qs = qs.filter(unit__in=Unit.objects.within(unit.path).values("pk"))
+        qs = qs.filter(unit__in=units_under_in_year(unit=unit, school_year=school_year).values("pk"))
     return qs.aggregate(
         total=Count("pk"),
         teachers=Count("pk", filter=Q(staff_type="GV")),

@@ -56,3 +56,9 @@ def test_only_ministry_and_institutions_stand_without_parent(db):
 def test_subtree_query_is_one_query_whatever_the_depth(world, django_assert_num_queries):
     with django_assert_num_queries(1):
         assert len(list(Unit.objects.within(world.u("so_a").path))) == 7
+
+
+def test_a_dissolved_district_leaves_the_tree_but_keeps_its_history(world):
+    district, province = world.u("phong_a"), world.u("so_a")
+    assert district in units_under_on(unit=province, day=_year_end(2024))
+    assert district not in units_under_on(unit=province, day=_year_end(2025))

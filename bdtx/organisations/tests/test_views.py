@@ -46,3 +46,23 @@ def test_unit_detail_query_count_is_constant(world, login, django_assert_max_num
     c = login(world.users["sysadmin"])
     with django_assert_max_num_queries(14):
         c.get(reverse("organisations:detail", args=[world.u("so_a").uuid]))
+
+
+def test_dissolved_district_page_shows_its_schools_and_staff_for_2024_but_not_2025(world, login):
+    c = login(world.users["so_a"])
+    url = reverse("organisations:detail", args=[world.u("phong_a").uuid])
+    r = c.get(url, {"year": 2024})
+    assert [u.code for u in r.context["children"]] == ["TH-A1"]
+    r = c.get(url, {"year": 2025})
+    assert list(r.context["children"]) == []
+
+
+def test_staff_list_of_the_district_for_2024_rolls_up_through_the_old_tree(world, login):
+    from bdtx.people.models import Employment
+
+    Employment.objects.filter(unit=world.u("th_a1")).update(school_year_id=2024)
+    c = login(world.users["so_a"])
+    r = c.get(reverse("people:list"), {"unit": str(world.u("phong_a").uuid), "year": 2024})
+    assert len(r.context["page_obj"]) == 4
+    r = c.get(reverse("people:list"), {"unit": str(world.u("xa_a1").uuid), "year": 2024})
+    assert len(r.context["page_obj"]) == 0
