@@ -1,0 +1,35 @@
+"""manage.py load_demo: the demo province (Sở GD&ĐT Cao Bằng), idempotently."""
+
+from django.core.management.base import BaseCommand, CommandError, CommandParser
+from django.utils.translation import gettext as _
+
+
+class Command(BaseCommand):
+    help = "Load the demo province (Cao Bằng): units with their 2025 history, staff, one account per role."
+
+    def add_arguments(self, parser: CommandParser) -> None:
+        parser.add_argument("--staff", type=int, default=None, help="Staff of the current school year (about).")
+
+    def handle(self, *args: object, **options: object) -> None:
+        try:
+            from bdtx.organisations.demo import DEMO_STAFF, DemoConflict, demo_load
+        except ImportError as exc:  # Faker comes with the development dependencies
+            raise CommandError(
+                _("The demo needs the development dependencies (pip install -r requirements-dev.txt): %(e)s")
+                % {"e": exc}
+            ) from exc
+        staff = options["staff"] or DEMO_STAFF
+        try:
+            summary = demo_load(staff=int(staff))  # type: ignore[call-overload]
+        except DemoConflict as exc:
+            raise CommandError(str(exc)) from exc
+        if not summary.loaded:
+            self.stdout.write(_("The demo province is already loaded: nothing to do."))
+            return
+        years = ", ".join(f"{y}-{y + 1}: {n}" for y, n in sorted(summary.staff.items()))
+        self.stdout.write(
+            self.style.SUCCESS(
+                _("Demo province loaded in %(s).1f s: %(units)d units; staff by school year: %(years)s.")
+                % {"s": summary.seconds, "units": summary.units, "years": years}
+            )
+        )

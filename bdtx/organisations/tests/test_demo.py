@@ -1,0 +1,175 @@
+"""The demo province that `make run` loads: realistic, complete, with history, idempotent."""
+
+from io import StringIO
+
+import pytest
+from django.core.management import call_command
+from django.db import transaction
+from django.utils.translation import gettext
+
+from bdtx.accounts.models import Role, RoleAssignment
+from bdtx.core.models import AuditLog, SchoolYear
+from bdtx.core.selectors import school_year_current
+from bdtx.organisations.demo import (
+    ACCOUNT_SCHOOL,
+    DEMO_PASSWORD,
+    HISTORIC_DISTRICT,
+    PROVINCE_CODE,
+    REFORM_DAY,
+    DemoConflict,
+    demo_codes,
+    demo_is_loaded,
+)
+from bdtx.organisations.models import SchoolLevel, SchoolType, Unit, UnitKind, UnitPlacement
+from bdtx.organisations.selectors import parent_on
+from bdtx.people.demo import DemoSchool, StaffGenerator
+from bdtx.people.models import Employment, Person, Position
+from bdtx.people.validators import personal_id_problem
+
+pytestmark = pytest.mark.django_db
+
+
+@pytest.fixture(scope="module")
+def demo(django_db_setup, django_db_blocker):  # type: ignore[no-untyped-def]
+    """Load the full-size demo once for the module, and roll it back afterwards."""
+    with django_db_blocker.unblock(), transaction.atomic():
+        out = StringIO()
+        call_command("load_demo", stdout=out)
+        yield out.getvalue()
+        transaction.set_rollback(True)
+
+
+def _counts() -> dict[str, int]:
+    return {
+        "units": Unit.objects.count(),
+        "placements": UnitPlacement.objects.count(),
+        "people": Person.objects.count(),
+        "employments": Employment.objects.count(),
+        "roles": RoleAssignment.objects.count(),
+        "audit": AuditLog.objects.count(),
+    }
+
+
+def test_the_province_has_communes_schools_centres_and_a_training_institution(demo):
+    province = Unit.objects.get(code=PROVINCE_CODE)
+    assert "Cao Bằng" in province.name
+    assert province.parent.code == "BGDDT"
+    assert Unit.objects.filter(kind=UnitKind.COMMUNE, parent=province).count() >= 3
+    schools = Unit.objects.filter(kind=UnitKind.SCHOOL).within(province.path)
+    assert schools.count() >= 40
+    for level in SchoolLevel.MN, SchoolLevel.TH, SchoolLevel.THCS, SchoolLevel.THPT:
+        assert schools.with_level(level).exists(), level
+    assert schools.filter(levels=",TH,THCS,", name__startswith="Trường PTDTBT").exists()
+    boarding = schools.get(school_type=SchoolType.ETHNIC_BOARDING, levels=",THCS,THPT,")
+    assert boarding.parent == province
+    assert schools.filter(ownership="private").exists()
+    assert schools.filter(difficult_area=True).exists()
+    assert schools.with_level(SchoolLevel.THPT).filter(parent=province).count() >= 5
+    assert Unit.objects.filter(kind=UnitKind.CENTRE).within(province.path).exists()
+    assert Unit.objects.get(kind=UnitKind.INSTITUTION, code="CDSP-CB").parent is None
+
+
+def test_schools_of_the_old_district_moved_to_communes_on_1_july_2025(demo):
+    district = Unit.objects.get(code=HISTORIC_DISTRICT)
+    assert district.kind == UnitKind.DISTRICT
+    assert district.dissolved_on == REFORM_DAY
+    assert not district.children.exists()
+    school = Unit.objects.get(code=ACCOUNT_SCHOOL)
+    assert parent_on(unit=school, day=SchoolYear.objects.get(pk=2024).ends_on) == district
+    commune = parent_on(unit=school, day=SchoolYear.objects.get(pk=2025).ends_on)
+    assert commune.kind == UnitKind.COMMUNE
+    assert school.parent == commune
+
+
+def test_staff_this_year_and_last_year_with_a_little_turnover(demo):
+    current = school_year_current().pk
+    now = set(Employment.objects.filter(school_year=current).values_list("person_id", "unit_id"))
+    before = set(Employment.objects.filter(school_year=current - 1).values_list("person_id", "unit_id"))
+    assert len(now) >= 2000
+    assert len(before) >= 2000
+    people_now, people_before = {p for p, _ in now}, {p for p, _ in before}
+    stayed = people_now & people_before
+    assert len(stayed) > 0.9 * len(people_now)
+    assert 0 < len(people_now - people_before) < 0.1 * len(people_now)  # new this year
+    moved = {p for p, u in now if p in people_before and (p, u) not in before}
+    assert 0 < len(moved) < 0.1 * len(people_now)
+    assert Employment.objects.filter(school_year=2024).count() >= 2000  # the last year under the districts
+
+
+def test_staff_look_like_cao_bang_teachers(demo):
+    emps = list(Employment.objects.filter(school_year=school_year_current()).select_related("person"))
+    n = len(emps)
+    minority = sum(e.person.ethnicity_id != "01" for e in emps) / n
+    assert 0.70 <= minority <= 0.92
+    teachers = [e for e in emps if e.position == Position.TEACHER]
+    female = sum(e.person.gender == "F" for e in teachers) / len(teachers)
+    assert 0.6 <= female <= 0.8
+    preschool = [e for e in teachers if e.school_level == SchoolLevel.MN]
+    assert sum(e.person.gender == "F" for e in preschool) / len(preschool) > 0.95
+    assert 0.03 <= sum(e.is_mentor for e in emps) / n <= 0.08
+    assert all(e.subjects for e in teachers if e.school_level == SchoolLevel.THPT)
+    family_names = {e.person.family_name for e in emps}
+    assert {"Nông", "Hoàng", "Lục", "Bế", "Giàng", "Bàn"} <= family_names
+    people = [e.person for e in emps]
+    assert len({p.personal_id for p in people}) == n
+    assert all(personal_id_problem(p.personal_id, gender=p.gender, birth=p.date_of_birth) is None for p in people)
+    assert all(len(p.phone) == 10 and p.phone[:2] in ("03", "08", "09") for p in people if p.phone)
+
+
+def test_each_school_has_one_principal(demo):
+    current = school_year_current()
+    schools = Unit.objects.filter(kind=UnitKind.SCHOOL, code__in=demo_codes())
+    principals = Employment.objects.filter(school_year=current, position=Position.PRINCIPAL)
+    assert sorted(principals.values_list("unit_id", flat=True)) == sorted(schools.values_list("pk", flat=True))
+
+
+def test_every_role_has_a_demo_account_that_can_sign_in(demo, client):
+    held = set(RoleAssignment.objects.values_list("role", flat=True))
+    assert held == set(Role.values)
+    school = Unit.objects.get(code=ACCOUNT_SCHOOL)
+    for username, position in (("hieutruong", Position.PRINCIPAL), ("giaovien", Position.TEACHER)):
+        person = Person.objects.get(user__username=username)
+        assert person.employments.get(school_year=school_year_current()).unit == school
+        assert person.employments.get(school_year=school_year_current()).position == position
+    assert Person.objects.get(user__username="cotcan").employments.get(school_year=school_year_current()).is_mentor
+    assert RoleAssignment.objects.get(user__username="phong").unit.code == HISTORIC_DISTRICT
+    assert client.login(username="so", password=DEMO_PASSWORD)
+    assert client.get("/").status_code == 200
+    response = client.get("/people/", {"q": "nguyen"})
+    assert response.status_code == 200
+    assert "Nguyễn" in response.content.decode()
+
+
+def test_loading_twice_changes_nothing(demo):
+    before = _counts()
+    out = StringIO()
+    call_command("load_demo", stdout=out)
+    assert _counts() == before
+    assert gettext("The demo province is already loaded: nothing to do.") in out.getvalue()
+
+
+def test_the_accounts_table_lists_every_account_with_the_password(demo):
+    out = StringIO()
+    call_command("demo_accounts", "--url", "http://127.0.0.1:8000/", stdout=out)
+    text = out.getvalue()
+    assert "http://127.0.0.1:8000/" in text
+    for username in ("sysadmin", "bo", "so", "xa", "phong", "hieutruong", "giaovien", "cotcan", "csdt"):
+        assert username in text
+    assert DEMO_PASSWORD in text
+    assert "Trường Tiểu học Nước Hai" in text
+
+
+def test_a_database_holding_only_some_demo_codes_is_refused(demo):
+    Unit.objects.filter(code=ACCOUNT_SCHOOL).update(code="TH-OTHER")
+    with pytest.raises(DemoConflict):
+        demo_is_loaded()
+
+
+def test_the_generator_is_deterministic():
+    schools = [
+        DemoSchool(unit_id=1, kind=UnitKind.SCHOOL, levels=("TH", "THCS"), profile="highland", size=30),
+        DemoSchool(unit_id=2, kind=UnitKind.SCHOOL, levels=("MN",), profile="city", size=20),
+    ]
+    first = StaffGenerator(current_year=2026).staff(schools, [2024, 2025, 2026])
+    assert first == StaffGenerator(current_year=2026).staff(schools, [2024, 2025, 2026])
+    assert first != StaffGenerator(seed=7, current_year=2026).staff(schools, [2024, 2025, 2026])
