@@ -1,3 +1,5 @@
+import uuid
+
 from django.contrib.auth.decorators import login_required
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import render
@@ -40,8 +42,20 @@ def home(request: HttpRequest) -> HttpResponse:
     )
 
 
+def _is_uuid(value: str) -> bool:
+    try:
+        uuid.UUID(value)
+    except ValueError:
+        return False
+    return True
+
+
 @login_required
 def audit_list(request: HttpRequest) -> HttpResponse:
     request.scope.require(Perm.AUDIT_VIEW)
-    page, qs_base = paginate(request, select_audit(scope=request.scope, action=request.GET.get("action") or None))
+    obj = request.GET.get("object", "")
+    qs = select_audit(
+        scope=request.scope, action=request.GET.get("action") or None, object_uuid=obj if _is_uuid(obj) else None
+    )
+    page, qs_base = paginate(request, qs)
     return render(request, "core/audit_list.html", {"page_obj": page, "querystring_base": qs_base})

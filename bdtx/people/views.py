@@ -135,6 +135,7 @@ def person_detail(request: HttpRequest, uuid: str) -> HttpResponse:
             "sensitive": sensitive,
             "employments": selectors.person_employments(person=person),
             "can_edit": request.scope.has(Perm.PEOPLE_MANAGE, path),
+            "can_audit": request.scope.has(Perm.AUDIT_VIEW, path),
             "can_create_account": not person.user_id and request.scope.has(Perm.ROLES_MANAGE, path),
         },
     )

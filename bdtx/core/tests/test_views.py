@@ -57,3 +57,10 @@ def test_audit_entries_record_who_and_what_changed(world, login):
     assert entry.changes["middle_name"] == [teacher.middle_name, ""]
     r = login(world.users["principal_a1"]).get(reverse("core:audit"))
     assert entry in list(r.context["page_obj"])
+
+
+def test_audit_log_filters_by_object(world, login):
+    school = world.u("th_a1")
+    r = login(world.users["so_a"]).get(reverse("core:audit"), {"object": str(school.uuid)})
+    assert {e.object_uuid for e in r.context["page_obj"]} == {school.uuid}
+    assert {e.action for e in r.context["page_obj"]} == {"unit.create", "unit.move"}
