@@ -314,21 +314,21 @@ class DemoAccount:
     username: str
     role: str
     unit_code: str
-    first_name: str = ""  # empty: taken from the linked person
-    last_name: str = ""
+    family_middle: str = ""  # empty: taken from the linked person
+    given: str = ""
     person: str = ""  # "principal", "teacher" or "mentor" of ACCOUNT_SCHOOL
 
 
 DEMO_ACCOUNTS = (
-    DemoAccount("sysadmin", Role.SYSTEM_ADMIN, MINISTRY_CODE, "Đức", "Trần Minh"),
-    DemoAccount("bo", Role.MINISTRY_STAFF, MINISTRY_CODE, "Hằng", "Nguyễn Thu"),
-    DemoAccount("so", Role.DEPARTMENT_STAFF, PROVINCE_CODE, "Thắng", "Hoàng Văn"),
-    DemoAccount("xa", Role.OFFICE_STAFF, ACCOUNT_COMMUNE, "Huyền", "Lục Thị"),
-    DemoAccount("phong", Role.OFFICE_STAFF, HISTORIC_DISTRICT, "Lợi", "Đàm Văn"),
+    DemoAccount("sysadmin", Role.SYSTEM_ADMIN, MINISTRY_CODE, "Trần Minh", "Đức"),
+    DemoAccount("bo", Role.MINISTRY_STAFF, MINISTRY_CODE, "Nguyễn Thu", "Hằng"),
+    DemoAccount("so", Role.DEPARTMENT_STAFF, PROVINCE_CODE, "Hoàng Văn", "Thắng"),
+    DemoAccount("xa", Role.OFFICE_STAFF, ACCOUNT_COMMUNE, "Lục Thị", "Huyền"),
+    DemoAccount("phong", Role.OFFICE_STAFF, HISTORIC_DISTRICT, "Đàm Văn", "Lợi"),
     DemoAccount("hieutruong", Role.SCHOOL_ADMIN, ACCOUNT_SCHOOL, person="principal"),
     DemoAccount("giaovien", Role.LEARNER, ACCOUNT_SCHOOL, person="teacher"),
     DemoAccount("cotcan", Role.MENTOR, ACCOUNT_SCHOOL, person="mentor"),
-    DemoAccount("csdt", Role.INSTITUTION_STAFF, INSTITUTION[0], "Ngọc Anh", "Bế Thị"),
+    DemoAccount("csdt", Role.INSTITUTION_STAFF, INSTITUTION[0], "Bế Thị", "Ngọc Anh"),
 )
 
 
@@ -476,8 +476,10 @@ def _create_accounts(units: dict[str, Unit], linked: dict[str, Person]) -> None:
         person = linked.get(a.person)
         user, _created = User.objects.get_or_create(username=a.username)
         user.password = password
-        user.first_name = person.given_name if person else a.first_name
-        user.last_name = f"{person.family_name} {person.middle_name}".strip() if person else a.last_name
+        # As account_create_for_person: family and middle names first, so get_full_name() reads
+        # in Vietnamese order ("Nông Thị Hoa").
+        user.first_name = f"{person.family_name} {person.middle_name}".strip() if person else a.family_middle
+        user.last_name = person.given_name if person else a.given
         user.email = f"{a.username}@example.edu.vn"
         user.is_staff = user.is_superuser = a.role == Role.SYSTEM_ADMIN
         user.save()

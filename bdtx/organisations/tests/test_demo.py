@@ -132,6 +132,8 @@ def test_every_role_has_a_demo_account_that_can_sign_in(demo, client):
         assert person.employments.get(school_year=school_year_current()).unit == school
         assert person.employments.get(school_year=school_year_current()).position == position
     assert Person.objects.get(user__username="cotcan").employments.get(school_year=school_year_current()).is_mentor
+    principal = Person.objects.select_related("user").get(user__username="hieutruong")
+    assert principal.user.get_full_name() == principal.full_name  # Vietnamese order: family, middle, given
     assert RoleAssignment.objects.get(user__username="phong").unit.code == HISTORIC_DISTRICT
     assert client.login(username="so", password=DEMO_PASSWORD)
     assert client.get("/").status_code == 200
