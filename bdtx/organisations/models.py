@@ -13,6 +13,7 @@ from django.utils.translation import gettext_lazy as _
 
 from bdtx.core.models import BaseModel
 from bdtx.core.scope import ScopedQuerySet
+from bdtx.core.text import fold, nfc
 
 
 class UnitKind(models.TextChoices):
@@ -55,6 +56,13 @@ class UnitQuerySet(ScopedQuerySet):
     def with_level(self, level: str) -> "UnitQuerySet":
         return self.filter(levels__contains=f",{level},")
 
+    def search(self, text: str) -> "UnitQuerySet":
+        """Diacritic-insensitive search on name and code: 'tieu hoc dong' finds 'Tiểu học Đông'."""
+        qs = self
+        for token in fold(text).split():
+            qs = qs.filter(search_text__contains=token)
+        return qs
+
 
 class Unit(BaseModel):
     kind = models.CharField(max_length=16, choices=UnitKind.choices, db_index=True)
@@ -85,6 +93,7 @@ class Unit(BaseModel):
     email = models.EmailField(_("e-mail"), blank=True)
     established_on = models.DateField(null=True, blank=True)
     dissolved_on = models.DateField(_("dissolved on"), null=True, blank=True)
+    search_text = models.CharField(max_length=400, blank=True, editable=False)
 
     objects = UnitQuerySet.as_manager()
 
@@ -98,6 +107,11 @@ class Unit(BaseModel):
 
     def __str__(self) -> str:
         return self.name
+
+    def save(self, *args, **kwargs):  # type: ignore[no-untyped-def]
+        self.name = nfc(self.name)
+        self.search_text = fold(f"{self.name} {self.short_name} {self.code}")[:400]
+        super().save(*args, **kwargs)
 
     @property
     def level_list(self) -> list[str]:

@@ -8,13 +8,19 @@ from bdtx.core.scope import Scope
 from bdtx.organisations.models import Unit, UnitKind, UnitPlacement
 
 
-def unit_list(*, scope: Scope, kind: str | None = None, under: Unit | None = None) -> QuerySet[Unit]:
-    """Units the scope may see, optionally of one kind and under one unit."""
+def unit_list(
+    *, scope: Scope, kind: str | None = None, under: Unit | None = None, q: str = "", difficult: str = ""
+) -> QuerySet[Unit]:
+    """Units the scope may see, filtered by kind, subtree, name/code text and difficult area."""
     qs = Unit.objects.visible_to(scope).select_related("parent")
     if kind:
         qs = qs.filter(kind=kind)
     if under is not None:
         qs = qs.within(under.path)
+    if q:
+        qs = qs.search(q)
+    if difficult in ("0", "1"):
+        qs = qs.filter(difficult_area=difficult == "1")
     return qs.order_by("depth", "name")
 
 

@@ -5,5 +5,6 @@ from bdtx.organisations import views
 app_name = "organisations"
 urlpatterns = [
     path("", views.unit_list, name="list"),
+    path("export.xlsx", views.unit_export, name="export"),
     path("<uuid:uuid>/", views.unit_detail, name="detail"),
 ]

@@ -1,29 +1,50 @@
 from django.contrib.auth.decorators import login_required
+from django.db.models import QuerySet
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import render
+from django.utils import timezone
+from django.utils.translation import gettext as _
 
 from bdtx.accounts.models import Perm
+from bdtx.core.exporters import write_xlsx, xlsx_response
 from bdtx.core.models import SchoolYear
 from bdtx.core.paging import paginate
 from bdtx.core.selectors import school_year_current, school_year_list
 from bdtx.organisations import selectors
+from bdtx.organisations.exporters import unit_columns, unit_rows
 from bdtx.organisations.models import Unit, UnitKind
 from bdtx.people.selectors import staff_counts
+
+
+def _unit_list_qs(request: HttpRequest) -> QuerySet[Unit]:
+    kind = request.GET.get("kind", "")
+    return selectors.unit_list(
+        scope=request.scope,
+        kind=kind if kind in UnitKind.values else None,
+        q=request.GET.get("q", "").strip(),
+        difficult=request.GET.get("difficult", ""),
+    )
 
 
 @login_required
 def unit_list(request: HttpRequest) -> HttpResponse:
     request.scope.require(Perm.UNITS_VIEW)
-    kind = request.GET.get("kind") or None
-    qs = selectors.unit_list(scope=request.scope, kind=kind if kind in UnitKind.values else None)
-    if q := request.GET.get("q", "").strip():
-        qs = qs.filter(name__icontains=q)
-    if request.GET.get("difficult") in ("0", "1"):
-        qs = qs.filter(difficult_area=request.GET["difficult"] == "1")
-    page, base = paginate(request, qs)
+    page, base = paginate(request, _unit_list_qs(request))
     return render(
         request, "organisations/unit_list.html", {"page_obj": page, "querystring_base": base, "kinds": UnitKind.choices}
     )
+
+
+@login_required
+def unit_export(request: HttpRequest) -> HttpResponse:
+    request.scope.require(Perm.UNITS_VIEW)
+    content = write_xlsx(
+        title=_("List of units"),
+        subtitle=_("exported on %(d)s") % {"d": timezone.localdate().strftime("%d/%m/%Y")},
+        columns=unit_columns(),
+        rows=unit_rows(_unit_list_qs(request)),
+    )
+    return xlsx_response(content, "danh-sach-don-vi.xlsx")
 
 
 @login_required
