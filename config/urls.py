@@ -1,7 +1,6 @@
 from django.conf import settings
 from django.contrib import admin
 from django.urls import include, path
-from drf_spectacular.views import SpectacularAPIView
 
 urlpatterns = [
     path("", include("bdtx.core.urls")),
@@ -10,7 +9,7 @@ urlpatterns = [
     path("people/", include("bdtx.people.urls")),
     path("imports/", include("bdtx.imports.urls")),
     path("i18n/", include("django.conf.urls.i18n")),
-    path("api/schema/", SpectacularAPIView.as_view(), name="api-schema"),
+    path("api/", include("bdtx.api.urls")),
     path("django-admin/", admin.site.urls),
 ]
 

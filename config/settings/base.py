@@ -31,6 +31,7 @@ INSTALLED_APPS = [
     "bdtx.people",
     "bdtx.accounts",
     "bdtx.imports",
+    "bdtx.api",
 ]
 
 MIDDLEWARE = [
@@ -108,6 +109,7 @@ USE_I18N = True
 USE_TZ = True
 
 STATIC_URL = "static/"
+STATICFILES_DIRS = [BASE_DIR / "bdtx" / "static"]  # site-wide CSS, JS and vendored libraries
 STATIC_ROOT = VAR_DIR / "staticfiles"
 STATIC_ROOT.mkdir(parents=True, exist_ok=True)  # whitenoise warns when it is missing
 WHITENOISE_USE_FINDERS = DEBUG
@@ -132,7 +134,12 @@ REST_FRAMEWORK = {
     "DEFAULT_PAGINATION_CLASS": "rest_framework.pagination.PageNumberPagination",
     "PAGE_SIZE": 50,
 }
-SPECTACULAR_SETTINGS = {"TITLE": "BDTX API", "VERSION": "0.1.0"}
+SPECTACULAR_SETTINGS = {
+    "TITLE": "BDTX API",
+    "DESCRIPTION": "Bồi dưỡng thường xuyên: units and staff, filtered by the caller's scope.",
+    "VERSION": "0.1.0",
+    "SERVE_PERMISSIONS": ["rest_framework.permissions.AllowAny"],
+}
 
 # Imports above this many rows run in the background worker with a progress bar.
 IMPORT_BACKGROUND_ROWS = int(os.environ.get("BDTX_IMPORT_BACKGROUND_ROWS", "500"))

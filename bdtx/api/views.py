@@ -1,0 +1,90 @@
+"""JSON API: the same selectors and scope as the pages (401 anonymous, 403 no permission)."""
+
+from django.core.exceptions import PermissionDenied, ValidationError
+from django.http import Http404
+from drf_spectacular.utils import OpenApiParameter, extend_schema
+from rest_framework.generics import ListAPIView, RetrieveAPIView
+from rest_framework.request import Request
+from rest_framework.response import Response
+
+from bdtx.accounts.models import Perm
+from bdtx.api.serializers import StaffSerializer, UnitSerializer
+from bdtx.core.selectors import school_year_current
+from bdtx.organisations import selectors as unit_selectors
+from bdtx.organisations.models import Unit
+from bdtx.people import selectors as people_selectors
+from bdtx.people.services import sensitive_read_record
+
+
+class ScopedMixin:
+    permission: str = ""
+
+    def check_permissions(self, request: Request) -> None:
+        super().check_permissions(request)  # type: ignore[misc]
+        if self.permission and not request._request.scope.has_anywhere(self.permission):  # type: ignore[attr-defined]
+            raise PermissionDenied
+
+
+@extend_schema(parameters=[OpenApiParameter("q", str), OpenApiParameter("kind", str)])
+class UnitList(ScopedMixin, ListAPIView):
+    serializer_class = UnitSerializer
+    permission = Perm.UNITS_VIEW
+
+    def get_queryset(self):  # type: ignore[no-untyped-def]
+        p = self.request.query_params
+        return unit_selectors.unit_list(
+            scope=self.request._request.scope,
+            kind=p.get("kind") or None,
+            q=p.get("q", ""),
+            difficult=p.get("difficult", ""),
+        )
+
+
+class UnitDetail(ScopedMixin, RetrieveAPIView):
+    serializer_class = UnitSerializer
+    permission = Perm.UNITS_VIEW
+
+    def get_object(self) -> Unit:
+        try:
+            return unit_selectors.unit_get(scope=self.request._request.scope, uuid=self.kwargs["uuid"])
+        except Unit.DoesNotExist:
+            raise Http404 from None
+
+
+@extend_schema(parameters=[OpenApiParameter("year", int), OpenApiParameter("unit", str), OpenApiParameter("q", str)])
+class StaffList(ScopedMixin, ListAPIView):
+    serializer_class = StaffSerializer
+    permission = Perm.PEOPLE_VIEW
+
+    def _filter(self) -> tuple[people_selectors.StaffFilter, bool]:
+        scope = self.request._request.scope
+        p = self.request.query_params
+        unit = None
+        if p.get("unit"):
+            try:
+                unit = unit_selectors.unit_get(scope=scope, uuid=p["unit"])
+            except (Unit.DoesNotExist, ValidationError):
+                raise Http404 from None
+        year = int(p["year"]) if p.get("year", "").isdigit() else school_year_current().pk
+        keys = ("level", "position", "gender", "difficult", "q")
+        f = people_selectors.StaffFilter(school_year=year, unit=unit, **{k: p.get(k, "") for k in keys})
+        paths = [unit.path] if unit else scope.paths(Perm.PEOPLE_VIEW)
+        sensitive = bool(paths) and all(scope.has(Perm.SENSITIVE_VIEW, path) for path in paths)
+        return f, sensitive
+
+    def get_queryset(self):  # type: ignore[no-untyped-def]
+        f, _ = self._filter()
+        return people_selectors.staff_list(scope=self.request._request.scope, f=f)
+
+    def list(self, request: Request, *args, **kwargs) -> Response:  # type: ignore[no-untyped-def]
+        f, sensitive = self._filter()
+        page = self.paginate_queryset(self.get_queryset())
+        if sensitive and page:
+            sensitive_read_record(
+                actor_id=request.user.pk,
+                person=None,
+                count=len(page),
+                unit_path=f.unit.path if f.unit else "",
+                what="API staff list",
+            )
+        return self.get_paginated_response(StaffSerializer(page, many=True, sensitive=sensitive).data)
