@@ -1,0 +1,478 @@
+"""Reading office spreadsheets: find the table in a sheet, map its columns by header text, yield rows.
+
+Real files are not tidy. Title rows sit above the header; headers span two rows with merged
+cells ("Họ và tên" over "Họ | Tên đệm | Tên", "Ngày sinh" over "Nam | Nữ"); the same column is
+called "Họ và tên", "Họ tên" or "Họ và tên giáo viên"; a row of column numbers "(1) (2) (3)"
+follows the header; blank rows, a totals row and a signature block end the table; older files
+are typed in TCVN3. This module copes with all of that and knows nothing about staff: the
+fields to look for are passed in (`Field`), so other imports can reuse it.
+"""
+
+import contextlib
+import re
+import zipfile
+from collections.abc import Iterable, Iterator
+from dataclasses import dataclass, field
+from datetime import date, datetime, timedelta
+from decimal import Decimal
+from typing import IO, Any
+
+from django.utils.translation import gettext as _
+from python_calamine import CalamineError, CalamineWorkbook, SheetVisibleEnum
+
+from bdtx.core.text import fold, nfc
+from bdtx.imports import legacy
+
+XLSX_MAGIC = b"PK\x03\x04"
+HEADER_SCAN_ROWS = 15
+LEGACY_SCAN_ROWS = 2000
+_NON_ALNUM = re.compile(r"[^0-9a-z]+")
+_HAS_LETTER = re.compile(r"[^\W\d_]")
+_ROMAN_OR_LETTER = re.compile(r"^([ivxlc]+|[a-z])[.)]?$")
+_EXAMPLE = frozenset({"vi du", "vd", "mau", "dong mau"})
+
+
+class FileProblem(Exception):
+    """The file as a whole cannot be imported; the message says why, in the user's language."""
+
+
+@dataclass(frozen=True)
+class Field:
+    """A column the importer understands, and the header texts that name it.
+
+    `exact` are folded header texts that must match whole; `contains` are folded phrases that may
+    appear anywhere among the header's words. `children` maps folded sub-headers written under
+    this header in a two-row header to other fields ("Ngày sinh" over "Nam | Nữ").
+    """
+
+    key: str
+    exact: tuple[str, ...] = ()
+    contains: tuple[str, ...] = ()
+    children: dict[str, str] = field(default_factory=dict)
+
+
+@dataclass(frozen=True)
+class Column:
+    index: int  # 0-based, absolute
+    letter: str  # Excel column letter
+    header: str  # header text as written (after TCVN3 decoding)
+    key: str
+
+
+@dataclass
+class Layout:
+    """Where the table is: sheet, header rows, recognised and ignored columns, encoding."""
+
+    sheet: str
+    header_rows: tuple[int, ...]  # Excel row numbers
+    columns: list[Column]
+    ignored: list[str]
+    legacy: bool = False
+
+    def has(self, key: str) -> bool:
+        return any(c.key == key for c in self.columns)
+
+    def column(self, key: str) -> Column | None:
+        return next((c for c in self.columns if c.key == key), None)
+
+
+@dataclass
+class RawRow:
+    """One data row: values by field key (text decoded and NFC), and cells that could not be decoded."""
+
+    number: int  # Excel row number
+    values: dict[str, Any]
+    undecodable: list[str] = field(default_factory=list)
+
+    def text(self, key: str) -> str:
+        return as_text(self.values.get(key))
+
+
+def column_letter(index: int) -> str:
+    """0 → 'A', 27 → 'AB'."""
+    out = ""
+    n = index + 1
+    while n:
+        n, rem = divmod(n - 1, 26)
+        out = chr(65 + rem) + out
+    return out
+
+
+def header_text(value: Any) -> str:
+    """A header cell as readable text (TCVN3 decoded, NFC)."""
+    text = as_text(value)
+    with contextlib.suppress(legacy.LegacyTextError):
+        text = legacy.decode(text)
+    return nfc(text)
+
+
+def normalise_header(value: Any) -> str:
+    """Folded, punctuation-free header: 'Ngày, tháng, năm sinh' → 'ngay thang nam sinh'."""
+    return _NON_ALNUM.sub(" ", fold(header_text(value))).strip()
+
+
+def match_field(norm: str, fields: Iterable[Field], parent: Field | None = None) -> str | None:
+    """The key of the field this normalised header names (a parent's children first), or None.
+
+    Fields whose key starts with "_" swallow look-alike headers: they match, and name nothing.
+    """
+    if not norm:
+        return None
+    if parent is not None and norm in parent.children:
+        return parent.children[norm]
+    padded = f" {norm} "
+    fields = list(fields)
+    found = next((f.key for f in fields if norm in f.exact), None)
+    if found is None:
+        found = next((f.key for f in fields if any(f" {p} " in padded for p in f.contains)), None)
+    return None if found is None or found.startswith("_") else found
+
+
+# --- cell values -------------------------------------------------------------------------------
+
+_EXCEL_EPOCH = date(1899, 12, 30)
+_DMY = re.compile(r"^(\d{1,2})\s*[/.\-]\s*(\d{1,2})\s*[/.\-]\s*(\d{4})$")
+_YMD = re.compile(r"^(\d{4})-(\d{1,2})-(\d{1,2})(?:[ T]\d{1,2}:\d{2}(?::\d{2})?)?$")
+
+
+def as_text(value: Any) -> str:
+    """Cell → text as a person reads it: 12.0 → '12', a date → 'dd/mm/yyyy', None → ''."""
+    if value is None or value == "":
+        return ""
+    if isinstance(value, bool):
+        return "x" if value else ""
+    if isinstance(value, float):
+        return str(int(value)) if value.is_integer() else repr(value)
+    if isinstance(value, datetime):
+        return value.strftime("%d/%m/%Y")
+    if isinstance(value, date):
+        return value.strftime("%d/%m/%Y")
+    return str(value)
+
+
+def as_date(value: Any) -> date | None:
+    """Excel date, serial number, 'dd/mm/yyyy' (also d/m/yyyy, '-' or '.') or ISO text → date.
+
+    Raises ValueError for anything else (two-digit years, month first, impossible dates).
+    """
+    if value is None or value == "":
+        return None
+    if isinstance(value, datetime):
+        return value.date()
+    if isinstance(value, date):
+        return value
+    if isinstance(value, int | float) and not isinstance(value, bool):
+        if not 1 <= value < 2958466:
+            raise ValueError(value)
+        return _EXCEL_EPOCH + timedelta(days=int(value))
+    text = str(value).strip()
+    if m := _DMY.match(text):
+        d, mth, y = (int(g) for g in m.groups())
+        return date(y, mth, d)
+    if m := _YMD.match(text):
+        y, mth, d = (int(g) for g in m.groups())
+        return date(y, mth, d)
+    raise ValueError(text)
+
+
+def as_digits(value: Any) -> str:
+    """A number typed into a cell → its digits: 1085012345.0, '4012345678.0', '4.0123e10', '001 085 012'.
+
+    Returns the text unchanged (stripped) when it is not a number, so the caller can report it.
+    """
+    if value is None or value == "" or isinstance(value, bool):
+        return "" if value in (None, "") else str(value)
+    if isinstance(value, int):
+        return str(value)
+    if isinstance(value, float):
+        return str(int(value)) if value.is_integer() else repr(value)
+    text = str(value).strip()
+    if _DIGITS_POINT_ZERO.fullmatch(text):
+        return text.split(".")[0]
+    if _SCIENTIFIC.fullmatch(text):
+        number = Decimal(text)
+        return str(int(number)) if number == number.to_integral_value() else text
+    compact = _GROUPING.sub("", text)
+    return compact if compact.isdigit() else text
+
+
+_DIGITS_POINT_ZERO = re.compile(r"\d+\.0+")
+_SCIENTIFIC = re.compile(r"\d+(\.\d+)?[eE]\+?\d+")
+_GROUPING = re.compile(r"[\s.\-]")
+
+
+# --- reading -----------------------------------------------------------------------------------
+
+
+def open_workbook(source: IO[bytes]) -> CalamineWorkbook:
+    """Open an .xlsx file, or raise FileProblem with a message the user can act on."""
+    source.seek(0)
+    magic = source.read(4)
+    source.seek(0)
+    if magic != XLSX_MAGIC:
+        raise FileProblem(
+            _("This is not an Excel .xlsx file. Open it in Excel and save it as “Excel Workbook (.xlsx)”.")
+        )
+    try:
+        return CalamineWorkbook.from_filelike(source)
+    except (CalamineError, ValueError, OSError):
+        raise FileProblem(_("The file could not be read as an Excel workbook. Is it damaged or password-protected?"))
+
+
+_DIMENSION = re.compile(rb'<dimension ref="[A-Z]+\d+:[A-Z]+(\d+)"')
+
+
+def estimate_rows(source: IO[bytes]) -> int | None:
+    """Rows of the largest worksheet, from the dimension its XML declares (None if it declares none)."""
+    source.seek(0)
+    try:
+        with zipfile.ZipFile(source) as z:
+            found = []
+            for name in z.namelist():
+                if name.startswith("xl/worksheets/") and name.endswith(".xml"):
+                    with z.open(name) as f:
+                        m = _DIMENSION.search(f.read(2048))
+                    if m is None:
+                        return None
+                    found.append(int(m.group(1)))
+    except (zipfile.BadZipFile, OSError):
+        return None
+    finally:
+        source.seek(0)
+    return max(found, default=None)
+
+
+@dataclass
+class Table:
+    layout: Layout
+    rows: Iterator[RawRow]
+    last_row: int  # Excel number of the sheet's last used row, for progress
+
+
+def read_table(source: IO[bytes], fields: list[Field], *, required_any: frozenset[str]) -> Table:
+    """Find the first sheet holding a table with these fields and stream its data rows.
+
+    A header row is the row among the first 15 that names the most fields (at least three, and
+    one of `required_any`); the row under it joins the header when it holds sub-headers.
+    """
+    wb = open_workbook(source)
+    for meta in wb.sheets_metadata:
+        if meta.visible != SheetVisibleEnum.Visible:
+            continue
+        try:
+            sheet = wb.get_sheet_by_name(meta.name)
+        except CalamineError:
+            continue
+        if sheet.start is None:
+            continue
+        col0 = sheet.start[1]
+        rows = sheet.iter_rows()
+        head = []
+        for row in rows:
+            head.append(row)
+            if len(head) >= HEADER_SCAN_ROWS + 1:
+                break
+        merges = [
+            ((r1, c1 - col0), (r2, c2 - col0)) for (r1, c1), (r2, c2) in (sheet.merged_cell_ranges or []) if c2 >= col0
+        ]
+        found = _find_header(head, fields, merges, col0=col0, required_any=required_any)
+        if found is None:
+            continue
+        header_rows, columns, ignored = found
+        last_header = header_rows[-1] - 1  # 0-based index
+        body = _chain(head[last_header + 1 :], rows)
+        sample, body = _peek(body, LEGACY_SCAN_ROWS)
+        is_legacy = _is_legacy_file([*head[: last_header + 1], *sample])
+        layout = Layout(sheet=meta.name, header_rows=header_rows, columns=columns, ignored=ignored, legacy=is_legacy)
+        return Table(
+            layout=layout,
+            rows=_data_rows(body, layout, first_number=last_header + 2, col0=col0),
+            last_row=(sheet.end or (0, 0))[0] + 1,
+        )
+    raise FileProblem(
+        _(
+            "No table of staff was found: the first 15 rows of every sheet were searched for a header row "
+            "with column names such as “Họ và tên”, “Ngày sinh”, “Giới tính”. Use the template."
+        )
+    )
+
+
+def _chain(first: list[list[Any]], rest: Iterator[list[Any]]) -> Iterator[list[Any]]:
+    yield from first
+    yield from rest
+
+
+def _peek(rows: Iterator[list[Any]], n: int) -> tuple[list[list[Any]], Iterator[list[Any]]]:
+    sample = []
+    for row in rows:
+        sample.append(row)
+        if len(sample) >= n:
+            break
+    return sample, _chain(sample, rows)
+
+
+def _is_legacy_file(rows: list[list[Any]]) -> bool:
+    """A file is TCVN3 when more of its texts look TCVN3 than look like Unicode Vietnamese."""
+    telltale = unicode = 0
+    for row in rows:
+        for cell in row:
+            if isinstance(cell, str) and not cell.isascii():
+                if legacy.looks_legacy(cell):
+                    telltale += 1
+                elif legacy.is_unicode_vietnamese(cell):
+                    unicode += 1
+    return telltale > unicode
+
+
+def _find_header(
+    head: list[list[Any]],
+    fields: list[Field],
+    merges: list[tuple[tuple[int, int], tuple[int, int]]],
+    *,
+    col0: int,
+    required_any: frozenset[str],
+) -> tuple[tuple[int, ...], list[Column], list[str]] | None:
+    by_key = {f.key: f for f in fields}
+    best: tuple[int, int] | None = None  # (score, row index)
+    for r, row in enumerate(head[:HEADER_SCAN_ROWS]):
+        keys = {match_field(normalise_header(v), fields) for v in row if isinstance(v, str)}
+        keys.discard(None)
+        if len(keys) >= 3 and keys & required_any and (best is None or len(keys) > best[0]):
+            best = (len(keys), r)
+    if best is None:
+        return None
+    r = best[1]
+    top = head[r]
+    sub = head[r + 1] if r + 1 < len(head) else []
+    width = max(len(top), len(sub))
+
+    def parent_col(c: int) -> int | None:
+        """The column holding the text of the top-row header above column c (merged or not)."""
+        for (r1, c1), (r2, c2) in merges:
+            if r1 <= r <= r2 and c1 <= c <= c2:
+                return c1
+        if c < len(top) and top[c] not in ("", None):
+            return c
+        return None
+
+    top_keys: dict[int, str | None] = {}
+    for c in range(width):
+        p = parent_col(c)
+        top_keys[c] = match_field(normalise_header(top[p]), fields) if p is not None and p < len(top) else None
+    sub_keys: dict[int, str] = {}
+    sub_is_header = bool(sub) and not any(isinstance(v, int | float | date) and v != "" for v in sub)
+    if sub_is_header:
+        for c, v in enumerate(sub):
+            if not isinstance(v, str) or not v.strip():
+                continue
+            parent = by_key.get(top_keys.get(c) or "")
+            key = match_field(normalise_header(v), fields, parent=parent)
+            spans = parent_col(c) != c or _merged_width(merges, r, c) > 1
+            if key and (spans or top_keys.get(c) is None):
+                sub_keys[c] = key
+        sub_is_header = bool(sub_keys)
+    columns: list[Column] = []
+    ignored: list[str] = []
+    seen: set[str] = set()
+    for c in range(width):
+        p = parent_col(c)
+        if c in sub_keys:
+            key: str | None = sub_keys[c]
+            text = header_text(sub[c])
+            if p is not None and (p != c or _merged_width(merges, r, c) > 1):
+                text = f"{header_text(top[p])} – {text}"
+        elif p == c:
+            key, text = top_keys[c], header_text(top[c])
+        else:
+            continue  # under a merged header without a sub-header of its own, or an empty column
+        if key and key not in seen:
+            seen.add(key)
+            columns.append(Column(index=c + col0, letter=column_letter(c + col0), header=text, key=key))
+        elif text:
+            ignored.append(text)
+    rows = (r + 1, r + 2) if sub_is_header else (r + 1,)
+    return rows, columns, ignored
+
+
+def _merged_width(merges: list[tuple[tuple[int, int], tuple[int, int]]], r: int, c: int) -> int:
+    for (r1, c1), (r2, c2) in merges:
+        if r1 <= r <= r2 and c1 == c:
+            return c2 - c1 + 1
+    return 1
+
+
+def _is_numbering_row(row: list[Any]) -> bool:
+    """The '(1) (2) (3)' row some official forms put under the header."""
+    cells = [as_text(v) for v in row if v not in ("", None)]
+    return len(cells) >= 3 and not any(_HAS_LETTER.search(c) for c in cells)
+
+
+def _data_rows(rows: Iterator[list[Any]], layout: Layout, *, first_number: int, col0: int) -> Iterator[RawRow]:
+    cols = [(c.key, c.index - col0) for c in layout.columns]
+    force = layout.legacy
+    number = first_number - 1
+    first = True
+    for row in rows:
+        number += 1
+        if first:
+            first = False
+            if _is_numbering_row(row):
+                continue
+        values: dict[str, Any] = {}
+        undecodable: list[str] = []
+        n = len(row)
+        for key, i in cols:
+            v = row[i] if i < n else ""
+            if isinstance(v, str):
+                if not v.isascii():
+                    try:
+                        v = legacy.decode(v, force=force)
+                    except legacy.LegacyTextError:
+                        undecodable.append(key)
+                v = nfc(v)
+            if v != "" and v is not None:
+                values[key] = v
+        if not values:
+            continue
+        if _ends_table(_lead_text(row, force), values):
+            break
+        stt = fold(as_text(values.get("stt")))
+        if stt in _EXAMPLE or _is_section_row(stt, values):
+            continue
+        yield RawRow(number=number, values=values, undecodable=undecodable)
+
+
+def _lead_text(row: list[Any], force: bool) -> str:
+    """The row's first non-empty cell, decoded and lower-cased, punctuation turned into spaces."""
+    text = next((as_text(v) for v in row if v not in ("", None)), "")
+    with contextlib.suppress(legacy.LegacyTextError):
+        text = legacy.decode(text, force=force)
+    return _PUNCT.sub(" ", nfc(text).lower()).strip()
+
+
+_PUNCT = re.compile(r"[^\w]+")
+_TOTALS = re.compile(r"^(tổng cộng|tổng số|tổng|cộng|tong cong|tong so)(?: (.*))?$")
+_TOTALS_NEXT = frozenset({"toàn", "toan", "chung", "số", "so", "người", "nguoi", "cán", "can", "giáo", "giao"})
+_FOOTER = re.compile(
+    r"^(nguoi lap|nguoi ke khai|nguoi tong hop|xac nhan|thu truong|hieu truong|giam doc|truong phong|"
+    r"ky ten|ky ghi ro|ngay \d+ thang|[a-z ]{1,40} ngay \d+ thang)"
+)
+_NUMERIC_KEYS = ("date_of_birth", "dob_male", "dob_female", "personal_id")
+
+
+def _ends_table(lead: str, values: dict[str, Any]) -> bool:
+    """A totals row ('Tổng cộng', 'Cộng: 45 người') or the signature block under the table."""
+    stt = values.get("stt")
+    if any(k in values for k in _NUMERIC_KEYS) or (isinstance(stt, int | float) and not isinstance(stt, bool)):
+        return False
+    if m := _TOTALS.match(lead):
+        rest = m.group(2) or ""
+        return not rest or rest[0].isdigit() or rest.split()[0] in _TOTALS_NEXT
+    return bool(_FOOTER.match(fold(lead)))
+
+
+def _is_section_row(stt: str, values: dict[str, Any]) -> bool:
+    """'I. Trường Tiểu học Đông', 'A | Khối 1' rows grouping the staff below them."""
+    if not stt or not _ROMAN_OR_LETTER.match(stt):
+        return False
+    return not any(k in values for k in (*_NUMERIC_KEYS, "gender", "gender_male", "gender_female"))

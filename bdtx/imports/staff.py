@@ -1,0 +1,487 @@
+"""The staff list import: the columns it reads, the values it accepts, and how each row is checked.
+
+Checking is pure: the database facts a row needs (ethnicity names, the units the importer may
+write to) come in a `StaffCheckContext`, so the rules can be tested without a database.
+"""
+
+import re
+from dataclasses import dataclass, field
+from datetime import date
+from typing import Any
+
+from django.core.exceptions import ValidationError
+from django.core.validators import validate_email
+from django.utils.translation import gettext as _
+
+from bdtx.core.text import fold, split_full_name
+from bdtx.imports.parsing import Field, Layout, RawRow, as_date, as_digits, as_text
+from bdtx.organisations.models import SchoolLevel
+from bdtx.people.models import ContractType, Gender, Position
+from bdtx.people.selectors import ethnicity_key
+from bdtx.people.services import StaffRow, default_staff_type
+from bdtx.people.validators import personal_id_problem
+
+# Headers of the template, in order: (field key, header text, column width).
+TEMPLATE_COLUMNS: list[tuple[str, str, int]] = [
+    ("stt", "STT", 5),
+    ("full_name", "Họ và tên", 26),
+    ("gender", "Giới tính", 9),
+    ("date_of_birth", "Ngày sinh", 12),
+    ("ethnicity", "Dân tộc", 10),
+    ("personal_id", "Số định danh cá nhân (CCCD)", 16),
+    ("phone", "Điện thoại", 13),
+    ("email", "Email", 24),
+    ("unit_code", "Mã trường", 11),
+    ("position", "Chức vụ", 16),
+    ("school_level", "Cấp học", 11),
+    ("subjects", "Môn dạy", 14),
+    ("is_mentor", "Cốt cán", 8),
+    ("contract_type", "Loại hợp đồng", 13),
+]
+
+# Matched in order: the "_skip" field keeps look-alike columns ("Ngày cấp CCCD") from being taken.
+FIELDS: list[Field] = [
+    Field(
+        "_skip",
+        exact=("nu dan toc", "dtts", "dan toc thieu so", "nu dtts"),
+        contains=("ngay cap", "noi cap", "noi sinh", "que quan", "dan toc thieu so", "nu dan toc", "ten truong"),
+    ),
+    Field("stt", exact=("stt", "tt", "so tt", "so thu tu")),
+    Field(
+        "family_middle",
+        exact=("ho va ten dem", "ho dem", "ho va dem", "ho va chu dem", "ho va ten lot", "ho lot", "ho chu lot"),
+    ),
+    Field("full_name", exact=("ho va ten", "ho ten"), contains=("ho va ten", "ho ten")),
+    Field("family_name", exact=("ho",)),
+    Field("middle_name", exact=("ten dem", "dem", "chu dem", "ten lot", "lot")),
+    Field("given_name", exact=("ten", "ten goi")),
+    Field(
+        "gender",
+        exact=("gioi tinh", "gt", "phai", "gioi", "nam nu", "nam hay nu"),
+        contains=("gioi tinh",),
+        children={"nam": "gender_male", "nu": "gender_female"},
+    ),
+    Field("gender_female", exact=("nu", "gioi tinh nu")),
+    Field(
+        "date_of_birth",
+        contains=("ngay sinh", "nam sinh", "sinh ngay", "ngay thang nam sinh"),
+        children={"nam": "dob_male", "nu": "dob_female"},
+    ),
+    Field("ethnicity", contains=("dan toc",)),
+    Field("personal_id", contains=("dinh danh", "cccd", "cmnd", "can cuoc", "cmtnd", "so cmt")),
+    Field("phone", exact=("dt", "sdt", "so dt", "dtdd"), contains=("dien thoai", "sdt", "di dong")),
+    Field("email", contains=("email", "e mail", "thu dien tu", "mail")),
+    Field("unit_code", contains=("ma truong", "ma don vi", "ma dv", "ma co so")),
+    Field("position", contains=("chuc vu",)),
+    Field("school_level", exact=("cap",), contains=("cap hoc", "bac hoc")),
+    Field("subjects", exact=("mon",), contains=("mon day", "mon giang day", "bo mon", "mon hoc")),
+    Field("is_mentor", contains=("cot can",)),
+    Field("contract_type", contains=("hop dong", "bien che", "hinh thuc tuyen dung", "loai hd")),
+]
+NAME_KEYS = frozenset({"full_name", "given_name", "family_middle"})
+GENDER_KEYS = frozenset({"gender", "gender_female", "gender_male", "dob_male", "dob_female"})
+SENSITIVE_KEYS = frozenset({"personal_id", "ethnicity"})
+
+# Accepted values, folded. The first spelling of each is the one the template offers.
+GENDER_WORDS: dict[str, str] = {
+    "nam": Gender.MALE,
+    "nu": Gender.FEMALE,
+    "m": Gender.MALE,
+    "f": Gender.FEMALE,
+    "male": Gender.MALE,
+    "female": Gender.FEMALE,
+    "trai": Gender.MALE,
+    "gai": Gender.FEMALE,
+}
+POSITION_LABELS: list[tuple[str, str]] = [
+    (Position.TEACHER, "Giáo viên"),
+    (Position.GROUP_HEAD, "Tổ trưởng chuyên môn"),
+    (Position.GROUP_DEPUTY, "Tổ phó chuyên môn"),
+    (Position.YOUTH_LEADER, "Tổng phụ trách Đội"),
+    (Position.VICE_PRINCIPAL, "Phó hiệu trưởng"),
+    (Position.PRINCIPAL, "Hiệu trưởng"),
+    (Position.VICE_DIRECTOR, "Phó giám đốc"),
+    (Position.DIRECTOR, "Giám đốc"),
+]
+POSITION_WORDS: dict[str, str] = {
+    "gv": Position.TEACHER,
+    "gvcn": Position.TEACHER,
+    "ttcm": Position.GROUP_HEAD,
+    "tpcm": Position.GROUP_DEPUTY,
+    "tpt": Position.YOUTH_LEADER,
+    "tpt doi": Position.YOUTH_LEADER,
+    "pht": Position.VICE_PRINCIPAL,
+    "p ht": Position.VICE_PRINCIPAL,
+    "p hieu truong": Position.VICE_PRINCIPAL,
+    "ht": Position.PRINCIPAL,
+    "pgd": Position.VICE_DIRECTOR,
+    "p giam doc": Position.VICE_DIRECTOR,
+    "gd": Position.DIRECTOR,
+    **{v.replace("_", " "): v for v in Position.values},
+}
+# Longest first, so "phó hiệu trưởng …" is not read as "hiệu trưởng".
+POSITION_PREFIXES: list[tuple[str, str]] = [
+    ("pho hieu truong", Position.VICE_PRINCIPAL),
+    ("hieu truong", Position.PRINCIPAL),
+    ("pho giam doc", Position.VICE_DIRECTOR),
+    ("giam doc", Position.DIRECTOR),
+    ("to truong", Position.GROUP_HEAD),
+    ("to pho", Position.GROUP_DEPUTY),
+    ("tong phu trach", Position.YOUTH_LEADER),
+    ("giao vien", Position.TEACHER),
+]
+LEVEL_LABELS: list[tuple[str, str]] = [
+    (SchoolLevel.MN, "Mầm non"),
+    (SchoolLevel.TH, "Tiểu học"),
+    (SchoolLevel.THCS, "THCS"),
+    (SchoolLevel.THPT, "THPT"),
+    (SchoolLevel.GDTX, "GDTX"),
+]
+LEVEL_WORDS: dict[str, str] = {
+    "mam non": SchoolLevel.MN,
+    "mn": SchoolLevel.MN,
+    "mau giao": SchoolLevel.MN,
+    "nha tre": SchoolLevel.MN,
+    "tieu hoc": SchoolLevel.TH,
+    "th": SchoolLevel.TH,
+    "trung hoc co so": SchoolLevel.THCS,
+    "thcs": SchoolLevel.THCS,
+    "trung hoc pho thong": SchoolLevel.THPT,
+    "thpt": SchoolLevel.THPT,
+    "giao duc thuong xuyen": SchoolLevel.GDTX,
+    "gdtx": SchoolLevel.GDTX,
+    "gdnn gdtx": SchoolLevel.GDTX,
+}
+CONTRACT_LABELS: list[tuple[str, str]] = [(ContractType.CIVIL_SERVANT, "Biên chế"), (ContractType.CONTRACT, "Hợp đồng")]
+CONTRACT_WORDS: dict[str, str] = {
+    "bien che": ContractType.CIVIL_SERVANT,
+    "bc": ContractType.CIVIL_SERVANT,
+    "vien chuc": ContractType.CIVIL_SERVANT,
+    "cong chuc": ContractType.CIVIL_SERVANT,
+    "hop dong": ContractType.CONTRACT,
+    "hd": ContractType.CONTRACT,
+    "hdld": ContractType.CONTRACT,
+    "hd68": ContractType.CONTRACT,
+    "hd 68": ContractType.CONTRACT,
+    "hop dong 68": ContractType.CONTRACT,
+    "hop dong lao dong": ContractType.CONTRACT,
+}
+YES_WORDS = frozenset({"x", "co", "1", "yes", "true", "cot can", "v", "c"})
+NO_WORDS = frozenset({"khong", "0", "no", "false", "k"})
+
+_PUNCT = re.compile(r"[^0-9a-z]+")
+_NAME_BAD = re.compile(r"[\d@#$%^&*_=+<>{}\[\]|\\/;:!?\"]")
+_PHONE_SEPARATORS = re.compile(r"[\s.\-()]")
+MAX_NAME = 64
+EARLIEST_BIRTH_YEAR = 1940
+YOUNGEST_AGE = 16
+
+
+@dataclass(frozen=True)
+class UnitRef:
+    """A unit the importer may write to."""
+
+    id: int
+    path: str
+    levels: tuple[str, ...] = ()
+
+
+@dataclass
+class StaffCheckContext:
+    """What checking a row needs from the database, gathered once per file."""
+
+    layout: Layout
+    ethnicities: dict[str, str]  # ethnicity_key(name) → code
+    default_unit: UnitRef | None
+    today: date
+
+
+@dataclass
+class Problem:
+    """One thing wrong with one cell (or, with row 0, with the file)."""
+
+    row: int
+    key: str
+    value: str
+    code: str
+    message: str
+
+
+@dataclass
+class CheckedRow:
+    """A row after checking: the record to write (unit still to resolve from `unit_code`) or problems."""
+
+    number: int
+    record: StaffRow | None
+    unit_code: str = ""
+    problems: list[Problem] = field(default_factory=list)
+
+
+def words(value: Any) -> str:
+    """Folded, punctuation-free text for vocabulary lookups: 'Phó Hiệu trưởng' → 'pho hieu truong'."""
+    return _PUNCT.sub(" ", fold(as_text(value))).strip()
+
+
+def file_problems(layout: Layout, *, default_unit: UnitRef | None) -> list[Problem]:
+    """Problems with the file as a whole: a required column is missing."""
+    row = layout.header_rows[-1]
+    out = []
+    if not (layout.has("full_name") or layout.has("given_name")):
+        out.append(Problem(row, "given_name", "", "column.missing", _("The file has no column for the given name.")))
+    if not any(layout.has(k) for k in GENDER_KEYS):
+        out.append(Problem(row, "gender", "", "column.missing", _("The file has no “Giới tính” (gender) column.")))
+    if not layout.has("unit_code") and default_unit is None:
+        out.append(
+            Problem(
+                row,
+                "unit_code",
+                "",
+                "unit.column_missing",
+                _(
+                    "The file has no “Mã trường” (unit code) column: choose the school or centre on the upload "
+                    "form, or add the column."
+                ),
+            )
+        )
+    return out
+
+
+def title_name(text: str) -> str:
+    """'NGUYỄN văn an' → 'Nguyễn Văn An': every word of a Vietnamese name starts with a capital."""
+    out = []
+    for w in text.split(" "):
+        if not w:
+            continue
+        if w.isupper() or w.islower():
+            w = w.lower()
+        out.append(w[0].upper() + w[1:])
+    return " ".join(out)
+
+
+class _Row:
+    """Collects the problems of one row while its cells are read."""
+
+    def __init__(self, raw: RawRow) -> None:
+        self.raw = raw
+        self.problems: list[Problem] = []
+
+    def add(self, key: str, code: str, message: str, value: Any = None) -> None:
+        shown = as_text(self.raw.values.get(key) if value is None else value)
+        self.problems.append(Problem(self.raw.number, key, shown[:100], code, message))
+
+
+def check_row(raw: RawRow, ctx: StaffCheckContext) -> CheckedRow:
+    """Read and check one row. Unit codes are resolved later, for the whole file at once."""
+    r = _Row(raw)
+    for key in raw.undecodable:
+        r.add(
+            key,
+            "text.undecodable",
+            _("This cell mixes the old TCVN3 (.VnTime) encoding with Unicode and cannot be converted. Retype it."),
+        )
+    family, middle, given = _names(raw, r, ctx.layout)
+    gender, birth = _gender_and_birth(raw, r, ctx)
+    ethnicity = _ethnicity(raw, r, ctx)
+    personal_id = _personal_id(raw, r, gender, birth)
+    phone = _phone(raw, r)
+    email = _email(raw, r)
+    position = _lookup(raw, r, "position", POSITION_WORDS, Position.TEACHER, POSITION_PREFIXES)
+    contract = _lookup(
+        raw, r, "contract_type", CONTRACT_WORDS, ContractType.CIVIL_SERVANT, [("hop dong", ContractType.CONTRACT)]
+    )
+    level = _lookup(raw, r, "school_level", LEVEL_WORDS, "", [])
+    is_mentor = _yes_no(raw, r, "is_mentor")
+    subjects = raw.text("subjects")
+    if len(subjects) > 255:
+        r.add("subjects", "text.too_long", _("At most 255 characters."))
+    unit_code = raw.text("unit_code").strip().upper()
+    if r.problems:
+        return CheckedRow(raw.number, None, unit_code, r.problems)
+    record = StaffRow(
+        family_name=family,
+        middle_name=middle,
+        given_name=given,
+        gender=gender,
+        unit_id=0,  # set once the unit code is resolved
+        date_of_birth=birth,
+        ethnicity_code=ethnicity,
+        personal_id=personal_id,
+        phone=phone,
+        email=email,
+        staff_type=default_staff_type(position),
+        position=position,
+        school_level=level,
+        subjects=subjects,
+        is_mentor=is_mentor,
+        contract_type=contract,
+    )
+    return CheckedRow(raw.number, record, unit_code)
+
+
+def _names(raw: RawRow, r: _Row, layout: Layout) -> tuple[str, str, str]:
+    if layout.has("full_name"):
+        family, middle, given = split_full_name(raw.text("full_name"))
+        given_key = family_key = "full_name"
+    elif layout.has("family_middle"):
+        parts = raw.text("family_middle").split(" ")
+        family, middle = parts[0], " ".join(parts[1:])
+        given = raw.text("given_name")
+        given_key, family_key = "given_name", "family_middle"
+    else:
+        family, middle, given = raw.text("family_name"), raw.text("middle_name"), raw.text("given_name")
+        given_key, family_key = "given_name", "family_name"
+    if not given:
+        r.add(given_key, "name.given_missing", _("The given name is missing."))
+        return "", "", ""
+    if not family:
+        r.add(family_key, "name.family_missing", _("The family name is missing."))
+    middle_key = "middle_name" if family_key == "family_name" else family_key
+    for key, text in ((family_key, family), (middle_key, middle), (given_key, given)):
+        if len(text) > MAX_NAME:
+            r.add(key, "name.too_long", _("A name part may have at most %(n)d characters.") % {"n": MAX_NAME})
+        elif _NAME_BAD.search(text):
+            r.add(key, "name.invalid", _("A name may not contain digits or symbols."))
+    return title_name(family), title_name(middle), title_name(given)
+
+
+def _gender_and_birth(raw: RawRow, r: _Row, ctx: StaffCheckContext) -> tuple[str, date | None]:
+    v = raw.values
+    layout = ctx.layout
+    gender = ""
+    if "gender" in v:
+        gender = GENDER_WORDS.get(words(v["gender"]), "")
+        if not gender:
+            r.add("gender", "gender.invalid", _("Write “Nam” or “Nữ”."))
+    elif layout.has("gender_female") or layout.has("gender_male"):
+        if "gender_female" in v and "gender_male" in v:
+            r.add("gender_female", "gender.invalid", _("Mark either “Nam” or “Nữ”, not both."))
+        elif "gender_female" in v:
+            gender = Gender.FEMALE
+        elif "gender_male" in v or not layout.has("gender_male"):
+            gender = Gender.MALE  # a lone "Nữ" column: blank means male
+    birth_key = "date_of_birth"
+    if "dob_male" in v or "dob_female" in v:
+        if "dob_male" in v and "dob_female" in v:
+            r.add("dob_female", "date.both", _("Write the date of birth under either “Nam” or “Nữ”, not both."))
+            return gender, None
+        birth_key = "dob_male" if "dob_male" in v else "dob_female"
+        gender = gender or (Gender.MALE if birth_key == "dob_male" else Gender.FEMALE)
+    if not gender and not any(p.code.startswith("gender.") for p in r.problems):
+        key = "gender" if layout.has("gender") else "gender_female"
+        r.add(key, "gender.missing", _("The gender is missing: write “Nam” or “Nữ”."))
+    if birth_key not in v:
+        return gender, None
+    try:
+        birth = as_date(v[birth_key])
+    except ValueError:
+        r.add(birth_key, "date.invalid", _("Not a date: write it as dd/mm/yyyy, for example 05/09/1985."))
+        return gender, None
+    if birth is not None and (
+        birth.year < EARLIEST_BIRTH_YEAR or birth > ctx.today.replace(year=ctx.today.year - YOUNGEST_AGE)
+    ):
+        r.add(birth_key, "date.implausible", _("This date of birth is not plausible for a member of staff."))
+        return gender, None
+    return gender, birth
+
+
+def _ethnicity(raw: RawRow, r: _Row, ctx: StaffCheckContext) -> str | None:
+    text = raw.text("ethnicity")
+    if not text:
+        return None
+    code = ctx.ethnicities.get(ethnicity_key(text))
+    if code is None:
+        r.add("ethnicity", "ethnicity.unknown", _("Unknown ethnic group. See the list in the template."))
+    return code
+
+
+def _personal_id(raw: RawRow, r: _Row, gender: str, birth: date | None) -> str | None:
+    if "personal_id" not in raw.values:
+        return None
+    digits = as_digits(raw.values["personal_id"])
+    if digits.isdigit() and len(digits) in (10, 11):
+        digits = digits.zfill(12)  # typed as a number: Excel dropped the leading zeros of the province code
+    problem = personal_id_problem(digits, gender=gender or None, birth=birth)
+    if problem:
+        r.add("personal_id", "personal_id.invalid", problem)
+        return None
+    return digits
+
+
+def _phone(raw: RawRow, r: _Row) -> str:
+    if "phone" not in raw.values:
+        return ""
+    text = as_digits(raw.values["phone"])
+    compact = _PHONE_SEPARATORS.sub("", text)
+    if compact.startswith("+84"):
+        compact = "0" + compact[3:]
+    elif compact.startswith("84") and len(compact) == 11:
+        compact = "0" + compact[2:]
+    if compact.isdigit() and len(compact) == 9:
+        compact = "0" + compact  # typed as a number: the leading zero was dropped
+    if not (compact.isdigit() and 10 <= len(compact) <= 11):
+        r.add("phone", "phone.invalid", _("Not a phone number: write 10 digits, for example 0912345678."))
+        return ""
+    return compact
+
+
+def _email(raw: RawRow, r: _Row) -> str:
+    text = raw.text("email").strip()
+    if not text:
+        return ""
+    try:
+        validate_email(text)
+    except ValidationError:
+        r.add("email", "email.invalid", _("Not an e-mail address."))
+        return ""
+    return text
+
+
+def _lookup(
+    raw: RawRow, r: _Row, key: str, table: dict[str, str], default: str, prefixes: list[tuple[str, str]]
+) -> str:
+    if key not in raw.values:
+        return default
+    w = words(raw.values[key])
+    if w in table:
+        return table[w]
+    for prefix, value in prefixes:
+        if w.startswith(prefix):
+            return value
+    r.add(key, f"{key}.invalid", _("Not one of the allowed values. See the instructions sheet of the template."))
+    return default
+
+
+def _yes_no(raw: RawRow, r: _Row, key: str) -> bool:
+    if key not in raw.values:
+        return False
+    w = words(raw.values[key])
+    if w in YES_WORDS:
+        return True
+    if w in NO_WORDS:
+        return False
+    r.add(key, f"{key}.invalid", _("Write “x” for yes or leave it empty."))
+    return False
+
+
+def duplicate_id_problems(rows: list[CheckedRow]) -> list[Problem]:
+    """Every row whose personal ID number appears more than once in the file."""
+    seen: dict[str, list[int]] = {}
+    for c in rows:
+        if c.record is not None and c.record.personal_id:
+            seen.setdefault(c.record.personal_id, []).append(c.number)
+    out = []
+    for pid, numbers in seen.items():
+        if len(numbers) < 2:
+            continue
+        listed = ", ".join(str(n) for n in numbers)
+        for n in numbers:
+            out.append(
+                Problem(
+                    n,
+                    "personal_id",
+                    pid,
+                    "personal_id.duplicate",
+                    _("This personal ID number appears more than once in the file (rows %(rows)s).") % {"rows": listed},
+                )
+            )
+    return out

@@ -1,0 +1,333 @@
+"""Reading office spreadsheets, converting TCVN3, and checking rows (no database needed)."""
+
+import io
+import unicodedata
+from datetime import date
+
+import pytest
+
+from bdtx.imports import legacy
+from bdtx.imports.parsing import (
+    FileProblem,
+    as_date,
+    as_digits,
+    column_letter,
+    estimate_rows,
+    match_field,
+    normalise_header,
+    read_table,
+)
+from bdtx.imports.staff import (
+    FIELDS,
+    NAME_KEYS,
+    StaffCheckContext,
+    UnitRef,
+    check_row,
+    duplicate_id_problems,
+    file_problems,
+    title_name,
+)
+from bdtx.imports.tests.xlsx import MESSY_HEADER_ROWS, build_xlsx, clean_staff_file, messy_staff_file, nfd, tcvn3
+from bdtx.people.selectors import ethnicity_key
+
+
+def _table(content: bytes):  # type: ignore[no-untyped-def]
+    return read_table(io.BytesIO(content), FIELDS, required_any=NAME_KEYS)
+
+
+def _key(header: str) -> str | None:
+    return match_field(normalise_header(header), FIELDS)
+
+
+# --- headers -----------------------------------------------------------------------------------
+
+
+@pytest.mark.parametrize(
+    ("header", "key"),
+    [
+        ("Họ và tên", "full_name"),
+        ("Họ tên", "full_name"),
+        ("Họ và tên giáo viên", "full_name"),
+        ("HỌ VÀ TÊN CÁN BỘ, GIÁO VIÊN", "full_name"),
+        ("Họ và tên đệm", "family_middle"),
+        ("Tên", "given_name"),
+        ("Ngày sinh", "date_of_birth"),
+        ("Ngày, tháng, năm sinh", "date_of_birth"),
+        ("Ngày tháng năm sinh", "date_of_birth"),
+        ("Số định danh cá nhân (CCCD)", "personal_id"),
+        ("Số định danh", "personal_id"),
+        ("Số CCCD", "personal_id"),
+        ("CCCD", "personal_id"),
+        ("Số CMND/CCCD", "personal_id"),
+        ("Mã trường", "unit_code"),
+        ("Mã đơn vị", "unit_code"),
+        ("Số điện thoại", "phone"),
+        ("E-mail", "email"),
+        ("GV cốt cán", "is_mentor"),
+        ("Biên chế/Hợp đồng", "contract_type"),
+        ("Môn giảng dạy", "subjects"),
+        ("Giới tính", "gender"),
+        ("Nữ", "gender_female"),
+        (nfd("Dân tộc"), "ethnicity"),
+        (tcvn3("Họ và tên"), "full_name"),
+    ],
+)
+def test_header_variants_name_the_same_column(header, key):
+    assert _key(header) == key
+
+
+@pytest.mark.parametrize("header", ["Ngày cấp CCCD", "Nơi sinh", "Tên trường", "Ghi chú", "Nữ dân tộc", ""])
+def test_look_alike_headers_are_not_taken_for_known_columns(header):
+    assert _key(header) is None
+
+
+def test_column_letters_follow_excel():
+    assert [column_letter(i) for i in (0, 25, 26, 27, 701)] == ["A", "Z", "AA", "AB", "ZZ"]
+
+
+# --- cell values -------------------------------------------------------------------------------
+
+
+@pytest.mark.parametrize(
+    ("value", "expected"),
+    [
+        (date(1985, 3, 4), date(1985, 3, 4)),
+        ("04/03/1985", date(1985, 3, 4)),
+        ("4/3/1985", date(1985, 3, 4)),
+        ("04-03-1985", date(1985, 3, 4)),
+        ("04.03.1985", date(1985, 3, 4)),
+        ("1985-03-04", date(1985, 3, 4)),
+        (31110.0, date(1985, 3, 4)),
+        ("", None),
+    ],
+)
+def test_dates_are_read_from_excel_dates_serials_and_day_first_text(value, expected):
+    assert as_date(value) == expected
+
+
+@pytest.mark.parametrize("value", ["31/02/1990", "03/25/1985", "4/3/85", "năm 1985", "1985"])
+def test_dates_that_are_impossible_or_ambiguous_are_refused(value):
+    with pytest.raises(ValueError):
+        as_date(value)
+
+
+@pytest.mark.parametrize(
+    ("value", "expected"),
+    [
+        (4085012345.0, "4085012345"),
+        (40123456789, "40123456789"),
+        ("4012345678.0", "4012345678"),
+        ("4.0123e10", "40123000000"),
+        ("001 085 012 345", "001085012345"),
+        ("001.085.012.345", "001085012345"),
+        ("12ab", "12ab"),
+    ],
+)
+def test_numbers_typed_into_id_cells_become_digits(value, expected):
+    assert as_digits(value) == expected
+
+
+# --- TCVN3 -------------------------------------------------------------------------------------
+
+
+@pytest.mark.parametrize(
+    ("legacy_text", "unicode_text"),
+    [
+        ("NguyÔn ThÞ Hoa", "Nguyễn Thị Hoa"),
+        ("TrÇn V¨n §Æng", "Trần Văn Đặng"),
+        ("D\xad¬ng", "Dương"),
+        ("Tr\xadêng TiÓu häc", "Trường Tiểu học"),
+        ("Kh¬-mó", "Khơ-mú"),
+    ],
+)
+def test_tcvn3_text_is_converted_to_unicode(legacy_text, unicode_text):
+    assert legacy.looks_legacy(legacy_text)
+    assert legacy.decode(legacy_text) == unicode_text
+
+
+def test_the_tcvn3_table_covers_every_vietnamese_letter_of_vn3():
+    lower = "aàảãáạăằẳẵắặâầẩẫấậeèẻẽéẹêềểễếệiìỉĩíịoòỏõóọôồổỗốộơờởỡớợuùủũúụưừửữứựyỳỷỹýỵđ"
+    assert all(ch.isascii() or ch in legacy.TCVN3_TO_UNICODE.values() for ch in lower)
+    assert legacy.decode(legacy.encode(lower), force=True) == lower
+
+
+@pytest.mark.parametrize("text", ["Nguyễn Thị Hoa", "Hoà", "Lý", "plain ascii", nfd("Nguyễn")])
+def test_unicode_text_is_left_alone(text):
+    assert not legacy.looks_legacy(text)
+    assert legacy.decode(text) == text
+
+
+def test_text_mixing_tcvn3_and_unicode_cannot_be_decoded():
+    with pytest.raises(legacy.LegacyTextError):
+        legacy.decode("Nguyễn ThÞ")
+
+
+# --- reading a messy file ----------------------------------------------------------------------
+
+
+def test_the_header_is_found_below_title_rows_and_merged_over_two_rows():
+    layout = _table(messy_staff_file()).layout
+    assert layout.header_rows == MESSY_HEADER_ROWS
+    got = {c.key: c.letter for c in layout.columns}
+    assert got == {
+        "stt": "A",
+        "family_name": "B",
+        "middle_name": "C",
+        "given_name": "D",
+        "dob_male": "E",
+        "dob_female": "F",
+        "ethnicity": "G",
+        "personal_id": "H",
+        "unit_code": "I",
+        "position": "J",
+    }
+    assert layout.ignored == ["Ghi chú"]
+    assert not layout.legacy
+
+
+def test_blank_rows_column_numbers_totals_and_signatures_are_not_data():
+    rows = list(_table(messy_staff_file()).rows)
+    assert [r.number for r in rows] == [8, 9, *range(11, 20)]
+
+
+def test_text_is_normalised_to_nfc_and_tcvn3_names_are_decoded():
+    rows = {r.number: r for r in _table(messy_staff_file()).rows}
+    assert rows[9].values["given_name"] == "Bình"
+    assert unicodedata.is_normalized("NFC", rows[9].values["family_name"])
+    assert (rows[12].values["family_name"], rows[12].values["given_name"]) == ("Đặng", "Hương")
+
+
+def test_a_whole_file_in_tcvn3_is_recognised_and_converted():
+    header = [tcvn3(h) for h in ("STT", "Họ và tên", "Giới tính", "Ngày sinh", "Dân tộc")]
+    people = [[1, tcvn3("Nguyễn Thị Hoà"), tcvn3("Nữ"), "01/02/1980", tcvn3("Mường")], [2, "Lß V¨n Tó", "Nam"]]
+    table = _table(build_xlsx([[tcvn3("DANH SÁCH GIÁO VIÊN")], header, *people]))
+    assert table.layout.legacy
+    rows = list(table.rows)
+    assert rows[0].values["full_name"] == "Nguyễn Thị Hoà"
+    assert rows[0].values["ethnicity"] == "Mường"
+    # "Tó" carries no telltale character of its own; in a TCVN3 file it is "Tú".
+    assert rows[1].values["full_name"] == "Lò Văn Tú"
+
+
+def test_a_row_mixing_tcvn3_and_unicode_is_flagged_not_guessed():
+    content = build_xlsx([["STT", "Họ và tên", "Giới tính", "Ngày sinh"], [1, "Nguyễn ThÞ Hoa", "Nữ", "01/01/1980"]])
+    (row,) = list(_table(content).rows)
+    assert row.undecodable == ["full_name"]
+
+
+def test_the_first_sheet_with_a_table_is_used():
+    content = build_xlsx([["Họ và tên", "Giới tính", "Ngày sinh"], ["An Văn Bình", "Nam"]], extra_sheets=["Bìa"])
+    assert _table(content).layout.sheet == "DS"
+
+
+def test_a_file_that_is_not_xlsx_is_refused_with_a_message():
+    with pytest.raises(FileProblem):
+        _table(b"STT;Ho va ten\n1;An\n")
+    with pytest.raises(FileProblem):
+        _table(b"PK\x03\x04 not really a zip")
+
+
+def test_a_sheet_without_a_recognisable_header_is_refused():
+    with pytest.raises(FileProblem):
+        _table(build_xlsx([["Cột 1", "Cột 2"], ["a", "b"]]))
+
+
+def test_row_counts_are_estimated_from_the_sheet_dimension():
+    assert estimate_rows(io.BytesIO(clean_staff_file())) == 7
+
+
+# --- checking rows -----------------------------------------------------------------------------
+
+ETHNICITIES = {ethnicity_key(n): c for n, c in [("Kinh", "01"), ("Tày", "02"), ("H'Mông", "08"), ("Khơ me", "05")]}
+
+
+SCHOOL = UnitRef(1, "/1/", ("TH",))
+
+
+def _checked(content: bytes, *, default_unit: UnitRef | None = SCHOOL):  # type: ignore[no-untyped-def]
+    table = _table(content)
+    ctx = StaffCheckContext(
+        layout=table.layout, ethnicities=ETHNICITIES, default_unit=default_unit, today=date(2025, 9, 1)
+    )
+    return table.layout, {c.number: c for c in (check_row(r, ctx) for r in table.rows)}
+
+
+def test_rows_become_records_with_padded_ids_and_mapped_values():
+    _layout, rows = _checked(messy_staff_file())
+    first = rows[8].record
+    assert (first.family_name, first.middle_name, first.given_name) == ("Nguyễn", "Văn", "An")
+    assert (first.gender, first.date_of_birth, first.personal_id) == ("M", date(1985, 3, 4), "004085012345")
+    assert rows[9].record.gender == "F" and rows[9].record.ethnicity_code == "08"
+    assert rows[9].record.position == "to_truong"
+    assert rows[11].record.personal_id == "040188012345" and rows[11].record.ethnicity_code == "05"
+    assert rows[11].record.position == "pho_hieu_truong" and rows[11].record.staff_type == "CBQL"
+    assert rows[12].record.ethnicity_code == "02"
+
+
+def test_each_bad_cell_is_reported_with_its_row_and_field():
+    _layout, rows = _checked(messy_staff_file())
+    assert [(p.key, p.code) for p in rows[13].problems] == [("personal_id", "personal_id.invalid")]
+    assert [(p.key, p.code) for p in rows[14].problems] == [("dob_male", "date.invalid")]
+    assert [(p.key, p.code) for p in rows[15].problems] == [("ethnicity", "ethnicity.unknown")]
+    assert [(p.key, p.code) for p in rows[17].problems] == [("given_name", "name.given_missing")]
+    assert rows[16].unit_code == "KHONG-CO"
+
+
+def test_the_same_id_twice_in_a_file_is_an_error_on_both_rows():
+    _layout, rows = _checked(messy_staff_file())
+    assert sorted(p.row for p in duplicate_id_problems(list(rows.values()))) == [8, 18]
+
+
+def test_a_file_without_a_unit_column_needs_a_school_chosen_on_the_form():
+    layout, _rows = _checked(clean_staff_file(unit_code=None), default_unit=None)
+    assert [p.code for p in file_problems(layout, default_unit=None)] == ["unit.column_missing"]
+    assert file_problems(layout, default_unit=UnitRef(1, "/1/")) == []
+
+
+@pytest.mark.parametrize(
+    ("cells", "code"),
+    [
+        ({"Giới tính": "Không rõ"}, "gender.invalid"),
+        ({"Giới tính": ""}, "gender.missing"),
+        ({"Ngày sinh": "01/01/1900"}, "date.implausible"),
+        ({"Điện thoại": "12-34"}, "phone.invalid"),
+        ({"Email": "hoa@"}, "email.invalid"),
+        ({"Chức vụ": "Bảo vệ"}, "position.invalid"),
+        ({"Cốt cán": "có lẽ"}, "is_mentor.invalid"),
+        ({"Loại hợp đồng": "Thời vụ"}, "contract_type.invalid"),
+        ({"Cấp học": "Đại học"}, "school_level.invalid"),
+    ],
+)
+def test_values_outside_the_allowed_lists_are_errors(cells, code):
+    base = {"STT": 1, "Họ và tên": "Nguyễn Văn An", "Giới tính": "Nam", "Ngày sinh": "01/01/1980"}
+    base.update(cells)
+    _layout, rows = _checked(build_xlsx([list(base), list(base.values())]))
+    assert [p.code for p in rows[2].problems] == [code]
+
+
+def test_values_are_read_tolerantly():
+    header = ["Họ tên", "Giới tính", "Điện thoại", "Chức vụ", "Cốt cán", "Loại hợp đồng", "Cấp học"]
+    row = ["NGUYỄN văn an", "nữ", 912345678, "Giáo viên chủ nhiệm", "x", "HĐ68", "thcs"]
+    _layout, rows = _checked(build_xlsx([header, row]))
+    r = rows[2].record
+    assert (r.family_name, r.middle_name, r.given_name) == ("Nguyễn", "Văn", "An")
+    assert (r.gender, r.phone, r.position, r.is_mentor, r.contract_type, r.school_level) == (
+        "F",
+        "0912345678",
+        "giao_vien",
+        True,
+        "hop_dong",
+        "THCS",
+    )
+
+
+def test_a_lone_female_column_marks_women_and_leaves_men_blank():
+    content = build_xlsx([["Họ và tên", "Nữ", "Ngày sinh"], ["Lê Thị Hoa", "x", "01/01/1980"], ["Lê Văn Nam", None]])
+    _layout, rows = _checked(content)
+    assert (rows[2].record.gender, rows[3].record.gender) == ("F", "M")
+
+
+def test_names_get_a_capital_on_every_word():
+    assert title_name("NGUYỄN THỊ HOA") == "Nguyễn Thị Hoa"
+    assert title_name("ánh") == "Ánh"
+    assert title_name("McLean") == "McLean"
