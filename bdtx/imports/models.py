@@ -1,0 +1,94 @@
+"""Import jobs: the uploaded file, what was found in it, and what was written."""
+
+from django.conf import settings
+from django.db import models
+from django.urls import reverse
+from django.utils.translation import gettext_lazy as _
+
+from bdtx.core.models import BaseModel, SchoolYear
+from bdtx.core.scope import ScopedQuerySet
+from bdtx.organisations.models import Unit
+
+MAX_STORED_ERRORS = 5000
+
+
+class ImportJobQuerySet(ScopedQuerySet):
+    scope_path_field = "unit__path"
+
+
+class ImportJob(BaseModel):
+    """One uploaded file and its log. Jobs belong to the unit chosen on upload (the scope root)."""
+
+    class Kind(models.TextChoices):
+        STAFF = "staff", _("Staff list")
+
+    class Status(models.TextChoices):
+        UPLOADED = "uploaded", _("Waiting to be checked")
+        VALIDATING = "validating", _("Checking")
+        VALIDATED = "validated", _("Checked")
+        IMPORTING = "importing", _("Importing")
+        DONE = "done", _("Done")
+        FAILED = "failed", _("Failed")
+
+    RUNNING = frozenset({Status.UPLOADED, Status.VALIDATING, Status.IMPORTING})
+
+    kind = models.CharField(max_length=16, choices=Kind.choices, default=Kind.STAFF)
+    created_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, on_delete=models.SET_NULL, related_name="import_jobs"
+    )
+    unit = models.ForeignKey(Unit, verbose_name=_("unit"), on_delete=models.PROTECT, related_name="import_jobs")
+    school_year = models.ForeignKey(
+        SchoolYear, verbose_name=_("school year"), on_delete=models.PROTECT, related_name="+"
+    )
+    original_filename = models.CharField(_("file name"), max_length=255)
+    file = models.FileField(upload_to="imports/%Y/%m/", max_length=255)
+    language = models.CharField(max_length=8, blank=True, help_text="Language of the messages, the uploader's.")
+    check_only = models.BooleanField(_("check only"), default=False)
+    only_valid = models.BooleanField(_("only the valid rows"), default=False)
+    status = models.CharField(_("status"), max_length=16, choices=Status.choices, default=Status.UPLOADED)
+    progress = models.PositiveSmallIntegerField(default=0)
+    sheet = models.CharField(max_length=64, blank=True)
+    header_rows = models.CharField(max_length=16, blank=True)
+    columns = models.JSONField(default=list, blank=True, help_text="[{letter, header, key}] recognised columns.")
+    ignored_columns = models.JSONField(default=list, blank=True)
+    legacy_encoding = models.BooleanField(default=False)
+    total_rows = models.PositiveIntegerField(default=0)
+    valid_rows = models.PositiveIntegerField(default=0)
+    error_count = models.PositiveIntegerField(default=0)
+    created_count = models.PositiveIntegerField(default=0)
+    updated_count = models.PositiveIntegerField(default=0)
+    errors = models.JSONField(default=list, blank=True, help_text="[{row, col, column, key, value, code, message}]")
+    timings = models.JSONField(default=dict, blank=True, help_text="Seconds spent reading, checking, writing.")
+    started_at = models.DateTimeField(null=True, blank=True)
+    finished_at = models.DateTimeField(null=True, blank=True)
+    message = models.TextField(blank=True)
+
+    objects = ImportJobQuerySet.as_manager()
+
+    class Meta:
+        ordering = ["-created_at", "-id"]
+        verbose_name = _("import")
+        verbose_name_plural = _("imports")
+        indexes = [models.Index(fields=["unit", "created_at"], name="importjob_unit_created")]
+
+    def __str__(self) -> str:
+        return self.original_filename
+
+    def get_absolute_url(self) -> str:
+        return reverse("imports:detail", kwargs={"uuid": self.uuid})
+
+    @property
+    def is_running(self) -> bool:
+        return self.status in self.RUNNING
+
+    @property
+    def invalid_rows(self) -> int:
+        return self.total_rows - self.valid_rows
+
+    @property
+    def errors_truncated(self) -> bool:
+        return self.error_count > len(self.errors)
+
+    @property
+    def can_confirm(self) -> bool:
+        return self.status == self.Status.VALIDATED and self.valid_rows > 0
