@@ -395,7 +395,12 @@ def _build_tree(rng: random.Random) -> tuple[dict[str, Unit], list[tuple[S, str]
     ministry = Unit.objects.filter(code=MINISTRY_CODE).first()
     if ministry is None:
         ministry = unit_create(
-            actor_id=None, kind=UnitKind.MINISTRY, name="Bộ Giáo dục và Đào tạo", code=MINISTRY_CODE, parent=None
+            actor_id=None,
+            kind=UnitKind.MINISTRY,
+            name="Bộ Giáo dục và Đào tạo",
+            code=MINISTRY_CODE,
+            parent=None,
+            source="system",
         )
     units[MINISTRY_CODE] = ministry
     province = create(
