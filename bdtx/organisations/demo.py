@@ -324,7 +324,6 @@ DEMO_ACCOUNTS = (
     DemoAccount("bo", Role.MINISTRY_STAFF, MINISTRY_CODE, "Nguyễn Thu", "Hằng"),
     DemoAccount("so", Role.DEPARTMENT_STAFF, PROVINCE_CODE, "Hoàng Văn", "Thắng"),
     DemoAccount("xa", Role.OFFICE_STAFF, ACCOUNT_COMMUNE, "Lục Thị", "Huyền"),
-    DemoAccount("phong", Role.OFFICE_STAFF, HISTORIC_DISTRICT, "Đàm Văn", "Lợi"),
     DemoAccount("hieutruong", Role.SCHOOL_ADMIN, ACCOUNT_SCHOOL, person="principal"),
     DemoAccount("giaovien", Role.LEARNER, ACCOUNT_SCHOOL, person="teacher"),
     DemoAccount("cotcan", Role.MENTOR, ACCOUNT_SCHOOL, person="mentor"),
