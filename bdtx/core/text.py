@@ -72,9 +72,12 @@ def _word_codes(text: str) -> tuple[str, str]:
 
 
 def vn_sort_key(given: str, family: str = "", middle: str = "") -> str:
-    """Digits-only key: given name, then family, then middle name; tones break ties last."""
-    parts = [_word_codes(given), _word_codes(family), _word_codes(middle)]
-    return "".join(p for p, _ in parts) + "9" + "".join(t for _, t in parts)
+    """Digits-only key: given name, then family, then middle name.
+
+    Each name is compared whole, tones included, before the next one: every "Anh" precedes
+    every "Ánh", as in Vietnamese class lists; tones decide only between equal letters.
+    """
+    return "".join(p + t for p, t in (_word_codes(given), _word_codes(family), _word_codes(middle)))
 
 
 def vn_text_key(text: str) -> str:

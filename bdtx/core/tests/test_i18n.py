@@ -59,3 +59,12 @@ def test_english_is_available(client):
     client.cookies[settings.LANGUAGE_COOKIE_NAME] = "en"
     r = client.get(reverse("accounts:login"))
     assert "Sign in" in r.text and 'lang="en"' in r.text
+
+
+@pytest.mark.django_db
+def test_an_english_browser_still_gets_vietnamese_until_the_user_switches(client):
+    r = client.get(reverse("accounts:login"), HTTP_ACCEPT_LANGUAGE="en-US,en;q=0.9")
+    assert "Đăng nhập" in r.text
+    client.post(reverse("set_language"), {"language": "en", "next": "/"})
+    r = client.get(reverse("accounts:login"), HTTP_ACCEPT_LANGUAGE="vi")
+    assert "Sign in" in r.text

@@ -60,6 +60,10 @@ def test_shorter_name_sorts_before_longer_and_tones_only_break_ties():
     ]
 
 
+def test_a_given_name_without_tone_comes_before_the_same_letters_with_one_whatever_the_family_name():
+    assert _sorted(["Bùi Thị Ánh", "Hoàng Kim Anh", "Đàm Thị Ánh"]) == ["Hoàng Kim Anh", "Bùi Thị Ánh", "Đàm Thị Ánh"]
+
+
 def test_sort_key_is_digits_only_so_any_database_collation_orders_it_the_same():
     assert vn_sort_key("Đào", "Nguyễn", "Thị").isdigit()
 
