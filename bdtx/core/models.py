@@ -1,9 +1,12 @@
 """Base model, school years and the audit log."""
 
+import contextlib
 import uuid
 from datetime import date
 
+from django.apps import apps
 from django.conf import settings
+from django.core.exceptions import FieldDoesNotExist
 from django.db import models
 from django.utils.translation import gettext_lazy as _
 
@@ -55,6 +58,23 @@ class SchoolYear(models.Model):
         return date(start_year, 7, 1), date(start_year + 1, 6, 30)
 
 
+ACTION_LABELS = {
+    "unit.create": _("Unit created"),
+    "unit.update": _("Unit changed"),
+    "unit.move": _("Unit moved in the tree"),
+    "person.create": _("Person added"),
+    "person.update": _("Person changed"),
+    "employment.update": _("Work details changed"),
+    "sensitive.read": _("Sensitive data viewed"),
+    "role.assign": _("Role given"),
+    "role.revoke": _("Role taken away"),
+    "account.create": _("Account created"),
+    "import.upload": _("Staff file uploaded"),
+    "import.confirm": _("Staff import confirmed"),
+    "import.staff": _("Staff file imported"),
+}
+
+
 class AuditLogQuerySet(ScopedQuerySet):
     scope_path_field = "unit_path"
     scope_person_field = None
@@ -91,3 +111,23 @@ class AuditLog(models.Model):
 
     def __str__(self) -> str:
         return f"{self.at:%d/%m/%Y %H:%M} {self.action} {self.object_repr}"
+
+    @property
+    def action_label(self) -> str:
+        return str(ACTION_LABELS.get(self.action, self.action))
+
+    def change_rows(self) -> list[tuple[str, object, object]]:
+        """(field label, before, after) with the model's own field names where it has them."""
+        try:
+            meta = apps.get_model(self.object_type)._meta if "." in self.object_type else None
+        except LookupError:
+            meta = None
+        rows = []
+        for name, values in self.changes.items():
+            label = name
+            if meta is not None:
+                with contextlib.suppress(FieldDoesNotExist):
+                    label = str(meta.get_field(name.removesuffix("_id")).verbose_name)
+            before, after = ([*values, None, None])[:2] if isinstance(values, list) else (None, values)
+            rows.append((label, before, after))
+        return rows

