@@ -21,19 +21,41 @@ $(VENV)/.installed: requirements.txt requirements-dev.txt
 run: venv
 	HOST=$(HOST) PORT=$(PORT) bash scripts/run.sh
 
-## make test: the whole suite on SQLite (browser tests included when Chromium is installed).
+PYTEST := $(BIN)/pytest -p no:cacheprovider
+
+# The suite in two groups: everything but the browser journeys on 2 xdist workers, then the
+# journeys in one process (one live server, one Chromium). Both groups run; the run fails if either
+# fails. A group with nothing to run (pytest's exit 5, e.g. PYTEST_ARGS names one file) is fine;
+# both empty is not.
+define run_suite
+	@rc1=0; rc2=0; \
+	$(PYTEST) -n 2 -m "not browser" $(PYTEST_ARGS) || rc1=$$?; \
+	$(PYTEST) -n 0 -m browser $(PYTEST_ARGS) || rc2=$$?; \
+	if [ $$rc1 -eq 5 ] && [ $$rc2 -eq 5 ]; then echo "make: no tests ran" >&2; exit 5; fi; \
+	if [ $$rc1 -eq 5 ]; then rc1=0; fi; \
+	if [ $$rc2 -eq 5 ]; then rc2=0; fi; \
+	if [ $$rc1 -ne 0 ] || [ $$rc2 -ne 0 ]; then \
+		echo "make: tests failed (without browser: exit $$rc1; browser journeys: exit $$rc2)" >&2; exit 1; fi
+endef
+
+## make test: the whole suite on SQLite (browser journeys included; skipped when Chromium is missing,
+## unless BDTX_REQUIRE_BROWSER=1).
 test: venv
-	$(BIN)/pytest -p no:cacheprovider -n 2 $(PYTEST_ARGS)
+	$(run_suite)
 
+## Everything but the browser journeys, on SQLite.
 test-fast: venv
-	$(BIN)/pytest -p no:cacheprovider -n 2 -m "not browser" $(PYTEST_ARGS)
+	$(PYTEST) -n 2 -m "not browser" $(PYTEST_ARGS)
 
-## The suite again on PostgreSQL (127.0.0.1:5432 if a server answers, else a throwaway cluster).
+## The suite again on PostgreSQL, without the browser journeys (127.0.0.1:5432 if a server answers,
+## else a throwaway cluster: scripts/with-postgres.sh).
 test-postgres: venv
-	bash scripts/with-postgres.sh $(BIN)/pytest -p no:cacheprovider -n 2 -m "not browser" $(PYTEST_ARGS)
+	bash scripts/with-postgres.sh $(PYTEST) -n 2 -m "not browser" $(PYTEST_ARGS)
 
+## The browser journeys alone, in Debian's Chromium; a missing Chromium fails instead of skipping.
+## Screenshots land in artifacts/screenshots/.
 test-browser: venv
-	BDTX_REQUIRE_BROWSER=1 $(BIN)/pytest -p no:cacheprovider -m browser $(PYTEST_ARGS)
+	BDTX_REQUIRE_BROWSER=1 $(PYTEST) -n 0 -m browser $(PYTEST_ARGS)
 
 lint: venv
 	$(BIN)/ruff check .
