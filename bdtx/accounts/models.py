@@ -36,6 +36,13 @@ class Perm:
     SENSITIVE_VIEW = "people.view_sensitive"
     AUDIT_VIEW = "audit.view"
     ROLES_MANAGE = "roles.manage"
+    CONTENT_MANAGE = "content.manage"  # programme 01/02 content, focus modules, hours split
+    CATALOG_MANAGE = "catalog.manage"  # module catalogs, materials, regimes
+    PLANS_VIEW = "plans.view"
+    PLANS_APPROVE = "plans.approve"  # personal plans at a school; children's unit plans at an office
+    DEADLINES_MANAGE = "deadlines.manage"
+    STANDARDS_VIEW = "standards.view"
+    STANDARDS_EVALUATE = "standards.evaluate"  # the principal's evaluation against the standard
 
 
 _OFFICE = {
@@ -47,18 +54,27 @@ _OFFICE = {
     Perm.PEOPLE_EXPORT,
     Perm.SENSITIVE_VIEW,
     Perm.AUDIT_VIEW,
+    Perm.PLANS_VIEW,
+    Perm.PLANS_APPROVE,
+    Perm.STANDARDS_VIEW,
+    Perm.STANDARDS_EVALUATE,  # principals evaluate teachers; offices evaluate principals
 }
+_AUTHORITY = {Perm.DEADLINES_MANAGE, Perm.CONTENT_MANAGE}
 
 ROLE_PERMISSIONS: dict[str, frozenset[str]] = {
     Role.LEARNER: frozenset(),
     Role.MENTOR: frozenset(),
     Role.SCHOOL_ADMIN: frozenset(_OFFICE),
-    Role.OFFICE_STAFF: frozenset(_OFFICE),
-    Role.DEPARTMENT_STAFF: frozenset(_OFFICE | {Perm.UNITS_MANAGE}),
+    Role.OFFICE_STAFF: frozenset(_OFFICE | {Perm.DEADLINES_MANAGE}),
+    Role.DEPARTMENT_STAFF: frozenset(_OFFICE | _AUTHORITY | {Perm.UNITS_MANAGE, Perm.CATALOG_MANAGE}),
     # The ministry sees national figures and lists but not individuals' sensitive data.
-    Role.MINISTRY_STAFF: frozenset({Perm.UNITS_VIEW, Perm.PEOPLE_VIEW, Perm.PEOPLE_EXPORT, Perm.AUDIT_VIEW}),
+    Role.MINISTRY_STAFF: frozenset(
+        {Perm.UNITS_VIEW, Perm.PEOPLE_VIEW, Perm.PEOPLE_EXPORT, Perm.AUDIT_VIEW, Perm.PLANS_VIEW, Perm.PLANS_APPROVE}
+        | {Perm.STANDARDS_VIEW, Perm.CATALOG_MANAGE}
+        | _AUTHORITY
+    ),
     Role.INSTITUTION_STAFF: frozenset({Perm.UNITS_VIEW}),
-    Role.SYSTEM_ADMIN: frozenset(_OFFICE | {Perm.UNITS_MANAGE}),
+    Role.SYSTEM_ADMIN: frozenset(_OFFICE | _AUTHORITY | {Perm.UNITS_MANAGE, Perm.CATALOG_MANAGE}),
 }
 
 # Where each role can be held. A grantor may give a role only at a unit inside their subtree and

@@ -31,6 +31,10 @@ INSTALLED_APPS = [
     "bdtx.people",
     "bdtx.accounts",
     "bdtx.imports",
+    "bdtx.regimes",
+    "bdtx.standards",
+    "bdtx.catalog",
+    "bdtx.plans",
     "bdtx.api",
 ]
 

@@ -17,6 +17,12 @@ def test_principal_may_give_school_roles_at_their_school_only(world):
     assert role_grantable(scope=scope, unit=world.u("thcs_a2")) == []
 
 
+def test_offices_and_the_department_can_appoint_school_administrators_below_them(world):
+    for username in ("so_a", "xa_a1"):
+        scope = scope_for_user(world.users[username])
+        assert Role.SCHOOL_ADMIN in role_grantable(scope=scope, unit=world.u("th_a1")), username
+
+
 def test_department_cannot_create_a_system_admin_or_ministry_staff(world):
     scope = scope_for_user(world.users["so_a"])
     assert role_grantable(scope=scope, unit=world.u("bo")) == []

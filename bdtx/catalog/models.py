@@ -1,0 +1,183 @@
+"""Programme content (BD01 by the ministry, BD02 by each province), the module catalogs of
+programme 03 versioned by their circular, learning materials, and provinces' focus modules."""
+
+from django.db import models
+from django.db.models import Q
+from django.utils.translation import gettext_lazy as _
+
+from bdtx.core.models import BaseModel
+from bdtx.core.scope import ScopedQuerySet
+from bdtx.organisations.models import SchoolLevel
+from bdtx.regimes.models import Programme
+
+
+class Audience(models.TextChoices):
+    """Who a catalog, module or content item is for."""
+
+    GVMN = "GVMN", _("Preschool teachers")
+    QLMN = "QLMN", _("Preschool managers")
+    GVPT = "GVPT", _("General-school teachers")
+    QLPT = "QLPT", _("General-school managers")
+
+    @classmethod
+    def for_staff(cls, *, staff_type: str, school_level: str) -> str:
+        preschool = school_level == SchoolLevel.MN
+        if staff_type == "CBQL":
+            return cls.QLMN if preschool else cls.QLPT
+        return cls.GVMN if preschool else cls.GVPT
+
+
+class Confidence(models.TextChoices):
+    VERIFIED = "verified", _("Verified against a source")
+    PARTIAL = "partial", _("Partly verified")
+    UNVERIFIED = "unverified", _("Not verified")
+
+
+class Catalog(BaseModel):
+    """One module catalog as issued by one circular (e.g. GVPT, TT 17/2019)."""
+
+    code = models.CharField(_("code"), max_length=32, unique=True)
+    name = models.CharField(_("name"), max_length=255)
+    circular = models.CharField(_("legal source"), max_length=255)
+    audience = models.CharField(_("audience"), max_length=8, choices=Audience.choices)
+    first_year = models.PositiveSmallIntegerField(_("first school year"))
+    last_year = models.PositiveSmallIntegerField(_("last school year"), null=True, blank=True)
+    completeness_note = models.TextField(_("completeness"), blank=True)
+
+    class Meta:
+        ordering = ["code"]
+        verbose_name = _("module catalog")
+        verbose_name_plural = _("module catalogs")
+
+    def __str__(self) -> str:
+        return f"{self.name} ({self.circular})"
+
+
+class ModuleQuerySet(models.QuerySet):
+    def in_force(self, start_year: int) -> "ModuleQuerySet":
+        return self.filter(
+            Q(catalog__last_year__isnull=True) | Q(catalog__last_year__gte=start_year),
+            catalog__first_year__lte=start_year,
+            active=True,
+        )
+
+
+class Module(BaseModel):
+    catalog = models.ForeignKey(Catalog, on_delete=models.PROTECT, related_name="modules")
+    code = models.CharField(_("code"), max_length=32)
+    title = models.CharField(_("title"), max_length=500)
+    audience = models.CharField(_("audience"), max_length=8, choices=Audience.choices)
+    levels = models.CharField(
+        _("school levels"),
+        max_length=64,
+        blank=True,
+        help_text="',TH,THCS,' — empty means every level of the audience.",
+    )
+    hours_total = models.PositiveSmallIntegerField(_("periods"), null=True, blank=True)
+    hours_theory = models.PositiveSmallIntegerField(_("theory periods"), null=True, blank=True)
+    hours_practice = models.PositiveSmallIntegerField(_("practice periods"), null=True, blank=True)
+    criteria = models.ManyToManyField(
+        "standards.Criterion", blank=True, related_name="modules", verbose_name=_("criteria it serves")
+    )
+    outcomes = models.TextField(_("required outcomes"), blank=True)
+    source = models.TextField(_("source"), blank=True)
+    confidence = models.CharField(
+        _("confidence"), max_length=16, choices=Confidence.choices, default=Confidence.VERIFIED
+    )
+    active = models.BooleanField(_("offered"), default=True)
+
+    objects = ModuleQuerySet.as_manager()
+
+    class Meta:
+        ordering = ["catalog__code", "code"]
+        verbose_name = _("module")
+        verbose_name_plural = _("modules")
+        constraints = [models.UniqueConstraint(fields=["catalog", "code"], name="module_code_per_catalog")]
+
+    def __str__(self) -> str:
+        return f"{self.code}: {self.title}"
+
+
+class Material(BaseModel):
+    """Learning material of a module: a file, a link or a video, opened online."""
+
+    class Kind(models.TextChoices):
+        FILE = "file", _("File")
+        LINK = "link", _("Link")
+        VIDEO = "video", _("Video")
+
+    module = models.ForeignKey(Module, on_delete=models.CASCADE, related_name="materials")
+    kind = models.CharField(_("kind"), max_length=8, choices=Kind.choices)
+    title = models.CharField(_("title"), max_length=255)
+    url = models.URLField(_("address"), max_length=1000, blank=True)
+    file = models.FileField(_("file"), upload_to="materials/%Y/", blank=True)
+    position = models.PositiveSmallIntegerField(default=0)
+
+    class Meta:
+        ordering = ["module", "position", "id"]
+        verbose_name = _("learning material")
+        verbose_name_plural = _("learning materials")
+
+    def __str__(self) -> str:
+        return self.title
+
+
+class ProgrammeContentQuerySet(ScopedQuerySet):
+    scope_path_field = "unit__path"
+
+    def applying_to(self, unit_path: str) -> "ProgrammeContentQuerySet":
+        """Content set by `unit_path`'s unit or any of its ancestors (the ministry, its province)."""
+        ancestors = ["/".join(unit_path.split("/")[: i + 1]) + "/" for i in range(1, unit_path.count("/"))]
+        return self.filter(unit__path__in=ancestors)
+
+
+class ProgrammeContent(BaseModel):
+    """A topic of programme 01 (ministry) or 02 (province) for one school year."""
+
+    unit = models.ForeignKey("organisations.Unit", on_delete=models.PROTECT, related_name="+")
+    school_year = models.ForeignKey("core.SchoolYear", on_delete=models.PROTECT, related_name="+")
+    programme = models.CharField(_("programme"), max_length=4, choices=Programme.choices)
+    audience = models.CharField(
+        _("audience"), max_length=8, choices=Audience.choices, blank=True, help_text=_("Empty: everyone.")
+    )
+    school_level = models.CharField(_("school level"), max_length=4, choices=SchoolLevel.choices, blank=True)
+    title = models.CharField(_("title"), max_length=500)
+    hours = models.PositiveSmallIntegerField(_("periods"))
+    description = models.TextField(_("description"), blank=True)
+    position = models.PositiveSmallIntegerField(default=0)
+
+    objects = ProgrammeContentQuerySet.as_manager()
+
+    class Meta:
+        ordering = ["school_year", "programme", "position", "id"]
+        verbose_name = _("programme content")
+        verbose_name_plural = _("programme content")
+
+    def __str__(self) -> str:
+        return f"{self.programme} {self.title}"
+
+
+class FocusModuleQuerySet(ScopedQuerySet):
+    scope_path_field = "unit__path"
+
+
+class FocusModule(BaseModel):
+    """A module a province wants its people to take in programme 03 this year (seed 003)."""
+
+    unit = models.ForeignKey("organisations.Unit", on_delete=models.CASCADE, related_name="+")
+    school_year = models.ForeignKey("core.SchoolYear", on_delete=models.PROTECT, related_name="+")
+    module = models.ForeignKey(Module, on_delete=models.PROTECT, related_name="+")
+    school_level = models.CharField(_("school level"), max_length=4, choices=SchoolLevel.choices, blank=True)
+    priority = models.PositiveSmallIntegerField(default=0)
+
+    objects = FocusModuleQuerySet.as_manager()
+
+    class Meta:
+        ordering = ["priority", "id"]
+        verbose_name = _("focus module")
+        constraints = [
+            models.UniqueConstraint(fields=["unit", "school_year", "module", "school_level"], name="focus_module_once")
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.unit} {self.school_year}: {self.module.code}"
