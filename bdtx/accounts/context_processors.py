@@ -15,5 +15,9 @@ def scope(request: HttpRequest) -> dict[str, object]:
             "units": s.has_anywhere(Perm.UNITS_VIEW),
             "audit": s.has_anywhere(Perm.AUDIT_VIEW),
             "roles": s.has_anywhere(Perm.ROLES_MANAGE),
+            "me": s.person_id is not None,
+            "plans_review": s.has_anywhere(Perm.PLANS_APPROVE),
+            "plans_board": s.has_anywhere(Perm.PLANS_VIEW),
+            "standards_review": s.has_anywhere(Perm.STANDARDS_VIEW),
         },
     }

@@ -1,0 +1,14 @@
+# Placeholder views: the catalog engineer replaces these.
+from django.contrib.auth.decorators import login_required
+from django.http import HttpRequest, HttpResponse
+from django.shortcuts import render
+
+
+@login_required
+def module_list(request: HttpRequest) -> HttpResponse:
+    return render(request, "base.html", {})
+
+
+@login_required
+def content_list(request: HttpRequest) -> HttpResponse:
+    return render(request, "base.html", {})
