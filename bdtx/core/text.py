@@ -8,6 +8,7 @@ database sorts with an ordinary index under any collation (SQLite BINARY, Postgr
 
 import re
 import unicodedata
+from functools import lru_cache
 
 _ALPHABET = "aăâbcdđeêfghijklmnoôơpqrstuưvwxyz"
 # Tone order of Vietnamese dictionaries: none, huyền, hỏi, ngã, sắc, nặng.
@@ -53,6 +54,7 @@ def _split_letters(word: str) -> list[tuple[str, int]]:
     return out
 
 
+@lru_cache(maxsize=65536)  # names repeat: a staff import computes the same few thousand words
 def _word_codes(text: str) -> tuple[str, str]:
     primary, tones = [], []
     for word in nfc(text).lower().split(" "):

@@ -6,6 +6,7 @@ from datetime import date
 from django.core.exceptions import ValidationError
 from django.db import transaction
 
+from bdtx.core.bulk import bulk_insert, bulk_update_fields
 from bdtx.core.models import AuditLog, SchoolYear
 from bdtx.core.services import audit_record, diff, snapshot
 from bdtx.core.text import fold, nfc
@@ -243,7 +244,7 @@ def staff_bulk_upsert(
                     )
                 updated += 1
             row_person.append(person)
-        Person.objects.bulk_create(to_create, batch_size=500)
+        bulk_insert(to_create, fetch_pk_by="uuid")
         created += len(to_create)
         for p, unit_id in zip(to_create, create_units, strict=True):
             audit.append(
@@ -259,9 +260,7 @@ def staff_bulk_upsert(
                 )
             )
         if to_update:
-            Person.objects.bulk_update(
-                to_update, [f for f in PERSON_FIELDS] + ["sort_key", "search_text"], batch_size=500
-            )
+            bulk_update_fields(to_update, [*PERSON_FIELDS, "sort_key", "search_text"])
         existing = {
             e.person_id: e
             for e in Employment.objects.filter(school_year=school_year, person_id__in=[p.pk for p in row_person])
@@ -283,13 +282,12 @@ def staff_bulk_upsert(
                 emp = Employment(person=p, school_year=school_year, **emp_values)
                 existing[p.pk] = emp
                 emp_create.append(emp)
-            else:
+            elif any(getattr(emp, k) != v for k, v in emp_values.items()):
                 for k, v in emp_values.items():
                     setattr(emp, k, v)
                 if emp.pk:
                     emp_update.append(emp)
-        Employment.objects.bulk_create(emp_create, batch_size=500)
-        if emp_update:
-            Employment.objects.bulk_update(emp_update, EMPLOYMENT_FIELDS, batch_size=500)
-        AuditLog.objects.bulk_create(audit, batch_size=500)
+        bulk_insert(emp_create)
+        bulk_update_fields(emp_update, EMPLOYMENT_FIELDS)
+        bulk_insert(audit)
     return created, updated

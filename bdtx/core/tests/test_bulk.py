@@ -1,0 +1,41 @@
+from datetime import date
+
+from django.db import connection
+from django.test.utils import CaptureQueriesContext
+
+from bdtx.core.bulk import bulk_insert, bulk_update_fields
+from bdtx.core.selectors import school_year_current
+from bdtx.people.models import Employment, Person
+
+
+def _person(n: int) -> Person:
+    p = Person(family_name="Lê", given_name=f"An{n}", gender="M", date_of_birth=date(1980, 1, n + 1))
+    p.refresh_derived()
+    return p
+
+
+def test_bulk_insert_writes_every_field_stamps_timestamps_and_reads_back_primary_keys(db):
+    people = [_person(n) for n in range(3)]
+    with CaptureQueriesContext(connection) as queries:
+        bulk_insert(people, fetch_pk_by="uuid")
+    assert len(queries) == 2  # one executemany, one read-back
+    assert all(p.pk and not p._state.adding and p.created_at for p in people)
+    stored = Person.objects.get(pk=people[1].pk)
+    assert (stored.uuid, stored.given_name, stored.date_of_birth) == (people[1].uuid, "An1", date(1980, 1, 2))
+
+
+def test_bulk_insert_takes_foreign_keys_from_objects_saved_after_they_were_attached(world):
+    person = _person(0)
+    job = Employment(person=person, school_year=school_year_current(), unit=world.u("th_a1"))
+    bulk_insert([person], fetch_pk_by="uuid")
+    bulk_insert([job])
+    assert Employment.objects.get(person=person).unit == world.u("th_a1")
+
+
+def test_bulk_update_fields_changes_only_the_named_fields(db):
+    people = [_person(n) for n in range(2)]
+    bulk_insert(people, fetch_pk_by="uuid")
+    for p in people:
+        p.phone, p.email = "0912345678", "changed@example.vn"
+    bulk_update_fields(people, ["phone"])
+    assert set(Person.objects.values_list("phone", "email")) == {("0912345678", "")}
