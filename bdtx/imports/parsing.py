@@ -15,6 +15,7 @@ from collections.abc import Iterable, Iterator
 from dataclasses import dataclass, field
 from datetime import date, datetime, timedelta
 from decimal import Decimal
+from functools import cached_property
 from typing import IO, Any
 
 from django.utils.translation import gettext as _
@@ -70,7 +71,11 @@ class Layout:
     legacy: bool = False
 
     def has(self, key: str) -> bool:
-        return any(c.key == key for c in self.columns)
+        return key in self.keys
+
+    @cached_property
+    def keys(self) -> frozenset[str]:
+        return frozenset(c.key for c in self.columns)
 
     def column(self, key: str) -> Column | None:
         return next((c for c in self.columns if c.key == key), None)
@@ -137,7 +142,9 @@ _YMD = re.compile(r"^(\d{4})-(\d{1,2})-(\d{1,2})(?:[ T]\d{1,2}:\d{2}(?::\d{2})?)
 
 def as_text(value: Any) -> str:
     """Cell → text as a person reads it: 12.0 → '12', a date → 'dd/mm/yyyy', None → ''."""
-    if value is None or value == "":
+    if type(value) is str:
+        return value
+    if value is None:
         return ""
     if isinstance(value, bool):
         return "x" if value else ""
@@ -410,6 +417,8 @@ def _is_numbering_row(row: list[Any]) -> bool:
 def _data_rows(rows: Iterator[list[Any]], layout: Layout, *, first_number: int, col0: int) -> Iterator[RawRow]:
     cols = [(c.key, c.index - col0) for c in layout.columns]
     force = layout.legacy
+    # Office lists repeat the same texts (genders, positions, units, family names): clean each once.
+    cleaned: dict[str, str | None] = {}
     number = first_number - 1
     first = True
     for row in rows:
@@ -423,23 +432,39 @@ def _data_rows(rows: Iterator[list[Any]], layout: Layout, *, first_number: int, 
         n = len(row)
         for key, i in cols:
             v = row[i] if i < n else ""
+            if v == "" or v is None:
+                continue
             if isinstance(v, str):
-                if not v.isascii():
-                    try:
-                        v = legacy.decode(v, force=force)
-                    except legacy.LegacyTextError:
-                        undecodable.append(key)
-                v = nfc(v)
-            if v != "" and v is not None:
-                values[key] = v
+                text = cleaned.get(v, "")
+                if text == "":
+                    text = cleaned[v] = _clean_text(v, force)
+                if text is None:
+                    undecodable.append(key)
+                    text = nfc(v)
+                if text == "":
+                    continue
+                v = text
+            values[key] = v
         if not values:
             continue
-        if _ends_table(_lead_text(row, force), values):
+        if _ends_table(row, values, force):
             break
-        stt = fold(as_text(values.get("stt")))
-        if stt in _EXAMPLE or _is_section_row(stt, values):
-            continue
+        stt = values.get("stt")
+        if isinstance(stt, str):
+            folded = fold(stt)
+            if folded in _EXAMPLE or _is_section_row(folded, values):
+                continue
         yield RawRow(number=number, values=values, undecodable=undecodable)
+
+
+def _clean_text(text: str, force: bool) -> str | None:
+    """Cell text decoded from TCVN3 when it is, in NFC with spaces collapsed; None if undecodable."""
+    if not text.isascii():
+        try:
+            text = legacy.decode(text, force=force)
+        except legacy.LegacyTextError:
+            return None
+    return nfc(text)
 
 
 def _lead_text(row: list[Any], force: bool) -> str:
@@ -460,11 +485,12 @@ _FOOTER = re.compile(
 _NUMERIC_KEYS = ("date_of_birth", "dob_male", "dob_female", "personal_id")
 
 
-def _ends_table(lead: str, values: dict[str, Any]) -> bool:
+def _ends_table(row: list[Any], values: dict[str, Any], force: bool) -> bool:
     """A totals row ('Tổng cộng', 'Cộng: 45 người') or the signature block under the table."""
     stt = values.get("stt")
     if any(k in values for k in _NUMERIC_KEYS) or (isinstance(stt, int | float) and not isinstance(stt, bool)):
         return False
+    lead = _lead_text(row, force)
     if m := _TOTALS.match(lead):
         rest = m.group(2) or ""
         return not rest or rest[0].isdigit() or rest.split()[0] in _TOTALS_NEXT

@@ -243,7 +243,7 @@ def _record_check(job: ImportJob, result: CheckResult) -> None:
     _update(
         job,
         sheet=layout.sheet if layout else "",
-        header_rows=",".join(str(n) for n in layout.header_rows) if layout else "",
+        header_rows="–".join(str(n) for n in layout.header_rows) if layout else "",
         columns=[{"letter": c.letter, "header": c.header, "key": c.key} for c in layout.columns] if layout else [],
         ignored_columns=layout.ignored if layout else [],
         legacy_encoding=bool(layout and layout.legacy),

@@ -7,6 +7,7 @@ write to) come in a `StaffCheckContext`, so the rules can be tested without a da
 import re
 from dataclasses import dataclass, field
 from datetime import date
+from functools import cached_property, lru_cache
 from typing import Any
 
 from django.core.exceptions import ValidationError
@@ -172,6 +173,10 @@ NO_WORDS = frozenset({"khong", "0", "no", "false", "k"})
 _PUNCT = re.compile(r"[^0-9a-z]+")
 _NAME_BAD = re.compile(r"[\d@#$%^&*_=+<>{}\[\]|\\/;:!?\"]")
 _PHONE_SEPARATORS = re.compile(r"[\s.\-()]")
+# Addresses this simple are valid for Django's EmailValidator too; anything else goes through it.
+_PLAIN_EMAIL = re.compile(
+    r"^[A-Za-z0-9_%+-]+(\.[A-Za-z0-9_%+-]+)*@([A-Za-z0-9]([A-Za-z0-9-]*[A-Za-z0-9])?\.)+[A-Za-z]{2,63}$"
+)
 MAX_NAME = 64
 EARLIEST_BIRTH_YEAR = 1940
 YOUNGEST_AGE = 16
@@ -194,6 +199,14 @@ class StaffCheckContext:
     ethnicities: dict[str, str]  # ethnicity_key(name) → code
     default_unit: UnitRef | None
     today: date
+
+    @cached_property
+    def latest_birth(self) -> date:
+        """Staff are at least YOUNGEST_AGE years old."""
+        try:
+            return self.today.replace(year=self.today.year - YOUNGEST_AGE)
+        except ValueError:  # 29 February
+            return self.today.replace(year=self.today.year - YOUNGEST_AGE, day=28)
 
 
 @dataclass
@@ -219,7 +232,17 @@ class CheckedRow:
 
 def words(value: Any) -> str:
     """Folded, punctuation-free text for vocabulary lookups: 'Phó Hiệu trưởng' → 'pho hieu truong'."""
-    return _PUNCT.sub(" ", fold(as_text(value))).strip()
+    return _words(as_text(value))
+
+
+@lru_cache(maxsize=4096)
+def _words(text: str) -> str:
+    return _PUNCT.sub(" ", fold(text)).strip()
+
+
+@lru_cache(maxsize=4096)
+def _ethnicity_key(text: str) -> str:
+    return ethnicity_key(text)
 
 
 def file_problems(layout: Layout, *, default_unit: UnitRef | None) -> list[Problem]:
@@ -246,6 +269,7 @@ def file_problems(layout: Layout, *, default_unit: UnitRef | None) -> list[Probl
     return out
 
 
+@lru_cache(maxsize=65536)
 def title_name(text: str) -> str:
     """'NGUYỄN văn an' → 'Nguyễn Văn An': every word of a Vietnamese name starts with a capital."""
     out = []
@@ -376,9 +400,7 @@ def _gender_and_birth(raw: RawRow, r: _Row, ctx: StaffCheckContext) -> tuple[str
     except ValueError:
         r.add(birth_key, "date.invalid", _("Not a date: write it as dd/mm/yyyy, for example 05/09/1985."))
         return gender, None
-    if birth is not None and (
-        birth.year < EARLIEST_BIRTH_YEAR or birth > ctx.today.replace(year=ctx.today.year - YOUNGEST_AGE)
-    ):
+    if birth is not None and (birth.year < EARLIEST_BIRTH_YEAR or birth > ctx.latest_birth):
         r.add(birth_key, "date.implausible", _("This date of birth is not plausible for a member of staff."))
         return gender, None
     return gender, birth
@@ -388,7 +410,7 @@ def _ethnicity(raw: RawRow, r: _Row, ctx: StaffCheckContext) -> str | None:
     text = raw.text("ethnicity")
     if not text:
         return None
-    code = ctx.ethnicities.get(ethnicity_key(text))
+    code = ctx.ethnicities.get(_ethnicity_key(text))
     if code is None:
         r.add("ethnicity", "ethnicity.unknown", _("Unknown ethnic group. See the list in the template."))
     return code
@@ -426,8 +448,8 @@ def _phone(raw: RawRow, r: _Row) -> str:
 
 def _email(raw: RawRow, r: _Row) -> str:
     text = raw.text("email").strip()
-    if not text:
-        return ""
+    if not text or _PLAIN_EMAIL.match(text):
+        return text
     try:
         validate_email(text)
     except ValidationError:
