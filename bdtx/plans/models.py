@@ -158,3 +158,35 @@ class UnitPlanEvent(models.Model):
 
     class Meta:
         ordering = ["at", "id"]
+
+
+class DeadlineDefault(models.Model):
+    """A deadline the regulation sets for everyone (e.g. TT 19/2019: personal plans approved before
+    31/5), for the school years from `first_year` to `last_year`.
+
+    The date for the plans of school year Y is (Y + `year_offset`)-`month`-`day`: plans are made
+    before the year they are for begins (offset 0 puts 31/5 of Y before September of Y). It counts as
+    the ministry's own deadline until the ministry sets one for that year; any authority below may
+    set an earlier date for its subtree, never a later one.
+    """
+
+    kind = models.CharField(_("what"), max_length=16, choices=DeadlineKind.choices)
+    first_year = models.PositiveSmallIntegerField(_("first school year (start year)"))
+    last_year = models.PositiveSmallIntegerField(_("last school year (start year)"), null=True, blank=True)
+    month = models.PositiveSmallIntegerField(_("month"))
+    day = models.PositiveSmallIntegerField(_("day"))
+    year_offset = models.SmallIntegerField(_("calendar year = school start year +"), default=0)
+    source = models.CharField(_("legal source"), max_length=255)
+
+    class Meta:
+        ordering = ["kind", "first_year"]
+        verbose_name = _("default deadline")
+        verbose_name_plural = _("default deadlines")
+        constraints = [
+            models.UniqueConstraint(fields=["kind", "first_year"], name="one_default_deadline_per_kind_start"),
+            models.CheckConstraint(condition=models.Q(month__gte=1, month__lte=12), name="default_deadline_month"),
+            models.CheckConstraint(condition=models.Q(day__gte=1, day__lte=31), name="default_deadline_day"),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.get_kind_display()} {self.day:02d}/{self.month:02d} ({self.source})"
