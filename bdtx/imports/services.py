@@ -18,7 +18,7 @@ from dataclasses import dataclass, field
 from django.conf import settings
 from django.core.exceptions import ValidationError
 from django.core.files.uploadedfile import UploadedFile
-from django.db import transaction
+from django.db import connection, transaction
 from django.db.models.functions import Upper
 from django.utils import timezone
 from django.utils.translation import gettext as _
@@ -26,7 +26,7 @@ from django.utils.translation import gettext as _
 from bdtx.accounts.models import Perm
 from bdtx.accounts.selectors import scope_for_user
 from bdtx.core.models import AuditLog, SchoolYear
-from bdtx.core.scope import Scope
+from bdtx.core.scope import Scope, path_within_q
 from bdtx.core.services import audit_record
 from bdtx.imports.models import MAX_STORED_ERRORS, ImportJob
 from bdtx.imports.parsing import FileProblem, Layout, RawRow, estimate_rows, read_table
@@ -387,10 +387,13 @@ def _guard_people_outside_scope(checked: list[CheckedRow], *, job: ImportJob, sc
     """A person this school year at a unit the uploader may not import into stays where they are."""
     by_id = {c.record.personal_id: c for c in checked if c.record is not None and c.record.personal_id}
     ids = sorted(by_id)
+    inside = path_within_q("unit__path", scope.paths(Perm.PEOPLE_IMPORT), connection.vendor)
     for i in range(0, len(ids), LOOKUP_CHUNK):
-        rows = Employment.objects.filter(
-            school_year=job.school_year, person__personal_id__in=ids[i : i + LOOKUP_CHUNK]
-        ).values_list("person__personal_id", "unit__path")
+        rows = (
+            Employment.objects.filter(school_year=job.school_year, person__personal_id__in=ids[i : i + LOOKUP_CHUNK])
+            .exclude(inside)
+            .values_list("person__personal_id", "unit__path")
+        )
         for pid, path in rows:
             if not scope.has(Perm.PEOPLE_IMPORT, path):
                 c = by_id[pid]
