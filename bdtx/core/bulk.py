@@ -98,7 +98,7 @@ def bulk_insert(objs: Sequence[models.Model], *, fetch_pk_by: str | None = None)
     foreign = [f for f in fields if f.is_relation]
     for obj in objs:
         # A foreign key given as an object saved after this one was built: take its id (as Django does).
-        if any(getattr(obj, f.attname) is None for f in foreign):
+        if any(getattr(obj, f.attname) is None and f.is_cached(obj) for f in foreign):
             obj._prepare_related_fields_for_save(operation_name="bulk_insert")
     with conn.cursor() as cursor:
         for start in range(0, len(objs), BATCH):
