@@ -1,12 +1,14 @@
 """Programme content (BD01 by the ministry, BD02 by each province), the module catalogs of
 programme 03 versioned by their circular, learning materials, and provinces' focus modules."""
 
+from django.conf import settings
 from django.db import models
 from django.db.models import Q
 from django.utils.translation import gettext_lazy as _
 
 from bdtx.core.models import BaseModel
 from bdtx.core.scope import ScopedQuerySet
+from bdtx.core.text import fold
 from bdtx.organisations.models import SchoolLevel
 from bdtx.regimes.models import Programme
 
@@ -52,6 +54,14 @@ class Catalog(BaseModel):
     def __str__(self) -> str:
         return f"{self.name} ({self.circular})"
 
+    @property
+    def is_complete(self) -> bool:
+        """A catalog with a completeness note lacks modules or values that the circular has."""
+        return not self.completeness_note.strip()
+
+    def in_force(self, start_year: int) -> bool:
+        return self.first_year <= start_year and (self.last_year is None or self.last_year >= start_year)
+
 
 class ModuleQuerySet(models.QuerySet):
     def in_force(self, start_year: int) -> "ModuleQuerySet":
@@ -60,6 +70,13 @@ class ModuleQuerySet(models.QuerySet):
             catalog__first_year__lte=start_year,
             active=True,
         )
+
+    def search(self, text: str) -> "ModuleQuerySet":
+        """Diacritic-insensitive search on code and title: 'cong nghe' finds 'công nghệ'."""
+        qs = self
+        for token in fold(text).split():
+            qs = qs.filter(search_text__contains=token)
+        return qs
 
 
 class Module(BaseModel):
@@ -85,6 +102,7 @@ class Module(BaseModel):
         _("confidence"), max_length=16, choices=Confidence.choices, default=Confidence.VERIFIED
     )
     active = models.BooleanField(_("offered"), default=True)
+    search_text = models.CharField(max_length=600, blank=True, editable=False)
 
     objects = ModuleQuerySet.as_manager()
 
@@ -97,9 +115,36 @@ class Module(BaseModel):
     def __str__(self) -> str:
         return f"{self.code}: {self.title}"
 
+    def save(self, *args, **kwargs):  # type: ignore[no-untyped-def]
+        self.search_text = self.make_search_text(self.code, self.title)
+        super().save(*args, **kwargs)
+
+    @staticmethod
+    def make_search_text(code: str, title: str) -> str:
+        return fold(f"{code} {title}")[:600]
+
+    @property
+    def level_list(self) -> list[str]:
+        return [lv for lv in self.levels.split(",") if lv]
+
+    @property
+    def hours_add_up(self) -> bool:
+        """False only when all three hours are known and theory + practice ≠ total."""
+        if None in (self.hours_total, self.hours_theory, self.hours_practice):
+            return True
+        return (self.hours_theory or 0) + (self.hours_practice or 0) == self.hours_total
+
+
+class MaterialQuerySet(ScopedQuerySet):
+    scope_path_field = "unit__path"
+
 
 class Material(BaseModel):
-    """Learning material of a module: a file, a link or a video, opened online."""
+    """Learning material of a module: a file, a link or a video, opened online.
+
+    Owned by the unit that added it: the ministry's materials are for everyone, a province's for
+    the people of its province (and whoever manages it).
+    """
 
     class Kind(models.TextChoices):
         FILE = "file", _("File")
@@ -107,11 +152,15 @@ class Material(BaseModel):
         VIDEO = "video", _("Video")
 
     module = models.ForeignKey(Module, on_delete=models.CASCADE, related_name="materials")
+    unit = models.ForeignKey("organisations.Unit", on_delete=models.PROTECT, related_name="+")
     kind = models.CharField(_("kind"), max_length=8, choices=Kind.choices)
     title = models.CharField(_("title"), max_length=255)
     url = models.URLField(_("address"), max_length=1000, blank=True)
-    file = models.FileField(_("file"), upload_to="materials/%Y/", blank=True)
+    file = models.FileField(_("file"), upload_to="materials/%Y/", blank=True, max_length=255)
+    original_filename = models.CharField(_("file name"), max_length=255, blank=True)
     position = models.PositiveSmallIntegerField(default=0)
+
+    objects = MaterialQuerySet.as_manager()
 
     class Meta:
         ordering = ["module", "position", "id"]
@@ -181,3 +230,53 @@ class FocusModule(BaseModel):
 
     def __str__(self) -> str:
         return f"{self.unit} {self.school_year}: {self.module.code}"
+
+
+class CatalogImport(BaseModel):
+    """One uploaded .xlsx of modules for a catalog: the file kept, what checking it found, what was written.
+
+    `new_*` describe a new version of the catalog (a new circular) to create when the file is
+    written; the catalog it replaces then ends the school year before.
+    """
+
+    class Status(models.TextChoices):
+        CHECKED = "checked", _("Checked")
+        DONE = "done", _("Imported")
+        FAILED = "failed", _("Could not be read")
+
+    created_by = models.ForeignKey(settings.AUTH_USER_MODEL, null=True, on_delete=models.SET_NULL, related_name="+")
+    catalog = models.ForeignKey(Catalog, verbose_name=_("catalog"), on_delete=models.PROTECT, related_name="imports")
+    new_code = models.CharField(_("code of the new catalog"), max_length=32, blank=True)
+    new_name = models.CharField(_("name of the new catalog"), max_length=255, blank=True)
+    new_circular = models.CharField(_("circular of the new catalog"), max_length=255, blank=True)
+    new_first_year = models.PositiveSmallIntegerField(_("first school year of the new catalog"), null=True, blank=True)
+    created_catalog = models.ForeignKey(
+        Catalog, null=True, blank=True, on_delete=models.SET_NULL, related_name="+", verbose_name=_("new catalog")
+    )
+    original_filename = models.CharField(_("file name"), max_length=255)
+    file = models.FileField(upload_to="catalog-imports/%Y/", max_length=255)
+    status = models.CharField(_("status"), max_length=16, choices=Status.choices, default=Status.CHECKED)
+    total_rows = models.PositiveIntegerField(default=0)
+    valid_rows = models.PositiveIntegerField(default=0)
+    error_count = models.PositiveIntegerField(default=0)
+    created_count = models.PositiveIntegerField(default=0)
+    updated_count = models.PositiveIntegerField(default=0)
+    errors = models.JSONField(default=list, blank=True, help_text="[{row, column, value, message}]")
+    message = models.TextField(blank=True)
+    finished_at = models.DateTimeField(null=True, blank=True)
+
+    class Meta:
+        ordering = ["-created_at", "-id"]
+        verbose_name = _("catalog import")
+        verbose_name_plural = _("catalog imports")
+
+    def __str__(self) -> str:
+        return self.original_filename
+
+    @property
+    def is_new_version(self) -> bool:
+        return bool(self.new_circular)
+
+    @property
+    def can_confirm(self) -> bool:
+        return self.status == self.Status.CHECKED and self.valid_rows > 0

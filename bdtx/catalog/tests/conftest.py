@@ -1,0 +1,55 @@
+"""Fixtures of the catalog tests: the shipped catalogs' modules by code, seed 003's focus modules."""
+
+from datetime import date
+
+import pytest
+
+from bdtx.catalog.models import FocusModule, Module
+from bdtx.organisations.models import Unit, UnitKind
+from bdtx.organisations.services import unit_create
+
+YEAR = 2026  # the current school year of the test world (today is 23/11/2026)
+
+# Seed 003 (Sở GD&ĐT Cao Bằng, 1395/SGDĐT-ĐTBD): programme 03 modules by role and level.
+SEED_003 = {
+    ("GVPT", ""): [("GDPT2018-GV-QD4660", "MĐ 04"), ("GDPT2018-GV-QD4660", "MĐ 05"), ("GDPT2018-GV-QD4660", "MĐ 09")],
+    ("QLPT", ""): [("GDPT2018-QL-QD4660", "MĐ 04"), ("GDPT2018-QL-QD4660", "MĐ 05"), ("GDPT2018-QL-QD4660", "MĐ 09")],
+    ("GVMN", "MN"): [("GVMN-TT12-2019", "GVMN 04"), ("GVMN-TT12-2019", "GVMN 19")],
+    ("QLMN", "MN"): [("QLMN-TT11-2019", "QLMN 11"), ("QLMN-TT11-2019", "QLMN 13")],
+}
+
+
+def module(catalog_code: str, code: str) -> Module:
+    return Module.objects.get(catalog__code=catalog_code, code=code)
+
+
+@pytest.fixture
+def mn_a(world) -> Unit:
+    """A preschool in province A."""
+    return unit_create(
+        actor_id=None,
+        kind=UnitKind.SCHOOL,
+        name="Trường Mầm non Hoa Sen",
+        code="MN-A1",
+        parent=world.u("xa_a1"),
+        valid_from=date(2000, 1, 1),
+        levels=["MN"],
+    )
+
+
+@pytest.fixture
+def seed_003_focus(world) -> list[FocusModule]:
+    """Province A's focus modules of seed 003, priorities in the letter's order."""
+    rows = []
+    for (_audience, level), modules in SEED_003.items():
+        for priority, (catalog_code, code) in enumerate(modules, start=1):
+            rows.append(
+                FocusModule.objects.create(
+                    unit=world.u("so_a"),
+                    school_year_id=YEAR,
+                    module=module(catalog_code, code),
+                    school_level=level,
+                    priority=priority,
+                )
+            )
+    return rows
