@@ -1,0 +1,520 @@
+"""Reads for unit plans up the tree: compiled figures, status boards, participant lists.
+
+A school's figures come from its approved personal plans, computed by the database (grouped
+counts and sums, never a loop over people). Every level above sums its children's approved unit
+plans (and, shown apart, the submitted ones), so each level's numbers equal the sum of the level
+below. The tree of a school year is the tree in force on the year's last day, as for reports.
+"""
+
+from collections.abc import Iterable
+from dataclasses import dataclass, field
+from datetime import date
+from typing import Any
+
+from django.db.models import Count, Max, Min, OuterRef, Q, QuerySet, Subquery, Sum
+from django.db.models.functions import Coalesce
+from django.utils import timezone
+
+from bdtx.accounts.models import Perm
+from bdtx.core.models import SchoolYear
+from bdtx.core.scope import Scope
+from bdtx.organisations.models import Unit, UnitKind
+from bdtx.organisations.selectors import parent_on, unit_children_on, units_under_on
+from bdtx.people.models import KINH_CODE, Employment, EmploymentStatus, Position, StaffType
+from bdtx.plans.models import Deadline, DeadlineDefault, DeadlineKind, PersonalPlan, PlanItem, PlanStatus, UnitPlan
+from bdtx.regimes.models import Programme
+
+FIGURES_VERSION = 1
+SCHOOL_KINDS = (UnitKind.SCHOOL, UnitKind.CENTRE)
+# Staff who left during the year are not in scope of the year's plan.
+IN_SCOPE_STATUSES = (EmploymentStatus.WORKING, EmploymentStatus.LEAVE)
+# Keys of the figures that add up the tree; the rest (coverage, pending) describe one level.
+CORE_KEYS = ("schools", "staff", "planned", "programmes", "lines", "forms", "months", "unscheduled")
+# Which deadline applies to a unit's own plan, by the unit's kind.
+DEADLINE_KIND_OF_UNIT = {
+    UnitKind.SCHOOL: DeadlineKind.SCHOOL_PLAN,
+    UnitKind.CENTRE: DeadlineKind.SCHOOL_PLAN,
+    UnitKind.DISTRICT: DeadlineKind.OFFICE_PLAN,
+    UnitKind.COMMUNE: DeadlineKind.OFFICE_PLAN,
+    UnitKind.DEPARTMENT: DeadlineKind.PROVINCE_PLAN,
+}
+MISSING = "missing"  # board status of a child without a unit plan
+
+
+def is_school_like(unit: Unit) -> bool:
+    return unit.kind in SCHOOL_KINDS
+
+
+def school_year_get(start_year: int) -> SchoolYear:
+    return SchoolYear.objects.get(pk=start_year)
+
+
+def school_year_months(school_year: SchoolYear) -> list[date]:
+    """First day of each month of the school year (July to June by default)."""
+    months, day = [], school_year.starts_on.replace(day=1)
+    while day <= school_year.ends_on:
+        months.append(day)
+        day = date(day.year + day.month // 12, day.month % 12 + 1, 1)
+    return months
+
+
+def _next_month(day: date) -> date:
+    return date(day.year + day.month // 12, day.month % 12 + 1, 1)
+
+
+def month_key(day: date | None) -> str:
+    return f"{day:%Y-%m}" if day else ""
+
+
+# --- the tree of a year ------------------------------------------------------------------------
+
+
+def parent_in_year(*, unit: Unit, school_year: SchoolYear) -> Unit | None:
+    """The unit a plan of that year is submitted to: the parent in force on the year's last day."""
+    return parent_on(unit=unit, day=school_year.ends_on)
+
+
+def children_in_year(*, unit: Unit, school_year: SchoolYear) -> QuerySet[Unit]:
+    """Units whose plans `unit` receives that year: its children on the year's last day, without
+    training institutions and units dissolved by then."""
+    return (
+        unit_children_on(unit=unit, day=school_year.ends_on)
+        .exclude(kind=UnitKind.INSTITUTION)
+        .exclude(dissolved_on__lte=school_year.ends_on)
+        .order_by("kind", "name")
+    )
+
+
+# --- compiled figures --------------------------------------------------------------------------
+
+
+def _staff_counts(qs: QuerySet, staff_type_field: str, distinct_field: str) -> dict[str, int]:
+    return qs.aggregate(
+        total=Count(distinct_field, distinct=True),
+        GV=Count(distinct_field, distinct=True, filter=Q(**{staff_type_field: StaffType.TEACHER})),
+        CBQL=Count(distinct_field, distinct=True, filter=Q(**{staff_type_field: StaffType.MANAGER})),
+    )
+
+
+def approved_items(*, unit_ids: Iterable[int] | QuerySet, school_year: SchoolYear) -> QuerySet[PlanItem]:
+    return PlanItem.objects.filter(
+        plan__unit__in=unit_ids, plan__school_year=school_year, plan__status=PlanStatus.APPROVED
+    )
+
+
+def _line_key(row: dict[str, Any]) -> str:
+    if row["module__uuid"]:
+        return f"m:{row['module__uuid']}"
+    if row["content__uuid"]:
+        return f"c:{row['content__uuid']}"
+    return f"t:{row['programme']}:{row['title']}"
+
+
+def figures_from_personal_plans(*, unit: Unit, school_year: SchoolYear) -> dict[str, Any]:
+    """A school's figures from its approved personal plans, in a fixed number of grouped queries."""
+    staff = _staff_counts(
+        Employment.objects.filter(unit=unit, school_year=school_year, status__in=IN_SCOPE_STATUSES),
+        "staff_type",
+        "person_id",
+    )
+    plans = PersonalPlan.objects.filter(unit=unit, school_year=school_year, status=PlanStatus.APPROVED)
+    planned = plans.aggregate(
+        total=Count("pk", distinct=True),
+        GV=Count(
+            "pk",
+            distinct=True,
+            filter=Q(person__employments__school_year=school_year, person__employments__staff_type=StaffType.TEACHER),
+        ),
+        CBQL=Count(
+            "pk",
+            distinct=True,
+            filter=Q(person__employments__school_year=school_year, person__employments__staff_type=StaffType.MANAGER),
+        ),
+    )
+    items = approved_items(unit_ids=[unit.pk], school_year=school_year)
+
+    programmes = {
+        r["programme"]: {"people": r["people"], "items": r["items"], "periods": r["periods"] or 0}
+        for r in items.values("programme")
+        .annotate(people=Count("plan", distinct=True), items=Count("pk"), periods=Sum("hours"))
+        .order_by()
+    }
+
+    line_fields = (
+        "programme",
+        "module__uuid",
+        "module__code",
+        "module__title",
+        "module__catalog__code",
+        "content__uuid",
+        "title",
+    )
+    lines: dict[str, dict[str, Any]] = {}
+    rows = (
+        items.values(*line_fields)
+        .annotate(
+            people=Count("plan", distinct=True),
+            periods=Sum("hours"),
+            hours=Max("hours"),
+            female=Count("plan", distinct=True, filter=Q(plan__person__gender="F")),
+            minority=Count(
+                "plan",
+                distinct=True,
+                filter=Q(plan__person__ethnicity__isnull=False) & ~Q(plan__person__ethnicity_id=KINH_CODE),
+            ),
+            difficult=Count("plan", distinct=True, filter=Q(plan__unit__difficult_area=True)),
+            first=Min(Coalesce("start_month", "end_month")),
+            last=Max(Coalesce("end_month", "start_month")),
+        )
+        .order_by()
+    )
+    for r in rows:
+        line = {
+            "programme": r["programme"],
+            "kind": "module" if r["module__uuid"] else "content",
+            "code": r["module__code"] or "",
+            "catalog": r["module__catalog__code"] or "",
+            "title": r["module__title"] or r["title"],
+            "hours": r["hours"] or 0,
+            "people": r["people"],
+            "periods": r["periods"] or 0,
+            "female": r["female"],
+            "minority": r["minority"],
+            "difficult": r["difficult"],
+            "from": month_key(r["first"]),
+            "to": month_key(r["last"]),
+            "forms": {},
+        }
+        key = _line_key(r)
+        lines[key] = figures_sum([lines[key], line]) if key in lines else line
+    for r in (
+        items.values("programme", "module__uuid", "content__uuid", "title", "form")
+        .annotate(people=Count("plan", distinct=True))
+        .order_by()
+    ):
+        forms = lines[_line_key(r)]["forms"]
+        forms[r["form"]] = forms.get(r["form"], 0) + r["people"]
+
+    forms_total = {
+        r["form"]: {"people": r["people"], "items": r["items"], "periods": r["periods"] or 0}
+        for r in items.values("form")
+        .annotate(people=Count("plan", distinct=True), items=Count("pk"), periods=Sum("hours"))
+        .order_by()
+    }
+
+    months = school_year_months(school_year)
+    dated = items.alias(first=Coalesce("start_month", "end_month"), last=Coalesce("end_month", "start_month"))
+    month_aggs: dict[str, Any] = {"unscheduled": Count("pk", filter=Q(first__isnull=True))}
+    for i, m in enumerate(months):
+        overlaps = Q(first__lt=_next_month(m), last__gte=m)
+        month_aggs[f"p{i}"] = Count("plan", distinct=True, filter=overlaps)
+        month_aggs[f"i{i}"] = Count("pk", filter=overlaps)
+    agg = dated.aggregate(**month_aggs)
+
+    return {
+        "version": FIGURES_VERSION,
+        "source": "personal_plans",
+        "year": school_year.pk,
+        "schools": 1,
+        "staff": staff,
+        "planned": planned,
+        "programmes": programmes,
+        "lines": lines,
+        "forms": forms_total,
+        "months": {month_key(m): {"people": agg[f"p{i}"], "items": agg[f"i{i}"]} for i, m in enumerate(months)},
+        "unscheduled": agg["unscheduled"],
+    }
+
+
+def empty_figures(school_year: SchoolYear) -> dict[str, Any]:
+    return {
+        "schools": 0,
+        "staff": {"total": 0, "GV": 0, "CBQL": 0},
+        "planned": {"total": 0, "GV": 0, "CBQL": 0},
+        "programmes": {},
+        "lines": {},
+        "forms": {},
+        "months": {month_key(m): {"people": 0, "items": 0} for m in school_year_months(school_year)},
+        "unscheduled": 0,
+    }
+
+
+def core_figures(totals: dict[str, Any]) -> dict[str, Any]:
+    return {k: totals[k] for k in CORE_KEYS if k in totals}
+
+
+def figures_sum(parts: list[dict[str, Any]]) -> dict[str, Any]:
+    """Add figures key by key: numbers add up, 'from' takes the earliest month, 'to' the latest,
+    'hours' (periods per person) the largest; texts keep the first non-empty value."""
+    out: dict[str, Any] = {}
+    for part in parts:
+        for key, value in part.items():
+            if key not in out:
+                out[key] = figures_sum([value]) if isinstance(value, dict) else value
+            elif isinstance(value, dict):
+                out[key] = figures_sum([out[key], value])
+            elif isinstance(value, bool) or not isinstance(value, int | float):
+                if key == "from" and value:
+                    out[key] = min(filter(None, (out[key], value)))
+                elif key == "to" and value:
+                    out[key] = max(filter(None, (out[key], value)))
+                elif not out[key]:
+                    out[key] = value
+            elif key == "hours":
+                out[key] = max(out[key], value)
+            else:
+                out[key] = out[key] + value
+    return out
+
+
+def figures_from_children(*, unit: Unit, school_year: SchoolYear) -> dict[str, Any]:
+    """An office's, province's or the ministry's figures: the sum of its children's approved unit
+    plans; the submitted ones (not yet decided) are summed apart under 'pending'."""
+    children = children_in_year(unit=unit, school_year=school_year)
+    plans = list(
+        UnitPlan.objects.filter(unit__in=children, school_year=school_year).only("status", "totals", "unit_id")
+    )
+    approved = [core_figures(p.totals) for p in plans if p.status == PlanStatus.APPROVED]
+    submitted = [core_figures(p.totals) for p in plans if p.status == PlanStatus.SUBMITTED]
+    counts = {s: 0 for s in PlanStatus.values}
+    for p in plans:
+        counts[p.status] += 1
+    total = children.count()
+    return {
+        "version": FIGURES_VERSION,
+        "source": "children",
+        "year": school_year.pk,
+        **figures_sum([empty_figures(school_year), *approved]),
+        "units": {"total": total, **counts, MISSING: total - len(plans)},
+        "pending": figures_sum([empty_figures(school_year), *submitted]),
+    }
+
+
+def unit_plan_figures(*, unit: Unit, school_year: SchoolYear) -> dict[str, Any]:
+    """The figures a compile of `unit`'s plan would store now."""
+    if is_school_like(unit):
+        return figures_from_personal_plans(unit=unit, school_year=school_year)
+    return figures_from_children(unit=unit, school_year=school_year)
+
+
+def unit_plan_is_stale(plan: UnitPlan) -> bool:
+    """True when the approved figures below changed since the plan was compiled."""
+    if plan.compiled_at is None:
+        return True
+    fresh = unit_plan_figures(unit=plan.unit, school_year=plan.school_year)
+    return core_figures(fresh) != core_figures(plan.totals)
+
+
+# --- plans and deadlines -----------------------------------------------------------------------
+
+
+def unit_plan_get(*, scope: Scope, uuid: str) -> UnitPlan:
+    """One unit plan the scope may see (UnitPlan.DoesNotExist → 404)."""
+    return (
+        UnitPlan.objects.visible_to(scope)
+        .select_related("unit", "unit__parent", "school_year", "decided_by")
+        .get(uuid=uuid)
+    )
+
+
+def unit_plan_find(*, unit: Unit, school_year: SchoolYear) -> UnitPlan | None:
+    return UnitPlan.objects.filter(unit=unit, school_year=school_year).select_related("decided_by").first()
+
+
+def unit_plan_events(plan: UnitPlan) -> list[Any]:
+    return list(plan.events.select_related("actor"))
+
+
+def _ancestor_paths(path: str) -> list[str]:
+    """'/1/5/42/' → ['/1/', '/1/5/', '/1/5/42/']."""
+    parts = [p for p in path.split("/") if p]
+    return ["/" + "/".join(parts[: i + 1]) + "/" for i in range(len(parts))]
+
+
+def deadline_due(*, unit: Unit, school_year: SchoolYear, kind: str) -> date | None:
+    """The date that applies to `unit`'s subtree for `kind`: the earliest any authority above it
+    (or the unit itself) set for that year."""
+    try:
+        from bdtx.plans.selectors import deadline_for  # the personal-plan side owns deadlines
+    except ImportError:
+        deadline_for = None
+    if deadline_for is not None:
+        found = deadline_for(unit=unit, school_year=school_year, kind=kind)
+        return getattr(found, "due_on", found)
+    dates = [
+        d
+        for d in Deadline.objects.filter(unit__path__in=_ancestor_paths(unit.path), school_year=school_year, kind=kind)
+        .order_by("due_on")
+        .values_list("due_on", flat=True)[:1]
+    ]
+    default = (
+        DeadlineDefault.objects.filter(kind=kind, first_year__lte=school_year.pk)
+        .filter(Q(last_year__isnull=True) | Q(last_year__gte=school_year.pk))
+        .order_by("-first_year")
+        .first()
+    )
+    if default is not None:
+        dates.append(date(school_year.pk + default.year_offset, default.month, default.day))
+    return min(dates, default=None)
+
+
+def is_late(*, status: str, submitted_at: Any, due: date | None, today: date | None = None) -> bool:
+    """Submitted after the date, or still not submitted once it has passed."""
+    if due is None:
+        return False
+    if status in (PlanStatus.SUBMITTED, PlanStatus.APPROVED) and submitted_at is not None:
+        return timezone.localdate(submitted_at) > due
+    return (today or timezone.localdate()) > due
+
+
+# --- status board ------------------------------------------------------------------------------
+
+
+@dataclass
+class BoardRow:
+    unit: Unit
+    plan: UnitPlan | None
+    status: str
+    due: date | None
+    late: bool
+    has_children: bool
+
+    @property
+    def figures(self) -> dict[str, Any]:
+        return self.plan.totals if self.plan else {}
+
+
+@dataclass
+class Board:
+    unit: Unit
+    school_year: SchoolYear
+    own: UnitPlan | None
+    own_due: date | None
+    parent: Unit | None
+    rows: list[BoardRow]
+    counts: dict[str, int]
+    total: int
+    late: int
+    status_filter: str = ""
+    ancestors: list[Unit] = field(default_factory=list)
+
+
+def board_counts(*, children: QuerySet[Unit], school_year: SchoolYear) -> dict[str, int]:
+    """Children per plan status, counted by the database; 'missing' = without a unit plan."""
+    counts = {s: 0 for s in PlanStatus.values}
+    for r in (
+        UnitPlan.objects.filter(unit__in=children, school_year=school_year)
+        .values("status")
+        .annotate(n=Count("pk"))
+        .order_by()
+    ):
+        counts[r["status"]] = r["n"]
+    total = children.count()
+    counts[MISSING] = total - sum(counts.values())
+    return counts
+
+
+def board_get(*, scope: Scope, unit: Unit, school_year: SchoolYear, status: str = "") -> Board:
+    """The status board of `unit` for a year: each child's plan status, late flags and counts.
+
+    A fixed number of queries whatever the number of children. `unit` must be visible.
+    """
+    children = children_in_year(unit=unit, school_year=school_year)
+    units = list(children)
+    plans = {
+        p.unit_id: p
+        for p in UnitPlan.objects.filter(unit__in=children, school_year=school_year).only(
+            "uuid", "unit_id", "status", "totals", "submitted_at", "decided_at", "compiled_at", "comment"
+        )
+    }
+    dues: dict[str, date | None] = {}
+    for kind in {DEADLINE_KIND_OF_UNIT.get(u.kind) for u in units} - {None}:
+        dues[str(kind)] = deadline_due(unit=unit, school_year=school_year, kind=str(kind))
+    today = timezone.localdate()
+    rows = []
+    for u in units:
+        plan = plans.get(u.pk)
+        st = plan.status if plan else MISSING
+        kind = DEADLINE_KIND_OF_UNIT.get(u.kind)
+        due = dues.get(str(kind)) if kind else None
+        late = is_late(status=st, submitted_at=plan.submitted_at if plan else None, due=due, today=today)
+        rows.append(BoardRow(u, plan, st, due, late, has_children=not is_school_like(u)))
+    counts = board_counts(children=children, school_year=school_year)
+    own_kind = DEADLINE_KIND_OF_UNIT.get(unit.kind)
+    ancestors = list(
+        Unit.objects.visible_to(scope, Perm.PLANS_VIEW)
+        .filter(path__in=_ancestor_paths(unit.path))
+        .exclude(pk=unit.pk)
+        .order_by("depth")
+    )
+    board = Board(
+        unit=unit,
+        school_year=school_year,
+        own=unit_plan_find(unit=unit, school_year=school_year),
+        own_due=deadline_due(unit=unit, school_year=school_year, kind=str(own_kind)) if own_kind else None,
+        parent=parent_in_year(unit=unit, school_year=school_year),
+        rows=[r for r in rows if not status or r.status == status or (status == "late" and r.late)],
+        counts=counts,
+        total=len(rows),
+        late=sum(r.late for r in rows),
+        status_filter=status,
+        ancestors=ancestors,
+    )
+    return board
+
+
+def board_default_unit(*, scope: Scope) -> Unit | None:
+    """The highest unit where the viewer may see plans: where their board opens."""
+    paths = scope.paths(Perm.PLANS_VIEW)
+    if not paths:
+        return None
+    return Unit.objects.filter(path__in=paths).order_by("depth", "name").first()
+
+
+# --- documents ---------------------------------------------------------------------------------
+
+
+def principal_of(*, unit: Unit, school_year: SchoolYear) -> Any:
+    """The head of the unit that year from the staff list (principal, or a centre's director)."""
+    e = (
+        Employment.objects.filter(
+            unit=unit, school_year=school_year, position__in=[Position.PRINCIPAL, Position.DIRECTOR]
+        )
+        .select_related("person")
+        .order_by("person__sort_key")
+        .first()
+    )
+    return e.person if e else None
+
+
+def participants(*, unit: Unit, school_year: SchoolYear, module_uuid: str = "") -> QuerySet[PlanItem]:
+    """Programme 03 items of the approved personal plans under `unit` (the tree of that year),
+    one row per person and module, with the person's job that year; sorted by module, then name."""
+    units = units_under_on(unit=unit, day=school_year.ends_on)
+    job = Employment.objects.filter(person=OuterRef("plan__person"), school_year=school_year)
+    qs = (
+        approved_items(unit_ids=units.values("pk"), school_year=school_year)
+        .filter(programme=Programme.BD03, module__isnull=False)
+        .select_related("plan__person__ethnicity", "plan__unit", "module")
+        .annotate(
+            job_position=Subquery(job.values("position")[:1]),
+            job_level=Subquery(job.values("school_level")[:1]),
+        )
+        .order_by("module__catalog__code", "module__code", "plan__unit__name", "plan__person__sort_key", "pk")
+    )
+    if module_uuid:
+        qs = qs.filter(module__uuid=module_uuid)
+    return qs
+
+
+# --- who may do what ---------------------------------------------------------------------------
+
+
+def may_act_for(*, scope: Scope, unit: Unit) -> bool:
+    """Compiling and submitting a unit's plan is for the unit's own staff (a role held at it)."""
+    return any(g.unit_id == unit.pk and Perm.PLANS_APPROVE in g.permissions for g in scope.grants)
+
+
+def may_decide(*, scope: Scope, parent: Unit | None) -> bool:
+    """Approving or returning a plan is for the authority it is submitted to (or one above it)."""
+    return parent is not None and scope.has(Perm.PLANS_APPROVE, parent.path)
