@@ -93,18 +93,18 @@ def bulk_insert(objs: Sequence[models.Model], *, fetch_pk_by: str | None = None)
     make = _row_maker(fields, conn, add=True)
     qn = conn.ops.quote_name
     sql = "INSERT INTO {} ({}) VALUES ({})".format(
-        qn(meta.db_table), ", ".join(qn(f.column) for f in fields), ", ".join(["%s"] * len(fields))
+        qn(meta.db_table), ", ".join(qn(str(f.column)) for f in fields), ", ".join(["%s"] * len(fields))
     )
-    foreign = [f for f in fields if f.is_relation]
+    foreign: list[Any] = [f for f in fields if f.is_relation]
     for obj in objs:
         # A foreign key given as an object saved after this one was built: take its id (as Django does).
         if any(getattr(obj, f.attname) is None and f.is_cached(obj) for f in foreign):
-            obj._prepare_related_fields_for_save(operation_name="bulk_insert")
+            obj._prepare_related_fields_for_save(operation_name="bulk_insert")  # type: ignore[attr-defined]
     with conn.cursor() as cursor:
         for start in range(0, len(objs), BATCH):
             cursor.executemany(sql, [make(o) for o in objs[start : start + BATCH]])
     if fetch_pk_by:
-        key = meta.get_field(fetch_pk_by).attname
+        key = meta.get_field(fetch_pk_by).attname  # type: ignore[union-attr]
         by_key = {getattr(o, key): o for o in objs}
         keys = list(by_key)
         for start in range(0, len(keys), BATCH):
@@ -123,13 +123,13 @@ def bulk_update_fields(objs: Sequence[models.Model], field_names: Sequence[str])
     model = type(objs[0])
     conn = connections[router.db_for_write(model)]
     meta = model._meta
-    fields = [meta.get_field(n) for n in field_names]
-    make = _row_maker(fields, conn, add=False)  # type: ignore[arg-type]
+    fields: list[Any] = [meta.get_field(n) for n in field_names]
+    make = _row_maker(fields, conn, add=False)
     qn = conn.ops.quote_name
     sql = "UPDATE {} SET {} WHERE {} = %s".format(
         qn(meta.db_table),
-        ", ".join(f"{qn(f.column)} = %s" for f in fields),  # type: ignore[union-attr]
-        qn(meta.pk.column),  # type: ignore[union-attr]
+        ", ".join(f"{qn(f.column)} = %s" for f in fields),
+        qn(str(meta.pk.column)),  # type: ignore[union-attr]
     )
     with conn.cursor() as cursor:
         for start in range(0, len(objs), BATCH):

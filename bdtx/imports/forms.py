@@ -28,8 +28,9 @@ class ImportUploadForm(BootstrapFormMixin, forms.Form):
 
     def __init__(self, *args, units: QuerySet[Unit], current_year: SchoolYear, **kwargs):  # type: ignore[no-untyped-def]
         super().__init__(*args, **kwargs)
-        self.fields["unit"].queryset = units
-        self.fields["unit"].label_from_instance = lambda u: f"{u.name} ({u.code})"
+        unit_field: forms.ModelChoiceField = self.fields["unit"]  # type: ignore[assignment]
+        unit_field.queryset = units
+        unit_field.label_from_instance = lambda u: f"{u.name} ({u.code})"  # type: ignore[method-assign,assignment]
         self.fields["unit"].initial = units.first()
         self.fields["school_year"].initial = current_year
 

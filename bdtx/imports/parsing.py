@@ -373,10 +373,10 @@ def _find_header(
             if not isinstance(v, str) or not v.strip():
                 continue
             parent = by_key.get(top_keys.get(c) or "")
-            key = match_field(normalise_header(v), fields, parent=parent)
+            sub_key = match_field(normalise_header(v), fields, parent=parent)
             spans = parent_col(c) != c or _merged_width(merges, r, c) > 1
-            if key and (spans or top_keys.get(c) is None):
-                sub_keys[c] = key
+            if sub_key and (spans or top_keys.get(c) is None):
+                sub_keys[c] = sub_key
         sub_is_header = bool(sub_keys)
     columns: list[Column] = []
     ignored: list[str] = []

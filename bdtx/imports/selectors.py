@@ -30,7 +30,7 @@ def import_unit_choices(*, scope: Scope) -> QuerySet[Unit]:
     """Units the viewer may import staff into: their own units and everything below them."""
     return (
         Unit.objects.visible_to(scope, Perm.PEOPLE_IMPORT)
-        .active()
+        .filter(dissolved_on__isnull=True)
         .exclude(kind=UnitKind.INSTITUTION)
         .order_by("depth", "name")
     )

@@ -356,7 +356,7 @@ def _resolve_units(checked: list[CheckedRow], *, job: ImportJob, scope: Scope, d
     for i in range(0, len(code_list), LOOKUP_CHUNK):
         units = (
             Unit.objects.within(job.unit.path)
-            .active()
+            .filter(dissolved_on__isnull=True)
             .filter(kind__in=SCHOOL_KINDS)
             .annotate(ucode=Upper("code"))
             .filter(ucode__in=code_list[i : i + LOOKUP_CHUNK])
@@ -385,7 +385,9 @@ def _resolve_units(checked: list[CheckedRow], *, job: ImportJob, scope: Scope, d
 
 def _guard_people_outside_scope(checked: list[CheckedRow], *, job: ImportJob, scope: Scope) -> None:
     """A person this school year at a unit the uploader may not import into stays where they are."""
-    by_id = {c.record.personal_id: c for c in checked if c.record is not None and c.record.personal_id}
+    by_id: dict[str, CheckedRow] = {
+        c.record.personal_id: c for c in checked if c.record is not None and c.record.personal_id
+    }
     ids = sorted(by_id)
     inside = path_within_q("unit__path", scope.paths(Perm.PEOPLE_IMPORT), connection.vendor)
     for i in range(0, len(ids), LOOKUP_CHUNK):
@@ -395,7 +397,7 @@ def _guard_people_outside_scope(checked: list[CheckedRow], *, job: ImportJob, sc
             .values_list("person__personal_id", "unit__path")
         )
         for pid, path in rows:
-            if not scope.has(Perm.PEOPLE_IMPORT, path):
+            if pid and not scope.has(Perm.PEOPLE_IMPORT, path):
                 c = by_id[pid]
                 c.problems.append(
                     Problem(

@@ -12,8 +12,3 @@ def my_plan(request: HttpRequest) -> HttpResponse:
 @login_required
 def plan_list(request: HttpRequest) -> HttpResponse:
     return render(request, "base.html", {})
-
-
-@login_required
-def board(request: HttpRequest) -> HttpResponse:
-    return render(request, "base.html", {})
