@@ -6,7 +6,7 @@ plans (and, shown apart, the submitted ones), so each level's numbers equal the 
 below. The tree of a school year is the tree in force on the year's last day, as for reports.
 """
 
-from collections.abc import Iterable
+from collections.abc import Callable, Iterable
 from dataclasses import dataclass, field
 from datetime import date
 from typing import Any
@@ -21,7 +21,16 @@ from bdtx.core.scope import Scope
 from bdtx.organisations.models import Unit, UnitKind
 from bdtx.organisations.selectors import parent_on, unit_children_on, units_under_on
 from bdtx.people.models import KINH_CODE, Employment, EmploymentStatus, Position, StaffType
-from bdtx.plans.models import Deadline, DeadlineDefault, DeadlineKind, PersonalPlan, PlanItem, PlanStatus, UnitPlan
+from bdtx.plans.models import (
+    Deadline,
+    DeadlineDefault,
+    DeadlineKind,
+    Form,
+    PersonalPlan,
+    PlanItem,
+    PlanStatus,
+    UnitPlan,
+)
 from bdtx.regimes.models import Programme
 
 FIGURES_VERSION = 1
@@ -331,22 +340,13 @@ def _ancestor_paths(path: str) -> list[str]:
     return ["/" + "/".join(parts[: i + 1]) + "/" for i in range(len(parts))]
 
 
-def deadline_due(*, unit: Unit, school_year: SchoolYear, kind: str) -> date | None:
-    """The date that applies to `unit`'s subtree for `kind`: the earliest any authority above it
-    (or the unit itself) set for that year."""
-    try:
-        from bdtx.plans.selectors import deadline_for  # the personal-plan side owns deadlines
-    except ImportError:
-        deadline_for = None
-    if deadline_for is not None:
-        found = deadline_for(unit=unit, school_year=school_year, kind=kind)
-        return getattr(found, "due_on", found)
-    dates = [
-        d
-        for d in Deadline.objects.filter(unit__path__in=_ancestor_paths(unit.path), school_year=school_year, kind=kind)
+def _deadline_rows_due(*, unit: Unit, school_year: SchoolYear, kind: str) -> date | None:
+    """Earliest date set at `unit` or above it for that year and kind, or the regulation's default."""
+    dates = list(
+        Deadline.objects.filter(unit__path__in=_ancestor_paths(unit.path), school_year=school_year, kind=kind)
         .order_by("due_on")
         .values_list("due_on", flat=True)[:1]
-    ]
+    )
     default = (
         DeadlineDefault.objects.filter(kind=kind, first_year__lte=school_year.pk)
         .filter(Q(last_year__isnull=True) | Q(last_year__gte=school_year.pk))
@@ -356,6 +356,27 @@ def deadline_due(*, unit: Unit, school_year: SchoolYear, kind: str) -> date | No
     if default is not None:
         dates.append(date(school_year.pk + default.year_offset, default.month, default.day))
     return min(dates, default=None)
+
+
+def deadline_resolver(*, unit: Unit, school_year: SchoolYear, kind: str) -> Callable[[Unit], date | None]:
+    """A function giving the date of `kind` that applies to `unit` or any unit under it (the
+    earliest its authorities set for that year), from a fixed number of queries."""
+    try:  # the personal-plan side owns deadlines; its index resolves many units at once
+        from bdtx.plans.selectors import deadline_index
+    except ImportError:
+        due = _deadline_rows_due(unit=unit, school_year=school_year, kind=kind)
+        return lambda _unit: due
+    index = deadline_index(kind=kind, school_year=school_year.pk, path=unit.path)
+
+    def resolve(u: Unit) -> date | None:
+        found = index.for_path(u.path)
+        return found.due_on if found else None
+
+    return resolve
+
+
+def deadline_due(*, unit: Unit, school_year: SchoolYear, kind: str) -> date | None:
+    return deadline_resolver(unit=unit, school_year=school_year, kind=kind)(unit)
 
 
 def is_late(*, status: str, submitted_at: Any, due: date | None, today: date | None = None) -> bool:
@@ -427,16 +448,17 @@ def board_get(*, scope: Scope, unit: Unit, school_year: SchoolYear, status: str 
             "uuid", "unit_id", "status", "totals", "submitted_at", "decided_at", "compiled_at", "comment"
         )
     }
-    dues: dict[str, date | None] = {}
-    for kind in {DEADLINE_KIND_OF_UNIT.get(u.kind) for u in units} - {None}:
-        dues[str(kind)] = deadline_due(unit=unit, school_year=school_year, kind=str(kind))
+    resolvers = {
+        str(kind): deadline_resolver(unit=unit, school_year=school_year, kind=str(kind))
+        for kind in {DEADLINE_KIND_OF_UNIT.get(u.kind) for u in units} - {None}
+    }
     today = timezone.localdate()
     rows = []
     for u in units:
         plan = plans.get(u.pk)
         st = plan.status if plan else MISSING
         kind = DEADLINE_KIND_OF_UNIT.get(u.kind)
-        due = dues.get(str(kind)) if kind else None
+        due = resolvers[str(kind)](u) if kind else None
         late = is_late(status=st, submitted_at=plan.submitted_at if plan else None, due=due, today=today)
         rows.append(BoardRow(u, plan, st, due, late, has_children=not is_school_like(u)))
     counts = board_counts(children=children, school_year=school_year)
@@ -518,3 +540,58 @@ def may_act_for(*, scope: Scope, unit: Unit) -> bool:
 def may_decide(*, scope: Scope, parent: Unit | None) -> bool:
     """Approving or returning a plan is for the authority it is submitted to (or one above it)."""
     return parent is not None and scope.has(Perm.PLANS_APPROVE, parent.path)
+
+
+# --- figures for a page or a document ----------------------------------------------------------
+
+
+def _month_label(key: str) -> str:
+    """'2026-09' → '09/2026'."""
+    return f"{key[5:7]}/{key[:4]}" if key else ""
+
+
+def figures_view(totals: dict[str, Any]) -> dict[str, Any]:
+    """Compiled figures arranged for display: programmes with their lines (modules by code,
+    content by title), forms and months in a fixed order, months with a bar width."""
+    form_labels = dict(Form.choices)
+    programme_labels = dict(Programme.choices)
+    lines_by_programme: dict[str, list[dict[str, Any]]] = {}
+    for key, line in totals.get("lines", {}).items():
+        row = {
+            **line,
+            "key": key,
+            "module_uuid": key[2:] if key.startswith("m:") else "",
+            "from_label": _month_label(line.get("from", "")),
+            "to_label": _month_label(line.get("to", "")),
+            "form_list": [
+                {"code": f, "label": form_labels[f], "people": line["forms"][f]}
+                for f in Form.values
+                if line.get("forms", {}).get(f)
+            ],
+        }
+        lines_by_programme.setdefault(line["programme"], []).append(row)
+    programmes = []
+    for code in Programme.values:
+        figures = totals.get("programmes", {}).get(code)
+        lines = sorted(
+            lines_by_programme.get(code, []), key=lambda r: (r["kind"] != "module", r["catalog"], r["code"], r["title"])
+        )
+        if figures or lines:
+            programmes.append({"code": code, "label": programme_labels[code], **(figures or {}), "lines": lines})
+    forms = totals.get("forms", {})
+    months = totals.get("months", {})
+    peak = max((m["people"] for m in months.values()), default=0) or 1
+    return {
+        "programmes": programmes,
+        "forms": [{"code": f, "label": form_labels[f], **forms[f]} for f in Form.values if f in forms],
+        "months": [
+            {"key": k, "label": _month_label(k), **m, "pct": round(100 * m["people"] / peak)} for k, m in months.items()
+        ],
+        "staff": totals.get("staff", {}),
+        "planned": totals.get("planned", {}),
+        "schools": totals.get("schools", 0),
+        "unscheduled": totals.get("unscheduled", 0),
+        "units": totals.get("units"),
+        "pending": totals.get("pending"),
+        "source": totals.get("source", ""),
+    }

@@ -1,0 +1,203 @@
+"""Unit plans: the status board of a level, a unit's plan with its actions, and its documents."""
+
+from uuid import UUID
+
+from django.contrib import messages
+from django.contrib.auth.decorators import login_required
+from django.core.exceptions import PermissionDenied, ValidationError
+from django.http import Http404, HttpRequest, HttpResponse
+from django.shortcuts import redirect, render
+from django.utils.translation import gettext as _
+from django.views.decorators.http import require_POST
+
+from bdtx.accounts.models import Perm
+from bdtx.core.models import SchoolYear
+from bdtx.core.selectors import school_year_current, school_year_list
+from bdtx.organisations.models import Unit
+from bdtx.organisations.selectors import unit_get
+from bdtx.plans import documents
+from bdtx.plans import unit_selectors as sel
+from bdtx.plans import unit_services as svc
+from bdtx.plans.models import PlanStatus, UnitPlan
+from bdtx.plans.unit_forms import UnitPlanDecisionForm, UnitPlanSubmitForm
+
+
+def _year(raw: str | None) -> SchoolYear:
+    if raw and raw.isdigit() and (year := SchoolYear.objects.filter(pk=int(raw)).first()):
+        return year
+    return school_year_current()
+
+
+def _unit(request: HttpRequest, uuid: object) -> Unit:
+    """A unit in the viewer's scope (404 outside) where they may see plans (403 otherwise)."""
+    try:
+        unit = unit_get(scope=request.scope, uuid=str(uuid))
+    except (Unit.DoesNotExist, ValidationError):
+        raise Http404 from None
+    request.scope.require(Perm.PLANS_VIEW, unit.path)
+    return unit
+
+
+def _plan(request: HttpRequest, uuid: object) -> UnitPlan:
+    try:
+        plan = sel.unit_plan_get(scope=request.scope, uuid=str(uuid))
+    except UnitPlan.DoesNotExist:
+        raise Http404 from None
+    request.scope.require(Perm.PLANS_VIEW, plan.unit.path)
+    return plan
+
+
+def _errors(request: HttpRequest, exc: ValidationError) -> None:
+    for message in exc.messages:
+        messages.error(request, message)
+
+
+@login_required
+def board(request: HttpRequest) -> HttpResponse:
+    if raw := request.GET.get("unit"):
+        unit = _unit(request, raw)
+    else:
+        unit = sel.board_default_unit(scope=request.scope)
+        if unit is None:
+            raise PermissionDenied
+    year = _year(request.GET.get("year"))
+    status = request.GET.get("status", "")
+    data = sel.board_get(scope=request.scope, unit=unit, school_year=year, status=status)
+    return render(
+        request,
+        "plans/unit/board.html",
+        {
+            "board": data,
+            "years": school_year_list(),
+            "can_act": sel.may_act_for(scope=request.scope, unit=unit),
+            "can_decide": sel.may_decide(scope=request.scope, parent=unit),
+            "statuses": [
+                (code, label, data.counts[code])
+                for code, label in (*PlanStatus.choices, (sel.MISSING, _("No plan yet")))
+            ],
+        },
+    )
+
+
+@login_required
+def unit_plan_detail(request: HttpRequest, uuid: object) -> HttpResponse:
+    plan = _plan(request, uuid)
+    parent = sel.parent_in_year(unit=plan.unit, school_year=plan.school_year)
+    can_act = sel.may_act_for(scope=request.scope, unit=plan.unit)
+    return render(
+        request,
+        "plans/unit/plan_detail.html",
+        {
+            "plan": plan,
+            "parent": parent,
+            "figures": sel.figures_view(plan.totals),
+            "events": sel.unit_plan_events(plan),
+            "can_act": can_act,
+            "can_decide": sel.may_decide(scope=request.scope, parent=parent),
+            "stale": can_act and plan.status in svc.RECOMPILABLE and sel.unit_plan_is_stale(plan),
+            "sensitive": request.scope.has(Perm.SENSITIVE_VIEW, plan.unit.path),
+            "submit_form": UnitPlanSubmitForm(initial={"number": plan.number}),
+            "decision_form": UnitPlanDecisionForm(),
+            "has_children": not sel.is_school_like(plan.unit),
+        },
+    )
+
+
+@login_required
+def unit_plan_of(request: HttpRequest, uuid: object, year: int) -> HttpResponse:
+    """A unit's plan of a year; before it is compiled, a page that offers to compile it."""
+    unit = _unit(request, uuid)
+    school_year = _year(str(year))
+    if school_year.pk != year:
+        raise Http404
+    if plan := sel.unit_plan_find(unit=unit, school_year=school_year):
+        return redirect("plans:unit_plan", plan.uuid)
+    return render(
+        request,
+        "plans/unit/plan_missing.html",
+        {
+            "unit": unit,
+            "school_year": school_year,
+            "can_act": sel.may_act_for(scope=request.scope, unit=unit),
+            "has_children": not sel.is_school_like(unit),
+        },
+    )
+
+
+@login_required
+@require_POST
+def unit_plan_compile(request: HttpRequest, uuid: object) -> HttpResponse:
+    unit = _unit(request, uuid)
+    school_year = _year(request.POST.get("year"))
+    try:
+        plan = svc.unit_plan_compile(scope=request.scope, unit=unit, school_year=school_year)
+    except ValidationError as exc:
+        _errors(request, exc)
+        return redirect("plans:unit_plan_of", unit.uuid, school_year.pk)
+    messages.success(request, _("The plan has been compiled from the latest approved figures."))
+    return redirect("plans:unit_plan", plan.uuid)
+
+
+@login_required
+@require_POST
+def unit_plan_submit(request: HttpRequest, uuid: object) -> HttpResponse:
+    plan = _plan(request, uuid)
+    form = UnitPlanSubmitForm(request.POST)
+    if not form.is_valid():
+        _errors(request, ValidationError(list(form.errors.get("number", []))))
+        return redirect("plans:unit_plan", plan.uuid)
+    try:
+        svc.unit_plan_submit(scope=request.scope, plan=plan, number=form.cleaned_data["number"])
+        messages.success(request, _("The plan has been submitted."))
+    except ValidationError as exc:
+        _errors(request, exc)
+    return redirect("plans:unit_plan", plan.uuid)
+
+
+@login_required
+@require_POST
+def unit_plan_decide(request: HttpRequest, uuid: object) -> HttpResponse:
+    plan = _plan(request, uuid)
+    form = UnitPlanDecisionForm(request.POST)
+    if not form.is_valid():
+        messages.error(request, _("Choose whether to approve or return the plan."))
+        return redirect("plans:unit_plan", plan.uuid)
+    comment = form.cleaned_data["comment"]
+    try:
+        if form.cleaned_data["decision"] == "approve":
+            svc.unit_plan_approve(scope=request.scope, plan=plan, comment=comment)
+            messages.success(request, _("The plan has been approved."))
+        else:
+            svc.unit_plan_return(scope=request.scope, plan=plan, comment=comment)
+            messages.success(request, _("The plan has been returned with your comment."))
+    except ValidationError as exc:
+        _errors(request, exc)
+    return redirect("plans:unit_plan", plan.uuid)
+
+
+@login_required
+def unit_plan_docx(request: HttpRequest, uuid: object) -> HttpResponse:
+    plan = _plan(request, uuid)
+    if plan.compiled_at is None:
+        raise Http404
+    content = documents.unit_plan_docx(plan=plan)
+    return documents.docx_response(content, documents.unit_plan_filename(plan))
+
+
+@login_required
+def unit_participants_xlsx(request: HttpRequest, uuid: object) -> HttpResponse:
+    """Seed 003's lists (biểu 1, biểu 2): who takes which module, for the unit's subtree."""
+    unit = _unit(request, uuid)
+    school_year = _year(request.GET.get("year"))
+    module = request.GET.get("module", "")
+    try:
+        module = str(UUID(module)) if module else ""
+    except ValueError:
+        raise Http404 from None
+    sensitive = request.scope.has(Perm.SENSITIVE_VIEW, unit.path)
+    content, count = documents.participants_xlsx(
+        unit=unit, school_year=school_year, module_uuid=module, sensitive=sensitive
+    )
+    if sensitive:
+        documents.participants_sensitive_logged(actor_id=request.user.pk, unit=unit, count=count)
+    return documents.xlsx_response(content, documents.participants_filename(unit, school_year))
