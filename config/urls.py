@@ -9,6 +9,7 @@ urlpatterns = [
     path("people/", include("bdtx.people.urls")),
     path("imports/", include("bdtx.imports.urls")),
     path("catalog/", include("bdtx.catalog.urls")),
+    path("regimes/", include("bdtx.regimes.urls")),
     path("standards/", include("bdtx.standards.urls")),
     path("plans/", include("bdtx.plans.urls")),
     path("i18n/", include("django.conf.urls.i18n")),

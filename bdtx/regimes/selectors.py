@@ -4,8 +4,10 @@ from typing import TypedDict
 
 from django.db.models import QuerySet
 
+from bdtx.accounts.models import Perm
 from bdtx.core.models import SchoolYear
-from bdtx.organisations.models import Unit
+from bdtx.core.scope import Scope
+from bdtx.organisations.models import Unit, UnitKind
 from bdtx.regimes.models import HoursShift, Regime
 
 
@@ -27,6 +29,11 @@ def ancestor_paths(path: str) -> list[str]:
     """'/1/5/42/' → ['/1/', '/1/5/', '/1/5/42/'] (the unit itself last)."""
     parts = [p for p in path.split("/") if p]
     return ["/" + "/".join(parts[: i + 1]) + "/" for i in range(len(parts))]
+
+
+def national_unit() -> Unit | None:
+    """The ministry: national data (regimes, catalogs, programme 01) is managed over its subtree."""
+    return Unit.objects.filter(kind=UnitKind.MINISTRY, dissolved_on__isnull=True).order_by("depth", "pk").first()
 
 
 def regime_for_year(school_year: SchoolYear | int) -> Regime:
@@ -79,4 +86,36 @@ def hours_for(*, unit: Unit, school_year: SchoolYear | int) -> Hours:
         total=bd01 + bd02 + regime.bd03_hours,
         regime=regime,
         shift=shift,
+    )
+
+
+def regime_for_year_or_none(school_year: SchoolYear | int) -> Regime | None:
+    try:
+        return regime_for_year(school_year)
+    except Regime.DoesNotExist:
+        return None
+
+
+def year_from(raw: str | None, *, default: SchoolYear) -> int:
+    """A school year from a query parameter ('2025'), or the default when it is missing or unknown."""
+    try:
+        year = int(raw or "")
+    except ValueError:
+        return default.start_year
+    return year if SchoolYear.objects.filter(start_year=year).exists() else default.start_year
+
+
+def departments_managed(*, scope: Scope) -> QuerySet[Unit]:
+    """Provincial departments where the viewer holds content management at the department itself."""
+    ids = [g.unit_id for g in scope.grants if g.subtree and Perm.CONTENT_MANAGE in g.permissions]
+    return Unit.objects.filter(pk__in=ids, kind=UnitKind.DEPARTMENT, dissolved_on__isnull=True).order_by("name")
+
+
+def hours_shift_list(*, scope: Scope, school_year: SchoolYear | int) -> QuerySet[HoursShift]:
+    """Splits of a year set in the subtrees where the viewer manages content."""
+    return (
+        HoursShift.objects.visible_to(scope, Perm.CONTENT_MANAGE)
+        .filter(school_year_id=start_year_of(school_year))
+        .select_related("unit")
+        .order_by("unit__name")
     )
