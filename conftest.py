@@ -12,7 +12,7 @@ from bdtx.accounts.services import role_assign
 from bdtx.core.tests.factories import EmploymentFactory, PersonFactory, UserFactory
 from bdtx.organisations.models import Unit, UnitKind
 from bdtx.organisations.services import unit_create, unit_move, unit_update
-from bdtx.people.models import Person, Position, StaffType
+from bdtx.people.models import Gender, Person, Position, StaffType
 
 PASSWORD = "matkhau-demo-2025"
 MOVE_DAY = date(2025, 7, 1)
@@ -81,8 +81,27 @@ def build_world() -> World:
     teacher_user = user("teacher_a1", Role.LEARNER, "th_a1")
     mentor_user = user("mentor_a1", Role.MENTOR, "th_a1")
 
+    # Fixed, distinct names: tests look for a person's name on a page (the URL walk's leak check),
+    # and names drawn from Faker's small pool collide in about one world in a hundred.
+    names = {
+        "teacher_a1": ("Nguyễn", "Thị", "Đào", Gender.FEMALE),
+        "mentor_a1": ("Trần", "Văn", "Hùng", Gender.MALE),
+        "colleague_a1": ("Lê", "Thị", "Hồng", Gender.FEMALE),
+        "principal_a1": ("Phạm", "Văn", "Đức", Gender.MALE),
+        "teacher_a2": ("Hoàng", "Thị", "Lan", Gender.FEMALE),
+        "teacher_b1": ("Vũ", "Thị", "Ngọc", Gender.FEMALE),
+    }
+
     def employ(key: str, unit: str, **kw: object) -> Person:
-        person = EmploymentFactory(unit=w.units[unit], **kw).person
+        family, middle, given, gender = names[key]
+        person = EmploymentFactory(
+            unit=w.units[unit],
+            person__family_name=family,
+            person__middle_name=middle,
+            person__given_name=given,
+            person__gender=gender,
+            **kw,
+        ).person
         w.people[key] = person
         return person
 
