@@ -7,7 +7,7 @@ from pathlib import Path
 from django.contrib.auth.forms import AuthenticationForm
 from django.contrib.auth.models import User
 from django.utils import translation
-from playwright.sync_api import Page, expect
+from playwright.sync_api import Locator, Page, expect
 
 from bdtx.core.selectors import school_year_current
 from bdtx.core.text import fold
@@ -16,8 +16,9 @@ from conftest import PASSWORD, World
 Shot = Callable[[Page, str], Path]
 
 # Staff employed this year at Trường Tiểu học Đông in the shared world (conftest.build_world):
-# teacher_a1, mentor_a1 (core teacher), colleague_a1 — teachers — and principal_a1, a manager.
-TH_A1_STAFF = {"Staff this year": 4, "Teachers": 3, "Managers": 1, "Core teachers": 1}
+# teacher_a1, mentor_a1 (core teacher), colleague_a1 — teachers — and principal_a1, a manager;
+# teacher_a1 and colleague_a1 are women.
+TH_A1_STAFF = {"Staff this year": 4, "Teachers": 3, "Managers": 1, "Women": 2, "Core teachers": 1}
 
 
 def vi(text: str) -> str:
@@ -26,10 +27,15 @@ def vi(text: str) -> str:
         return str(translation.gettext(text))
 
 
-def stat(page: Page, label: str) -> str:
+def unit_card(page: Page, unit_name: str) -> Locator:
+    """The landing-page card of one of the user's units (its header names the unit)."""
+    return page.locator(".card").filter(has=page.locator(".card-header", has_text=unit_name))
+
+
+def stat(card: Locator, label: str) -> str:
     """The figure shown above `label` on a landing-page card."""
-    card = page.locator(".card-stat", has=page.get_by_text(vi(label), exact=True))
-    return card.locator(".display-6").inner_text().strip()
+    box = card.locator(".card-stat").filter(has=card.page.get_by_text(vi(label), exact=True))
+    return box.locator(".display-6").inner_text().strip()
 
 
 def test_principal_signs_in_and_sees_their_school_with_its_head_counts(
@@ -42,10 +48,10 @@ def test_principal_signs_in_and_sees_their_school_with_its_head_counts(
     sign_in(page, "principal_a1")
 
     expect(page).to_have_url(f"{live_server.url}/")
-    card = page.locator(".card", has_text=world.u("th_a1").name)
+    card = unit_card(page, world.u("th_a1").name)
     expect(card).to_be_visible()
     for label, n in TH_A1_STAFF.items():
-        assert stat(page, label) == str(n), label
+        assert stat(card, label) == str(n), label
     screenshot(page, "home-principal")
 
 
@@ -57,7 +63,7 @@ def test_staff_search_finds_a_vietnamese_name_typed_without_diacritics(
     typed = fold(teacher.full_name)
     assert typed != teacher.full_name  # the journey is about the missing diacritics
     sign_in(page, "principal_a1")
-    page.locator(".card", has_text=world.u("th_a1").name).get_by_role("link", name=vi("Staff list")).click()
+    unit_card(page, world.u("th_a1").name).get_by_role("link", name=vi("Staff list")).click()
     expect(page).to_have_url(re.compile(r"/people/\?unit="))
     table = page.locator("#staff-table")
     expect(table).to_contain_text(colleague.full_name)
@@ -95,8 +101,9 @@ def test_landing_page_fits_a_360px_phone_without_sideways_scrolling(
     page = phone_page
     sign_in(page, "principal_a1")
 
-    expect(page.locator(".card", has_text=world.u("th_a1").name)).to_be_visible()
-    assert stat(page, "Staff this year") == str(TH_A1_STAFF["Staff this year"])
+    card = unit_card(page, world.u("th_a1").name)
+    expect(card).to_be_visible()
+    assert stat(card, "Staff this year") == str(TH_A1_STAFF["Staff this year"])
     assert page.evaluate("document.documentElement.clientWidth") == 360
     assert page.evaluate("document.documentElement.scrollWidth") <= 360
     screenshot(page, "phone-home-principal")
