@@ -1,10 +1,31 @@
-"""Reads of standards and assessments."""
+"""Reads of standards and assessments, always through the viewer's scope."""
 
-from django.db.models import QuerySet
+from dataclasses import dataclass
 
+from django.db.models import Count, Exists, OuterRef, Prefetch, Q, QuerySet
+
+from bdtx.accounts.models import Perm
+from bdtx.catalog.models import Audience
+from bdtx.core.models import SchoolYear
 from bdtx.core.scope import Scope
-from bdtx.people.models import Person
-from bdtx.standards.models import Assessment, Criterion, Level
+from bdtx.core.text import fold
+from bdtx.organisations.models import Unit
+from bdtx.people.models import Employment, Person, Position
+from bdtx.people.selectors import units_under_in_year
+from bdtx.standards.models import (
+    Assessment,
+    Criterion,
+    CriterionRating,
+    Framework,
+    Level,
+    PeerOpinion,
+    RatingRule,
+    Standard,
+    TemisImport,
+)
+
+# Heads of a unit: evaluated against the standard by the office managing the unit, not by the unit.
+HEAD_POSITIONS = frozenset({Position.PRINCIPAL, Position.DIRECTOR})
 
 
 def latest_assessment(*, person: Person, school_year: int) -> Assessment | None:
@@ -31,5 +52,243 @@ def weak_criteria(*, person: Person, school_year: int) -> list[Criterion]:
     return [c for _, _, c in sorted(weak, key=lambda t: (t[0], t[1]))]
 
 
-def assessments_visible(*, scope: Scope, school_year: int) -> QuerySet[Assessment]:
-    return Assessment.objects.visible_to(scope).filter(school_year_id=school_year).select_related("person", "unit")
+# --- frameworks --------------------------------------------------------------------------------
+
+
+def framework_in_force(*, audience: str, school_year: int) -> Framework | None:
+    """The standard for this audience in force in that school year (the most recent if several)."""
+    return (
+        Framework.objects.filter(audience=audience, first_year__lte=school_year)
+        .filter(Q(last_year__isnull=True) | Q(last_year__gte=school_year))
+        .order_by("-first_year", "code")
+        .first()
+    )
+
+
+def framework_for_employment(employment: Employment) -> Framework | None:
+    audience = Audience.for_staff(staff_type=employment.staff_type, school_level=employment.school_level)
+    return framework_in_force(audience=audience, school_year=employment.school_year_id)
+
+
+def framework_with_rules(*, pk: int | None = None, uuid: str | None = None) -> Framework:
+    """One framework with its rules prefetched (Framework.DoesNotExist when there is none)."""
+    qs = Framework.objects.prefetch_related(Prefetch("rules", queryset=RatingRule.objects.order_by("-result")))
+    return qs.get(pk=pk) if pk is not None else qs.get(uuid=uuid)
+
+
+def framework_standards(framework: Framework) -> list[Standard]:
+    """Standards with their criteria (two queries), for forms and pages."""
+    return list(
+        Standard.objects.filter(framework=framework)
+        .prefetch_related(Prefetch("criteria", queryset=Criterion.objects.order_by("number")))
+        .order_by("number")
+    )
+
+
+def framework_list() -> QuerySet[Framework]:
+    return Framework.objects.all()
+
+
+# --- the learner's own assessment ---------------------------------------------------------------
+
+
+@dataclass
+class MyStandard:
+    """What the self-assessment page needs: this year's job, its standard and the assessment so far."""
+
+    person: Person
+    school_year: SchoolYear
+    employment: Employment | None
+    framework: Framework | None
+    assessment: Assessment | None
+
+
+def my_standard(*, person: Person, school_year: SchoolYear) -> MyStandard:
+    employment = (
+        Employment.objects.filter(person=person, school_year=school_year).select_related("unit", "unit__parent").first()
+    )
+    framework = framework_for_employment(employment) if employment else None
+    assessment = (
+        Assessment.objects.filter(person=person, school_year=school_year).select_related("framework", "unit").first()
+    )
+    if assessment is not None:
+        framework = assessment.framework  # the standard it was started with stays
+    return MyStandard(person, school_year, employment, framework, assessment)
+
+
+def ratings_by_criterion(assessment: Assessment | None) -> dict[int, CriterionRating]:
+    if assessment is None:
+        return {}
+    return {r.criterion_id: r for r in assessment.ratings.all()}
+
+
+# --- who may see, comment on and evaluate an assessment -----------------------------------------
+
+
+def _colleague_q(scope: Scope) -> Q:
+    """Submitted assessments of the school where the viewer works in that school year."""
+    if not scope.person_id:
+        return Q(pk__in=[])
+    same_school = Employment.objects.filter(
+        person_id=scope.person_id, school_year_id=OuterRef("school_year_id"), unit_id=OuterRef("unit_id")
+    )
+    return Q(Exists(same_school)) & ~Q(status=Assessment.Status.DRAFT)
+
+
+def assessment_get(*, scope: Scope, uuid: str) -> Assessment:
+    """One assessment the viewer may open: inside their scope (their own included), or a submitted
+    one of a colleague of the same school that year. Else Assessment.DoesNotExist (→ 404)."""
+    visible = Assessment.objects.visible_to(scope).values("pk")
+    return (
+        Assessment.objects.filter(Q(pk__in=visible) | _colleague_q(scope))
+        .select_related("person", "unit", "unit__parent", "framework", "school_year", "evaluated_by")
+        .get(uuid=uuid)
+    )
+
+
+def assessment_is_of_head(assessment: Assessment) -> bool:
+    """Whether the assessed person heads the unit that year (then the managing office evaluates)."""
+    return Employment.objects.filter(
+        person_id=assessment.person_id,
+        school_year_id=assessment.school_year_id,
+        unit_id=assessment.unit_id,
+        position__in=HEAD_POSITIONS,
+    ).exists()
+
+
+def evaluator_path(assessment: Assessment) -> str:
+    """Where STANDARDS_EVALUATE must be held to evaluate this assessment: the school for its
+    teachers, the office above it for its head (TT 20/2018 and TT 14/2018: the principal evaluates
+    teachers; the managing authority evaluates the principal)."""
+    if assessment_is_of_head(assessment) and assessment.unit.parent_id:
+        return assessment.unit.parent.path
+    return assessment.unit.path
+
+
+def evaluates_at(scope: Scope, path: str) -> bool:
+    """Whether the scope holds STANDARDS_EVALUATE by a role at that very unit: the school's principal
+    for its teachers, the managing office for a principal; not any office higher up the tree."""
+    return any(g.subtree and g.path == path and Perm.STANDARDS_EVALUATE in g.permissions for g in scope.grants)
+
+
+@dataclass(frozen=True)
+class Access:
+    """What the viewer may do with one assessment they can open."""
+
+    owner: bool
+    view_all: bool  # STANDARDS_VIEW over the unit: the whole record
+    colleague: bool  # works at the same school that year
+    evaluate: bool
+    opinion: bool
+
+    @property
+    def allowed(self) -> bool:
+        return self.owner or self.view_all or self.colleague
+
+
+def assessment_access(*, scope: Scope, assessment: Assessment) -> Access:
+    owner = scope.person_id is not None and scope.person_id == assessment.person_id
+    colleague = (
+        not owner
+        and scope.person_id is not None
+        and Employment.objects.filter(
+            person_id=scope.person_id, school_year_id=assessment.school_year_id, unit_id=assessment.unit_id
+        ).exists()
+    )
+    submitted = assessment.status != Assessment.Status.DRAFT
+    evaluate = not owner and submitted and evaluates_at(scope, evaluator_path(assessment))
+    return Access(
+        owner=owner,
+        view_all=scope.has(Perm.STANDARDS_VIEW, assessment.unit.path),
+        colleague=colleague and submitted,
+        evaluate=evaluate,
+        opinion=colleague and assessment.status == Assessment.Status.SUBMITTED,
+    )
+
+
+def assessment_ratings(assessment: Assessment) -> list[CriterionRating]:
+    return list(assessment.ratings.select_related("criterion", "criterion__standard").order_by("criterion__number"))
+
+
+def assessment_opinions(assessment: Assessment) -> list[PeerOpinion]:
+    """Opinions with their authors and the author's position at the school that year."""
+    opinions = list(assessment.opinions.select_related("author"))
+    positions = dict(
+        Employment.objects.filter(
+            person_id__in=[o.author_id for o in opinions], school_year_id=assessment.school_year_id
+        ).values_list("person_id", "position")
+    )
+    for o in opinions:
+        o.author_position = positions.get(o.author_id, "")  # type: ignore[attr-defined]
+        o.by_group_head = o.author_position == Position.GROUP_HEAD  # type: ignore[attr-defined]
+    return opinions
+
+
+# --- lists for principals and offices -----------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class AssessmentFilter:
+    school_year: int
+    unit: Unit | None = None
+    status: str = ""
+    q: str = ""
+
+
+def assessment_list(*, scope: Scope, f: AssessmentFilter) -> QuerySet[Assessment]:
+    """Assessments of one school year where the viewer holds STANDARDS_VIEW, filtered, by name."""
+    qs = (
+        Assessment.objects.visible_to(scope, Perm.STANDARDS_VIEW)
+        .filter(school_year_id=f.school_year)
+        .select_related("person", "unit", "framework")
+    )
+    if f.unit is not None:
+        qs = qs.filter(unit__in=units_under_in_year(unit=f.unit, school_year=f.school_year).values("pk"))
+    if f.status:
+        qs = qs.filter(status=f.status)
+    if f.q:
+        for token in fold(f.q).split():
+            qs = qs.filter(person__search_text__contains=token)
+    return qs.order_by("person__sort_key", "person_id")
+
+
+def assessment_counts(qs: QuerySet[Assessment]) -> dict[str, object]:
+    """Counts per status and per rating (self and principal) of a list, in one query."""
+    aggregates: dict[str, Count] = {"total": Count("pk")}
+    for status in Assessment.Status:
+        aggregates[f"status_{status.value}"] = Count("pk", filter=Q(status=status))
+    for level in Level:
+        aggregates[f"self_{level.value}"] = Count("pk", filter=Q(self_result=level))
+        aggregates[f"principal_{level.value}"] = Count("pk", filter=Q(principal_result=level))
+    raw = qs.order_by().aggregate(**aggregates)
+    return {
+        "total": raw["total"],
+        "status": [(s, raw[f"status_{s.value}"]) for s in Assessment.Status],
+        "levels": [(lvl, raw[f"self_{lvl.value}"], raw[f"principal_{lvl.value}"]) for lvl in reversed(Level)],
+    }
+
+
+def assessment_export_rows(qs: QuerySet[Assessment]) -> QuerySet[Assessment]:
+    """The list with every rating's criterion number prefetched (for the criteria columns)."""
+    return qs.prefetch_related(
+        Prefetch("ratings", queryset=CriterionRating.objects.select_related("criterion").order_by("criterion__number"))
+    )
+
+
+# --- TEMIS imports ------------------------------------------------------------------------------
+
+
+def temis_import_unit_choices(*, scope: Scope) -> QuerySet[Unit]:
+    """Units where the viewer may import results: PEOPLE_IMPORT and STANDARDS_VIEW both held there."""
+    importing = Unit.objects.visible_to(scope, Perm.PEOPLE_IMPORT).values("pk")
+    return (
+        Unit.objects.visible_to(scope, Perm.STANDARDS_VIEW).filter(pk__in=importing).active().order_by("depth", "name")
+    )
+
+
+def temis_import_list(*, scope: Scope) -> QuerySet[TemisImport]:
+    return TemisImport.objects.visible_to(scope, Perm.PEOPLE_IMPORT).select_related("unit", "created_by")
+
+
+def temis_import_get(*, scope: Scope, uuid: str) -> TemisImport:
+    return TemisImport.objects.visible_to(scope).select_related("unit", "created_by").get(uuid=uuid)

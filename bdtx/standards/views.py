@@ -1,14 +1,312 @@
-# Placeholder views: the standards engineer replaces these.
+from django.contrib import messages
 from django.contrib.auth.decorators import login_required
-from django.http import HttpRequest, HttpResponse
-from django.shortcuts import render
+from django.core.exceptions import PermissionDenied, ValidationError
+from django.http import FileResponse, Http404, HttpRequest, HttpResponse
+from django.shortcuts import redirect, render
+from django.urls import reverse
+from django.utils import timezone
+from django.utils.translation import gettext as _
+from django.views.decorators.http import require_POST
+
+from bdtx.accounts.models import Perm
+from bdtx.core.exporters import write_xlsx, xlsx_response
+from bdtx.core.paging import paginate
+from bdtx.core.scope import Scope
+from bdtx.core.selectors import school_year_current, school_year_list
+from bdtx.imports.parsing import FileProblem
+from bdtx.organisations.models import Unit
+from bdtx.organisations.selectors import unit_choices, unit_get
+from bdtx.people.models import Person
+from bdtx.standards import exporters, selectors, services
+from bdtx.standards.forms import (
+    AssessmentFilterForm,
+    EvaluationForm,
+    OpinionForm,
+    SelfAssessmentForm,
+    TemisUploadForm,
+)
+from bdtx.standards.models import Assessment, Framework, TemisImport
+from bdtx.standards.rating import framework_criteria, framework_rules, rating_explain
+
+PROBLEMS_PER_PAGE = 100
+
+
+def _me(request: HttpRequest) -> Person:
+    """The signed-in user's staff record; users without one have no self-assessment (403)."""
+    person = getattr(request.user, "person", None)
+    if person is None:
+        raise PermissionDenied
+    return person
 
 
 @login_required
 def my_assessment(request: HttpRequest) -> HttpResponse:
-    return render(request, "base.html", {})
+    year = school_year_current()
+    mine = selectors.my_standard(person=_me(request), school_year=year)
+    if mine.assessment is not None and mine.assessment.status != Assessment.Status.DRAFT:
+        return redirect("standards:detail", uuid=mine.assessment.uuid)
+    if mine.employment is None or mine.framework is None:
+        return render(request, "standards/mine.html", {"mine": mine})
+    form = SelfAssessmentForm(
+        request.POST or None,
+        request.FILES or None,
+        standards=selectors.framework_standards(mine.framework),
+        ratings=selectors.ratings_by_criterion(mine.assessment),
+    )
+    if request.method == "POST" and form.is_valid():
+        try:
+            assessment = services.assessment_save_self(
+                actor_id=request.user.pk, person=mine.person, school_year=year, ratings=form.entries()
+            )
+            if "submit" in request.POST:
+                services.assessment_submit(actor_id=request.user.pk, assessment=assessment)
+                messages.success(request, _("Your self-assessment has been submitted."))
+                return redirect("standards:detail", uuid=assessment.uuid)
+        except ValidationError as e:
+            messages.error(request, " ".join(e.messages))
+        else:
+            messages.success(request, _("Draft saved."))
+            return redirect("standards:mine")
+        mine = selectors.my_standard(person=mine.person, school_year=year)  # the draft as saved
+    outcome = rating_explain(framework=mine.framework, levels=form.current_levels())
+    return render(request, "standards/mine.html", {"mine": mine, "form": form, "outcome": outcome})
+
+
+@login_required
+@require_POST
+def rating_preview(request: HttpRequest) -> HttpResponse:
+    """The overall rating of the levels being entered (htmx), by the framework's rules. No writes."""
+    try:
+        framework = selectors.framework_with_rules(uuid=request.POST.get("framework", ""))
+    except (Framework.DoesNotExist, ValidationError):
+        raise Http404 from None
+    criteria = framework_criteria(framework)
+    levels: dict[int, int | None] = {}
+    for c in criteria:
+        raw = request.POST.get(f"level_{c.pk}", "")
+        levels[c.pk] = int(raw) if raw in ("1", "2", "3", "4") else None
+    outcome = rating_explain(framework=framework, levels=levels, criteria=criteria, rules=framework_rules(framework))
+    return render(request, "standards/_rating_preview.html", {"outcome": outcome})
+
+
+# --- one assessment -----------------------------------------------------------------------------
+
+
+def _assessment(request: HttpRequest, uuid: str) -> tuple[Assessment, selectors.Access]:
+    """The assessment if the viewer may open it (else 404, like a missing one)."""
+    try:
+        assessment = selectors.assessment_get(scope=request.scope, uuid=uuid)
+    except Assessment.DoesNotExist:
+        raise Http404 from None
+    access = selectors.assessment_access(scope=request.scope, assessment=assessment)
+    if not access.allowed:
+        raise PermissionDenied
+    return assessment, access
+
+
+@login_required
+def assessment_detail(request: HttpRequest, uuid: str) -> HttpResponse:
+    assessment, access = _assessment(request, uuid)
+    context = {
+        "a": assessment,
+        "access": access,
+        "ratings": selectors.assessment_ratings(assessment),
+        "opinions": selectors.assessment_opinions(assessment),
+        "opinion_form": OpinionForm() if access.opinion else None,
+        "show_evaluation": access.owner or access.view_all,
+    }
+    return render(request, "standards/detail.html", context)
+
+
+@login_required
+def assessment_evaluate(request: HttpRequest, uuid: str) -> HttpResponse:
+    assessment, access = _assessment(request, uuid)
+    if not access.evaluate:
+        raise PermissionDenied
+    ratings = selectors.assessment_ratings(assessment)
+    form = EvaluationForm(
+        request.POST or None,
+        standards=selectors.framework_standards(assessment.framework),
+        ratings={r.criterion_id: r for r in ratings},
+        assessment=assessment,
+    )
+    if request.method == "POST" and form.is_valid():
+        try:
+            services.assessment_evaluate(
+                actor_id=request.user.pk,
+                scope=request.scope,
+                assessment=assessment,
+                levels=form.levels(),
+                comment=form.cleaned_data["comment"],
+            )
+        except ValidationError as e:
+            messages.error(request, " ".join(e.messages))
+        else:
+            messages.success(request, _("The evaluation has been recorded."))
+            return redirect("standards:detail", uuid=assessment.uuid)
+    outcome = rating_explain(framework=assessment.framework, levels=form.current_levels())
+    return render(
+        request,
+        "standards/evaluate.html",
+        {"a": assessment, "form": form, "outcome": outcome, "opinions": selectors.assessment_opinions(assessment)},
+    )
+
+
+@login_required
+@require_POST
+def opinion_add(request: HttpRequest, uuid: str) -> HttpResponse:
+    assessment, access = _assessment(request, uuid)
+    if not access.opinion:
+        raise PermissionDenied
+    form = OpinionForm(request.POST)
+    if form.is_valid():
+        try:
+            services.opinion_add(
+                actor_id=request.user.pk, author=_me(request), assessment=assessment, text=form.cleaned_data["text"]
+            )
+        except ValidationError as e:
+            messages.error(request, " ".join(e.messages))
+        else:
+            messages.success(request, _("Your opinion has been added."))
+    else:
+        messages.error(request, _("Write your opinion first."))
+    return redirect("standards:detail", uuid=assessment.uuid)
+
+
+@login_required
+def evidence_file(request: HttpRequest, uuid: str, criterion: int) -> FileResponse:
+    assessment, _access = _assessment(request, uuid)
+    rating = assessment.ratings.filter(criterion_id=criterion).exclude(evidence_file="").first()
+    if rating is None:
+        raise Http404
+    name = rating.evidence_file.name.rsplit("/", 1)[-1]
+    return FileResponse(rating.evidence_file.open("rb"), as_attachment=False, filename=name)
+
+
+# --- lists --------------------------------------------------------------------------------------
+
+
+def _filter_from_request(request: HttpRequest) -> tuple[AssessmentFilterForm, selectors.AssessmentFilter]:
+    """The list filter from the query string; a unit outside the scope is a 404."""
+    scope: Scope = request.scope  # type: ignore[attr-defined]
+    unit = None
+    if raw_unit := request.GET.get("unit"):
+        try:
+            unit = unit_get(scope=scope, uuid=raw_unit)
+        except (Unit.DoesNotExist, ValidationError):
+            raise Http404 from None
+    params = request.GET.copy()
+    if not params.get("year"):
+        params["year"] = str(school_year_current().pk)
+    form = AssessmentFilterForm(
+        params,
+        years=[(y.pk, y.label) for y in school_year_list()],
+        units=[(str(u.uuid), u.name) for u in unit_choices(scope=scope, include=unit)],
+    )
+    form.is_valid()
+    data = getattr(form, "cleaned_data", {})
+    f = selectors.AssessmentFilter(
+        school_year=data.get("year") or school_year_current().pk,
+        unit=unit,
+        status=data.get("status") or "",
+        q=data.get("q") or "",
+    )
+    return form, f
 
 
 @login_required
 def assessment_list(request: HttpRequest) -> HttpResponse:
-    return render(request, "base.html", {})
+    request.scope.require(Perm.STANDARDS_VIEW)
+    form, f = _filter_from_request(request)
+    qs = selectors.assessment_list(scope=request.scope, f=f)
+    page, base = paginate(request, qs)
+    context = {
+        "form": form,
+        "filter": f,
+        "page_obj": page,
+        "querystring_base": base,
+        "counts": selectors.assessment_counts(qs),
+        "can_import": selectors.temis_import_unit_choices(scope=request.scope).exists(),
+    }
+    template = "standards/_list_table.html" if request.htmx else "standards/list.html"
+    return render(request, template, context)
+
+
+@login_required
+def assessment_export(request: HttpRequest) -> HttpResponse:
+    request.scope.require(Perm.STANDARDS_VIEW)
+    _form, f = _filter_from_request(request)
+    qs = selectors.assessment_export_rows(selectors.assessment_list(scope=request.scope, f=f))
+    content = write_xlsx(
+        title=_("Assessments against the professional standard, school year %(y)s-%(z)s")
+        % {"y": f.school_year, "z": f.school_year + 1},
+        subtitle=(f.unit.name if f.unit else _("All units in my scope"))
+        + " — "
+        + _("exported on %(d)s") % {"d": timezone.localdate().strftime("%d/%m/%Y")},
+        columns=exporters.assessment_columns(),
+        rows=exporters.assessment_rows(qs),
+    )
+    return xlsx_response(content, f"danh-gia-chuan-{f.school_year}.xlsx")
+
+
+# --- TEMIS imports ------------------------------------------------------------------------------
+
+
+def _temis_job(request: HttpRequest, uuid: str) -> TemisImport:
+    try:
+        job = selectors.temis_import_get(scope=request.scope, uuid=uuid)
+    except TemisImport.DoesNotExist:
+        raise Http404 from None
+    request.scope.require(Perm.PEOPLE_IMPORT, job.unit.path)
+    request.scope.require(Perm.STANDARDS_VIEW, job.unit.path)
+    return job
+
+
+@login_required
+def temis_new(request: HttpRequest) -> HttpResponse:
+    units = selectors.temis_import_unit_choices(scope=request.scope)
+    if not units.exists():
+        raise PermissionDenied
+    form = TemisUploadForm(request.POST or None, request.FILES or None, units=units, current_year=school_year_current())
+    if request.method == "POST" and form.is_valid():
+        d = form.cleaned_data
+        job = services.temis_import_create(
+            actor_id=request.user.pk,
+            scope=request.scope,
+            unit=d["unit"],
+            school_year=d["school_year"],
+            upload=d["file"],
+            levels_are=d["levels_are"],
+            check_only=d["check_only"],
+        )
+        return redirect("standards:temis_detail", uuid=job.uuid)
+    recent = selectors.temis_import_list(scope=request.scope)[:10]
+    return render(request, "standards/temis_new.html", {"form": form, "recent": recent})
+
+
+@login_required
+def temis_detail(request: HttpRequest, uuid: str) -> HttpResponse:
+    job = _temis_job(request, uuid)
+    page, base = paginate(request, job.problems, per_page=PROBLEMS_PER_PAGE)
+    list_url = reverse("standards:list") + f"?year={job.school_year_id}&unit={job.unit.uuid}"
+    context = {
+        "job": job,
+        "page_obj": page,
+        "querystring_base": base,
+        "list_url": list_url,
+        "sensitive": request.scope.has(Perm.SENSITIVE_VIEW, job.unit.path),
+    }
+    return render(request, "standards/temis_detail.html", context)
+
+
+@login_required
+@require_POST
+def temis_confirm(request: HttpRequest, uuid: str) -> HttpResponse:
+    job = _temis_job(request, uuid)
+    try:
+        services.temis_import_confirm(actor_id=request.user.pk, scope=request.scope, job=job)
+    except ValidationError as e:
+        messages.error(request, " ".join(e.messages))
+    except FileProblem as e:
+        messages.error(request, str(e))
+    return redirect("standards:temis_detail", uuid=job.uuid)

@@ -1,0 +1,250 @@
+from dataclasses import dataclass
+from pathlib import PurePath
+
+from django import forms
+from django.conf import settings
+from django.core.files.uploadedfile import UploadedFile
+from django.db.models import QuerySet
+from django.utils.translation import gettext_lazy as _
+
+from bdtx.core.forms import BootstrapFormMixin
+from bdtx.core.models import SchoolYear
+from bdtx.imports.parsing import FileProblem, open_workbook
+from bdtx.organisations.models import Unit
+from bdtx.standards.models import Assessment, Criterion, CriterionRating, Level, Standard, TemisImport
+from bdtx.standards.services import SelfRating
+
+MAX_EVIDENCE_BYTES = 10 * 2**20
+EVIDENCE_EXTENSIONS = frozenset(
+    {".pdf", ".jpg", ".jpeg", ".png", ".doc", ".docx", ".xls", ".xlsx", ".ppt", ".pptx", ".odt", ".txt", ".mp4"}
+)
+MAX_TEMIS_BYTES = 20 * 2**20
+XLSX_TYPES = ".xlsx,application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
+LEVEL_CHOICES = [(str(v), label) for v, label in reversed(Level.choices)]  # Tốt first, as on paper forms
+
+
+@dataclass
+class CriterionRow:
+    """The bound fields of one criterion, for the template."""
+
+    criterion: Criterion
+    level: forms.BoundField
+    text: forms.BoundField | None = None
+    link: forms.BoundField | None = None
+    file: forms.BoundField | None = None
+    clear: forms.BoundField | None = None
+    rating: CriterionRating | None = None
+
+    @property
+    def has_evidence(self) -> bool:
+        r = self.rating
+        return bool(r and (r.evidence_text or r.evidence_link or r.evidence_file))
+
+    @property
+    def has_errors(self) -> bool:
+        return any(f is not None and f.errors for f in (self.level, self.text, self.link, self.file))
+
+
+def _level_field(required: bool) -> forms.ChoiceField:
+    return forms.ChoiceField(
+        choices=LEVEL_CHOICES,
+        widget=forms.RadioSelect(attrs={"class": "btn-check level-input"}),
+        required=required,
+        label=_("Level"),
+    )
+
+
+class _CriteriaForm(forms.Form):
+    """A level per criterion, named level_<criterion id> (the live rating reads the same names)."""
+
+    def __init__(self, *args, standards: list[Standard], **kwargs):  # type: ignore[no-untyped-def]
+        super().__init__(*args, **kwargs)
+        self.standards = standards
+        self.criteria = [c for s in standards for c in s.criteria.all()]
+
+    def current_levels(self) -> dict[int, int | None]:
+        """Levels as the form shows them (submitted data, else the saved ones), for the live rating."""
+        out: dict[int, int | None] = {}
+        for c in self.criteria:
+            raw = self[f"level_{c.pk}"].value()
+            out[c.pk] = int(raw) if raw in ("1", "2", "3", "4", 1, 2, 3, 4) else None
+        return out
+
+    def levels(self) -> dict[int, int | None]:
+        out: dict[int, int | None] = {}
+        for c in self.criteria:
+            raw = self.cleaned_data.get(f"level_{c.pk}")
+            out[c.pk] = int(raw) if raw else None
+        return out
+
+
+class SelfAssessmentForm(_CriteriaForm):
+    """The person's level and evidence for each criterion. A draft may leave levels empty."""
+
+    def __init__(self, *args, ratings: dict[int, CriterionRating], **kwargs):  # type: ignore[no-untyped-def]
+        super().__init__(*args, **kwargs)
+        self.ratings = ratings
+        for c in self.criteria:
+            r = ratings.get(c.pk)
+            self.fields[f"level_{c.pk}"] = _level_field(required=False)
+            self.fields[f"text_{c.pk}"] = forms.CharField(
+                label=_("Evidence"),
+                required=False,
+                max_length=4000,
+                widget=forms.Textarea(attrs={"rows": 2, "class": "form-control"}),
+            )
+            self.fields[f"link_{c.pk}"] = forms.URLField(
+                label=_("Link to evidence"),
+                required=False,
+                max_length=1000,
+                assume_scheme="https",
+                widget=forms.URLInput(attrs={"class": "form-control", "placeholder": "https://…"}),
+            )
+            self.fields[f"file_{c.pk}"] = forms.FileField(
+                label=_("Evidence file"), required=False, widget=forms.FileInput(attrs={"class": "form-control"})
+            )
+            self.fields[f"clear_{c.pk}"] = forms.BooleanField(label=_("Remove the file"), required=False)
+            if r is not None:
+                self.initial.setdefault(f"level_{c.pk}", str(r.self_level) if r.self_level else "")
+                self.initial.setdefault(f"text_{c.pk}", r.evidence_text)
+                self.initial.setdefault(f"link_{c.pk}", r.evidence_link)
+
+    def rows(self) -> list[tuple[Standard, list[CriterionRow]]]:
+        return [
+            (
+                s,
+                [
+                    CriterionRow(
+                        criterion=c,
+                        level=self[f"level_{c.pk}"],
+                        text=self[f"text_{c.pk}"],
+                        link=self[f"link_{c.pk}"],
+                        file=self[f"file_{c.pk}"],
+                        clear=self[f"clear_{c.pk}"],
+                        rating=self.ratings.get(c.pk),
+                    )
+                    for c in s.criteria.all()
+                ],
+            )
+            for s in self.standards
+        ]
+
+    def clean(self) -> dict:
+        data = super().clean() or {}
+        for c in self.criteria:
+            upload: UploadedFile | None = data.get(f"file_{c.pk}")
+            if upload is None:
+                continue
+            if PurePath(upload.name or "").suffix.lower() not in EVIDENCE_EXTENSIONS:
+                self.add_error(
+                    f"file_{c.pk}",
+                    _("This kind of file is not accepted: send a PDF, a picture, an Office document or a video."),
+                )
+            elif upload.size and upload.size > getattr(settings, "EVIDENCE_MAX_BYTES", MAX_EVIDENCE_BYTES):
+                self.add_error(f"file_{c.pk}", _("The file is larger than 10 MB."))
+        return data
+
+    def entries(self) -> dict[int, SelfRating]:
+        d = self.cleaned_data
+        return {
+            c.pk: SelfRating(
+                level=int(d[f"level_{c.pk}"]) if d.get(f"level_{c.pk}") else None,
+                evidence_text=d.get(f"text_{c.pk}", ""),
+                evidence_link=d.get(f"link_{c.pk}", ""),
+                evidence_file=d.get(f"file_{c.pk}"),
+                clear_file=bool(d.get(f"clear_{c.pk}")),
+            )
+            for c in self.criteria
+        }
+
+
+class EvaluationForm(_CriteriaForm):
+    """The evaluator's level for each criterion (the self-assessed level is offered first) and a comment."""
+
+    comment = forms.CharField(
+        label=_("Comment"), required=False, max_length=4000, widget=forms.Textarea(attrs={"rows": 3})
+    )
+
+    def __init__(self, *args, ratings: dict[int, CriterionRating], assessment: Assessment, **kwargs):  # type: ignore[no-untyped-def]
+        super().__init__(*args, **kwargs)
+        self.ratings = ratings
+        self.fields["comment"].widget.attrs["class"] = "form-control"
+        self.initial.setdefault("comment", assessment.principal_comment)
+        for c in self.criteria:
+            r = ratings.get(c.pk)
+            self.fields[f"level_{c.pk}"] = _level_field(required=True)
+            level = (r.principal_level or r.self_level) if r else None
+            if level:
+                self.initial.setdefault(f"level_{c.pk}", str(level))
+
+    def rows(self) -> list[tuple[Standard, list[CriterionRow]]]:
+        return [
+            (
+                s,
+                [
+                    CriterionRow(criterion=c, level=self[f"level_{c.pk}"], rating=self.ratings.get(c.pk))
+                    for c in s.criteria.all()
+                ],
+            )
+            for s in self.standards
+        ]
+
+
+class OpinionForm(BootstrapFormMixin, forms.Form):
+    text = forms.CharField(label=_("Your opinion"), max_length=4000, widget=forms.Textarea(attrs={"rows": 3}))
+
+
+class AssessmentFilterForm(BootstrapFormMixin, forms.Form):
+    year = forms.TypedChoiceField(label=_("School year"), coerce=int, required=False)
+    unit = forms.ChoiceField(label=_("Unit"), required=False)
+    status = forms.ChoiceField(label=_("Status"), required=False)
+    q = forms.CharField(label=_("Name"), required=False, max_length=100)
+
+    def __init__(self, *args, years: list[tuple[int, str]], units: list[tuple[str, str]], **kwargs):  # type: ignore[no-untyped-def]
+        super().__init__(*args, **kwargs)
+        self.fields["year"].choices = years
+        self.fields["unit"].choices = [("", _("All my units")), *units]
+        self.fields["status"].choices = [("", _("Any status")), *Assessment.Status.choices]
+
+
+class TemisUploadForm(BootstrapFormMixin, forms.Form):
+    file = forms.FileField(
+        label=_("TEMIS results file (.xlsx)"), widget=forms.ClearableFileInput(attrs={"accept": XLSX_TYPES})
+    )
+    unit = forms.ModelChoiceField(
+        queryset=Unit.objects.none(),
+        to_field_name="uuid",
+        label=_("Unit"),
+        help_text=_("People are looked for among the staff of this unit and the units under it."),
+    )
+    school_year = forms.ModelChoiceField(queryset=SchoolYear.objects.all(), label=_("School year"))
+    levels_are = forms.ChoiceField(
+        label=_("The levels in the file are"),
+        choices=TemisImport.LevelsAre.choices,
+        initial=TemisImport.LevelsAre.PRINCIPAL,
+    )
+    check_only = forms.BooleanField(
+        required=False, label=_("Only check the file; I will confirm the import afterwards")
+    )
+
+    def __init__(self, *args, units: QuerySet[Unit], current_year: SchoolYear, **kwargs):  # type: ignore[no-untyped-def]
+        super().__init__(*args, **kwargs)
+        self.fields["unit"].queryset = units
+        self.fields["unit"].label_from_instance = lambda u: f"{u.name} ({u.code})"
+        self.fields["unit"].initial = units.first()
+        self.fields["school_year"].initial = current_year
+
+    def clean_file(self) -> UploadedFile:
+        upload: UploadedFile = self.cleaned_data["file"]
+        if not (upload.name or "").lower().endswith(".xlsx"):
+            raise forms.ValidationError(
+                _("Only Excel .xlsx files can be imported. Open the file in Excel and save it as .xlsx.")
+            )
+        if upload.size and upload.size > MAX_TEMIS_BYTES:
+            raise forms.ValidationError(_("The file is larger than %(mb)d MB.") % {"mb": MAX_TEMIS_BYTES // 2**20})
+        try:
+            open_workbook(upload).close()
+        except FileProblem as e:
+            raise forms.ValidationError(str(e))
+        upload.seek(0)
+        return upload

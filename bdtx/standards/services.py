@@ -1,0 +1,489 @@
+"""Writes of the standards app: self-assessment, colleagues' opinions, the principal's evaluation,
+and TEMIS results imports. Every write validates, runs in a transaction and leaves one audit entry
+(per assessment) in it; the overall ratings come from `rating_compute`, i.e. the RatingRule rows.
+"""
+
+from collections.abc import Mapping
+from dataclasses import dataclass
+
+from django.core.exceptions import PermissionDenied, ValidationError
+from django.core.files.uploadedfile import UploadedFile
+from django.db import transaction
+from django.utils import timezone
+from django.utils.translation import gettext as _
+
+from bdtx.accounts.models import Perm
+from bdtx.core.models import AuditLog, SchoolYear
+from bdtx.core.scope import Scope
+from bdtx.core.services import audit_record
+from bdtx.imports.parsing import FileProblem, open_workbook, read_table
+from bdtx.organisations.models import Unit
+from bdtx.people.models import Employment, Person
+from bdtx.people.selectors import units_under_in_year
+from bdtx.standards import selectors, temis
+from bdtx.standards.models import (
+    Assessment,
+    CriterionRating,
+    Framework,
+    Level,
+    PeerOpinion,
+    TemisImport,
+)
+from bdtx.standards.rating import RatingOutcome, framework_criteria, framework_rules, rating_explain
+
+MAX_STORED_PROBLEMS = 5000
+
+
+def rating_compute(*, framework: Framework, levels: Mapping[int, int | None]) -> Level | None:
+    """The overall rating of {criterion id: level} by the framework's RatingRule rows, or None when it
+    cannot be computed (a criterion not rated, no rules); `rating_explain` says why."""
+    return rating_explain(framework=framework, levels=levels).level
+
+
+def _outcome(assessment: Assessment, field: str) -> RatingOutcome:
+    levels = dict(assessment.ratings.values_list("criterion_id", field))
+    return rating_explain(framework=assessment.framework, levels=levels)
+
+
+# --- self-assessment ----------------------------------------------------------------------------
+
+
+@dataclass
+class SelfRating:
+    """What a person enters for one criterion."""
+
+    level: int | None
+    evidence_text: str = ""
+    evidence_link: str = ""
+    evidence_file: UploadedFile | None = None
+    clear_file: bool = False
+
+
+@transaction.atomic
+def assessment_save_self(
+    *,
+    actor_id: int | None,
+    person: Person,
+    school_year: SchoolYear,
+    ratings: Mapping[int, SelfRating],
+) -> Assessment:
+    """Save the person's self-assessment for the year as a draft (started on first save) with the
+    overall rating computed as far as it can be (None until every criterion is rated)."""
+    employment = Employment.objects.filter(person=person, school_year=school_year).select_related("unit").first()
+    if employment is None:
+        raise ValidationError(_("You have no job recorded for this school year: ask your school to add it."))
+    assessment = Assessment.objects.select_for_update().filter(person=person, school_year=school_year).first()
+    if assessment is None:
+        framework = selectors.framework_for_employment(employment)
+        if framework is None:
+            raise ValidationError(_("No professional standard applies to your job this school year."))
+        assessment = Assessment.objects.create(
+            person=person, school_year=school_year, unit=employment.unit, framework=framework
+        )
+    if assessment.status != Assessment.Status.DRAFT:
+        raise ValidationError(_("This self-assessment has been submitted and can no longer be changed."))
+    criteria = {c.pk: c for c in framework_criteria(assessment.framework)}
+    if unknown := set(ratings) - set(criteria):
+        raise ValueError(f"criteria {sorted(unknown)} are not criteria of {assessment.framework.code}")
+    existing = {r.criterion_id: r for r in assessment.ratings.all()}
+    for cid, entry in ratings.items():
+        rating = existing.get(cid) or CriterionRating(assessment=assessment, criterion_id=cid)
+        rating.self_level = entry.level
+        rating.evidence_text = entry.evidence_text.strip()
+        rating.evidence_link = entry.evidence_link.strip()
+        if entry.evidence_file is not None:
+            rating.evidence_file.save(entry.evidence_file.name or "evidence", entry.evidence_file, save=False)
+        elif entry.clear_file:
+            rating.evidence_file = ""
+        rating.save()
+    before = assessment.self_result
+    assessment.self_result = _outcome(assessment, "self_level").level
+    assessment.save()
+    audit_record(
+        actor_id=actor_id,
+        action="assessment.save",
+        obj=assessment,
+        unit_path=assessment.unit.path,
+        changes={"self_result": [before, assessment.self_result]} if before != assessment.self_result else {},
+        note=f"{assessment.framework.circular}: {sum(1 for r in ratings.values() if r.level)} criteria rated",
+    )
+    return assessment
+
+
+@transaction.atomic
+def assessment_submit(*, actor_id: int | None, assessment: Assessment) -> Assessment:
+    """Hand in a draft: every criterion must be rated; the overall rating is computed by the rule."""
+    assessment = Assessment.objects.select_for_update().select_related("unit", "framework").get(pk=assessment.pk)
+    if assessment.status != Assessment.Status.DRAFT:
+        raise ValidationError(_("This self-assessment has already been submitted."))
+    outcome = _outcome(assessment, "self_level")
+    if outcome.level is None:
+        raise ValidationError(outcome.reason)
+    before = {"status": assessment.status, "self_result": assessment.self_result}
+    assessment.self_result = outcome.level
+    assessment.status = Assessment.Status.SUBMITTED
+    assessment.submitted_at = timezone.now()
+    assessment.save()
+    after = {"status": assessment.status, "self_result": assessment.self_result}
+    audit_record(
+        actor_id=actor_id,
+        action="assessment.submit",
+        obj=assessment,
+        unit_path=assessment.unit.path,
+        changes={k: [before[k], after[k]] for k in after if before[k] != after[k]},
+        note=assessment.framework.circular,
+    )
+    return assessment
+
+
+# --- colleagues' opinions -----------------------------------------------------------------------
+
+
+@transaction.atomic
+def opinion_add(*, actor_id: int | None, author: Person, assessment: Assessment, text: str) -> PeerOpinion:
+    """A colleague's opinion on a submitted self-assessment (same school, same school year)."""
+    text = text.strip()
+    if not text:
+        raise ValidationError(_("Write your opinion first."))
+    if author.pk == assessment.person_id:
+        raise ValidationError(_("Colleagues give opinions on your self-assessment; you cannot give one yourself."))
+    same_school = Employment.objects.filter(
+        person=author, school_year_id=assessment.school_year_id, unit_id=assessment.unit_id
+    ).exists()
+    if not same_school:
+        raise PermissionDenied
+    if assessment.status != Assessment.Status.SUBMITTED:
+        raise ValidationError(_("Opinions are collected between the submission and the principal's evaluation."))
+    opinion = PeerOpinion.objects.create(assessment=assessment, author=author, text=text)
+    audit_record(
+        actor_id=actor_id,
+        action="assessment.opinion",
+        obj=assessment,
+        unit_path=assessment.unit.path,
+        note=f"{author.full_name}"[:255],
+    )
+    return opinion
+
+
+# --- the principal's (or the office's) evaluation -----------------------------------------------
+
+
+@transaction.atomic
+def assessment_evaluate(
+    *,
+    actor_id: int | None,
+    scope: Scope,
+    assessment: Assessment,
+    levels: Mapping[int, int | None],
+    comment: str = "",
+) -> Assessment:
+    """The evaluator's level for each criterion and the overall rating by the same rule.
+
+    The principal evaluates the school's teachers; the office above evaluates the principal
+    (`selectors.evaluator_path`); nobody evaluates themself.
+    """
+    assessment = (
+        Assessment.objects.select_for_update().select_related("unit", "unit__parent", "framework").get(pk=assessment.pk)
+    )
+    if not selectors.assessment_access(scope=scope, assessment=assessment).evaluate:
+        raise PermissionDenied
+    if assessment.status not in (Assessment.Status.SUBMITTED, Assessment.Status.EVALUATED):
+        raise ValidationError(_("Only a submitted self-assessment can be evaluated."))
+    criteria = {c.pk: c for c in framework_criteria(assessment.framework)}
+    if unknown := set(levels) - set(criteria):
+        raise ValueError(f"criteria {sorted(unknown)} are not criteria of {assessment.framework.code}")
+    outcome = rating_explain(
+        framework=assessment.framework,
+        levels=levels,
+        criteria=list(criteria.values()),
+        rules=framework_rules(assessment.framework),
+    )
+    if outcome.level is None:
+        raise ValidationError(outcome.reason)
+    existing = {r.criterion_id: r for r in assessment.ratings.all()}
+    changed = []
+    for cid, level in levels.items():
+        rating = existing.get(cid) or CriterionRating(assessment=assessment, criterion_id=cid)
+        if rating.principal_level != level:
+            changed.append(criteria[cid].number)
+        rating.principal_level = level
+        rating.save()
+    before = {"status": assessment.status, "principal_result": assessment.principal_result}
+    assessment.principal_result = outcome.level
+    assessment.principal_comment = comment.strip()
+    assessment.status = Assessment.Status.EVALUATED
+    assessment.evaluated_by_id = actor_id
+    assessment.evaluated_at = timezone.now()
+    assessment.save()
+    after = {"status": assessment.status, "principal_result": assessment.principal_result}
+    audit_record(
+        actor_id=actor_id,
+        action="assessment.evaluate",
+        obj=assessment,
+        unit_path=assessment.unit.path,
+        changes={k: [before[k], after[k]] for k in after if before[k] != after[k]},
+        note=(_("criteria changed: %(list)s") % {"list": ", ".join(map(str, changed))}) if changed else "",
+    )
+    return assessment
+
+
+# --- TEMIS imports ------------------------------------------------------------------------------
+
+
+@dataclass
+class TemisCheck:
+    total: int
+    records: list[temis.TemisRecord]
+    problems: list[temis.Problem]
+    letters: dict[str, str]  # field key → Excel column letter
+    headers: dict[str, str]  # field key → header text as written
+
+    @property
+    def error_rows(self) -> set[int]:
+        return {p.row for p in self.problems if p.severity == "error" and p.row}
+
+
+def _temis_context(*, unit: Unit, school_year: SchoolYear) -> temis.TemisContext:
+    """Everyone employed under `unit` that school year (the tree of that year), with their standard."""
+    employments = list(
+        Employment.objects.filter(
+            school_year=school_year, unit__in=units_under_in_year(unit=unit, school_year=school_year.pk).values("pk")
+        ).select_related("person")
+    )
+    existing = dict(
+        Assessment.objects.filter(
+            school_year=school_year, person_id__in=[e.person_id for e in employments]
+        ).values_list("person_id", "status")
+    )
+    sources = dict(
+        Assessment.objects.filter(school_year=school_year, person_id__in=list(existing)).values_list(
+            "person_id", "source"
+        )
+    )
+    frameworks: dict[str, Framework | None] = {}
+    staff = []
+    for e in employments:
+        key = f"{e.staff_type}/{e.school_level}"
+        if key not in frameworks:
+            frameworks[key] = selectors.framework_for_employment(e)
+        fw = frameworks[key]
+        p = e.person
+        staff.append(
+            temis.Staff(
+                person_id=p.pk,
+                full_name=p.full_name,
+                date_of_birth=p.date_of_birth,
+                personal_id=p.personal_id or "",
+                unit_id=e.unit_id,
+                framework_id=fw.pk if fw else None,
+                existing=existing.get(p.pk, ""),
+                existing_source=sources.get(p.pk, ""),
+            )
+        )
+    standards = {}
+    for fw in {f for f in frameworks.values() if f is not None}:
+        full = selectors.framework_with_rules(pk=fw.pk)
+        standards[fw.pk] = temis.StandardInfo(full, framework_criteria(full), framework_rules(full))
+    return temis.TemisContext(staff=staff, standards=standards, unit_name=unit.name, year_label=school_year.label)
+
+
+def _temis_check(job: TemisImport) -> TemisCheck:
+    """Read the stored file and check every row (raises FileProblem when it cannot be read)."""
+    with job.file.open("rb") as fh:
+        open_workbook(fh).close()
+        try:
+            table = read_table(fh, temis.FIELDS, required_any=temis.REQUIRED_ANY)
+        except FileProblem:
+            raise FileProblem(
+                _(
+                    "No results table was found: the first 15 rows of every sheet were searched for a header "
+                    "row with “Họ và tên”, “Ngày sinh”, “Số CCCD/Mã định danh”, “Tiêu chí 1” … and “Xếp loại”."
+                )
+            ) from None
+        numbers = temis.criterion_numbers(table.layout)
+        if not numbers:
+            raise FileProblem(_("The table has no criterion columns (“Tiêu chí 1”, “Tiêu chí 2” … or “TC1”, “TC2” …)."))
+        letters = {c.key: c.letter for c in table.layout.columns}
+        headers = {c.key: c.header for c in table.layout.columns}
+        ctx = _temis_context(unit=job.unit, school_year=job.school_year)
+        records: list[temis.TemisRecord] = []
+        problems: list[temis.Problem] = []
+        seen: dict[int, int] = {}
+        total = 0
+        for raw in table.rows:
+            total += 1
+            result = temis.check_row(raw, ctx, numbers, seen)
+            problems += result.problems
+            if result.record is not None:
+                records.append(result.record)
+    return TemisCheck(total=total, records=records, problems=problems, letters=letters, headers=headers)
+
+
+def _problem_rows(check: TemisCheck) -> list[dict[str, object]]:
+    letters, headers = check.letters, check.headers
+    ordered = sorted(check.problems, key=lambda p: (p.severity != "error", p.row, p.key))
+    return [
+        {
+            "row": p.row,
+            "key": p.key,
+            "col": letters.get(p.key, ""),
+            "column": headers.get(p.key, ""),
+            "value": p.value,
+            "message": p.message,
+            "severity": p.severity,
+        }
+        for p in ordered[:MAX_STORED_PROBLEMS]
+    ]
+
+
+def _store_check(job: TemisImport, check: TemisCheck) -> None:
+    errors = check.error_rows
+    job.total_rows = check.total
+    job.valid_rows = check.total - len(errors)
+    job.error_count = sum(1 for p in check.problems if p.severity == "error")
+    job.warning_count = sum(1 for p in check.problems if p.severity == "warning")
+    job.problems = _problem_rows(check)
+
+
+def _require_import(scope: Scope, unit: Unit) -> None:
+    scope.require(Perm.PEOPLE_IMPORT, unit.path)
+    scope.require(Perm.STANDARDS_VIEW, unit.path)
+
+
+@transaction.atomic
+def temis_import_create(
+    *,
+    actor_id: int,
+    scope: Scope,
+    unit: Unit,
+    school_year: SchoolYear,
+    upload: UploadedFile,
+    levels_are: str = TemisImport.LevelsAre.PRINCIPAL,
+    check_only: bool = False,
+) -> TemisImport:
+    """Keep the uploaded file, check every row, and write the results at once if the file is clean
+    (no errors, no warnings) and the user did not ask only for a check."""
+    _require_import(scope, unit)
+    name = (upload.name or "temis.xlsx").rsplit("/", 1)[-1][:255]
+    job = TemisImport(
+        created_by_id=actor_id, unit=unit, school_year=school_year, levels_are=levels_are, original_filename=name
+    )
+    job.file.save(name, upload, save=False)
+    job.save()
+    audit_record(
+        actor_id=actor_id,
+        action="temis.upload",
+        obj=job,
+        unit_path=unit.path,
+        source=AuditLog.Source.IMPORT,
+        note=f"{school_year}, {levels_are}",
+    )
+    try:
+        check = _temis_check(job)
+    except FileProblem as e:
+        job.status = TemisImport.Status.FAILED
+        job.message = str(e)
+        job.finished_at = timezone.now()
+        job.save()
+        return job
+    _store_check(job, check)
+    job.save()
+    if not check.problems and check.records and not check_only:
+        _temis_write(actor_id=actor_id, job=job, check=check)
+    return job
+
+
+@transaction.atomic
+def temis_import_confirm(*, actor_id: int, scope: Scope, job: TemisImport) -> TemisImport:
+    """Write the valid rows of a checked file (checked again now: the staff may have changed)."""
+    job = TemisImport.objects.select_for_update().select_related("unit", "school_year").get(pk=job.pk)
+    _require_import(scope, job.unit)
+    if job.status != TemisImport.Status.CHECKED:
+        raise ValidationError(_("This file has already been imported."))
+    check = _temis_check(job)
+    _store_check(job, check)
+    if not check.records:
+        job.save()
+        raise ValidationError(_("No row of the file can be imported."))
+    _temis_write(actor_id=actor_id, job=job, check=check)
+    return job
+
+
+def _temis_write(*, actor_id: int, job: TemisImport, check: TemisCheck) -> None:
+    """Create or update one assessment per valid row, in the caller's transaction."""
+    now = timezone.now()
+    principal = job.levels_are == TemisImport.LevelsAre.PRINCIPAL
+    by_person = {r.person_id: r for r in check.records}
+    existing = {
+        a.person_id: a
+        for a in Assessment.objects.select_for_update().filter(
+            school_year=job.school_year, person_id__in=list(by_person)
+        )
+    }
+    created = updated = 0
+    for record in check.records:
+        a = existing.get(record.person_id)
+        if a is None:
+            a = Assessment(person_id=record.person_id, school_year=job.school_year)
+            created += 1
+        else:
+            updated += 1
+        before = {"status": a.status, "self_result": a.self_result, "principal_result": a.principal_result}
+        if a.pk and a.framework_id != record.framework_id:
+            a.ratings.all().delete()  # levels of another standard do not carry over
+        a.unit_id = record.unit_id
+        a.framework_id = record.framework_id
+        a.source = Assessment.Source.TEMIS
+        if principal:
+            a.principal_result = record.outcome.level
+            a.status = Assessment.Status.EVALUATED
+            a.evaluated_by_id = actor_id
+            a.evaluated_at = now
+            a.submitted_at = a.submitted_at or now
+        else:
+            a.self_result = record.outcome.level
+            if a.status == Assessment.Status.DRAFT:
+                a.status = Assessment.Status.SUBMITTED
+            a.submitted_at = now
+        a.save()
+        ratings = {r.criterion_id: r for r in a.ratings.all()} if a.pk else {}
+        to_create, to_update = [], []
+        for cid, level in record.levels.items():
+            rating = ratings.get(cid)
+            if rating is None:
+                rating = CriterionRating(assessment=a, criterion_id=cid)
+                to_create.append(rating)
+            else:
+                to_update.append(rating)
+            if principal:
+                rating.principal_level = level
+            else:
+                rating.self_level = level
+        CriterionRating.objects.bulk_create(to_create)
+        CriterionRating.objects.bulk_update(to_update, ["principal_level" if principal else "self_level"])
+        after = {"status": a.status, "self_result": a.self_result, "principal_result": a.principal_result}
+        file_rating = Level(record.file_rating).label if record.file_rating else "—"
+        audit_record(
+            actor_id=actor_id,
+            action="assessment.import",
+            obj=a,
+            object_repr=str(a),
+            unit_path=job.unit.path,
+            source=AuditLog.Source.IMPORT,
+            changes={k: [before[k], after[k]] for k in after if before[k] != after[k]},
+            note=f"{job.original_filename} row {record.row}; file rating: {file_rating}"[:255],
+        )
+    job.status = TemisImport.Status.DONE
+    job.created_count = created
+    job.updated_count = updated
+    job.finished_at = now
+    job.save()
+    audit_record(
+        actor_id=actor_id,
+        action="temis.import",
+        obj=job,
+        unit_path=job.unit.path,
+        source=AuditLog.Source.IMPORT,
+        changes={"created": created, "updated": updated},
+        note=f"{job.original_filename}: {len(check.records)} rows, {len(check.error_rows)} left out",
+    )

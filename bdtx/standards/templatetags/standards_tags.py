@@ -1,0 +1,28 @@
+from django import template
+
+from bdtx.standards.models import Level
+
+register = template.Library()
+
+_CLASSES = {
+    Level.EXCELLENT: "text-bg-success",
+    Level.GOOD: "text-bg-primary",
+    Level.MET: "text-bg-info",
+    Level.NOT_MET: "text-bg-danger",
+}
+
+
+@register.filter
+def level_class(level: int | None) -> str:
+    """Bootstrap badge colours of a level (grey when there is none)."""
+    return _CLASSES.get(level, "text-bg-secondary") if level else "text-bg-secondary"  # type: ignore[call-overload]
+
+
+@register.filter
+def level_label(level: int | None) -> str:
+    return str(Level(level).label) if level else ""
+
+
+@register.inclusion_tag("standards/_level.html")
+def level_badge(level: int | None, empty: str = "—") -> dict[str, object]:
+    return {"level": level, "empty": empty}
