@@ -187,13 +187,19 @@ def as_digits(value: Any) -> str:
 
     Returns the text unchanged (stripped) when it is not a number, so the caller can report it.
     """
-    if value is None or value == "" or isinstance(value, bool):
-        return "" if value in (None, "") else str(value)
-    if isinstance(value, int):
+    if type(value) is str:
+        text = value.strip()
+        if text.isdigit():
+            return text
+    elif value is None or isinstance(value, bool):
+        return "" if value is None else str(value)
+    elif isinstance(value, int):
         return str(value)
-    if isinstance(value, float):
+    elif isinstance(value, float):
         return str(int(value)) if value.is_integer() else repr(value)
     text = str(value).strip()
+    if not text:
+        return ""
     if _DIGITS_POINT_ZERO.fullmatch(text):
         return text.split(".")[0]
     if _SCIENTIFIC.fullmatch(text):

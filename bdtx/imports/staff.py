@@ -269,6 +269,14 @@ def file_problems(layout: Layout, *, default_unit: UnitRef | None) -> list[Probl
     return out
 
 
+def _split_name(text: str) -> tuple[str, str, str]:
+    """The parser already gave NFC text with single spaces: split it without normalising again."""
+    words = text.split(" ")
+    if len(words) == 1:
+        return split_full_name(text)
+    return words[0], " ".join(words[1:-1]), words[-1]
+
+
 @lru_cache(maxsize=65536)
 def title_name(text: str) -> str:
     """'NGUYỄN văn an' → 'Nguyễn Văn An': every word of a Vietnamese name starts with a capital."""
@@ -344,7 +352,7 @@ def check_row(raw: RawRow, ctx: StaffCheckContext) -> CheckedRow:
 
 def _names(raw: RawRow, r: _Row, layout: Layout) -> tuple[str, str, str]:
     if layout.has("full_name"):
-        family, middle, given = split_full_name(raw.text("full_name"))
+        family, middle, given = _split_name(raw.text("full_name"))
         given_key = family_key = "full_name"
     elif layout.has("family_middle"):
         parts = raw.text("family_middle").split(" ")
@@ -360,11 +368,17 @@ def _names(raw: RawRow, r: _Row, layout: Layout) -> tuple[str, str, str]:
     if not family:
         r.add(family_key, "name.family_missing", _("The family name is missing."))
     middle_key = "middle_name" if family_key == "family_name" else family_key
-    for key, text in ((family_key, family), (middle_key, middle), (given_key, given)):
-        if len(text) > MAX_NAME:
-            r.add(key, "name.too_long", _("A name part may have at most %(n)d characters.") % {"n": MAX_NAME})
-        elif _NAME_BAD.search(text):
-            r.add(key, "name.invalid", _("A name may not contain digits or symbols."))
+    if (
+        len(family) > MAX_NAME
+        or len(middle) > MAX_NAME
+        or len(given) > MAX_NAME
+        or _NAME_BAD.search(f"{family} {middle} {given}")
+    ):
+        for key, text in ((family_key, family), (middle_key, middle), (given_key, given)):
+            if len(text) > MAX_NAME:
+                r.add(key, "name.too_long", _("A name part may have at most %(n)d characters.") % {"n": MAX_NAME})
+            elif _NAME_BAD.search(text):
+                r.add(key, "name.invalid", _("A name may not contain digits or symbols."))
     return title_name(family), title_name(middle), title_name(given)
 
 
@@ -433,6 +447,8 @@ def _phone(raw: RawRow, r: _Row) -> str:
     if "phone" not in raw.values:
         return ""
     text = as_digits(raw.values["phone"])
+    if len(text) == 10 and text[0] == "0" and text.isdigit():
+        return text
     compact = _PHONE_SEPARATORS.sub("", text)
     if compact.startswith("+84"):
         compact = "0" + compact[3:]
