@@ -309,6 +309,8 @@ def staff_file_check(*, job: ImportJob, scope: Scope) -> CheckResult:
         result.layout = layout = table.layout
         raws = list(_with_progress(job, table.rows, table.last_row, 0, READ_UNTIL))
     t1 = time.perf_counter()
+    if not raws:
+        raise FileProblem(_("The table has no rows under its header."))
     result.total = len(raws)
     result.problems = file_problems(layout, default_unit=default_unit)
     if result.problems:
@@ -317,10 +319,7 @@ def staff_file_check(*, job: ImportJob, scope: Scope) -> CheckResult:
     ctx = StaffCheckContext(
         layout=layout, ethnicities=ethnicity_index(), default_unit=default_unit, today=timezone.localdate()
     )
-    checked = [
-        check_row(raw, ctx)
-        for raw in _with_progress(job, iter(raws), raws[-1].number if raws else 1, READ_UNTIL, CHECK_UNTIL)
-    ]
+    checked = [check_row(raw, ctx) for raw in _with_progress(job, iter(raws), raws[-1].number, READ_UNTIL, CHECK_UNTIL)]
     del raws
     _resolve_units(checked, job=job, scope=scope, default_unit=default_unit)
     _guard_people_outside_scope(checked, job=job, scope=scope)

@@ -190,3 +190,8 @@ def test_stored_errors_are_capped_but_counted(monkeypatch, upload):
     monkeypatch.setattr(services, "MAX_STORED_ERRORS", 2)
     job = upload(messy_staff_file())
     assert len(job.errors) == 2 and job.error_count == len(MESSY_ERRORS) and job.errors_truncated
+
+
+def test_a_table_without_rows_fails_with_a_message(upload):
+    job = upload(build_xlsx([["STT", "Họ và tên", "Giới tính", "Ngày sinh"], [], ["Tổng cộng"]]))
+    assert job.status == ImportJob.Status.FAILED and job.message
