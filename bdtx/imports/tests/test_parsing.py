@@ -331,3 +331,10 @@ def test_names_get_a_capital_on_every_word():
     assert title_name("NGUYỄN THỊ HOA") == "Nguyễn Thị Hoa"
     assert title_name("ánh") == "Ánh"
     assert title_name("McLean") == "McLean"
+
+
+def test_a_cell_that_cannot_be_decoded_is_refused_with_its_own_error():
+    content = build_xlsx([["STT", "Họ và tên", "Giới tính", "Ngày sinh"], [1, "Nguyễn ThÞ Hoa", "Nữ", "01/01/1980"]])
+    _layout, rows = _checked(content)
+    assert [(p.key, p.code) for p in rows[2].problems] == [("full_name", "text.undecodable")]
+    assert rows[2].record is None
