@@ -161,9 +161,14 @@ def unit_plan_context(plan: UnitPlan) -> dict[str, Any]:
         "staff_cbql": figures["staff"].get("CBQL", 0),
         "planned_total": figures["planned"].get("total", 0),
         "coverage": coverage,
+        "basis": (
+            f"kế hoạch bồi dưỡng thường xuyên cá nhân đã được phê duyệt của giáo viên, cán bộ quản lý thuộc {unit.name}"
+            if is_school_like(unit)
+            else "kế hoạch bồi dưỡng thường xuyên đã được phê duyệt của các đơn vị trực thuộc"
+        ),
         "programmes": programmes,
         "forms": [
-            {"label": FORM_VI[f["code"]], "people": f["people"], "items": f["items"], "periods": f["periods"]}
+            {"label": FORM_VI[f["code"]], "people": f["people"], "n_items": f["items"], "periods": f["periods"]}
             for f in figures["forms"]
         ],
         "months": months,

@@ -149,9 +149,8 @@ def grid_table(doc: object, headers: list[str], cells: list[str], widths: list[f
         _shade(cell)
     _repeat_header(table.rows[0])
     para(_clear(table.rows[1].cells[0]), f"{{%tr for {loop} %}}", size=2, after=0)
-    for cell, text in zip(table.rows[2].cells, cells, strict=True):
-        align = LEFT if cell is table.rows[2].cells[1] else CENTER
-        para(_clear(cell), text, size=12, align=align, after=0)
+    for i, (cell, text) in enumerate(zip(table.rows[2].cells, cells, strict=True)):
+        para(_clear(cell), text, size=12, align=LEFT if i == 1 else CENTER, after=0)
     para(_clear(table.rows[3].cells[0]), "{%tr endfor %}", size=2, after=0)
     for r in (1, 3):
         for cell in table.rows[r].cells[1:]:
@@ -206,12 +205,7 @@ def build(path: Path = TEMPLATE_PATH) -> Path:
         indent=True,
         before=6,
     )
-    para(
-        doc,
-        "Căn cứ kế hoạch bồi dưỡng thường xuyên cá nhân đã được phê duyệt của giáo viên, cán bộ quản lý",
-        " thuộc {{ unit_name_plain }},",
-        indent=True,
-    )
+    para(doc, "Căn cứ {{ basis }},", indent=True)
     para(
         doc,
         "{{ unit_name_plain }} xây dựng kế hoạch bồi dưỡng thường xuyên năm học {{ school_year }} như sau:",
@@ -245,6 +239,9 @@ def build(path: Path = TEMPLATE_PATH) -> Path:
 
     # II. Content: one table per programme.
     para(doc, ("b", "II. NỘI DUNG"), before=6, keep_next=True)
+    tag(doc, "{%p if not programmes %}")
+    para(doc, "Chưa có số liệu kế hoạch được phê duyệt.", indent=True)
+    tag(doc, "{%p endif %}")
     tag(doc, "{%p for p in programmes %}")
     para(doc, ("b", "{{ loop.index }}. {{ p.label }}"), indent=True, keep_next=True)
     para(doc, "{{ p.summary }}", indent=True, keep_next=True)
@@ -274,7 +271,8 @@ def build(path: Path = TEMPLATE_PATH) -> Path:
         indent=True,
     )
     tag(doc, "{%p for f in forms %}")
-    para(doc, "- {{ f.label }}: {{ f.people }} người, {{ f.items }} lượt nội dung, {{ f.periods }} tiết.", indent=True)
+    form_line = "- {{ f.label }}: {{ f.people }} người, {{ f.n_items }} lượt nội dung, {{ f.periods }} tiết."
+    para(doc, form_line, indent=True)
     tag(doc, "{%p endfor %}")
     para(doc, "Số người học theo tháng:", indent=True, keep_next=True)
     months = doc.add_table(rows=2, cols=13)
@@ -289,6 +287,9 @@ def build(path: Path = TEMPLATE_PATH) -> Path:
         _shade(months.rows[0].cells[i + 1])
         para(_clear(months.rows[1].cells[i + 1]), f"{{{{ months[{i}].people }}}}", size=11, align=CENTER, after=0)
     _widths(months, [1.9] + [1.2] * 12)
+    for cell in months.rows[0].cells:  # keep the two rows on one page
+        for p in cell.paragraphs:
+            p.paragraph_format.keep_with_next = True
 
     # IV. Evaluation (from the regime).
     para(doc, ("b", "IV. ĐÁNH GIÁ, XẾP LOẠI"), before=9, keep_next=True)
@@ -352,10 +353,11 @@ def build(path: Path = TEMPLATE_PATH) -> Path:
     tag(left, "{%p for r in recipients %}")
     para(left, "- {{ r }}", size=11, align=LEFT, after=0)
     tag(left, "{%p endfor %}")
+    para(right, "", size=9, align=CENTER, after=0)
     tag(right, "{%p if signer_prefix %}")
-    para(right, ("b", "{{ signer_prefix }}"), size=14, align=CENTER, before=12, after=0)
+    para(right, ("b", "{{ signer_prefix }}"), size=14, align=CENTER, after=0)
     tag(right, "{%p endif %}")
-    para(right, ("b", "{{ signer_title }}"), size=14, align=CENTER, before=12, after=0)
+    para(right, ("b", "{{ signer_title }}"), size=14, align=CENTER, after=0)
     for _ in range(4):
         para(right, "", size=14, align=CENTER, after=0)
     para(right, ("b", "{{ signer_name }}"), size=14, align=CENTER, after=0)
