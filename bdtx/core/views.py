@@ -11,6 +11,7 @@ from bdtx.core.selectors import audit_list as select_audit
 from bdtx.core.selectors import school_year_current
 from bdtx.organisations.selectors import unit_scope_summary
 from bdtx.people.selectors import person_current_employment, staff_counts
+from bdtx.plans.selectors import due_next
 
 
 @login_required
@@ -38,6 +39,7 @@ def home(request: HttpRequest) -> HttpResponse:
             "cards": cards,
             "me": me,
             "my_employment": person_current_employment(person=me, school_year=year) if me else None,
+            "due_items": due_next(scope=request.scope, person=me, school_year=year.pk),
         },
     )
 

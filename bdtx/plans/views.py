@@ -1,14 +1,398 @@
-# Placeholder views: the plans engineers replace these.
+from django.contrib import messages
 from django.contrib.auth.decorators import login_required
-from django.http import HttpRequest, HttpResponse
-from django.shortcuts import render
+from django.core.exceptions import PermissionDenied, ValidationError
+from django.http import Http404, HttpRequest, HttpResponse
+from django.shortcuts import redirect, render
+from django.urls import reverse
+from django.utils.translation import gettext as _
+from django.views.decorators.http import require_POST
+
+from bdtx.accounts.models import Perm
+from bdtx.catalog.models import Module
+from bdtx.core.paging import paginate
+from bdtx.core.selectors import school_year_current, school_year_list
+from bdtx.organisations.models import Unit
+from bdtx.organisations.selectors import unit_choices, unit_get
+from bdtx.people.models import Person
+from bdtx.plans import selectors, services
+from bdtx.plans.forms import DeadlineForm, DecisionForm, ModuleAddForm, PlanFilterForm, PlanItemForm
+from bdtx.plans.models import DeadlineKind, PersonalPlan, PlanStatus
+from bdtx.plans.recommend import recommend_modules
+from bdtx.regimes.models import Regime
+
+
+def _errors(request: HttpRequest, exc: ValidationError) -> None:
+    for message in exc.messages:
+        messages.error(request, message)
+
+
+def _me(request: HttpRequest) -> Person:
+    """The signed-in person; an account without a staff record has no plan (403)."""
+    person = Person.objects.filter(user=request.user).first()
+    if person is None:
+        raise PermissionDenied
+    return person
+
+
+def _get_plan(request: HttpRequest, uuid: str) -> tuple[PersonalPlan, bool]:
+    """A plan in the viewer's scope (404 outside), and whether it is the viewer's own."""
+    try:
+        plan = selectors.plan_get(scope=request.scope, uuid=uuid)
+    except PersonalPlan.DoesNotExist:
+        raise Http404 from None
+    is_owner = plan.person_id == request.scope.person_id
+    if not is_owner:
+        request.scope.require(Perm.PLANS_VIEW, plan.unit.path)
+    return plan, is_owner
+
+
+def _plan_context(request: HttpRequest, plan: PersonalPlan, is_owner: bool) -> dict:
+    items = selectors.plan_items(plan=plan)
+    try:
+        required = services.plan_required_hours(plan=plan)
+    except Regime.DoesNotExist:
+        required = None
+    editable = is_owner and plan.status in services.EDITABLE
+    in_plan = {i.module_id for i in items if i.module_id}
+    deadline = selectors.deadline_for(unit=plan.unit, school_year=plan.school_year_id, kind=DeadlineKind.PERSONAL_PLAN)
+    decided_on = plan.decided_at.date() if plan.decided_at and plan.status == PlanStatus.APPROVED else None
+    ctx = {
+        "plan": plan,
+        "items": [(i, PlanItemForm(initial=_item_initial(i), prefix=f"i{i.pk}")) for i in items],
+        "hours": selectors.plan_hours(items=items, required=required) if required else [],
+        "required": required,
+        "events": selectors.plan_events(plan=plan),
+        "is_owner": is_owner,
+        "editable": editable,
+        "can_decide": not is_owner and request.scope.has(Perm.PLANS_APPROVE, plan.unit.path),
+        "decision_form": DecisionForm(),
+        "deadline": deadline,
+        "late": deadline.is_late(done_on=decided_on) if deadline else False,
+    }
+    if editable:
+        ctx["problems"] = services.plan_problems(plan=plan, items=items) if required else []
+        recs = [r for r in recommend_modules(person=plan.person, school_year=plan.school_year_id)]
+        ctx["recommendations"] = [r for r in recs if r.module.pk not in in_plan]
+        ctx["add_form"] = ModuleAddForm(initial={"form": "ban_tap_trung"})
+        ctx.update(_search_context(request, plan, in_plan))
+    return ctx
+
+
+def _item_initial(item) -> dict:  # type: ignore[no-untyped-def]
+    return {"form": item.form, "start_month": item.start_month, "end_month": item.end_month}
+
+
+def _search_context(request: HttpRequest, plan: PersonalPlan, in_plan: set[int]) -> dict:
+    emp = selectors.employment_for(person=plan.person, school_year=plan.school_year_id)
+    q = request.GET.get("q", "").strip()
+    results = selectors.module_search(employment=emp, school_year=plan.school_year_id, q=q) if emp and q else []
+    done = selectors.modules_done_before(person=plan.person, school_year=plan.school_year_id) if results else set()
+    return {"q": q, "results": [(m, m.pk in in_plan, m.pk in done) for m in results], "plan": plan}
+
+
+def _year_param(request: HttpRequest) -> int:
+    """The school year of 'my plan': this one, or the next one (plans are made before the year)."""
+    current = school_year_current().pk
+    raw = request.GET.get("year") or request.POST.get("year") or current
+    try:
+        year = int(raw)
+    except (TypeError, ValueError):
+        raise Http404 from None
+    if year not in (current, current + 1):
+        raise Http404
+    return year
 
 
 @login_required
 def my_plan(request: HttpRequest) -> HttpResponse:
-    return render(request, "base.html", {})
+    person = _me(request)
+    year = _year_param(request)
+    plan = selectors.plan_for(person=person, school_year=year)
+    current = school_year_current().pk
+    ctx: dict = {
+        "year": year,
+        "years": [(current, f"{current}-{current + 1}"), (current + 1, f"{current + 1}-{current + 2}")],
+    }
+    if plan is not None:
+        ctx |= _plan_context(request, plan, is_owner=True)
+    else:
+        emp = selectors.employment_for(person=person, school_year=year) or selectors.employment_for(
+            person=person, school_year=current
+        )
+        ctx["employment"] = selectors.employment_for(person=person, school_year=year)
+        ctx["recommendations"] = recommend_modules(person=person, school_year=year)
+        ctx["deadline"] = (
+            selectors.deadline_for(unit=emp.unit, school_year=year, kind=DeadlineKind.PERSONAL_PLAN) if emp else None
+        )
+    return render(request, "plans/plan_detail.html", ctx)
+
+
+@login_required
+@require_POST
+def my_plan_start(request: HttpRequest) -> HttpResponse:
+    person = _me(request)
+    year = _year_param(request)
+    try:
+        services.plan_start(actor_id=request.user.pk, person=person, school_year=year)
+    except ValidationError as exc:
+        _errors(request, exc)
+    return redirect(f"{reverse('plans:mine')}?year={year}")
+
+
+def _back(plan: PersonalPlan, is_owner: bool) -> HttpResponse:
+    if is_owner:
+        return redirect(f"{reverse('plans:mine')}?year={plan.school_year_id}")
+    return redirect("plans:detail", uuid=plan.uuid)
+
+
+@login_required
+def plan_detail(request: HttpRequest, uuid: str) -> HttpResponse:
+    plan, is_owner = _get_plan(request, uuid)
+    return render(
+        request, "plans/plan_detail.html", {"year": plan.school_year_id, **_plan_context(request, plan, is_owner)}
+    )
+
+
+@login_required
+def plan_modules(request: HttpRequest, uuid: str) -> HttpResponse:
+    """Catalog search results for the plan (htmx partial)."""
+    plan, is_owner = _get_plan(request, uuid)
+    if not is_owner:
+        raise PermissionDenied
+    in_plan = set(plan.items.filter(module__isnull=False).values_list("module_id", flat=True))
+    ctx = _search_context(request, plan, in_plan)
+    return render(
+        request, "plans/_module_search.html", {**ctx, "add_form": ModuleAddForm(initial={"form": "ban_tap_trung"})}
+    )
+
+
+@login_required
+@require_POST
+def plan_module_add(request: HttpRequest, uuid: str) -> HttpResponse:
+    plan, is_owner = _get_plan(request, uuid)
+    if not is_owner:
+        raise PermissionDenied
+    form = ModuleAddForm(request.POST)
+    if not form.is_valid():
+        messages.error(request, _("Choose a module and a form of training."))
+        return _back(plan, is_owner)
+    module = Module.objects.filter(uuid=form.cleaned_data["module"]).first()
+    if module is None:
+        raise Http404
+    try:
+        services.plan_module_add(
+            actor_id=request.user.pk,
+            plan=plan,
+            module=module,
+            form=form.cleaned_data["form"],
+            start_month=form.cleaned_data["start_month"],
+            end_month=form.cleaned_data["end_month"],
+            reason=form.cleaned_data["reason"],
+        )
+        messages.success(request, _("Module %(code)s added to your plan.") % {"code": module.code})
+    except ValidationError as exc:
+        _errors(request, exc)
+    return _back(plan, is_owner)
+
+
+def _item(plan: PersonalPlan, request: HttpRequest):  # type: ignore[no-untyped-def]
+    try:
+        return plan.items.get(pk=int(request.POST.get("item", "")))
+    except (ValueError, plan.items.model.DoesNotExist):
+        raise Http404 from None
+
+
+@login_required
+@require_POST
+def plan_item_update(request: HttpRequest, uuid: str) -> HttpResponse:
+    plan, is_owner = _get_plan(request, uuid)
+    if not is_owner:
+        raise PermissionDenied
+    item = _item(plan, request)
+    form = PlanItemForm(request.POST, prefix=f"i{item.pk}")
+    if form.is_valid():
+        try:
+            services.plan_item_update(actor_id=request.user.pk, plan=plan, item=item, **form.cleaned_data)
+            messages.success(request, _("Saved."))
+        except ValidationError as exc:
+            _errors(request, exc)
+    else:
+        for errors in form.errors.values():
+            for e in errors:
+                messages.error(request, e)
+    return _back(plan, is_owner)
+
+
+@login_required
+@require_POST
+def plan_item_remove(request: HttpRequest, uuid: str) -> HttpResponse:
+    plan, is_owner = _get_plan(request, uuid)
+    if not is_owner:
+        raise PermissionDenied
+    try:
+        services.plan_item_remove(actor_id=request.user.pk, plan=plan, item=_item(plan, request))
+    except ValidationError as exc:
+        _errors(request, exc)
+    return _back(plan, is_owner)
+
+
+@login_required
+@require_POST
+def plan_submit(request: HttpRequest, uuid: str) -> HttpResponse:
+    plan, is_owner = _get_plan(request, uuid)
+    if not is_owner:
+        raise PermissionDenied
+    try:
+        services.plan_submit(actor_id=request.user.pk, plan=plan)
+        messages.success(request, _("Your plan was sent to your school for approval."))
+    except ValidationError as exc:
+        _errors(request, exc)
+    return _back(plan, is_owner)
+
+
+DECISIONS = {"approve": services.plan_approve, "return": services.plan_return, "reopen": services.plan_reopen}
+
+
+@login_required
+@require_POST
+def plan_decide(request: HttpRequest, uuid: str) -> HttpResponse:
+    """The school approves, returns or reopens a plan."""
+    plan, _owner = _get_plan(request, uuid)
+    request.scope.require(Perm.PLANS_APPROVE, plan.unit.path)
+    action = DECISIONS.get(request.POST.get("action", ""))
+    form = DecisionForm(request.POST)
+    if action is None or not form.is_valid():
+        messages.error(request, _("Choose approve, return or reopen."))
+        return redirect("plans:detail", uuid=plan.uuid)
+    try:
+        action(actor_id=request.user.pk, plan=plan, comment=form.cleaned_data["comment"])
+        messages.success(request, _("Decision recorded."))
+    except ValidationError as exc:
+        _errors(request, exc)
+    return redirect("plans:detail", uuid=plan.uuid)
+
+
+def _filter(request: HttpRequest) -> tuple[PlanFilterForm, selectors.PlanFilter, str]:
+    scope = request.scope  # type: ignore[attr-defined]
+    unit = None
+    if raw := request.GET.get("unit"):
+        try:
+            unit = unit_get(scope=scope, uuid=raw)
+        except (Unit.DoesNotExist, ValidationError):
+            raise Http404 from None
+    params = request.GET.copy()
+    params.setdefault("year", str(school_year_current().pk))
+    form = PlanFilterForm(
+        params,
+        years=[(y.pk, y.label) for y in school_year_list()],
+        units=[(str(u.uuid), u.name) for u in unit_choices(scope=scope, include=unit)],
+    )
+    form.is_valid()
+    data = getattr(form, "cleaned_data", {})
+    f = selectors.PlanFilter(
+        school_year=data.get("year") or school_year_current().pk,
+        unit=unit,
+        status=data.get("status") or "",
+        late=data.get("late") == "1",
+        q=data.get("q") or "",
+    )
+    return form, f, data.get("group") or ""
 
 
 @login_required
 def plan_list(request: HttpRequest) -> HttpResponse:
-    return render(request, "base.html", {})
+    """Personal plans of a school year in the reviewer's scope, with who has none yet."""
+    request.scope.require(Perm.PLANS_VIEW)
+    form, f, group = _filter(request)
+    rows = selectors.personal_plan_by_unit(scope=request.scope, f=f) if group == "unit" else None
+    page, base = paginate(request, rows if rows is not None else selectors.personal_plan_list(scope=request.scope, f=f))
+    if rows is None:
+        selectors.label_statuses(page)
+    template = "plans/_plan_table.html" if request.htmx else "plans/plan_list.html"
+    return render(
+        request,
+        template,
+        {
+            "form": form,
+            "filter": f,
+            "group": group,
+            "page_obj": page,
+            "querystring_base": base,
+            "can_deadlines": request.scope.has_anywhere(Perm.DEADLINES_MANAGE),
+            "counts": selectors.personal_plan_counts(scope=request.scope, school_year=f.school_year, unit=f.unit),
+            "deadline": selectors.deadline_for(unit=f.unit, school_year=f.school_year, kind=DeadlineKind.PERSONAL_PLAN)
+            if f.unit
+            else None,
+        },
+    )
+
+
+@login_required
+def deadline_list(request: HttpRequest) -> HttpResponse:
+    """Deadlines in force at the viewer's units and the dates they and their subtree set."""
+    request.scope.require(Perm.DEADLINES_MANAGE)
+    units = selectors.deadline_units(scope=request.scope)
+    year = _deadline_year(request)
+    choices = [(str(u.uuid), u.name) for u in units]
+    form = DeadlineForm(request.POST or None, units=choices, initial={"kind": DeadlineKind.PERSONAL_PLAN})
+    if request.method == "POST" and form.is_valid():
+        unit = next((u for u in units if str(u.uuid) == form.cleaned_data["unit"]), None)
+        if unit is None:
+            raise Http404
+        try:
+            services.deadline_set(
+                actor_id=request.user.pk,
+                unit=unit,
+                school_year=year,
+                kind=form.cleaned_data["kind"],
+                due_on=form.cleaned_data["due_on"],
+                source=form.cleaned_data["source"],
+            )
+            messages.success(request, _("Deadline saved."))
+            return redirect(f"{reverse('plans:deadlines')}?year={year}")
+        except ValidationError as exc:
+            if hasattr(exc, "error_dict"):
+                for field, errs in exc.message_dict.items():
+                    for e in errs:
+                        form.add_error(field if field in form.fields else None, e)
+            else:
+                form.add_error(None, exc)
+    effective = [
+        (u, [selectors.deadline_for(unit=u, school_year=year, kind=k) for k in DeadlineKind.values]) for u in units
+    ]
+    return render(
+        request,
+        "plans/deadlines.html",
+        {
+            "form": form,
+            "year": year,
+            "years": [y for y in school_year_list() if abs(y.pk - school_year_current().pk) <= 1],
+            "kinds": DeadlineKind.choices,
+            "effective": effective,
+            "rows": selectors.deadlines_set_by(scope=request.scope, school_year=year),
+        },
+    )
+
+
+def _deadline_year(request: HttpRequest) -> int:
+    current = school_year_current().pk
+    try:
+        year = int(request.GET.get("year") or current)
+    except ValueError:
+        raise Http404 from None
+    if abs(year - current) > 1:
+        raise Http404
+    return year
+
+
+@login_required
+@require_POST
+def deadline_delete(request: HttpRequest, uuid: str) -> HttpResponse:
+    try:
+        deadline = selectors.deadline_get(scope=request.scope, uuid=uuid)
+    except selectors.Deadline.DoesNotExist:
+        raise Http404 from None
+    request.scope.require(Perm.DEADLINES_MANAGE, deadline.unit.path)
+    services.deadline_delete(actor_id=request.user.pk, deadline=deadline)
+    messages.success(request, _("Deadline removed: the date set above applies again."))
+    return redirect(f"{reverse('plans:deadlines')}?year={deadline.school_year_id}")

@@ -1,0 +1,115 @@
+"""Needs → modules: which programme 03 modules to propose to a person, and why.
+
+From the person's weak criteria (their latest assessment against the standard), their audience and
+school level, the modules in force that year, and the focus modules their province chose:
+
+1. modules the person already completed in an earlier year are skipped;
+2. the province's focus modules come first, in the province's order;
+3. then the modules serving the person's weakest criteria (Chưa đạt before Đạt, then by number);
+4. a proposal is marked among them that fills programme 03's periods exactly, taking modules in
+   that order while they fit; modules whose periods are unknown are shown but cannot count.
+
+Each recommendation says why it is proposed, in words the page shows as they are.
+"""
+
+from dataclasses import dataclass, field
+
+from django.utils.translation import gettext as _
+
+from bdtx.catalog.models import Module
+from bdtx.people.models import Person
+from bdtx.plans import selectors
+from bdtx.regimes.models import Regime
+from bdtx.standards.models import Criterion, CriterionRating, Level
+from bdtx.standards.selectors import latest_assessment, weak_criteria
+
+
+@dataclass
+class Recommendation:
+    module: Module
+    reason: str
+    is_focus: bool
+    criteria: list[Criterion] = field(default_factory=list)  # the person's weak criteria it serves
+    in_proposal: bool = False  # part of the set that fills programme 03's periods
+    hours_known: bool = True
+
+
+def _levels(person: Person, school_year: int, criteria: list[Criterion]) -> dict[int, int]:
+    """Level each weak criterion was rated at (the principal's level wins over the person's own)."""
+    assessment = latest_assessment(person=person, school_year=school_year)
+    if assessment is None or not criteria:
+        return {}
+    ratings = CriterionRating.objects.filter(assessment=assessment, criterion__in=criteria)
+    return {r.criterion_id: r.principal_level or r.self_level for r in ratings}
+
+
+def _reason(is_focus: bool, focus_unit: str, served: list[Criterion], levels: dict[int, int], hours_known: bool) -> str:
+    parts = []
+    if is_focus:
+        parts.append(_("Focus module of %(unit)s this year") % {"unit": focus_unit})
+    for c in served:
+        level = levels.get(c.pk)
+        parts.append(
+            _("serves criterion %(n)s (rated %(level)s)") % {"n": c.number, "level": Level(level).label}
+            if level
+            else _("serves criterion %(n)s") % {"n": c.number}
+        )
+    if not hours_known:
+        parts.append(_("its periods are not in the catalog yet, so it cannot count toward the required periods"))
+    text = "; ".join(str(p) for p in parts)
+    return text[:1].upper() + text[1:]
+
+
+def recommend_modules(*, person: Person, school_year: int) -> list[Recommendation]:
+    """Modules to propose to `person` for programme 03 of `school_year`, best first, with reasons.
+
+    Empty when the person is on no staff list that year. See the module docstring for the rules.
+    """
+    emp = selectors.employment_for(person=person, school_year=school_year)
+    if emp is None:
+        return []
+    try:
+        target = selectors.required_hours(unit=emp.unit, school_year=school_year).bd03
+    except Regime.DoesNotExist:
+        target = 0
+    offered = {m.pk: m for m in selectors.modules_offered(employment=emp, school_year=school_year)}
+    done = selectors.modules_done_before(person=person, school_year=school_year)
+    weak = weak_criteria(person=person, school_year=school_year)
+    rank = {c.pk: i for i, c in enumerate(weak)}
+    levels = _levels(person, school_year, weak)
+
+    ordered: list[tuple[Module, bool, str]] = []
+    seen: set[int] = set()
+    focus, province = selectors.focus_modules(
+        unit=emp.unit, school_year=school_year, audience=selectors.audience_of(emp), school_level=emp.school_level
+    )
+    for fm in focus:
+        m = offered.get(fm.pk)
+        if m is not None and m.pk not in done and m.pk not in seen:
+            ordered.append((m, True, province.name if province else ""))
+            seen.add(m.pk)
+    serving = [
+        (min(rank[c.pk] for c in m.criteria.all() if c.pk in rank), m)
+        for m in offered.values()
+        if m.pk not in done and m.pk not in seen and any(c.pk in rank for c in m.criteria.all())
+    ]
+    for _rank, m in sorted(serving, key=lambda t: (t[0], t[1].catalog.code, t[1].code)):
+        ordered.append((m, False, ""))
+
+    out = []
+    planned = 0
+    for m, is_focus, focus_unit in ordered:
+        served = sorted((c for c in m.criteria.all() if c.pk in rank), key=lambda c: rank[c.pk])
+        hours_known = m.hours_total is not None
+        rec = Recommendation(
+            module=m,
+            reason=_reason(is_focus, focus_unit, served, levels, hours_known),
+            is_focus=is_focus,
+            criteria=served,
+            hours_known=hours_known,
+        )
+        if hours_known and m.hours_total and planned + m.hours_total <= target:
+            rec.in_proposal = True
+            planned += m.hours_total
+        out.append(rec)
+    return out

@@ -1,0 +1,444 @@
+"""Writes to personal plans and deadlines. Each runs in a transaction, checks the rules of the
+regime of its year, records a PlanEvent for each workflow step and one audit entry."""
+
+from datetime import date
+
+from django.core.exceptions import PermissionDenied, ValidationError
+from django.db import transaction
+from django.utils import timezone
+from django.utils.translation import gettext as _
+
+from bdtx.catalog.models import Module
+from bdtx.core.models import SchoolYear
+from bdtx.core.services import audit_record
+from bdtx.organisations.models import Unit
+from bdtx.people.models import Employment, Person
+from bdtx.plans import selectors
+from bdtx.plans.models import Deadline, DeadlineKind, Form, PersonalPlan, PlanEvent, PlanItem, PlanStatus
+from bdtx.regimes.models import Programme, Regime
+
+EDITABLE = (PlanStatus.DRAFT, PlanStatus.RETURNED)
+
+# Title of the programme 01/02 line of a plan while the authority has not published its topics:
+# plans say "per the ministry's / the Sở's guidance" until then (data, in the documents' language).
+PENDING_CONTENT_TITLES = {
+    Programme.BD01: "Nội dung bồi dưỡng 01 theo hướng dẫn của Bộ GD&ĐT",
+    Programme.BD02: "Nội dung bồi dưỡng 02 theo hướng dẫn của Sở GD&ĐT",
+}
+
+
+def _employment(person: Person, school_year: int) -> Employment:
+    emp = selectors.employment_for(person=person, school_year=school_year)
+    if emp is None:
+        raise ValidationError(
+            _("You are not on a staff list for this school year: ask your school to add you before making a plan.")
+        )
+    return emp
+
+
+def _event(plan: PersonalPlan, actor_id: int | None, action: str, comment: str = "") -> None:
+    PlanEvent.objects.create(plan=plan, actor_id=actor_id, action=action, comment=comment)
+
+
+def _audit(plan: PersonalPlan, actor_id: int | None, action: str, changes: dict | None = None, note: str = "") -> None:
+    audit_record(actor_id=actor_id, action=action, obj=plan, unit_path=plan.unit.path, changes=changes or {}, note=note)
+
+
+def _require_owner(plan: PersonalPlan, actor_id: int | None) -> None:
+    """Only the person writes their plan."""
+    if actor_id is None or plan.person.user_id != actor_id:
+        raise PermissionDenied
+
+
+def _require_editable(plan: PersonalPlan) -> None:
+    if plan.status not in EDITABLE:
+        raise ValidationError(
+            _("This plan is %(status)s: it can no longer be changed.") % {"status": plan.get_status_display()}
+        )
+
+
+def _sync_content(plan: PersonalPlan, emp: Employment, required: selectors.RequiredHours) -> None:
+    """Programme 01 and 02 lines follow the content the ministry and the province published; while
+    none is published, one line per programme stands for it with the required periods. Choices of
+    form and months on lines that stay are kept."""
+    contents = selectors.content_for(
+        unit=plan.unit,
+        school_year=plan.school_year_id,
+        audience=selectors.audience_of(emp),
+        school_level=emp.school_level,
+    )
+    existing = list(plan.items.filter(programme__in=[Programme.BD01, Programme.BD02]))
+    for programme in (Programme.BD01, Programme.BD02):
+        mine = [i for i in existing if i.programme == programme]
+        wanted = [c for c in contents if c.programme == programme]
+        if wanted:
+            by_content = {i.content_id: i for i in mine if i.content_id}
+            for item in mine:
+                if item.content_id not in {c.pk for c in wanted}:
+                    item.delete()
+            for c in wanted:
+                item = by_content.get(c.pk)
+                if item is None:
+                    PlanItem.objects.create(plan=plan, programme=programme, content=c, title=c.title, hours=c.hours)
+                elif (item.title, item.hours) != (c.title, c.hours):
+                    item.title, item.hours = c.title, c.hours
+                    item.save(update_fields=["title", "hours"])
+        else:
+            hours = required.for_programme(programme)
+            keep = next((i for i in mine if i.content_id is None), None)
+            for item in mine:
+                if item is not keep:
+                    item.delete()
+            if keep is not None:
+                if keep.hours != hours:
+                    keep.hours = hours
+                    keep.save(update_fields=["hours"])
+            elif hours:
+                PlanItem.objects.create(
+                    plan=plan, programme=programme, title=PENDING_CONTENT_TITLES[programme], hours=hours
+                )
+
+
+def plan_required_hours(*, plan: PersonalPlan) -> selectors.RequiredHours:
+    return selectors.required_hours(unit=plan.unit, school_year=plan.school_year_id)
+
+
+def plan_problems(*, plan: PersonalPlan, items: list[PlanItem] | None = None) -> list[str]:
+    """Everything that keeps the plan from being submitted, in words for the person: periods per
+    programme and in total against the regime (and the province's split), modules that do not fit
+    the person, are not in force, or have unknown periods."""
+    items = selectors.plan_items(plan=plan) if items is None else items
+    required = plan_required_hours(plan=plan)
+    problems = []
+    for row in selectors.plan_hours(items=items, required=required):
+        if row.ok:
+            continue
+        if row.programme == Programme.BD03 and row.planned < row.required:
+            problems.append(
+                _("Programme 03: choose modules for %(n)s more periods (%(need)s periods are required).")
+                % {"n": row.required - row.planned, "need": row.required}
+            )
+        elif row.programme == Programme.BD03:
+            problems.append(
+                _("Programme 03 has %(have)s periods: remove modules to reach exactly %(need)s.")
+                % {"have": row.planned, "need": row.required}
+            )
+        else:
+            problems.append(
+                _("%(programme)s: the plan has %(have)s periods, %(need)s are required this year.")
+                % {"programme": row.label, "have": row.planned, "need": row.required}
+            )
+    total = sum(i.hours for i in items)
+    if total != required.total:
+        problems.append(
+            _("In total the plan has %(have)s periods; %(need)s are required.")
+            % {"have": total, "need": required.total}
+        )
+    emp = selectors.employment_for(person=plan.person, school_year=plan.school_year_id)
+    offered = (
+        set(selectors.modules_offered(employment=emp, school_year=plan.school_year_id).values_list("pk", flat=True))
+        if emp
+        else set()
+    )
+    for item in items:
+        if item.module_id and item.module_id not in offered:
+            problems.append(
+                _("Module %(code)s is not offered to you this year (other audience or level, or not in force).")
+                % {"code": item.module.code}
+            )
+    return problems
+
+
+@transaction.atomic
+def plan_start(*, actor_id: int | None, person: Person, school_year: int) -> PersonalPlan:
+    """Create the person's plan for the year with programme 01 and 02 included (or return it)."""
+    existing = PersonalPlan.objects.filter(person=person, school_year_id=school_year).first()
+    if existing is not None:
+        return existing
+    emp = _employment(person, school_year)
+    try:
+        required = selectors.required_hours(unit=emp.unit, school_year=school_year)
+    except Regime.DoesNotExist:
+        raise ValidationError(_("No BDTX regime covers this school year yet.")) from None
+    plan = PersonalPlan.objects.create(
+        person=person, unit=emp.unit, school_year_id=school_year, regime=required.regime, status=PlanStatus.DRAFT
+    )
+    _sync_content(plan, emp, required)
+    _event(plan, actor_id, "created")
+    _audit(plan, actor_id, "plan.create", {"status": [None, plan.status]})
+    return plan
+
+
+def _month_in_year(value: date | None, school_year: int) -> bool:
+    if value is None:
+        return True
+    start, end = SchoolYear.default_bounds(school_year)
+    sy = SchoolYear.objects.filter(pk=school_year).first()
+    if sy is not None:
+        start, end = sy.starts_on, sy.ends_on
+    return start.replace(day=1) <= value <= end
+
+
+def _check_months(plan: PersonalPlan, start_month: date | None, end_month: date | None) -> None:
+    errors = {}
+    for field, value in (("start_month", start_month), ("end_month", end_month)):
+        if not _month_in_year(value, plan.school_year_id):
+            errors[field] = _("Choose a month of the school year %(year)s.") % {"year": plan.school_year}
+    if not errors and start_month and end_month and end_month < start_month:
+        errors["end_month"] = _("The last month comes before the first.")
+    if errors:
+        raise ValidationError(errors)
+
+
+@transaction.atomic
+def plan_module_add(
+    *,
+    actor_id: int | None,
+    plan: PersonalPlan,
+    module: Module,
+    form: str = Form.BLENDED,
+    start_month: date | None = None,
+    end_month: date | None = None,
+    reason: str = "",
+) -> PlanItem:
+    """Add a programme 03 module to the plan after checking it suits the person this year."""
+    plan = PersonalPlan.objects.select_for_update().select_related("person", "unit").get(pk=plan.pk)
+    _require_owner(plan, actor_id)
+    _require_editable(plan)
+    emp = _employment(plan.person, plan.school_year_id)
+    if plan.items.filter(module=module).exists():
+        raise ValidationError(_("Module %(code)s is already in your plan.") % {"code": module.code})
+    if not Module.objects.in_force(plan.school_year_id).filter(pk=module.pk).exists():
+        raise ValidationError(_("Module %(code)s is not in force in this school year.") % {"code": module.code})
+    if module.audience != selectors.audience_of(emp):
+        raise ValidationError(
+            _("Module %(code)s is for %(audience)s.") % {"code": module.code, "audience": module.get_audience_display()}
+        )
+    if module.levels and f",{emp.school_level}," not in module.levels:
+        raise ValidationError(_("Module %(code)s is not for your school level.") % {"code": module.code})
+    if module.hours_total is None:
+        raise ValidationError(
+            _("The periods of module %(code)s are not known yet, so it cannot count toward programme 03.")
+            % {"code": module.code}
+        )
+    if form not in Form.values:
+        raise ValidationError({"form": _("Choose a form of training.")})
+    _check_months(plan, start_month, end_month)
+    item = PlanItem.objects.create(
+        plan=plan,
+        programme=Programme.BD03,
+        module=module,
+        title=module.title,
+        hours=module.hours_total,
+        form=form,
+        start_month=start_month,
+        end_month=end_month,
+        reason=reason[:500],
+    )
+    _audit(plan, actor_id, "plan.item_add", {"module": [None, module.code], "hours": [None, item.hours]})
+    return item
+
+
+@transaction.atomic
+def plan_item_update(
+    *,
+    actor_id: int | None,
+    plan: PersonalPlan,
+    item: PlanItem,
+    form: str,
+    start_month: date | None,
+    end_month: date | None,
+) -> PlanItem:
+    """Change the form of training and the planned months of one line."""
+    _require_owner(plan, actor_id)
+    _require_editable(plan)
+    if item.plan_id != plan.pk:
+        raise PermissionDenied
+    if form not in Form.values:
+        raise ValidationError({"form": _("Choose a form of training.")})
+    _check_months(plan, start_month, end_month)
+    before = {"form": item.form, "start_month": item.start_month, "end_month": item.end_month}
+    item.form, item.start_month, item.end_month = form, start_month, end_month
+    item.save(update_fields=["form", "start_month", "end_month"])
+    after = {"form": item.form, "start_month": item.start_month, "end_month": item.end_month}
+    changes = {k: [str(before[k] or ""), str(after[k] or "")] for k in after if before[k] != after[k]}
+    if changes:
+        _audit(plan, actor_id, "plan.item_update", changes, note=item.title[:100])
+    return item
+
+
+@transaction.atomic
+def plan_item_remove(*, actor_id: int | None, plan: PersonalPlan, item: PlanItem) -> None:
+    """Take a programme 03 module out of the plan (programme 01 and 02 lines follow the content)."""
+    _require_owner(plan, actor_id)
+    _require_editable(plan)
+    if item.plan_id != plan.pk:
+        raise PermissionDenied
+    if item.programme != Programme.BD03:
+        raise ValidationError(_("Programme 01 and 02 lines come from the content of the year and stay in the plan."))
+    code = item.module.code if item.module else item.title
+    item.delete()
+    _audit(plan, actor_id, "plan.item_remove", {"module": [code, None]})
+
+
+@transaction.atomic
+def plan_refresh_content(*, actor_id: int | None, plan: PersonalPlan) -> None:
+    """Bring programme 01 and 02 lines up to date with the published content."""
+    plan = PersonalPlan.objects.select_for_update().select_related("person", "unit").get(pk=plan.pk)
+    _require_owner(plan, actor_id)
+    _require_editable(plan)
+    _sync_content(plan, _employment(plan.person, plan.school_year_id), plan_required_hours(plan=plan))
+
+
+@transaction.atomic
+def plan_submit(*, actor_id: int | None, plan: PersonalPlan) -> PersonalPlan:
+    """The person sends their plan to the school; refused with every problem listed."""
+    plan = PersonalPlan.objects.select_for_update().select_related("person", "unit").get(pk=plan.pk)
+    _require_owner(plan, actor_id)
+    _require_editable(plan)
+    _sync_content(plan, _employment(plan.person, plan.school_year_id), plan_required_hours(plan=plan))
+    problems = plan_problems(plan=plan)
+    if problems:
+        raise ValidationError(problems)
+    before = plan.status
+    plan.status = PlanStatus.SUBMITTED
+    plan.submitted_at = timezone.now()
+    plan.save(update_fields=["status", "submitted_at", "updated_at"])
+    _event(plan, actor_id, "submitted")
+    _audit(plan, actor_id, "plan.submit", {"status": [before, plan.status]})
+    return plan
+
+
+def _decide(
+    *, actor_id: int | None, plan: PersonalPlan, allowed_from: tuple[str, ...], to: str, action: str, comment: str
+) -> PersonalPlan:
+    plan = PersonalPlan.objects.select_for_update().select_related("person", "unit").get(pk=plan.pk)
+    if actor_id is not None and plan.person.user_id == actor_id:
+        raise ValidationError(_("You cannot decide on your own plan: the school or the office above does."))
+    if plan.status not in allowed_from:
+        raise ValidationError(
+            _("This plan is %(status)s: that step is not possible now.") % {"status": plan.get_status_display()}
+        )
+    before = plan.status
+    plan.status = to
+    plan.decided_at = timezone.now()
+    plan.decided_by_id = actor_id
+    plan.comment = comment
+    plan.save(update_fields=["status", "decided_at", "decided_by", "comment", "updated_at"])
+    _event(plan, actor_id, action, comment)
+    _audit(plan, actor_id, f"plan.{action}", {"status": [before, plan.status]}, note=comment[:255])
+    return plan
+
+
+@transaction.atomic
+def plan_approve(*, actor_id: int | None, plan: PersonalPlan, comment: str = "") -> PersonalPlan:
+    """The school approves a submitted plan (the view checks PLANS_APPROVE over the plan's unit)."""
+    return _decide(
+        actor_id=actor_id,
+        plan=plan,
+        allowed_from=(PlanStatus.SUBMITTED,),
+        to=PlanStatus.APPROVED,
+        action="approved",
+        comment=comment.strip(),
+    )
+
+
+@transaction.atomic
+def plan_return(*, actor_id: int | None, plan: PersonalPlan, comment: str) -> PersonalPlan:
+    """The school sends a submitted plan back to the person with what to change."""
+    if not comment.strip():
+        raise ValidationError({"comment": _("Say what should change in the plan.")})
+    return _decide(
+        actor_id=actor_id,
+        plan=plan,
+        allowed_from=(PlanStatus.SUBMITTED,),
+        to=PlanStatus.RETURNED,
+        action="returned",
+        comment=comment.strip(),
+    )
+
+
+@transaction.atomic
+def plan_reopen(*, actor_id: int | None, plan: PersonalPlan, comment: str) -> PersonalPlan:
+    """The school reopens an approved plan so the person can change it (it must be approved again)."""
+    if not comment.strip():
+        raise ValidationError({"comment": _("Say why the plan is reopened.")})
+    return _decide(
+        actor_id=actor_id,
+        plan=plan,
+        allowed_from=(PlanStatus.APPROVED,),
+        to=PlanStatus.RETURNED,
+        action="reopened",
+        comment=comment.strip(),
+    )
+
+
+# --- deadlines ------------------------------------------------------------------------------------
+
+
+@transaction.atomic
+def deadline_set(
+    *, actor_id: int | None, unit: Unit, school_year: int, kind: str, due_on: date, source: str = ""
+) -> Deadline:
+    """Set (or change) the date `unit` gives its subtree for `kind` in that year.
+
+    A unit may only set kinds that concern the levels below it, and never a date later than the one
+    its authorities set (the regulation's default counting as the ministry's). The view checks
+    DEADLINES_MANAGE over `unit`.
+    """
+    if kind not in DeadlineKind.values:
+        raise ValidationError({"kind": _("Choose what the deadline is for.")})
+    if unit.kind not in selectors.DEADLINE_SETTERS[kind]:
+        raise ValidationError(
+            {"kind": _("%(unit)s does not set this deadline: it concerns a level above it.") % {"unit": unit.name}}
+        )
+    earliest, latest = date(school_year - 1, 7, 1), date(school_year + 1, 6, 30)
+    if not earliest <= due_on <= latest:
+        raise ValidationError(
+            {
+                "due_on": _("Choose a date between %(a)s and %(b)s.")
+                % {"a": earliest.strftime("%d/%m/%Y"), "b": latest.strftime("%d/%m/%Y")}
+            }
+        )
+    above = selectors.deadline_above(unit=unit, school_year=school_year, kind=kind)
+    if above is not None and due_on > above.due_on:
+        raise ValidationError(
+            {
+                "due_on": _(
+                    "%(who)s set %(date)s for this deadline: a unit below may only set the same or an earlier date."
+                )
+                % {
+                    "who": above.set_by.name if above.set_by else above.source,
+                    "date": above.due_on.strftime("%d/%m/%Y"),
+                }
+            }
+        )
+    deadline = Deadline.objects.filter(unit=unit, school_year_id=school_year, kind=kind).first()
+    before = deadline.due_on.isoformat() if deadline else None
+    if deadline is None:
+        deadline = Deadline(unit=unit, school_year_id=school_year, kind=kind)
+    deadline.due_on = due_on
+    deadline.source = source.strip()[:255]
+    deadline.save()
+    audit_record(
+        actor_id=actor_id,
+        action="deadline.set",
+        obj=deadline,
+        unit_path=unit.path,
+        changes={"kind": [None, kind], "due_on": [before, due_on.isoformat()]},
+        note=deadline.source,
+    )
+    return deadline
+
+
+@transaction.atomic
+def deadline_delete(*, actor_id: int | None, deadline: Deadline) -> None:
+    """Remove a unit's own date: the date of its authorities applies again."""
+    audit_record(
+        actor_id=actor_id,
+        action="deadline.delete",
+        obj=deadline,
+        unit_path=deadline.unit.path,
+        changes={"due_on": [deadline.due_on.isoformat(), None]},
+    )
+    deadline.delete()

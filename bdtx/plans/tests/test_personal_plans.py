@@ -1,0 +1,344 @@
+"""Personal plans: what a plan must hold (regime periods, modules that fit the person) and its
+workflow (submit → approve or return → resubmit; reopen), each step recorded."""
+
+from datetime import date
+
+import pytest
+from django.core.exceptions import PermissionDenied, ValidationError
+from django.utils.translation import gettext as _
+
+from bdtx.core.models import AuditLog
+from bdtx.plans import services
+from bdtx.plans.models import Form, PlanEvent, PlanStatus
+from bdtx.plans.services import PENDING_CONTENT_TITLES, plan_problems
+from bdtx.regimes.models import HoursShift, Programme
+
+from .conftest import YEAR, content
+
+pytestmark = pytest.mark.django_db
+
+
+def start(world, key="teacher_a1"):  # type: ignore[no-untyped-def]
+    person = world.people[key]
+    return services.plan_start(actor_id=person.user_id, person=person, school_year=YEAR)
+
+
+def add(plan, *modules):  # type: ignore[no-untyped-def]
+    for m in modules:
+        services.plan_module_add(actor_id=plan.person.user_id, plan=plan, module=m)
+
+
+def messages_of(exc: ValidationError) -> list[str]:
+    return exc.messages
+
+
+# --- starting a plan ----------------------------------------------------------------------------
+
+
+def test_a_new_plan_includes_the_published_programme_01_and_02_content(world, pcat):
+    content(world, bd01=(20, 20), bd02=(40,))
+    plan = start(world)
+    items = list(plan.items.order_by("programme", "pk"))
+    assert [(i.programme, i.hours) for i in items] == [("BD01", 20), ("BD01", 20), ("BD02", 40)]
+    assert all(i.content_id for i in items)
+    assert plan.status == PlanStatus.DRAFT and plan.unit == world.u("th_a1")
+
+
+def test_content_of_another_province_or_audience_is_not_included(world, pcat):
+    content(world)
+    from bdtx.catalog.models import ProgrammeContent
+
+    ProgrammeContent.objects.create(
+        unit=world.u("so_b"), school_year_id=YEAR, programme=Programme.BD02, title="Tỉnh Bình", hours=40
+    )
+    ProgrammeContent.objects.create(
+        unit=world.u("bo"), school_year_id=YEAR, programme=Programme.BD01, title="Mầm non", hours=40, audience="GVMN"
+    )
+    plan = start(world)
+    assert sorted(plan.items.values_list("title", flat=True)) == ["Chủ đề 01.0", "Chủ đề 02.0"]
+
+
+def test_until_content_is_published_one_line_per_programme_stands_for_it(world, pcat):
+    plan = start(world)
+    lines = {i.programme: (i.title, i.hours, i.content_id) for i in plan.items.all()}
+    assert lines == {
+        "BD01": (PENDING_CONTENT_TITLES["BD01"], 40, None),
+        "BD02": (PENDING_CONTENT_TITLES["BD02"], 40, None),
+    }
+
+
+def test_published_content_replaces_the_stand_in_line_when_the_plan_is_submitted(world, pcat):
+    plan = start(world)
+    add(plan, pcat.m["C40"])
+    content(world, bd01=(25, 15))
+    services.plan_submit(actor_id=plan.person.user_id, plan=plan)
+    assert sorted(plan.items.filter(programme="BD01").values_list("hours", flat=True)) == [15, 25]
+    assert not plan.items.filter(programme="BD01", content__isnull=True).exists()
+
+
+def test_a_person_on_no_staff_list_cannot_start_a_plan(world, pcat):
+    person = world.people["teacher_a1"]
+    with pytest.raises(ValidationError):
+        services.plan_start(actor_id=person.user_id, person=person, school_year=YEAR + 1)
+
+
+def test_starting_twice_returns_the_same_plan(world, pcat):
+    assert start(world) == start(world)
+
+
+# --- periods --------------------------------------------------------------------------------------
+
+
+def test_exactly_40_periods_of_programme_03_can_be_submitted(world, pcat):
+    content(world)
+    plan = start(world)
+    add(plan, pcat.m["A20"], pcat.m["B20"])
+    assert plan_problems(plan=plan) == []
+    services.plan_submit(actor_id=plan.person.user_id, plan=plan)
+    plan.refresh_from_db()
+    assert plan.status == PlanStatus.SUBMITTED and plan.submitted_at
+
+
+def test_39_periods_of_programme_03_are_refused(world, pcat):
+    content(world)
+    plan = start(world)
+    add(plan, pcat.m["A20"], pcat.m["D19"])
+    with pytest.raises(ValidationError) as exc:
+        services.plan_submit(actor_id=plan.person.user_id, plan=plan)
+    expected = _("Programme 03: choose modules for %(n)s more periods (%(need)s periods are required).") % {
+        "n": 1,
+        "need": 40,
+    }
+    assert expected in messages_of(exc.value)
+    plan.refresh_from_db()
+    assert plan.status == PlanStatus.DRAFT
+
+
+def test_41_periods_of_programme_03_are_refused(world, pcat):
+    content(world)
+    plan = start(world)
+    add(plan, pcat.m["A20"], pcat.m["E21"])
+    with pytest.raises(ValidationError) as exc:
+        services.plan_submit(actor_id=plan.person.user_id, plan=plan)
+    expected = _("Programme 03 has %(have)s periods: remove modules to reach exactly %(need)s.") % {
+        "have": 41,
+        "need": 40,
+    }
+    assert expected in messages_of(exc.value)
+
+
+def test_programme_01_content_short_of_the_regime_is_refused_and_so_is_the_total(world, pcat):
+    content(world, bd01=(35,))
+    plan = start(world)
+    add(plan, pcat.m["C40"])
+    problems = plan_problems(plan=plan)
+    assert len(problems) == 2
+    assert (
+        _("In total the plan has %(have)s periods; %(need)s are required.") % {"have": 115, "need": 120}
+    ) in problems
+
+
+def test_the_provinces_split_of_01_and_02_is_what_the_plan_must_meet(world, pcat):
+    HoursShift.objects.create(unit=world.u("so_a"), school_year_id=YEAR, bd01_hours=30, bd02_hours=50)
+    content(world, bd01=(30,), bd02=(50,))
+    plan = start(world)
+    add(plan, pcat.m["C40"])
+    assert plan_problems(plan=plan) == []
+    assert services.plan_required_hours(plan=plan).bd01 == 30
+
+
+def test_the_split_of_another_province_does_not_apply(world, pcat):
+    HoursShift.objects.create(unit=world.u("so_b"), school_year_id=YEAR, bd01_hours=30, bd02_hours=50)
+    content(world, bd01=(30,), bd02=(50,))
+    plan = start(world)
+    add(plan, pcat.m["C40"])
+    assert len(plan_problems(plan=plan)) == 2  # 01 has 30 of 40, 02 has 50 of 40
+
+
+# --- modules --------------------------------------------------------------------------------------
+
+
+@pytest.mark.parametrize("code", ["QL", "THCS", "OLD", "N"])
+def test_a_module_that_does_not_fit_the_person_or_has_no_periods_is_refused(world, pcat, code):
+    plan = start(world)
+    with pytest.raises(ValidationError):
+        add(plan, pcat.m[code])
+    assert not plan.items.filter(module=pcat.m[code]).exists()
+
+
+def test_a_module_of_another_audience_is_refused_with_the_audience_named(world, pcat):
+    plan = start(world)
+    with pytest.raises(ValidationError) as exc:
+        add(plan, pcat.m["QL"])
+    assert messages_of(exc.value) == [
+        _("Module %(code)s is for %(audience)s.") % {"code": "QL", "audience": pcat.m["QL"].get_audience_display()}
+    ]
+
+
+def test_the_same_module_twice_is_refused(world, pcat):
+    plan = start(world)
+    add(plan, pcat.m["A20"])
+    with pytest.raises(ValidationError) as exc:
+        add(plan, pcat.m["A20"])
+    assert messages_of(exc.value) == [_("Module %(code)s is already in your plan.") % {"code": "A20"}]
+
+
+def test_a_module_no_longer_offered_after_it_was_added_blocks_the_submission(world, pcat):
+    content(world)
+    plan = start(world)
+    add(plan, pcat.m["C40"])
+    pcat.m["C40"].active = False
+    pcat.m["C40"].save()
+    assert len(plan_problems(plan=plan)) == 1
+
+
+def test_form_and_months_of_a_line_can_be_changed_within_the_school_year(world, pcat):
+    plan = start(world)
+    add(plan, pcat.m["C40"])
+    item = plan.items.get(module=pcat.m["C40"])
+    services.plan_item_update(
+        actor_id=plan.person.user_id,
+        plan=plan,
+        item=item,
+        form=Form.DISTANCE,
+        start_month=date(2026, 10, 1),
+        end_month=date(2026, 12, 1),
+    )
+    item.refresh_from_db()
+    assert (item.form, item.start_month, item.end_month) == (Form.DISTANCE, date(2026, 10, 1), date(2026, 12, 1))
+    with pytest.raises(ValidationError):
+        services.plan_item_update(
+            actor_id=plan.person.user_id,
+            plan=plan,
+            item=item,
+            form=Form.DISTANCE,
+            start_month=date(2027, 7, 1),
+            end_month=None,
+        )
+    with pytest.raises(ValidationError):
+        services.plan_item_update(
+            actor_id=plan.person.user_id,
+            plan=plan,
+            item=item,
+            form=Form.DISTANCE,
+            start_month=date(2026, 12, 1),
+            end_month=date(2026, 10, 1),
+        )
+
+
+def test_programme_01_lines_cannot_be_removed_but_modules_can(world, pcat):
+    plan = start(world)
+    add(plan, pcat.m["C40"])
+    with pytest.raises(ValidationError):
+        services.plan_item_remove(
+            actor_id=plan.person.user_id, plan=plan, item=plan.items.get(programme=Programme.BD01)
+        )
+    services.plan_item_remove(actor_id=plan.person.user_id, plan=plan, item=plan.items.get(module=pcat.m["C40"]))
+    assert not plan.items.filter(programme=Programme.BD03).exists()
+
+
+def test_only_the_person_changes_their_plan(world, pcat, principal_person):
+    plan = start(world)
+    with pytest.raises(PermissionDenied):
+        services.plan_module_add(actor_id=world.users["principal_a1"].pk, plan=plan, module=pcat.m["A20"])
+    with pytest.raises(PermissionDenied):
+        services.plan_submit(actor_id=world.users["principal_a1"].pk, plan=plan)
+
+
+# --- workflow -------------------------------------------------------------------------------------
+
+
+@pytest.fixture
+def submitted(world, pcat):  # type: ignore[no-untyped-def]
+    content(world)
+    plan = start(world)
+    add(plan, pcat.m["C40"])
+    return services.plan_submit(actor_id=plan.person.user_id, plan=plan)
+
+
+def test_the_school_approves_a_submitted_plan_and_it_becomes_read_only(world, pcat, submitted):
+    principal = world.users["principal_a1"]
+    plan = services.plan_approve(actor_id=principal.pk, plan=submitted, comment="Đồng ý")
+    assert (plan.status, plan.decided_by, plan.comment) == (PlanStatus.APPROVED, principal, "Đồng ý")
+    with pytest.raises(ValidationError):
+        add(plan, pcat.m["A20"])
+    with pytest.raises(ValidationError):
+        services.plan_item_update(
+            actor_id=plan.person.user_id, plan=plan, item=plan.items.first(), form=Form.DISTANCE,
+            start_month=None, end_month=None,
+        )  # fmt: skip
+
+
+def test_returning_needs_a_comment_and_lets_the_teacher_revise_and_resubmit(world, pcat, submitted):
+    principal = world.users["principal_a1"]
+    with pytest.raises(ValidationError):
+        services.plan_return(actor_id=principal.pk, plan=submitted, comment="  ")
+    plan = services.plan_return(actor_id=principal.pk, plan=submitted, comment="Chọn thêm mô đun 20 tiết")
+    assert plan.status == PlanStatus.RETURNED and plan.comment == "Chọn thêm mô đun 20 tiết"
+    teacher = plan.person.user_id
+    services.plan_item_remove(actor_id=teacher, plan=plan, item=plan.items.get(module=pcat.m["C40"]))
+    add(plan, pcat.m["A20"], pcat.m["B20"])
+    plan = services.plan_submit(actor_id=teacher, plan=plan)
+    assert plan.status == PlanStatus.SUBMITTED
+    plan = services.plan_approve(actor_id=principal.pk, plan=plan)
+    assert list(plan.events.values_list("action", flat=True)) == [
+        "created",
+        "submitted",
+        "returned",
+        "submitted",
+        "approved",
+    ]
+
+
+def test_every_step_is_recorded_with_who_and_when(world, pcat, submitted):
+    principal = world.users["principal_a1"]
+    services.plan_approve(actor_id=principal.pk, plan=submitted)
+    events = list(PlanEvent.objects.filter(plan=submitted))
+    assert [(e.action, e.actor_id) for e in events] == [
+        ("created", submitted.person.user_id),
+        ("submitted", submitted.person.user_id),
+        ("approved", principal.pk),
+    ]
+    assert all(e.at for e in events)
+    actions = set(AuditLog.objects.filter(object_uuid=submitted.uuid).values_list("action", flat=True))
+    assert {"plan.create", "plan.item_add", "plan.submit", "plan.approved"} <= actions
+
+
+def test_a_draft_cannot_be_approved_nor_an_approved_plan_approved_again(world, pcat, submitted):
+    principal = world.users["principal_a1"]
+    services.plan_approve(actor_id=principal.pk, plan=submitted)
+    with pytest.raises(ValidationError):
+        services.plan_approve(actor_id=principal.pk, plan=submitted)
+    other = start(world, "colleague_a1")
+    with pytest.raises(ValidationError):
+        services.plan_approve(actor_id=principal.pk, plan=other)
+
+
+def test_nobody_decides_on_their_own_plan(world, pcat, principal_person):
+    content(world)
+    plan = services.plan_start(actor_id=principal_person.user_id, person=principal_person, school_year=YEAR)
+    services.plan_module_add(actor_id=principal_person.user_id, plan=plan, module=_manager_module(pcat))
+    services.plan_submit(actor_id=principal_person.user_id, plan=plan)
+    with pytest.raises(ValidationError) as exc:
+        services.plan_approve(actor_id=principal_person.user_id, plan=plan)
+    assert messages_of(exc.value) == [_("You cannot decide on your own plan: the school or the office above does.")]
+    # the office above decides
+    assert services.plan_approve(actor_id=world.users["xa_a1"].pk, plan=plan).status == PlanStatus.APPROVED
+
+
+def _manager_module(pcat):  # type: ignore[no-untyped-def]
+    m = pcat.m["QL"]
+    m.hours_total = 40
+    m.save()
+    return m
+
+
+def test_the_school_reopens_an_approved_plan_with_a_reason(world, pcat, submitted):
+    principal = world.users["principal_a1"]
+    plan = services.plan_approve(actor_id=principal.pk, plan=submitted)
+    with pytest.raises(ValidationError):
+        services.plan_reopen(actor_id=principal.pk, plan=plan, comment="")
+    plan = services.plan_reopen(actor_id=principal.pk, plan=plan, comment="Sở đổi mô đun trọng tâm")
+    assert plan.status == PlanStatus.RETURNED
+    add(plan, pcat.m["A20"])  # editable again
+    assert plan.events.last().action == "reopened"
