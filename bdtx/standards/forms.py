@@ -88,7 +88,7 @@ class SelfAssessmentForm(_CriteriaForm):
             r = ratings.get(c.pk)
             self.fields[f"level_{c.pk}"] = _level_field(required=False)
             self.fields[f"text_{c.pk}"] = forms.CharField(
-                label=_("Evidence"),
+                label=_("What shows it (a short note)"),
                 required=False,
                 max_length=4000,
                 widget=forms.Textarea(attrs={"rows": 2, "class": "form-control"}),

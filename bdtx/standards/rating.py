@@ -14,6 +14,8 @@ from django.utils.translation import ngettext
 
 from bdtx.standards.models import Criterion, Framework, Level, RatingRule
 
+MISSING_LISTED = 5  # beyond this many criteria not rated, the reason gives a count instead of a list
+
 
 @dataclass(frozen=True)
 class RatingOutcome:
@@ -113,16 +115,18 @@ def rating_explain(
         return RatingOutcome(None, _("This standard has no criteria yet."))
     missing = tuple(c.number for c in criteria if levels.get(c.pk) is None)
     if missing:
-        return RatingOutcome(
-            None,
-            ngettext(
+        if len(missing) > MISSING_LISTED:
+            reason = _("Not computed yet: %(n)d of the %(total)d criteria are not rated.") % {
+                "n": len(missing),
+                "total": len(criteria),
+            }
+        else:
+            reason = ngettext(
                 "Not computed yet: criterion %(list)s is not rated.",
                 "Not computed yet: criteria %(list)s are not rated.",
                 len(missing),
-            )
-            % {"list": ", ".join(map(str, missing))},
-            missing=missing,
-        )
+            ) % {"list": ", ".join(map(str, missing))}
+        return RatingOutcome(None, reason, missing=missing)
     if not rules:
         return RatingOutcome(None, _("No rating rule is recorded for this standard."))
     rated: dict[int, int] = {cid: int(lvl) for cid, lvl in levels.items() if lvl is not None}

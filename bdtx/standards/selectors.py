@@ -202,7 +202,7 @@ def assessment_access(*, scope: Scope, assessment: Assessment) -> Access:
         view_all=scope.has(Perm.STANDARDS_VIEW, assessment.unit.path),
         colleague=colleague and submitted,
         evaluate=evaluate,
-        opinion=colleague and assessment.status == Assessment.Status.SUBMITTED,
+        opinion=colleague and not evaluate and assessment.status == Assessment.Status.SUBMITTED,
     )
 
 
@@ -250,6 +250,18 @@ def assessment_list(*, scope: Scope, f: AssessmentFilter) -> QuerySet[Assessment
         for token in fold(f.q).split():
             qs = qs.filter(person__search_text__contains=token)
     return qs.order_by("person__sort_key", "person_id")
+
+
+def not_started_count(*, scope: Scope, f: AssessmentFilter) -> int:
+    """Staff of the year in the listed units who have no assessment at all yet (one query)."""
+    qs = Employment.objects.visible_to(scope, Perm.STANDARDS_VIEW).filter(school_year_id=f.school_year)
+    if f.unit is not None:
+        qs = qs.filter(unit__in=units_under_in_year(unit=f.unit, school_year=f.school_year).values("pk"))
+    if f.q:
+        for token in fold(f.q).split():
+            qs = qs.filter(person__search_text__contains=token)
+    started = Assessment.objects.filter(person_id=OuterRef("person_id"), school_year_id=f.school_year)
+    return qs.exclude(Exists(started)).count()
 
 
 def assessment_counts(qs: QuerySet[Assessment]) -> dict[str, object]:

@@ -319,7 +319,10 @@ def check_row(raw: RawRow, ctx: TemisContext, numbers: list[int], seen: dict[int
                 raw.number,
                 "full_name",
                 raw.text("full_name"),
-                _("This person already has an assessment entered here for the year: its levels will be replaced."),
+                _(
+                    "This person already has an assessment entered here for this year; "
+                    "the file's levels will replace the ones recorded there."
+                ),
                 "warning",
             )
         )

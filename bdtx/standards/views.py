@@ -226,6 +226,7 @@ def assessment_list(request: HttpRequest) -> HttpResponse:
         "page_obj": page,
         "querystring_base": base,
         "counts": selectors.assessment_counts(qs),
+        "not_started": selectors.not_started_count(scope=request.scope, f=f),
         "can_import": selectors.temis_import_unit_choices(scope=request.scope).exists(),
     }
     template = "standards/_list_table.html" if request.htmx else "standards/list.html"

@@ -250,6 +250,7 @@ def test_the_principal_lists_the_schools_assessments_with_counts(world, login, s
     assert r.status_code == 200
     assert list(r.context["page_obj"]) == [submitted]
     assert r.context["counts"]["total"] == 1
+    assert r.context["not_started"] == 3  # mentor_a1, colleague_a1, principal_a1 (teacher_a2 is elsewhere)
     assert world.people["teacher_a2"].full_name not in r.content.decode()
 
 
@@ -356,3 +357,35 @@ def test_a_temis_import_is_404_outside_the_scope_and_403_without_the_import_righ
     assert client.post(url("temis_confirm", job)).status_code == 403
     job.refresh_from_db()
     assert job.status == TemisImport.Status.CHECKED
+
+
+# --- query counts do not grow with rows ---------------------------------------------------------
+
+
+def _queries(client, path: str) -> int:  # type: ignore[no-untyped-def]
+    from django.db import connection
+    from django.test.utils import CaptureQueriesContext
+
+    with CaptureQueriesContext(connection) as ctx:
+        assert client.get(path).status_code == 200
+    return len(ctx.captured_queries)
+
+
+def test_the_list_and_the_export_cost_the_same_queries_for_one_or_many_rows(world, login, self_assess):
+    client = login(world.users["so_a"])
+    self_assess("teacher_a1", K)
+    one = (_queries(client, reverse("standards:list")), _queries(client, reverse("standards:export")))
+    for key in ("colleague_a1", "mentor_a1", "teacher_a2", "principal_a1"):
+        self_assess(key, T)
+    assert (_queries(client, reverse("standards:list")), _queries(client, reverse("standards:export"))) == one
+
+
+def test_the_record_costs_the_same_queries_whatever_the_number_of_opinions(world, login, submitted):
+    from bdtx.standards.models import PeerOpinion
+
+    client = login(world.users["principal_a1"])
+    PeerOpinion.objects.create(assessment=submitted, author=world.people["colleague_a1"], text="a")
+    one = _queries(client, url("detail", submitted))
+    for key in ("mentor_a1", "principal_a1", "colleague_a1"):
+        PeerOpinion.objects.create(assessment=submitted, author=world.people[key], text="b")
+    assert _queries(client, url("detail", submitted)) == one

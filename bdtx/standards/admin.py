@@ -1,0 +1,65 @@
+"""The standards are data an administrator corrects here (wording, key criteria, rating rules);
+assessments and imports are shown read-only: they change through the pages, which audit them."""
+
+from django.contrib import admin
+
+from bdtx.standards.models import Assessment, Criterion, CriterionRating, Framework, RatingRule, Standard, TemisImport
+
+
+class RatingRuleInline(admin.TabularInline):
+    model = RatingRule
+    extra = 0
+    fields = ["result", "min_all", "share_level", "share_numerator", "share_denominator", "key_min", "source"]
+
+
+class StandardInline(admin.TabularInline):
+    model = Standard
+    extra = 0
+
+
+@admin.register(Framework)
+class FrameworkAdmin(admin.ModelAdmin):
+    list_display = ["code", "name", "circular", "audience", "first_year", "last_year"]
+    readonly_fields = ["uuid"]
+    inlines = [StandardInline, RatingRuleInline]
+
+
+@admin.register(Criterion)
+class CriterionAdmin(admin.ModelAdmin):
+    list_display = ["number", "title", "standard", "is_key", "confidence"]
+    list_filter = ["standard__framework", "is_key", "confidence"]
+    search_fields = ["title", "source"]
+    list_select_related = ["standard", "standard__framework"]
+    ordering = ["standard__framework__code", "number"]
+
+
+class CriterionRatingInline(admin.TabularInline):
+    model = CriterionRating
+    extra = 0
+    can_delete = False
+    readonly_fields = ["criterion", "self_level", "principal_level", "evidence_text", "evidence_link", "evidence_file"]
+
+    def has_add_permission(self, request, obj=None):  # type: ignore[no-untyped-def]
+        return False
+
+
+@admin.register(Assessment)
+class AssessmentAdmin(admin.ModelAdmin):
+    list_display = ["person", "school_year", "unit", "framework", "status", "self_result", "principal_result", "source"]
+    list_filter = ["school_year", "status", "source", "framework"]
+    search_fields = ["person__search_text"]
+    list_select_related = ["person", "unit", "framework"]
+    raw_id_fields = ["person", "unit", "evaluated_by"]
+    readonly_fields = ["uuid", "self_result", "principal_result", "submitted_at", "evaluated_at"]
+    inlines = [CriterionRatingInline]
+
+
+@admin.register(TemisImport)
+class TemisImportAdmin(admin.ModelAdmin):
+    list_display = ["original_filename", "unit", "school_year", "status", "valid_rows", "total_rows", "created_at"]
+    list_filter = ["status", "school_year"]
+    list_select_related = ["unit"]
+    readonly_fields = [f.name for f in TemisImport._meta.fields]
+
+    def has_add_permission(self, request):  # type: ignore[no-untyped-def]
+        return False
