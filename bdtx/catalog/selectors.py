@@ -1,12 +1,26 @@
 """Reads of programme content, focus modules and the module catalogs."""
 
-from django.db.models import Q
+from dataclasses import dataclass
 
-from bdtx.catalog.models import FocusModule, Module, ProgrammeContent
+from django.db import connections
+from django.db.models import Count, Q, QuerySet
+
+from bdtx.catalog.models import (
+    Audience,
+    Catalog,
+    CatalogImport,
+    Confidence,
+    FocusModule,
+    Material,
+    Module,
+    ProgrammeContent,
+)
 from bdtx.core.models import SchoolYear
-from bdtx.organisations.models import Unit
-from bdtx.regimes.models import Programme
-from bdtx.regimes.selectors import ancestor_paths, start_year_of
+from bdtx.core.scope import Scope, path_within_q
+from bdtx.organisations.models import SchoolLevel, Unit, UnitKind
+from bdtx.regimes.models import Programme, Regime
+from bdtx.regimes.selectors import Hours, ancestor_paths, departments_managed, hours_for, national_unit, start_year_of
+from bdtx.standards.models import Criterion, Framework
 
 
 def content_for(
@@ -60,3 +74,235 @@ def focus_modules_for(*, unit: Unit, school_year: SchoolYear | int, audience: st
             seen.add(f.module_id)
             modules.append(f.module)
     return modules
+
+
+# --- visibility of unit-owned catalog rows -----------------------------------------------------
+
+
+def _applying_or_within_q(scope: Scope, field: str, *, vendor: str) -> Q:
+    """Rows set by an ancestor of (or at) any unit where the viewer holds a role, or inside their subtrees.
+
+    A teacher sees the ministry's and their own province's rows; a department also sees its
+    subtree's; the ministry sees everything. Another province's rows never match.
+    """
+    ancestors = sorted({p for g in scope.grants for p in ancestor_paths(g.path)})
+    return Q(**{f"{field}__in": ancestors}) | path_within_q(field, scope.paths(), vendor)
+
+
+def content_visible(*, scope: Scope) -> QuerySet[ProgrammeContent]:
+    qs = ProgrammeContent.objects.all()
+    return qs.filter(_applying_or_within_q(scope, "unit__path", vendor=connections[qs.db].vendor))
+
+
+def content_list(*, scope: Scope, school_year: int, level: str = "", audience: str = "") -> QuerySet[ProgrammeContent]:
+    """Programme content of a school year the viewer may see, filtered by level and audience.
+
+    A filter keeps the topics for everyone (no level, no audience) as they apply too.
+    """
+    qs = content_visible(scope=scope).filter(school_year_id=school_year).select_related("unit")
+    if level:
+        qs = qs.filter(Q(school_level="") | Q(school_level=level))
+    if audience:
+        qs = qs.filter(Q(audience="") | Q(audience=audience))
+    return qs.order_by("programme", "unit__depth", "unit__name", "position", "id")
+
+
+def content_get(*, scope: Scope, uuid: str) -> ProgrammeContent:
+    """One topic the viewer may see (DoesNotExist → 404 otherwise)."""
+    return content_visible(scope=scope).select_related("unit").get(uuid=uuid)
+
+
+def focus_visible(*, scope: Scope) -> QuerySet[FocusModule]:
+    qs = FocusModule.objects.all()
+    return qs.filter(_applying_or_within_q(scope, "unit__path", vendor=connections[qs.db].vendor))
+
+
+def focus_list(*, scope: Scope, school_year: int, level: str = "", audience: str = "") -> QuerySet[FocusModule]:
+    qs = focus_visible(scope=scope).filter(school_year_id=school_year)
+    if level:
+        qs = qs.filter(Q(school_level="") | Q(school_level=level))
+    if audience:
+        qs = qs.filter(module__audience=audience)
+    return qs.select_related("unit", "module", "module__catalog").order_by(
+        "unit__name", "module__audience", "school_level", "priority", "id"
+    )
+
+
+def focus_get(*, scope: Scope, uuid: str) -> FocusModule:
+    return focus_visible(scope=scope).select_related("unit", "module").get(uuid=uuid)
+
+
+def material_visible(*, scope: Scope) -> QuerySet[Material]:
+    """The ministry's materials are for everyone signed in; a province's for its people and managers."""
+    qs = Material.objects.all()
+    return qs.filter(
+        Q(unit__kind=UnitKind.MINISTRY) | _applying_or_within_q(scope, "unit__path", vendor=connections[qs.db].vendor)
+    )
+
+
+def materials_for(*, scope: Scope, module: Module) -> QuerySet[Material]:
+    return material_visible(scope=scope).filter(module=module).select_related("unit").order_by("position", "id")
+
+
+def material_get(*, scope: Scope, uuid: str) -> Material:
+    return material_visible(scope=scope).select_related("unit", "module").get(uuid=uuid)
+
+
+# --- catalogs and modules (national data: everyone signed in may read them) --------------------
+
+
+@dataclass(frozen=True)
+class ModuleFilter:
+    school_year: int
+    catalog: Catalog | None = None
+    audience: str = ""
+    level: str = ""
+    q: str = ""
+
+
+def module_list(*, f: ModuleFilter) -> QuerySet[Module]:
+    """Modules in force in the school year, filtered; one query with their catalogs."""
+    qs = Module.objects.in_force(f.school_year).select_related("catalog")
+    if f.catalog is not None:
+        qs = qs.filter(catalog=f.catalog)
+    if f.audience:
+        qs = qs.filter(audience=f.audience)
+    if f.level:
+        qs = qs.filter(Q(levels="") | Q(levels__contains=f",{f.level},"))
+        preschool = [Audience.GVMN, Audience.QLMN]
+        qs = qs.filter(audience__in=preschool) if f.level == SchoolLevel.MN else qs.exclude(audience__in=preschool)
+    if f.q:
+        qs = qs.search(f.q)
+    return qs.order_by("catalog__code", "code")
+
+
+def module_get(*, uuid: str) -> Module:
+    return Module.objects.select_related("catalog").prefetch_related("criteria__standard__framework").get(uuid=uuid)
+
+
+def catalog_list(*, school_year: int | None = None) -> list[Catalog]:
+    """Catalogs with their module counts (those in force in `school_year` when given), newest first."""
+    qs = Catalog.objects.annotate(
+        module_count=Count("modules", filter=Q(modules__active=True)),
+        unverified_count=Count("modules", filter=~Q(modules__confidence=Confidence.VERIFIED)),
+    )
+    if school_year is not None:
+        qs = qs.filter(Q(last_year__isnull=True) | Q(last_year__gte=school_year), first_year__lte=school_year)
+    return list(qs.order_by("audience", "-first_year", "code"))
+
+
+def catalog_get(*, uuid: str) -> Catalog:
+    return Catalog.objects.get(uuid=uuid)
+
+
+def catalog_modules_for_export(*, catalog: Catalog) -> list[Module]:
+    return list(catalog.modules.order_by("code").prefetch_related("criteria"))
+
+
+def catalog_import_list() -> QuerySet[CatalogImport]:
+    return CatalogImport.objects.select_related("catalog", "created_by", "created_catalog")
+
+
+def catalog_import_get(*, uuid: str) -> CatalogImport:
+    return catalog_import_list().get(uuid=uuid)
+
+
+# --- do a level's topics add up to the programme's periods? ------------------------------------
+
+
+@dataclass(frozen=True)
+class HoursGap:
+    programme: str
+    level: str
+    audience: str
+    hours: int
+    expected: int
+
+
+def content_hours_check(
+    *,
+    items: list[ProgrammeContent],
+    anchor: Unit,
+    school_year: int,
+    programmes: tuple[str, ...],
+    level: str = "",
+    audience: str = "",
+) -> list[HoursGap]:
+    """Where the topics that apply to `anchor`'s people don't add up to the periods they owe.
+
+    Checked per programme for each level and audience the topics name (or once, for everyone,
+    when none does), against `hours_for(anchor)`: a province's split counts for its province.
+    """
+    try:
+        hours = hours_for(unit=anchor, school_year=school_year)
+    except Regime.DoesNotExist:
+        return []
+    applying = set(ancestor_paths(anchor.path))
+    relevant = [i for i in items if i.unit.path in applying and i.programme in programmes]
+    levels = sorted({i.school_level for i in relevant if i.school_level}) or [""]
+    if anchor.level_list:
+        levels = [lv for lv in anchor.level_list if lv in SchoolLevel.values]
+    if level:
+        levels = [level]
+    audiences = [audience] if audience else sorted({i.audience for i in relevant if i.audience}) or [""]
+    gaps: list[HoursGap] = []
+    for programme in programmes:
+        expected = hours["bd01"] if programme == Programme.BD01 else hours["bd02"]
+        for lv in levels:
+            for aud in audiences:
+                if not _level_fits(lv, aud):
+                    continue
+                total = sum(
+                    i.hours
+                    for i in relevant
+                    if i.programme == programme and i.school_level in ("", lv) and i.audience in ("", aud)
+                )
+                if total != expected:
+                    gaps.append(HoursGap(programme, lv, aud, total, expected))
+    return gaps
+
+
+def _level_fits(level: str, audience: str) -> bool:
+    if not level or not audience:
+        return True
+    return (level == SchoolLevel.MN) == (audience in (Audience.GVMN, Audience.QLMN))
+
+
+def content_anchor(*, scope: Scope, writable: list[str]) -> tuple[Unit | None, tuple[str, ...]]:
+    """Whose periods the content page checks, and which programmes.
+
+    A department checks the ministry's programme 01 and its own programme 02 against its split;
+    the ministry its programme 01 against the regime; anyone else the unit where they hold a role.
+    """
+    if Programme.BD02 in writable:
+        return departments_managed(scope=scope).first(), (Programme.BD01, Programme.BD02)
+    if Programme.BD01 in writable:
+        return national_unit(), (Programme.BD01,)
+    if not scope.grants:
+        return None, ()
+    grant = min(scope.grants, key=lambda g: len(g.path))
+    return Unit.objects.filter(pk=grant.unit_id).first(), (Programme.BD01, Programme.BD02)
+
+
+def hours_or_none(*, unit: Unit, school_year: int) -> Hours | None:
+    try:
+        return hours_for(unit=unit, school_year=school_year)
+    except Regime.DoesNotExist:
+        return None
+
+
+def framework_for(*, audience: str, start_year: int) -> Framework | None:
+    """The professional standard of an audience in force in a school year."""
+    return (
+        Framework.objects.filter(audience=audience, first_year__lte=start_year)
+        .filter(Q(last_year__isnull=True) | Q(last_year__gte=start_year))
+        .order_by("-first_year")
+        .first()
+    )
+
+
+def framework_criteria_list(*, audience: str, start_year: int) -> QuerySet[Criterion]:
+    framework = framework_for(audience=audience, start_year=start_year)
+    if framework is None:
+        return Criterion.objects.none()
+    return Criterion.objects.filter(standard__framework=framework).select_related("standard").order_by("number")

@@ -5,5 +5,22 @@ from bdtx.catalog import views
 app_name = "catalog"
 urlpatterns = [
     path("modules/", views.module_list, name="modules"),
+    path("modules/<uuid:uuid>/", views.module_detail, name="module"),
+    path("modules/<uuid:uuid>/edit/", views.module_edit, name="module_edit"),
+    path("modules/<uuid:uuid>/materials/", views.material_add, name="material_add"),
+    path("materials/<uuid:uuid>/", views.material_open, name="material"),
+    path("materials/<uuid:uuid>/remove/", views.material_remove, name="material_remove"),
+    path("catalogs/", views.catalog_list, name="catalogs"),
+    path("catalogs/<uuid:uuid>/edit/", views.catalog_edit, name="catalog_edit"),
+    path("catalogs/<uuid:uuid>/export/", views.catalog_export, name="export"),
+    path("imports/new/", views.import_new, name="import"),
+    path("imports/<uuid:uuid>/", views.import_detail, name="import_detail"),
+    path("imports/<uuid:uuid>/confirm/", views.import_confirm, name="import_confirm"),
+    path("imports/<uuid:uuid>/file/", views.import_file, name="import_file"),
     path("content/", views.content_list, name="content"),
+    path("content/new/", views.content_new, name="content_new"),
+    path("content/<uuid:uuid>/edit/", views.content_edit, name="content_edit"),
+    path("content/<uuid:uuid>/delete/", views.content_delete, name="content_delete"),
+    path("focus/new/", views.focus_new, name="focus_new"),
+    path("focus/<uuid:uuid>/delete/", views.focus_delete, name="focus_delete"),
 ]

@@ -1,14 +1,466 @@
-# Placeholder views: the catalog engineer replaces these.
+from django.contrib import messages
 from django.contrib.auth.decorators import login_required
-from django.http import HttpRequest, HttpResponse
-from django.shortcuts import render
+from django.core.exceptions import PermissionDenied, ValidationError
+from django.http import FileResponse, Http404, HttpRequest, HttpResponse
+from django.shortcuts import redirect, render
+from django.urls import reverse
+from django.utils.translation import gettext as _
+from django.views.decorators.http import require_POST
+
+from bdtx.accounts.models import Perm
+from bdtx.catalog import selectors, services
+from bdtx.catalog.exporters import catalog_xlsx
+from bdtx.catalog.forms import (
+    CatalogForm,
+    CatalogImportForm,
+    ContentFilterForm,
+    ContentForm,
+    FocusForm,
+    MaterialForm,
+    ModuleFilterForm,
+    ModuleForm,
+)
+from bdtx.catalog.models import Catalog, CatalogImport, FocusModule, Material, Module, ProgrammeContent
+from bdtx.core.exporters import xlsx_response
+from bdtx.core.paging import paginate
+from bdtx.core.scope import Scope
+from bdtx.core.selectors import school_year_current, school_year_list
+from bdtx.organisations.models import Unit
+from bdtx.regimes.models import Programme
+from bdtx.regimes.selectors import departments_managed, holds_at, national_unit, year_from
+from bdtx.regimes.services import require_national
+
+IMPORT_ERRORS_PER_PAGE = 100
+
+
+def _is_national_manager(scope: Scope) -> bool:
+    unit = national_unit()
+    return unit is not None and scope.has(Perm.CATALOG_MANAGE, unit.path)
+
+
+def _year(request: HttpRequest) -> int:
+    return year_from(request.GET.get("year") or request.POST.get("year"), default=school_year_current())
+
+
+def _years() -> list[tuple[int, str]]:
+    return [(y.start_year, y.label) for y in school_year_list()]
+
+
+# --- modules -----------------------------------------------------------------------------------
 
 
 @login_required
 def module_list(request: HttpRequest) -> HttpResponse:
-    return render(request, "base.html", {})
+    year = _year(request)
+    catalogs = selectors.catalog_list(school_year=year)
+    params = request.GET.copy()
+    params["year"] = str(year)
+    form = ModuleFilterForm(params, years=_years(), catalogs=catalogs)
+    form.is_valid()
+    data = getattr(form, "cleaned_data", {})
+    catalog = next((c for c in catalogs if str(c.uuid) == data.get("catalog")), None)
+    f = selectors.ModuleFilter(
+        school_year=year,
+        catalog=catalog,
+        audience=data.get("audience") or "",
+        level=data.get("level") or "",
+        q=data.get("q") or "",
+    )
+    page, base = paginate(request, selectors.module_list(f=f))
+    admin = request.scope.has_anywhere(Perm.CATALOG_MANAGE)
+    context = {"form": form, "page_obj": page, "querystring_base": base, "filter": f, "admin": admin}
+    context["catalogs"] = catalogs
+    template = "catalog/_module_table.html" if request.htmx else "catalog/module_list.html"
+    return render(request, template, context)
+
+
+def _module(uuid: str) -> Module:
+    try:
+        return selectors.module_get(uuid=uuid)
+    except Module.DoesNotExist:
+        raise Http404 from None
+
+
+@login_required
+def module_detail(request: HttpRequest, uuid: str) -> HttpResponse:
+    module = _module(uuid)
+    scope = request.scope
+    return render(
+        request,
+        "catalog/module_detail.html",
+        {
+            "module": module,
+            "materials": selectors.materials_for(scope=scope, module=module),
+            "admin": scope.has_anywhere(Perm.CATALOG_MANAGE),
+            "can_edit": _is_national_manager(scope),
+            "material_form": MaterialForm() if services.material_unit_for(scope) else None,
+            "in_force": module.catalog.in_force(school_year_current().start_year),
+        },
+    )
+
+
+@login_required
+def module_edit(request: HttpRequest, uuid: str) -> HttpResponse:
+    module = _module(uuid)
+    require_national(request.scope, Perm.CATALOG_MANAGE)
+    criteria = selectors.framework_criteria_list(audience=module.audience, start_year=module.catalog.first_year)
+    form = ModuleForm(request.POST or None, instance=module, criteria=criteria)
+    if request.method == "POST" and form.is_valid():
+        data = {k: form.cleaned_data[k] for k in ModuleForm.Meta.fields}
+        data["levels"] = Unit.format_levels(form.cleaned_data["level_choices"])
+        module.refresh_from_db()
+        try:
+            services.module_update(
+                actor_id=request.user.pk,
+                scope=request.scope,
+                module=module,
+                criteria=list(form.cleaned_data["criteria"]),
+                **data,
+            )
+        except ValidationError as e:
+            form.add_error(None, e)
+        else:
+            messages.success(request, _("Saved."))
+            return redirect("catalog:module", uuid=module.uuid)
+    return render(request, "catalog/module_form.html", {"form": form, "module": module})
+
+
+@login_required
+@require_POST
+def material_add(request: HttpRequest, uuid: str) -> HttpResponse:
+    module = _module(uuid)
+    if services.material_unit_for(request.scope) is None:
+        raise PermissionDenied
+    form = MaterialForm(request.POST, request.FILES)
+    if form.is_valid():
+        data = form.cleaned_data
+        try:
+            services.material_add(
+                actor_id=request.user.pk,
+                scope=request.scope,
+                module=module,
+                kind=data["kind"],
+                title=data["title"],
+                url=data["url"] or "",
+                upload=data["file"],
+            )
+        except ValidationError as e:
+            messages.error(request, " ".join(e.messages))
+        else:
+            messages.success(request, _("The material was added."))
+    else:
+        messages.error(request, " ".join(str(m) for errors in form.errors.values() for m in errors))
+    return redirect("catalog:module", uuid=module.uuid)
+
+
+def _material(request: HttpRequest, uuid: str) -> Material:
+    try:
+        return selectors.material_get(scope=request.scope, uuid=uuid)
+    except Material.DoesNotExist:
+        raise Http404 from None
+
+
+@login_required
+def material_open(request: HttpRequest, uuid: str) -> HttpResponse:
+    """Open a material: its file, served to those who may see it, or its address."""
+    material = _material(request, uuid)
+    if material.file:
+        return FileResponse(material.file.open("rb"), filename=material.original_filename or material.file.name)
+    if material.url:
+        return redirect(material.url)
+    raise Http404
+
+
+@login_required
+@require_POST
+def material_remove(request: HttpRequest, uuid: str) -> HttpResponse:
+    material = _material(request, uuid)
+    services.material_remove(actor_id=request.user.pk, scope=request.scope, material=material)
+    messages.success(request, _("The material was removed."))
+    return redirect("catalog:module", uuid=material.module.uuid)
+
+
+# --- catalogs, export, import ------------------------------------------------------------------
+
+
+def _catalog(uuid: str) -> Catalog:
+    try:
+        return selectors.catalog_get(uuid=uuid)
+    except Catalog.DoesNotExist:
+        raise Http404 from None
+
+
+@login_required
+def catalog_list(request: HttpRequest) -> HttpResponse:
+    if not request.scope.has_anywhere(Perm.CATALOG_MANAGE):
+        raise PermissionDenied
+    current = school_year_current().start_year
+    return render(
+        request,
+        "catalog/catalog_list.html",
+        {
+            "catalogs": selectors.catalog_list(),
+            "current": current,
+            "can_edit": _is_national_manager(request.scope),
+            "imports": selectors.catalog_import_list()[:20] if _is_national_manager(request.scope) else [],
+        },
+    )
+
+
+@login_required
+def catalog_export(request: HttpRequest, uuid: str) -> HttpResponse:
+    catalog = _catalog(uuid)
+    if not request.scope.has_anywhere(Perm.CATALOG_MANAGE):
+        raise PermissionDenied
+    content = catalog_xlsx(catalog, selectors.catalog_modules_for_export(catalog=catalog))
+    return xlsx_response(content, f"danh-muc-{catalog.code.lower()}.xlsx")
+
+
+@login_required
+def catalog_edit(request: HttpRequest, uuid: str) -> HttpResponse:
+    catalog = _catalog(uuid)
+    require_national(request.scope, Perm.CATALOG_MANAGE)
+    form = CatalogForm(request.POST or None, instance=catalog)
+    if request.method == "POST" and form.is_valid():
+        changed = {k: form.cleaned_data[k] for k in form.changed_data}
+        catalog.refresh_from_db()
+        try:
+            services.catalog_update(actor_id=request.user.pk, scope=request.scope, catalog=catalog, **changed)
+        except ValidationError as e:
+            form.add_error(None, e)
+        else:
+            messages.success(request, _("Saved."))
+            return redirect("catalog:catalogs")
+    return render(request, "catalog/catalog_form.html", {"form": form, "catalog": catalog})
+
+
+@login_required
+def import_new(request: HttpRequest) -> HttpResponse:
+    require_national(request.scope, Perm.CATALOG_MANAGE)
+    initial = {"catalog": request.GET.get("catalog")} if request.GET.get("catalog") else {}
+    form = CatalogImportForm(
+        request.POST or None, request.FILES or None, catalogs=Catalog.objects.order_by("code"), initial=initial
+    )
+    if request.method == "POST" and form.is_valid():
+        data = form.cleaned_data
+        new = None
+        if data["new_version"]:
+            new = services.NewVersion(
+                code=data["new_code"],
+                name=data["new_name"],
+                circular=data["new_circular"],
+                first_year=data["new_first_year"],
+            )
+        try:
+            job = services.catalog_import_create(
+                actor_id=request.user.pk,
+                scope=request.scope,
+                catalog=data["catalog"],
+                upload=data["file"],
+                new_version=new,
+                check_only=data["check_only"],
+            )
+        except ValidationError as e:
+            form.add_error(None, e)
+        else:
+            return redirect("catalog:import_detail", uuid=job.uuid)
+    return render(request, "catalog/import_new.html", {"form": form})
+
+
+def _import(request: HttpRequest, uuid: str) -> CatalogImport:
+    try:
+        job = selectors.catalog_import_get(uuid=uuid)
+    except CatalogImport.DoesNotExist:
+        raise Http404 from None
+    require_national(request.scope, Perm.CATALOG_MANAGE)
+    return job
+
+
+@login_required
+def import_detail(request: HttpRequest, uuid: str) -> HttpResponse:
+    job = _import(request, uuid)
+    page, base = paginate(request, job.errors, per_page=IMPORT_ERRORS_PER_PAGE)
+    return render(request, "catalog/import_detail.html", {"job": job, "page_obj": page, "querystring_base": base})
+
+
+@login_required
+@require_POST
+def import_confirm(request: HttpRequest, uuid: str) -> HttpResponse:
+    job = _import(request, uuid)
+    try:
+        services.catalog_import_confirm(
+            actor_id=request.user.pk, scope=request.scope, job=job, only_valid=request.POST.get("only_valid") == "1"
+        )
+    except ValidationError as e:
+        messages.error(request, " ".join(e.messages))
+    else:
+        messages.success(request, _("The catalog was imported."))
+    return redirect("catalog:import_detail", uuid=job.uuid)
+
+
+@login_required
+def import_file(request: HttpRequest, uuid: str) -> FileResponse:
+    job = _import(request, uuid)
+    return FileResponse(job.file.open("rb"), as_attachment=True, filename=job.original_filename)
+
+
+# --- programme content and focus modules -------------------------------------------------------
+
+
+def _authority(scope: Scope, programme: str) -> Unit:
+    """The unit whose content the viewer writes: the ministry for programme 01, their province for 02."""
+    if programme == Programme.BD01:
+        unit = national_unit()
+        if unit is not None and holds_at(scope, Perm.CONTENT_MANAGE, unit):
+            return unit
+    elif programme in (Programme.BD02, Programme.BD03):
+        unit = departments_managed(scope=scope).first()
+        if unit is not None:
+            return unit
+    raise PermissionDenied
+
+
+def _writable_programmes(scope: Scope) -> list[str]:
+    out = []
+    for programme in (Programme.BD01, Programme.BD02):
+        try:
+            _authority(scope, programme)
+        except PermissionDenied:
+            continue
+        out.append(programme)
+    return out
 
 
 @login_required
 def content_list(request: HttpRequest) -> HttpResponse:
-    return render(request, "base.html", {})
+    scope = request.scope
+    year = _year(request)
+    params = request.GET.copy()
+    params["year"] = str(year)
+    form = ContentFilterForm(params, years=_years())
+    form.is_valid()
+    data = getattr(form, "cleaned_data", {})
+    level, audience = data.get("level") or "", data.get("audience") or ""
+    items = list(selectors.content_list(scope=scope, school_year=year, level=level, audience=audience))
+    focus = list(selectors.focus_list(scope=scope, school_year=year, level=level, audience=audience))
+    writable = _writable_programmes(scope)
+    anchor, programmes = selectors.content_anchor(scope=scope, writable=writable)
+    gaps = []
+    if anchor is not None:
+        gaps = selectors.content_hours_check(
+            items=items, anchor=anchor, school_year=year, programmes=programmes, level=level, audience=audience
+        )
+    return render(
+        request,
+        "catalog/content_list.html",
+        {
+            "form": form,
+            "year": year,
+            "bd01": [i for i in items if i.programme == Programme.BD01],
+            "bd02": [i for i in items if i.programme == Programme.BD02],
+            "focus": focus,
+            "writable": writable,
+            "own_unit_ids": {g.unit_id for g in scope.grants if Perm.CONTENT_MANAGE in g.permissions},
+            "gaps": gaps,
+            "anchor": anchor,
+            "hours": selectors.hours_or_none(unit=anchor, school_year=year) if anchor else None,
+        },
+    )
+
+
+def _content_url(year: int) -> str:
+    return f"{reverse('catalog:content')}?year={year}"
+
+
+@login_required
+def content_new(request: HttpRequest) -> HttpResponse:
+    programme = request.GET.get("programme") or request.POST.get("programme") or Programme.BD01
+    if programme not in (Programme.BD01, Programme.BD02):
+        raise Http404
+    unit = _authority(request.scope, programme)
+    year = _year(request)
+    form = ContentForm(request.POST or None)
+    if request.method == "POST" and form.is_valid():
+        try:
+            services.content_create(
+                actor_id=request.user.pk,
+                scope=request.scope,
+                unit=unit,
+                school_year=year,
+                programme=programme,
+                **form.cleaned_data,
+            )
+        except ValidationError as e:
+            form.add_error(None, e)
+        else:
+            messages.success(request, _("Saved."))
+            return redirect(_content_url(year))
+    context = {"form": form, "programme": programme, "unit": unit, "year": year}
+    return render(request, "catalog/content_form.html", context)
+
+
+def _content(request: HttpRequest, uuid: str) -> ProgrammeContent:
+    try:
+        item = selectors.content_get(scope=request.scope, uuid=uuid)
+    except ProgrammeContent.DoesNotExist:
+        raise Http404 from None
+    if not holds_at(request.scope, Perm.CONTENT_MANAGE, item.unit):
+        raise PermissionDenied
+    return item
+
+
+@login_required
+def content_edit(request: HttpRequest, uuid: str) -> HttpResponse:
+    item = _content(request, uuid)
+    form = ContentForm(request.POST or None, instance=item)
+    if request.method == "POST" and form.is_valid():
+        changed = {k: form.cleaned_data[k] for k in form.changed_data}
+        item.refresh_from_db()
+        try:
+            services.content_update(actor_id=request.user.pk, scope=request.scope, item=item, **changed)
+        except ValidationError as e:
+            form.add_error(None, e)
+        else:
+            messages.success(request, _("Saved."))
+            return redirect(_content_url(item.school_year_id))
+    context = {"form": form, "item": item, "programme": item.programme, "unit": item.unit, "year": item.school_year_id}
+    return render(request, "catalog/content_form.html", context)
+
+
+@login_required
+@require_POST
+def content_delete(request: HttpRequest, uuid: str) -> HttpResponse:
+    item = _content(request, uuid)
+    services.content_delete(actor_id=request.user.pk, scope=request.scope, item=item)
+    messages.success(request, _("The topic was deleted."))
+    return redirect(_content_url(item.school_year_id))
+
+
+@login_required
+def focus_new(request: HttpRequest) -> HttpResponse:
+    unit = _authority(request.scope, Programme.BD03)
+    year = _year(request)
+    form = FocusForm(request.POST or None, modules=selectors.module_list(f=selectors.ModuleFilter(school_year=year)))
+    if request.method == "POST" and form.is_valid():
+        try:
+            services.focus_module_add(
+                actor_id=request.user.pk, scope=request.scope, unit=unit, school_year=year, **form.cleaned_data
+            )
+        except ValidationError as e:
+            form.add_error(None, e)
+        else:
+            messages.success(request, _("Saved."))
+            return redirect(_content_url(year))
+    return render(request, "catalog/focus_form.html", {"form": form, "unit": unit, "year": year})
+
+
+@login_required
+@require_POST
+def focus_delete(request: HttpRequest, uuid: str) -> HttpResponse:
+    try:
+        focus = selectors.focus_get(scope=request.scope, uuid=uuid)
+    except FocusModule.DoesNotExist:
+        raise Http404 from None
+    services.focus_module_remove(actor_id=request.user.pk, scope=request.scope, focus=focus)
+    messages.success(request, _("The focus module was removed."))
+    return redirect(_content_url(focus.school_year_id))

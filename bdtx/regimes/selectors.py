@@ -36,6 +36,11 @@ def national_unit() -> Unit | None:
     return Unit.objects.filter(kind=UnitKind.MINISTRY, dissolved_on__isnull=True).order_by("depth", "pk").first()
 
 
+def holds_at(scope: Scope, permission: str, unit: Unit) -> bool:
+    """True if a grant held AT `unit` itself (not above it) gives `permission`: the unit's own staff."""
+    return any(g.subtree and g.unit_id == unit.pk and permission in g.permissions for g in scope.grants)
+
+
 def regime_for_year(school_year: SchoolYear | int) -> Regime:
     """The regime in force in a school year (Regime.DoesNotExist when none covers it)."""
     return Regime.objects.for_year(start_year_of(school_year))

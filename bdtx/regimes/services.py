@@ -16,7 +16,7 @@ from bdtx.core.scope import Scope
 from bdtx.core.services import audit_record, diff, snapshot
 from bdtx.organisations.models import Unit, UnitKind
 from bdtx.regimes.models import HoursShift, Regime
-from bdtx.regimes.selectors import national_unit, start_year_of
+from bdtx.regimes.selectors import holds_at, national_unit, start_year_of
 
 TEN = Decimal(10)
 ZERO = Decimal(0)
@@ -127,11 +127,6 @@ def grade_compute(*, regime: Regime, scores: Scores, complete: bool = True) -> G
 SHIFT_FIELDS = ["bd01_hours", "bd02_hours", "decision"]
 
 
-def _holds_at(scope: Scope, permission: str, unit: Unit) -> bool:
-    """True if a grant held AT `unit` (not above it) gives `permission`."""
-    return any(g.subtree and g.unit_id == unit.pk and permission in g.permissions for g in scope.grants)
-
-
 @transaction.atomic
 def hours_shift_set(
     *,
@@ -151,7 +146,7 @@ def hours_shift_set(
     """
     if unit.kind != UnitKind.DEPARTMENT:
         raise ValidationError(_("Only a provincial Department of Education sets the split of its province."))
-    if not _holds_at(scope, Perm.CONTENT_MANAGE, unit):
+    if not holds_at(scope, Perm.CONTENT_MANAGE, unit):
         raise PermissionDenied
     year = start_year_of(school_year)
     try:
@@ -217,12 +212,17 @@ REGIME_FIELDS = [
 ]
 
 
-def regime_require_manage(scope: Scope) -> Unit:
-    """Regimes are national: only catalog management held over the ministry may change them."""
+def require_national(scope: Scope, permission: str) -> Unit:
+    """The ministry unit, if the scope holds `permission` over it (national data); else 403."""
     unit = national_unit()
-    if unit is None or not scope.has(Perm.CATALOG_MANAGE, unit.path):
+    if unit is None or not scope.has(permission, unit.path):
         raise PermissionDenied
     return unit
+
+
+def regime_require_manage(scope: Scope) -> Unit:
+    """Regimes are national: only catalog management held over the ministry may change them."""
+    return require_national(scope, Perm.CATALOG_MANAGE)
 
 
 def _decimal_in_scale(value: Any) -> bool:

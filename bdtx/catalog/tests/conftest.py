@@ -53,3 +53,42 @@ def seed_003_focus(world) -> list[FocusModule]:
                 )
             )
     return rows
+
+
+@pytest.fixture
+def scope_of(world):  # type: ignore[no-untyped-def]
+    """scope_of("so_a") → that world user's scope."""
+    from bdtx.accounts.selectors import scope_for_user
+
+    return lambda user: scope_for_user(world.users[user])
+
+
+XLSX = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
+HEADER = ["STT", "Mã mô đun", "Tên mô đun", "Số tiết", "Lý thuyết", "Thực hành", "Tiêu chí"]
+
+
+def catalog_file(rows: list[list[object]], header: list[str] | None = None) -> bytes:
+    """A catalog sheet as an office types it: a title row, a blank row, the header, the modules."""
+    from bdtx.imports.tests.xlsx import build_xlsx
+
+    return build_xlsx([["DANH MỤC MÔ ĐUN BỒI DƯỠNG"], [], header or HEADER, *rows])
+
+
+@pytest.fixture
+def upload_catalog(world, scope_of):  # type: ignore[no-untyped-def]
+    """upload_catalog(content, catalog_code, user=…, **kw) → the CatalogImport after its check (and write)."""
+    from django.core.files.uploadedfile import SimpleUploadedFile
+
+    from bdtx.catalog.models import Catalog
+    from bdtx.catalog.services import catalog_import_create
+
+    def _upload(content: bytes, catalog_code: str = "GVPT-TT17-2019", *, user: str = "sysadmin", **kw: object):  # type: ignore[no-untyped-def]
+        return catalog_import_create(
+            actor_id=world.users[user].pk,
+            scope=scope_of(user),
+            catalog=Catalog.objects.get(code=catalog_code),
+            upload=SimpleUploadedFile("danh muc.xlsx", content, content_type=XLSX),
+            **kw,
+        )
+
+    return _upload
