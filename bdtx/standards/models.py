@@ -158,7 +158,7 @@ class CriterionRating(models.Model):
 
     @property
     def evidence_filename(self) -> str:
-        return self.evidence_file.name.rsplit("/", 1)[-1] if self.evidence_file else ""
+        return (self.evidence_file.name or "").rsplit("/", 1)[-1]
 
 
 class PeerOpinion(BaseModel):

@@ -70,7 +70,7 @@ def framework_for_employment(employment: Employment) -> Framework | None:
     return framework_in_force(audience=audience, school_year=employment.school_year_id)
 
 
-def framework_with_rules(*, pk: int | None = None, uuid: str | None = None) -> Framework:
+def framework_with_rules(*, pk: int | None = None, uuid: str = "") -> Framework:
     """One framework with its rules prefetched (Framework.DoesNotExist when there is none)."""
     qs = Framework.objects.prefetch_related(Prefetch("rules", queryset=RatingRule.objects.order_by("-result")))
     return qs.get(pk=pk) if pk is not None else qs.get(uuid=uuid)
@@ -160,8 +160,9 @@ def evaluator_path(assessment: Assessment) -> str:
     """Where STANDARDS_EVALUATE must be held to evaluate this assessment: the school for its
     teachers, the office above it for its head (TT 20/2018 and TT 14/2018: the principal evaluates
     teachers; the managing authority evaluates the principal)."""
-    if assessment_is_of_head(assessment) and assessment.unit.parent_id:
-        return assessment.unit.parent.path
+    parent = assessment.unit.parent
+    if parent is not None and assessment_is_of_head(assessment):
+        return parent.path
     return assessment.unit.path
 
 

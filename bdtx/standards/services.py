@@ -353,7 +353,7 @@ def _require_import(scope: Scope, unit: Unit) -> None:
 @transaction.atomic
 def temis_import_create(
     *,
-    actor_id: int,
+    actor_id: int | None,
     scope: Scope,
     unit: Unit,
     school_year: SchoolYear,
@@ -394,7 +394,7 @@ def temis_import_create(
 
 
 @transaction.atomic
-def temis_import_confirm(*, actor_id: int, scope: Scope, job: TemisImport) -> TemisImport:
+def temis_import_confirm(*, actor_id: int | None, scope: Scope, job: TemisImport) -> TemisImport:
     """Write the valid rows of a checked file (checked again now: the staff may have changed)."""
     job = TemisImport.objects.select_for_update().select_related("unit", "school_year").get(pk=job.pk)
     _require_import(scope, job.unit)
@@ -409,7 +409,7 @@ def temis_import_confirm(*, actor_id: int, scope: Scope, job: TemisImport) -> Te
     return job
 
 
-def _temis_write(*, actor_id: int, job: TemisImport, check: TemisCheck) -> None:
+def _temis_write(*, actor_id: int | None, job: TemisImport, check: TemisCheck) -> None:
     """Create or update one assessment per valid row, in the caller's transaction."""
     now = timezone.now()
     principal = job.levels_are == TemisImport.LevelsAre.PRINCIPAL

@@ -68,6 +68,8 @@ def my_assessment(request: HttpRequest) -> HttpResponse:
             messages.success(request, _("Draft saved."))
             return redirect("standards:mine")
         mine = selectors.my_standard(person=mine.person, school_year=year)  # the draft as saved
+        form.ratings = selectors.ratings_by_criterion(mine.assessment)
+    assert mine.framework is not None
     outcome = rating_explain(framework=mine.framework, levels=form.current_levels())
     return render(request, "standards/mine.html", {"mine": mine, "form": form, "outcome": outcome})
 
@@ -179,8 +181,11 @@ def evidence_file(request: HttpRequest, uuid: str, criterion: int) -> FileRespon
     rating = assessment.ratings.filter(criterion_id=criterion).exclude(evidence_file="").first()
     if rating is None:
         raise Http404
-    name = rating.evidence_file.name.rsplit("/", 1)[-1]
-    return FileResponse(rating.evidence_file.open("rb"), as_attachment=False, filename=name)
+    try:
+        handle = rating.evidence_file.open("rb")
+    except OSError:  # the row names a file the storage no longer has
+        raise Http404 from None
+    return FileResponse(handle, as_attachment=False, filename=rating.evidence_filename)
 
 
 # --- lists --------------------------------------------------------------------------------------

@@ -230,3 +230,8 @@ def test_an_office_above_the_school_does_not_evaluate_its_teachers(world, submit
         services.assessment_evaluate(
             actor_id=office.pk, scope=scope_of(office), assessment=submitted, levels=levels_of(tt20, K)
         )
+
+
+def test_the_audit_log_names_the_standards_actions_in_words(submitted):
+    entry = AuditLog.objects.filter(action="assessment.submit").get()
+    assert entry.action_label != "assessment.submit"

@@ -389,3 +389,38 @@ def test_the_record_costs_the_same_queries_whatever_the_number_of_opinions(world
     for key in ("mentor_a1", "principal_a1", "colleague_a1"):
         PeerOpinion.objects.create(assessment=submitted, author=world.people[key], text="b")
     assert _queries(client, url("detail", submitted)) == one
+
+
+# --- a walk of every uuid page with objects of other branches -----------------------------------
+
+
+@pytest.mark.parametrize(
+    ("user", "owner", "school"),
+    [
+        ("principal_a1", "teacher_a2", "thcs_a2"),
+        ("xa_a1", "teacher_a2", "thcs_a2"),
+        ("principal_a2", "teacher_a1", "th_a1"),
+        ("so_b", "teacher_a1", "th_a1"),
+        ("principal_b1", "teacher_a2", "thcs_a2"),
+    ],
+)
+def test_every_standards_page_answers_404_for_another_branchs_objects(world, login, self_assess, user, owner, school):
+    a = self_assess(owner, K)
+    c1 = Criterion.objects.get(standard__framework=a.framework, number=1)
+    job = TemisImport.objects.create(
+        unit=world.u(school), school_year=school_year_current(), original_filename="t.xlsx", file="temis/t.xlsx"
+    )
+    client = login(world.users[user])
+    urls = [url(n, a) for n in ("detail", "evaluate", "opinion")]
+    urls += [reverse("standards:evidence", kwargs={"uuid": a.uuid, "criterion": c1.pk})]
+    urls += [url(n, job) for n in ("temis_detail", "temis_confirm")]
+    for link in urls:
+        assert client.get(link).status_code in (404, 405), link
+        assert client.post(link).status_code in (404, 405), link
+
+
+def test_a_principal_with_a_staff_record_self_assesses_against_the_principals_standard(world, login, user_for):
+    r = login(user_for("principal_a1")).get(reverse("standards:mine"))
+    html = r.content.decode()
+    assert r.status_code == 200 and 'id="criterion-18"' in html
+    assert r.context["mine"].framework.code == "tt14_2018_hieutruong"
