@@ -71,6 +71,7 @@ def board(request: HttpRequest) -> HttpResponse:
             "years": school_year_list(),
             "can_act": sel.may_act_for(scope=request.scope, unit=unit),
             "can_decide": sel.may_decide(scope=request.scope, parent=unit),
+            "has_children": not sel.is_school_like(unit),
             "statuses": [
                 (code, label, data.counts[code])
                 for code, label in (*PlanStatus.choices, (sel.MISSING, _("No plan yet")))
@@ -90,6 +91,7 @@ def unit_plan_detail(request: HttpRequest, uuid: object) -> HttpResponse:
         {
             "plan": plan,
             "parent": parent,
+            "parent_visible": parent is not None and request.scope.has(Perm.PLANS_VIEW, parent.path),
             "figures": sel.figures_view(plan.totals),
             "events": sel.unit_plan_events(plan),
             "can_act": can_act,

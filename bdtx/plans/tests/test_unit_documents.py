@@ -97,3 +97,9 @@ def test_participant_list_opens_with_one_row_per_person_and_module(world, catalo
     assert names == {world.people["teacher_a1"].full_name, world.people["colleague_a1"].full_name}
     assert data[0][-2].startswith(catalogue.modules[0].code)  # sorted by module
     assert all(r[3] == th.name for r in data)
+
+
+def test_committed_template_is_what_the_builder_makes(tmp_path):
+    from bdtx.plans.management.commands.build_plan_template import build
+
+    assert build(tmp_path / "t.docx").read_bytes() == documents.TEMPLATE.read_bytes()

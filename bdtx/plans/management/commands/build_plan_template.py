@@ -13,6 +13,9 @@ changing the layout and commit the resulting file:
     .venv/bin/python manage.py build_plan_template
 """
 
+import io
+import zipfile
+from datetime import datetime
 from pathlib import Path
 
 from django.core.management.base import BaseCommand
@@ -123,11 +126,20 @@ def _clear(cell: _Cell) -> _Cell:
     return cell
 
 
-def _repeat_header(row: object) -> None:
+def _row_flag(row: object, flag: str) -> None:
     trpr = row._tr.get_or_add_trPr()  # type: ignore[attr-defined]
-    el = OxmlElement("w:tblHeader")
+    el = OxmlElement(f"w:{flag}")
     el.set(qn("w:val"), "true")
     trpr.append(el)
+
+
+def _repeat_header(row: object) -> None:
+    _row_flag(row, "tblHeader")
+
+
+def _cant_split(row: object) -> None:
+    """Keep the row on one page: a module's line, or the whole signature block."""
+    _row_flag(row, "cantSplit")
 
 
 def _shade(cell: _Cell, fill: str = "F2F2F2") -> None:
@@ -148,6 +160,7 @@ def grid_table(doc: object, headers: list[str], cells: list[str], widths: list[f
         para(_clear(cell), ("b", text), size=12, align=CENTER, after=0)
         _shade(cell)
     _repeat_header(table.rows[0])
+    _cant_split(table.rows[2])
     para(_clear(table.rows[1].cells[0]), f"{{%tr for {loop} %}}", size=2, after=0)
     for i, (cell, text) in enumerate(zip(table.rows[2].cells, cells, strict=True)):
         para(_clear(cell), text, size=12, align=LEFT if i == 1 else CENTER, after=0)
@@ -180,6 +193,10 @@ def build(path: Path = TEMPLATE_PATH) -> Path:
     _fonts(normal.element)
     doc.core_properties.title = "Kế hoạch bồi dưỡng thường xuyên"
     doc.core_properties.author = "BDTX"
+    # Fixed dates: rebuilding an unchanged layout gives the same file.
+    doc.core_properties.created = doc.core_properties.modified = datetime(2026, 1, 1)
+    doc.core_properties.last_modified_by = "BDTX"
+    doc.core_properties.revision = 1
 
     # Header: issuing authority and number | national motto, place and date.
     left_w, right_w = 6.8, 9.7
@@ -344,10 +361,12 @@ def build(path: Path = TEMPLATE_PATH) -> Path:
         "Trên đây là kế hoạch bồi dưỡng thường xuyên năm học {{ school_year }} của {{ unit_name_plain }}./.",
         indent=True,
         before=6,
+        keep_next=True,
     )
 
     # Recipients | signature.
     foot = borderless(doc, [7.5, 9.0])
+    _cant_split(foot.rows[0])
     left, right = foot.rows[0].cells
     para(left, ("bi", "Nơi nhận:"), size=12, align=LEFT, before=12, after=0)
     tag(left, "{%p for r in recipients %}")
@@ -363,8 +382,21 @@ def build(path: Path = TEMPLATE_PATH) -> Path:
     para(right, ("b", "{{ signer_name }}"), size=14, align=CENTER, after=0)
 
     path.parent.mkdir(parents=True, exist_ok=True)
-    doc.save(str(path))
+    buffer = io.BytesIO()
+    doc.save(buffer)
+    path.write_bytes(_reproducible(buffer.getvalue()))
     return path
+
+
+def _reproducible(content: bytes) -> bytes:
+    """The same zip with fixed entry times, so an unchanged layout rebuilds byte for byte."""
+    out = io.BytesIO()
+    with zipfile.ZipFile(io.BytesIO(content)) as src, zipfile.ZipFile(out, "w", zipfile.ZIP_DEFLATED) as dst:
+        for item in src.infolist():
+            info = zipfile.ZipInfo(item.filename, date_time=(2026, 1, 1, 0, 0, 0))
+            info.compress_type = zipfile.ZIP_DEFLATED
+            dst.writestr(info, src.read(item.filename))
+    return out.getvalue()
 
 
 class Command(BaseCommand):
