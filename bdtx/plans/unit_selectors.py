@@ -22,8 +22,6 @@ from bdtx.organisations.models import Unit, UnitKind
 from bdtx.organisations.selectors import parent_on, unit_children_on, units_under_on
 from bdtx.people.models import KINH_CODE, Employment, EmploymentStatus, Position, StaffType
 from bdtx.plans.models import (
-    Deadline,
-    DeadlineDefault,
     DeadlineKind,
     Form,
     PersonalPlan,
@@ -31,6 +29,7 @@ from bdtx.plans.models import (
     PlanStatus,
     UnitPlan,
 )
+from bdtx.plans.selectors import deadline_index
 from bdtx.regimes.models import Programme
 
 FIGURES_VERSION = 1
@@ -340,32 +339,9 @@ def _ancestor_paths(path: str) -> list[str]:
     return ["/" + "/".join(parts[: i + 1]) + "/" for i in range(len(parts))]
 
 
-def _deadline_rows_due(*, unit: Unit, school_year: SchoolYear, kind: str) -> date | None:
-    """Earliest date set at `unit` or above it for that year and kind, or the regulation's default."""
-    dates = list(
-        Deadline.objects.filter(unit__path__in=_ancestor_paths(unit.path), school_year=school_year, kind=kind)
-        .order_by("due_on")
-        .values_list("due_on", flat=True)[:1]
-    )
-    default = (
-        DeadlineDefault.objects.filter(kind=kind, first_year__lte=school_year.pk)
-        .filter(Q(last_year__isnull=True) | Q(last_year__gte=school_year.pk))
-        .order_by("-first_year")
-        .first()
-    )
-    if default is not None:
-        dates.append(date(school_year.pk + default.year_offset, default.month, default.day))
-    return min(dates, default=None)
-
-
 def deadline_resolver(*, unit: Unit, school_year: SchoolYear, kind: str) -> Callable[[Unit], date | None]:
     """A function giving the date of `kind` that applies to `unit` or any unit under it (the
-    earliest its authorities set for that year), from a fixed number of queries."""
-    try:  # the personal-plan side owns deadlines; its index resolves many units at once
-        from bdtx.plans.selectors import deadline_index
-    except ImportError:
-        due = _deadline_rows_due(unit=unit, school_year=school_year, kind=kind)
-        return lambda _unit: due
+    earliest its authorities, or the regulation, set for that year), from a fixed number of queries."""
     index = deadline_index(kind=kind, school_year=school_year.pk, path=unit.path)
 
     def resolve(u: Unit) -> date | None:
