@@ -56,7 +56,7 @@ class PlanFilterForm(BootstrapFormMixin, forms.Form):
         label=_("Deadline"), choices=[("", _("On time or late")), ("1", _("Late only"))], required=False
     )
     group = forms.ChoiceField(
-        label=_("Show"), choices=[("", _("People")), ("unit", _("Counts by school"))], required=False
+        label=_("Show"), choices=[("", _("List of people")), ("unit", _("Counts by school"))], required=False
     )
     q = forms.CharField(label=_("Search"), required=False)
 
@@ -74,6 +74,7 @@ class DeadlineForm(BootstrapFormMixin, forms.Form):
     )
     source = forms.CharField(label=_("Set by (document number, date)"), required=False, max_length=255)
 
-    def __init__(self, *args, units: list[tuple[str, str]], **kwargs):  # type: ignore[no-untyped-def]
+    def __init__(self, *args, units: list[tuple[str, str]], kinds: list[tuple[str, str]], **kwargs):  # type: ignore[no-untyped-def]
         super().__init__(*args, **kwargs)
         self.fields["unit"].choices = units
+        self.fields["kind"].choices = kinds

@@ -3,7 +3,7 @@
 From the person's weak criteria (their latest assessment against the standard), their audience and
 school level, the modules in force that year, and the focus modules their province chose:
 
-1. modules the person already completed in an earlier year are skipped;
+1. modules the person already completed in an earlier year (or already chose) are skipped;
 2. the province's focus modules come first, in the province's order;
 3. then the modules serving the person's weakest criteria (Chưa đạt before Đạt, then by number);
 4. a proposal is marked among them that fills programme 03's periods exactly, taking modules in
@@ -12,6 +12,7 @@ school level, the modules in force that year, and the focus modules their provin
 Each recommendation says why it is proposed, in words the page shows as they are.
 """
 
+from collections.abc import Iterable
 from dataclasses import dataclass, field
 
 from django.utils.translation import gettext as _
@@ -60,10 +61,12 @@ def _reason(is_focus: bool, focus_unit: str, served: list[Criterion], levels: di
     return text[:1].upper() + text[1:]
 
 
-def recommend_modules(*, person: Person, school_year: int) -> list[Recommendation]:
+def recommend_modules(*, person: Person, school_year: int, chosen: Iterable[Module] = ()) -> list[Recommendation]:
     """Modules to propose to `person` for programme 03 of `school_year`, best first, with reasons.
 
-    Empty when the person is on no staff list that year. See the module docstring for the rules.
+    `chosen`: modules already in the person's plan; they are left out and the proposal fills only
+    the periods they leave. Empty when the person is on no staff list that year. See the module
+    docstring for the rules.
     """
     emp = selectors.employment_for(person=person, school_year=school_year)
     if emp is None:
@@ -73,7 +76,9 @@ def recommend_modules(*, person: Person, school_year: int) -> list[Recommendatio
     except Regime.DoesNotExist:
         target = 0
     offered = {m.pk: m for m in selectors.modules_offered(employment=emp, school_year=school_year)}
-    done = selectors.modules_done_before(person=person, school_year=school_year)
+    chosen = list(chosen)
+    target -= sum(m.hours_total or 0 for m in chosen)
+    done = selectors.modules_done_before(person=person, school_year=school_year) | {m.pk for m in chosen}
     weak = weak_criteria(person=person, school_year=school_year)
     rank = {c.pk: i for i, c in enumerate(weak)}
     levels = _levels(person, school_year, weak)

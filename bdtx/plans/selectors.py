@@ -41,6 +41,7 @@ from bdtx.plans.models import (
     PlanEvent,
     PlanItem,
     PlanStatus,
+    UnitPlan,
 )
 from bdtx.regimes.models import Programme, Regime
 from bdtx.regimes.selectors import hours_for
@@ -245,6 +246,10 @@ DEADLINE_SETTERS: dict[str, frozenset[str]] = {
 }
 
 
+def may_set_deadline(unit: Unit, kind: str) -> bool:
+    return unit.kind in DEADLINE_SETTERS.get(kind, frozenset())
+
+
 @dataclass(frozen=True)
 class EffectiveDeadline:
     """The date that applies to a unit: the earliest its authorities (or the regulation) set."""
@@ -259,6 +264,11 @@ class EffectiveDeadline:
     @property
     def kind_label(self) -> str:
         return str(DeadlineKind(self.kind).label)
+
+    @property
+    def overdue(self) -> bool:
+        """The date has passed (for something not done yet)."""
+        return timezone.localdate() > self.due_on
 
     def is_late(self, *, done_on: date | None, today: date | None = None) -> bool:
         """Done after the date, or not done and the date has passed."""
@@ -412,10 +422,34 @@ class DueItem:
         return self.deadline.is_late(done_on=None)
 
 
+# The deadline a unit's own plan answers to, by the kind of unit.
+UNIT_PLAN_DEADLINE = {
+    UnitKind.SCHOOL: DeadlineKind.SCHOOL_PLAN,
+    UnitKind.CENTRE: DeadlineKind.SCHOOL_PLAN,
+    UnitKind.DISTRICT: DeadlineKind.OFFICE_PLAN,
+    UnitKind.COMMUNE: DeadlineKind.OFFICE_PLAN,
+    UnitKind.DEPARTMENT: DeadlineKind.PROVINCE_PLAN,
+}
+
+
+def _unit_plan_due(*, unit: Unit, school_year: int, current: int, today: date) -> list[DueItem]:
+    """The unit's own plan of the year, if it is still due (or was submitted late)."""
+    kind = UNIT_PLAN_DEADLINE.get(unit.kind)
+    dl = deadline_for(unit=unit, school_year=school_year, kind=kind) if kind else None
+    if dl is None or (dl.due_on < today and school_year != current):
+        return []
+    up = UnitPlan.objects.filter(unit=unit, school_year_id=school_year).only("status", "submitted_at").first()
+    done = up is not None and up.status in (PlanStatus.SUBMITTED, PlanStatus.APPROVED) and up.submitted_at is not None
+    done_on = timezone.localdate(up.submitted_at) if done and up and up.submitted_at else None
+    item = DueItem(deadline=dl, unit=unit, done=done, done_on=done_on)
+    return [item] if not done or item.late else []
+
+
 def due_next(*, scope: Scope, person: Person | None, school_year: int, today: date | None = None) -> list[DueItem]:
     """What is due for the viewer: their own personal plan, and for reviewers the personal plans of
-    their subtree not yet approved, in this school year and the next (plans are made before the
-    year they are for). Overdue items first, then the nearest dates; things done on time drop out."""
+    their subtree not yet approved and their unit's own plan, in this school year and the next
+    (plans are made before the year they are for). Overdue items first, then the nearest dates;
+    things done on time drop out."""
     today = today or timezone.localdate()
     items: list[DueItem] = []
     years = (school_year, school_year + 1)
@@ -442,6 +476,7 @@ def due_next(*, scope: Scope, person: Person | None, school_year: int, today: da
         if unit is None:
             continue
         for year in years:
+            items += _unit_plan_due(unit=unit, school_year=year, current=school_year, today=today)
             dl = deadline_for(unit=unit, school_year=year, kind=DeadlineKind.PERSONAL_PLAN)
             if dl is None or (dl.due_on < today and year != school_year):
                 continue

@@ -388,7 +388,7 @@ def deadline_set(
     """
     if kind not in DeadlineKind.values:
         raise ValidationError({"kind": _("Choose what the deadline is for.")})
-    if unit.kind not in selectors.DEADLINE_SETTERS[kind]:
+    if not selectors.may_set_deadline(unit, kind):
         raise ValidationError(
             {"kind": _("%(unit)s does not set this deadline: it concerns a level above it.") % {"unit": unit.name}}
         )

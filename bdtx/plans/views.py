@@ -71,8 +71,9 @@ def _plan_context(request: HttpRequest, plan: PersonalPlan, is_owner: bool) -> d
     }
     if editable:
         ctx["problems"] = services.plan_problems(plan=plan, items=items) if required else []
-        recs = [r for r in recommend_modules(person=plan.person, school_year=plan.school_year_id)]
-        ctx["recommendations"] = [r for r in recs if r.module.pk not in in_plan]
+        ctx["recommendations"] = recommend_modules(
+            person=plan.person, school_year=plan.school_year_id, chosen=[i.module for i in items if i.module]
+        )
         ctx["add_form"] = ModuleAddForm(initial={"form": "ban_tap_trung"})
         ctx.update(_search_context(request, plan, in_plan))
     return ctx
@@ -334,7 +335,8 @@ def deadline_list(request: HttpRequest) -> HttpResponse:
     units = selectors.deadline_units(scope=request.scope)
     year = _deadline_year(request)
     choices = [(str(u.uuid), u.name) for u in units]
-    form = DeadlineForm(request.POST or None, units=choices, initial={"kind": DeadlineKind.PERSONAL_PLAN})
+    kinds = [(k, label) for k, label in DeadlineKind.choices if any(selectors.may_set_deadline(u, k) for u in units)]
+    form = DeadlineForm(request.POST or None, units=choices, kinds=kinds, initial={"kind": DeadlineKind.PERSONAL_PLAN})
     if request.method == "POST" and form.is_valid():
         unit = next((u for u in units if str(u.uuid) == form.cleaned_data["unit"]), None)
         if unit is None:
@@ -366,7 +368,9 @@ def deadline_list(request: HttpRequest) -> HttpResponse:
         {
             "form": form,
             "year": year,
-            "years": [y for y in school_year_list() if abs(y.pk - school_year_current().pk) <= 1],
+            "years": sorted(
+                (y for y in school_year_list() if abs(y.pk - school_year_current().pk) <= 1), key=lambda y: y.pk
+            ),
             "kinds": DeadlineKind.choices,
             "effective": effective,
             "rows": selectors.deadlines_set_by(scope=request.scope, school_year=year),

@@ -12,7 +12,7 @@ from bdtx.accounts.models import Perm
 from bdtx.accounts.selectors import scope_for_user
 from bdtx.core.models import AuditLog
 from bdtx.plans import services
-from bdtx.plans.models import Deadline, DeadlineDefault, DeadlineKind, PersonalPlan, PlanStatus
+from bdtx.plans.models import Deadline, DeadlineDefault, DeadlineKind, PersonalPlan, PlanStatus, UnitPlan
 from bdtx.plans.selectors import (
     PlanFilter,
     deadline_for,
@@ -199,5 +199,25 @@ def test_due_next_counts_a_schools_plans_not_yet_approved(world):
     _plan(world, "teacher_a1", PlanStatus.APPROVED, decided_on=date(YEAR, 5, 1))
     scope = scope_for_user(world.users["principal_a1"])
     assert scope.has(Perm.PLANS_APPROVE, world.u("th_a1").path)
-    (item,) = [i for i in due_next(scope=scope, person=None, school_year=YEAR) if i.deadline.school_year == YEAR]
+    items = due_next(scope=scope, person=None, school_year=YEAR)
+    (item,) = [i for i in items if i.deadline.school_year == YEAR and i.deadline.kind == P]
     assert (item.unit, item.outstanding, item.late) == (world.u("th_a1"), 3, True)
+
+
+def test_due_next_shows_the_units_own_plan_until_it_is_submitted_on_time(world):
+    scope = scope_for_user(world.users["xa_a1"])
+    set_(world, "bo", timezone.localdate() + timedelta(days=10), kind=DeadlineKind.OFFICE_PLAN)
+
+    def office_items():  # type: ignore[no-untyped-def]
+        return [
+            i
+            for i in due_next(scope=scope, person=None, school_year=YEAR)
+            if i.deadline.kind == DeadlineKind.OFFICE_PLAN and i.deadline.school_year == YEAR
+        ]
+
+    (item,) = office_items()
+    assert (item.unit, item.late, item.done) == (world.u("xa_a1"), False, False)
+    UnitPlan.objects.create(
+        unit=world.u("xa_a1"), school_year_id=YEAR, status=PlanStatus.SUBMITTED, submitted_at=timezone.now()
+    )
+    assert office_items() == []

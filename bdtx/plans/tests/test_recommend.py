@@ -134,3 +134,11 @@ def test_a_person_on_no_staff_list_that_year_gets_no_recommendation(world, pcat)
     teacher = world.people["teacher_a1"]
     assess(teacher, world.u("th_a1"), pcat, {1: Level.NOT_MET})
     assert recommend_modules(person=teacher, school_year=YEAR + 3) == []
+
+
+def test_modules_already_chosen_are_left_out_and_the_proposal_fills_what_they_leave(world, pcat):
+    teacher = world.people["teacher_a1"]
+    assess(teacher, world.u("th_a1"), pcat, {1: Level.NOT_MET, 2: Level.NOT_MET, 3: Level.NOT_MET})
+    recs = recommend_modules(person=teacher, school_year=YEAR, chosen=[pcat.m["A20"]])
+    assert codes(recs) == ["B20", "C40"]
+    assert [r.in_proposal for r in recs] == [True, False]  # 20 periods were left to fill

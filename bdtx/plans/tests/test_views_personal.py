@@ -280,6 +280,11 @@ def test_a_unit_outside_ones_own_cannot_be_chosen(world, login):
     assert not Deadline.objects.exists()
 
 
+def test_an_office_is_offered_only_the_deadlines_it_may_set(world, login):
+    kinds = dict(login(world.users["xa_a1"]).get(reverse("plans:deadlines")).context["form"].fields["kind"].choices)
+    assert set(kinds) == {"personal_plan", "school_plan"}
+
+
 @pytest.mark.parametrize("user", ["principal_a1", "teacher_a1", "institution", "norole"])
 def test_the_deadlines_page_is_for_authorities(world, login, user):
     assert login(world.users[user]).get(reverse("plans:deadlines")).status_code == 403
