@@ -44,7 +44,7 @@ PROGRAMME_VI = {
     "BD03": "Chương trình bồi dưỡng 03 (các mô đun tự chọn)",
 }
 FORM_VI = {Form.IN_PERSON: "Tập trung", Form.DISTANCE: "Từ xa", Form.BLENDED: "Bán tập trung"}
-SIGNER = {  # unit kind → (line above the title, title of the signer)
+SIGNER: dict[str, tuple[str, str]] = {  # unit kind → (line above the title, title of the signer)
     UnitKind.SCHOOL: ("", "HIỆU TRƯỞNG"),
     UnitKind.CENTRE: ("", "GIÁM ĐỐC"),
     UnitKind.DISTRICT: ("", "TRƯỞNG PHÒNG"),

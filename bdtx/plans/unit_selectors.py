@@ -6,7 +6,7 @@ plans (and, shown apart, the submitted ones), so each level's numbers equal the 
 below. The tree of a school year is the tree in force on the year's last day, as for reports.
 """
 
-from collections.abc import Callable, Iterable
+from collections.abc import Callable, Iterable, Mapping
 from dataclasses import dataclass, field
 from datetime import date
 from typing import Any
@@ -39,7 +39,7 @@ IN_SCOPE_STATUSES = (EmploymentStatus.WORKING, EmploymentStatus.LEAVE)
 # Keys of the figures that add up the tree; the rest (coverage, pending) describe one level.
 CORE_KEYS = ("schools", "staff", "planned", "programmes", "lines", "forms", "months", "unscheduled")
 # Which deadline applies to a unit's own plan, by the unit's kind.
-DEADLINE_KIND_OF_UNIT = {
+DEADLINE_KIND_OF_UNIT: dict[str, str] = {
     UnitKind.SCHOOL: DeadlineKind.SCHOOL_PLAN,
     UnitKind.CENTRE: DeadlineKind.SCHOOL_PLAN,
     UnitKind.DISTRICT: DeadlineKind.OFFICE_PLAN,
@@ -110,7 +110,7 @@ def approved_items(*, unit_ids: Iterable[int] | QuerySet, school_year: SchoolYea
     )
 
 
-def _line_key(row: dict[str, Any]) -> str:
+def _line_key(row: Mapping[str, Any]) -> str:
     if row["module__uuid"]:
         return f"m:{row['module__uuid']}"
     if row["content__uuid"]:

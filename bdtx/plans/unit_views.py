@@ -54,12 +54,9 @@ def _errors(request: HttpRequest, exc: ValidationError) -> None:
 
 @login_required
 def board(request: HttpRequest) -> HttpResponse:
-    if raw := request.GET.get("unit"):
-        unit = _unit(request, raw)
-    else:
-        unit = sel.board_default_unit(scope=request.scope)
-        if unit is None:
-            raise PermissionDenied
+    unit = _unit(request, raw) if (raw := request.GET.get("unit")) else sel.board_default_unit(scope=request.scope)
+    if unit is None:
+        raise PermissionDenied
     year = _year(request.GET.get("year"))
     status = request.GET.get("status", "")
     data = sel.board_get(scope=request.scope, unit=unit, school_year=year, status=status)
