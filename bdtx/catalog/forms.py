@@ -72,7 +72,7 @@ class FocusForm(BootstrapFormMixin, forms.Form):
 
 
 class MaterialForm(BootstrapFormMixin, forms.Form):
-    kind = forms.ChoiceField(label=_("Kind"), choices=Material.Kind.choices)
+    kind = forms.ChoiceField(label=_("Kind of material"), choices=Material.Kind.choices)
     title = forms.CharField(label=_("Title"), max_length=255)
     url = forms.URLField(label=_("Address (link or video)"), required=False, max_length=1000, assume_scheme="https")
     file = forms.FileField(label=_("or a file"), required=False)
@@ -123,7 +123,7 @@ class ModuleForm(BootstrapFormMixin, forms.ModelForm):
         self.fields["criteria"].initial = list(self.instance.criteria.all()) if self.instance.pk else []
         self.fields["level_choices"].initial = self.instance.level_list
         for name in ("criteria", "level_choices"):
-            self.fields[name].widget.attrs["class"] = "list-unstyled"
+            self.fields[name].widget.attrs["class"] = "form-check-input"
 
 
 class CatalogForm(BootstrapFormMixin, forms.ModelForm):

@@ -18,6 +18,7 @@ from bdtx.catalog.models import (
 from bdtx.core.models import SchoolYear
 from bdtx.core.scope import Scope, path_within_q
 from bdtx.organisations.models import SchoolLevel, Unit, UnitKind
+from bdtx.people.models import Employment
 from bdtx.regimes.models import Programme, Regime
 from bdtx.regimes.selectors import Hours, ancestor_paths, departments_managed, hours_for, national_unit, start_year_of
 from bdtx.standards.models import Criterion, Framework
@@ -210,6 +211,9 @@ def catalog_import_get(*, uuid: str) -> CatalogImport:
 # --- do a level's topics add up to the programme's periods? ------------------------------------
 
 
+GENERAL_LEVELS = (SchoolLevel.MN, SchoolLevel.TH, SchoolLevel.THCS, SchoolLevel.THPT)
+
+
 @dataclass(frozen=True)
 class HoursGap:
     programme: str
@@ -239,7 +243,9 @@ def content_hours_check(
         return []
     applying = set(ancestor_paths(anchor.path))
     relevant = [i for i in items if i.unit.path in applying and i.programme in programmes]
-    levels = sorted({i.school_level for i in relevant if i.school_level}) or [""]
+    named = {i.school_level for i in relevant if i.school_level}
+    # Once some topics name a level, every level must add up, also those no topic names.
+    levels = sorted(named | set(GENERAL_LEVELS)) if named else [""]
     if anchor.level_list:
         levels = [lv for lv in anchor.level_list if lv in SchoolLevel.values]
     if level:
@@ -306,3 +312,22 @@ def framework_criteria_list(*, audience: str, start_year: int) -> QuerySet[Crite
     if framework is None:
         return Criterion.objects.none()
     return Criterion.objects.filter(standard__framework=framework).select_related("standard").order_by("number")
+
+
+def content_defaults(*, scope: Scope, unit: Unit, school_year: int) -> dict[str, str]:
+    """The level and audience a school's people most likely want to see: their own."""
+    out: dict[str, str] = {}
+    if len(unit.level_list) == 1:
+        out["level"] = unit.level_list[0]
+    if scope.person_id:
+        employment = (
+            Employment.objects.filter(person_id=scope.person_id, school_year_id=school_year)
+            .only("staff_type", "school_level")
+            .first()
+        )
+        if employment is not None:
+            level = employment.school_level or out.get("level", "")
+            if level:
+                out["level"] = level
+                out["audience"] = Audience.for_staff(staff_type=employment.staff_type, school_level=level)
+    return out

@@ -69,7 +69,7 @@ def module_list(request: HttpRequest) -> HttpResponse:
     page, base = paginate(request, selectors.module_list(f=f))
     admin = request.scope.has_anywhere(Perm.CATALOG_MANAGE)
     context = {"form": form, "page_obj": page, "querystring_base": base, "filter": f, "admin": admin}
-    context["catalogs"] = catalogs
+    context["incomplete"] = [c for c in catalogs if not c.is_complete]
     template = "catalog/_module_table.html" if request.htmx else "catalog/module_list.html"
     return render(request, template, context)
 
@@ -335,30 +335,39 @@ def _writable_programmes(scope: Scope) -> list[str]:
 def content_list(request: HttpRequest) -> HttpResponse:
     scope = request.scope
     year = _year(request)
+    writable = _writable_programmes(scope)
+    anchor, programmes = selectors.content_anchor(scope=scope, writable=writable)
     params = request.GET.copy()
     params["year"] = str(year)
+    if "level" not in params and "audience" not in params and anchor is not None and not writable:
+        params.update(selectors.content_defaults(scope=scope, unit=anchor, school_year=year))
     form = ContentFilterForm(params, years=_years())
     form.is_valid()
     data = getattr(form, "cleaned_data", {})
     level, audience = data.get("level") or "", data.get("audience") or ""
     items = list(selectors.content_list(scope=scope, school_year=year, level=level, audience=audience))
     focus = list(selectors.focus_list(scope=scope, school_year=year, level=level, audience=audience))
-    writable = _writable_programmes(scope)
-    anchor, programmes = selectors.content_anchor(scope=scope, writable=writable)
     gaps = []
     if anchor is not None:
         gaps = selectors.content_hours_check(
             items=items, anchor=anchor, school_year=year, programmes=programmes, level=level, audience=audience
         )
+    bd01 = [i for i in items if i.programme == Programme.BD01]
+    bd02 = [i for i in items if i.programme == Programme.BD02]
     return render(
         request,
         "catalog/content_list.html",
         {
             "form": form,
             "year": year,
-            "bd01": [i for i in items if i.programme == Programme.BD01],
-            "bd02": [i for i in items if i.programme == Programme.BD02],
+            "level": level,
+            "bd01": bd01,
+            "bd02": bd02,
+            "bd01_total": sum(i.hours for i in bd01),
+            "bd02_total": sum(i.hours for i in bd02),
+            "bd02_many": len({i.unit_id for i in bd02}) > 1,
             "focus": focus,
+            "focus_many": len({f.unit_id for f in focus}) > 1,
             "writable": writable,
             "own_unit_ids": {g.unit_id for g in scope.grants if Perm.CONTENT_MANAGE in g.permissions},
             "gaps": gaps,

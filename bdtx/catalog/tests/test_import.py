@@ -187,3 +187,21 @@ def test_a_new_version_must_start_later_and_have_a_new_code(world, upload_catalo
 def test_only_national_catalog_managers_import(world, upload_catalog, user):
     with pytest.raises(PermissionDenied):
         upload_catalog(catalog_file([[1, "GVPT 01", "X", 20, 8, 12, ""]]), user=user)
+
+
+def test_an_appendix_with_periods_under_a_merged_header_is_read(world, upload_catalog):
+    from bdtx.imports.tests.xlsx import build_xlsx
+
+    rows = [
+        ["PHỤ LỤC"],
+        [],
+        ["TT", "Mã mô đun", "Tên mô đun", "Thời lượng (tiết)", None, None],
+        [None, None, None, "LT", "TH", "Tổng"],
+        ["I", "PHẨM CHẤT NHÀ GIÁO", None, None, None, None],
+        [1, "GVPT 02", "Xây dựng phong cách của giáo viên cơ sở giáo dục phổ thông trong bối cảnh hiện nay", 8, 12, 20],
+    ]
+    content = build_xlsx(rows, merges=[(2, 3, 2, 5, "Thời lượng (tiết)")])
+    job = upload_catalog(content)
+    assert job.status == CatalogImport.Status.DONE, job.errors
+    gvpt02 = module("GVPT-TT17-2019", "GVPT 02")
+    assert (gvpt02.hours_theory, gvpt02.hours_practice, gvpt02.hours_total) == (8, 12, 20)

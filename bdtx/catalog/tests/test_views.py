@@ -428,3 +428,19 @@ def test_another_provinces_focus_module_is_not_found_and_a_visible_one_is_not_re
     teacher = login(world.users["teacher_a1"])
     assert teacher.post(reverse("catalog:focus_delete", kwargs={"uuid": a.uuid})).status_code == 403
     assert FocusModule.objects.count() == 2
+
+
+def test_a_teacher_first_sees_the_content_of_their_own_level(world, login, content):
+    _content(world, "bo", Programme.BD01, "Chương trình cấp THCS", 30, school_level="THCS")
+    response = login(world.users["teacher_a1"]).get(reverse("catalog:content"))
+    assert (response.context["form"]["level"].value(), response.context["form"]["audience"].value()) == ("TH", "GVPT")
+    assert "Chương trình cấp THCS" not in response.content.decode()
+    everything = login(world.users["teacher_a1"]).get(reverse("catalog:content"), {"level": ""})
+    assert "Chương trình cấp THCS" in everything.content.decode()
+
+
+def test_levels_no_topic_names_are_checked_too(world, login, content):
+    _content(world, "bo", Programme.BD01, "Chương trình cấp THCS", 1, school_level="THCS")
+    response = login(world.users["ministry"]).get(reverse("catalog:content"))
+    gaps = {(g.level, g.hours) for g in response.context["gaps"]}
+    assert gaps == {("THCS", 41)}  # MN, TH and THPT have the 40 periods for everyone
