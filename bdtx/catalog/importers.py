@@ -6,7 +6,7 @@ anything; `services.catalog_import_*` decides what to write.
 """
 
 import re
-from collections.abc import Iterator
+from collections.abc import Iterator, Mapping
 from dataclasses import dataclass, field
 from typing import IO, Any
 
@@ -167,7 +167,7 @@ class CheckResult:
         return len({p.row for p in self.problems if p.row})
 
 
-def _choice(text: str, values: list[str], words: dict[str, str]) -> str | None:
+def _choice(text: str, values: list[str], words: Mapping[str, str]) -> str | None:
     upper = text.strip().upper()
     for v in values:
         if upper == v.upper():

@@ -36,7 +36,7 @@ from bdtx.regimes.services import require_national
 from bdtx.standards.models import Criterion
 
 MAX_STORED_ERRORS = 2000
-PROGRAMME_UNIT_KIND = {Programme.BD01: UnitKind.MINISTRY, Programme.BD02: UnitKind.DEPARTMENT}
+PROGRAMME_UNIT_KIND: dict[str, str] = {Programme.BD01: UnitKind.MINISTRY, Programme.BD02: UnitKind.DEPARTMENT}
 PRESCHOOL_AUDIENCES = {Audience.GVMN, Audience.QLMN}
 
 
@@ -295,7 +295,7 @@ def material_remove(*, actor_id: int | None, scope: Scope, material: Material) -
     )
     file = material.file
     material.delete()
-    if file:
+    if file and file.name:
         storage, name = file.storage, file.name
         transaction.on_commit(lambda: storage.delete(name))
 

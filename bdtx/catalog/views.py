@@ -2,6 +2,7 @@ from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.http import FileResponse, Http404, HttpRequest, HttpResponse
+from django.http.response import HttpResponseBase
 from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.utils.translation import gettext as _
@@ -161,11 +162,11 @@ def _material(request: HttpRequest, uuid: str) -> Material:
 
 
 @login_required
-def material_open(request: HttpRequest, uuid: str) -> HttpResponse:
+def material_open(request: HttpRequest, uuid: str) -> HttpResponseBase:
     """Open a material: its file, served to those who may see it, or its address."""
     material = _material(request, uuid)
     if material.file:
-        return FileResponse(material.file.open("rb"), filename=material.original_filename or material.file.name)
+        return FileResponse(material.file.open("rb"), filename=material.original_filename or material.file.name or "")
     if material.url:
         return redirect(material.url)
     raise Http404
@@ -321,7 +322,7 @@ def _authority(scope: Scope, programme: str) -> Unit:
 
 
 def _writable_programmes(scope: Scope) -> list[str]:
-    out = []
+    out: list[str] = []
     for programme in (Programme.BD01, Programme.BD02):
         try:
             _authority(scope, programme)

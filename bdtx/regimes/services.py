@@ -91,8 +91,8 @@ def grade_compute(*, regime: Regime, scores: Scores, complete: bool = True) -> G
     thresholds = grading.get("thresholds") or []
     if not thresholds:
         passed, failed = _pass_fail_codes(regime)
-        every = [s for value in scores.values() for s in _scores(value)]
-        ok = complete and bool(every) and min(every) >= regime.pass_mark
+        all_scores = [s for value in scores.values() for s in _scores(value)]
+        ok = complete and bool(all_scores) and min(all_scores) >= regime.pass_mark
         return _category(regime, passed if ok else failed)
 
     component_values: list[Decimal] = []
@@ -308,11 +308,12 @@ def regime_validate(data: Mapping[str, Any], *, exclude_pk: int | None = None) -
         errors.setdefault(field, []).append(message)
 
     hours = [data.get(k) for k in ("bd01_hours", "bd02_hours", "bd03_hours")]
-    if None not in hours and data.get("total_hours") is not None and sum(hours) != data["total_hours"]:
+    known = [int(h) for h in hours if h is not None]
+    if len(known) == 3 and data.get("total_hours") is not None and sum(known) != data["total_hours"]:
         add(
             "total_hours",
             _("Programmes 01, 02 and 03 add up to %(s)s periods, not %(t)s.")
-            % {"s": sum(hours), "t": data["total_hours"]},
+            % {"s": sum(known), "t": data["total_hours"]},
         )
     first, last = data.get("first_year"), data.get("last_year")
     if first is not None and last is not None and last < first:
