@@ -1,4 +1,6 @@
+from collections.abc import Sequence
 from datetime import date, datetime
+from typing import cast
 
 from django import forms
 from django.utils.translation import gettext_lazy as _
@@ -62,8 +64,8 @@ class PlanFilterForm(BootstrapFormMixin, forms.Form):
 
     def __init__(self, *args, years: list[tuple[int, str]], units: list[tuple[str, str]], **kwargs):  # type: ignore[no-untyped-def]
         super().__init__(*args, **kwargs)
-        self.fields["year"].choices = years
-        self.fields["unit"].choices = [("", _("All units in my scope")), *units]
+        cast(forms.ChoiceField, self.fields["year"]).choices = years
+        cast(forms.ChoiceField, self.fields["unit"]).choices = [("", _("All units in my scope")), *units]
 
 
 class DeadlineForm(BootstrapFormMixin, forms.Form):
@@ -74,7 +76,7 @@ class DeadlineForm(BootstrapFormMixin, forms.Form):
     )
     source = forms.CharField(label=_("Set by (document number, date)"), required=False, max_length=255)
 
-    def __init__(self, *args, units: list[tuple[str, str]], kinds: list[tuple[str, str]], **kwargs):  # type: ignore[no-untyped-def]
+    def __init__(self, *args, units: list[tuple[str, str]], kinds: Sequence[tuple[str, object]], **kwargs):  # type: ignore[no-untyped-def]
         super().__init__(*args, **kwargs)
-        self.fields["unit"].choices = units
-        self.fields["kind"].choices = kinds
+        cast(forms.ChoiceField, self.fields["unit"]).choices = units
+        cast(forms.ChoiceField, self.fields["kind"]).choices = kinds

@@ -41,7 +41,7 @@ def _levels(person: Person, school_year: int, criteria: list[Criterion]) -> dict
     if assessment is None or not criteria:
         return {}
     ratings = CriterionRating.objects.filter(assessment=assessment, criterion__in=criteria)
-    return {r.criterion_id: r.principal_level or r.self_level for r in ratings}
+    return {r.criterion_id: level for r in ratings if (level := r.principal_level or r.self_level)}
 
 
 def _reason(is_focus: bool, focus_unit: str, served: list[Criterion], levels: dict[int, int], hours_known: bool) -> str:

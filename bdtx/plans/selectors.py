@@ -7,6 +7,7 @@ province's hours split, the deadlines each authority set and the defaults of the
 from collections.abc import Iterable
 from dataclasses import dataclass
 from datetime import date
+from typing import Any
 
 from django.db.models import (
     BooleanField,
@@ -89,7 +90,7 @@ class RequiredHours:
         return self.bd01 + self.bd02 + self.bd03
 
     def for_programme(self, programme: str) -> int:
-        return {Programme.BD01: self.bd01, Programme.BD02: self.bd02, Programme.BD03: self.bd03}[programme]
+        return {"BD01": self.bd01, "BD02": self.bd02, "BD03": self.bd03}[str(programme)]
 
 
 def required_hours(*, unit: Unit, school_year: int) -> RequiredHours:
@@ -423,7 +424,7 @@ class DueItem:
 
 
 # The deadline a unit's own plan answers to, by the kind of unit.
-UNIT_PLAN_DEADLINE = {
+UNIT_PLAN_DEADLINE: dict[str, str] = {
     UnitKind.SCHOOL: DeadlineKind.SCHOOL_PLAN,
     UnitKind.CENTRE: DeadlineKind.SCHOOL_PLAN,
     UnitKind.DISTRICT: DeadlineKind.OFFICE_PLAN,
@@ -499,7 +500,7 @@ class PlanFilter:
     q: str = ""
 
 
-def _plan_rows(*, scope: Scope, school_year: int, unit: Unit | None) -> QuerySet[Employment]:
+def _plan_rows(*, scope: Scope, school_year: int, unit: Unit | None) -> QuerySet[Any]:
     """Everyone employed in the year under the viewer's PLANS_VIEW subtrees, with their plan joined
     (status `missing` when they have none) and their deadline and lateness computed by the database."""
     index = deadline_index_for_scope(scope=scope, kind=DeadlineKind.PERSONAL_PLAN, school_year=school_year)
@@ -530,7 +531,7 @@ def _plan_rows(*, scope: Scope, school_year: int, unit: Unit | None) -> QuerySet
     return qs
 
 
-def personal_plan_list(*, scope: Scope, f: PlanFilter) -> QuerySet[Employment]:
+def personal_plan_list(*, scope: Scope, f: PlanFilter) -> QuerySet[Any]:
     """One row per person employed in the year: their plan's status (or missing), deadline, lateness."""
     qs = _plan_rows(scope=scope, school_year=f.school_year, unit=f.unit).select_related("person", "unit")
     if f.status:

@@ -77,12 +77,12 @@ def _sync_content(plan: PersonalPlan, emp: Employment, required: selectors.Requi
                 if item.content_id not in {c.pk for c in wanted}:
                     item.delete()
             for c in wanted:
-                item = by_content.get(c.pk)
-                if item is None:
+                line = by_content.get(c.pk)
+                if line is None:
                     PlanItem.objects.create(plan=plan, programme=programme, content=c, title=c.title, hours=c.hours)
-                elif (item.title, item.hours) != (c.title, c.hours):
-                    item.title, item.hours = c.title, c.hours
-                    item.save(update_fields=["title", "hours"])
+                elif (line.title, line.hours) != (c.title, c.hours):
+                    line.title, line.hours = c.title, c.hours
+                    line.save(update_fields=["title", "hours"])
         else:
             hours = required.for_programme(programme)
             keep = next((i for i in mine if i.content_id is None), None)
@@ -141,7 +141,7 @@ def plan_problems(*, plan: PersonalPlan, items: list[PlanItem] | None = None) ->
         else set()
     )
     for item in items:
-        if item.module_id and item.module_id not in offered:
+        if item.module is not None and item.module_id not in offered:
             problems.append(
                 _("Module %(code)s is not offered to you this year (other audience or level, or not in force).")
                 % {"code": item.module.code}

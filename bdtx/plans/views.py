@@ -28,7 +28,8 @@ def _errors(request: HttpRequest, exc: ValidationError) -> None:
 
 def _me(request: HttpRequest) -> Person:
     """The signed-in person; an account without a staff record has no plan (403)."""
-    person = Person.objects.filter(user=request.user).first()
+    person_id = request.scope.person_id  # type: ignore[attr-defined]
+    person = Person.objects.filter(pk=person_id).first() if person_id else None
     if person is None:
         raise PermissionDenied
     return person
@@ -220,7 +221,7 @@ def plan_item_update(request: HttpRequest, uuid: str) -> HttpResponse:
     else:
         for errors in form.errors.values():
             for e in errors:
-                messages.error(request, e)
+                messages.error(request, str(e))
     return _back(plan, is_owner)
 
 
