@@ -481,6 +481,11 @@ def due_next(*, scope: Scope, person: Person | None, school_year: int, today: da
             dl = deadline_for(unit=unit, school_year=year, kind=DeadlineKind.PERSONAL_PLAN)
             if dl is None or (dl.due_on < today and year != school_year):
                 continue
+            if unit.kind in (UnitKind.DEPARTMENT, UnitKind.MINISTRY):
+                # A province or the nation: the date only (their lists count by school on demand).
+                if dl.due_on >= today:
+                    items.append(DueItem(deadline=dl, unit=unit))
+                continue
             counts = personal_plan_counts(scope=scope, school_year=year, unit=unit)
             outstanding = counts["total"] - counts[PlanStatus.APPROVED]
             if outstanding or dl.due_on >= today:

@@ -221,3 +221,9 @@ def test_due_next_shows_the_units_own_plan_until_it_is_submitted_on_time(world):
         unit=world.u("xa_a1"), school_year_id=YEAR, status=PlanStatus.SUBMITTED, submitted_at=timezone.now()
     )
     assert office_items() == []
+
+
+def test_due_next_gives_a_province_the_coming_dates_without_counting_its_people(world):
+    scope = scope_for_user(world.users["so_a"])
+    items = [i for i in due_next(scope=scope, person=None, school_year=YEAR) if i.deadline.kind == P]
+    assert [(i.deadline.school_year, i.outstanding, i.late) for i in items] == [(YEAR + 1, None, False)]
