@@ -3,6 +3,8 @@ unit outside the user's scope. Objects are found generically: every model with a
 scoped QuerySet contributes the instances that lie in the foreign subtrees, so new views and
 models are covered without editing this test."""
 
+import html
+
 import pytest
 from django.apps import apps
 from django.urls import URLPattern, URLResolver, get_resolver, reverse
@@ -33,8 +35,8 @@ def _foreign_uuids(paths: list[str]) -> list[str]:
         names = {f.name for f in model._meta.get_fields()}
         qs = model._default_manager.all()
         if "uuid" in names and isinstance(qs, ScopedQuerySet):
-            # two objects of each kind: enough to catch a view that skips the scope, and fast
-            found += [str(u) for u in qs.within(*paths).order_by("-pk").values_list("uuid", flat=True)[:2]]
+            # one object of each kind: enough to catch a view that skips the scope, and fast
+            found += [str(u) for u in qs.within(*paths).order_by("-pk").values_list("uuid", flat=True)[:1]]
     return found
 
 
@@ -65,7 +67,8 @@ SUBTREE_USERS = {"so_a", "so_b", "xa_a1", "principal_a1", "principal_a2", "princ
 
 
 def _leaks(text: str, markers: list[str]) -> list[str]:
-    return [m for m in markers if m and m in text]
+    """Markers found in the page, raw or HTML-escaped ("Sở GD&ĐT" appears as "Sở GD&amp;ĐT")."""
+    return [m for m in markers if m and (m in text or html.escape(m, quote=False) in text)]
 
 
 @pytest.mark.parametrize("username", sorted(FOREIGN))

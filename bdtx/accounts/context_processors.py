@@ -16,6 +16,8 @@ def scope(request: HttpRequest) -> dict[str, object]:
             "audit": s.has_anywhere(Perm.AUDIT_VIEW),
             "roles": s.has_anywhere(Perm.ROLES_MANAGE),
             "me": s.person_id is not None,
+            "catalog_manage": s.has_anywhere(Perm.CATALOG_MANAGE),
+            "content_manage": s.has_anywhere(Perm.CONTENT_MANAGE),
             "plans_review": s.has_anywhere(Perm.PLANS_APPROVE),
             "plans_board": s.has_anywhere(Perm.PLANS_VIEW),
             "standards_review": s.has_anywhere(Perm.STANDARDS_VIEW),
