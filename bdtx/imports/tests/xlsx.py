@@ -3,7 +3,7 @@
 import io
 import unicodedata
 from collections.abc import Sequence
-from datetime import date
+from datetime import date, datetime
 from typing import Any
 
 import xlsxwriter
@@ -31,6 +31,7 @@ def build_xlsx(
     """
     buf = io.BytesIO()
     wb = xlsxwriter.Workbook(buf, {"in_memory": True})
+    wb.set_properties({"created": datetime(2025, 9, 5, 7, 30)})  # the same bytes every time
     for name in extra_sheets:
         wb.add_worksheet(name).write(0, 0, "Ghi chú")
     ws = wb.add_worksheet(sheet)
