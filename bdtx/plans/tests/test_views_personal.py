@@ -169,6 +169,8 @@ def test_the_principal_returns_with_a_comment_then_approves_the_resubmitted_plan
     teacher = login(world.users["teacher_a1"])
     assert "Bổ sung thời gian học" in teacher.get(reverse("plans:mine")).content.decode()
     teacher.post(url("submit", plan))
+    # once resubmitted, the old comment is history, not an open request on the page
+    assert "alert-warning" not in login(world.users["principal_a1"]).get(url("detail", plan)).content.decode()
     principal = login(world.users["principal_a1"])
     principal.post(url("decide", plan), {"action": "approve"})
     plan.refresh_from_db()
