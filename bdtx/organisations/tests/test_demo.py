@@ -174,3 +174,17 @@ def test_the_generator_is_deterministic():
     first = StaffGenerator(current_year=2026).staff(schools, [2024, 2025, 2026])
     assert first == StaffGenerator(current_year=2026).staff(schools, [2024, 2025, 2026])
     assert first != StaffGenerator(seed=7, current_year=2026).staff(schools, [2024, 2025, 2026])
+
+
+def test_the_demo_publishes_programme_content_and_the_focus_modules_of_seed_003(demo):
+    from bdtx.catalog.demo import programme_demo_load
+    from bdtx.catalog.selectors import content_for, focus_modules_for
+    from bdtx.people.models import Person
+
+    assert programme_demo_load() == 0  # already published by load_demo: nothing twice
+    teacher = Person.objects.get(user__username="giaovien")
+    school = teacher.employments.get(school_year=school_year_current()).unit
+    content = content_for(unit=school, school_year=school_year_current(), audience="GVPT", school_level="TH")
+    assert sum(c.hours for c in content["BD01"]) == 40 and sum(c.hours for c in content["BD02"]) == 40
+    focus = focus_modules_for(unit=school, school_year=school_year_current(), audience="GVPT", school_level="TH")
+    assert [m.code for m in focus] == ["MĐ 04", "MĐ 05", "MĐ 09"]

@@ -23,6 +23,11 @@ class Command(BaseCommand):
             summary = demo_load(staff=int(staff))  # type: ignore[call-overload]
         except DemoConflict as exc:
             raise CommandError(str(exc)) from exc
+        from bdtx.catalog.demo import programme_demo_load
+
+        content = programme_demo_load()
+        if content:
+            self.stdout.write(_("Programme content and focus modules published: %(n)d rows.") % {"n": content})
         if not summary.loaded:
             self.stdout.write(_("The demo province is already loaded: nothing to do."))
             return

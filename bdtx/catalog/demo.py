@@ -1,0 +1,89 @@
+"""Demo programme content for the demo province: programme 01 topics (the ministry), programme 02
+topics and focus modules (Sở GD&ĐT Cao Bằng, after seed letter 003), for the current and the next
+school year. Written through the catalog services as the demo's ministry and Sở accounts, so
+every row is checked and audited like one entered on the pages. Idempotent."""
+
+from django.contrib.auth.models import User
+from django.db import transaction
+
+from bdtx.accounts.selectors import scope_for_user
+from bdtx.catalog import services
+from bdtx.catalog.models import FocusModule, Module, ProgrammeContent
+from bdtx.core.selectors import school_year_current
+from bdtx.organisations.demo import MINISTRY_CODE, PROVINCE_CODE
+from bdtx.organisations.models import Unit
+from bdtx.regimes.models import Programme
+
+BD01 = [
+    ("Cập nhật chủ trương, chính sách của Đảng, pháp luật của Nhà nước về giáo dục; Luật Nhà giáo", 20),
+    ("Thực hiện Chương trình giáo dục phổ thông 2018 và Chương trình giáo dục mầm non năm học {y}", 20),
+]
+BD02 = [
+    ("Chương trình giáo dục địa phương tỉnh Cao Bằng", 15),
+    ("Tăng cường tiếng Việt cho trẻ em, học sinh người dân tộc thiểu số", 15),
+    ("Giáo dục kỹ năng phòng, chống thiên tai và an toàn giao thông ở vùng núi", 10),
+]
+# Seed 003 (Sở GD&ĐT Cao Bằng, 1395/SGDĐT-ĐTBD): the modules it asks each group to take.
+FOCUS = [
+    ("GVMN-TT12-2019", "GVMN 04", "MN"),
+    ("GVMN-TT12-2019", "GVMN 19", "MN"),
+    ("QLMN-TT11-2019", "QLMN 11", "MN"),
+    ("QLMN-TT11-2019", "QLMN 13", "MN"),
+    ("GDPT2018-GV-QD4660", "MĐ 04", ""),
+    ("GDPT2018-GV-QD4660", "MĐ 05", ""),
+    ("GDPT2018-GV-QD4660", "MĐ 09", ""),
+    ("GDPT2018-QL-QD4660", "MĐ 04", ""),
+    ("GDPT2018-QL-QD4660", "MĐ 05", ""),
+    ("GDPT2018-QL-QD4660", "MĐ 09", ""),
+]
+
+
+@transaction.atomic
+def programme_demo_load() -> int:
+    """Publish the demo content for this school year and the next; returns the rows written."""
+    ministry = Unit.objects.get(code=MINISTRY_CODE)
+    province = Unit.objects.get(code=PROVINCE_CODE)
+    bo, so = User.objects.get(username="bo"), User.objects.get(username="so")
+    bo_scope, so_scope = scope_for_user(bo), scope_for_user(so)
+    current = school_year_current().start_year
+    written = 0
+    for year in (current, current + 1):
+        label = f"{year}-{year + 1}"
+        if not ProgrammeContent.objects.filter(unit=ministry, school_year_id=year).exists():
+            for title, hours in BD01:
+                services.content_create(
+                    actor_id=bo.pk,
+                    scope=bo_scope,
+                    unit=ministry,
+                    school_year=year,
+                    programme=Programme.BD01,
+                    title=title.format(y=label),
+                    hours=hours,
+                )
+                written += 1
+        if not ProgrammeContent.objects.filter(unit=province, school_year_id=year).exists():
+            for title, hours in BD02:
+                services.content_create(
+                    actor_id=so.pk,
+                    scope=so_scope,
+                    unit=province,
+                    school_year=year,
+                    programme=Programme.BD02,
+                    title=title,
+                    hours=hours,
+                )
+                written += 1
+        if not FocusModule.objects.filter(unit=province, school_year_id=year).exists():
+            for priority, (catalog, code, level) in enumerate(FOCUS, start=1):
+                module = Module.objects.get(catalog__code=catalog, code=code)
+                services.focus_module_add(
+                    actor_id=so.pk,
+                    scope=so_scope,
+                    unit=province,
+                    school_year=year,
+                    module=module,
+                    school_level=level,
+                    priority=priority,
+                )
+                written += 1
+    return written
