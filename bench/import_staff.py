@@ -8,7 +8,7 @@ with 100 schools and a department user, writes the rows into an .xlsx with XlsxW
 rows, Vietnamese names, a mix of Excel and text dates, IDs typed as numbers), then calls
 `import_job_create` — the service the upload view calls — with the check and the write running
 inline, and prints rows/second for each phase (read, check, write), the total and the peak
-resident memory. A second pass imports the same file again (every row an update).
+resident memory. A second pass imports the same people with new phone numbers: every row an update.
 """
 
 import argparse
@@ -75,12 +75,13 @@ def _weighted(pairs: list[tuple[str, int]]) -> list[str]:
     return [name for name, weight in pairs for _ in range(weight)]
 
 
-def write_file(path: Path, rows: int, school_codes: list[str]) -> None:
+def write_file(path: Path, rows: int, school_codes: list[str], *, phone_seed: int = 0) -> None:
     import xlsxwriter
 
     from bdtx.people.validators import personal_id_for
 
     rnd = random.Random(2025)
+    phones = random.Random(phone_seed)
     family, ethnic, positions = _weighted(FAMILY), _weighted(ETHNIC), _weighted(POSITIONS)
     wb = xlsxwriter.Workbook(str(path), {"constant_memory": True})
     ws = wb.add_worksheet("Danh sách")
@@ -107,7 +108,7 @@ def write_file(path: Path, rows: int, school_codes: list[str]) -> None:
             ws.write_string(r, 5, pid)
         else:
             ws.write_number(r, 5, int(pid))  # typed as a number: leading zeros lost
-        ws.write_string(r, 6, f"09{rnd.randrange(10**8):08d}")
+        ws.write_string(r, 6, f"09{phones.randrange(10**8):08d}")
         ws.write_string(r, 7, f"gv{i}@example.edu.vn")
         ws.write_string(r, 8, school_codes[i % len(school_codes)])
         ws.write_string(r, 9, rnd.choice(positions))
@@ -181,14 +182,15 @@ def main() -> None:
         user = UserFactory(username="bench")
         role_assign(actor_id=None, user=user, unit=so, role=Role.DEPARTMENT_STAFF)
 
-        path = tmp / "danh-sach-50000.xlsx"
+        first, second = tmp / "danh-sach.xlsx", tmp / "danh-sach-sdt-moi.xlsx"
         t = time.perf_counter()
-        write_file(path, args.rows, codes)
-        size = path.stat().st_size
-        print(f"generated {args.rows:,} rows, {size / 2**20:.1f} MB in {time.perf_counter() - t:.1f} s")
+        write_file(first, args.rows, codes)
+        write_file(second, args.rows, codes, phone_seed=1)  # the same people with new phone numbers
+        size = first.stat().st_size
+        print(f"generated 2 files of {args.rows:,} rows, {size / 2**20:.1f} MB each ({time.perf_counter() - t:.0f} s)")
         print(f"peak RSS before importing: {peak_rss_mb():.0f} MB")
 
-        for label in ("first import (all new)", "second import (all updates)"):
+        for label, path in (("first import (all new)", first), ("second import (new phone numbers)", second)):
             with path.open("rb") as fh:
                 cpu = time.process_time()
                 t = time.perf_counter()

@@ -9,7 +9,7 @@ transaction.
 """
 
 from collections.abc import Callable, Sequence
-from operator import attrgetter
+from operator import attrgetter, itemgetter
 from typing import Any
 
 from django.db import connections, models, router
@@ -114,6 +114,47 @@ def bulk_insert(objs: Sequence[models.Model], *, fetch_pk_by: str | None = None)
                 obj.pk = pk
                 obj._state.adding = False
                 obj._state.db = alias
+
+
+def bulk_insert_values(model: type[models.Model], rows: Sequence[dict[str, Any]]) -> None:
+    """INSERT rows given as {attname: value}, all with the same keys, without building instances.
+
+    Fields a row does not name get their default (a callable one, such as a UUID, per row) or,
+    for auto_now timestamps, the time of the call. Model instances cost tens of microseconds
+    each to build; for audit entries and link rows nobody reads back, a dict is enough.
+    """
+    if not rows:
+        return
+    conn = connections[router.db_for_write(model)]
+    meta = model._meta
+    fields = [f for f in meta.concrete_fields if not isinstance(f, AutoFieldMixin)]
+    given = set(rows[0])
+    getters: list[Callable[[dict[str, Any]], Any]] = []
+    for f in fields:
+        if f.attname in given:
+            getters.append(_value_getter(f, conn))
+        elif isinstance(f, models.DateTimeField) and (f.auto_now or f.auto_now_add):
+            stamp = f.get_db_prep_save(timezone.now(), conn)
+            getters.append(lambda row, stamp=stamp: stamp)
+        elif f.has_default() and callable(f.default):
+            getters.append(lambda row, f=f: f.get_db_prep_save(f.default(), conn))
+        else:
+            constant = f.get_db_prep_save(f.get_default(), conn)
+            getters.append(lambda row, constant=constant: constant)
+    qn = conn.ops.quote_name
+    sql = "INSERT INTO {} ({}) VALUES ({})".format(
+        qn(meta.db_table), ", ".join(qn(str(f.column)) for f in fields), ", ".join(["%s"] * len(fields))
+    )
+    with conn.cursor() as cursor:
+        for start in range(0, len(rows), BATCH):
+            cursor.executemany(sql, [[g(row) for g in getters] for row in rows[start : start + BATCH]])
+
+
+def _value_getter(field: models.Field, conn: BaseDatabaseWrapper) -> Callable[[dict[str, Any]], Any]:
+    attname = field.attname
+    if _is_plain(field):
+        return itemgetter(attname)
+    return lambda row: field.get_db_prep_save(row[attname], conn)
 
 
 def bulk_update_fields(objs: Sequence[models.Model], field_names: Sequence[str]) -> None:

@@ -437,30 +437,40 @@ def _data_rows(rows: Iterator[list[Any]], layout: Layout, *, first_number: int, 
         undecodable: list[str] = []
         n = len(row)
         for key, i in cols:
-            v = row[i] if i < n else ""
-            if v == "" or v is None:
+            if i >= n:
                 continue
-            if isinstance(v, str):
-                text = cleaned.get(v, "")
-                if text == "":
+            v = row[i]
+            if type(v) is str:
+                if not v:
+                    continue
+                if v.isascii() and v.isprintable() and v[0] != " " != v[-1] and "  " not in v:
+                    values[key] = v  # plain ASCII: nothing to decode or normalise (IDs, phones, e-mails)
+                    continue
+                text = cleaned.get(v, _MISSING)
+                if text is _MISSING:
                     text = cleaned[v] = _clean_text(v, force)
                 if text is None:
                     undecodable.append(key)
                     text = nfc(v)
-                if text == "":
+                if not text:
                     continue
-                v = text
-            values[key] = v
+                values[key] = text
+            elif v is not None:
+                values[key] = v
         if not values:
             continue
-        if _ends_table(row, values, force):
-            break
         stt = values.get("stt")
-        if isinstance(stt, str):
-            folded = fold(stt)
-            if folded in _EXAMPLE or _is_section_row(folded, values):
-                continue
+        if type(stt) is not float and type(stt) is not int:  # a numbered row is data
+            if _ends_table(row, values, force):
+                break
+            if type(stt) is str:
+                folded = fold(stt)
+                if folded in _EXAMPLE or _is_section_row(folded, values):
+                    continue
         yield RawRow(number=number, values=values, undecodable=undecodable)
+
+
+_MISSING: Any = object()
 
 
 def _clean_text(text: str, force: bool) -> str | None:

@@ -6,7 +6,7 @@ from datetime import date
 from django.core.exceptions import ValidationError
 from django.db import transaction
 
-from bdtx.core.bulk import bulk_insert, bulk_update_fields
+from bdtx.core.bulk import bulk_insert, bulk_insert_values, bulk_update_fields
 from bdtx.core.models import AuditLog, SchoolYear
 from bdtx.core.services import audit_record, diff, snapshot
 from bdtx.core.text import fold, nfc
@@ -157,6 +157,22 @@ class StaffRow:
     extra: dict[str, object] = field(default_factory=dict)
 
 
+def _audit_row(
+    actor_id: int | None, action: str, source: str, person: Person, unit_path: str, note: str
+) -> dict[str, object]:
+    return {
+        "actor_id": actor_id,
+        "action": action,
+        "source": source,
+        "object_type": "people.person",
+        "object_uuid": person.uuid,
+        "object_repr": str(person)[:255],
+        "unit_path": unit_path,
+        "changes": {},
+        "note": note,
+    }
+
+
 def _name_key(family: str, middle: str, given: str, born: date | None) -> tuple[str, date | None]:
     return fold(f"{family} {middle} {given}"), born
 
@@ -192,7 +208,7 @@ def staff_bulk_upsert(
         to_create: list[Person] = []
         create_units: list[int] = []
         to_update: list[Person] = []
-        audit: list[AuditLog] = []
+        audit: list[dict[str, object]] = []  # written without building model instances (speed)
         row_person: list[Person] = []
         for r in part:
             if r.ethnicity_code and r.ethnicity_code not in valid_ethnicities:
@@ -229,43 +245,22 @@ def staff_bulk_upsert(
                 changes = diff(before, snapshot(person, PERSON_FIELDS))
                 if changes:
                     to_update.append(person)
-                    audit.append(
-                        AuditLog(
-                            actor_id=actor_id,
-                            action="person.update",
-                            source=source,
-                            object_type="people.person",
-                            object_uuid=person.uuid,
-                            object_repr=str(person)[:255],
-                            unit_path=units[r.unit_id],
-                            changes=_masked(changes),
-                            note=note,
-                        )
-                    )
+                    audit.append(_audit_row(actor_id, "person.update", source, person, units[r.unit_id], note))
+                    audit[-1]["changes"] = _masked(changes)
                 updated += 1
             row_person.append(person)
         bulk_insert(to_create, fetch_pk_by="uuid")
         created += len(to_create)
         for p, unit_id in zip(to_create, create_units, strict=True):
-            audit.append(
-                AuditLog(
-                    actor_id=actor_id,
-                    action="person.create",
-                    source=source,
-                    object_type="people.person",
-                    object_uuid=p.uuid,
-                    object_repr=str(p)[:255],
-                    unit_path=units[unit_id],
-                    note=note,
-                )
-            )
+            audit.append(_audit_row(actor_id, "person.create", source, p, units[unit_id], note))
         if to_update:
             bulk_update_fields(to_update, [*PERSON_FIELDS, "sort_key", "search_text"])
         existing = {
             e.person_id: e
             for e in Employment.objects.filter(school_year=school_year, person_id__in=[p.pk for p in row_person])
         }
-        emp_create, emp_update = [], []
+        emp_create: dict[int, dict[str, object]] = {}  # person id → new employment, as a row
+        emp_update: list[Employment] = []
         for r, p in zip(part, row_person, strict=True):
             emp_values = {
                 "unit_id": r.unit_id,
@@ -278,16 +273,16 @@ def staff_bulk_upsert(
                 "status": r.status,
             }
             emp = existing.get(p.pk)
-            if emp is None:
-                emp = Employment(person=p, school_year=school_year, **emp_values)
-                existing[p.pk] = emp
-                emp_create.append(emp)
-            elif any(getattr(emp, k) != v for k, v in emp_values.items()):
-                for k, v in emp_values.items():
-                    setattr(emp, k, v)
-                if emp.pk:
+            if emp is not None:
+                if any(getattr(emp, k) != v for k, v in emp_values.items()):
+                    for k, v in emp_values.items():
+                        setattr(emp, k, v)
                     emp_update.append(emp)
-        bulk_insert(emp_create)
+            elif p.pk in emp_create:
+                emp_create[p.pk].update(emp_values)  # the same person twice in the rows: the last wins
+            else:
+                emp_create[p.pk] = {"person_id": p.pk, "school_year_id": school_year.pk, **emp_values}
+        bulk_insert_values(Employment, list(emp_create.values()))
         bulk_update_fields(emp_update, EMPLOYMENT_FIELDS)
-        bulk_insert(audit)
+        bulk_insert_values(AuditLog, audit)
     return created, updated

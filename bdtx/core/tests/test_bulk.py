@@ -3,7 +3,8 @@ from datetime import date
 from django.db import connection
 from django.test.utils import CaptureQueriesContext
 
-from bdtx.core.bulk import bulk_insert, bulk_update_fields
+from bdtx.core.bulk import bulk_insert, bulk_insert_values, bulk_update_fields
+from bdtx.core.models import AuditLog
 from bdtx.core.selectors import school_year_current
 from bdtx.people.models import Employment, Person
 
@@ -39,3 +40,15 @@ def test_bulk_update_fields_changes_only_the_named_fields(db):
         p.phone, p.email = "0912345678", "changed@example.vn"
     bulk_update_fields(people, ["phone"])
     assert set(Person.objects.values_list("phone", "email")) == {("0912345678", "")}
+
+
+def test_bulk_insert_values_fills_defaults_per_row_and_stamps_timestamps(world):
+    person = _person(0)
+    bulk_insert([person], fetch_pk_by="uuid")
+    rows = [{"person_id": person.pk, "school_year_id": school_year_current().pk, "unit_id": world.u("th_a1").pk}]
+    bulk_insert_values(Employment, rows)
+    bulk_insert_values(AuditLog, [{"action": "a", "object_type": "t", "changes": {"x": [1, 2]}}] * 2)
+    job = Employment.objects.get(person=person)
+    assert job.uuid and job.created_at and job.status == "working" and job.contract_type == "bien_che"
+    entries = AuditLog.objects.filter(action="a")
+    assert [e.changes for e in entries] == [{"x": [1, 2]}] * 2 and all(e.at for e in entries)
