@@ -393,6 +393,7 @@ def _guard_people_outside_scope(checked: list[CheckedRow], *, job: ImportJob, sc
         rows = (
             Employment.objects.filter(school_year=job.school_year, person__personal_id__in=ids[i : i + LOOKUP_CHUNK])
             .exclude(inside)
+            .order_by()
             .values_list("person__personal_id", "unit__path")
         )
         for pid, path in rows:

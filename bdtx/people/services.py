@@ -198,7 +198,8 @@ def staff_bulk_upsert(
     for start in range(0, len(rows), chunk):
         part = rows[start : start + chunk]
         ids = [r.personal_id for r in part if r.personal_id]
-        by_id = {p.personal_id: p for p in Person.objects.filter(personal_id__in=ids)}
+        # Timestamps are not needed here, and converting them back from the database is slow.
+        by_id = {p.personal_id: p for p in Person.objects.filter(personal_id__in=ids).defer("created_at", "updated_at")}
         no_id_units = {r.unit_id for r in part if not r.personal_id}
         by_name: dict[tuple[int, tuple[str, date | None]], Person] = {}
         if no_id_units:
@@ -257,7 +258,9 @@ def staff_bulk_upsert(
             bulk_update_fields(to_update, [*PERSON_FIELDS, "sort_key", "search_text"])
         existing = {
             e.person_id: e
-            for e in Employment.objects.filter(school_year=school_year, person_id__in=[p.pk for p in row_person])
+            for e in Employment.objects.filter(school_year=school_year, person_id__in=[p.pk for p in row_person]).defer(
+                "uuid", "created_at", "updated_at"
+            )
         }
         emp_create: dict[int, dict[str, object]] = {}  # person id → new employment, as a row
         emp_update: list[Employment] = []
