@@ -183,7 +183,9 @@ def assessment_evaluate(
     (`selectors.evaluator_path`); nobody evaluates themself.
     """
     assessment = (
-        Assessment.objects.select_for_update().select_related("unit", "unit__parent", "framework").get(pk=assessment.pk)
+        Assessment.objects.select_for_update(of=("self",))
+        .select_related("unit", "unit__parent", "framework")
+        .get(pk=assessment.pk)
     )
     if not selectors.assessment_access(scope=scope, assessment=assessment).evaluate:
         raise PermissionDenied
