@@ -3,7 +3,8 @@
 Run from the project root:  .venv/bin/python bench/import_staff.py [--rows 50000] [--keep]
 
 It uses the dev settings with BDTX_VAR_DIR pointing at a fresh temporary directory (so a new
-SQLite database; set DATABASE_URL to measure PostgreSQL instead), migrates, builds a province
+SQLite database; with DATABASE_URL=postgres://… it creates and drops a database of its own on
+that server instead), migrates, builds a province
 with 100 schools and a department user, writes the rows into an .xlsx with XlsxWriter (title
 rows, Vietnamese names, a mix of Excel and text dates, IDs typed as numbers), then calls
 `import_job_create` — the service the upload view calls — with the check and the write running
@@ -19,8 +20,10 @@ import shutil
 import sys
 import tempfile
 import time
+from collections.abc import Callable
 from datetime import date, timedelta
 from pathlib import Path
+from urllib.parse import urlsplit, urlunsplit
 
 ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
@@ -121,6 +124,26 @@ def write_file(path: Path, rows: int, school_codes: list[str], *, phone_seed: in
     wb.close()
 
 
+def _fresh_postgres_database() -> Callable[[], None] | None:
+    """With DATABASE_URL on PostgreSQL, create an empty database for the run; return its dropper."""
+    url = urlsplit(os.environ.get("DATABASE_URL", ""))
+    if url.scheme not in ("postgres", "postgresql"):
+        return None
+    import psycopg
+
+    name = f"bdtx_bench_{os.getpid()}"
+    maintenance = urlunsplit(url._replace(scheme="postgresql", path="/postgres"))
+    with psycopg.connect(maintenance, autocommit=True) as conn:
+        conn.execute(f'CREATE DATABASE "{name}"')
+    os.environ["DATABASE_URL"] = urlunsplit(url._replace(path=f"/{name}"))
+
+    def drop() -> None:
+        with psycopg.connect(maintenance, autocommit=True) as conn:
+            conn.execute(f'DROP DATABASE IF EXISTS "{name}"')
+
+    return drop
+
+
 def _load() -> str:
     return " ".join(f"{x:.1f}" for x in os.getloadavg())
 
@@ -137,6 +160,7 @@ def main() -> None:
 
     tmp = Path(tempfile.mkdtemp(prefix="bdtx-bench-"))
     os.environ["BDTX_VAR_DIR"] = str(tmp)
+    drop_database = _fresh_postgres_database()
     os.environ["DJANGO_SETTINGS_MODULE"] = "config.settings.dev"
     import django
 
@@ -217,6 +241,9 @@ def main() -> None:
             print(f"  (CPU time of this process {cpu:.2f} s, {n / cpu:,.0f} rows per CPU second; load {_load()})")
             print(f"  peak RSS so far: {peak_rss_mb():.0f} MB")
     finally:
+        if drop_database:
+            connection.close()
+            drop_database()
         if args.keep:
             print(f"\nkept {tmp}")
         else:

@@ -1,4 +1,4 @@
-"""Bulk writes for imports: one prepared statement run with executemany, no per-row SQL compilation.
+"""Bulk writes for imports: prepared statements run in batches, no per-row SQL compilation.
 
 Django's `bulk_create` compiles every row into the SQL string and `bulk_update` builds a CASE
 expression per field per row; for tens of thousands of rows that Python work dominates (a
@@ -8,7 +8,7 @@ They skip signals and `save()`, like the Django methods they replace; call them 
 transaction.
 """
 
-from collections.abc import Callable, Sequence
+from collections.abc import Callable, Iterable, Iterator, Sequence
 from operator import attrgetter, itemgetter
 from typing import Any
 
@@ -91,18 +91,12 @@ def bulk_insert(objs: Sequence[models.Model], *, fetch_pk_by: str | None = None)
     meta = model._meta
     fields = [f for f in meta.concrete_fields if not isinstance(f, AutoFieldMixin)]
     make = _row_maker(fields, conn, add=True)
-    qn = conn.ops.quote_name
-    sql = "INSERT INTO {} ({}) VALUES ({})".format(
-        qn(meta.db_table), ", ".join(qn(str(f.column)) for f in fields), ", ".join(["%s"] * len(fields))
-    )
     foreign: list[Any] = [f for f in fields if f.is_relation]
     for obj in objs:
         # A foreign key given as an object saved after this one was built: take its id (as Django does).
         if any(getattr(obj, f.attname) is None and f.is_cached(obj) for f in foreign):
             obj._prepare_related_fields_for_save(operation_name="bulk_insert")  # type: ignore[attr-defined]
-    with conn.cursor() as cursor:
-        for start in range(0, len(objs), BATCH):
-            cursor.executemany(sql, [make(o) for o in objs[start : start + BATCH]])
+    _insert(conn, meta.db_table, fields, (make(o) for o in objs))
     if fetch_pk_by:
         key = meta.get_field(fetch_pk_by).attname  # type: ignore[union-attr]
         by_key = {getattr(o, key): o for o in objs}
@@ -141,13 +135,46 @@ def bulk_insert_values(model: type[models.Model], rows: Sequence[dict[str, Any]]
         else:
             constant = f.get_db_prep_save(f.get_default(), conn)
             getters.append(lambda row, constant=constant: constant)
+    _insert(conn, meta.db_table, fields, ([g(row) for g in getters] for row in rows))
+
+
+def _insert(conn: BaseDatabaseWrapper, table: str, fields: list[Any], rows: Iterable[list[Any]]) -> None:
     qn = conn.ops.quote_name
     sql = "INSERT INTO {} ({}) VALUES ({})".format(
-        qn(meta.db_table), ", ".join(qn(str(f.column)) for f in fields), ", ".join(["%s"] * len(fields))
+        qn(table), ", ".join(qn(str(f.column)) for f in fields), ", ".join(["%s"] * len(fields))
     )
+    _executemany(conn, sql, rows)
+
+
+def _executemany(conn: BaseDatabaseWrapper, sql: str, rows: Iterable[list[Any]]) -> None:
+    """Run one statement for every row, in batches.
+
+    SQLite's executemany loops in C. Django's PostgreSQL cursors bind parameters on the client,
+    where executemany costs a round trip per row; a psycopg cursor binding on the server sends
+    the rows in pipeline mode instead. Both run inside the current transaction.
+    """
+    if conn.vendor == "postgresql":
+        import psycopg
+
+        conn.ensure_connection()
+        with psycopg.Cursor(conn.connection) as cursor:  # type: ignore[arg-type]
+            for batch in _batches(rows, BATCH):
+                cursor.executemany(sql, batch)
+        return
     with conn.cursor() as cursor:
-        for start in range(0, len(rows), BATCH):
-            cursor.executemany(sql, [[g(row) for g in getters] for row in rows[start : start + BATCH]])
+        for batch in _batches(rows, BATCH):
+            cursor.executemany(sql, batch)
+
+
+def _batches(rows: Iterable[list[Any]], size: int) -> Iterator[list[list[Any]]]:
+    batch: list[list[Any]] = []
+    for row in rows:
+        batch.append(row)
+        if len(batch) == size:
+            yield batch
+            batch = []
+    if batch:
+        yield batch
 
 
 def _value_getter(field: models.Field, conn: BaseDatabaseWrapper) -> Callable[[dict[str, Any]], Any]:
@@ -165,13 +192,10 @@ def bulk_update_fields(objs: Sequence[models.Model], field_names: Sequence[str])
     conn = connections[router.db_for_write(model)]
     meta = model._meta
     fields: list[Any] = [meta.get_field(n) for n in field_names]
+    pk: Any = meta.pk
     make = _row_maker(fields, conn, add=False)
     qn = conn.ops.quote_name
     sql = "UPDATE {} SET {} WHERE {} = %s".format(
-        qn(meta.db_table),
-        ", ".join(f"{qn(f.column)} = %s" for f in fields),
-        qn(str(meta.pk.column)),  # type: ignore[union-attr]
+        qn(meta.db_table), ", ".join(f"{qn(f.column)} = %s" for f in fields), qn(pk.column)
     )
-    with conn.cursor() as cursor:
-        for start in range(0, len(objs), BATCH):
-            cursor.executemany(sql, [[*make(o), o.pk] for o in objs[start : start + BATCH]])
+    _executemany(conn, sql, ([*make(o), o.pk] for o in objs))
