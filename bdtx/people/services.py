@@ -8,7 +8,7 @@ from django.db import transaction
 
 from bdtx.core.bulk import bulk_insert, bulk_insert_values, bulk_update_fields
 from bdtx.core.models import AuditLog, SchoolYear
-from bdtx.core.services import audit_record, diff, snapshot
+from bdtx.core.services import _plain, audit_record, diff, snapshot
 from bdtx.core.text import fold, nfc
 from bdtx.organisations.models import Unit
 from bdtx.people.models import Employment, Ethnicity, Person, Position, StaffType
@@ -238,12 +238,17 @@ def staff_bulk_upsert(
                 if r.personal_id:
                     by_id[r.personal_id] = person
             else:
-                before = snapshot(person, PERSON_FIELDS)
+                before = [getattr(person, k) for k in PERSON_FIELDS]
                 for k, v in values.items():
                     if v not in (None, "") or k in ("middle_name",):
                         setattr(person, k, v)
                 person.refresh_derived()
-                changes = diff(before, snapshot(person, PERSON_FIELDS))
+                # snapshot/diff, comparing raw values first: most rows of a re-import change little.
+                changes = {
+                    k: [_plain(old), _plain(new)]
+                    for k, old in zip(PERSON_FIELDS, before, strict=True)
+                    if old != (new := getattr(person, k))
+                }
                 if changes:
                     to_update.append(person)
                     audit.append(_audit_row(actor_id, "person.update", source, person, units[r.unit_id], note))
