@@ -2,7 +2,7 @@
 
 Every test under tests/browser is marked `browser` (`make test-fast` leaves them out). Without
 Chromium they are skipped, unless BDTX_REQUIRE_BROWSER=1 (CI), where a missing browser fails.
-Playwright's own browser downloads are never used: `playwright install` cannot work here.
+Playwright's own browser downloads are never used; the tests drive Debian's chromium package.
 """
 
 import os
