@@ -1,8 +1,11 @@
 from django.conf import settings
 from django.contrib import admin
+from django.contrib.auth.decorators import login_not_required
 from django.urls import include, path
+from django.views.i18n import set_language
 
 urlpatterns = [
+    path("", include("bdtx.home.urls")),
     path("", include("bdtx.core.urls")),
     path("accounts/", include("bdtx.accounts.urls")),
     path("units/", include("bdtx.organisations.urls")),
@@ -12,7 +15,7 @@ urlpatterns = [
     path("regimes/", include("bdtx.regimes.urls")),
     path("standards/", include("bdtx.standards.urls")),
     path("plans/", include("bdtx.plans.urls")),
-    path("i18n/", include("django.conf.urls.i18n")),
+    path("i18n/setlang/", login_not_required(set_language), name="set_language"),
     path("api/", include("bdtx.api.urls")),
     path("django-admin/", admin.site.urls),
 ]

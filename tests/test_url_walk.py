@@ -111,4 +111,4 @@ def test_no_url_answers_200_with_another_units_data(world, client, username):
 
 def test_the_walk_sees_every_app_url():
     names = {n for n, _ in _patterns(get_resolver())}
-    assert {"people:list", "people:detail", "organisations:detail", "core:audit", "imports:list"} <= names
+    assert {"people:list", "people:detail", "home:unit", "core:audit", "imports:list"} <= names

@@ -1,6 +1,6 @@
 from django.http import HttpRequest
 
-from bdtx.accounts.models import Perm
+from bdtx.core.scope import Perm
 
 
 def scope(request: HttpRequest) -> dict[str, object]:

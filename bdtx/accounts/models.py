@@ -9,7 +9,7 @@ from django.db import models
 from django.utils.translation import gettext_lazy as _
 
 from bdtx.core.models import BaseModel
-from bdtx.core.scope import ScopedQuerySet
+from bdtx.core.scope import Perm, ScopedQuerySet
 from bdtx.organisations.models import Unit, UnitKind
 
 
@@ -22,27 +22,6 @@ class Role(models.TextChoices):
     MINISTRY_STAFF = "ministry_staff", _("Ministry staff")
     INSTITUTION_STAFF = "institution_staff", _("Training institution staff")
     SYSTEM_ADMIN = "system_admin", _("System administrator")
-
-
-class Perm:
-    """Permission names. A role's grant gives them over the subtree of its unit."""
-
-    UNITS_VIEW = "units.view"
-    UNITS_MANAGE = "units.manage"
-    PEOPLE_VIEW = "people.view"
-    PEOPLE_MANAGE = "people.manage"
-    PEOPLE_IMPORT = "people.import"
-    PEOPLE_EXPORT = "people.export"
-    SENSITIVE_VIEW = "people.view_sensitive"
-    AUDIT_VIEW = "audit.view"
-    ROLES_MANAGE = "roles.manage"
-    CONTENT_MANAGE = "content.manage"  # programme 01/02 content, focus modules, hours split
-    CATALOG_MANAGE = "catalog.manage"  # module catalogs, materials, regimes
-    PLANS_VIEW = "plans.view"
-    PLANS_APPROVE = "plans.approve"  # personal plans at a school; children's unit plans at an office
-    DEADLINES_MANAGE = "deadlines.manage"
-    STANDARDS_VIEW = "standards.view"
-    STANDARDS_EVALUATE = "standards.evaluate"  # the principal's evaluation against the standard
 
 
 _OFFICE = {

@@ -3,8 +3,8 @@
 from django.contrib.auth.models import AbstractBaseUser, AnonymousUser
 from django.db.models import Q, QuerySet
 
-from bdtx.accounts.models import ROLE_PERMISSIONS, SELF_ONLY_ROLES, Perm, RoleAssignment
-from bdtx.core.scope import ANONYMOUS, Grant, Scope
+from bdtx.accounts.models import ROLE_PERMISSIONS, SELF_ONLY_ROLES, RoleAssignment
+from bdtx.core.scope import ANONYMOUS, Grant, Perm, Scope
 from bdtx.core.text import fold
 from bdtx.people.models import Person
 

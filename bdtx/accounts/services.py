@@ -11,8 +11,8 @@ from django.db.models import Q
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
-from bdtx.accounts.models import ROLE_PERMISSIONS, ROLE_UNIT_KINDS, FailedLogin, Perm, Role, RoleAssignment
-from bdtx.core.scope import Scope
+from bdtx.accounts.models import ROLE_PERMISSIONS, ROLE_UNIT_KINDS, FailedLogin, Role, RoleAssignment
+from bdtx.core.scope import Perm, Scope
 from bdtx.core.services import audit_record
 from bdtx.core.text import fold
 from bdtx.organisations.models import Unit

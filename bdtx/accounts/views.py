@@ -1,21 +1,21 @@
 from django.contrib import messages
-from django.contrib.auth.decorators import login_required
 from django.core.exceptions import ValidationError
-from django.http import Http404, HttpRequest, HttpResponse
+from django.http import Http404, HttpResponse
 from django.shortcuts import redirect, render
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
 from bdtx.accounts import selectors, services
 from bdtx.accounts.forms import AccountForm
-from bdtx.accounts.models import Perm, Role, RoleAssignment
+from bdtx.accounts.models import Role, RoleAssignment
+from bdtx.core.http import AuthenticatedHttpRequest
 from bdtx.core.paging import paginate
+from bdtx.core.scope import Perm
 from bdtx.people.models import Person
 from bdtx.people.selectors import person_current_employment, person_get
 
 
-@login_required
-def user_list(request: HttpRequest) -> HttpResponse:
+def user_list(request: AuthenticatedHttpRequest) -> HttpResponse:
     request.scope.require(Perm.ROLES_MANAGE)
     role = request.GET.get("role", "")
     qs = selectors.role_assignment_list(
@@ -27,8 +27,7 @@ def user_list(request: HttpRequest) -> HttpResponse:
     )
 
 
-@login_required
-def account_new(request: HttpRequest, uuid: str) -> HttpResponse:
+def account_new(request: AuthenticatedHttpRequest, uuid: str) -> HttpResponse:
     """Create a login for a person of the viewer's units, with a role the viewer may give."""
     try:
         person = person_get(scope=request.scope, uuid=uuid)
@@ -65,9 +64,8 @@ def account_new(request: HttpRequest, uuid: str) -> HttpResponse:
     return render(request, "accounts/account_form.html", {"form": form, "person": person, "unit": unit})
 
 
-@login_required
 @require_POST
-def role_revoke(request: HttpRequest, uuid: str) -> HttpResponse:
+def role_revoke(request: AuthenticatedHttpRequest, uuid: str) -> HttpResponse:
     try:
         assignment = selectors.role_assignment_get(scope=request.scope, uuid=uuid)
     except (RoleAssignment.DoesNotExist, ValidationError):

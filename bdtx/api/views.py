@@ -1,5 +1,7 @@
 """JSON API: the same selectors and scope as the pages (401 anonymous, 403 no permission)."""
 
+from typing import cast
+
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.http import Http404
 from drf_spectacular.utils import OpenApiParameter, extend_schema
@@ -7,8 +9,9 @@ from rest_framework.generics import ListAPIView, RetrieveAPIView
 from rest_framework.request import Request
 from rest_framework.response import Response
 
-from bdtx.accounts.models import Perm
 from bdtx.api.serializers import StaffSerializer, UnitSerializer
+from bdtx.core.http import AuthenticatedHttpRequest
+from bdtx.core.scope import Perm, Scope
 from bdtx.core.selectors import school_year_current
 from bdtx.organisations import selectors as unit_selectors
 from bdtx.organisations.models import Unit
@@ -16,12 +19,17 @@ from bdtx.people import selectors as people_selectors
 from bdtx.people.services import sensitive_read_record
 
 
+def scope_of(request: Request) -> Scope:
+    """The viewer's scope, attached to the Django request under DRF's by `ScopeMiddleware`."""
+    return cast(AuthenticatedHttpRequest, request._request).scope
+
+
 class ScopedMixin:
     permission: str = ""
 
     def check_permissions(self, request: Request) -> None:
         super().check_permissions(request)  # type: ignore[misc]
-        if self.permission and not request._request.scope.has_anywhere(self.permission):  # type: ignore[attr-defined]
+        if self.permission and not scope_of(request).has_anywhere(self.permission):
             raise PermissionDenied
 
 
@@ -33,7 +41,7 @@ class UnitList(ScopedMixin, ListAPIView):
     def get_queryset(self):  # type: ignore[no-untyped-def]
         p = self.request.query_params
         return unit_selectors.unit_list(
-            scope=self.request._request.scope,
+            scope=scope_of(self.request),
             kind=p.get("kind") or None,
             q=p.get("q", ""),
             difficult=p.get("difficult", ""),
@@ -46,7 +54,7 @@ class UnitDetail(ScopedMixin, RetrieveAPIView):
 
     def get_object(self) -> Unit:
         try:
-            return unit_selectors.unit_get(scope=self.request._request.scope, uuid=self.kwargs["uuid"])
+            return unit_selectors.unit_get(scope=scope_of(self.request), uuid=self.kwargs["uuid"])
         except Unit.DoesNotExist:
             raise Http404 from None
 
@@ -57,7 +65,7 @@ class StaffList(ScopedMixin, ListAPIView):
     permission = Perm.PEOPLE_VIEW
 
     def _filter(self) -> tuple[people_selectors.StaffFilter, bool]:
-        scope = self.request._request.scope
+        scope = scope_of(self.request)
         p = self.request.query_params
         unit = None
         if p.get("unit"):
@@ -68,13 +76,12 @@ class StaffList(ScopedMixin, ListAPIView):
         year = int(p["year"]) if p.get("year", "").isdigit() else school_year_current().pk
         keys = ("level", "position", "gender", "difficult", "q")
         f = people_selectors.StaffFilter(school_year=year, unit=unit, **{k: p.get(k, "") for k in keys})
-        paths = [unit.path] if unit else scope.paths(Perm.PEOPLE_VIEW)
-        sensitive = bool(paths) and all(scope.has(Perm.SENSITIVE_VIEW, path) for path in paths)
+        sensitive = scope.sees_sensitive(unit.path if unit else None)
         return f, sensitive
 
     def get_queryset(self):  # type: ignore[no-untyped-def]
         f, _ = self._filter()
-        return people_selectors.staff_list(scope=self.request._request.scope, f=f)
+        return people_selectors.staff_list(scope=scope_of(self.request), f=f)
 
     def list(self, request: Request, *args, **kwargs) -> Response:  # type: ignore[no-untyped-def]
         f, sensitive = self._filter()

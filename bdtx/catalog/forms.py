@@ -3,11 +3,12 @@ from django.core.files.uploadedfile import UploadedFile
 from django.db.models import QuerySet
 from django.utils.translation import gettext_lazy as _
 
-from bdtx.catalog.models import Audience, Catalog, Material, Module, ProgrammeContent
+from bdtx.catalog.models import Catalog, Material, Module, ProgrammeContent
 from bdtx.core.forms import BootstrapFormMixin
 from bdtx.imports.forms import XLSX_TYPES
 from bdtx.imports.parsing import FileProblem, open_workbook
 from bdtx.organisations.models import SchoolLevel
+from bdtx.people.models import Audience
 from bdtx.standards.models import Criterion
 
 MAX_XLSX_BYTES = 10 * 2**20

@@ -13,10 +13,11 @@ from typing import IO, Any
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
-from bdtx.catalog.models import Audience, Catalog, Confidence, Module
+from bdtx.catalog.models import Catalog, Confidence, Module
 from bdtx.core.text import fold, nfc
 from bdtx.imports.parsing import Field, FileProblem, Layout, RawRow, as_text, open_workbook, read_table
 from bdtx.organisations.models import SchoolLevel
+from bdtx.people.models import Audience
 
 MAX_HOURS = 999
 _HOURS_CHILDREN = {

@@ -10,23 +10,8 @@ from bdtx.core.models import BaseModel
 from bdtx.core.scope import ScopedQuerySet
 from bdtx.core.text import fold
 from bdtx.organisations.models import SchoolLevel
+from bdtx.people.models import Audience
 from bdtx.regimes.models import Programme
-
-
-class Audience(models.TextChoices):
-    """Who a catalog, module or content item is for."""
-
-    GVMN = "GVMN", _("Preschool teachers")
-    QLMN = "QLMN", _("Preschool managers")
-    GVPT = "GVPT", _("General-school teachers")
-    QLPT = "QLPT", _("General-school managers")
-
-    @classmethod
-    def for_staff(cls, *, staff_type: str, school_level: str) -> str:
-        preschool = school_level == SchoolLevel.MN
-        if staff_type == "CBQL":
-            return cls.QLMN if preschool else cls.QLPT
-        return cls.GVMN if preschool else cls.GVPT
 
 
 class Confidence(models.TextChoices):

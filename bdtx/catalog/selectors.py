@@ -5,22 +5,14 @@ from dataclasses import dataclass
 from django.db import connections
 from django.db.models import Count, Q, QuerySet
 
-from bdtx.catalog.models import (
-    Audience,
-    Catalog,
-    CatalogImport,
-    Confidence,
-    FocusModule,
-    Material,
-    Module,
-    ProgrammeContent,
-)
+from bdtx.catalog.models import Catalog, CatalogImport, Confidence, FocusModule, Material, Module, ProgrammeContent
 from bdtx.core.models import SchoolYear
-from bdtx.core.scope import Scope, path_within_q
+from bdtx.core.scope import Scope, ancestor_paths, path_within_q
 from bdtx.organisations.models import SchoolLevel, Unit, UnitKind
-from bdtx.people.models import Employment
+from bdtx.organisations.selectors import departments_managed, national_unit
+from bdtx.people.models import Audience, Employment
 from bdtx.regimes.models import Programme, Regime
-from bdtx.regimes.selectors import Hours, ancestor_paths, departments_managed, hours_for, national_unit, start_year_of
+from bdtx.regimes.selectors import Hours, hours_for, start_year_of
 from bdtx.standards.models import Criterion, Framework
 
 
@@ -86,7 +78,7 @@ def _applying_or_within_q(scope: Scope, field: str, *, vendor: str) -> Q:
     A teacher sees the ministry's and their own province's rows; a department also sees its
     subtree's; the ministry sees everything. Another province's rows never match.
     """
-    ancestors = sorted({p for g in scope.grants for p in ancestor_paths(g.path)})
+    ancestors = scope.ancestor_paths()
     return Q(**{f"{field}__in": ancestors}) | path_within_q(field, scope.paths(), vendor)
 
 
@@ -284,10 +276,10 @@ def content_anchor(*, scope: Scope, writable: list[str]) -> tuple[Unit | None, t
         return departments_managed(scope=scope).first(), (Programme.BD01, Programme.BD02)
     if Programme.BD01 in writable:
         return national_unit(), (Programme.BD01,)
-    if not scope.grants:
+    ids = scope.units_with()
+    if not ids:
         return None, ()
-    grant = min(scope.grants, key=lambda g: len(g.path))
-    return Unit.objects.filter(pk=grant.unit_id).first(), (Programme.BD01, Programme.BD02)
+    return Unit.objects.filter(pk=ids[0]).first(), (Programme.BD01, Programme.BD02)
 
 
 def hours_or_none(*, unit: Unit, school_year: int) -> Hours | None:

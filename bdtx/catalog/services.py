@@ -11,28 +11,19 @@ from django.db.models import Max
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
-from bdtx.accounts.models import Perm
 from bdtx.catalog.importers import CheckResult, ModuleRow, check_file
-from bdtx.catalog.models import (
-    Audience,
-    Catalog,
-    CatalogImport,
-    Confidence,
-    FocusModule,
-    Material,
-    Module,
-    ProgrammeContent,
-)
+from bdtx.catalog.models import Catalog, CatalogImport, Confidence, FocusModule, Material, Module, ProgrammeContent
 from bdtx.catalog.selectors import framework_for
 from bdtx.core.models import AuditLog, SchoolYear
-from bdtx.core.scope import Scope
+from bdtx.core.scope import Perm, Scope
 from bdtx.core.services import audit_record, diff, snapshot
 from bdtx.core.text import nfc
 from bdtx.imports.parsing import FileProblem
 from bdtx.organisations.models import SchoolLevel, Unit, UnitKind
+from bdtx.organisations.selectors import require_national
+from bdtx.people.models import Audience
 from bdtx.regimes.models import Programme
-from bdtx.regimes.selectors import holds_at, start_year_of
-from bdtx.regimes.services import require_national
+from bdtx.regimes.selectors import start_year_of
 from bdtx.standards.models import Criterion
 
 MAX_STORED_ERRORS = 2000
@@ -57,7 +48,7 @@ def _content_rights(scope: Scope, unit: Unit, programme: str) -> None:
         raise ValidationError(
             _("Programme 01 content is set by the ministry, programme 02 content by a provincial department.")
         )
-    if not holds_at(scope, Perm.CONTENT_MANAGE, unit):
+    if not scope.holds_at(Perm.CONTENT_MANAGE, unit):
         raise PermissionDenied
 
 
@@ -169,7 +160,7 @@ def focus_module_add(
     """A module the province wants its people of a level (or of every level) to take in programme 03."""
     if unit.kind != UnitKind.DEPARTMENT:
         raise ValidationError(_("Focus modules are chosen by a provincial department."))
-    if not holds_at(scope, Perm.CONTENT_MANAGE, unit):
+    if not scope.holds_at(Perm.CONTENT_MANAGE, unit):
         raise PermissionDenied
     year = start_year_of(school_year)
     if not Module.objects.in_force(year).filter(pk=module.pk).exists():
@@ -210,7 +201,7 @@ def focus_module_add(
 
 @transaction.atomic
 def focus_module_remove(*, actor_id: int | None, scope: Scope, focus: FocusModule) -> None:
-    if not holds_at(scope, Perm.CONTENT_MANAGE, focus.unit):
+    if not scope.holds_at(Perm.CONTENT_MANAGE, focus.unit):
         raise PermissionDenied
     audit_record(
         actor_id=actor_id,
@@ -228,10 +219,8 @@ def focus_module_remove(*, actor_id: int | None, scope: Scope, focus: FocusModul
 
 def material_unit_for(scope: Scope) -> Unit | None:
     """The unit a new material belongs to: the highest unit where the actor manages catalogs."""
-    grants = sorted(
-        (g for g in scope.grants if g.subtree and Perm.CATALOG_MANAGE in g.permissions), key=lambda g: len(g.path)
-    )
-    return Unit.objects.filter(pk=grants[0].unit_id).first() if grants else None
+    ids = scope.units_with(Perm.CATALOG_MANAGE)
+    return Unit.objects.filter(pk=ids[0]).first() if ids else None
 
 
 @transaction.atomic

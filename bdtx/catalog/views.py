@@ -1,14 +1,12 @@
 from django.contrib import messages
-from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied, ValidationError
-from django.http import FileResponse, Http404, HttpRequest, HttpResponse
+from django.http import FileResponse, Http404, HttpResponse
 from django.http.response import HttpResponseBase
 from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
-from bdtx.accounts.models import Perm
 from bdtx.catalog import selectors, services
 from bdtx.catalog.exporters import catalog_xlsx
 from bdtx.catalog.forms import (
@@ -23,13 +21,13 @@ from bdtx.catalog.forms import (
 )
 from bdtx.catalog.models import Catalog, CatalogImport, FocusModule, Material, Module, ProgrammeContent
 from bdtx.core.exporters import xlsx_response
+from bdtx.core.http import AuthenticatedHttpRequest, year_from_request
 from bdtx.core.paging import paginate
-from bdtx.core.scope import Scope
+from bdtx.core.scope import Perm, Scope
 from bdtx.core.selectors import school_year_current, school_year_list
 from bdtx.organisations.models import Unit
+from bdtx.organisations.selectors import departments_managed, national_unit, require_national
 from bdtx.regimes.models import Programme
-from bdtx.regimes.selectors import departments_managed, holds_at, national_unit, year_from
-from bdtx.regimes.services import require_national
 
 IMPORT_ERRORS_PER_PAGE = 100
 
@@ -39,8 +37,8 @@ def _is_national_manager(scope: Scope) -> bool:
     return unit is not None and scope.has(Perm.CATALOG_MANAGE, unit.path)
 
 
-def _year(request: HttpRequest) -> int:
-    return year_from(request.GET.get("year") or request.POST.get("year"), default=school_year_current())
+def _year(request: AuthenticatedHttpRequest) -> int:
+    return year_from_request(request).start_year
 
 
 def _years() -> list[tuple[int, str]]:
@@ -50,8 +48,7 @@ def _years() -> list[tuple[int, str]]:
 # --- modules -----------------------------------------------------------------------------------
 
 
-@login_required
-def module_list(request: HttpRequest) -> HttpResponse:
+def module_list(request: AuthenticatedHttpRequest) -> HttpResponse:
     year = _year(request)
     catalogs = selectors.catalog_list(school_year=year)
     params = request.GET.copy()
@@ -82,8 +79,7 @@ def _module(uuid: str) -> Module:
         raise Http404 from None
 
 
-@login_required
-def module_detail(request: HttpRequest, uuid: str) -> HttpResponse:
+def module_detail(request: AuthenticatedHttpRequest, uuid: str) -> HttpResponse:
     module = _module(uuid)
     scope = request.scope
     return render(
@@ -100,8 +96,7 @@ def module_detail(request: HttpRequest, uuid: str) -> HttpResponse:
     )
 
 
-@login_required
-def module_edit(request: HttpRequest, uuid: str) -> HttpResponse:
+def module_edit(request: AuthenticatedHttpRequest, uuid: str) -> HttpResponse:
     module = _module(uuid)
     require_national(request.scope, Perm.CATALOG_MANAGE)
     criteria = selectors.framework_criteria_list(audience=module.audience, start_year=module.catalog.first_year)
@@ -126,9 +121,8 @@ def module_edit(request: HttpRequest, uuid: str) -> HttpResponse:
     return render(request, "catalog/module_form.html", {"form": form, "module": module})
 
 
-@login_required
 @require_POST
-def material_add(request: HttpRequest, uuid: str) -> HttpResponse:
+def material_add(request: AuthenticatedHttpRequest, uuid: str) -> HttpResponse:
     module = _module(uuid)
     if services.material_unit_for(request.scope) is None:
         raise PermissionDenied
@@ -154,15 +148,14 @@ def material_add(request: HttpRequest, uuid: str) -> HttpResponse:
     return redirect("catalog:module", uuid=module.uuid)
 
 
-def _material(request: HttpRequest, uuid: str) -> Material:
+def _material(request: AuthenticatedHttpRequest, uuid: str) -> Material:
     try:
         return selectors.material_get(scope=request.scope, uuid=uuid)
     except Material.DoesNotExist:
         raise Http404 from None
 
 
-@login_required
-def material_open(request: HttpRequest, uuid: str) -> HttpResponseBase:
+def material_open(request: AuthenticatedHttpRequest, uuid: str) -> HttpResponseBase:
     """Open a material: its file, served to those who may see it, or its address."""
     material = _material(request, uuid)
     if material.file:
@@ -172,9 +165,8 @@ def material_open(request: HttpRequest, uuid: str) -> HttpResponseBase:
     raise Http404
 
 
-@login_required
 @require_POST
-def material_remove(request: HttpRequest, uuid: str) -> HttpResponse:
+def material_remove(request: AuthenticatedHttpRequest, uuid: str) -> HttpResponse:
     material = _material(request, uuid)
     services.material_remove(actor_id=request.user.pk, scope=request.scope, material=material)
     messages.success(request, _("The material was removed."))
@@ -191,8 +183,7 @@ def _catalog(uuid: str) -> Catalog:
         raise Http404 from None
 
 
-@login_required
-def catalog_list(request: HttpRequest) -> HttpResponse:
+def catalog_list(request: AuthenticatedHttpRequest) -> HttpResponse:
     if not request.scope.has_anywhere(Perm.CATALOG_MANAGE):
         raise PermissionDenied
     current = school_year_current().start_year
@@ -208,8 +199,7 @@ def catalog_list(request: HttpRequest) -> HttpResponse:
     )
 
 
-@login_required
-def catalog_export(request: HttpRequest, uuid: str) -> HttpResponse:
+def catalog_export(request: AuthenticatedHttpRequest, uuid: str) -> HttpResponse:
     catalog = _catalog(uuid)
     if not request.scope.has_anywhere(Perm.CATALOG_MANAGE):
         raise PermissionDenied
@@ -217,8 +207,7 @@ def catalog_export(request: HttpRequest, uuid: str) -> HttpResponse:
     return xlsx_response(content, f"danh-muc-{catalog.code.lower()}.xlsx")
 
 
-@login_required
-def catalog_edit(request: HttpRequest, uuid: str) -> HttpResponse:
+def catalog_edit(request: AuthenticatedHttpRequest, uuid: str) -> HttpResponse:
     catalog = _catalog(uuid)
     require_national(request.scope, Perm.CATALOG_MANAGE)
     form = CatalogForm(request.POST or None, instance=catalog)
@@ -235,8 +224,7 @@ def catalog_edit(request: HttpRequest, uuid: str) -> HttpResponse:
     return render(request, "catalog/catalog_form.html", {"form": form, "catalog": catalog})
 
 
-@login_required
-def import_new(request: HttpRequest) -> HttpResponse:
+def import_new(request: AuthenticatedHttpRequest) -> HttpResponse:
     require_national(request.scope, Perm.CATALOG_MANAGE)
     initial = {"catalog": request.GET.get("catalog")} if request.GET.get("catalog") else {}
     form = CatalogImportForm(
@@ -268,7 +256,7 @@ def import_new(request: HttpRequest) -> HttpResponse:
     return render(request, "catalog/import_new.html", {"form": form})
 
 
-def _import(request: HttpRequest, uuid: str) -> CatalogImport:
+def _import(request: AuthenticatedHttpRequest, uuid: str) -> CatalogImport:
     try:
         job = selectors.catalog_import_get(uuid=uuid)
     except CatalogImport.DoesNotExist:
@@ -277,16 +265,14 @@ def _import(request: HttpRequest, uuid: str) -> CatalogImport:
     return job
 
 
-@login_required
-def import_detail(request: HttpRequest, uuid: str) -> HttpResponse:
+def import_detail(request: AuthenticatedHttpRequest, uuid: str) -> HttpResponse:
     job = _import(request, uuid)
     page, base = paginate(request, job.errors, per_page=IMPORT_ERRORS_PER_PAGE)
     return render(request, "catalog/import_detail.html", {"job": job, "page_obj": page, "querystring_base": base})
 
 
-@login_required
 @require_POST
-def import_confirm(request: HttpRequest, uuid: str) -> HttpResponse:
+def import_confirm(request: AuthenticatedHttpRequest, uuid: str) -> HttpResponse:
     job = _import(request, uuid)
     try:
         services.catalog_import_confirm(
@@ -299,8 +285,7 @@ def import_confirm(request: HttpRequest, uuid: str) -> HttpResponse:
     return redirect("catalog:import_detail", uuid=job.uuid)
 
 
-@login_required
-def import_file(request: HttpRequest, uuid: str) -> FileResponse:
+def import_file(request: AuthenticatedHttpRequest, uuid: str) -> FileResponse:
     job = _import(request, uuid)
     return FileResponse(job.file.open("rb"), as_attachment=True, filename=job.original_filename)
 
@@ -312,7 +297,7 @@ def _authority(scope: Scope, programme: str) -> Unit:
     """The unit whose content the viewer writes: the ministry for programme 01, their province for 02."""
     if programme == Programme.BD01:
         unit = national_unit()
-        if unit is not None and holds_at(scope, Perm.CONTENT_MANAGE, unit):
+        if unit is not None and scope.holds_at(Perm.CONTENT_MANAGE, unit):
             return unit
     elif programme in (Programme.BD02, Programme.BD03):
         unit = departments_managed(scope=scope).first()
@@ -332,8 +317,7 @@ def _writable_programmes(scope: Scope) -> list[str]:
     return out
 
 
-@login_required
-def content_list(request: HttpRequest) -> HttpResponse:
+def content_list(request: AuthenticatedHttpRequest) -> HttpResponse:
     scope = request.scope
     year = _year(request)
     writable = _writable_programmes(scope)
@@ -370,7 +354,7 @@ def content_list(request: HttpRequest) -> HttpResponse:
             "focus": focus,
             "focus_many": len({f.unit_id for f in focus}) > 1,
             "writable": writable,
-            "own_unit_ids": {g.unit_id for g in scope.grants if Perm.CONTENT_MANAGE in g.permissions},
+            "own_unit_ids": set(scope.units_with(Perm.CONTENT_MANAGE)),
             "gaps": gaps,
             "anchor": anchor,
             "hours": selectors.hours_or_none(unit=anchor, school_year=year) if anchor else None,
@@ -382,8 +366,7 @@ def _content_url(year: int) -> str:
     return f"{reverse('catalog:content')}?year={year}"
 
 
-@login_required
-def content_new(request: HttpRequest) -> HttpResponse:
+def content_new(request: AuthenticatedHttpRequest) -> HttpResponse:
     programme = request.GET.get("programme") or request.POST.get("programme") or Programme.BD01
     if programme not in (Programme.BD01, Programme.BD02):
         raise Http404
@@ -409,18 +392,17 @@ def content_new(request: HttpRequest) -> HttpResponse:
     return render(request, "catalog/content_form.html", context)
 
 
-def _content(request: HttpRequest, uuid: str) -> ProgrammeContent:
+def _content(request: AuthenticatedHttpRequest, uuid: str) -> ProgrammeContent:
     try:
         item = selectors.content_get(scope=request.scope, uuid=uuid)
     except ProgrammeContent.DoesNotExist:
         raise Http404 from None
-    if not holds_at(request.scope, Perm.CONTENT_MANAGE, item.unit):
+    if not request.scope.holds_at(Perm.CONTENT_MANAGE, item.unit):
         raise PermissionDenied
     return item
 
 
-@login_required
-def content_edit(request: HttpRequest, uuid: str) -> HttpResponse:
+def content_edit(request: AuthenticatedHttpRequest, uuid: str) -> HttpResponse:
     item = _content(request, uuid)
     form = ContentForm(request.POST or None, instance=item)
     if request.method == "POST" and form.is_valid():
@@ -437,17 +419,15 @@ def content_edit(request: HttpRequest, uuid: str) -> HttpResponse:
     return render(request, "catalog/content_form.html", context)
 
 
-@login_required
 @require_POST
-def content_delete(request: HttpRequest, uuid: str) -> HttpResponse:
+def content_delete(request: AuthenticatedHttpRequest, uuid: str) -> HttpResponse:
     item = _content(request, uuid)
     services.content_delete(actor_id=request.user.pk, scope=request.scope, item=item)
     messages.success(request, _("The topic was deleted."))
     return redirect(_content_url(item.school_year_id))
 
 
-@login_required
-def focus_new(request: HttpRequest) -> HttpResponse:
+def focus_new(request: AuthenticatedHttpRequest) -> HttpResponse:
     unit = _authority(request.scope, Programme.BD03)
     year = _year(request)
     form = FocusForm(request.POST or None, modules=selectors.module_list(f=selectors.ModuleFilter(school_year=year)))
@@ -464,9 +444,8 @@ def focus_new(request: HttpRequest) -> HttpResponse:
     return render(request, "catalog/focus_form.html", {"form": form, "unit": unit, "year": year})
 
 
-@login_required
 @require_POST
-def focus_delete(request: HttpRequest, uuid: str) -> HttpResponse:
+def focus_delete(request: AuthenticatedHttpRequest, uuid: str) -> HttpResponse:
     try:
         focus = selectors.focus_get(scope=request.scope, uuid=uuid)
     except FocusModule.DoesNotExist:

@@ -13,6 +13,7 @@ Outside the scope an object answers 404, like a missing one; inside it without t
 
 from collections.abc import Iterable
 from dataclasses import dataclass, field
+from typing import Protocol
 
 from django.core.exceptions import PermissionDenied
 from django.db import connections, models
@@ -36,6 +37,12 @@ def path_within_q(field_name: str, prefixes: Iterable[str], vendor: str) -> mode
     return q
 
 
+def ancestor_paths(path: str) -> list[str]:
+    """'/1/5/42/' → ['/1/', '/1/5/', '/1/5/42/'] (the unit itself last)."""
+    parts = [p for p in path.split("/") if p]
+    return ["/" + "/".join(parts[: i + 1]) + "/" for i in range(len(parts))]
+
+
 def collapse_paths(paths: Iterable[str]) -> list[str]:
     """Drop paths already covered by an ancestor in the list: ['/1/', '/1/5/'] → ['/1/']."""
     out: list[str] = []
@@ -43,6 +50,34 @@ def collapse_paths(paths: Iterable[str]) -> list[str]:
         if not any(p.startswith(kept) for kept in out):
             out.append(p)
     return out
+
+
+class Perm:
+    """Permission names. A role's grant gives them over the subtree of its unit."""
+
+    UNITS_VIEW = "units.view"
+    UNITS_MANAGE = "units.manage"
+    PEOPLE_VIEW = "people.view"
+    PEOPLE_MANAGE = "people.manage"
+    PEOPLE_IMPORT = "people.import"
+    PEOPLE_EXPORT = "people.export"
+    SENSITIVE_VIEW = "people.view_sensitive"
+    AUDIT_VIEW = "audit.view"
+    ROLES_MANAGE = "roles.manage"
+    CONTENT_MANAGE = "content.manage"  # programme 01/02 content, focus modules, hours split
+    CATALOG_MANAGE = "catalog.manage"  # module catalogs, materials, regimes
+    PLANS_VIEW = "plans.view"
+    PLANS_APPROVE = "plans.approve"  # personal plans at a school; children's unit plans at an office
+    DEADLINES_MANAGE = "deadlines.manage"
+    STANDARDS_VIEW = "standards.view"
+    STANDARDS_EVALUATE = "standards.evaluate"  # the principal's evaluation against the standard
+
+
+class UnitLike(Protocol):
+    """What the scope needs of a unit: its key and its materialised path."""
+
+    pk: int
+    path: str
 
 
 @dataclass(frozen=True)
@@ -96,7 +131,35 @@ class Scope:
         return frozenset(held)
 
     def has_anywhere(self, permission: str) -> bool:
+        """True if any grant gives `permission`, over any subtree (or over the holder's own records)."""
         return any(permission in g.permissions for g in self.grants)
+
+    def holds_at(self, permission: str, unit: "UnitLike") -> bool:
+        """True if a grant held AT `unit` itself (not above it) gives `permission`: the unit's own staff."""
+        return any(g.subtree and g.unit_id == unit.pk and permission in g.permissions for g in self.grants)
+
+    def units_with(self, permission: str | None = None) -> list[int]:
+        """Ids of the units where a subtree grant gives `permission` (without one: where any role is
+        held, learners' included), the highest in the tree first."""
+        held = (g for g in self.grants if permission is None or (g.subtree and permission in g.permissions))
+        return list(dict.fromkeys(g.unit_id for g in sorted(held, key=lambda g: len(g.path))))
+
+    def has_everywhere(self, permission: str) -> bool:
+        """True if every subtree the scope covers comes with `permission` (no part is read-only)."""
+        covered = self.paths()
+        return bool(covered) and set(covered) == set(self.paths(permission))
+
+    def ancestor_paths(self) -> list[str]:
+        """Paths of every unit on the way from the root to each of the scope's units (their own included)."""
+        return sorted({p for g in self.grants for p in ancestor_paths(g.path)})
+
+    def sees_sensitive(self, path: str | None = None) -> bool:
+        """Sensitive personal data (ethnicity, ID numbers; Law 91/2025) over the unit at `path`, or,
+        without a path, over every subtree where the scope sees people (no part of a list may leak)."""
+        if path is not None:
+            return self.has(Perm.SENSITIVE_VIEW, path)
+        people = self.paths(Perm.PEOPLE_VIEW)
+        return bool(people) and all(self.has(Perm.SENSITIVE_VIEW, p) for p in people)
 
     def require(self, permission: str, path: str | None = None) -> None:
         """Raise 403 unless the permission is held (over `path`)."""

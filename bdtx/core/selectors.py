@@ -3,9 +3,8 @@
 from django.db.models import QuerySet
 from django.utils import timezone
 
-from bdtx.accounts.models import Perm
 from bdtx.core.models import AuditLog, SchoolYear
-from bdtx.core.scope import Scope
+from bdtx.core.scope import Perm, Scope
 
 
 def audit_list(*, scope: Scope, object_uuid: str | None = None, action: str | None = None) -> QuerySet[AuditLog]:

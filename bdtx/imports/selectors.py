@@ -2,8 +2,7 @@
 
 from django.db.models import QuerySet
 
-from bdtx.accounts.models import Perm
-from bdtx.core.scope import Scope
+from bdtx.core.scope import Perm, Scope
 from bdtx.imports.models import ImportJob
 from bdtx.organisations.models import Unit, UnitKind
 from bdtx.people.models import Ethnicity

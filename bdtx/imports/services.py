@@ -23,10 +23,9 @@ from django.db.models.functions import Upper
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
-from bdtx.accounts.models import Perm
 from bdtx.accounts.selectors import scope_for_user
 from bdtx.core.models import AuditLog, SchoolYear
-from bdtx.core.scope import Scope, path_within_q
+from bdtx.core.scope import Perm, Scope, path_within_q
 from bdtx.core.services import audit_record
 from bdtx.imports.models import MAX_STORED_ERRORS, ImportJob
 from bdtx.imports.parsing import FileProblem, Layout, RawRow, estimate_rows, read_table

@@ -1,14 +1,14 @@
 from django.contrib import messages
-from django.contrib.auth.decorators import login_required
 from django.core.exceptions import ValidationError
-from django.http import FileResponse, Http404, HttpRequest, HttpResponse
+from django.http import FileResponse, Http404, HttpResponse
 from django.shortcuts import redirect, render
 from django.utils.translation import get_language
 from django.views.decorators.http import require_POST
 
-from bdtx.accounts.models import Perm
 from bdtx.core.exporters import xlsx_response
+from bdtx.core.http import AuthenticatedHttpRequest
 from bdtx.core.paging import paginate
+from bdtx.core.scope import Perm
 from bdtx.core.selectors import school_year_current
 from bdtx.imports import exporters, selectors, services
 from bdtx.imports.forms import ImportUploadForm
@@ -19,7 +19,7 @@ from bdtx.people.services import sensitive_read_record
 ERRORS_PER_PAGE = 100
 
 
-def _job(request: HttpRequest, uuid: str) -> ImportJob:
+def _job(request: AuthenticatedHttpRequest, uuid: str) -> ImportJob:
     """The job if it is inside the viewer's scope (else 404) and they may import there (else 403)."""
     request.scope.require(Perm.PEOPLE_IMPORT)
     try:
@@ -30,15 +30,13 @@ def _job(request: HttpRequest, uuid: str) -> ImportJob:
     return job
 
 
-@login_required
-def import_list(request: HttpRequest) -> HttpResponse:
+def import_list(request: AuthenticatedHttpRequest) -> HttpResponse:
     request.scope.require(Perm.PEOPLE_IMPORT)
     page, base = paginate(request, selectors.import_job_list(scope=request.scope))
     return render(request, "imports/import_list.html", {"page_obj": page, "querystring_base": base})
 
 
-@login_required
-def import_new(request: HttpRequest) -> HttpResponse:
+def import_new(request: AuthenticatedHttpRequest) -> HttpResponse:
     request.scope.require(Perm.PEOPLE_IMPORT)
     units = selectors.import_unit_choices(scope=request.scope)
     form = ImportUploadForm(
@@ -59,8 +57,7 @@ def import_new(request: HttpRequest) -> HttpResponse:
     return render(request, "imports/import_new.html", {"form": form})
 
 
-@login_required
-def import_template(request: HttpRequest) -> HttpResponse:
+def import_template(request: AuthenticatedHttpRequest) -> HttpResponse:
     request.scope.require(Perm.PEOPLE_IMPORT)
     unit = selectors.import_unit_choices(scope=request.scope).first()
     content = exporters.staff_template_xlsx(
@@ -72,22 +69,20 @@ def import_template(request: HttpRequest) -> HttpResponse:
     return xlsx_response(content, "mau-danh-sach-can-bo.xlsx")
 
 
-@login_required
-def import_detail(request: HttpRequest, uuid: str) -> HttpResponse:
+def import_detail(request: AuthenticatedHttpRequest, uuid: str) -> HttpResponse:
     job = _job(request, uuid)
     page, base = paginate(request, job.errors, per_page=ERRORS_PER_PAGE)
     context = {
         "job": job,
         "page_obj": page,
         "querystring_base": base,
-        "sensitive": request.scope.has(Perm.SENSITIVE_VIEW, job.unit.path),
+        "sensitive": request.scope.sees_sensitive(job.unit.path),
         "sensitive_keys": sorted(SENSITIVE_KEYS),
     }
     return render(request, "imports/import_detail.html", context)
 
 
-@login_required
-def import_progress(request: HttpRequest, uuid: str) -> HttpResponse:
+def import_progress(request: AuthenticatedHttpRequest, uuid: str) -> HttpResponse:
     job = _job(request, uuid)
     response = render(request, "imports/_progress.html", {"job": job})
     if request.htmx and not job.is_running:
@@ -95,9 +90,8 @@ def import_progress(request: HttpRequest, uuid: str) -> HttpResponse:
     return response
 
 
-@login_required
 @require_POST
-def import_confirm(request: HttpRequest, uuid: str) -> HttpResponse:
+def import_confirm(request: AuthenticatedHttpRequest, uuid: str) -> HttpResponse:
     job = _job(request, uuid)
     only_valid = request.POST.get("only_valid") == "1"
     try:
@@ -107,8 +101,7 @@ def import_confirm(request: HttpRequest, uuid: str) -> HttpResponse:
     return redirect(job)
 
 
-@login_required
-def import_file(request: HttpRequest, uuid: str) -> FileResponse:
+def import_file(request: AuthenticatedHttpRequest, uuid: str) -> FileResponse:
     job = _job(request, uuid)
     request.scope.require(Perm.SENSITIVE_VIEW, job.unit.path)
     sensitive_read_record(
@@ -117,8 +110,7 @@ def import_file(request: HttpRequest, uuid: str) -> FileResponse:
     return FileResponse(job.file.open("rb"), as_attachment=True, filename=job.original_filename)
 
 
-@login_required
-def import_errors(request: HttpRequest, uuid: str) -> HttpResponse:
+def import_errors(request: AuthenticatedHttpRequest, uuid: str) -> HttpResponse:
     job = _job(request, uuid)
-    sensitive = request.scope.has(Perm.SENSITIVE_VIEW, job.unit.path)
+    sensitive = request.scope.sees_sensitive(job.unit.path)
     return xlsx_response(exporters.error_report_xlsx(job, sensitive=sensitive), f"loi-nhap-{job.uuid}.xlsx")

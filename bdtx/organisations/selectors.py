@@ -2,9 +2,10 @@
 
 from datetime import date
 
+from django.core.exceptions import PermissionDenied
 from django.db.models import Count, QuerySet
 
-from bdtx.core.scope import Scope
+from bdtx.core.scope import Perm, Scope
 from bdtx.organisations.models import Unit, UnitKind, UnitPlacement
 
 
@@ -90,3 +91,29 @@ def unit_children_on(*, unit: Unit, day: date) -> QuerySet[Unit]:
     """Units directly under `unit` in the tree in force on `day` (history kept by placements)."""
     ids = UnitPlacement.objects.on(day).filter(parent=unit).values("unit_id")
     return Unit.objects.filter(pk__in=ids).order_by("kind", "name")
+
+
+def national_unit() -> Unit | None:
+    """The ministry: national data (regimes, catalogs, programme 01) is managed over its subtree."""
+    return Unit.objects.filter(kind=UnitKind.MINISTRY, dissolved_on__isnull=True).order_by("depth", "pk").first()
+
+
+def require_national(scope: Scope, permission: str) -> Unit:
+    """The ministry unit, if the scope holds `permission` over it (national data); else 403."""
+    unit = national_unit()
+    if unit is None or not scope.has(permission, unit.path):
+        raise PermissionDenied
+    return unit
+
+
+def units_holding(*, scope: Scope, permission: str, kinds: tuple[str, ...] = ()) -> QuerySet[Unit]:
+    """Units in force where the viewer holds `permission` at the unit itself (optionally of these kinds)."""
+    qs = Unit.objects.filter(pk__in=scope.units_with(permission), dissolved_on__isnull=True)
+    if kinds:
+        qs = qs.filter(kind__in=kinds)
+    return qs.order_by("depth", "name")
+
+
+def departments_managed(*, scope: Scope) -> QuerySet[Unit]:
+    """Provincial departments where the viewer holds content management at the department itself."""
+    return units_holding(scope=scope, permission=Perm.CONTENT_MANAGE, kinds=(UnitKind.DEPARTMENT,))

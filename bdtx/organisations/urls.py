@@ -6,5 +6,4 @@ app_name = "organisations"
 urlpatterns = [
     path("", views.unit_list, name="list"),
     path("export.xlsx", views.unit_export, name="export"),
-    path("<uuid:uuid>/", views.unit_detail, name="detail"),
 ]

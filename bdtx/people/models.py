@@ -44,6 +44,22 @@ class StaffType(models.TextChoices):
     MANAGER = "CBQL", _("Manager")
 
 
+class Audience(models.TextChoices):
+    """Who a standard, catalog, module or content item is for: teachers or managers, preschool or general school."""
+
+    GVMN = "GVMN", _("Preschool teachers")
+    QLMN = "QLMN", _("Preschool managers")
+    GVPT = "GVPT", _("General-school teachers")
+    QLPT = "QLPT", _("General-school managers")
+
+    @classmethod
+    def for_staff(cls, *, staff_type: str, school_level: str) -> str:
+        preschool = school_level == SchoolLevel.MN
+        if staff_type == StaffType.MANAGER:
+            return cls.QLMN if preschool else cls.QLPT
+        return cls.GVMN if preschool else cls.GVPT
+
+
 class Position(models.TextChoices):
     TEACHER = "giao_vien", _("Teacher")
     GROUP_HEAD = "to_truong", _("Subject-group head")

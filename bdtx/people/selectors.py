@@ -4,9 +4,8 @@ from dataclasses import dataclass
 
 from django.db.models import Count, Q, QuerySet
 
-from bdtx.accounts.models import Perm
 from bdtx.core.models import SchoolYear
-from bdtx.core.scope import Scope
+from bdtx.core.scope import Perm, Scope
 from bdtx.core.text import fold
 from bdtx.organisations.models import Unit
 from bdtx.organisations.selectors import units_under_on
@@ -44,10 +43,7 @@ def staff_list(*, scope: Scope, f: StaffFilter) -> QuerySet[Employment]:
         qs = qs.filter(staff_type=f.staff_type)
     if f.gender:
         qs = qs.filter(person__gender=f.gender)
-    if f.minority in ("0", "1") and (
-        (f.unit is None and scope.has_anywhere(Perm.SENSITIVE_VIEW))
-        or (f.unit is not None and scope.has(Perm.SENSITIVE_VIEW, f.unit.path))
-    ):
+    if f.minority in ("0", "1") and scope.sees_sensitive(f.unit.path if f.unit else None):
         kinh = Q(person__ethnicity_id=KINH_CODE)
         qs = qs.filter(~kinh & Q(person__ethnicity__isnull=False)) if f.minority == "1" else qs.filter(kinh)
     if f.difficult in ("0", "1"):

@@ -1,15 +1,14 @@
 from django.contrib import messages
-from django.contrib.auth.decorators import login_required
 from django.core.exceptions import ValidationError
-from django.http import Http404, HttpRequest, HttpResponse
+from django.http import Http404, HttpResponse
 from django.shortcuts import redirect, render
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
-from bdtx.accounts.models import Perm
 from bdtx.core.exporters import write_xlsx, xlsx_response
+from bdtx.core.http import AuthenticatedHttpRequest
 from bdtx.core.paging import paginate
-from bdtx.core.scope import Scope
+from bdtx.core.scope import Perm, Scope
 from bdtx.core.selectors import school_year_current, school_year_list
 from bdtx.organisations.models import Unit
 from bdtx.organisations.selectors import unit_choices, unit_get
@@ -19,7 +18,7 @@ from bdtx.people.forms import EmploymentForm, PersonForm, StaffFilterForm
 from bdtx.people.models import Person
 
 
-def _filter_from_request(request: HttpRequest) -> tuple[StaffFilterForm, selectors.StaffFilter, bool]:
+def _filter_from_request(request: AuthenticatedHttpRequest) -> tuple[StaffFilterForm, selectors.StaffFilter, bool]:
     """The staff filter from the query string; a unit outside the scope is a 404.
 
     Returns the form, the filter, and whether ethnicity and ID numbers may be shown for it.
@@ -39,7 +38,7 @@ def _filter_from_request(request: HttpRequest) -> tuple[StaffFilterForm, selecto
         params,
         years=[(y.pk, y.label) for y in school_year_list()],
         units=[(str(u.uuid), u.name) for u in unit_choices(scope=scope, include=unit)],
-        sensitive=scope.has_anywhere(Perm.SENSITIVE_VIEW),
+        sensitive=scope.sees_sensitive(unit.path if unit else None),
     )
     form.is_valid()  # fields that do not validate are left out of cleaned_data, the rest still filter
     data = getattr(form, "cleaned_data", {})
@@ -47,15 +46,10 @@ def _filter_from_request(request: HttpRequest) -> tuple[StaffFilterForm, selecto
     f = selectors.StaffFilter(
         school_year=data.get("year") or school_year_current().pk, unit=unit, **{k: data.get(k) or "" for k in keys}
     )
-    if unit is not None:
-        sensitive = scope.has(Perm.SENSITIVE_VIEW, unit.path)
-    else:  # the whole scope: only if every visible subtree allows it
-        sensitive = bool(scope.paths()) and scope.paths(Perm.SENSITIVE_VIEW) == scope.paths(Perm.PEOPLE_VIEW)
-    return form, f, sensitive
+    return form, f, scope.sees_sensitive(unit.path if unit else None)
 
 
-@login_required
-def staff_list(request: HttpRequest) -> HttpResponse:
+def staff_list(request: AuthenticatedHttpRequest) -> HttpResponse:
     request.scope.require(Perm.PEOPLE_VIEW)
     form, f, _sensitive = _filter_from_request(request)
     page, base = paginate(request, selectors.staff_list(scope=request.scope, f=f))
@@ -74,8 +68,7 @@ def staff_list(request: HttpRequest) -> HttpResponse:
     )
 
 
-@login_required
-def staff_export(request: HttpRequest) -> HttpResponse:
+def staff_export(request: AuthenticatedHttpRequest) -> HttpResponse:
     request.scope.require(Perm.PEOPLE_EXPORT)
     _form, f, sensitive = _filter_from_request(request)
     qs = selectors.staff_list(scope=request.scope, f=f)
@@ -107,7 +100,7 @@ def _person_fields(cleaned: dict) -> dict:
     return data
 
 
-def _get_person(request: HttpRequest, uuid: str) -> tuple[Person, str]:
+def _get_person(request: AuthenticatedHttpRequest, uuid: str) -> tuple[Person, str]:
     try:
         person = selectors.person_get(scope=request.scope, uuid=uuid)
     except Person.DoesNotExist:
@@ -116,13 +109,12 @@ def _get_person(request: HttpRequest, uuid: str) -> tuple[Person, str]:
     return person, emp.unit.path if emp else ""
 
 
-@login_required
-def person_detail(request: HttpRequest, uuid: str) -> HttpResponse:
+def person_detail(request: AuthenticatedHttpRequest, uuid: str) -> HttpResponse:
     person, path = _get_person(request, uuid)
     is_self = person.pk == request.scope.person_id
     if not is_self:
         request.scope.require(Perm.PEOPLE_VIEW, path)
-    sensitive = is_self or request.scope.has(Perm.SENSITIVE_VIEW, path)
+    sensitive = is_self or request.scope.sees_sensitive(path)
     if sensitive and not is_self:
         services.sensitive_read_record(
             actor_id=request.user.pk, person=person, unit_path=path, what="person detail: ethnicity, personal ID"
@@ -141,11 +133,10 @@ def person_detail(request: HttpRequest, uuid: str) -> HttpResponse:
     )
 
 
-@login_required
-def person_edit(request: HttpRequest, uuid: str) -> HttpResponse:
+def person_edit(request: AuthenticatedHttpRequest, uuid: str) -> HttpResponse:
     person, path = _get_person(request, uuid)
     request.scope.require(Perm.PEOPLE_MANAGE, path)
-    sensitive = request.scope.has(Perm.SENSITIVE_VIEW, path)
+    sensitive = request.scope.sees_sensitive(path)
     form = PersonForm(request.POST or None, instance=person, sensitive=sensitive)
     if request.method == "POST" and form.is_valid():
         changes = _person_fields(form.cleaned_data)
@@ -160,8 +151,7 @@ def person_edit(request: HttpRequest, uuid: str) -> HttpResponse:
     return render(request, "people/person_form.html", {"form": form, "person": person})
 
 
-@login_required
-def person_new(request: HttpRequest) -> HttpResponse:
+def person_new(request: AuthenticatedHttpRequest) -> HttpResponse:
     request.scope.require(Perm.PEOPLE_MANAGE)
     form = PersonForm(request.POST or None)
     emp_form = EmploymentForm(request.POST or None, prefix="emp")

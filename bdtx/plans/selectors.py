@@ -25,14 +25,14 @@ from django.db.models.functions import Coalesce, TruncDate
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
-from bdtx.accounts.models import Perm
-from bdtx.catalog.models import Audience, Module, ProgrammeContent
+from bdtx.catalog.models import Module, ProgrammeContent
 from bdtx.catalog.selectors import content_for as catalog_content_for
 from bdtx.catalog.selectors import focus_modules_for
-from bdtx.core.scope import Scope
+from bdtx.core.scope import Perm, Scope
 from bdtx.core.text import fold
 from bdtx.organisations.models import Unit, UnitKind
-from bdtx.people.models import Employment, EmploymentStatus, Person
+from bdtx.organisations.selectors import units_holding
+from bdtx.people.models import Audience, Employment, EmploymentStatus, Person
 from bdtx.people.selectors import units_under_in_year
 from bdtx.plans.models import (
     Deadline,
@@ -401,8 +401,7 @@ def deadline_get(*, scope: Scope, uuid: str) -> Deadline:
 
 def deadline_units(*, scope: Scope) -> list[Unit]:
     """Units where the viewer may set deadlines: those of their role grants holding the right."""
-    ids = [g.unit_id for g in scope.grants if g.subtree and Perm.DEADLINES_MANAGE in g.permissions]
-    return list(Unit.objects.filter(pk__in=ids).active().order_by("depth", "name"))
+    return list(units_holding(scope=scope, permission=Perm.DEADLINES_MANAGE))
 
 
 @dataclass(frozen=True)
@@ -470,12 +469,7 @@ def due_next(*, scope: Scope, person: Person | None, school_year: int, today: da
             item = DueItem(deadline=dl, unit=emp.unit, done=done, done_on=done_on, mine=True)
             if not done or item.late:
                 items.append(item)
-    for grant in scope.grants:
-        if not grant.subtree or Perm.PLANS_APPROVE not in grant.permissions:
-            continue
-        unit = Unit.objects.filter(pk=grant.unit_id).first()
-        if unit is None:
-            continue
+    for unit in units_holding(scope=scope, permission=Perm.PLANS_APPROVE):
         for year in years:
             items += _unit_plan_due(unit=unit, school_year=year, current=school_year, today=today)
             dl = deadline_for(unit=unit, school_year=year, kind=DeadlineKind.PERSONAL_PLAN)

@@ -15,9 +15,8 @@ from django.db.models import Count, Max, Min, OuterRef, Q, QuerySet, Subquery, S
 from django.db.models.functions import Coalesce
 from django.utils import timezone
 
-from bdtx.accounts.models import Perm
 from bdtx.core.models import SchoolYear
-from bdtx.core.scope import Scope
+from bdtx.core.scope import Perm, Scope, ancestor_paths
 from bdtx.organisations.models import Unit, UnitKind
 from bdtx.organisations.selectors import parent_on, unit_children_on, units_under_on
 from bdtx.people.models import KINH_CODE, Employment, EmploymentStatus, Position, StaffType
@@ -333,12 +332,6 @@ def unit_plan_events(plan: UnitPlan) -> list[Any]:
     return list(plan.events.select_related("actor"))
 
 
-def _ancestor_paths(path: str) -> list[str]:
-    """'/1/5/42/' → ['/1/', '/1/5/', '/1/5/42/']."""
-    parts = [p for p in path.split("/") if p]
-    return ["/" + "/".join(parts[: i + 1]) + "/" for i in range(len(parts))]
-
-
 def deadline_resolver(*, unit: Unit, school_year: SchoolYear, kind: str) -> Callable[[Unit], date | None]:
     """A function giving the date of `kind` that applies to `unit` or any unit under it (the
     earliest its authorities, or the regulation, set for that year), from a fixed number of queries."""
@@ -441,7 +434,7 @@ def board_get(*, scope: Scope, unit: Unit, school_year: SchoolYear, status: str 
     own_kind = DEADLINE_KIND_OF_UNIT.get(unit.kind)
     ancestors = list(
         Unit.objects.visible_to(scope, Perm.PLANS_VIEW)
-        .filter(path__in=_ancestor_paths(unit.path))
+        .filter(path__in=ancestor_paths(unit.path))
         .exclude(pk=unit.pk)
         .order_by("depth")
     )
@@ -510,7 +503,7 @@ def participants(*, unit: Unit, school_year: SchoolYear, module_uuid: str = "") 
 
 def may_act_for(*, scope: Scope, unit: Unit) -> bool:
     """Compiling and submitting a unit's plan is for the unit's own staff (a role held at it)."""
-    return any(g.unit_id == unit.pk and Perm.PLANS_APPROVE in g.permissions for g in scope.grants)
+    return scope.holds_at(Perm.PLANS_APPROVE, unit)
 
 
 def may_decide(*, scope: Scope, parent: Unit | None) -> bool:

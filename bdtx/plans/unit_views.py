@@ -3,15 +3,15 @@
 from uuid import UUID
 
 from django.contrib import messages
-from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied, ValidationError
-from django.http import Http404, HttpRequest, HttpResponse
+from django.http import Http404, HttpResponse
 from django.shortcuts import redirect, render
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
-from bdtx.accounts.models import Perm
+from bdtx.core.http import AuthenticatedHttpRequest
 from bdtx.core.models import SchoolYear
+from bdtx.core.scope import Perm
 from bdtx.core.selectors import school_year_current, school_year_list
 from bdtx.organisations.models import Unit
 from bdtx.organisations.selectors import unit_get
@@ -28,7 +28,7 @@ def _year(raw: str | None) -> SchoolYear:
     return school_year_current()
 
 
-def _unit(request: HttpRequest, uuid: object) -> Unit:
+def _unit(request: AuthenticatedHttpRequest, uuid: object) -> Unit:
     """A unit in the viewer's scope (404 outside) where they may see plans (403 otherwise)."""
     try:
         unit = unit_get(scope=request.scope, uuid=str(uuid))
@@ -38,7 +38,7 @@ def _unit(request: HttpRequest, uuid: object) -> Unit:
     return unit
 
 
-def _plan(request: HttpRequest, uuid: object) -> UnitPlan:
+def _plan(request: AuthenticatedHttpRequest, uuid: object) -> UnitPlan:
     try:
         plan = sel.unit_plan_get(scope=request.scope, uuid=str(uuid))
     except UnitPlan.DoesNotExist:
@@ -47,13 +47,12 @@ def _plan(request: HttpRequest, uuid: object) -> UnitPlan:
     return plan
 
 
-def _errors(request: HttpRequest, exc: ValidationError) -> None:
+def _errors(request: AuthenticatedHttpRequest, exc: ValidationError) -> None:
     for message in exc.messages:
         messages.error(request, message)
 
 
-@login_required
-def board(request: HttpRequest) -> HttpResponse:
+def board(request: AuthenticatedHttpRequest) -> HttpResponse:
     unit = _unit(request, raw) if (raw := request.GET.get("unit")) else sel.board_default_unit(scope=request.scope)
     if unit is None:
         raise PermissionDenied
@@ -77,8 +76,7 @@ def board(request: HttpRequest) -> HttpResponse:
     )
 
 
-@login_required
-def unit_plan_detail(request: HttpRequest, uuid: object) -> HttpResponse:
+def unit_plan_detail(request: AuthenticatedHttpRequest, uuid: object) -> HttpResponse:
     plan = _plan(request, uuid)
     parent = sel.parent_in_year(unit=plan.unit, school_year=plan.school_year)
     can_act = sel.may_act_for(scope=request.scope, unit=plan.unit)
@@ -94,7 +92,7 @@ def unit_plan_detail(request: HttpRequest, uuid: object) -> HttpResponse:
             "can_act": can_act,
             "can_decide": sel.may_decide(scope=request.scope, parent=parent),
             "stale": can_act and plan.status in svc.RECOMPILABLE and sel.unit_plan_is_stale(plan),
-            "sensitive": request.scope.has(Perm.SENSITIVE_VIEW, plan.unit.path),
+            "sensitive": request.scope.sees_sensitive(plan.unit.path),
             "submit_form": UnitPlanSubmitForm(initial={"number": plan.number}),
             "decision_form": UnitPlanDecisionForm(),
             "has_children": not sel.is_school_like(plan.unit),
@@ -102,8 +100,7 @@ def unit_plan_detail(request: HttpRequest, uuid: object) -> HttpResponse:
     )
 
 
-@login_required
-def unit_plan_of(request: HttpRequest, uuid: object, year: int) -> HttpResponse:
+def unit_plan_of(request: AuthenticatedHttpRequest, uuid: object, year: int) -> HttpResponse:
     """A unit's plan of a year; before it is compiled, a page that offers to compile it."""
     unit = _unit(request, uuid)
     school_year = _year(str(year))
@@ -123,9 +120,8 @@ def unit_plan_of(request: HttpRequest, uuid: object, year: int) -> HttpResponse:
     )
 
 
-@login_required
 @require_POST
-def unit_plan_compile(request: HttpRequest, uuid: object) -> HttpResponse:
+def unit_plan_compile(request: AuthenticatedHttpRequest, uuid: object) -> HttpResponse:
     unit = _unit(request, uuid)
     school_year = _year(request.POST.get("year"))
     try:
@@ -137,9 +133,8 @@ def unit_plan_compile(request: HttpRequest, uuid: object) -> HttpResponse:
     return redirect("plans:unit_plan", plan.uuid)
 
 
-@login_required
 @require_POST
-def unit_plan_submit(request: HttpRequest, uuid: object) -> HttpResponse:
+def unit_plan_submit(request: AuthenticatedHttpRequest, uuid: object) -> HttpResponse:
     plan = _plan(request, uuid)
     form = UnitPlanSubmitForm(request.POST)
     if not form.is_valid():
@@ -153,9 +148,8 @@ def unit_plan_submit(request: HttpRequest, uuid: object) -> HttpResponse:
     return redirect("plans:unit_plan", plan.uuid)
 
 
-@login_required
 @require_POST
-def unit_plan_decide(request: HttpRequest, uuid: object) -> HttpResponse:
+def unit_plan_decide(request: AuthenticatedHttpRequest, uuid: object) -> HttpResponse:
     plan = _plan(request, uuid)
     form = UnitPlanDecisionForm(request.POST)
     if not form.is_valid():
@@ -174,8 +168,7 @@ def unit_plan_decide(request: HttpRequest, uuid: object) -> HttpResponse:
     return redirect("plans:unit_plan", plan.uuid)
 
 
-@login_required
-def unit_plan_docx(request: HttpRequest, uuid: object) -> HttpResponse:
+def unit_plan_docx(request: AuthenticatedHttpRequest, uuid: object) -> HttpResponse:
     plan = _plan(request, uuid)
     if plan.compiled_at is None:
         raise Http404
@@ -183,8 +176,7 @@ def unit_plan_docx(request: HttpRequest, uuid: object) -> HttpResponse:
     return documents.docx_response(content, documents.unit_plan_filename(plan))
 
 
-@login_required
-def unit_participants_xlsx(request: HttpRequest, uuid: object) -> HttpResponse:
+def unit_participants_xlsx(request: AuthenticatedHttpRequest, uuid: object) -> HttpResponse:
     """Seed 003's lists (biểu 1, biểu 2): who takes which module, for the unit's subtree."""
     unit = _unit(request, uuid)
     school_year = _year(request.GET.get("year"))
@@ -193,7 +185,7 @@ def unit_participants_xlsx(request: HttpRequest, uuid: object) -> HttpResponse:
         module = str(UUID(module)) if module else ""
     except ValueError:
         raise Http404 from None
-    sensitive = request.scope.has(Perm.SENSITIVE_VIEW, unit.path)
+    sensitive = request.scope.sees_sensitive(unit.path)
     content, count = documents.participants_xlsx(
         unit=unit, school_year=school_year, module_uuid=module, sensitive=sensitive
     )

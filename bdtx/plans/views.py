@@ -1,15 +1,15 @@
 from django.contrib import messages
-from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied, ValidationError
-from django.http import Http404, HttpRequest, HttpResponse
+from django.http import Http404, HttpResponse
 from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
-from bdtx.accounts.models import Perm
 from bdtx.catalog.models import Module
+from bdtx.core.http import AuthenticatedHttpRequest
 from bdtx.core.paging import paginate
+from bdtx.core.scope import Perm
 from bdtx.core.selectors import school_year_current, school_year_list
 from bdtx.organisations.models import Unit
 from bdtx.organisations.selectors import unit_choices, unit_get
@@ -21,12 +21,12 @@ from bdtx.plans.recommend import recommend_modules
 from bdtx.regimes.models import Regime
 
 
-def _errors(request: HttpRequest, exc: ValidationError) -> None:
+def _errors(request: AuthenticatedHttpRequest, exc: ValidationError) -> None:
     for message in exc.messages:
         messages.error(request, message)
 
 
-def _me(request: HttpRequest) -> Person:
+def _me(request: AuthenticatedHttpRequest) -> Person:
     """The signed-in person; an account without a staff record has no plan (403)."""
     person_id = request.scope.person_id  # type: ignore[attr-defined]
     person = Person.objects.filter(pk=person_id).first() if person_id else None
@@ -35,7 +35,7 @@ def _me(request: HttpRequest) -> Person:
     return person
 
 
-def _get_plan(request: HttpRequest, uuid: str) -> tuple[PersonalPlan, bool]:
+def _get_plan(request: AuthenticatedHttpRequest, uuid: str) -> tuple[PersonalPlan, bool]:
     """A plan in the viewer's scope (404 outside), and whether it is the viewer's own."""
     try:
         plan = selectors.plan_get(scope=request.scope, uuid=uuid)
@@ -47,7 +47,7 @@ def _get_plan(request: HttpRequest, uuid: str) -> tuple[PersonalPlan, bool]:
     return plan, is_owner
 
 
-def _plan_context(request: HttpRequest, plan: PersonalPlan, is_owner: bool) -> dict:
+def _plan_context(request: AuthenticatedHttpRequest, plan: PersonalPlan, is_owner: bool) -> dict:
     items = selectors.plan_items(plan=plan)
     try:
         required = services.plan_required_hours(plan=plan)
@@ -84,7 +84,7 @@ def _item_initial(item) -> dict:  # type: ignore[no-untyped-def]
     return {"form": item.form, "start_month": item.start_month, "end_month": item.end_month}
 
 
-def _search_context(request: HttpRequest, plan: PersonalPlan, in_plan: set[int]) -> dict:
+def _search_context(request: AuthenticatedHttpRequest, plan: PersonalPlan, in_plan: set[int]) -> dict:
     emp = selectors.employment_for(person=plan.person, school_year=plan.school_year_id)
     q = request.GET.get("q", "").strip()
     results = selectors.module_search(employment=emp, school_year=plan.school_year_id, q=q) if emp and q else []
@@ -92,7 +92,7 @@ def _search_context(request: HttpRequest, plan: PersonalPlan, in_plan: set[int])
     return {"q": q, "results": [(m, m.pk in in_plan, m.pk in done) for m in results], "plan": plan}
 
 
-def _year_param(request: HttpRequest) -> int:
+def _year_param(request: AuthenticatedHttpRequest) -> int:
     """The school year of 'my plan': this one, or the next one (plans are made before the year)."""
     current = school_year_current().pk
     raw = request.GET.get("year") or request.POST.get("year") or current
@@ -105,8 +105,7 @@ def _year_param(request: HttpRequest) -> int:
     return year
 
 
-@login_required
-def my_plan(request: HttpRequest) -> HttpResponse:
+def my_plan(request: AuthenticatedHttpRequest) -> HttpResponse:
     person = _me(request)
     year = _year_param(request)
     plan = selectors.plan_for(person=person, school_year=year)
@@ -129,9 +128,8 @@ def my_plan(request: HttpRequest) -> HttpResponse:
     return render(request, "plans/plan_detail.html", ctx)
 
 
-@login_required
 @require_POST
-def my_plan_start(request: HttpRequest) -> HttpResponse:
+def my_plan_start(request: AuthenticatedHttpRequest) -> HttpResponse:
     person = _me(request)
     year = _year_param(request)
     try:
@@ -147,16 +145,14 @@ def _back(plan: PersonalPlan, is_owner: bool) -> HttpResponse:
     return redirect("plans:detail", uuid=plan.uuid)
 
 
-@login_required
-def plan_detail(request: HttpRequest, uuid: str) -> HttpResponse:
+def plan_detail(request: AuthenticatedHttpRequest, uuid: str) -> HttpResponse:
     plan, is_owner = _get_plan(request, uuid)
     return render(
         request, "plans/plan_detail.html", {"year": plan.school_year_id, **_plan_context(request, plan, is_owner)}
     )
 
 
-@login_required
-def plan_modules(request: HttpRequest, uuid: str) -> HttpResponse:
+def plan_modules(request: AuthenticatedHttpRequest, uuid: str) -> HttpResponse:
     """Catalog search results for the plan (htmx partial)."""
     plan, is_owner = _get_plan(request, uuid)
     if not is_owner:
@@ -168,9 +164,8 @@ def plan_modules(request: HttpRequest, uuid: str) -> HttpResponse:
     )
 
 
-@login_required
 @require_POST
-def plan_module_add(request: HttpRequest, uuid: str) -> HttpResponse:
+def plan_module_add(request: AuthenticatedHttpRequest, uuid: str) -> HttpResponse:
     plan, is_owner = _get_plan(request, uuid)
     if not is_owner:
         raise PermissionDenied
@@ -197,16 +192,15 @@ def plan_module_add(request: HttpRequest, uuid: str) -> HttpResponse:
     return _back(plan, is_owner)
 
 
-def _item(plan: PersonalPlan, request: HttpRequest):  # type: ignore[no-untyped-def]
+def _item(plan: PersonalPlan, request: AuthenticatedHttpRequest):  # type: ignore[no-untyped-def]
     try:
         return plan.items.get(pk=int(request.POST.get("item", "")))
     except (ValueError, plan.items.model.DoesNotExist):
         raise Http404 from None
 
 
-@login_required
 @require_POST
-def plan_item_update(request: HttpRequest, uuid: str) -> HttpResponse:
+def plan_item_update(request: AuthenticatedHttpRequest, uuid: str) -> HttpResponse:
     plan, is_owner = _get_plan(request, uuid)
     if not is_owner:
         raise PermissionDenied
@@ -225,9 +219,8 @@ def plan_item_update(request: HttpRequest, uuid: str) -> HttpResponse:
     return _back(plan, is_owner)
 
 
-@login_required
 @require_POST
-def plan_item_remove(request: HttpRequest, uuid: str) -> HttpResponse:
+def plan_item_remove(request: AuthenticatedHttpRequest, uuid: str) -> HttpResponse:
     plan, is_owner = _get_plan(request, uuid)
     if not is_owner:
         raise PermissionDenied
@@ -238,9 +231,8 @@ def plan_item_remove(request: HttpRequest, uuid: str) -> HttpResponse:
     return _back(plan, is_owner)
 
 
-@login_required
 @require_POST
-def plan_submit(request: HttpRequest, uuid: str) -> HttpResponse:
+def plan_submit(request: AuthenticatedHttpRequest, uuid: str) -> HttpResponse:
     plan, is_owner = _get_plan(request, uuid)
     if not is_owner:
         raise PermissionDenied
@@ -255,9 +247,8 @@ def plan_submit(request: HttpRequest, uuid: str) -> HttpResponse:
 DECISIONS = {"approve": services.plan_approve, "return": services.plan_return, "reopen": services.plan_reopen}
 
 
-@login_required
 @require_POST
-def plan_decide(request: HttpRequest, uuid: str) -> HttpResponse:
+def plan_decide(request: AuthenticatedHttpRequest, uuid: str) -> HttpResponse:
     """The school approves, returns or reopens a plan."""
     plan, _owner = _get_plan(request, uuid)
     request.scope.require(Perm.PLANS_APPROVE, plan.unit.path)
@@ -274,7 +265,7 @@ def plan_decide(request: HttpRequest, uuid: str) -> HttpResponse:
     return redirect("plans:detail", uuid=plan.uuid)
 
 
-def _filter(request: HttpRequest) -> tuple[PlanFilterForm, selectors.PlanFilter, str]:
+def _filter(request: AuthenticatedHttpRequest) -> tuple[PlanFilterForm, selectors.PlanFilter, str]:
     scope = request.scope  # type: ignore[attr-defined]
     unit = None
     if raw := request.GET.get("unit"):
@@ -301,8 +292,7 @@ def _filter(request: HttpRequest) -> tuple[PlanFilterForm, selectors.PlanFilter,
     return form, f, data.get("group") or ""
 
 
-@login_required
-def plan_list(request: HttpRequest) -> HttpResponse:
+def plan_list(request: AuthenticatedHttpRequest) -> HttpResponse:
     """Personal plans of a school year in the reviewer's scope, with who has none yet."""
     request.scope.require(Perm.PLANS_VIEW)
     form, f, group = _filter(request)
@@ -329,8 +319,7 @@ def plan_list(request: HttpRequest) -> HttpResponse:
     )
 
 
-@login_required
-def deadline_list(request: HttpRequest) -> HttpResponse:
+def deadline_list(request: AuthenticatedHttpRequest) -> HttpResponse:
     """Deadlines in force at the viewer's units and the dates they and their subtree set."""
     request.scope.require(Perm.DEADLINES_MANAGE)
     units = selectors.deadline_units(scope=request.scope)
@@ -379,7 +368,7 @@ def deadline_list(request: HttpRequest) -> HttpResponse:
     )
 
 
-def _deadline_year(request: HttpRequest) -> int:
+def _deadline_year(request: AuthenticatedHttpRequest) -> int:
     current = school_year_current().pk
     try:
         year = int(request.GET.get("year") or current)
@@ -390,9 +379,8 @@ def _deadline_year(request: HttpRequest) -> int:
     return year
 
 
-@login_required
 @require_POST
-def deadline_delete(request: HttpRequest, uuid: str) -> HttpResponse:
+def deadline_delete(request: AuthenticatedHttpRequest, uuid: str) -> HttpResponse:
     try:
         deadline = selectors.deadline_get(scope=request.scope, uuid=uuid)
     except selectors.Deadline.DoesNotExist:

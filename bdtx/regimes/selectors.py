@@ -4,10 +4,9 @@ from typing import TypedDict
 
 from django.db.models import QuerySet
 
-from bdtx.accounts.models import Perm
 from bdtx.core.models import SchoolYear
-from bdtx.core.scope import Scope
-from bdtx.organisations.models import Unit, UnitKind
+from bdtx.core.scope import Perm, Scope, ancestor_paths
+from bdtx.organisations.models import Unit
 from bdtx.regimes.models import HoursShift, Regime
 
 
@@ -23,22 +22,6 @@ class Hours(TypedDict):
 def start_year_of(school_year: SchoolYear | int) -> int:
     """A school year given as a row or as its start year → its start year."""
     return school_year.start_year if isinstance(school_year, SchoolYear) else int(school_year)
-
-
-def ancestor_paths(path: str) -> list[str]:
-    """'/1/5/42/' → ['/1/', '/1/5/', '/1/5/42/'] (the unit itself last)."""
-    parts = [p for p in path.split("/") if p]
-    return ["/" + "/".join(parts[: i + 1]) + "/" for i in range(len(parts))]
-
-
-def national_unit() -> Unit | None:
-    """The ministry: national data (regimes, catalogs, programme 01) is managed over its subtree."""
-    return Unit.objects.filter(kind=UnitKind.MINISTRY, dissolved_on__isnull=True).order_by("depth", "pk").first()
-
-
-def holds_at(scope: Scope, permission: str, unit: Unit) -> bool:
-    """True if a grant held AT `unit` itself (not above it) gives `permission`: the unit's own staff."""
-    return any(g.subtree and g.unit_id == unit.pk and permission in g.permissions for g in scope.grants)
 
 
 def regime_for_year(school_year: SchoolYear | int) -> Regime:
@@ -99,21 +82,6 @@ def regime_for_year_or_none(school_year: SchoolYear | int) -> Regime | None:
         return regime_for_year(school_year)
     except Regime.DoesNotExist:
         return None
-
-
-def year_from(raw: str | None, *, default: SchoolYear) -> int:
-    """A school year from a query parameter ('2025'), or the default when it is missing or unknown."""
-    try:
-        year = int(raw or "")
-    except ValueError:
-        return default.start_year
-    return year if SchoolYear.objects.filter(start_year=year).exists() else default.start_year
-
-
-def departments_managed(*, scope: Scope) -> QuerySet[Unit]:
-    """Provincial departments where the viewer holds content management at the department itself."""
-    ids = [g.unit_id for g in scope.grants if g.subtree and Perm.CONTENT_MANAGE in g.permissions]
-    return Unit.objects.filter(pk__in=ids, kind=UnitKind.DEPARTMENT, dissolved_on__isnull=True).order_by("name")
 
 
 def hours_shift_list(*, scope: Scope, school_year: SchoolYear | int) -> QuerySet[HoursShift]:

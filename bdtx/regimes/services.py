@@ -10,13 +10,13 @@ from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import transaction
 from django.utils.translation import gettext as _
 
-from bdtx.accounts.models import Perm
 from bdtx.core.models import SchoolYear
-from bdtx.core.scope import Scope
+from bdtx.core.scope import Perm, Scope
 from bdtx.core.services import audit_record, diff, snapshot
 from bdtx.organisations.models import Unit, UnitKind
+from bdtx.organisations.selectors import require_national
 from bdtx.regimes.models import HoursShift, Regime
-from bdtx.regimes.selectors import holds_at, national_unit, start_year_of
+from bdtx.regimes.selectors import start_year_of
 
 TEN = Decimal(10)
 ZERO = Decimal(0)
@@ -146,7 +146,7 @@ def hours_shift_set(
     """
     if unit.kind != UnitKind.DEPARTMENT:
         raise ValidationError(_("Only a provincial Department of Education sets the split of its province."))
-    if not holds_at(scope, Perm.CONTENT_MANAGE, unit):
+    if not scope.holds_at(Perm.CONTENT_MANAGE, unit):
         raise PermissionDenied
     year = start_year_of(school_year)
     try:
@@ -210,14 +210,6 @@ REGIME_FIELDS = [
     "grading",
     "notes",
 ]
-
-
-def require_national(scope: Scope, permission: str) -> Unit:
-    """The ministry unit, if the scope holds `permission` over it (national data); else 403."""
-    unit = national_unit()
-    if unit is None or not scope.has(permission, unit.path):
-        raise PermissionDenied
-    return unit
 
 
 def regime_require_manage(scope: Scope) -> Unit:

@@ -1,13 +1,13 @@
 from django.contrib import messages
-from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied, ValidationError
-from django.http import Http404, HttpRequest, HttpResponse
+from django.http import Http404, HttpResponse
 from django.shortcuts import redirect, render
 from django.utils.translation import gettext as _
 
-from bdtx.accounts.models import Perm
-from bdtx.core.scope import Scope
+from bdtx.core.http import AuthenticatedHttpRequest, year_from_request
+from bdtx.core.scope import Perm, Scope
 from bdtx.core.selectors import school_year_current, school_year_list
+from bdtx.organisations.selectors import departments_managed, national_unit
 from bdtx.regimes import selectors, services
 from bdtx.regimes.forms import HoursShiftForm, RegimeCreateForm, RegimeForm
 from bdtx.regimes.models import Regime
@@ -19,12 +19,11 @@ def _may_read(scope: Scope) -> None:
 
 
 def _may_manage(scope: Scope) -> bool:
-    unit = selectors.national_unit()
+    unit = national_unit()
     return unit is not None and scope.has(Perm.CATALOG_MANAGE, unit.path)
 
 
-@login_required
-def regime_list(request: HttpRequest) -> HttpResponse:
+def regime_list(request: AuthenticatedHttpRequest) -> HttpResponse:
     _may_read(request.scope)
     current = school_year_current().start_year
     return render(
@@ -34,8 +33,7 @@ def regime_list(request: HttpRequest) -> HttpResponse:
     )
 
 
-@login_required
-def regime_new(request: HttpRequest) -> HttpResponse:
+def regime_new(request: AuthenticatedHttpRequest) -> HttpResponse:
     services.regime_require_manage(request.scope)
     form = RegimeCreateForm(request.POST or None)
     if request.method == "POST" and form.is_valid():
@@ -51,8 +49,7 @@ def regime_new(request: HttpRequest) -> HttpResponse:
     return render(request, "regimes/regime_form.html", {"form": form})
 
 
-@login_required
-def regime_edit(request: HttpRequest, uuid: str) -> HttpResponse:
+def regime_edit(request: AuthenticatedHttpRequest, uuid: str) -> HttpResponse:
     try:
         regime = selectors.regime_list().get(uuid=uuid)
     except Regime.DoesNotExist:
@@ -72,15 +69,14 @@ def regime_edit(request: HttpRequest, uuid: str) -> HttpResponse:
     return render(request, "regimes/regime_form.html", {"form": form, "regime": regime})
 
 
-@login_required
-def hours(request: HttpRequest) -> HttpResponse:
+def hours(request: AuthenticatedHttpRequest) -> HttpResponse:
     """The split of programmes 01 and 02 for a year: a department sets its own; others with the right see it."""
     scope = request.scope
     if not scope.has_anywhere(Perm.CONTENT_MANAGE):
         raise PermissionDenied
     years = school_year_list()
-    year = selectors.year_from(request.GET.get("year") or request.POST.get("year"), default=school_year_current())
-    departments = selectors.departments_managed(scope=scope)
+    year = year_from_request(request).start_year
+    departments = departments_managed(scope=scope)
     regime = selectors.regime_for_year_or_none(year)
     shifts = {s.unit_id: s for s in selectors.hours_shift_list(scope=scope, school_year=year)}
     forms = []

@@ -4,13 +4,11 @@ from dataclasses import dataclass
 
 from django.db.models import Count, Exists, OuterRef, Prefetch, Q, QuerySet
 
-from bdtx.accounts.models import Perm
-from bdtx.catalog.models import Audience
 from bdtx.core.models import SchoolYear
-from bdtx.core.scope import Scope
+from bdtx.core.scope import Perm, Scope
 from bdtx.core.text import fold
 from bdtx.organisations.models import Unit
-from bdtx.people.models import Employment, Person, Position
+from bdtx.people.models import Audience, Employment, Person, Position
 from bdtx.people.selectors import units_under_in_year
 from bdtx.standards.models import (
     Assessment,
@@ -156,20 +154,15 @@ def assessment_is_of_head(assessment: Assessment) -> bool:
     ).exists()
 
 
-def evaluator_path(assessment: Assessment) -> str:
+def evaluator_unit(assessment: Assessment) -> Unit:
     """Where STANDARDS_EVALUATE must be held to evaluate this assessment: the school for its
     teachers, the office above it for its head (TT 20/2018 and TT 14/2018: the principal evaluates
-    teachers; the managing authority evaluates the principal)."""
+    teachers; the managing authority evaluates the principal), by a role at that very unit, not
+    any office higher up the tree."""
     parent = assessment.unit.parent
     if parent is not None and assessment_is_of_head(assessment):
-        return parent.path
-    return assessment.unit.path
-
-
-def evaluates_at(scope: Scope, path: str) -> bool:
-    """Whether the scope holds STANDARDS_EVALUATE by a role at that very unit: the school's principal
-    for its teachers, the managing office for a principal; not any office higher up the tree."""
-    return any(g.subtree and g.path == path and Perm.STANDARDS_EVALUATE in g.permissions for g in scope.grants)
+        return parent
+    return assessment.unit
 
 
 @dataclass(frozen=True)
@@ -197,7 +190,7 @@ def assessment_access(*, scope: Scope, assessment: Assessment) -> Access:
         ).exists()
     )
     submitted = assessment.status != Assessment.Status.DRAFT
-    evaluate = not owner and submitted and evaluates_at(scope, evaluator_path(assessment))
+    evaluate = not owner and submitted and scope.holds_at(Perm.STANDARDS_EVALUATE, evaluator_unit(assessment))
     return Access(
         owner=owner,
         view_all=scope.has(Perm.STANDARDS_VIEW, assessment.unit.path),

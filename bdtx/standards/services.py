@@ -12,9 +12,8 @@ from django.db import transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
-from bdtx.accounts.models import Perm
 from bdtx.core.models import AuditLog, SchoolYear
-from bdtx.core.scope import Scope
+from bdtx.core.scope import Perm, Scope
 from bdtx.core.services import audit_record
 from bdtx.imports.parsing import FileProblem, open_workbook, read_table
 from bdtx.organisations.models import Unit
@@ -180,7 +179,7 @@ def assessment_evaluate(
     """The evaluator's level for each criterion and the overall rating by the same rule.
 
     The principal evaluates the school's teachers; the office above evaluates the principal
-    (`selectors.evaluator_path`); nobody evaluates themself.
+    (`selectors.evaluator_unit`); nobody evaluates themself.
     """
     assessment = (
         Assessment.objects.select_for_update(of=("self",))

@@ -1,17 +1,16 @@
 from django.contrib import messages
-from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied, ValidationError
-from django.http import FileResponse, Http404, HttpRequest, HttpResponse
+from django.http import FileResponse, Http404, HttpResponse
 from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
-from bdtx.accounts.models import Perm
 from bdtx.core.exporters import write_xlsx, xlsx_response
+from bdtx.core.http import AuthenticatedHttpRequest
 from bdtx.core.paging import paginate
-from bdtx.core.scope import Scope
+from bdtx.core.scope import Perm, Scope
 from bdtx.core.selectors import school_year_current, school_year_list
 from bdtx.imports.parsing import FileProblem
 from bdtx.organisations.models import Unit
@@ -31,7 +30,7 @@ from bdtx.standards.rating import framework_criteria, framework_rules, rating_ex
 PROBLEMS_PER_PAGE = 100
 
 
-def _me(request: HttpRequest) -> Person:
+def _me(request: AuthenticatedHttpRequest) -> Person:
     """The signed-in user's staff record; users without one have no self-assessment (403)."""
     person = getattr(request.user, "person", None)
     if person is None:
@@ -39,8 +38,7 @@ def _me(request: HttpRequest) -> Person:
     return person
 
 
-@login_required
-def my_assessment(request: HttpRequest) -> HttpResponse:
+def my_assessment(request: AuthenticatedHttpRequest) -> HttpResponse:
     year = school_year_current()
     mine = selectors.my_standard(person=_me(request), school_year=year)
     if mine.assessment is not None and mine.assessment.status != Assessment.Status.DRAFT:
@@ -74,9 +72,8 @@ def my_assessment(request: HttpRequest) -> HttpResponse:
     return render(request, "standards/mine.html", {"mine": mine, "form": form, "outcome": outcome})
 
 
-@login_required
 @require_POST
-def rating_preview(request: HttpRequest) -> HttpResponse:
+def rating_preview(request: AuthenticatedHttpRequest) -> HttpResponse:
     """The overall rating of the levels being entered (htmx), by the framework's rules. No writes."""
     try:
         framework = selectors.framework_with_rules(uuid=request.POST.get("framework", ""))
@@ -94,7 +91,7 @@ def rating_preview(request: HttpRequest) -> HttpResponse:
 # --- one assessment -----------------------------------------------------------------------------
 
 
-def _assessment(request: HttpRequest, uuid: str) -> tuple[Assessment, selectors.Access]:
+def _assessment(request: AuthenticatedHttpRequest, uuid: str) -> tuple[Assessment, selectors.Access]:
     """The assessment if the viewer may open it (else 404, like a missing one)."""
     try:
         assessment = selectors.assessment_get(scope=request.scope, uuid=uuid)
@@ -106,8 +103,7 @@ def _assessment(request: HttpRequest, uuid: str) -> tuple[Assessment, selectors.
     return assessment, access
 
 
-@login_required
-def assessment_detail(request: HttpRequest, uuid: str) -> HttpResponse:
+def assessment_detail(request: AuthenticatedHttpRequest, uuid: str) -> HttpResponse:
     assessment, access = _assessment(request, uuid)
     context = {
         "a": assessment,
@@ -120,8 +116,7 @@ def assessment_detail(request: HttpRequest, uuid: str) -> HttpResponse:
     return render(request, "standards/detail.html", context)
 
 
-@login_required
-def assessment_evaluate(request: HttpRequest, uuid: str) -> HttpResponse:
+def assessment_evaluate(request: AuthenticatedHttpRequest, uuid: str) -> HttpResponse:
     assessment, access = _assessment(request, uuid)
     if not access.evaluate:
         raise PermissionDenied
@@ -154,9 +149,8 @@ def assessment_evaluate(request: HttpRequest, uuid: str) -> HttpResponse:
     )
 
 
-@login_required
 @require_POST
-def opinion_add(request: HttpRequest, uuid: str) -> HttpResponse:
+def opinion_add(request: AuthenticatedHttpRequest, uuid: str) -> HttpResponse:
     assessment, access = _assessment(request, uuid)
     if not access.opinion:
         raise PermissionDenied
@@ -175,8 +169,7 @@ def opinion_add(request: HttpRequest, uuid: str) -> HttpResponse:
     return redirect("standards:detail", uuid=assessment.uuid)
 
 
-@login_required
-def evidence_file(request: HttpRequest, uuid: str, criterion: int) -> FileResponse:
+def evidence_file(request: AuthenticatedHttpRequest, uuid: str, criterion: int) -> FileResponse:
     assessment, _access = _assessment(request, uuid)
     rating = assessment.ratings.filter(criterion_id=criterion).exclude(evidence_file="").first()
     if rating is None:
@@ -191,7 +184,7 @@ def evidence_file(request: HttpRequest, uuid: str, criterion: int) -> FileRespon
 # --- lists --------------------------------------------------------------------------------------
 
 
-def _filter_from_request(request: HttpRequest) -> tuple[AssessmentFilterForm, selectors.AssessmentFilter]:
+def _filter_from_request(request: AuthenticatedHttpRequest) -> tuple[AssessmentFilterForm, selectors.AssessmentFilter]:
     """The list filter from the query string; a unit outside the scope is a 404."""
     scope: Scope = request.scope  # type: ignore[attr-defined]
     unit = None
@@ -219,8 +212,7 @@ def _filter_from_request(request: HttpRequest) -> tuple[AssessmentFilterForm, se
     return form, f
 
 
-@login_required
-def assessment_list(request: HttpRequest) -> HttpResponse:
+def assessment_list(request: AuthenticatedHttpRequest) -> HttpResponse:
     request.scope.require(Perm.STANDARDS_VIEW)
     form, f = _filter_from_request(request)
     qs = selectors.assessment_list(scope=request.scope, f=f)
@@ -238,8 +230,7 @@ def assessment_list(request: HttpRequest) -> HttpResponse:
     return render(request, template, context)
 
 
-@login_required
-def assessment_export(request: HttpRequest) -> HttpResponse:
+def assessment_export(request: AuthenticatedHttpRequest) -> HttpResponse:
     request.scope.require(Perm.STANDARDS_VIEW)
     _form, f = _filter_from_request(request)
     qs = selectors.assessment_export_rows(selectors.assessment_list(scope=request.scope, f=f))
@@ -258,7 +249,7 @@ def assessment_export(request: HttpRequest) -> HttpResponse:
 # --- TEMIS imports ------------------------------------------------------------------------------
 
 
-def _temis_job(request: HttpRequest, uuid: str) -> TemisImport:
+def _temis_job(request: AuthenticatedHttpRequest, uuid: str) -> TemisImport:
     try:
         job = selectors.temis_import_get(scope=request.scope, uuid=uuid)
     except TemisImport.DoesNotExist:
@@ -268,8 +259,7 @@ def _temis_job(request: HttpRequest, uuid: str) -> TemisImport:
     return job
 
 
-@login_required
-def temis_new(request: HttpRequest) -> HttpResponse:
+def temis_new(request: AuthenticatedHttpRequest) -> HttpResponse:
     units = selectors.temis_import_unit_choices(scope=request.scope)
     if not units.exists():
         raise PermissionDenied
@@ -290,8 +280,7 @@ def temis_new(request: HttpRequest) -> HttpResponse:
     return render(request, "standards/temis_new.html", {"form": form, "recent": recent})
 
 
-@login_required
-def temis_detail(request: HttpRequest, uuid: str) -> HttpResponse:
+def temis_detail(request: AuthenticatedHttpRequest, uuid: str) -> HttpResponse:
     job = _temis_job(request, uuid)
     page, base = paginate(request, job.problems, per_page=PROBLEMS_PER_PAGE)
     list_url = reverse("standards:list") + f"?year={job.school_year_id}&unit={job.unit.uuid}"
@@ -300,14 +289,13 @@ def temis_detail(request: HttpRequest, uuid: str) -> HttpResponse:
         "page_obj": page,
         "querystring_base": base,
         "list_url": list_url,
-        "sensitive": request.scope.has(Perm.SENSITIVE_VIEW, job.unit.path),
+        "sensitive": request.scope.sees_sensitive(job.unit.path),
     }
     return render(request, "standards/temis_detail.html", context)
 
 
-@login_required
 @require_POST
-def temis_confirm(request: HttpRequest, uuid: str) -> HttpResponse:
+def temis_confirm(request: AuthenticatedHttpRequest, uuid: str) -> HttpResponse:
     job = _temis_job(request, uuid)
     try:
         services.temis_import_confirm(actor_id=request.user.pk, scope=request.scope, job=job)

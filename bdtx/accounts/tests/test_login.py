@@ -14,7 +14,7 @@ def _login(client, username, password):
 
 def test_user_logs_in_with_the_right_password_and_lands_on_home(client, world):
     r = _login(client, "principal_a1", PASSWORD)
-    assert r.status_code == 302 and r["Location"] == reverse("core:home")
+    assert r.status_code == 302 and r["Location"] == reverse("home:home")
 
 
 def test_wrong_password_shows_an_error(client, world):
@@ -65,4 +65,4 @@ def test_password_reset_sends_a_link_that_sets_a_new_password(client, world):
 def test_logout_requires_post_and_ends_the_session(client, world):
     client.force_login(world.users["principal_a1"])
     client.post(reverse("accounts:logout"))
-    assert client.get(reverse("core:home")).status_code == 302
+    assert client.get(reverse("home:home")).status_code == 302

@@ -9,8 +9,8 @@ from dataclasses import dataclass, field
 
 import pytest
 
-from bdtx.catalog.models import Audience, Catalog, Module, ProgrammeContent
-from bdtx.people.models import Person
+from bdtx.catalog.models import Catalog, Module, ProgrammeContent
+from bdtx.people.models import Audience, Person
 from bdtx.regimes.models import Programme
 from bdtx.standards.models import Assessment, Criterion, CriterionRating, Framework, Level, Standard
 

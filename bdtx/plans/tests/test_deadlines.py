@@ -8,9 +8,9 @@ from django.core.exceptions import ValidationError
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
-from bdtx.accounts.models import Perm
 from bdtx.accounts.selectors import scope_for_user
 from bdtx.core.models import AuditLog
+from bdtx.core.scope import Perm
 from bdtx.plans import services
 from bdtx.plans.models import Deadline, DeadlineDefault, DeadlineKind, PersonalPlan, PlanStatus, UnitPlan
 from bdtx.plans.selectors import (

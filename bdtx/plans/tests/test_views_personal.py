@@ -8,7 +8,8 @@ from django.db import connection
 from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
 
-from bdtx.accounts.models import ROLE_PERMISSIONS, Perm, Role
+from bdtx.accounts.models import ROLE_PERMISSIONS, Role
+from bdtx.core.scope import Perm
 from bdtx.core.tests.factories import EmploymentFactory
 from bdtx.plans import services
 from bdtx.plans.models import Deadline, DeadlineKind, PersonalPlan, PlanStatus
@@ -309,6 +310,6 @@ def test_removing_a_deadline_outside_the_scope_is_not_found_and_without_the_righ
 
 
 def test_the_landing_page_shows_what_is_due_next(world, login):
-    r = login(world.users["teacher_a1"]).get(reverse("core:home"))
+    r = login(world.users["teacher_a1"]).get(reverse("home:home"))
     assert r.status_code == 200 and b'id="due-next"' in r.content
     assert [i.deadline.due_on for i in r.context["due_items"]] == [date(YEAR, 5, 31), date(YEAR + 1, 5, 31)]

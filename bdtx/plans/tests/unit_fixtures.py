@@ -12,12 +12,12 @@ import pytest
 
 from bdtx.accounts.models import Role
 from bdtx.accounts.services import role_assign
-from bdtx.catalog.models import Audience, Catalog, Module, ProgrammeContent
+from bdtx.catalog.models import Catalog, Module, ProgrammeContent
 from bdtx.core.selectors import school_year_current
 from bdtx.core.tests.factories import EmploymentFactory, UserFactory
 from bdtx.organisations.models import Unit, UnitKind
 from bdtx.organisations.services import unit_create
-from bdtx.people.models import Person
+from bdtx.people.models import Audience, Person
 from bdtx.plans.models import Form, PersonalPlan, PlanItem, PlanStatus
 from bdtx.regimes.models import Programme, Regime
 

@@ -2,8 +2,9 @@
 
 import pytest
 
+from bdtx.core.scope import ancestor_paths
 from bdtx.regimes.models import HoursShift, Regime
-from bdtx.regimes.selectors import ancestor_paths, hours_for, regime_for_year
+from bdtx.regimes.selectors import hours_for, regime_for_year
 
 
 def test_ancestor_paths_list_every_unit_from_the_root_to_the_unit():

@@ -10,7 +10,7 @@ from django.utils.translation import gettext
 from bdtx.accounts.models import Role, RoleAssignment
 from bdtx.core.models import AuditLog, SchoolYear
 from bdtx.core.selectors import school_year_current
-from bdtx.organisations.demo import (
+from bdtx.demo.province import (
     ACCOUNT_SCHOOL,
     DEMO_PASSWORD,
     HISTORIC_DISTRICT,
@@ -20,9 +20,9 @@ from bdtx.organisations.demo import (
     demo_codes,
     demo_is_loaded,
 )
+from bdtx.demo.staff import DemoSchool, StaffGenerator
 from bdtx.organisations.models import SchoolLevel, SchoolType, Unit, UnitKind, UnitPlacement
 from bdtx.organisations.selectors import parent_on
-from bdtx.people.demo import DemoSchool, StaffGenerator
 from bdtx.people.models import Employment, Person, Position
 from bdtx.people.validators import personal_id_problem
 
@@ -177,8 +177,8 @@ def test_the_generator_is_deterministic():
 
 
 def test_the_demo_publishes_programme_content_and_the_focus_modules_of_seed_003(demo):
-    from bdtx.catalog.demo import programme_demo_load
     from bdtx.catalog.selectors import content_for, focus_modules_for
+    from bdtx.demo.programmes import programme_demo_load
     from bdtx.people.models import Person
 
     assert programme_demo_load() == 0  # already published by load_demo: nothing twice

@@ -34,7 +34,7 @@ from bdtx.organisations.services import unit_create, unit_move, unit_update
 from bdtx.people.models import Person, Position
 
 if TYPE_CHECKING:
-    from bdtx.people.demo import DemoPerson
+    from bdtx.demo.staff import DemoPerson
 
 SEED = 2025
 DEMO_STAFF = 2200  # staff of the current school year, about; the tests also load a smaller province
@@ -86,7 +86,7 @@ class Commune:
     code: str  # demo code (5 digits)
     name: str
     short_name: str
-    profile: str  # ethnic profile of its staff (bdtx.people.demo.ETHNIC_PROFILES)
+    profile: str  # ethnic profile of its staff (bdtx.demo.staff.ETHNIC_PROFILES)
     difficult: bool
     schools: tuple[S, ...]
 
@@ -495,7 +495,7 @@ def _create_accounts(units: dict[str, Unit], linked: dict[str, Person]) -> None:
 @transaction.atomic
 def demo_load(*, staff: int = DEMO_STAFF, seed: int = SEED) -> DemoSummary:
     """Load the demo province unless it is there already (see the module docstring)."""
-    from bdtx.people.demo import DemoSchool, StaffGenerator, staff_rows
+    from bdtx.demo.staff import DemoSchool, StaffGenerator, staff_rows
     from bdtx.people.services import staff_bulk_upsert
 
     started = time.perf_counter()

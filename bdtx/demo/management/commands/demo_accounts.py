@@ -5,7 +5,7 @@ from django.core.management.base import BaseCommand, CommandParser
 from django.utils.translation import gettext as _
 
 from bdtx.accounts.models import Role, RoleAssignment
-from bdtx.organisations.demo import DEMO_ACCOUNTS, DEMO_PASSWORD
+from bdtx.demo.province import DEMO_ACCOUNTS, DEMO_PASSWORD
 
 
 def _table(rows: list[list[str]]) -> list[str]:

@@ -12,7 +12,7 @@ class Command(BaseCommand):
 
     def handle(self, *args: object, **options: object) -> None:
         try:
-            from bdtx.organisations.demo import DEMO_STAFF, DemoConflict, demo_load
+            from bdtx.demo.province import DEMO_STAFF, DemoConflict, demo_load
         except ImportError as exc:  # Faker comes with the development dependencies
             raise CommandError(
                 _("The demo needs the development dependencies (pip install -r requirements-dev.txt): %(e)s")
@@ -23,7 +23,7 @@ class Command(BaseCommand):
             summary = demo_load(staff=int(staff))  # type: ignore[call-overload]
         except DemoConflict as exc:
             raise CommandError(str(exc)) from exc
-        from bdtx.catalog.demo import programme_demo_load
+        from bdtx.demo.programmes import programme_demo_load
 
         content = programme_demo_load()
         if content:

@@ -10,7 +10,7 @@ from bdtx.accounts.selectors import scope_for_user
 from bdtx.catalog import services
 from bdtx.catalog.models import FocusModule, Module, ProgrammeContent
 from bdtx.core.selectors import school_year_current
-from bdtx.organisations.demo import MINISTRY_CODE, PROVINCE_CODE
+from bdtx.demo.province import MINISTRY_CODE, PROVINCE_CODE
 from bdtx.organisations.models import Unit
 from bdtx.regimes.models import Programme
 

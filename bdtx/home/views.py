@@ -1,0 +1,61 @@
+"""Pages that gather many apps: the landing page and a unit's page."""
+
+from django.http import HttpResponse
+from django.shortcuts import render
+
+from bdtx.accounts.selectors import role_assignments_for
+from bdtx.core.http import AuthenticatedHttpRequest, get_in_scope_or_404, year_from_request
+from bdtx.core.scope import Perm
+from bdtx.core.selectors import school_year_current, school_year_list
+from bdtx.organisations import selectors as units
+from bdtx.people.selectors import person_current_employment, staff_counts
+from bdtx.plans.selectors import due_next
+
+
+def home(request: AuthenticatedHttpRequest) -> HttpResponse:
+    """Landing page: the user's roles, their units, and counts of what lies under each."""
+    year = school_year_current()
+    assignments = role_assignments_for(request.user)
+    cards = [
+        {
+            "assignment": ra,
+            "units": units.unit_scope_summary(unit=ra.unit),
+            "staff": staff_counts(scope=request.scope, school_year=year.pk, unit=ra.unit),
+        }
+        for ra in assignments
+        if request.scope.has(Perm.PEOPLE_VIEW, ra.unit.path)
+    ]
+    me = getattr(request.user, "person", None)
+    return render(
+        request,
+        "home/home.html",
+        {
+            "year": year,
+            "assignments": assignments,
+            "cards": cards,
+            "me": me,
+            "my_employment": person_current_employment(person=me, school_year=year) if me else None,
+            "due_items": due_next(scope=request.scope, person=me, school_year=year.pk),
+        },
+    )
+
+
+def unit_detail(request: AuthenticatedHttpRequest, uuid: str) -> HttpResponse:
+    """A unit in the tree of the chosen school year: its place, history, children and staff counts."""
+    unit = get_in_scope_or_404(units.unit_get, scope=request.scope, uuid=uuid)
+    request.scope.require(Perm.UNITS_VIEW, unit.path)
+    year = year_from_request(request)
+    return render(
+        request,
+        "home/unit_detail.html",
+        {
+            "unit": unit,
+            "year": year,
+            "years": school_year_list(),
+            "parent_visible": unit.parent is not None and request.scope.covers(unit.parent.path),
+            "summary": units.unit_scope_summary(unit=unit),
+            "children": units.unit_children_on(unit=unit, day=year.ends_on),
+            "placements": unit.placements.select_related("parent").order_by("valid_from"),
+            "staff": staff_counts(scope=request.scope, school_year=year.pk, unit=unit),
+        },
+    )
