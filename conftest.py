@@ -9,6 +9,7 @@ from django.contrib.auth.models import User
 
 from bdtx.accounts.models import Role
 from bdtx.accounts.services import role_assign
+from bdtx.core.scope import SYSTEM
 from bdtx.core.tests.factories import EmploymentFactory, PersonFactory, UserFactory
 from bdtx.organisations.models import Unit, UnitKind
 from bdtx.organisations.services import unit_create, unit_move, unit_update
@@ -30,7 +31,7 @@ class World:
 
 def _unit(w: World, key: str, kind: str, name: str, code: str, parent: str | None, **kw: object) -> Unit:
     w.units[key] = unit_create(
-        actor_id=None,
+        scope=SYSTEM,
         kind=kind,
         name=name,
         code=code,
@@ -56,15 +57,15 @@ def build_world() -> World:
     _unit(w, "th_b1", UnitKind.SCHOOL, "Trường Tiểu học Bắc", "TH-B1", "xa_b1", levels=["TH"])
     _unit(w, "cs_dt", UnitKind.INSTITUTION, "Trường Cao đẳng Sư phạm", "CDSP", None)
     # The district is abolished on 01/07/2025: its school moves to the commune.
-    unit_move(actor_id=None, unit=w.units["th_a1"], new_parent=w.units["xa_a1"], effective=MOVE_DAY)
-    unit_update(actor_id=None, unit=w.units["phong_a"], dissolved_on=MOVE_DAY)
+    unit_move(scope=SYSTEM, unit=w.units["th_a1"], new_parent=w.units["xa_a1"], effective=MOVE_DAY)
+    unit_update(scope=SYSTEM, unit=w.units["phong_a"], dissolved_on=MOVE_DAY)
     for key in w.units:
         w.units[key].refresh_from_db()
 
     def user(key: str, role: str | None, unit: str | None) -> User:
         u = UserFactory(username=key, first_name=key)
         if role and unit:
-            role_assign(actor_id=None, user=u, unit=w.units[unit], role=role)
+            role_assign(scope=SYSTEM, user=u, unit=w.units[unit], role=role)
         w.users[key] = u
         return u
 
@@ -131,6 +132,14 @@ def login(client):  # type: ignore[no-untyped-def]
         return client
 
     return _login
+
+
+@pytest.fixture
+def scope_of(world):  # type: ignore[no-untyped-def]
+    """scope_of("so_a") → that world user's scope, as a view or a task would build it."""
+    from bdtx.accounts.selectors import scope_for_user
+
+    return lambda user: scope_for_user(world.users[user])
 
 
 __all__ = ["PASSWORD", "PersonFactory", "World", "build_world"]

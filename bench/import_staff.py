@@ -25,6 +25,8 @@ from datetime import date, timedelta
 from pathlib import Path
 from urllib.parse import urlsplit, urlunsplit
 
+from bdtx.core.scope import SYSTEM
+
 ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
 
@@ -188,13 +190,13 @@ def main() -> None:
         call_command("migrate", verbosity=0)
         print(f"database: {connection.vendor} in {tmp}  (migrated in {time.perf_counter() - t:.1f} s)")
         start = date(2000, 1, 1)
-        bo = unit_create(actor_id=None, kind=UnitKind.MINISTRY, name="Bộ", code="B-BO", parent=None, valid_from=start)
-        so = unit_create(actor_id=None, kind=UnitKind.DEPARTMENT, name="Sở", code="B-SO", parent=bo, valid_from=start)
+        bo = unit_create(scope=SYSTEM, kind=UnitKind.MINISTRY, name="Bộ", code="B-BO", parent=None, valid_from=start)
+        so = unit_create(scope=SYSTEM, kind=UnitKind.DEPARTMENT, name="Sở", code="B-SO", parent=bo, valid_from=start)
         codes = []
         for n in range(1, 101):
             code = f"B-TH{n:03d}"
             unit_create(
-                actor_id=None,
+                scope=SYSTEM,
                 kind=UnitKind.SCHOOL,
                 name=f"Trường Tiểu học số {n}",
                 code=code,
@@ -204,7 +206,7 @@ def main() -> None:
             )
             codes.append(code)
         user = UserFactory(username="bench")
-        role_assign(actor_id=None, user=user, unit=so, role=Role.DEPARTMENT_STAFF)
+        role_assign(scope=SYSTEM, user=user, unit=so, role=Role.DEPARTMENT_STAFF)
 
         first, second = tmp / "danh-sach.xlsx", tmp / "danh-sach-sdt-moi.xlsx"
         t = time.perf_counter()

@@ -19,26 +19,6 @@ from bdtx.organisations.models import Unit
 from bdtx.people.models import Person
 
 
-@transaction.atomic
-def role_assign(*, actor_id: int | None, user: User, unit: Unit, role: str, source: str = "web") -> RoleAssignment:
-    """Give `user` the `role` over `unit` (idempotent)."""
-    ra, created = RoleAssignment.objects.get_or_create(user=user, unit=unit, role=role, defaults={"active": True})
-    if not created and not ra.active:
-        ra.active = True
-        ra.save(update_fields=["active", "updated_at"])
-        created = True
-    if created:
-        audit_record(
-            actor_id=actor_id,
-            action="role.assign",
-            obj=ra,
-            unit_path=unit.path,
-            source=source,
-            changes={"user": [None, user.username], "role": [None, role], "unit": [None, unit.name]},
-        )
-    return ra
-
-
 def role_grantable(*, scope: Scope, unit: Unit) -> list[str]:
     """Roles the scope may give at `unit`: held ROLES_MANAGE there, no escalation, right unit kind."""
     held = scope.permissions_at(unit.path)
@@ -48,11 +28,26 @@ def role_grantable(*, scope: Scope, unit: Unit) -> list[str]:
 
 
 @transaction.atomic
-def role_grant(*, scope: Scope, user: User, unit: Unit, role: str) -> RoleAssignment:
-    """Give a role on behalf of the scope's user, refusing escalation and wrong unit kinds."""
+def role_assign(*, scope: Scope, user: User, unit: Unit, role: str, source: str = "web") -> RoleAssignment:
+    """Give `user` the `role` over `unit` on behalf of the scope (idempotent), refusing escalation
+    (a role with permissions the giver lacks there) and the wrong kind of unit for the role."""
     if role not in role_grantable(scope=scope, unit=unit):
         raise PermissionDenied(_("You cannot give this role at this unit."))
-    return role_assign(actor_id=scope.user_id, user=user, unit=unit, role=role)
+    ra, created = RoleAssignment.objects.get_or_create(user=user, unit=unit, role=role, defaults={"active": True})
+    if not created and not ra.active:
+        ra.active = True
+        ra.save(update_fields=["active", "updated_at"])
+        created = True
+    if created:
+        audit_record(
+            actor_id=scope.user_id,
+            action="role.assign",
+            obj=ra,
+            unit_path=unit.path,
+            source=source,
+            changes={"user": [None, user.username], "role": [None, role], "unit": [None, unit.name]},
+        )
+    return ra
 
 
 @transaction.atomic
@@ -97,7 +92,7 @@ def account_create_for_person(
     if User.objects.filter(username__iexact=username).exists():
         raise ValidationError({"username": _("This user name is taken.")})
     if role not in role_grantable(scope=scope, unit=unit):
-        raise PermissionDenied(_("You cannot give this role at this unit."))
+        raise PermissionDenied(_("You cannot give this role at this unit."))  # before the user is created
     password = secrets.token_urlsafe(9)
     user = User.objects.create_user(
         username=username,
@@ -114,7 +109,7 @@ def account_create_for_person(
         unit_path=unit.path,
         changes={"username": [None, username]},
     )
-    role_assign(actor_id=scope.user_id, user=user, unit=unit, role=role)
+    role_assign(scope=scope, user=user, unit=unit, role=role)
     return user, password
 
 

@@ -74,7 +74,6 @@ def _content_clean(fields: dict[str, Any]) -> dict[str, Any]:
 @transaction.atomic
 def content_create(
     *,
-    actor_id: int | None,
     scope: Scope,
     unit: Unit,
     school_year: SchoolYear | int,
@@ -101,7 +100,7 @@ def content_create(
         unit=unit, school_year_id=year, programme=programme, position=position, **data
     )
     audit_record(
-        actor_id=actor_id,
+        actor_id=scope.user_id,
         action="content.create",
         obj=item,
         unit_path=unit.path,
@@ -112,7 +111,7 @@ def content_create(
 
 
 @transaction.atomic
-def content_update(*, actor_id: int | None, scope: Scope, item: ProgrammeContent, **fields: Any) -> ProgrammeContent:
+def content_update(*, scope: Scope, item: ProgrammeContent, **fields: Any) -> ProgrammeContent:
     """Change a topic (its programme, unit and school year stay)."""
     item = ProgrammeContent.objects.select_for_update().select_related("unit").get(pk=item.pk)
     _content_rights(scope, item.unit, item.programme)
@@ -126,15 +125,17 @@ def content_update(*, actor_id: int | None, scope: Scope, item: ProgrammeContent
     item.save()
     changes = diff(before, snapshot(item, CONTENT_FIELDS))
     if changes:
-        audit_record(actor_id=actor_id, action="content.update", obj=item, unit_path=item.unit.path, changes=changes)
+        audit_record(
+            actor_id=scope.user_id, action="content.update", obj=item, unit_path=item.unit.path, changes=changes
+        )
     return item
 
 
 @transaction.atomic
-def content_delete(*, actor_id: int | None, scope: Scope, item: ProgrammeContent) -> None:
+def content_delete(*, scope: Scope, item: ProgrammeContent) -> None:
     _content_rights(scope, item.unit, item.programme)
     audit_record(
-        actor_id=actor_id,
+        actor_id=scope.user_id,
         action="content.delete",
         obj=item,
         unit_path=item.unit.path,
@@ -149,7 +150,6 @@ def content_delete(*, actor_id: int | None, scope: Scope, item: ProgrammeContent
 @transaction.atomic
 def focus_module_add(
     *,
-    actor_id: int | None,
     scope: Scope,
     unit: Unit,
     school_year: SchoolYear | int,
@@ -189,7 +189,7 @@ def focus_module_add(
     except IntegrityError:
         raise ValidationError({"module": _("This module is already a focus module for that level and year.")})
     audit_record(
-        actor_id=actor_id,
+        actor_id=scope.user_id,
         action="focus_module.add",
         obj=focus,
         object_repr=f"{unit.name} {year}-{year + 1}: {module.code} {school_level}".strip(),
@@ -200,11 +200,11 @@ def focus_module_add(
 
 
 @transaction.atomic
-def focus_module_remove(*, actor_id: int | None, scope: Scope, focus: FocusModule) -> None:
+def focus_module_remove(*, scope: Scope, focus: FocusModule) -> None:
     if not scope.holds_at(Perm.CONTENT_MANAGE, focus.unit):
         raise PermissionDenied
     audit_record(
-        actor_id=actor_id,
+        actor_id=scope.user_id,
         action="focus_module.remove",
         obj=focus,
         object_repr=f"{focus.unit.name}: {focus.module.code} {focus.school_level}".strip(),
@@ -226,7 +226,6 @@ def material_unit_for(scope: Scope) -> Unit | None:
 @transaction.atomic
 def material_add(
     *,
-    actor_id: int | None,
     scope: Scope,
     module: Module,
     kind: str,
@@ -259,7 +258,7 @@ def material_add(
         material.file.save(name, upload, save=False)
     material.save()
     audit_record(
-        actor_id=actor_id,
+        actor_id=scope.user_id,
         action="material.add",
         obj=material,
         object_repr=f"{module.code}: {title}",
@@ -270,12 +269,12 @@ def material_add(
 
 
 @transaction.atomic
-def material_remove(*, actor_id: int | None, scope: Scope, material: Material) -> None:
+def material_remove(*, scope: Scope, material: Material) -> None:
     """Remove a material; its file leaves the storage once the removal is committed."""
     if not scope.has(Perm.CATALOG_MANAGE, material.unit.path):
         raise PermissionDenied
     audit_record(
-        actor_id=actor_id,
+        actor_id=scope.user_id,
         action="material.remove",
         obj=material,
         object_repr=f"{material.module.code}: {material.title}",
@@ -310,9 +309,7 @@ def _hours_consistent(total: int | None, theory: int | None, practice: int | Non
 
 
 @transaction.atomic
-def module_update(
-    *, actor_id: int | None, scope: Scope, module: Module, criteria: list[Criterion] | None = None, **fields: Any
-) -> Module:
+def module_update(*, scope: Scope, module: Module, criteria: list[Criterion] | None = None, **fields: Any) -> Module:
     """Correct a module by hand (national catalog management)."""
     unit = require_national(scope, Perm.CATALOG_MANAGE)
     module = Module.objects.select_for_update().get(pk=module.pk)
@@ -336,12 +333,12 @@ def module_update(
         if old != new:
             changes["criteria"] = [old, new]
     if changes:
-        audit_record(actor_id=actor_id, action="module.update", obj=module, unit_path=unit.path, changes=changes)
+        audit_record(actor_id=scope.user_id, action="module.update", obj=module, unit_path=unit.path, changes=changes)
     return module
 
 
 @transaction.atomic
-def catalog_update(*, actor_id: int | None, scope: Scope, catalog: Catalog, **fields: Any) -> Catalog:
+def catalog_update(*, scope: Scope, catalog: Catalog, **fields: Any) -> Catalog:
     """Change a catalog's name, circular, years or completeness note (national catalog management)."""
     unit = require_national(scope, Perm.CATALOG_MANAGE)
     catalog = Catalog.objects.select_for_update().get(pk=catalog.pk)
@@ -357,7 +354,7 @@ def catalog_update(*, actor_id: int | None, scope: Scope, catalog: Catalog, **fi
     catalog.save()
     changes = diff(before, snapshot(catalog, CATALOG_FIELDS))
     if changes:
-        audit_record(actor_id=actor_id, action="catalog.update", obj=catalog, unit_path=unit.path, changes=changes)
+        audit_record(actor_id=scope.user_id, action="catalog.update", obj=catalog, unit_path=unit.path, changes=changes)
     return catalog
 
 

@@ -107,7 +107,6 @@ def module_edit(request: AuthenticatedHttpRequest, uuid: str) -> HttpResponse:
         module.refresh_from_db()
         try:
             services.module_update(
-                actor_id=request.user.pk,
                 scope=request.scope,
                 module=module,
                 criteria=list(form.cleaned_data["criteria"]),
@@ -131,7 +130,6 @@ def material_add(request: AuthenticatedHttpRequest, uuid: str) -> HttpResponse:
         data = form.cleaned_data
         try:
             services.material_add(
-                actor_id=request.user.pk,
                 scope=request.scope,
                 module=module,
                 kind=data["kind"],
@@ -168,7 +166,7 @@ def material_open(request: AuthenticatedHttpRequest, uuid: str) -> HttpResponseB
 @require_POST
 def material_remove(request: AuthenticatedHttpRequest, uuid: str) -> HttpResponse:
     material = _material(request, uuid)
-    services.material_remove(actor_id=request.user.pk, scope=request.scope, material=material)
+    services.material_remove(scope=request.scope, material=material)
     messages.success(request, _("The material was removed."))
     return redirect("catalog:module", uuid=material.module.uuid)
 
@@ -215,7 +213,7 @@ def catalog_edit(request: AuthenticatedHttpRequest, uuid: str) -> HttpResponse:
         changed = {k: form.cleaned_data[k] for k in form.changed_data}
         catalog.refresh_from_db()
         try:
-            services.catalog_update(actor_id=request.user.pk, scope=request.scope, catalog=catalog, **changed)
+            services.catalog_update(scope=request.scope, catalog=catalog, **changed)
         except ValidationError as e:
             form.add_error(None, e)
         else:
@@ -376,7 +374,6 @@ def content_new(request: AuthenticatedHttpRequest) -> HttpResponse:
     if request.method == "POST" and form.is_valid():
         try:
             services.content_create(
-                actor_id=request.user.pk,
                 scope=request.scope,
                 unit=unit,
                 school_year=year,
@@ -409,7 +406,7 @@ def content_edit(request: AuthenticatedHttpRequest, uuid: str) -> HttpResponse:
         changed = {k: form.cleaned_data[k] for k in form.changed_data}
         item.refresh_from_db()
         try:
-            services.content_update(actor_id=request.user.pk, scope=request.scope, item=item, **changed)
+            services.content_update(scope=request.scope, item=item, **changed)
         except ValidationError as e:
             form.add_error(None, e)
         else:
@@ -422,7 +419,7 @@ def content_edit(request: AuthenticatedHttpRequest, uuid: str) -> HttpResponse:
 @require_POST
 def content_delete(request: AuthenticatedHttpRequest, uuid: str) -> HttpResponse:
     item = _content(request, uuid)
-    services.content_delete(actor_id=request.user.pk, scope=request.scope, item=item)
+    services.content_delete(scope=request.scope, item=item)
     messages.success(request, _("The topic was deleted."))
     return redirect(_content_url(item.school_year_id))
 
@@ -433,9 +430,7 @@ def focus_new(request: AuthenticatedHttpRequest) -> HttpResponse:
     form = FocusForm(request.POST or None, modules=selectors.module_list(f=selectors.ModuleFilter(school_year=year)))
     if request.method == "POST" and form.is_valid():
         try:
-            services.focus_module_add(
-                actor_id=request.user.pk, scope=request.scope, unit=unit, school_year=year, **form.cleaned_data
-            )
+            services.focus_module_add(scope=request.scope, unit=unit, school_year=year, **form.cleaned_data)
         except ValidationError as e:
             form.add_error(None, e)
         else:
@@ -450,6 +445,6 @@ def focus_delete(request: AuthenticatedHttpRequest, uuid: str) -> HttpResponse:
         focus = selectors.focus_get(scope=request.scope, uuid=uuid)
     except FocusModule.DoesNotExist:
         raise Http404 from None
-    services.focus_module_remove(actor_id=request.user.pk, scope=request.scope, focus=focus)
+    services.focus_module_remove(scope=request.scope, focus=focus)
     messages.success(request, _("The focus module was removed."))
     return redirect(_content_url(focus.school_year_id))

@@ -99,13 +99,17 @@ class Scope:
 
     @property
     def is_anonymous(self) -> bool:
-        return self.user_id is None
+        return self.user_id is None and not self.grants
 
     def paths(self, permission: str | None = None) -> list[str]:
         """Subtree paths visible (or, with `permission`, where it is held)."""
         return collapse_paths(
             g.path for g in self.grants if g.subtree and (permission is None or permission in g.permissions)
         )
+
+    def is_person(self, person_id: int | None) -> bool:
+        """True when the scope acts as this person: only they write their own plan or self-assessment."""
+        return person_id is not None and self.person_id == person_id
 
     def roles(self) -> set[str]:
         return {g.role for g in self.grants}
@@ -168,6 +172,15 @@ class Scope:
 
 
 ANONYMOUS = Scope()
+
+
+def _every_permission() -> frozenset[str]:
+    return frozenset(v for k, v in vars(Perm).items() if k.isupper() and isinstance(v, str))
+
+
+# The system itself (data migrations, the demo loader, management commands): every permission over
+# the whole tree, no user. Only code can hold it; no request ever does.
+SYSTEM = Scope(grants=(Grant(role="system", unit_id=0, path="/", permissions=_every_permission()),))
 
 
 class ScopedQuerySet(models.QuerySet):

@@ -52,7 +52,6 @@ def programme_demo_load() -> int:
         if not ProgrammeContent.objects.filter(unit=ministry, school_year_id=year).exists():
             for title, hours in BD01:
                 services.content_create(
-                    actor_id=bo.pk,
                     scope=bo_scope,
                     unit=ministry,
                     school_year=year,
@@ -64,7 +63,6 @@ def programme_demo_load() -> int:
         if not ProgrammeContent.objects.filter(unit=province, school_year_id=year).exists():
             for title, hours in BD02:
                 services.content_create(
-                    actor_id=so.pk,
                     scope=so_scope,
                     unit=province,
                     school_year=year,
@@ -77,7 +75,6 @@ def programme_demo_load() -> int:
             for priority, (catalog, code, level) in enumerate(FOCUS, start=1):
                 module = Module.objects.get(catalog__code=catalog, code=code)
                 services.focus_module_add(
-                    actor_id=so.pk,
                     scope=so_scope,
                     unit=province,
                     school_year=year,

@@ -28,6 +28,7 @@ from django.db import transaction
 from bdtx.accounts.models import Role
 from bdtx.accounts.services import role_assign
 from bdtx.core.models import AuditLog, SchoolYear
+from bdtx.core.scope import SYSTEM
 from bdtx.core.selectors import school_year_current
 from bdtx.organisations.models import Ownership, SchoolLevel, SchoolType, Unit, UnitKind
 from bdtx.organisations.services import unit_create, unit_move, unit_update
@@ -387,14 +388,14 @@ def _build_tree(rng: random.Random) -> tuple[dict[str, Unit], list[tuple[S, str]
 
     def create(code: str, kind: str, name: str, parent: Unit | None, valid_from: date, **kw: object) -> Unit:
         units[code] = unit_create(
-            actor_id=None, kind=kind, name=name, code=code, parent=parent, valid_from=valid_from, source="system", **kw
+            scope=SYSTEM, kind=kind, name=name, code=code, parent=parent, valid_from=valid_from, source="system", **kw
         )
         return units[code]
 
     ministry = Unit.objects.filter(code=MINISTRY_CODE).first()
     if ministry is None:
         ministry = unit_create(
-            actor_id=None,
+            scope=SYSTEM,
             kind=UnitKind.MINISTRY,
             name="Bộ Giáo dục và Đào tạo",
             code=MINISTRY_CODE,
@@ -447,9 +448,9 @@ def _build_tree(rng: random.Random) -> tuple[dict[str, Unit], list[tuple[S, str]
 
     note = "Sắp xếp đơn vị hành chính, kết thúc hoạt động cấp huyện từ 01/07/2025"
     for unit, new_parent in moves:
-        unit_move(actor_id=None, unit=unit, new_parent=new_parent, effective=REFORM_DAY, note=note)
+        unit_move(scope=SYSTEM, unit=unit, new_parent=new_parent, effective=REFORM_DAY, note=note)
     for d in DISTRICTS:
-        unit_update(actor_id=None, unit=units[d.code], dissolved_on=REFORM_DAY)
+        unit_update(scope=SYSTEM, unit=units[d.code], dissolved_on=REFORM_DAY)
     return units, schools
 
 
@@ -487,7 +488,7 @@ def _create_accounts(units: dict[str, Unit], linked: dict[str, Person]) -> None:
         user.email = f"{a.username}@example.edu.vn"
         user.is_staff = user.is_superuser = a.role == Role.SYSTEM_ADMIN
         user.save()
-        role_assign(actor_id=None, user=user, unit=units[a.unit_code], role=a.role, source="system")
+        role_assign(scope=SYSTEM, user=user, unit=units[a.unit_code], role=a.role, source="system")
         if person is not None:
             Person.objects.filter(pk=person.pk).update(user=user)
 
@@ -521,7 +522,7 @@ def demo_load(*, staff: int = DEMO_STAFF, seed: int = SEED) -> DemoSummary:
     for year in years:
         rows = staff_rows(people, year)
         staff_bulk_upsert(
-            actor_id=None,
+            scope=SYSTEM,
             school_year=SchoolYear.objects.get(pk=year),
             rows=rows,
             source=AuditLog.Source.SYSTEM,

@@ -210,7 +210,7 @@ def _validate(job: ImportJob, scope: Scope) -> None:
         _update(job, status=ImportJob.Status.VALIDATED, progress=100, finished_at=timezone.now())
         return
     _update(job, status=ImportJob.Status.IMPORTING, progress=CHECK_UNTIL)
-    _write(job, result)
+    _write(job, result, scope)
 
 
 def _run(job: ImportJob, scope: Scope, *, only_valid: bool) -> None:
@@ -220,7 +220,7 @@ def _run(job: ImportJob, scope: Scope, *, only_valid: bool) -> None:
         raise FileProblem(_("The file no longer passes the checks. See the errors, then choose again."))
     if not result.records:
         raise FileProblem(_("No valid rows are left to import."))
-    _write(job, result)
+    _write(job, result, scope)
 
 
 def _record_check(job: ImportJob, result: CheckResult) -> None:
@@ -255,11 +255,11 @@ def _record_check(job: ImportJob, result: CheckResult) -> None:
     )
 
 
-def _write(job: ImportJob, result: CheckResult) -> None:
+def _write(job: ImportJob, result: CheckResult, scope: Scope) -> None:
     started = time.perf_counter()
     with transaction.atomic():
         created, updated = staff_bulk_upsert(
-            actor_id=job.created_by_id,
+            scope=scope,
             school_year=job.school_year,
             rows=result.records,
             source=AuditLog.Source.IMPORT,

@@ -1,11 +1,13 @@
-"""Writes to the organisation tree. Each runs in a transaction and leaves an audit entry."""
+"""Writes to the organisation tree. Each checks the scope's right to manage units, runs in a
+transaction and leaves an audit entry."""
 
 from datetime import date
 
-from django.core.exceptions import ValidationError
+from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import transaction
 from django.utils.translation import gettext as _
 
+from bdtx.core.scope import Perm, Scope
 from bdtx.core.services import audit_record, diff, snapshot
 from bdtx.organisations.models import Unit, UnitKind, UnitPlacement
 
@@ -30,7 +32,7 @@ UNIT_FIELDS = [
 @transaction.atomic
 def unit_create(
     *,
-    actor_id: int | None,
+    scope: Scope,
     kind: str,
     name: str,
     code: str,
@@ -40,7 +42,12 @@ def unit_create(
     source: str = "web",
     **fields: object,
 ) -> Unit:
-    """Create a unit under `parent` (None only for the ministry or a training institution)."""
+    """Create a unit under `parent` (None only for the ministry or a training institution).
+
+    Needs UNITS_MANAGE over the parent (over the whole tree for a unit without a parent).
+    """
+    if not scope.has(Perm.UNITS_MANAGE, parent.path if parent else "/"):
+        raise PermissionDenied
     if parent is None and kind not in (UnitKind.MINISTRY, UnitKind.INSTITUTION):
         raise ValidationError(_("Only the ministry and training institutions can stand without a parent unit."))
     unit = Unit(kind=kind, name=name, code=code, parent=parent, path="/", levels=Unit.format_levels(levels), **fields)
@@ -51,7 +58,7 @@ def unit_create(
     unit.save(update_fields=["path", "depth"])
     UnitPlacement.objects.create(unit=unit, parent=parent, path=unit.path, valid_from=valid_from)
     audit_record(
-        actor_id=actor_id,
+        actor_id=scope.user_id,
         action="unit.create",
         obj=unit,
         unit_path=unit.path,
@@ -62,8 +69,9 @@ def unit_create(
 
 
 @transaction.atomic
-def unit_update(*, actor_id: int | None, unit: Unit, **changes: object) -> Unit:
-    """Change a unit's own attributes (not its place in the tree: see `unit_move`)."""
+def unit_update(*, scope: Scope, unit: Unit, **changes: object) -> Unit:
+    """Change a unit's own attributes (not its place in the tree: see `unit_move`). Needs UNITS_MANAGE over it."""
+    scope.require(Perm.UNITS_MANAGE, unit.path)
     before = snapshot(unit, UNIT_FIELDS)
     for name, value in changes.items():
         if name not in UNIT_FIELDS:
@@ -75,7 +83,7 @@ def unit_update(*, actor_id: int | None, unit: Unit, **changes: object) -> Unit:
         # A dissolved unit leaves the tree that day; its history stays in the closed placements.
         UnitPlacement.objects.filter(unit=unit, valid_to__isnull=True).update(valid_to=unit.dissolved_on)
     audit_record(
-        actor_id=actor_id,
+        actor_id=scope.user_id,
         action="unit.update",
         obj=unit,
         unit_path=unit.path,
@@ -85,12 +93,15 @@ def unit_update(*, actor_id: int | None, unit: Unit, **changes: object) -> Unit:
 
 
 @transaction.atomic
-def unit_move(*, actor_id: int | None, unit: Unit, new_parent: Unit, effective: date, note: str = "") -> Unit:
+def unit_move(*, scope: Scope, unit: Unit, new_parent: Unit, effective: date, note: str = "") -> Unit:
     """Re-parent `unit` (and its whole subtree) from `effective` on.
 
     The placements in force close the day before and new ones open, so reports for earlier
-    school years keep rolling up through the old parent.
+    school years keep rolling up through the old parent. Needs UNITS_MANAGE over the unit and
+    over its new parent.
     """
+    scope.require(Perm.UNITS_MANAGE, unit.path)
+    scope.require(Perm.UNITS_MANAGE, new_parent.path)
     if new_parent.path.startswith(unit.path):
         raise ValidationError(_("A unit cannot be moved under itself or one of its own units."))
     if unit.parent_id == new_parent.pk:
@@ -118,7 +129,7 @@ def unit_move(*, actor_id: int | None, unit: Unit, new_parent: Unit, effective: 
     UnitPlacement.objects.bulk_create(placements, batch_size=500)
     unit.refresh_from_db()
     audit_record(
-        actor_id=actor_id,
+        actor_id=scope.user_id,
         action="unit.move",
         obj=unit,
         unit_path=unit.path,

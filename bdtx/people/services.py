@@ -1,13 +1,14 @@
-"""Writes to staff records. Each runs in a transaction and leaves audit entries."""
+"""Writes to staff records. Each checks the scope it is given, runs in a transaction and leaves audit entries."""
 
 from dataclasses import dataclass, field
 from datetime import date
 
-from django.core.exceptions import ValidationError
+from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import transaction
 
 from bdtx.core.bulk import bulk_insert, bulk_insert_values, bulk_update_fields
 from bdtx.core.models import AuditLog, SchoolYear
+from bdtx.core.scope import Perm, Scope
 from bdtx.core.services import _plain, audit_record, diff, snapshot
 from bdtx.core.text import fold, nfc
 from bdtx.organisations.models import Unit
@@ -57,9 +58,10 @@ def default_staff_type(position: str) -> str:
 
 @transaction.atomic
 def person_create(
-    *, actor_id: int | None, unit: Unit, school_year: SchoolYear, employment: dict[str, object], **fields: object
+    *, scope: Scope, unit: Unit, school_year: SchoolYear, employment: dict[str, object], **fields: object
 ) -> Person:
-    """Create a person and their employment at `unit` for `school_year`."""
+    """Create a person and their employment at `unit` for `school_year` (PEOPLE_MANAGE over the unit)."""
+    scope.require(Perm.PEOPLE_MANAGE, unit.path)
     person = Person(**{k: nfc(v) if isinstance(v, str) else v for k, v in fields.items()})
     person.personal_id = person.personal_id or None
     _validate_person(person)
@@ -68,7 +70,7 @@ def person_create(
     emp.full_clean(exclude=["person"])
     emp.save()
     audit_record(
-        actor_id=actor_id,
+        actor_id=scope.user_id,
         action="person.create",
         obj=person,
         unit_path=unit.path,
@@ -78,8 +80,14 @@ def person_create(
 
 
 @transaction.atomic
-def person_update(*, actor_id: int | None, person: Person, unit_path: str, **changes: object) -> Person:
-    """Change a person's own data; the audit entry masks sensitive values."""
+def person_update(*, scope: Scope, person: Person, unit_path: str, **changes: object) -> Person:
+    """Change a person's own data; the audit entry masks sensitive values.
+
+    Needs PEOPLE_MANAGE over `unit_path`, a unit the person works (or worked) in.
+    """
+    scope.require(Perm.PEOPLE_MANAGE, unit_path)
+    if not Employment.objects.filter(person=person).within(unit_path).exists():
+        raise PermissionDenied
     before = snapshot(person, PERSON_FIELDS)
     for name, value in changes.items():
         if name not in PERSON_FIELDS:
@@ -89,7 +97,7 @@ def person_update(*, actor_id: int | None, person: Person, unit_path: str, **cha
     _validate_person(person)
     person.save()
     audit_record(
-        actor_id=actor_id,
+        actor_id=scope.user_id,
         action="person.update",
         obj=person,
         unit_path=unit_path,
@@ -99,7 +107,13 @@ def person_update(*, actor_id: int | None, person: Person, unit_path: str, **cha
 
 
 @transaction.atomic
-def employment_update(*, actor_id: int | None, employment: Employment, **changes: object) -> Employment:
+def employment_update(*, scope: Scope, employment: Employment, **changes: object) -> Employment:
+    """Change one school year's work details (PEOPLE_MANAGE over the unit, and over a new unit)."""
+    scope.require(Perm.PEOPLE_MANAGE, employment.unit.path)
+    if "unit_id" in changes and changes["unit_id"] != employment.unit_id:
+        new_unit = Unit.objects.filter(pk=changes["unit_id"]).only("path").first()
+        if new_unit is None or not scope.has(Perm.PEOPLE_MANAGE, new_unit.path):
+            raise PermissionDenied
     before = snapshot(employment, EMPLOYMENT_FIELDS)
     for name, value in changes.items():
         if name not in EMPLOYMENT_FIELDS:
@@ -108,7 +122,7 @@ def employment_update(*, actor_id: int | None, employment: Employment, **changes
     employment.full_clean()
     employment.save()
     audit_record(
-        actor_id=actor_id,
+        actor_id=scope.user_id,
         action="employment.update",
         obj=employment.person,
         object_type="people.employment",
@@ -180,7 +194,7 @@ def _name_key(family: str, middle: str, given: str, born: date | None) -> tuple[
 @transaction.atomic
 def staff_bulk_upsert(
     *,
-    actor_id: int | None,
+    scope: Scope,
     school_year: SchoolYear,
     rows: list[StaffRow],
     source: str = AuditLog.Source.IMPORT,
@@ -194,6 +208,9 @@ def staff_bulk_upsert(
     """
     created = updated = 0
     units = {u.pk: u.path for u in Unit.objects.filter(pk__in={r.unit_id for r in rows}).only("pk", "path")}
+    if len(units) < len({r.unit_id for r in rows}) or not all(scope.has(Perm.PEOPLE_IMPORT, p) for p in units.values()):
+        raise PermissionDenied
+    actor_id = scope.user_id
     valid_ethnicities = set(Ethnicity.objects.values_list("code", flat=True))
     for start in range(0, len(rows), chunk):
         part = rows[start : start + chunk]

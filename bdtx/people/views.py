@@ -142,7 +142,7 @@ def person_edit(request: AuthenticatedHttpRequest, uuid: str) -> HttpResponse:
         changes = _person_fields(form.cleaned_data)
         person.refresh_from_db()
         try:
-            services.person_update(actor_id=request.user.pk, person=person, unit_path=path, **changes)
+            services.person_update(scope=request.scope, person=person, unit_path=path, **changes)
         except ValidationError as e:
             form.add_error(None, e)
         else:
@@ -167,7 +167,7 @@ def person_new(request: AuthenticatedHttpRequest) -> HttpResponse:
         data = _person_fields(form.cleaned_data)
         try:
             person = services.person_create(
-                actor_id=request.user.pk,
+                scope=request.scope,
                 unit=unit,
                 school_year=school_year_current(),
                 employment=emp_form.cleaned_data,

@@ -130,7 +130,6 @@ SHIFT_FIELDS = ["bd01_hours", "bd02_hours", "decision"]
 @transaction.atomic
 def hours_shift_set(
     *,
-    actor_id: int | None,
     scope: Scope,
     unit: Unit,
     school_year: SchoolYear | int,
@@ -182,7 +181,7 @@ def hours_shift_set(
     shift.bd01_hours, shift.bd02_hours, shift.decision = bd01_hours, bd02_hours, decision.strip()
     shift.save()
     audit_record(
-        actor_id=actor_id,
+        actor_id=scope.user_id,
         action="hours_shift.set",
         obj=shift,
         object_repr=f"{unit.name} {year}-{year + 1}: {bd01_hours}/{bd02_hours}/{regime.bd03_hours}",
@@ -340,7 +339,7 @@ def regime_span(regime: Regime) -> str:
 
 
 @transaction.atomic
-def regime_create(*, actor_id: int | None, scope: Scope, close_previous: bool = False, **fields: Any) -> Regime:
+def regime_create(*, scope: Scope, close_previous: bool = False, **fields: Any) -> Regime:
     """Add a regime (e.g. the one of the Law on Teachers 2025) as data.
 
     With `close_previous`, the open-ended regime that began before it ends the school year before
@@ -358,7 +357,7 @@ def regime_create(*, actor_id: int | None, scope: Scope, close_previous: bool = 
             open_one.last_year = fields["first_year"] - 1
             open_one.save(update_fields=["last_year", "updated_at"])
             audit_record(
-                actor_id=actor_id,
+                actor_id=scope.user_id,
                 action="regime.update",
                 obj=open_one,
                 unit_path=unit.path,
@@ -367,7 +366,7 @@ def regime_create(*, actor_id: int | None, scope: Scope, close_previous: bool = 
     regime_validate(fields)
     regime = Regime.objects.create(**fields)
     audit_record(
-        actor_id=actor_id,
+        actor_id=scope.user_id,
         action="regime.create",
         obj=regime,
         unit_path=unit.path,
@@ -377,7 +376,7 @@ def regime_create(*, actor_id: int | None, scope: Scope, close_previous: bool = 
 
 
 @transaction.atomic
-def regime_update(*, actor_id: int | None, scope: Scope, regime: Regime, **fields: Any) -> Regime:
+def regime_update(*, scope: Scope, regime: Regime, **fields: Any) -> Regime:
     """Change a regime's rules (validated as a whole, audited field by field)."""
     unit = regime_require_manage(scope)
     regime = Regime.objects.select_for_update().get(pk=regime.pk)
@@ -389,5 +388,5 @@ def regime_update(*, actor_id: int | None, scope: Scope, regime: Regime, **field
     regime.save()
     changes = diff(before, snapshot(regime, REGIME_FIELDS))
     if changes:
-        audit_record(actor_id=actor_id, action="regime.update", obj=regime, unit_path=unit.path, changes=changes)
+        audit_record(actor_id=scope.user_id, action="regime.update", obj=regime, unit_path=unit.path, changes=changes)
     return regime

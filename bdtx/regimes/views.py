@@ -40,7 +40,7 @@ def regime_new(request: AuthenticatedHttpRequest) -> HttpResponse:
         data = dict(form.cleaned_data)
         close_previous = data.pop("close_previous")
         try:
-            services.regime_create(actor_id=request.user.pk, scope=request.scope, close_previous=close_previous, **data)
+            services.regime_create(scope=request.scope, close_previous=close_previous, **data)
         except ValidationError as e:
             form.add_error(None, e)
         else:
@@ -60,7 +60,7 @@ def regime_edit(request: AuthenticatedHttpRequest, uuid: str) -> HttpResponse:
         changed = {k: form.cleaned_data[k] for k in form.changed_data}
         regime.refresh_from_db()  # the form wrote its values on the instance; the service compares
         try:
-            services.regime_update(actor_id=request.user.pk, scope=request.scope, regime=regime, **changed)
+            services.regime_update(scope=request.scope, regime=regime, **changed)
         except ValidationError as e:
             form.add_error(None, e)
         else:
@@ -91,9 +91,7 @@ def hours(request: AuthenticatedHttpRequest) -> HttpResponse:
         form = HoursShiftForm(request.POST if posted else None, initial=initial, prefix=str(unit.pk))
         if posted and form.is_valid():
             try:
-                services.hours_shift_set(
-                    actor_id=request.user.pk, scope=scope, unit=unit, school_year=year, **form.cleaned_data
-                )
+                services.hours_shift_set(scope=scope, unit=unit, school_year=year, **form.cleaned_data)
             except ValidationError as e:
                 form.add_error(None, e)
             else:

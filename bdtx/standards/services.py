@@ -61,13 +61,18 @@ class SelfRating:
 @transaction.atomic
 def assessment_save_self(
     *,
-    actor_id: int | None,
+    scope: Scope,
     person: Person,
     school_year: SchoolYear,
     ratings: Mapping[int, SelfRating],
 ) -> Assessment:
     """Save the person's self-assessment for the year as a draft (started on first save) with the
-    overall rating computed as far as it can be (None until every criterion is rated)."""
+    overall rating computed as far as it can be (None until every criterion is rated).
+
+    Only the person writes their own self-assessment.
+    """
+    if not scope.is_person(person.pk):
+        raise PermissionDenied
     employment = Employment.objects.filter(person=person, school_year=school_year).select_related("unit").first()
     if employment is None:
         raise ValidationError(_("You have no job recorded for this school year: ask your school to add it."))
@@ -99,7 +104,7 @@ def assessment_save_self(
     assessment.self_result = _outcome(assessment, "self_level").level
     assessment.save()
     audit_record(
-        actor_id=actor_id,
+        actor_id=scope.user_id,
         action="assessment.save",
         obj=assessment,
         unit_path=assessment.unit.path,
@@ -110,9 +115,14 @@ def assessment_save_self(
 
 
 @transaction.atomic
-def assessment_submit(*, actor_id: int | None, assessment: Assessment) -> Assessment:
-    """Hand in a draft: every criterion must be rated; the overall rating is computed by the rule."""
+def assessment_submit(*, scope: Scope, assessment: Assessment) -> Assessment:
+    """Hand in a draft: every criterion must be rated; the overall rating is computed by the rule.
+
+    Only the person hands in their own self-assessment.
+    """
     assessment = Assessment.objects.select_for_update().select_related("unit", "framework").get(pk=assessment.pk)
+    if not scope.is_person(assessment.person_id):
+        raise PermissionDenied
     if assessment.status != Assessment.Status.DRAFT:
         raise ValidationError(_("This self-assessment has already been submitted."))
     outcome = _outcome(assessment, "self_level")
@@ -125,7 +135,7 @@ def assessment_submit(*, actor_id: int | None, assessment: Assessment) -> Assess
     assessment.save()
     after = {"status": assessment.status, "self_result": assessment.self_result}
     audit_record(
-        actor_id=actor_id,
+        actor_id=scope.user_id,
         action="assessment.submit",
         obj=assessment,
         unit_path=assessment.unit.path,
@@ -139,8 +149,12 @@ def assessment_submit(*, actor_id: int | None, assessment: Assessment) -> Assess
 
 
 @transaction.atomic
-def opinion_add(*, actor_id: int | None, author: Person, assessment: Assessment, text: str) -> PeerOpinion:
-    """A colleague's opinion on a submitted self-assessment (same school, same school year)."""
+def opinion_add(*, scope: Scope, assessment: Assessment, text: str) -> PeerOpinion:
+    """A colleague's opinion on a submitted self-assessment (same school, same school year): the
+    author is the person the scope acts for."""
+    author = Person.objects.filter(pk=scope.person_id).first() if scope.person_id else None
+    if author is None:
+        raise PermissionDenied
     text = text.strip()
     if not text:
         raise ValidationError(_("Write your opinion first."))
@@ -155,7 +169,7 @@ def opinion_add(*, actor_id: int | None, author: Person, assessment: Assessment,
         raise ValidationError(_("Opinions are collected between the submission and the principal's evaluation."))
     opinion = PeerOpinion.objects.create(assessment=assessment, author=author, text=text)
     audit_record(
-        actor_id=actor_id,
+        actor_id=scope.user_id,
         action="assessment.opinion",
         obj=assessment,
         unit_path=assessment.unit.path,
@@ -170,7 +184,6 @@ def opinion_add(*, actor_id: int | None, author: Person, assessment: Assessment,
 @transaction.atomic
 def assessment_evaluate(
     *,
-    actor_id: int | None,
     scope: Scope,
     assessment: Assessment,
     levels: Mapping[int, int | None],
@@ -213,12 +226,12 @@ def assessment_evaluate(
     assessment.principal_result = outcome.level
     assessment.principal_comment = comment.strip()
     assessment.status = Assessment.Status.EVALUATED
-    assessment.evaluated_by_id = actor_id
+    assessment.evaluated_by_id = scope.user_id
     assessment.evaluated_at = timezone.now()
     assessment.save()
     after = {"status": assessment.status, "principal_result": assessment.principal_result}
     audit_record(
-        actor_id=actor_id,
+        actor_id=scope.user_id,
         action="assessment.evaluate",
         obj=assessment,
         unit_path=assessment.unit.path,

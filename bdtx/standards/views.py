@@ -54,10 +54,10 @@ def my_assessment(request: AuthenticatedHttpRequest) -> HttpResponse:
     if request.method == "POST" and form.is_valid():
         try:
             assessment = services.assessment_save_self(
-                actor_id=request.user.pk, person=mine.person, school_year=year, ratings=form.entries()
+                scope=request.scope, person=mine.person, school_year=year, ratings=form.entries()
             )
             if "submit" in request.POST:
-                services.assessment_submit(actor_id=request.user.pk, assessment=assessment)
+                services.assessment_submit(scope=request.scope, assessment=assessment)
                 messages.success(request, _("Your self-assessment has been submitted."))
                 return redirect("standards:detail", uuid=assessment.uuid)
         except ValidationError as e:
@@ -130,7 +130,6 @@ def assessment_evaluate(request: AuthenticatedHttpRequest, uuid: str) -> HttpRes
     if request.method == "POST" and form.is_valid():
         try:
             services.assessment_evaluate(
-                actor_id=request.user.pk,
                 scope=request.scope,
                 assessment=assessment,
                 levels=form.levels(),
@@ -157,9 +156,7 @@ def opinion_add(request: AuthenticatedHttpRequest, uuid: str) -> HttpResponse:
     form = OpinionForm(request.POST)
     if form.is_valid():
         try:
-            services.opinion_add(
-                actor_id=request.user.pk, author=_me(request), assessment=assessment, text=form.cleaned_data["text"]
-            )
+            services.opinion_add(scope=request.scope, assessment=assessment, text=form.cleaned_data["text"])
         except ValidationError as e:
             messages.error(request, " ".join(e.messages))
         else:

@@ -79,7 +79,6 @@ def planning_year(world: World) -> Setup:
     year = school_year_current().pk
     hours = hours_for(unit=world.u("th_a1"), school_year=year)
     catalog_services.content_create(
-        actor_id=world.users["ministry"].pk,
         scope=scope_for_user(world.users["ministry"]),
         unit=world.u("bo"),
         school_year=year,
@@ -88,7 +87,6 @@ def planning_year(world: World) -> Setup:
         hours=hours["bd01"],
     )
     catalog_services.content_create(
-        actor_id=world.users["so_a"].pk,
         scope=scope_for_user(world.users["so_a"]),
         unit=world.u("so_a"),
         school_year=year,
@@ -104,7 +102,6 @@ def planning_year(world: World) -> Setup:
     assert [c.number for c in for_weak.criteria.all()] == [WEAK[1]], "catalog criteria changed"
     assert Module.objects.get(catalog__code=CATALOG, code=UNKNOWN_PERIODS).hours_total is None
     catalog_services.focus_module_add(
-        actor_id=world.users["so_a"].pk,
         scope=scope_for_user(world.users["so_a"]),
         unit=world.u("so_a"),
         school_year=year,

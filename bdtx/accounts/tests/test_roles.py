@@ -5,7 +5,7 @@ from django.urls import reverse
 
 from bdtx.accounts.models import Role, RoleAssignment
 from bdtx.accounts.selectors import scope_for_user
-from bdtx.accounts.services import role_grant, role_grantable, username_suggest
+from bdtx.accounts.services import role_assign, role_grantable, username_suggest
 from bdtx.core.models import AuditLog
 
 pytestmark = pytest.mark.django_db
@@ -28,7 +28,7 @@ def test_department_cannot_create_a_system_admin_or_ministry_staff(world):
     assert role_grantable(scope=scope, unit=world.u("bo")) == []
     assert Role.DEPARTMENT_STAFF in role_grantable(scope=scope, unit=world.u("so_a"))
     with pytest.raises(PermissionDenied):
-        role_grant(scope=scope, user=world.users["norole"], unit=world.u("bo"), role=Role.SYSTEM_ADMIN)
+        role_assign(scope=scope, user=world.users["norole"], unit=world.u("bo"), role=Role.SYSTEM_ADMIN)
 
 
 def test_ministry_staff_cannot_give_roles_it_does_not_hold_permissions_for(world):

@@ -5,6 +5,7 @@ from datetime import date
 import pytest
 
 from bdtx.catalog.models import FocusModule, Module
+from bdtx.core.scope import SYSTEM
 from bdtx.organisations.models import Unit, UnitKind
 from bdtx.organisations.services import unit_create
 
@@ -27,7 +28,7 @@ def module(catalog_code: str, code: str) -> Module:
 def mn_a(world) -> Unit:
     """A preschool in province A."""
     return unit_create(
-        actor_id=None,
+        scope=SYSTEM,
         kind=UnitKind.SCHOOL,
         name="Trường Mầm non Hoa Sen",
         code="MN-A1",
@@ -53,14 +54,6 @@ def seed_003_focus(world) -> list[FocusModule]:
                 )
             )
     return rows
-
-
-@pytest.fixture
-def scope_of(world):  # type: ignore[no-untyped-def]
-    """scope_of("so_a") → that world user's scope."""
-    from bdtx.accounts.selectors import scope_for_user
-
-    return lambda user: scope_for_user(world.users[user])
 
 
 XLSX = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"

@@ -16,7 +16,6 @@ pytestmark = pytest.mark.django_db
 def _add(world, scope_of, user, unit, programme, **kw):
     data = {"title": "Chủ đề", "hours": 10, **kw}
     return services.content_create(
-        actor_id=world.users[user].pk,
         scope=scope_of(user),
         unit=world.u(unit),
         school_year=YEAR,
@@ -86,12 +85,12 @@ def test_preschool_topics_are_not_for_general_school_teachers(world, scope_of):
 
 def test_a_topic_is_changed_and_deleted_with_audit(world, scope_of):
     item = _add(world, scope_of, "so_a", "so_a", Programme.BD02)
-    services.content_update(actor_id=None, scope=scope_of("so_a"), item=item, hours=15)
+    services.content_update(scope=scope_of("so_a"), item=item, hours=15)
     assert ProgrammeContent.objects.get(pk=item.pk).hours == 15
     assert AuditLog.objects.get(action="content.update").changes == {"hours": [10, 15]}
     with pytest.raises(PermissionDenied):
-        services.content_delete(actor_id=None, scope=scope_of("so_b"), item=item)
-    services.content_delete(actor_id=None, scope=scope_of("so_a"), item=item)
+        services.content_delete(scope=scope_of("so_b"), item=item)
+    services.content_delete(scope=scope_of("so_a"), item=item)
     assert not ProgrammeContent.objects.exists()
     assert AuditLog.objects.filter(action="content.delete", object_uuid=item.uuid).exists()
 
@@ -102,7 +101,6 @@ def test_a_topic_is_changed_and_deleted_with_audit(world, scope_of):
 def test_a_department_picks_seed_003s_focus_modules(world, scope_of):
     for priority, code in enumerate(["MĐ 04", "MĐ 05", "MĐ 09"], start=1):
         services.focus_module_add(
-            actor_id=None,
             scope=scope_of("so_a"),
             unit=world.u("so_a"),
             school_year=YEAR,
@@ -119,15 +117,14 @@ def test_a_department_picks_seed_003s_focus_modules(world, scope_of):
 
 def test_a_focus_module_is_picked_once_per_level_and_year(world, scope_of):
     kw = {"scope": scope_of("so_a"), "unit": world.u("so_a"), "school_year": YEAR, "school_level": "MN"}
-    services.focus_module_add(actor_id=None, module=module("GVMN-TT12-2019", "GVMN 04"), **kw)
+    services.focus_module_add(module=module("GVMN-TT12-2019", "GVMN 04"), **kw)
     with pytest.raises(ValidationError):
-        services.focus_module_add(actor_id=None, module=module("GVMN-TT12-2019", "GVMN 04"), **kw)
+        services.focus_module_add(module=module("GVMN-TT12-2019", "GVMN 04"), **kw)
 
 
 def test_a_preschool_module_is_not_a_focus_module_for_primary_schools(world, scope_of):
     with pytest.raises(ValidationError):
         services.focus_module_add(
-            actor_id=None,
             scope=scope_of("so_a"),
             unit=world.u("so_a"),
             school_year=YEAR,
@@ -139,7 +136,6 @@ def test_a_preschool_module_is_not_a_focus_module_for_primary_schools(world, sco
 def test_a_module_not_in_force_is_not_a_focus_module(world, scope_of):
     with pytest.raises(ValidationError):
         services.focus_module_add(
-            actor_id=None,
             scope=scope_of("so_a"),
             unit=world.u("so_a"),
             school_year=2019,
@@ -151,7 +147,6 @@ def test_a_module_not_in_force_is_not_a_focus_module(world, scope_of):
 def test_only_the_departments_staff_pick_its_focus_modules(world, scope_of, user):
     with pytest.raises(PermissionDenied):
         services.focus_module_add(
-            actor_id=None,
             scope=scope_of(user),
             unit=world.u("so_a"),
             school_year=YEAR,
@@ -165,7 +160,6 @@ def test_only_the_departments_staff_pick_its_focus_modules(world, scope_of, user
 def test_the_ministry_adds_a_file_kept_in_storage_and_a_province_adds_a_link(world, scope_of):
     gvpt01 = module("GVPT-TT17-2019", "GVPT 01")
     pdf = services.material_add(
-        actor_id=None,
         scope=scope_of("ministry"),
         module=gvpt01,
         kind=Material.Kind.FILE,
@@ -173,7 +167,6 @@ def test_the_ministry_adds_a_file_kept_in_storage_and_a_province_adds_a_link(wor
         upload=SimpleUploadedFile("tai lieu.pdf", b"%PDF-1.4 ..."),
     )
     link = services.material_add(
-        actor_id=None,
         scope=scope_of("so_a"),
         module=gvpt01,
         kind=Material.Kind.VIDEO,
@@ -194,7 +187,6 @@ def test_a_material_needs_its_file_or_address_and_a_title(world, scope_of, kind,
     title = "" if field == "title" else "Tài liệu"
     with pytest.raises(ValidationError) as err:
         services.material_add(
-            actor_id=None,
             scope=scope_of("ministry"),
             module=module("GVPT-TT17-2019", "GVPT 01"),
             kind=kind,
@@ -207,7 +199,6 @@ def test_a_material_needs_its_file_or_address_and_a_title(world, scope_of, kind,
 def test_schools_and_teachers_do_not_add_materials(world, scope_of):
     with pytest.raises(PermissionDenied):
         services.material_add(
-            actor_id=None,
             scope=scope_of("principal_a1"),
             module=module("GVPT-TT17-2019", "GVPT 01"),
             kind="link",
@@ -220,7 +211,6 @@ def test_a_province_cannot_remove_the_ministrys_material_but_the_ministry_remove
     world, scope_of, django_capture_on_commit_callbacks
 ):
     material = services.material_add(
-        actor_id=None,
         scope=scope_of("ministry"),
         module=module("GVPT-TT17-2019", "GVPT 01"),
         kind="file",
@@ -228,10 +218,10 @@ def test_a_province_cannot_remove_the_ministrys_material_but_the_ministry_remove
         upload=SimpleUploadedFile("a.pdf", b"%PDF"),
     )
     with pytest.raises(PermissionDenied):
-        services.material_remove(actor_id=None, scope=scope_of("so_a"), material=material)
+        services.material_remove(scope=scope_of("so_a"), material=material)
     storage, name = material.file.storage, material.file.name
     with django_capture_on_commit_callbacks(execute=True):
-        services.material_remove(actor_id=None, scope=scope_of("ministry"), material=material)
+        services.material_remove(scope=scope_of("ministry"), material=material)
     assert not Material.objects.exists() and not storage.exists(name)
 
 
@@ -242,7 +232,6 @@ def test_an_administrator_corrects_a_module_and_links_criteria(world, scope_of):
     gvpt03 = module("GVPT-TT17-2019", "GVPT 03")
     criterion = gvpt03.criteria.get()
     services.module_update(
-        actor_id=None,
         scope=scope_of("sysadmin"),
         module=gvpt03,
         hours_total=20,
@@ -260,7 +249,6 @@ def test_an_administrator_corrects_a_module_and_links_criteria(world, scope_of):
 def test_module_hours_must_add_up(world, scope_of):
     with pytest.raises(ValidationError):
         services.module_update(
-            actor_id=None,
             scope=scope_of("sysadmin"),
             module=module("GVPT-TT17-2019", "GVPT 01"),
             hours_theory=10,
@@ -269,18 +257,14 @@ def test_module_hours_must_add_up(world, scope_of):
 
 def test_only_national_catalog_managers_correct_modules_and_catalogs(world, scope_of):
     with pytest.raises(PermissionDenied):
-        services.module_update(
-            actor_id=None, scope=scope_of("so_a"), module=module("GVPT-TT17-2019", "GVPT 01"), hours_total=20
-        )
+        services.module_update(scope=scope_of("so_a"), module=module("GVPT-TT17-2019", "GVPT 01"), hours_total=20)
     with pytest.raises(PermissionDenied):
-        services.catalog_update(
-            actor_id=None, scope=scope_of("so_a"), catalog=Catalog.objects.get(code="QLPT-TT18-2019"), name="X"
-        )
+        services.catalog_update(scope=scope_of("so_a"), catalog=Catalog.objects.get(code="QLPT-TT18-2019"), name="X")
 
 
 def test_a_completed_catalog_loses_its_incomplete_note(world, scope_of):
     catalog = Catalog.objects.get(code="QLPT-TT18-2019")
     assert not catalog.is_complete
-    services.catalog_update(actor_id=None, scope=scope_of("ministry"), catalog=catalog, completeness_note="")
+    services.catalog_update(scope=scope_of("ministry"), catalog=catalog, completeness_note="")
     catalog.refresh_from_db()
     assert catalog.is_complete

@@ -2,6 +2,7 @@ import pytest
 from django.urls import reverse
 
 from bdtx.core.models import AuditLog
+from bdtx.core.scope import SYSTEM
 
 pytestmark = pytest.mark.django_db
 
@@ -51,7 +52,7 @@ def test_audit_entries_show_readable_actions_and_field_names(world):
     from bdtx.people.services import person_update
 
     teacher = world.people["teacher_a1"]
-    person_update(actor_id=None, person=teacher, unit_path=world.u("th_a1").path, given_name="Hoà")
+    person_update(scope=SYSTEM, person=teacher, unit_path=world.u("th_a1").path, given_name="Hoà")
     entry = AuditLog.objects.get(action="person.update")
     with translation.override("en"):
         assert entry.action_label == "Person changed"

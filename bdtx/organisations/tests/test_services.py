@@ -1,12 +1,13 @@
 from datetime import date
 
 import pytest
-from django.core.exceptions import ValidationError
+from django.core.exceptions import PermissionDenied, ValidationError
 
 from bdtx.core.models import AuditLog, SchoolYear
+from bdtx.core.scope import SYSTEM
 from bdtx.organisations.models import Unit, UnitKind
 from bdtx.organisations.selectors import parent_on, units_under_on
-from bdtx.organisations.services import unit_create, unit_move
+from bdtx.organisations.services import unit_create, unit_move, unit_update
 
 pytestmark = pytest.mark.django_db
 
@@ -36,7 +37,7 @@ def test_current_path_follows_the_move_and_the_move_is_audited(world):
 
 def test_moving_a_unit_moves_its_whole_subtree(world):
     commune = world.u("xa_a1")
-    unit_move(actor_id=None, unit=commune, new_parent=world.u("so_b"), effective=date(2026, 7, 1))
+    unit_move(scope=SYSTEM, unit=commune, new_parent=world.u("so_b"), effective=date(2026, 7, 1))
     school = Unit.objects.get(pk=world.u("th_a1").pk)
     assert school.path.startswith(world.u("so_b").path)
     assert school in units_under_on(unit=world.u("so_a"), day=date(2026, 6, 30))
@@ -45,12 +46,12 @@ def test_moving_a_unit_moves_its_whole_subtree(world):
 
 def test_a_unit_cannot_move_under_its_own_subtree(world):
     with pytest.raises(ValidationError):
-        unit_move(actor_id=None, unit=world.u("so_a"), new_parent=world.u("th_a1"), effective=date(2026, 7, 1))
+        unit_move(scope=SYSTEM, unit=world.u("so_a"), new_parent=world.u("th_a1"), effective=date(2026, 7, 1))
 
 
 def test_only_ministry_and_institutions_stand_without_parent(db):
     with pytest.raises(ValidationError):
-        unit_create(actor_id=None, kind=UnitKind.SCHOOL, name="Trường mồ côi", code="X1", parent=None)
+        unit_create(scope=SYSTEM, kind=UnitKind.SCHOOL, name="Trường mồ côi", code="X1", parent=None)
 
 
 def test_subtree_query_is_one_query_whatever_the_depth(world, django_assert_num_queries):
@@ -62,3 +63,27 @@ def test_a_dissolved_district_leaves_the_tree_but_keeps_its_history(world):
     district, province = world.u("phong_a"), world.u("so_a")
     assert district in units_under_on(unit=province, day=_year_end(2024))
     assert district not in units_under_on(unit=province, day=_year_end(2025))
+
+
+def test_a_department_cannot_create_move_or_change_units_of_another_province(world, scope_of):
+    so_a = scope_of("so_a")
+    with pytest.raises(PermissionDenied):
+        unit_create(scope=so_a, kind=UnitKind.SCHOOL, name="Trường lạ", code="X2", parent=world.u("xa_b1"))
+    with pytest.raises(PermissionDenied):
+        unit_update(scope=so_a, unit=world.u("th_b1"), name="Đổi tên")
+    with pytest.raises(PermissionDenied):
+        unit_move(scope=so_a, unit=world.u("th_a1"), new_parent=world.u("xa_b1"), effective=date(2026, 7, 1))
+    assert Unit.objects.get(pk=world.u("th_b1").pk).name == "Trường Tiểu học Bắc"
+
+
+def test_a_principal_cannot_change_their_own_school_record_in_the_tree(world, scope_of):
+    with pytest.raises(PermissionDenied):
+        unit_update(scope=scope_of("principal_a1"), unit=world.u("th_a1"), name="Đổi tên")
+
+
+def test_a_department_manages_units_of_its_own_province(world, scope_of):
+    unit = unit_create(
+        scope=scope_of("so_a"), kind=UnitKind.SCHOOL, name="Trường mới", code="X3", parent=world.u("xa_a2")
+    )
+    entry = AuditLog.objects.get(action="unit.create", object_uuid=unit.uuid)
+    assert entry.actor == world.users["so_a"] and unit.path.startswith(world.u("xa_a2").path)

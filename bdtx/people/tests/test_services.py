@@ -2,13 +2,14 @@ import unicodedata
 from datetime import date
 
 import pytest
-from django.core.exceptions import ValidationError
+from django.core.exceptions import PermissionDenied, ValidationError
 
 from bdtx.core.models import AuditLog
+from bdtx.core.scope import SYSTEM
 from bdtx.core.selectors import school_year_current
 from bdtx.people.models import Employment, Ethnicity, Person
 from bdtx.people.selectors import ethnicity_index, ethnicity_key
-from bdtx.people.services import StaffRow, person_create, staff_bulk_upsert
+from bdtx.people.services import StaffRow, employment_update, person_create, person_update, staff_bulk_upsert
 
 pytestmark = pytest.mark.django_db
 
@@ -31,8 +32,8 @@ def _row(unit, **kw):
 def test_bulk_upsert_matches_on_personal_id_and_updates_instead_of_duplicating(world):
     year = school_year_current()
     unit = world.u("th_a1")
-    assert staff_bulk_upsert(actor_id=None, school_year=year, rows=[_row(unit)]) == (1, 0)
-    assert staff_bulk_upsert(actor_id=None, school_year=year, rows=[_row(unit, given_name="Huệ")]) == (0, 1)
+    assert staff_bulk_upsert(scope=SYSTEM, school_year=year, rows=[_row(unit)]) == (1, 0)
+    assert staff_bulk_upsert(scope=SYSTEM, school_year=year, rows=[_row(unit, given_name="Huệ")]) == (0, 1)
     person = Person.objects.get(personal_id="004190000777")
     assert person.given_name == "Huệ"
     assert Employment.objects.filter(person=person).count() == 1
@@ -42,8 +43,8 @@ def test_bulk_upsert_matches_on_personal_id_and_updates_instead_of_duplicating(w
 def test_bulk_upsert_without_id_matches_name_and_birth_date_at_the_same_unit(world):
     year = school_year_current()
     unit = world.u("th_a1")
-    staff_bulk_upsert(actor_id=None, school_year=year, rows=[_row(unit, personal_id=None)])
-    staff_bulk_upsert(actor_id=None, school_year=year, rows=[_row(unit, personal_id=None, phone="0987654321")])
+    staff_bulk_upsert(scope=SYSTEM, school_year=year, rows=[_row(unit, personal_id=None)])
+    staff_bulk_upsert(scope=SYSTEM, school_year=year, rows=[_row(unit, personal_id=None, phone="0987654321")])
     assert Person.objects.filter(given_name="Hoa", family_name="Nông").count() == 1
 
 
@@ -54,7 +55,7 @@ def test_bulk_upsert_keeps_last_years_employment_when_a_person_moves(world):
     last_year.school_year_id = year.pk - 1
     last_year.save()
     staff_bulk_upsert(
-        actor_id=None,
+        scope=SYSTEM,
         school_year=year,
         rows=[
             _row(
@@ -74,7 +75,7 @@ def test_bulk_upsert_keeps_last_years_employment_when_a_person_moves(world):
 
 def test_names_are_stored_in_nfc(world):
     person = person_create(
-        actor_id=None,
+        scope=SYSTEM,
         unit=world.u("th_a1"),
         school_year=school_year_current(),
         employment={},
@@ -91,7 +92,7 @@ def test_person_create_refuses_a_bad_id_and_writes_nothing(world):
     before = Person.objects.count()
     with pytest.raises(ValidationError):
         person_create(
-            actor_id=None,
+            scope=SYSTEM,
             unit=world.u("th_a1"),
             school_year=school_year_current(),
             employment={},
@@ -136,3 +137,37 @@ def test_no_ethnicity_variant_maps_to_two_groups(db):
         for name in {e.name, *filter(None, e.aliases.split(";"))}:
             key = ethnicity_key(name)
             assert seen.setdefault(key, e.code) == e.code, f"{name} is ambiguous"
+
+
+def test_a_principal_cannot_create_change_or_bulk_write_staff_of_another_school(world, scope_of):
+    principal = scope_of("principal_a1")
+    year = school_year_current()
+    with pytest.raises(PermissionDenied):
+        person_create(
+            scope=principal, unit=world.u("th_b1"), school_year=year, employment={}, given_name="An", gender="M"
+        )
+    outsider = world.people["teacher_b1"]
+    with pytest.raises(PermissionDenied):
+        person_update(scope=principal, person=outsider, unit_path=world.u("th_b1").path, given_name="Đổi")
+    # Naming one's own school as the unit does not open a person who never worked there.
+    with pytest.raises(PermissionDenied):
+        person_update(scope=principal, person=outsider, unit_path=world.u("th_a1").path, given_name="Đổi")
+    with pytest.raises(PermissionDenied):
+        staff_bulk_upsert(scope=principal, school_year=year, rows=[_row(world.u("th_b1"))])
+    emp = Employment.objects.get(person=world.people["teacher_a1"], school_year=year)
+    with pytest.raises(PermissionDenied):
+        employment_update(scope=principal, employment=emp, unit_id=world.u("th_b1").pk)
+    outsider.refresh_from_db()
+    assert outsider.given_name == "Ngọc" and not Person.objects.filter(given_name="An").exists()
+
+
+def test_a_teacher_cannot_change_their_own_record_through_the_service(world, scope_of):
+    me = world.people["teacher_a1"]
+    with pytest.raises(PermissionDenied):
+        person_update(scope=scope_of("teacher_a1"), person=me, unit_path=world.u("th_a1").path, given_name="Đổi")
+
+
+def test_the_principal_changes_their_own_teachers_and_is_the_audited_actor(world, scope_of):
+    me = world.people["teacher_a1"]
+    person_update(scope=scope_of("principal_a1"), person=me, unit_path=world.u("th_a1").path, phone="0912345678")
+    assert AuditLog.objects.get(action="person.update", object_uuid=me.uuid).actor == world.users["principal_a1"]

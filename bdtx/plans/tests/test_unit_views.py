@@ -9,6 +9,7 @@ from python_calamine import CalamineWorkbook
 
 from bdtx.accounts.selectors import scope_for_user
 from bdtx.core.models import AuditLog
+from bdtx.core.scope import SYSTEM
 from bdtx.core.selectors import school_year_current
 from bdtx.organisations.models import UnitKind
 from bdtx.organisations.services import unit_create
@@ -127,7 +128,7 @@ def test_board_query_count_does_not_grow_with_children(world, login, django_asse
         assert c.get(BOARD).status_code == 200
     for n in range(12):
         school = unit_create(
-            actor_id=None, kind=UnitKind.SCHOOL, name=f"Trường {n}", code=f"S{n}", parent=world.u("xa_a1"),
+            scope=SYSTEM, kind=UnitKind.SCHOOL, name=f"Trường {n}", code=f"S{n}", parent=world.u("xa_a1"),
             valid_from=date(2000, 1, 1),
         )  # fmt: skip
         if n % 2:

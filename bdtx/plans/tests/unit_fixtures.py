@@ -13,6 +13,7 @@ import pytest
 from bdtx.accounts.models import Role
 from bdtx.accounts.services import role_assign
 from bdtx.catalog.models import Catalog, Module, ProgrammeContent
+from bdtx.core.scope import SYSTEM
 from bdtx.core.selectors import school_year_current
 from bdtx.core.tests.factories import EmploymentFactory, UserFactory
 from bdtx.organisations.models import Unit, UnitKind
@@ -140,7 +141,7 @@ def build_tree(world) -> Tree:  # type: ignore[no-untyped-def]
         ("thcs_a2b", "Trường THCS Tây Hai", "THCS-A2B", "xa_a2"),
     ):
         world.units[key] = unit_create(
-            actor_id=None,
+            scope=SYSTEM,
             kind=UnitKind.SCHOOL,
             name=name,
             code=code,
@@ -162,7 +163,7 @@ def build_tree(world) -> Tree:  # type: ignore[no-untyped-def]
     for key in ("xa_a2", "thpt_a", "th_a1b", "thcs_a2b"):  # the world has no account there
         world.users[key] = UserFactory(username=f"staff_{key}")
         role = Role.OFFICE_STAFF if key.startswith("xa") else Role.SCHOOL_ADMIN
-        role_assign(actor_id=None, user=world.users[key], unit=world.u(key), role=role)
+        role_assign(scope=SYSTEM, user=world.users[key], unit=world.u(key), role=role)
         tree.staff[key] = key
     forms = [Form.BLENDED, Form.DISTANCE, Form.IN_PERSON]
     for n, key in enumerate(tree.schools):

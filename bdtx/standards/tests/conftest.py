@@ -7,6 +7,7 @@ import pytest
 from django.contrib.auth.models import User
 
 from bdtx.accounts.selectors import scope_for_user
+from bdtx.core.scope import Scope
 from bdtx.core.selectors import school_year_current
 from bdtx.core.tests.factories import UserFactory
 from bdtx.people.models import Employment, Person, Position
@@ -48,6 +49,11 @@ def levels() -> Callable[..., dict[int, int | None]]:
     return levels_of
 
 
+def as_person(person: Person) -> Scope:
+    """The scope a person acts in for their own records (their self-assessment, their opinions)."""
+    return Scope(user_id=person.user_id, person_id=person.pk)
+
+
 @pytest.fixture
 def self_assess(world):  # type: ignore[no-untyped-def]
     """self_assess(person_key, level=Khá, submit=True, **c<n>=level) → the person's assessment this year."""
@@ -59,13 +65,14 @@ def self_assess(world):  # type: ignore[no-untyped-def]
 
         fw = framework_for_employment(emp)
         assert fw is not None
+        me = as_person(person)
         a = services.assessment_save_self(
-            actor_id=person.user_id,
+            scope=me,
             person=person,
             school_year=school_year_current(),
             ratings=entries(fw, default, **by_number),
         )
-        return services.assessment_submit(actor_id=person.user_id, assessment=a) if submit else a
+        return services.assessment_submit(scope=me, assessment=a) if submit else a
 
     return _go
 

@@ -24,9 +24,7 @@ def test_weak_criteria_are_those_at_met_or_not_met_weakest_first(world, self_ass
 
 def test_the_principals_level_wins_over_the_persons_own(world, submitted, tt20):
     user = world.users["principal_a1"]
-    services.assessment_evaluate(
-        actor_id=user.pk, scope=scope_of(user), assessment=submitted, levels=levels_of(tt20, K, c14=K, c6=D)
-    )
+    services.assessment_evaluate(scope=scope_of(user), assessment=submitted, levels=levels_of(tt20, K, c14=K, c6=D))
     # self: criterion 14 Đạt; principal: 14 Khá, 6 Đạt
     weak = weak_criteria(person=world.people["teacher_a1"], school_year=school_year_current().pk)
     assert [c.number for c in weak] == [6]
