@@ -223,7 +223,7 @@ def test_the_audit_log_names_the_standards_actions_in_words(submitted):
     assert entry.action_label != "assessment.submit"
 
 
-def test_nobody_writes_or_hands_in_another_persons_self_assessment(world, self_assess, scope_of):
+def test_nobody_writes_or_hands_in_another_persons_self_assessment(world, self_assess):
     draft = self_assess("teacher_a1", K, submit=False)
     principal = scope_of(world.users["principal_a1"])
     with pytest.raises(PermissionDenied):
