@@ -3,10 +3,9 @@ programme 03 versioned by their circular, learning materials, and provinces' foc
 
 from django.conf import settings
 from django.db import models
-from django.db.models import Q
 from django.utils.translation import gettext_lazy as _
 
-from bdtx.core.models import BaseModel
+from bdtx.core.models import BaseModel, VersionedByYear, YearLike, in_force_q, year_range_constraint
 from bdtx.core.scope import ScopedQuerySet
 from bdtx.core.text import fold
 from bdtx.organisations.models import SchoolLevel
@@ -20,21 +19,20 @@ class Confidence(models.TextChoices):
     UNVERIFIED = "unverified", _("Not verified")
 
 
-class Catalog(BaseModel):
+class Catalog(BaseModel, VersionedByYear):
     """One module catalog as issued by one circular (e.g. GVPT, TT 17/2019)."""
 
     code = models.CharField(_("code"), max_length=32, unique=True)
     name = models.CharField(_("name"), max_length=255)
     circular = models.CharField(_("legal source"), max_length=255)
     audience = models.CharField(_("audience"), max_length=8, choices=Audience.choices)
-    first_year = models.PositiveSmallIntegerField(_("first school year"))
-    last_year = models.PositiveSmallIntegerField(_("last school year"), null=True, blank=True)
     completeness_note = models.TextField(_("completeness"), blank=True)
 
     class Meta:
         ordering = ["code"]
         verbose_name = _("module catalog")
         verbose_name_plural = _("module catalogs")
+        constraints = [year_range_constraint("catalog_year_range")]
 
     def __str__(self) -> str:
         return f"{self.name} ({self.circular})"
@@ -44,17 +42,11 @@ class Catalog(BaseModel):
         """A catalog with a completeness note lacks modules or values that the circular has."""
         return not self.completeness_note.strip()
 
-    def in_force(self, start_year: int) -> bool:
-        return self.first_year <= start_year and (self.last_year is None or self.last_year >= start_year)
-
 
 class ModuleQuerySet(models.QuerySet):
-    def in_force(self, start_year: int) -> "ModuleQuerySet":
-        return self.filter(
-            Q(catalog__last_year__isnull=True) | Q(catalog__last_year__gte=start_year),
-            catalog__first_year__lte=start_year,
-            active=True,
-        )
+    def in_force(self, school_year: YearLike) -> "ModuleQuerySet":
+        """Modules offered in that school year: active, in a catalog in force."""
+        return self.filter(in_force_q(school_year, prefix="catalog__"), active=True)
 
     def search(self, text: str) -> "ModuleQuerySet":
         """Diacritic-insensitive search on code and title: 'cong nghe' finds 'công nghệ'."""

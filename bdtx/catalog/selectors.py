@@ -6,14 +6,15 @@ from django.db import connections
 from django.db.models import Count, Q, QuerySet
 
 from bdtx.catalog.models import Catalog, CatalogImport, Confidence, FocusModule, Material, Module, ProgrammeContent
-from bdtx.core.models import SchoolYear
+from bdtx.core.models import SchoolYear, start_year
 from bdtx.core.scope import Scope, ancestor_paths, path_within_q
 from bdtx.organisations.models import SchoolLevel, Unit, UnitKind
 from bdtx.organisations.selectors import departments_managed, national_unit
 from bdtx.people.models import Audience, Employment
 from bdtx.regimes.models import Programme, Regime
-from bdtx.regimes.selectors import Hours, hours_for, start_year_of
-from bdtx.standards.models import Criterion, Framework
+from bdtx.regimes.selectors import Hours, hours_for
+from bdtx.standards.models import Criterion
+from bdtx.standards.selectors import framework_in_force
 
 
 def content_for(
@@ -30,7 +31,7 @@ def content_for(
         .filter(
             Q(audience="") | Q(audience=audience),
             Q(school_level="") | Q(school_level=school_level),
-            school_year_id=start_year_of(school_year),
+            school_year_id=start_year(school_year),
             programme__in=[Programme.BD01, Programme.BD02],
         )
         .select_related("unit")
@@ -48,7 +49,7 @@ def focus_modules_for(*, unit: Unit, school_year: SchoolYear | int, audience: st
     Ordered by the province's priority (first = most wanted); each module once, only modules of
     the person's audience that are in force in the school year.
     """
-    year = start_year_of(school_year)
+    year = start_year(school_year)
     focus = (
         FocusModule.objects.filter(
             Q(school_level="") | Q(school_level=school_level),
@@ -180,7 +181,7 @@ def catalog_list(*, school_year: int | None = None) -> list[Catalog]:
         unverified_count=Count("modules", filter=~Q(modules__confidence=Confidence.VERIFIED)),
     )
     if school_year is not None:
-        qs = qs.filter(Q(last_year__isnull=True) | Q(last_year__gte=school_year), first_year__lte=school_year)
+        qs = qs.in_force(school_year)
     return list(qs.order_by("audience", "-first_year", "code"))
 
 
@@ -289,18 +290,8 @@ def hours_or_none(*, unit: Unit, school_year: int) -> Hours | None:
         return None
 
 
-def framework_for(*, audience: str, start_year: int) -> Framework | None:
-    """The professional standard of an audience in force in a school year."""
-    return (
-        Framework.objects.filter(audience=audience, first_year__lte=start_year)
-        .filter(Q(last_year__isnull=True) | Q(last_year__gte=start_year))
-        .order_by("-first_year")
-        .first()
-    )
-
-
 def framework_criteria_list(*, audience: str, start_year: int) -> QuerySet[Criterion]:
-    framework = framework_for(audience=audience, start_year=start_year)
+    framework = framework_in_force(audience=audience, school_year=start_year)
     if framework is None:
         return Criterion.objects.none()
     return Criterion.objects.filter(standard__framework=framework).select_related("standard").order_by("number")

@@ -13,8 +13,7 @@ from django.utils.translation import gettext as _
 
 from bdtx.catalog.importers import CheckResult, ModuleRow, check_file
 from bdtx.catalog.models import Catalog, CatalogImport, Confidence, FocusModule, Material, Module, ProgrammeContent
-from bdtx.catalog.selectors import framework_for
-from bdtx.core.models import AuditLog, SchoolYear
+from bdtx.core.models import AuditLog, SchoolYear, start_year
 from bdtx.core.scope import Perm, Scope
 from bdtx.core.services import audit_record, diff, snapshot
 from bdtx.core.text import nfc
@@ -23,8 +22,8 @@ from bdtx.organisations.models import SchoolLevel, Unit, UnitKind
 from bdtx.organisations.selectors import require_national
 from bdtx.people.models import Audience
 from bdtx.regimes.models import Programme
-from bdtx.regimes.selectors import start_year_of
 from bdtx.standards.models import Criterion
+from bdtx.standards.selectors import framework_in_force
 
 MAX_STORED_ERRORS = 2000
 PROGRAMME_UNIT_KIND: dict[str, str] = {Programme.BD01: UnitKind.MINISTRY, Programme.BD02: UnitKind.DEPARTMENT}
@@ -87,7 +86,7 @@ def content_create(
 ) -> ProgrammeContent:
     """A topic of programme 01 (by the ministry) or 02 (by a province) for one school year."""
     _content_rights(scope, unit, programme)
-    year = start_year_of(school_year)
+    year = start_year(school_year)
     data = _content_clean(
         {"title": title, "hours": hours, "audience": audience, "school_level": school_level, "description": description}
     )
@@ -162,7 +161,7 @@ def focus_module_add(
         raise ValidationError(_("Focus modules are chosen by a provincial department."))
     if not scope.holds_at(Perm.CONTENT_MANAGE, unit):
         raise PermissionDenied
-    year = start_year_of(school_year)
+    year = start_year(school_year)
     if not Module.objects.in_force(year).filter(pk=module.pk).exists():
         raise ValidationError(
             {
@@ -373,7 +372,7 @@ class NewVersion:
 
 def framework_criteria(*, audience: str, start_year: int) -> dict[int, int] | None:
     """Criterion number → id in the standard of `audience` in force in that year (None if none is loaded)."""
-    framework = framework_for(audience=audience, start_year=start_year)
+    framework = framework_in_force(audience=audience, school_year=start_year)
     if framework is None:
         return None
     return dict(Criterion.objects.filter(standard__framework=framework).values_list("number", "id"))

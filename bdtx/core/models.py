@@ -8,6 +8,7 @@ from django.apps import apps
 from django.conf import settings
 from django.core.exceptions import FieldDoesNotExist
 from django.db import models
+from django.db.models import Q
 from django.utils.translation import gettext_lazy as _
 
 from bdtx.core.scope import ScopedQuerySet
@@ -56,6 +57,62 @@ class SchoolYear(models.Model):
     @staticmethod
     def default_bounds(start_year: int) -> tuple[date, date]:
         return date(start_year, 7, 1), date(start_year + 1, 6, 30)
+
+
+type YearLike = SchoolYear | int
+
+
+def start_year(school_year: YearLike) -> int:
+    """A school year given as its row or its start year → its start year."""
+    return school_year.start_year if isinstance(school_year, SchoolYear) else int(school_year)
+
+
+def in_force_q(school_year: YearLike, prefix: str = "") -> Q:
+    """Rows (or, with `prefix` such as "catalog__", related rows) in force in that school year."""
+    y = start_year(school_year)
+    return Q(**{f"{prefix}first_year__lte": y}) & (
+        Q(**{f"{prefix}last_year__isnull": True}) | Q(**{f"{prefix}last_year__gte": y})
+    )
+
+
+def year_range_constraint(name: str) -> models.CheckConstraint:
+    """No version ends before it begins."""
+    return models.CheckConstraint(
+        condition=Q(last_year__isnull=True) | Q(last_year__gte=models.F("first_year")), name=name
+    )
+
+
+class InForceQuerySet(models.QuerySet):
+    def in_force(self, school_year: YearLike) -> "InForceQuerySet":
+        """The versions in force in that school year."""
+        return self.filter(in_force_q(school_year))
+
+
+class VersionedByYear(models.Model):
+    """A rule that holds for a span of school years (by start year), then gives way to a new version:
+    regimes, professional standards, module catalogs, the regulation's default deadlines.
+
+    Each row names its legal source; a new circular is a new row, never an edit of the old one, so
+    the rules of a past year stay as they were.
+    """
+
+    first_year = models.PositiveSmallIntegerField(_("first school year (start year)"))
+    last_year = models.PositiveSmallIntegerField(_("last school year (start year)"), null=True, blank=True)
+
+    objects = InForceQuerySet.as_manager()
+
+    class Meta:
+        abstract = True
+
+    def in_force(self, school_year: YearLike) -> bool:
+        y = start_year(school_year)
+        return self.first_year <= y and (self.last_year is None or self.last_year >= y)
+
+    @property
+    def years_label(self) -> str:
+        """'2020-2021 → …' or '2012-2013 → 2019-2020'."""
+        end = f"{self.last_year}-{self.last_year + 1}" if self.last_year is not None else "…"
+        return f"{self.first_year}-{self.first_year + 1} → {end}"
 
 
 ACTION_LABELS = {

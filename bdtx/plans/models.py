@@ -3,7 +3,7 @@
 from django.db import models
 from django.utils.translation import gettext_lazy as _
 
-from bdtx.core.models import BaseModel
+from bdtx.core.models import BaseModel, VersionedByYear, year_range_constraint
 from bdtx.core.scope import ScopedQuerySet
 from bdtx.regimes.models import Programme
 
@@ -160,7 +160,7 @@ class UnitPlanEvent(models.Model):
         ordering = ["at", "id"]
 
 
-class DeadlineDefault(models.Model):
+class DeadlineDefault(VersionedByYear):
     """A deadline the regulation sets for everyone (e.g. TT 19/2019: personal plans approved before
     31/5), for the school years from `first_year` to `last_year`.
 
@@ -171,8 +171,6 @@ class DeadlineDefault(models.Model):
     """
 
     kind = models.CharField(_("what"), max_length=16, choices=DeadlineKind.choices)
-    first_year = models.PositiveSmallIntegerField(_("first school year (start year)"))
-    last_year = models.PositiveSmallIntegerField(_("last school year (start year)"), null=True, blank=True)
     month = models.PositiveSmallIntegerField(_("month"))
     day = models.PositiveSmallIntegerField(_("day"))
     year_offset = models.SmallIntegerField(_("calendar year = school start year +"), default=0)
@@ -186,6 +184,7 @@ class DeadlineDefault(models.Model):
             models.UniqueConstraint(fields=["kind", "first_year"], name="one_default_deadline_per_kind_start"),
             models.CheckConstraint(condition=models.Q(month__gte=1, month__lte=12), name="default_deadline_month"),
             models.CheckConstraint(condition=models.Q(day__gte=1, day__lte=31), name="default_deadline_day"),
+            year_range_constraint("default_deadline_year_range"),
         ]
 
     def __str__(self) -> str:

@@ -280,12 +280,7 @@ class EffectiveDeadline:
 
 def default_deadline(*, kind: str, school_year: int) -> EffectiveDeadline | None:
     """The regulation's date for `kind` in that school year (None if no default covers the year)."""
-    d = (
-        DeadlineDefault.objects.filter(kind=kind, first_year__lte=school_year)
-        .filter(Q(last_year__isnull=True) | Q(last_year__gte=school_year))
-        .order_by("-first_year")
-        .first()
-    )
+    d = DeadlineDefault.objects.filter(kind=kind).in_force(school_year).order_by("-first_year").first()
     if d is None:
         return None
     return EffectiveDeadline(

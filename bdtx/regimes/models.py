@@ -12,7 +12,7 @@ from django.db import models
 from django.db.models import Q
 from django.utils.translation import gettext_lazy as _
 
-from bdtx.core.models import BaseModel
+from bdtx.core.models import BaseModel, InForceQuerySet, VersionedByYear, YearLike, year_range_constraint
 from bdtx.core.scope import ScopedQuerySet
 
 
@@ -22,18 +22,16 @@ class Programme(models.TextChoices):
     BD03 = "BD03", _("Programme 03 (modules chosen by the person)")
 
 
-class RegimeQuerySet(models.QuerySet):
-    def for_year(self, start_year: int) -> "Regime":
-        """The regime in force for the school year starting in `start_year` (DoesNotExist if none)."""
-        return self.filter(Q(last_year__isnull=True) | Q(last_year__gte=start_year), first_year__lte=start_year).get()
+class RegimeQuerySet(InForceQuerySet):
+    def for_year(self, school_year: YearLike) -> "Regime":
+        """The regime in force in the school year (DoesNotExist if none)."""
+        return self.in_force(school_year).get()
 
 
-class Regime(BaseModel):
+class Regime(BaseModel, VersionedByYear):
     code = models.CharField(_("code"), max_length=32, unique=True)
     name = models.CharField(_("name"), max_length=255)
     legal_source = models.TextField(_("legal source"))
-    first_year = models.PositiveSmallIntegerField(_("first school year (start year)"))
-    last_year = models.PositiveSmallIntegerField(_("last school year (start year)"), null=True, blank=True)
     total_hours = models.PositiveSmallIntegerField(_("total periods per year"))
     bd01_hours = models.PositiveSmallIntegerField(_("programme 01 periods"))
     bd02_hours = models.PositiveSmallIntegerField(_("programme 02 periods"))
@@ -66,9 +64,7 @@ class Regime(BaseModel):
         verbose_name = _("regime")
         verbose_name_plural = _("regimes")
         constraints = [
-            models.CheckConstraint(
-                condition=Q(last_year__isnull=True) | Q(last_year__gte=models.F("first_year")), name="regime_year_range"
-            ),
+            year_range_constraint("regime_year_range"),
             models.CheckConstraint(
                 condition=Q(total_hours=models.F("bd01_hours") + models.F("bd02_hours") + models.F("bd03_hours")),
                 name="regime_hours_add_up",

@@ -4,7 +4,7 @@ from typing import TypedDict
 
 from django.db.models import QuerySet
 
-from bdtx.core.models import SchoolYear
+from bdtx.core.models import SchoolYear, start_year
 from bdtx.core.scope import Perm, Scope, ancestor_paths
 from bdtx.organisations.models import Unit
 from bdtx.regimes.models import HoursShift, Regime
@@ -19,14 +19,9 @@ class Hours(TypedDict):
     shift: HoursShift | None  # the split that applies, None when the regime's own split does
 
 
-def start_year_of(school_year: SchoolYear | int) -> int:
-    """A school year given as a row or as its start year → its start year."""
-    return school_year.start_year if isinstance(school_year, SchoolYear) else int(school_year)
-
-
 def regime_for_year(school_year: SchoolYear | int) -> Regime:
     """The regime in force in a school year (Regime.DoesNotExist when none covers it)."""
-    return Regime.objects.for_year(start_year_of(school_year))
+    return Regime.objects.for_year(start_year(school_year))
 
 
 def regime_list() -> QuerySet[Regime]:
@@ -43,7 +38,7 @@ def hours_shift_applying(*, unit: Unit, school_year: SchoolYear | int, regime: R
     if not regime.shiftable_01_02:
         return None
     shifts = (
-        HoursShift.objects.filter(unit__path__in=ancestor_paths(unit.path), school_year_id=start_year_of(school_year))
+        HoursShift.objects.filter(unit__path__in=ancestor_paths(unit.path), school_year_id=start_year(school_year))
         .select_related("unit")
         .order_by("-unit__depth")
     )
@@ -88,7 +83,7 @@ def hours_shift_list(*, scope: Scope, school_year: SchoolYear | int) -> QuerySet
     """Splits of a year set in the subtrees where the viewer manages content."""
     return (
         HoursShift.objects.visible_to(scope, Perm.CONTENT_MANAGE)
-        .filter(school_year_id=start_year_of(school_year))
+        .filter(school_year_id=start_year(school_year))
         .select_related("unit")
         .order_by("unit__name")
     )

@@ -10,13 +10,12 @@ from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import transaction
 from django.utils.translation import gettext as _
 
-from bdtx.core.models import SchoolYear
+from bdtx.core.models import SchoolYear, start_year
 from bdtx.core.scope import Perm, Scope
 from bdtx.core.services import audit_record, diff, snapshot
 from bdtx.organisations.models import Unit, UnitKind
 from bdtx.organisations.selectors import require_national
 from bdtx.regimes.models import HoursShift, Regime
-from bdtx.regimes.selectors import start_year_of
 
 TEN = Decimal(10)
 ZERO = Decimal(0)
@@ -147,7 +146,7 @@ def hours_shift_set(
         raise ValidationError(_("Only a provincial Department of Education sets the split of its province."))
     if not scope.holds_at(Perm.CONTENT_MANAGE, unit):
         raise PermissionDenied
-    year = start_year_of(school_year)
+    year = start_year(school_year)
     try:
         regime = Regime.objects.for_year(year)
     except Regime.DoesNotExist:
@@ -319,7 +318,7 @@ def regime_validate(data: Mapping[str, Any], *, exclude_pk: int | None = None) -
                         "These school years overlap %(name)s (%(span)s). Set the last school year of that regime "
                         "first, or choose other years."
                     )
-                    % {"name": other.name, "span": regime_span(other)},
+                    % {"name": other.name, "span": other.years_label},
                 )
     pass_mark = data.get("pass_mark")
     if pass_mark is not None and not _decimal_in_scale(pass_mark):
@@ -331,11 +330,6 @@ def regime_validate(data: Mapping[str, Any], *, exclude_pk: int | None = None) -
         add("grading", e)
     if errors:
         raise ValidationError(errors)
-
-
-def regime_span(regime: Regime) -> str:
-    end = f"{regime.last_year}-{regime.last_year + 1}" if regime.last_year is not None else "…"
-    return f"{regime.first_year}-{regime.first_year + 1} → {end}"
 
 
 @transaction.atomic

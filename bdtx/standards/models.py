@@ -5,7 +5,7 @@ colleagues' opinions and the principal's evaluation."""
 from django.db import models
 from django.utils.translation import gettext_lazy as _
 
-from bdtx.core.models import BaseModel
+from bdtx.core.models import BaseModel, VersionedByYear, year_range_constraint
 from bdtx.core.scope import ScopedQuerySet
 
 
@@ -18,19 +18,18 @@ class Level(models.IntegerChoices):
     EXCELLENT = 4, _("Excellent (Tốt)")
 
 
-class Framework(BaseModel):
+class Framework(BaseModel, VersionedByYear):
     code = models.CharField(_("code"), max_length=40, unique=True)
     name = models.CharField(_("name"), max_length=255)
     circular = models.CharField(_("legal source"), max_length=255)
-    audience = models.CharField(_("audience"), max_length=8)  # catalog.Audience values
-    first_year = models.PositiveSmallIntegerField(_("first school year"))
-    last_year = models.PositiveSmallIntegerField(_("last school year"), null=True, blank=True)
+    audience = models.CharField(_("audience"), max_length=8)  # people.Audience values
     completeness_note = models.TextField(_("completeness"), blank=True)
 
     class Meta:
         ordering = ["code"]
         verbose_name = _("standard framework")
         verbose_name_plural = _("standard frameworks")
+        constraints = [year_range_constraint("framework_year_range")]
 
     def __str__(self) -> str:
         return self.name

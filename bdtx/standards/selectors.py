@@ -55,12 +55,7 @@ def weak_criteria(*, person: Person, school_year: int) -> list[Criterion]:
 
 def framework_in_force(*, audience: str, school_year: int) -> Framework | None:
     """The standard for this audience in force in that school year (the most recent if several)."""
-    return (
-        Framework.objects.filter(audience=audience, first_year__lte=school_year)
-        .filter(Q(last_year__isnull=True) | Q(last_year__gte=school_year))
-        .order_by("-first_year", "code")
-        .first()
-    )
+    return Framework.objects.filter(audience=audience).in_force(school_year).order_by("-first_year", "code").first()
 
 
 def framework_for_employment(employment: Employment) -> Framework | None:

@@ -1,3 +1,5 @@
+import pytest
+
 from bdtx.core.scope import Grant, Scope, collapse_paths, path_upper_bound
 
 
@@ -22,3 +24,22 @@ def test_self_only_grants_see_no_subtree():
     s = Scope(user_id=1, person_id=7, grants=(Grant("learner", 3, "/1/2/3/", frozenset(), subtree=False),))
     assert s.paths() == []
     assert not s.covers("/1/2/3/")
+
+
+def test_a_version_is_in_force_from_its_first_year_to_its_last_inclusive(db):
+    from bdtx.regimes.models import Regime
+
+    tt26 = Regime.objects.get(first_year=2012)
+    assert tt26.last_year == 2019
+    assert tt26.in_force(2012) and tt26.in_force(2019) and not tt26.in_force(2020) and not tt26.in_force(2011)
+    assert Regime.objects.for_year(2019) == tt26 and Regime.objects.for_year(2020) != tt26
+    assert tt26.years_label == "2012-2013 → 2019-2020"
+
+
+def test_a_version_ending_before_it_begins_is_refused_by_the_database(db):
+    from django.db import IntegrityError, transaction
+
+    from bdtx.catalog.models import Catalog
+
+    with pytest.raises(IntegrityError), transaction.atomic():
+        Catalog.objects.create(code="X", name="X", circular="TT", audience="GVPT", first_year=2025, last_year=2024)
