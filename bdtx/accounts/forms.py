@@ -6,7 +6,7 @@ from bdtx.accounts import services
 from bdtx.core.forms import BootstrapFormMixin
 
 
-def client_ip(request) -> str | None:  # type: ignore[no-untyped-def]
+def client_ip(request) -> str | None:
     return request.META.get("REMOTE_ADDR") if request is not None else None
 
 
@@ -43,6 +43,6 @@ class AccountForm(BootstrapFormMixin, forms.Form):
     email = forms.EmailField(required=False, label=_("E-mail"))
     role = forms.ChoiceField(label=_("Role"))
 
-    def __init__(self, *args, roles: list[tuple[str, str]], **kwargs):  # type: ignore[no-untyped-def]
+    def __init__(self, *args, roles: list[tuple[str, str]], **kwargs):
         super().__init__(*args, **kwargs)
-        self.fields["role"].choices = roles
+        self.set_choices("role", roles)

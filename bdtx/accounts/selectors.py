@@ -1,6 +1,6 @@
 """Reads about users: their scope."""
 
-from django.contrib.auth.models import AbstractBaseUser, AnonymousUser
+from django.contrib.auth.models import AnonymousUser, User
 from django.db.models import Q, QuerySet
 
 from bdtx.accounts.models import ROLE_PERMISSIONS, SELF_ONLY_ROLES, RoleAssignment
@@ -9,7 +9,7 @@ from bdtx.core.text import fold
 from bdtx.people.models import Person
 
 
-def scope_for_user(user: AbstractBaseUser | AnonymousUser) -> Scope:
+def scope_for_user(user: User | AnonymousUser) -> Scope:
     """Build the user's scope from their active role assignments (two queries)."""
     if not user.is_authenticated:
         return ANONYMOUS
@@ -29,7 +29,7 @@ def scope_for_user(user: AbstractBaseUser | AnonymousUser) -> Scope:
     return Scope(user_id=user.pk, person_id=person_id, grants=grants)
 
 
-def role_assignments_for(user: AbstractBaseUser) -> list[RoleAssignment]:
+def role_assignments_for(user: User) -> list[RoleAssignment]:
     return list(RoleAssignment.objects.filter(user=user, active=True).select_related("unit", "unit__parent"))
 
 

@@ -41,7 +41,7 @@ def account_new(request: AuthenticatedHttpRequest, uuid: str) -> HttpResponse:
     roles = services.role_grantable(scope=request.scope, unit=unit)
     form = AccountForm(
         request.POST or None,
-        roles=[(r, Role(r).label) for r in roles],
+        roles=[(r, str(Role(r).label)) for r in roles],
         initial={
             "username": services.username_suggest(person=person),
             "email": person.email,

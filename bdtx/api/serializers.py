@@ -6,7 +6,8 @@ from bdtx.people.models import Employment
 
 class UnitSerializer(serializers.ModelSerializer):
     id = serializers.UUIDField(source="uuid", read_only=True)
-    parent = serializers.UUIDField(source="parent.uuid", read_only=True, allow_null=True, default=None)
+    # `parent` shadows DRF Field.parent (the enclosing serializer) for mypy only; DRF handles it.
+    parent = serializers.UUIDField(source="parent.uuid", read_only=True, allow_null=True, default=None)  # type: ignore[assignment]
     levels = serializers.ListField(source="level_list", child=serializers.CharField(), read_only=True)
 
     class Meta:
@@ -60,7 +61,7 @@ class StaffSerializer(serializers.ModelSerializer):
             "personal_id",
         ]
 
-    def __init__(self, *args, sensitive: bool = False, **kwargs):  # type: ignore[no-untyped-def]
+    def __init__(self, *args, sensitive: bool = False, **kwargs):
         super().__init__(*args, **kwargs)
         if not sensitive:
             self.fields.pop("ethnicity")

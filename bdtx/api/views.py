@@ -38,7 +38,7 @@ class UnitList(ScopedMixin, ListAPIView):
     serializer_class = UnitSerializer
     permission = Perm.UNITS_VIEW
 
-    def get_queryset(self):  # type: ignore[no-untyped-def]
+    def get_queryset(self):
         p = self.request.query_params
         return unit_selectors.unit_list(
             scope=scope_of(self.request),
@@ -79,11 +79,11 @@ class StaffList(ScopedMixin, ListAPIView):
         sensitive = scope.sees_sensitive(unit.path if unit else None)
         return f, sensitive
 
-    def get_queryset(self):  # type: ignore[no-untyped-def]
+    def get_queryset(self):
         f, _ = self._filter()
         return people_selectors.staff_list(scope=scope_of(self.request), f=f)
 
-    def list(self, request: Request, *args, **kwargs) -> Response:  # type: ignore[no-untyped-def]
+    def list(self, request: Request, *args, **kwargs) -> Response:
         f, sensitive = self._filter()
         page = self.paginate_queryset(self.get_queryset())
         if sensitive and page:

@@ -24,10 +24,10 @@ class ModuleFilterForm(BootstrapFormMixin, forms.Form):
     )
     level = forms.ChoiceField(required=False, label=_("Level"), choices=[("", _("All levels")), *SchoolLevel.choices])
 
-    def __init__(self, *args, years: list[tuple[int, str]], catalogs: list[Catalog], **kwargs):  # type: ignore[no-untyped-def]
+    def __init__(self, *args, years: list[tuple[int, str]], catalogs: list[Catalog], **kwargs):
         super().__init__(*args, **kwargs)
-        self.fields["year"].choices = years
-        self.fields["catalog"].choices = [("", _("Every catalog")), *[(str(c.uuid), c.name) for c in catalogs]]
+        self.set_choices("year", years)
+        self.set_choices("catalog", [("", _("Every catalog")), *[(str(c.uuid), c.name) for c in catalogs]])
 
 
 class ContentFilterForm(BootstrapFormMixin, forms.Form):
@@ -37,9 +37,9 @@ class ContentFilterForm(BootstrapFormMixin, forms.Form):
         required=False, label=_("Audience"), choices=[("", _("Every audience")), *Audience.choices]
     )
 
-    def __init__(self, *args, years: list[tuple[int, str]], **kwargs):  # type: ignore[no-untyped-def]
+    def __init__(self, *args, years: list[tuple[int, str]], **kwargs):
         super().__init__(*args, **kwargs)
-        self.fields["year"].choices = years
+        self.set_choices("year", years)
 
 
 class ContentForm(BootstrapFormMixin, forms.ModelForm):
@@ -49,10 +49,10 @@ class ContentForm(BootstrapFormMixin, forms.ModelForm):
         widgets = {"description": forms.Textarea(attrs={"rows": 3})}
         labels = {"title": _("Topic"), "position": _("Order")}
 
-    def __init__(self, *args, **kwargs):  # type: ignore[no-untyped-def]
+    def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)
-        self.fields["school_level"].choices = [("", _("Every level")), *SchoolLevel.choices]
-        self.fields["audience"].choices = [("", _("Everyone (teachers and managers)")), *Audience.choices]
+        self.set_choices("school_level", [("", _("Every level")), *SchoolLevel.choices])
+        self.set_choices("audience", [("", _("Everyone (teachers and managers)")), *Audience.choices])
         self.fields["position"].required = False
         self.fields["hours"].widget.attrs.update({"min": 1, "max": 120})
 
@@ -66,10 +66,9 @@ class FocusForm(BootstrapFormMixin, forms.Form):
         label=_("Priority"), min_value=0, max_value=999, initial=1, help_text=_("1 = proposed first.")
     )
 
-    def __init__(self, *args, modules: QuerySet[Module], **kwargs):  # type: ignore[no-untyped-def]
+    def __init__(self, *args, modules: QuerySet[Module], **kwargs):
         super().__init__(*args, **kwargs)
-        self.fields["module"].queryset = modules
-        self.fields["module"].label_from_instance = lambda m: f"{m.catalog.code} · {m.code}: {m.title}"
+        self.set_queryset("module", modules, lambda m: f"{m.catalog.code} · {m.code}: {m.title}")
 
 
 class MaterialForm(BootstrapFormMixin, forms.Form):
@@ -118,9 +117,9 @@ class ModuleForm(BootstrapFormMixin, forms.ModelForm):
             "source": forms.Textarea(attrs={"rows": 3}),
         }
 
-    def __init__(self, *args, criteria: QuerySet[Criterion], **kwargs):  # type: ignore[no-untyped-def]
+    def __init__(self, *args, criteria: QuerySet[Criterion], **kwargs):
         super().__init__(*args, **kwargs)
-        self.fields["criteria"].queryset = criteria
+        self.set_queryset("criteria", criteria)
         self.fields["criteria"].initial = list(self.instance.criteria.all()) if self.instance.pk else []
         self.fields["level_choices"].initial = self.instance.level_list
         for name in ("criteria", "level_choices"):
@@ -151,10 +150,9 @@ class CatalogImportForm(BootstrapFormMixin, forms.Form):
         required=False, label=_("Only check the file; I will confirm the import afterwards")
     )
 
-    def __init__(self, *args, catalogs: QuerySet[Catalog], **kwargs):  # type: ignore[no-untyped-def]
+    def __init__(self, *args, catalogs: QuerySet[Catalog], **kwargs):
         super().__init__(*args, **kwargs)
-        self.fields["catalog"].queryset = catalogs
-        self.fields["catalog"].label_from_instance = lambda c: f"{c.name} ({c.circular})"
+        self.set_queryset("catalog", catalogs, lambda c: f"{c.name} ({c.circular})")
 
     def clean_file(self) -> UploadedFile:
         upload: UploadedFile = self.cleaned_data["file"]
@@ -171,7 +169,7 @@ class CatalogImportForm(BootstrapFormMixin, forms.Form):
         upload.seek(0)
         return upload
 
-    def clean(self):  # type: ignore[no-untyped-def]
+    def clean(self):
         data = super().clean()
         if data.get("new_version"):
             for name in ("new_circular", "new_code", "new_first_year"):

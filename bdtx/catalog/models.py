@@ -5,7 +5,7 @@ from django.conf import settings
 from django.db import models
 from django.utils.translation import gettext_lazy as _
 
-from bdtx.core.models import BaseModel, VersionedByYear, YearLike, in_force_q, year_range_constraint
+from bdtx.core.models import BaseModel, InForceQuerySet, VersionedByYear, YearLike, in_force_q, year_range_constraint
 from bdtx.core.scope import ScopedQuerySet
 from bdtx.core.text import fold
 from bdtx.organisations.models import SchoolLevel
@@ -27,6 +27,8 @@ class Catalog(BaseModel, VersionedByYear):
     circular = models.CharField(_("legal source"), max_length=255)
     audience = models.CharField(_("audience"), max_length=8, choices=Audience.choices)
     completeness_note = models.TextField(_("completeness"), blank=True)
+
+    objects = InForceQuerySet.as_manager()
 
     class Meta:
         ordering = ["code"]
@@ -92,7 +94,7 @@ class Module(BaseModel):
     def __str__(self) -> str:
         return f"{self.code}: {self.title}"
 
-    def save(self, *args, **kwargs):  # type: ignore[no-untyped-def]
+    def save(self, *args, **kwargs):
         self.search_text = self.make_search_text(self.code, self.title)
         super().save(*args, **kwargs)
 

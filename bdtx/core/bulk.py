@@ -129,12 +129,12 @@ def bulk_insert_values(model: type[models.Model], rows: Sequence[dict[str, Any]]
             getters.append(_value_getter(f, conn))
         elif isinstance(f, models.DateTimeField) and (f.auto_now or f.auto_now_add):
             stamp = f.get_db_prep_save(timezone.now(), conn)
-            getters.append(lambda row, stamp=stamp: stamp)
+            getters.append(lambda row, stamp=stamp: stamp)  # type: ignore[misc]
         elif f.has_default() and callable(f.default):
-            getters.append(lambda row, f=f: f.get_db_prep_save(f.default(), conn))
+            getters.append(lambda row, f=f: f.get_db_prep_save(f.default(), conn))  # type: ignore[misc]
         else:
             constant = f.get_db_prep_save(f.get_default(), conn)
-            getters.append(lambda row, constant=constant: constant)
+            getters.append(lambda row, constant=constant: constant)  # type: ignore[misc]
     _insert(conn, meta.db_table, fields, ([g(row) for g in getters] for row in rows))
 
 
@@ -157,7 +157,7 @@ def _executemany(conn: BaseDatabaseWrapper, sql: str, rows: Iterable[list[Any]])
         import psycopg
 
         conn.ensure_connection()
-        with psycopg.Cursor(conn.connection) as cursor:  # type: ignore[arg-type]
+        with psycopg.Cursor(conn.connection) as cursor:
             for batch in _batches(rows, BATCH):
                 cursor.executemany(sql, batch)
         return

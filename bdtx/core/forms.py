@@ -1,12 +1,19 @@
+from collections.abc import Callable, Iterable
+from typing import Any
+
 from django import forms
+from django.db.models import Model, QuerySet
 
 
 class BootstrapFormMixin:
-    """Give every widget the Bootstrap class it needs, so templates stay plain."""
+    """Give every widget the Bootstrap class it needs, so templates stay plain; set the choices and
+    querysets a form only knows per request (the viewer's units, years) with their types checked."""
 
-    def __init__(self, *args, **kwargs):  # type: ignore[no-untyped-def]
-        super().__init__(*args, **kwargs)  # type: ignore[call-arg]
-        for field in self.fields.values():  # type: ignore[attr-defined]
+    fields: dict[str, forms.Field]
+
+    def __init__(self, *args: Any, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        for field in self.fields.values():
             w = field.widget
             if isinstance(w, forms.CheckboxInput):
                 css = "form-check-input"
@@ -15,3 +22,15 @@ class BootstrapFormMixin:
             else:
                 css = "form-control"
             w.attrs["class"] = f"{w.attrs.get('class', '')} {css}".strip()
+
+    def set_choices(self, name: str, choices: Iterable[tuple[Any, Any]]) -> None:
+        field = self.fields[name]
+        assert isinstance(field, forms.ChoiceField), f"{name} is not a choice field"
+        field.choices = list(choices)
+
+    def set_queryset[M: Model](self, name: str, queryset: QuerySet[M], label: Callable[[M], str] | None = None) -> None:
+        field = self.fields[name]
+        assert isinstance(field, forms.ModelChoiceField), f"{name} is not a model choice field"
+        field.queryset = queryset
+        if label is not None:
+            field.label_from_instance = label  # type: ignore[method-assign,assignment]

@@ -3,6 +3,7 @@
 import contextlib
 import uuid
 from datetime import date
+from typing import Self
 
 from django.apps import apps
 from django.conf import settings
@@ -82,8 +83,8 @@ def year_range_constraint(name: str) -> models.CheckConstraint:
     )
 
 
-class InForceQuerySet(models.QuerySet):
-    def in_force(self, school_year: YearLike) -> "InForceQuerySet":
+class InForceQuerySet[M: models.Model](models.QuerySet[M]):
+    def in_force(self, school_year: YearLike) -> Self:
         """The versions in force in that school year."""
         return self.filter(in_force_q(school_year))
 
@@ -98,8 +99,6 @@ class VersionedByYear(models.Model):
 
     first_year = models.PositiveSmallIntegerField(_("first school year (start year)"))
     last_year = models.PositiveSmallIntegerField(_("last school year (start year)"), null=True, blank=True)
-
-    objects = InForceQuerySet.as_manager()
 
     class Meta:
         abstract = True

@@ -13,7 +13,7 @@ Outside the scope an object answers 404, like a missing one; inside it without t
 
 from collections.abc import Iterable
 from dataclasses import dataclass, field
-from typing import Protocol
+from typing import Protocol, Self
 
 from django.core.exceptions import PermissionDenied
 from django.db import connections, models
@@ -192,11 +192,11 @@ class ScopedQuerySet(models.QuerySet):
     def _vendor(self) -> str:
         return connections[self.db].vendor
 
-    def within(self, *prefixes: str) -> "ScopedQuerySet":
+    def within(self, *prefixes: str) -> Self:
         """Rows under any of these subtree paths (regardless of who asks)."""
         return self.filter(path_within_q(self.scope_path_field, prefixes, self._vendor()))
 
-    def visible_to(self, scope: Scope, permission: str | None = None) -> "ScopedQuerySet":
+    def visible_to(self, scope: Scope, permission: str | None = None) -> Self:
         """Rows the scope may see (or, with `permission`, where it holds that permission)."""
         q = path_within_q(self.scope_path_field, scope.paths(permission), self._vendor())
         if permission is None and self.scope_person_field and scope.person_id:

@@ -19,7 +19,7 @@ import random
 import time
 from dataclasses import dataclass, field, replace
 from datetime import date
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, Any
 
 from django.contrib.auth.hashers import make_password
 from django.contrib.auth.models import User
@@ -386,7 +386,7 @@ def _build_tree(rng: random.Random) -> tuple[dict[str, Unit], list[tuple[S, str]
     """Create the units; return them by code, and each school with the ethnic profile of its area."""
     units: dict[str, Unit] = {}
 
-    def create(code: str, kind: str, name: str, parent: Unit | None, valid_from: date, **kw: object) -> Unit:
+    def create(code: str, kind: str, name: str, parent: Unit | None, valid_from: date, **kw: Any) -> Unit:
         units[code] = unit_create(
             scope=SYSTEM, kind=kind, name=name, code=code, parent=parent, valid_from=valid_from, source="system", **kw
         )

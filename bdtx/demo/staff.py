@@ -130,16 +130,16 @@ SUBJECTS: dict[str, dict[str, float]] = {
 }
 TH_SPECIALIST_SHARE = 0.25  # the others are class teachers teaching every subject
 
-FEMALE_SHARE = {
+FEMALE_SHARE: dict[str, float] = {
     SchoolLevel.MN: 0.99,
     SchoolLevel.TH: 0.80,
     SchoolLevel.THCS: 0.70,
     SchoolLevel.THPT: 0.62,
     SchoolLevel.GDTX: 0.55,
 }
-MANAGER_FEMALE_SHARE = {SchoolLevel.MN: 0.97}
+MANAGER_FEMALE_SHARE: dict[str, float] = {SchoolLevel.MN: 0.97}
 MENTOR_SHARE = 0.055
-CONTRACT_SHARE = {SchoolLevel.MN: 0.15}
+CONTRACT_SHARE: dict[str, float] = {SchoolLevel.MN: 0.15}
 PHONE_PREFIXES = _words("086 096 097 098 032 033 034 035 036 037 038 039 088 091 094 081 082 083 084 085 089 090 093")
 
 # How the staff of one year relates to the next one's.
@@ -229,7 +229,7 @@ def _positions(school: DemoSchool) -> list[str]:
         youth = 1 if n >= 12 and main in (SchoolLevel.TH, SchoolLevel.THCS) else 0
     posts = heads + [Position.GROUP_HEAD] * groups + [Position.GROUP_DEPUTY] * (groups // 2)
     posts += [Position.YOUTH_LEADER] * youth
-    return (posts + [Position.TEACHER] * n)[:n]
+    return [str(p) for p in (posts + [Position.TEACHER] * n)[:n]]
 
 
 class StaffGenerator:
@@ -243,7 +243,7 @@ class StaffGenerator:
         self._ids: set[str] = set()
         self._phones: set[str] = set()
         # Faker's vi_VN lists are short; ours extend them (and keep their names in use).
-        self.given = {
+        self.given: dict[str, list[str]] = {
             Gender.FEMALE: sorted(set(GIVEN_FEMALE) | set(VietnameseNames.first_names_female)),
             Gender.MALE: sorted(set(GIVEN_MALE) | set(VietnameseNames.first_names_male)),
         }

@@ -26,7 +26,7 @@ class ImportUploadForm(BootstrapFormMixin, forms.Form):
         required=False, label=_("Only check the file; I will confirm the import afterwards")
     )
 
-    def __init__(self, *args, units: QuerySet[Unit], current_year: SchoolYear, **kwargs):  # type: ignore[no-untyped-def]
+    def __init__(self, *args, units: QuerySet[Unit], current_year: SchoolYear, **kwargs):
         super().__init__(*args, **kwargs)
         unit_field: forms.ModelChoiceField = self.fields["unit"]  # type: ignore[assignment]
         unit_field.queryset = units

@@ -19,5 +19,5 @@ class UnitAdmin(admin.ModelAdmin):
     readonly_fields = ["path", "depth", "parent", "uuid"]
     inlines = [PlacementInline]
 
-    def has_add_permission(self, request):  # type: ignore[no-untyped-def]
+    def has_add_permission(self, request):
         return False  # units are created through services so that paths and placements stay right

@@ -108,7 +108,7 @@ class Unit(BaseModel):
     def __str__(self) -> str:
         return self.name
 
-    def save(self, *args, **kwargs):  # type: ignore[no-untyped-def]
+    def save(self, *args, **kwargs):
         self.name = nfc(self.name)
         self.search_text = fold(f"{self.name} {self.short_name} {self.code}")[:400]
         super().save(*args, **kwargs)

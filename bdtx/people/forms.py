@@ -1,3 +1,5 @@
+from typing import Any
+
 from django import forms
 from django.utils.translation import gettext_lazy as _
 
@@ -44,10 +46,10 @@ class StaffFilterForm(BootstrapFormMixin, forms.Form):
         required=False, label=_("Core teacher"), choices=[("", _("Everyone")), ("1", _("Core teachers only"))]
     )
 
-    def __init__(self, *args, years: list[tuple[int, str]], units: list[tuple[str, str]], sensitive: bool, **kwargs):  # type: ignore[no-untyped-def]
+    def __init__(self, *args, years: list[tuple[int, str]], units: list[tuple[str, str]], sensitive: bool, **kwargs):
         super().__init__(*args, **kwargs)
-        self.fields["year"].choices = years
-        self.fields["unit"].choices = [("", _("All my units")), *units]
+        self.set_choices("year", years)
+        self.set_choices("unit", [("", _("All my units")), *units])
         if not sensitive:
             del self.fields["minority"]
 
@@ -72,9 +74,9 @@ class PersonForm(BootstrapFormMixin, forms.ModelForm):
             "email",
         ]
 
-    def __init__(self, *args, sensitive: bool = True, **kwargs):  # type: ignore[no-untyped-def]
+    def __init__(self, *args, sensitive: bool = True, **kwargs):
         super().__init__(*args, **kwargs)
-        self.fields["ethnicity"].label_from_instance = lambda e: f"{e.code} – {e.name}"
+        self.set_queryset("ethnicity", Ethnicity.objects.all(), lambda e: f"{e.code} – {e.name}")
         if not sensitive:
             del self.fields["ethnicity"]
             del self.fields["personal_id"]
@@ -83,8 +85,8 @@ class PersonForm(BootstrapFormMixin, forms.ModelForm):
         value = (self.cleaned_data.get("personal_id") or "").strip()
         return value or None
 
-    def clean(self) -> dict:
-        data = super().clean()
+    def clean(self) -> dict[str, Any]:
+        data = super().clean() or {}
         pid = data.get("personal_id")
         if pid:
             problem = personal_id_problem(pid, gender=data.get("gender"), birth=data.get("date_of_birth"))
@@ -98,7 +100,7 @@ class EmploymentForm(BootstrapFormMixin, forms.ModelForm):
         model = Employment
         fields = ["staff_type", "position", "school_level", "subjects", "is_mentor", "contract_type", "status"]
 
-    def __init__(self, *args, **kwargs):  # type: ignore[no-untyped-def]
+    def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)
-        self.fields["contract_type"].choices = ContractType.choices
-        self.fields["status"].choices = EmploymentStatus.choices
+        self.set_choices("contract_type", ContractType.choices)
+        self.set_choices("status", EmploymentStatus.choices)

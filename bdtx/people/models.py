@@ -156,7 +156,7 @@ class Person(BaseModel):
         self.sort_key = vn_sort_key(self.given_name, self.family_name, self.middle_name)[:255]
         self.search_text = fold(f"{self.full_name} {self.phone} {self.email}")[:255]
 
-    def save(self, *args, **kwargs):  # type: ignore[no-untyped-def]
+    def save(self, *args, **kwargs):
         self.refresh_derived()
         super().save(*args, **kwargs)
 

@@ -111,7 +111,7 @@ def employment_update(*, scope: Scope, employment: Employment, **changes: object
     """Change one school year's work details (PEOPLE_MANAGE over the unit, and over a new unit)."""
     scope.require(Perm.PEOPLE_MANAGE, employment.unit.path)
     if "unit_id" in changes and changes["unit_id"] != employment.unit_id:
-        new_unit = Unit.objects.filter(pk=changes["unit_id"]).only("path").first()
+        new_unit = Unit.objects.filter(pk=int(str(changes["unit_id"]))).only("path").first()
         if new_unit is None or not scope.has(Perm.PEOPLE_MANAGE, new_unit.path):
             raise PermissionDenied
     before = snapshot(employment, EMPLOYMENT_FIELDS)
@@ -297,12 +297,12 @@ def staff_bulk_upsert(
                 "contract_type": r.contract_type,
                 "status": r.status,
             }
-            emp = existing.get(p.pk)
-            if emp is not None:
-                if any(getattr(emp, k) != v for k, v in emp_values.items()):
-                    for k, v in emp_values.items():
-                        setattr(emp, k, v)
-                    emp_update.append(emp)
+            job = existing.get(p.pk)
+            if job is not None:
+                if any(getattr(job, k) != value for k, value in emp_values.items()):
+                    for k, value in emp_values.items():
+                        setattr(job, k, value)
+                    emp_update.append(job)
             elif p.pk in emp_create:
                 emp_create[p.pk].update(emp_values)  # the same person twice in the rows: the last wins
             else:

@@ -23,7 +23,7 @@ def _filter_from_request(request: AuthenticatedHttpRequest) -> tuple[StaffFilter
 
     Returns the form, the filter, and whether ethnicity and ID numbers may be shown for it.
     """
-    scope: Scope = request.scope  # type: ignore[attr-defined]
+    scope: Scope = request.scope
     unit = None
     if raw_unit := request.GET.get("unit"):
         try:

@@ -238,8 +238,8 @@ def participant_rows(items: Any, *, sensitive: bool, counter: list[int]) -> Iter
         module = item.module
         row += [
             item.plan.unit.name,
-            str(positions.get(item.job_position, "")),  # type: ignore[attr-defined]
-            item.job_level or "",  # type: ignore[attr-defined]
+            str(positions.get(item.job_position, "")),
+            item.job_level or "",
             f"{module.code}: {module.title}" if module else item.title,
             str(forms.get(item.form, item.form)),
         ]

@@ -62,7 +62,7 @@ class PlanFilterForm(BootstrapFormMixin, forms.Form):
     )
     q = forms.CharField(label=_("Search"), required=False)
 
-    def __init__(self, *args, years: list[tuple[int, str]], units: list[tuple[str, str]], **kwargs):  # type: ignore[no-untyped-def]
+    def __init__(self, *args, years: list[tuple[int, str]], units: list[tuple[str, str]], **kwargs):
         super().__init__(*args, **kwargs)
         cast(forms.ChoiceField, self.fields["year"]).choices = years
         cast(forms.ChoiceField, self.fields["unit"]).choices = [("", _("All units in my scope")), *units]
@@ -76,7 +76,7 @@ class DeadlineForm(BootstrapFormMixin, forms.Form):
     )
     source = forms.CharField(label=_("Set by (document number, date)"), required=False, max_length=255)
 
-    def __init__(self, *args, units: list[tuple[str, str]], kinds: Sequence[tuple[str, object]], **kwargs):  # type: ignore[no-untyped-def]
+    def __init__(self, *args, units: list[tuple[str, str]], kinds: Sequence[tuple[str, object]], **kwargs):
         super().__init__(*args, **kwargs)
         cast(forms.ChoiceField, self.fields["unit"]).choices = units
         cast(forms.ChoiceField, self.fields["kind"]).choices = kinds

@@ -3,7 +3,7 @@
 from django.db import models
 from django.utils.translation import gettext_lazy as _
 
-from bdtx.core.models import BaseModel, VersionedByYear, year_range_constraint
+from bdtx.core.models import BaseModel, InForceQuerySet, VersionedByYear, year_range_constraint
 from bdtx.core.scope import ScopedQuerySet
 from bdtx.regimes.models import Programme
 
@@ -175,6 +175,8 @@ class DeadlineDefault(VersionedByYear):
     day = models.PositiveSmallIntegerField(_("day"))
     year_offset = models.SmallIntegerField(_("calendar year = school start year +"), default=0)
     source = models.CharField(_("legal source"), max_length=255)
+
+    objects = InForceQuerySet.as_manager()
 
     class Meta:
         ordering = ["kind", "first_year"]

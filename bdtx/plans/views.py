@@ -28,7 +28,7 @@ def _errors(request: AuthenticatedHttpRequest, exc: ValidationError) -> None:
 
 def _me(request: AuthenticatedHttpRequest) -> Person:
     """The signed-in person; an account without a staff record has no plan (403)."""
-    person_id = request.scope.person_id  # type: ignore[attr-defined]
+    person_id = request.scope.person_id
     person = Person.objects.filter(pk=person_id).first() if person_id else None
     if person is None:
         raise PermissionDenied
@@ -80,7 +80,7 @@ def _plan_context(request: AuthenticatedHttpRequest, plan: PersonalPlan, is_owne
     return ctx
 
 
-def _item_initial(item) -> dict:  # type: ignore[no-untyped-def]
+def _item_initial(item) -> dict:
     return {"form": item.form, "start_month": item.start_month, "end_month": item.end_month}
 
 
@@ -192,7 +192,7 @@ def plan_module_add(request: AuthenticatedHttpRequest, uuid: str) -> HttpRespons
     return _back(plan, is_owner)
 
 
-def _item(plan: PersonalPlan, request: AuthenticatedHttpRequest):  # type: ignore[no-untyped-def]
+def _item(plan: PersonalPlan, request: AuthenticatedHttpRequest):
     try:
         return plan.items.get(pk=int(request.POST.get("item", "")))
     except (ValueError, plan.items.model.DoesNotExist):
@@ -266,7 +266,7 @@ def plan_decide(request: AuthenticatedHttpRequest, uuid: str) -> HttpResponse:
 
 
 def _filter(request: AuthenticatedHttpRequest) -> tuple[PlanFilterForm, selectors.PlanFilter, str]:
-    scope = request.scope  # type: ignore[attr-defined]
+    scope = request.scope
     unit = None
     if raw := request.GET.get("unit"):
         try:

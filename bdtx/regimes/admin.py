@@ -26,7 +26,7 @@ class RegimeAdminForm(forms.ModelForm):
             "notes",
         ]
 
-    def clean(self):  # type: ignore[no-untyped-def]
+    def clean(self):
         data = super().clean()
         try:
             regime_validate(data, exclude_pk=self.instance.pk)

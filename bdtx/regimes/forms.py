@@ -12,7 +12,7 @@ JSON_ATTRS = {"rows": 8, "class": "font-monospace small", "spellcheck": "false"}
 class PrettyJSONField(forms.JSONField):
     """A JSON field shown indented, with Vietnamese letters as they are (not \\u escapes)."""
 
-    def prepare_value(self, value):  # type: ignore[no-untyped-def]
+    def prepare_value(self, value):
         if isinstance(value, forms.fields.InvalidJSONInput):
             return value
         return json.dumps(value, ensure_ascii=False, indent=2)
@@ -57,7 +57,7 @@ class RegimeForm(BootstrapFormMixin, forms.ModelForm):
             "notes": forms.Textarea(attrs={"rows": 3}),
         }
 
-    def clean_grading(self):  # type: ignore[no-untyped-def]
+    def clean_grading(self):
         return self.cleaned_data.get("grading") or {}
 
 

@@ -22,7 +22,7 @@ class Programme(models.TextChoices):
     BD03 = "BD03", _("Programme 03 (modules chosen by the person)")
 
 
-class RegimeQuerySet(InForceQuerySet):
+class RegimeQuerySet(InForceQuerySet["Regime"]):
     def for_year(self, school_year: YearLike) -> "Regime":
         """The regime in force in the school year (DoesNotExist if none)."""
         return self.in_force(school_year).get()

@@ -39,7 +39,7 @@ class CriterionRatingInline(admin.TabularInline):
     can_delete = False
     readonly_fields = ["criterion", "self_level", "principal_level", "evidence_text", "evidence_link", "evidence_file"]
 
-    def has_add_permission(self, request, obj=None):  # type: ignore[no-untyped-def]
+    def has_add_permission(self, request, obj=None):
         return False
 
 
@@ -61,5 +61,5 @@ class TemisImportAdmin(admin.ModelAdmin):
     list_select_related = ["unit"]
     readonly_fields = [f.name for f in TemisImport._meta.fields]
 
-    def has_add_permission(self, request):  # type: ignore[no-untyped-def]
+    def has_add_permission(self, request):
         return False

@@ -57,7 +57,7 @@ def _level_field(required: bool) -> forms.ChoiceField:
 class _CriteriaForm(forms.Form):
     """A level per criterion, named level_<criterion id> (the live rating reads the same names)."""
 
-    def __init__(self, *args, standards: list[Standard], **kwargs):  # type: ignore[no-untyped-def]
+    def __init__(self, *args, standards: list[Standard], **kwargs):
         super().__init__(*args, **kwargs)
         self.standards = standards
         self.criteria = [c for s in standards for c in s.criteria.all()]
@@ -81,7 +81,7 @@ class _CriteriaForm(forms.Form):
 class SelfAssessmentForm(_CriteriaForm):
     """The person's level and evidence for each criterion. A draft may leave levels empty."""
 
-    def __init__(self, *args, ratings: dict[int, CriterionRating], **kwargs):  # type: ignore[no-untyped-def]
+    def __init__(self, *args, ratings: dict[int, CriterionRating], **kwargs):
         super().__init__(*args, **kwargs)
         self.ratings = ratings
         for c in self.criteria:
@@ -165,7 +165,7 @@ class EvaluationForm(_CriteriaForm):
         label=_("Comment"), required=False, max_length=4000, widget=forms.Textarea(attrs={"rows": 3})
     )
 
-    def __init__(self, *args, ratings: dict[int, CriterionRating], assessment: Assessment, **kwargs):  # type: ignore[no-untyped-def]
+    def __init__(self, *args, ratings: dict[int, CriterionRating], assessment: Assessment, **kwargs):
         super().__init__(*args, **kwargs)
         self.ratings = ratings
         self.fields["comment"].widget.attrs["class"] = "form-control"
@@ -200,11 +200,11 @@ class AssessmentFilterForm(BootstrapFormMixin, forms.Form):
     status = forms.ChoiceField(label=_("Status"), required=False)
     q = forms.CharField(label=_("Name"), required=False, max_length=100)
 
-    def __init__(self, *args, years: list[tuple[int, str]], units: list[tuple[str, str]], **kwargs):  # type: ignore[no-untyped-def]
+    def __init__(self, *args, years: list[tuple[int, str]], units: list[tuple[str, str]], **kwargs):
         super().__init__(*args, **kwargs)
-        self.fields["year"].choices = years
-        self.fields["unit"].choices = [("", _("All my units")), *units]
-        self.fields["status"].choices = [("", _("Any status")), *Assessment.Status.choices]
+        self.set_choices("year", years)
+        self.set_choices("unit", [("", _("All my units")), *units])
+        self.set_choices("status", [("", _("Any status")), *Assessment.Status.choices])
 
 
 class TemisUploadForm(BootstrapFormMixin, forms.Form):
@@ -227,10 +227,9 @@ class TemisUploadForm(BootstrapFormMixin, forms.Form):
         required=False, label=_("Only check the file; I will confirm the import afterwards")
     )
 
-    def __init__(self, *args, units: QuerySet[Unit], current_year: SchoolYear, **kwargs):  # type: ignore[no-untyped-def]
+    def __init__(self, *args, units: QuerySet[Unit], current_year: SchoolYear, **kwargs):
         super().__init__(*args, **kwargs)
-        self.fields["unit"].queryset = units
-        self.fields["unit"].label_from_instance = lambda u: f"{u.name} ({u.code})"
+        self.set_queryset("unit", units, lambda u: f"{u.name} ({u.code})")
         self.fields["unit"].initial = units.first()
         self.fields["school_year"].initial = current_year
 

@@ -5,7 +5,7 @@ colleagues' opinions and the principal's evaluation."""
 from django.db import models
 from django.utils.translation import gettext_lazy as _
 
-from bdtx.core.models import BaseModel, VersionedByYear, year_range_constraint
+from bdtx.core.models import BaseModel, InForceQuerySet, VersionedByYear, year_range_constraint
 from bdtx.core.scope import ScopedQuerySet
 
 
@@ -24,6 +24,8 @@ class Framework(BaseModel, VersionedByYear):
     circular = models.CharField(_("legal source"), max_length=255)
     audience = models.CharField(_("audience"), max_length=8)  # people.Audience values
     completeness_note = models.TextField(_("completeness"), blank=True)
+
+    objects = InForceQuerySet.as_manager()
 
     class Meta:
         ordering = ["code"]

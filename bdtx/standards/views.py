@@ -183,7 +183,7 @@ def evidence_file(request: AuthenticatedHttpRequest, uuid: str, criterion: int) 
 
 def _filter_from_request(request: AuthenticatedHttpRequest) -> tuple[AssessmentFilterForm, selectors.AssessmentFilter]:
     """The list filter from the query string; a unit outside the scope is a 404."""
-    scope: Scope = request.scope  # type: ignore[attr-defined]
+    scope: Scope = request.scope
     unit = None
     if raw_unit := request.GET.get("unit"):
         try:
