@@ -2,7 +2,7 @@ from django import forms
 from django.contrib.auth.forms import AuthenticationForm
 from django.utils.translation import gettext_lazy as _
 
-from bdtx.accounts import services
+from bdtx.accounts import selectors, services
 from bdtx.core.forms import BootstrapFormMixin
 
 
@@ -21,7 +21,7 @@ class ThrottledLoginForm(BootstrapFormMixin, AuthenticationForm):
     def clean(self) -> dict:
         username = (self.cleaned_data.get("username") or "").strip()
         ip = client_ip(self.request)
-        if username and services.login_is_throttled(username=username, ip=ip):
+        if username and selectors.login_is_throttled(username=username, ip=ip):
             raise forms.ValidationError(self.error_messages["throttled"], code="throttled")
         try:
             data = super().clean()

@@ -1,30 +1,19 @@
 """Writes about users: role assignments, and the failed-login record used for throttling."""
 
 import secrets
-from datetime import timedelta
 
-from django.conf import settings
 from django.contrib.auth.models import User
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import transaction
 from django.db.models import Q
-from django.utils import timezone
 from django.utils.translation import gettext as _
 
-from bdtx.accounts.models import ROLE_PERMISSIONS, ROLE_UNIT_KINDS, FailedLogin, Role, RoleAssignment
-from bdtx.core.scope import Perm, Scope
+from bdtx.accounts.models import FailedLogin, RoleAssignment
+from bdtx.accounts.selectors import role_grantable
+from bdtx.core.scope import Scope
 from bdtx.core.services import audit_record
-from bdtx.core.text import fold
 from bdtx.organisations.models import Unit
 from bdtx.people.models import Person
-
-
-def role_grantable(*, scope: Scope, unit: Unit) -> list[str]:
-    """Roles the scope may give at `unit`: held ROLES_MANAGE there, no escalation, right unit kind."""
-    held = scope.permissions_at(unit.path)
-    if Perm.ROLES_MANAGE not in held:
-        return []
-    return [r for r in Role.values if unit.kind in ROLE_UNIT_KINDS[r] and ROLE_PERMISSIONS[r] <= held]
 
 
 @transaction.atomic
@@ -69,19 +58,6 @@ def role_revoke(*, scope: Scope, assignment: RoleAssignment) -> RoleAssignment:
     return assignment
 
 
-def username_suggest(*, person: Person) -> str:
-    """'Nông Thị Hoa' born 1990 → 'hoant1990' (given name + initials + year), made unique."""
-    initials = "".join(w[0] for w in fold(f"{person.family_name} {person.middle_name}").split())
-    base = f"{fold(person.given_name).replace(' ', '')}{initials}"
-    base += str(person.date_of_birth.year) if person.date_of_birth else ""
-    base = "".join(ch for ch in base if ch.isalnum())[:140] or "user"
-    candidate, n = base, 1
-    while User.objects.filter(username=candidate).exists():
-        n += 1
-        candidate = f"{base}{n}"
-    return candidate
-
-
 @transaction.atomic
 def account_create_for_person(
     *, scope: Scope, person: Person, unit: Unit, role: str, username: str, email: str = ""
@@ -115,16 +91,6 @@ def account_create_for_person(
 
 def login_failure_record(*, username: str, ip: str | None) -> None:
     FailedLogin.objects.create(username=username.lower()[:150], ip=ip)
-
-
-def login_is_throttled(*, username: str, ip: str | None) -> bool:
-    """True after LOGIN_FAILURE_LIMIT failures for this username or address within the window."""
-    since = timezone.now() - timedelta(minutes=settings.LOGIN_FAILURE_WINDOW_MINUTES)
-    recent = FailedLogin.objects.filter(at__gte=since)
-    by_name = recent.filter(username=username.lower()).count()
-    by_ip = recent.filter(ip=ip).count() if ip else 0
-    # An address shared by a whole school (NAT) gets more room than one account.
-    return by_name >= settings.LOGIN_FAILURE_LIMIT or by_ip >= settings.LOGIN_FAILURE_LIMIT * 10
 
 
 def login_failures_clear(*, username: str) -> None:

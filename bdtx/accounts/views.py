@@ -38,12 +38,12 @@ def account_new(request: AuthenticatedHttpRequest, uuid: str) -> HttpResponse:
         raise Http404
     unit = employment.unit
     request.scope.require(Perm.ROLES_MANAGE, unit.path)
-    roles = services.role_grantable(scope=request.scope, unit=unit)
+    roles = selectors.role_grantable(scope=request.scope, unit=unit)
     form = AccountForm(
         request.POST or None,
         roles=[(r, str(Role(r).label)) for r in roles],
         initial={
-            "username": services.username_suggest(person=person),
+            "username": selectors.username_suggest(person=person),
             "email": person.email,
             "role": Role.MENTOR if employment.is_mentor and Role.MENTOR in roles else Role.LEARNER,
         },

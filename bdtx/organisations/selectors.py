@@ -1,5 +1,6 @@
 """Reads of the organisation tree, always through the viewer's scope."""
 
+from dataclasses import dataclass
 from datetime import date
 
 from django.core.exceptions import PermissionDenied
@@ -76,14 +77,21 @@ def parent_on(*, unit: Unit, day: date) -> Unit | None:
     return placement.parent if placement else None
 
 
-def unit_scope_summary(*, unit: Unit) -> list[dict[str, object]]:
+@dataclass(frozen=True)
+class KindCount:
+    kind: str
+    label: str
+    n: int
+
+
+def unit_scope_summary(*, unit: Unit) -> list[KindCount]:
     """Counts of active units under `unit` by kind (itself excluded), in one grouped query."""
     rows = Unit.objects.within(unit.path).active().exclude(pk=unit.pk).values("kind").annotate(n=Count("pk")).order_by()
     labels = dict(UnitKind.choices)
     order = list(labels)
     return sorted(
-        ({"kind": r["kind"], "label": labels[r["kind"]], "n": r["n"]} for r in rows),
-        key=lambda r: order.index(r["kind"]),
+        (KindCount(kind=r["kind"], label=str(labels[r["kind"]]), n=r["n"]) for r in rows),
+        key=lambda r: order.index(r.kind),
     )
 
 

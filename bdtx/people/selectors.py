@@ -9,7 +9,7 @@ from bdtx.core.scope import Perm, Scope
 from bdtx.core.text import fold
 from bdtx.organisations.models import Unit
 from bdtx.organisations.selectors import units_under_on
-from bdtx.people.models import KINH_CODE, Employment, Ethnicity, Person
+from bdtx.people.models import KINH_CODE, Employment, Ethnicity, Gender, Person, StaffType
 
 
 @dataclass(frozen=True)
@@ -81,18 +81,32 @@ def person_current_employment(*, person: Person, school_year: SchoolYear | None 
     return qs.order_by("-school_year_id").first()
 
 
-def staff_counts(*, scope: Scope, school_year: int, unit: Unit | None = None) -> dict[str, int]:
+@dataclass(frozen=True)
+class StaffCounts:
+    """Head counts of staff in one school year."""
+
+    total: int
+    teachers: int
+    managers: int
+    female: int
+    mentors: int
+    difficult: int  # working in a difficult area
+
+
+def staff_counts(*, scope: Scope, school_year: int, unit: Unit | None = None) -> StaffCounts:
     """Head counts for a landing page, computed by the database in one query."""
     qs = Employment.objects.visible_to(scope, Perm.PEOPLE_VIEW).filter(school_year_id=school_year)
     if unit is not None:
         qs = qs.filter(unit__in=units_under_in_year(unit=unit, school_year=school_year).values("pk"))
-    return qs.aggregate(
-        total=Count("pk"),
-        teachers=Count("pk", filter=Q(staff_type="GV")),
-        managers=Count("pk", filter=Q(staff_type="CBQL")),
-        female=Count("pk", filter=Q(person__gender="F")),
-        mentors=Count("pk", filter=Q(is_mentor=True)),
-        difficult=Count("pk", filter=Q(unit__difficult_area=True)),
+    return StaffCounts(
+        **qs.aggregate(
+            total=Count("pk"),
+            teachers=Count("pk", filter=Q(staff_type=StaffType.TEACHER)),
+            managers=Count("pk", filter=Q(staff_type=StaffType.MANAGER)),
+            female=Count("pk", filter=Q(person__gender=Gender.FEMALE)),
+            mentors=Count("pk", filter=Q(is_mentor=True)),
+            difficult=Count("pk", filter=Q(unit__difficult_area=True)),
+        )
     )
 
 

@@ -150,3 +150,9 @@ def rating_explain(
         next_level=Level(lowest.result) if lowest.result != Level.NOT_MET else None,
         shortfalls=tuple(_failures(lowest, criteria, rated)) if lowest.result != Level.NOT_MET else (),
     )
+
+
+def rating_compute(*, framework: Framework, levels: Mapping[int, int | None]) -> Level | None:
+    """The overall rating of {criterion id: level} by the framework's RatingRule rows, or None when it
+    cannot be computed (a criterion not rated, no rules); `rating_explain` says why."""
+    return rating_explain(framework=framework, levels=levels).level

@@ -253,7 +253,14 @@ def not_started_count(*, scope: Scope, f: AssessmentFilter) -> int:
     return qs.exclude(Exists(started)).count()
 
 
-def assessment_counts(qs: QuerySet[Assessment]) -> dict[str, object]:
+@dataclass(frozen=True)
+class AssessmentCounts:
+    total: int
+    status: list[tuple[Assessment.Status, int]]  # every status, in order, with its count
+    levels: list[tuple[Level, int, int]]  # every level, best first: (level, self-ratings, evaluations)
+
+
+def assessment_counts(qs: QuerySet[Assessment]) -> AssessmentCounts:
     """Counts per status and per rating (self and principal) of a list, in one query."""
     aggregates: dict[str, Count] = {"total": Count("pk")}
     for status in Assessment.Status:
@@ -262,11 +269,11 @@ def assessment_counts(qs: QuerySet[Assessment]) -> dict[str, object]:
         aggregates[f"self_{level.value}"] = Count("pk", filter=Q(self_result=level))
         aggregates[f"principal_{level.value}"] = Count("pk", filter=Q(principal_result=level))
     raw = qs.order_by().aggregate(**aggregates)
-    return {
-        "total": raw["total"],
-        "status": [(s, raw[f"status_{s.value}"]) for s in Assessment.Status],
-        "levels": [(lvl, raw[f"self_{lvl.value}"], raw[f"principal_{lvl.value}"]) for lvl in reversed(Level)],
-    }
+    return AssessmentCounts(
+        total=raw["total"],
+        status=[(s, raw[f"status_{s.value}"]) for s in Assessment.Status],
+        levels=[(lvl, raw[f"self_{lvl.value}"], raw[f"principal_{lvl.value}"]) for lvl in reversed(Level)],
+    )
 
 
 def assessment_export_rows(qs: QuerySet[Assessment]) -> QuerySet[Assessment]:

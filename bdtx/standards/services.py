@@ -33,12 +33,6 @@ from bdtx.standards.rating import RatingOutcome, framework_criteria, framework_r
 MAX_STORED_PROBLEMS = 5000
 
 
-def rating_compute(*, framework: Framework, levels: Mapping[int, int | None]) -> Level | None:
-    """The overall rating of {criterion id: level} by the framework's RatingRule rows, or None when it
-    cannot be computed (a criterion not rated, no rules); `rating_explain` says why."""
-    return rating_explain(framework=framework, levels=levels).level
-
-
 def _outcome(assessment: Assessment, field: str) -> RatingOutcome:
     levels = dict(assessment.ratings.values_list("criterion_id", field))
     return rating_explain(framework=assessment.framework, levels=levels)

@@ -4,8 +4,8 @@ from django.core.exceptions import PermissionDenied
 from django.urls import reverse
 
 from bdtx.accounts.models import Role, RoleAssignment
-from bdtx.accounts.selectors import scope_for_user
-from bdtx.accounts.services import role_assign, role_grantable, username_suggest
+from bdtx.accounts.selectors import role_grantable, scope_for_user, username_suggest
+from bdtx.accounts.services import role_assign
 from bdtx.core.models import AuditLog
 
 pytestmark = pytest.mark.django_db

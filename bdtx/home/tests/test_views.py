@@ -9,15 +9,15 @@ def test_landing_page_shows_the_principal_their_school_and_its_counts(world, log
     assert r.status_code == 200
     card = r.context["cards"][0]
     assert card["assignment"].unit == world.u("th_a1")
-    assert card["staff"]["total"] == 4 and card["staff"]["mentors"] == 1
+    assert card["staff"].total == 4 and card["staff"].mentors == 1
 
 
 def test_landing_page_of_the_department_counts_units_under_it(world, login):
     r = login(world.users["so_a"]).get(reverse("home:home"))
-    summary = {row["kind"]: row["n"] for row in r.context["cards"][0]["units"]}
+    summary = {row.kind: row.n for row in r.context["cards"][0]["units"]}
     # the dissolved district is not counted; 3 schools, 2 communes
     assert summary == {"commune": 2, "school": 3}
-    assert r.context["cards"][0]["staff"]["total"] == 5
+    assert r.context["cards"][0]["staff"].total == 5
 
 
 def test_landing_page_of_a_teacher_shows_only_their_own_record(world, login):

@@ -3,8 +3,7 @@
 import pytest
 
 from bdtx.standards.models import Criterion, Level, RatingRule
-from bdtx.standards.rating import rating_explain
-from bdtx.standards.services import rating_compute
+from bdtx.standards.rating import rating_compute, rating_explain
 
 T, K, D, CD = Level.EXCELLENT, Level.GOOD, Level.MET, Level.NOT_MET
 TT20_KEY = (3, 4, 5, 6, 7)  # the criteria of standard 2 (Điều 5)

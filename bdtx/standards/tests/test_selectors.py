@@ -88,13 +88,13 @@ def test_the_counts_per_rating_and_status_come_from_the_database(
     )
     with django_assert_num_queries(1):
         counts = selectors.assessment_counts(qs)
-    assert counts["total"] == 3
-    assert dict(counts["status"]) == {
+    assert counts.total == 3
+    assert dict(counts.status) == {
         Assessment.Status.DRAFT: 1,
         Assessment.Status.SUBMITTED: 2,
         Assessment.Status.EVALUATED: 0,
     }
-    by_level = {lvl: (s, p) for lvl, s, p in counts["levels"]}
+    by_level = {lvl: (s, p) for lvl, s, p in counts.levels}
     assert by_level[T] == (1, 0) and by_level[K] == (1, 0) and by_level[D] == (1, 0)
 
 
