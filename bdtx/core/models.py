@@ -1,15 +1,13 @@
 """Base model, school years and the audit log."""
 
-import contextlib
 import uuid
 from datetime import date
 
-from django.apps import apps
 from django.conf import settings
-from django.core.exceptions import FieldDoesNotExist
 from django.db import models
 from django.utils.translation import gettext_lazy as _
 
+from bdtx.core.audit import ChangeRow, audit_actions
 from bdtx.core.scope import ScopedQuerySet
 
 
@@ -58,51 +56,6 @@ class SchoolYear(models.Model):
         return date(start_year, 7, 1), date(start_year + 1, 6, 30)
 
 
-ACTION_LABELS = {
-    "unit.create": _("Unit created"),
-    "unit.update": _("Unit changed"),
-    "unit.move": _("Unit moved in the tree"),
-    "person.create": _("Person added"),
-    "person.update": _("Person changed"),
-    "employment.update": _("Work details changed"),
-    "sensitive.read": _("Sensitive data viewed"),
-    "role.assign": _("Role given"),
-    "role.revoke": _("Role taken away"),
-    "account.create": _("Account created"),
-    "import.upload": _("Staff file uploaded"),
-    "import.confirm": _("Staff import confirmed"),
-    "import.staff": _("Staff file imported"),
-    "regime.create": _("Regime added"),
-    "regime.update": _("Regime changed"),
-    "hours_shift.set": _("Programme 01/02 periods split set"),
-    "content.create": _("Programme content added"),
-    "content.update": _("Programme content changed"),
-    "content.delete": _("Programme content removed"),
-    "focus_module.add": _("Focus module added"),
-    "focus_module.remove": _("Focus module removed"),
-    "material.add": _("Learning material added"),
-    "material.remove": _("Learning material removed"),
-    "module.create": _("Module added"),
-    "module.update": _("Module changed"),
-    "catalog.create": _("Catalog added"),
-    "catalog.update": _("Catalog changed"),
-    "catalog_import.upload": _("Catalog file uploaded"),
-    "catalog.import": _("Catalog file imported"),
-    # personal plans (their events are named by the step)
-    "created": _("Personal plan started"),
-    "submitted": _("Personal plan submitted"),
-    "approved": _("Personal plan approved"),
-    "returned": _("Personal plan returned"),
-    "reopened": _("Personal plan reopened"),
-    "deadline.set": _("Deadline set"),
-    "deadline.delete": _("Deadline removed"),
-    "unit_plan.compiled": _("Unit plan compiled"),
-    "unit_plan.submitted": _("Unit plan submitted"),
-    "unit_plan.approved": _("Unit plan approved"),
-    "unit_plan.returned": _("Unit plan returned"),
-}
-
-
 class AuditLogQuerySet(ScopedQuerySet):
     scope_path_field = "unit_path"
     scope_person_field = None
@@ -142,20 +95,14 @@ class AuditLog(models.Model):
 
     @property
     def action_label(self) -> str:
-        return str(ACTION_LABELS.get(self.action, self.action))
+        """The action in words (`bdtx.core.audit`); an unregistered code reads as itself."""
+        return audit_actions.label(self.action)
 
-    def change_rows(self) -> list[tuple[str, object, object]]:
-        """(field label, before, after) with the model's own field names where it has them."""
-        try:
-            meta = apps.get_model(self.object_type)._meta if "." in self.object_type else None
-        except LookupError:
-            meta = None
-        rows = []
-        for name, values in self.changes.items():
-            label = name
-            if meta is not None:
-                with contextlib.suppress(FieldDoesNotExist):
-                    label = str(meta.get_field(name.removesuffix("_id")).verbose_name)
-            before, after = ([*values, None, None])[:2] if isinstance(values, list) else (None, values)
-            rows.append((label, before, after))
-        return rows
+    def change_rows(self) -> list[ChangeRow]:
+        """The changes as rows a person reads: field labels, choice labels, dates, figures in words."""
+        return audit_actions.rows(self)
+
+    @property
+    def note_text(self) -> str:
+        """The note, in words when the action knows its form."""
+        return audit_actions.note(self)
