@@ -6,3 +6,9 @@ class AccountsConfig(AppConfig):
     name = "bdtx.accounts"
     label = "accounts"
     verbose_name = _("Accounts")
+
+    def ready(self) -> None:
+        from bdtx.accounts.audit import ACTIONS
+        from bdtx.core.audit import audit_actions
+
+        audit_actions.register(*ACTIONS, app=self.label)

@@ -6,3 +6,9 @@ class CatalogConfig(AppConfig):
     name = "bdtx.catalog"
     label = "catalog"
     verbose_name = _("Catalog")
+
+    def ready(self) -> None:
+        from bdtx.catalog.audit import ACTIONS
+        from bdtx.core.audit import audit_actions
+
+        audit_actions.register(*ACTIONS, app=self.label)

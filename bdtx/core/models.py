@@ -1,17 +1,15 @@
 """Base model, school years and the audit log."""
 
-import contextlib
 import uuid
 from datetime import date
 from typing import Self
 
-from django.apps import apps
 from django.conf import settings
-from django.core.exceptions import FieldDoesNotExist
 from django.db import models
 from django.db.models import Q
 from django.utils.translation import gettext_lazy as _
 
+from bdtx.core.audit import ChangeRow, audit_actions
 from bdtx.core.scope import ScopedQuerySet
 
 
@@ -198,20 +196,14 @@ class AuditLog(models.Model):
 
     @property
     def action_label(self) -> str:
-        return str(ACTION_LABELS.get(self.action, self.action))
+        """The action in words (`bdtx.core.audit`); an unregistered code reads as itself."""
+        return audit_actions.label(self.action)
 
-    def change_rows(self) -> list[tuple[str, object, object]]:
-        """(field label, before, after) with the model's own field names where it has them."""
-        try:
-            meta = apps.get_model(self.object_type)._meta if "." in self.object_type else None
-        except LookupError:
-            meta = None
-        rows = []
-        for name, values in self.changes.items():
-            label = name
-            if meta is not None:
-                with contextlib.suppress(FieldDoesNotExist):
-                    label = str(meta.get_field(name.removesuffix("_id")).verbose_name)
-            before, after = ([*values, None, None])[:2] if isinstance(values, list) else (None, values)
-            rows.append((label, before, after))
-        return rows
+    def change_rows(self) -> list[ChangeRow]:
+        """The changes as rows a person reads: field labels, choice labels, dates, figures in words."""
+        return audit_actions.rows(self)
+
+    @property
+    def note_text(self) -> str:
+        """The note, in words when the action knows its form."""
+        return audit_actions.note(self)

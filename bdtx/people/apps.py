@@ -6,3 +6,9 @@ class PeopleConfig(AppConfig):
     name = "bdtx.people"
     label = "people"
     verbose_name = _("People")
+
+    def ready(self) -> None:
+        from bdtx.core.audit import audit_actions
+        from bdtx.people.audit import ACTIONS
+
+        audit_actions.register(*ACTIONS, app=self.label)

@@ -6,3 +6,9 @@ class PlansConfig(AppConfig):
     name = "bdtx.plans"
     label = "plans"
     verbose_name = _("Plans")
+
+    def ready(self) -> None:
+        from bdtx.core.audit import audit_actions
+        from bdtx.plans.audit import ACTIONS
+
+        audit_actions.register(*ACTIONS, app=self.label)

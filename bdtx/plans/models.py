@@ -3,6 +3,7 @@
 from django.db import models
 from django.utils.translation import gettext_lazy as _
 
+from bdtx.core.audit import audit_actions
 from bdtx.core.models import BaseModel, InForceQuerySet, VersionedByYear, year_range_constraint
 from bdtx.core.scope import ScopedQuerySet
 from bdtx.regimes.models import Programme
@@ -81,11 +82,16 @@ class PlanEvent(models.Model):
     plan = models.ForeignKey(PersonalPlan, on_delete=models.CASCADE, related_name="events")
     at = models.DateTimeField(auto_now_add=True)
     actor = models.ForeignKey("auth.User", null=True, on_delete=models.SET_NULL, related_name="+")
-    action = models.CharField(max_length=16)  # created / submitted / returned / approved / reopened
+    action = models.CharField(max_length=64)  # an audit action code: plan.create, plan.submit, … (plans/audit.py)
     comment = models.TextField(blank=True)
 
     class Meta:
         ordering = ["at", "id"]
+
+    @property
+    def label(self) -> str:
+        """The step in words, the same as its audit entry's."""
+        return audit_actions.label(self.action)
 
 
 class DeadlineKind(models.TextChoices):
@@ -153,11 +159,16 @@ class UnitPlanEvent(models.Model):
     plan = models.ForeignKey(UnitPlan, on_delete=models.CASCADE, related_name="events")
     at = models.DateTimeField(auto_now_add=True)
     actor = models.ForeignKey("auth.User", null=True, on_delete=models.SET_NULL, related_name="+")
-    action = models.CharField(max_length=16)
+    action = models.CharField(max_length=64)  # an audit action code: unit_plan.compile, … (plans/audit.py)
     comment = models.TextField(blank=True)
 
     class Meta:
         ordering = ["at", "id"]
+
+    @property
+    def label(self) -> str:
+        """The step in words, the same as its audit entry's."""
+        return audit_actions.label(self.action)
 
 
 class DeadlineDefault(VersionedByYear):

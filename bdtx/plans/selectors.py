@@ -187,21 +187,9 @@ def plan_items(*, plan: PersonalPlan) -> list[PlanItem]:
     return list(plan.items.select_related("module", "module__catalog", "content").order_by("programme", "pk"))
 
 
-EVENT_LABELS = {
-    "created": _("Plan started"),
-    "submitted": _("Submitted to the school"),
-    "returned": _("Returned for changes"),
-    "approved": _("Approved"),
-    "reopened": _("Reopened by the school"),
-}
-
-
 def plan_events(*, plan: PersonalPlan) -> list[PlanEvent]:
-    """The plan's history, oldest first, each step with a label (`.label`)."""
-    events = list(plan.events.select_related("actor", "actor__person"))
-    for e in events:
-        e.label = EVENT_LABELS.get(e.action, e.action)  # type: ignore[attr-defined]
-    return events
+    """The plan's history, oldest first; each step reads with its audit label (`PlanEvent.label`)."""
+    return list(plan.events.select_related("actor", "actor__person"))
 
 
 @dataclass(frozen=True)

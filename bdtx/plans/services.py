@@ -164,7 +164,7 @@ def plan_start(*, actor_id: int | None, person: Person, school_year: int) -> Per
         person=person, unit=emp.unit, school_year_id=school_year, regime=required.regime, status=PlanStatus.DRAFT
     )
     _sync_content(plan, emp, required)
-    _event(plan, actor_id, "created")
+    _event(plan, actor_id, "plan.create")
     _audit(plan, actor_id, "plan.create", {"status": [None, plan.status]})
     return plan
 
@@ -304,7 +304,7 @@ def plan_submit(*, actor_id: int | None, plan: PersonalPlan) -> PersonalPlan:
     plan.status = PlanStatus.SUBMITTED
     plan.submitted_at = timezone.now()
     plan.save(update_fields=["status", "submitted_at", "updated_at"])
-    _event(plan, actor_id, "submitted")
+    _event(plan, actor_id, "plan.submit")
     _audit(plan, actor_id, "plan.submit", {"status": [before, plan.status]})
     return plan
 
@@ -326,7 +326,7 @@ def _decide(
     plan.comment = comment
     plan.save(update_fields=["status", "decided_at", "decided_by", "comment", "updated_at"])
     _event(plan, actor_id, action, comment)
-    _audit(plan, actor_id, f"plan.{action}", {"status": [before, plan.status]}, note=comment[:255])
+    _audit(plan, actor_id, action, {"status": [before, plan.status]}, note=comment[:255])
     return plan
 
 
@@ -338,7 +338,7 @@ def plan_approve(*, actor_id: int | None, plan: PersonalPlan, comment: str = "")
         plan=plan,
         allowed_from=(PlanStatus.SUBMITTED,),
         to=PlanStatus.APPROVED,
-        action="approved",
+        action="plan.approve",
         comment=comment.strip(),
     )
 
@@ -353,7 +353,7 @@ def plan_return(*, actor_id: int | None, plan: PersonalPlan, comment: str) -> Pe
         plan=plan,
         allowed_from=(PlanStatus.SUBMITTED,),
         to=PlanStatus.RETURNED,
-        action="returned",
+        action="plan.return",
         comment=comment.strip(),
     )
 
@@ -368,7 +368,7 @@ def plan_reopen(*, actor_id: int | None, plan: PersonalPlan, comment: str) -> Pe
         plan=plan,
         allowed_from=(PlanStatus.APPROVED,),
         to=PlanStatus.RETURNED,
-        action="reopened",
+        action="plan.reopen",
         comment=comment.strip(),
     )
 

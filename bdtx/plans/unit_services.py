@@ -32,7 +32,7 @@ def _record(*, scope: Scope, plan: UnitPlan, action: str, before: str, comment: 
     UnitPlanEvent.objects.create(plan=plan, actor_id=scope.user_id, action=action, comment=comment)
     audit_record(
         actor_id=scope.user_id,
-        action=f"unit_plan.{action}",
+        action=action,
         obj=plan,
         unit_path=plan.unit.path,
         changes={"status": [before, plan.status]} if before != plan.status else {},
@@ -61,7 +61,7 @@ def unit_plan_compile(*, scope: Scope, unit: Unit, school_year: SchoolYear) -> U
     plan.totals = unit_plan_figures(unit=unit, school_year=school_year)
     plan.compiled_at = timezone.now()
     plan.save(update_fields=["totals", "compiled_at", "updated_at"])
-    _record(scope=scope, plan=plan, action="compiled", before=before)
+    _record(scope=scope, plan=plan, action="unit_plan.compile", before=before)
     return plan
 
 
@@ -87,7 +87,7 @@ def unit_plan_submit(*, scope: Scope, plan: UnitPlan, number: str = "") -> UnitP
     if number.strip():
         plan.number = number.strip()
     plan.save(update_fields=["status", "submitted_at", "decided_at", "decided_by", "number", "updated_at"])
-    _record(scope=scope, plan=plan, action="submitted", before=before)
+    _record(scope=scope, plan=plan, action="unit_plan.submit", before=before)
     return plan
 
 
@@ -109,7 +109,7 @@ def unit_plan_approve(*, scope: Scope, plan: UnitPlan, comment: str = "") -> Uni
     plan.decided_by_id = scope.user_id
     plan.comment = comment.strip()
     plan.save(update_fields=["status", "decided_at", "decided_by", "comment", "updated_at"])
-    _record(scope=scope, plan=plan, action="approved", before=before, comment=plan.comment)
+    _record(scope=scope, plan=plan, action="unit_plan.approve", before=before, comment=plan.comment)
     return plan
 
 
@@ -140,5 +140,5 @@ def unit_plan_return(*, scope: Scope, plan: UnitPlan, comment: str) -> UnitPlan:
     plan.decided_by_id = scope.user_id
     plan.comment = comment.strip()
     plan.save(update_fields=["status", "decided_at", "decided_by", "comment", "updated_at"])
-    _record(scope=scope, plan=plan, action="returned", before=before, comment=plan.comment)
+    _record(scope=scope, plan=plan, action="unit_plan.return", before=before, comment=plan.comment)
     return plan

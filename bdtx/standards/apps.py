@@ -8,17 +8,7 @@ class StandardsConfig(AppConfig):
     verbose_name = _("Professional standards")
 
     def ready(self) -> None:
-        from bdtx.core.models import ACTION_LABELS
+        from bdtx.core.audit import audit_actions
+        from bdtx.standards.audit import ACTIONS
 
-        # The audit log names this app's actions in words (core keeps the table).
-        ACTION_LABELS.update(
-            {
-                "assessment.save": _("Self-assessment saved"),
-                "assessment.submit": _("Self-assessment submitted"),
-                "assessment.opinion": _("Colleague's opinion added"),
-                "assessment.evaluate": _("Assessment evaluated"),
-                "assessment.import": _("Assessment imported from TEMIS"),
-                "temis.upload": _("TEMIS results file uploaded"),
-                "temis.import": _("TEMIS results imported"),
-            }
-        )
+        audit_actions.register(*ACTIONS, app=self.label)

@@ -247,7 +247,7 @@ def test_teacher_plans_principal_returns_then_approves_and_the_school_plan_reach
         page.locator("#submit-plan").click()
     expect(plan_status(page)).to_have_text(vi(PlanStatus.SUBMITTED.label))
     expect(page.locator("#submit-plan")).to_have_count(0)  # no longer editable
-    expect(page.locator("#history")).to_contain_text(vi("Submitted to the school"))
+    expect(page.locator("#history")).to_contain_text(vi("Personal plan submitted"))
     screenshot(page, "plan-journey-2-teacher-submitted")
 
     # 3. The principal finds the plan in the list and returns it with a comment.

@@ -282,11 +282,11 @@ def test_returning_needs_a_comment_and_lets_the_teacher_revise_and_resubmit(worl
     assert plan.status == PlanStatus.SUBMITTED
     plan = services.plan_approve(actor_id=principal.pk, plan=plan)
     assert list(plan.events.values_list("action", flat=True)) == [
-        "created",
-        "submitted",
-        "returned",
-        "submitted",
-        "approved",
+        "plan.create",
+        "plan.submit",
+        "plan.return",
+        "plan.submit",
+        "plan.approve",
     ]
 
 
@@ -295,13 +295,13 @@ def test_every_step_is_recorded_with_who_and_when(world, pcat, submitted):
     services.plan_approve(actor_id=principal.pk, plan=submitted)
     events = list(PlanEvent.objects.filter(plan=submitted))
     assert [(e.action, e.actor_id) for e in events] == [
-        ("created", submitted.person.user_id),
-        ("submitted", submitted.person.user_id),
-        ("approved", principal.pk),
+        ("plan.create", submitted.person.user_id),
+        ("plan.submit", submitted.person.user_id),
+        ("plan.approve", principal.pk),
     ]
     assert all(e.at for e in events)
     actions = set(AuditLog.objects.filter(object_uuid=submitted.uuid).values_list("action", flat=True))
-    assert {"plan.create", "plan.item_add", "plan.submit", "plan.approved"} <= actions
+    assert {"plan.create", "plan.item_add", "plan.submit", "plan.approve"} <= actions
 
 
 def test_a_draft_cannot_be_approved_nor_an_approved_plan_approved_again(world, pcat, submitted):
@@ -341,4 +341,4 @@ def test_the_school_reopens_an_approved_plan_with_a_reason(world, pcat, submitte
     plan = services.plan_reopen(actor_id=principal.pk, plan=plan, comment="Sở đổi mô đun trọng tâm")
     assert plan.status == PlanStatus.RETURNED
     add(plan, pcat.m["A20"])  # editable again
-    assert plan.events.last().action == "reopened"
+    assert plan.events.last().action == "plan.reopen"

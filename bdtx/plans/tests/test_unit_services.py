@@ -169,12 +169,16 @@ def test_plan_is_submitted_to_the_office_and_approved_there_with_everything_reco
     plan = unit_plan_approve(scope=scope(world, "xa_a1"), plan=plan, comment="Đồng ý")
     assert plan.status == PlanStatus.APPROVED and plan.decided_by == world.users["xa_a1"]
     events = [(e.action, e.actor.username) for e in plan.events.all()]
-    assert events == [("compiled", "principal_a1"), ("submitted", "principal_a1"), ("approved", "xa_a1")]
+    assert events == [
+        ("unit_plan.compile", "principal_a1"),
+        ("unit_plan.submit", "principal_a1"),
+        ("unit_plan.approve", "xa_a1"),
+    ]
     audit = list(AuditLog.objects.filter(object_uuid=plan.uuid).order_by("id").values_list("action", "actor__username"))
     assert audit == [
-        ("unit_plan.compiled", "principal_a1"),
-        ("unit_plan.submitted", "principal_a1"),
-        ("unit_plan.approved", "xa_a1"),
+        ("unit_plan.compile", "principal_a1"),
+        ("unit_plan.submit", "principal_a1"),
+        ("unit_plan.approve", "xa_a1"),
     ]
     assert AuditLog.objects.filter(object_uuid=plan.uuid, unit_path=world.u("th_a1").path).count() == 3
 
@@ -233,7 +237,13 @@ def test_returned_plan_can_be_fixed_and_resubmitted(world, catalogue):
     plan = submitted(world)
     assert plan.status == PlanStatus.SUBMITTED and plan.totals["planned"]["total"] == 1
     actions = list(plan.events.values_list("action", flat=True))
-    assert actions == ["compiled", "submitted", "returned", "compiled", "submitted"]
+    assert actions == [
+        "unit_plan.compile",
+        "unit_plan.submit",
+        "unit_plan.return",
+        "unit_plan.compile",
+        "unit_plan.submit",
+    ]
 
 
 def test_return_needs_a_comment(world):

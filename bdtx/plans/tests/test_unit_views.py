@@ -180,7 +180,7 @@ def test_principal_compiles_and_submits_through_the_pages(world, login, catalogu
     assert plan.status == PlanStatus.SUBMITTED and plan.number == "12/KH-THĐ"
     r = c.post(reverse("plans:unit_plan_compile", args=[world.u("th_a1").uuid]), {"year": year.pk}, follow=True)
     assert r.status_code == 200
-    assert list(plan.events.values_list("action", flat=True)) == ["compiled", "submitted"]
+    assert list(plan.events.values_list("action", flat=True)) == ["unit_plan.compile", "unit_plan.submit"]
 
 
 def test_school_cannot_approve_its_own_plan_through_the_page(world, login):

@@ -6,7 +6,7 @@ from django.db import migrations, models
 class Migration(migrations.Migration):
 
     dependencies = [
-        ('plans', '0004_tt19_default_deadlines'),
+        ('plans', '0006_audit_action_codes'),
     ]
 
     operations = [

@@ -1,0 +1,13 @@
+"""Audit actions on accounts and roles (registered from `AccountsConfig.ready`)."""
+
+from django.utils.translation import gettext_lazy as _
+
+from bdtx.core.audit import AuditAction
+
+ROLE_FIELDS = {"user": _("user"), "unit": _("unit"), "active": _("in force")}
+
+ACTIONS = [
+    AuditAction("role.assign", _("Role given"), fields=ROLE_FIELDS),
+    AuditAction("role.revoke", _("Role taken away"), fields=ROLE_FIELDS),
+    AuditAction("account.create", _("Account created"), fields={"username": _("username")}),
+]

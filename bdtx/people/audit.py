@@ -1,0 +1,24 @@
+"""Audit actions on people and their work (registered from `PeopleConfig.ready`)."""
+
+from django.utils.translation import gettext_lazy as _
+
+from bdtx.core.audit import AuditAction, NotePattern
+
+# Staff imports write one entry per person, noted with the import they came from.
+FROM_IMPORT = NotePattern(r"import (?P<job>[0-9a-f-]{36})", _("from the import %(job)s"))
+
+# What a sensitive-data read showed, as the pages, exports and the API note it.
+SENSITIVE_READS = (
+    NotePattern(r"person detail: ethnicity, personal ID", _("a person's details: ethnicity, personal ID number")),
+    NotePattern(r"staff list export \(\.xlsx\)", _("staff list exported (.xlsx)")),
+    NotePattern(r"API staff list", _("staff list through the API")),
+    NotePattern(r"participants by module \(\.xlsx\)", _("participants by module exported (.xlsx)")),
+    NotePattern(r"import file (?P<job>[0-9a-f-]{36})", _("the file of the import %(job)s")),
+)
+
+ACTIONS = [
+    AuditAction("person.create", _("Person added"), notes=(FROM_IMPORT,)),
+    AuditAction("person.update", _("Person changed"), notes=(FROM_IMPORT,)),
+    AuditAction("employment.update", _("Work details changed"), fields={"unit_id": _("unit")}),
+    AuditAction("sensitive.read", _("Sensitive data viewed"), notes=SENSITIVE_READS),
+]
