@@ -317,7 +317,9 @@ def test_the_scan_finds_the_actions_of_every_app_and_of_plan_events():
         WRITTEN.codes
     )
     assert any("people/services.py" in w for w in WRITTEN.codes["person.create"])  # the bulk rows, as dicts
-    assert any("plans/services.py" in w for w in WRITTEN.codes["plan.approve"])  # through _decide → _event/_audit
+    assert any(
+        "plans/personal/services.py" in w for w in WRITTEN.codes["plan.approve"]
+    )  # through _decide → _event/_audit
 
 
 def test_the_scan_refuses_an_action_built_at_run_time():

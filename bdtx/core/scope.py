@@ -43,6 +43,11 @@ def ancestor_paths(path: str) -> list[str]:
     return ["/" + "/".join(parts[: i + 1]) + "/" for i in range(len(parts))]
 
 
+def ancestor_ids(path: str) -> list[int]:
+    """Ids of the units on a materialised path, the root first: '/1/5/42/' → [1, 5, 42]."""
+    return [int(p) for p in path.strip("/").split("/") if p]
+
+
 def collapse_paths(paths: Iterable[str]) -> list[str]:
     """Drop paths already covered by an ancestor in the list: ['/1/', '/1/5/'] → ['/1/']."""
     out: list[str] = []

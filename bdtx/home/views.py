@@ -9,7 +9,7 @@ from bdtx.core.scope import Perm
 from bdtx.core.selectors import school_year_current, school_year_list
 from bdtx.organisations import selectors as units
 from bdtx.people.selectors import person_current_employment, staff_counts
-from bdtx.plans.selectors import due_next
+from bdtx.plans.due import due_next
 
 
 def home(request: AuthenticatedHttpRequest) -> HttpResponse:

@@ -6,7 +6,7 @@ from datetime import date
 from django.core.exceptions import PermissionDenied
 from django.db.models import Count, QuerySet
 
-from bdtx.core.scope import Perm, Scope
+from bdtx.core.scope import Perm, Scope, ancestor_ids
 from bdtx.organisations.models import Unit, UnitKind, UnitPlacement
 
 
@@ -125,3 +125,8 @@ def units_holding(*, scope: Scope, permission: str, kinds: tuple[str, ...] = ())
 def departments_managed(*, scope: Scope) -> QuerySet[Unit]:
     """Provincial departments where the viewer holds content management at the department itself."""
     return units_holding(scope=scope, permission=Perm.CONTENT_MANAGE, kinds=(UnitKind.DEPARTMENT,))
+
+
+def province_of(unit: Unit) -> Unit | None:
+    """The Sở above (or at) `unit` in today's tree."""
+    return Unit.objects.filter(pk__in=ancestor_ids(unit.path), kind=UnitKind.DEPARTMENT).first()

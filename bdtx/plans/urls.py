@@ -1,6 +1,8 @@
 from django.urls import path
 
-from bdtx.plans import unit_views, views
+from bdtx.plans.deadlines import views as deadline_views
+from bdtx.plans.personal import views
+from bdtx.plans.unit import views as unit_views
 
 app_name = "plans"
 urlpatterns = [
@@ -15,8 +17,8 @@ urlpatterns = [
     path("units/<uuid:uuid>/<int:year>/", unit_views.unit_plan_of, name="unit_plan_of"),
     path("units/<uuid:uuid>/compile/", unit_views.unit_plan_compile, name="unit_plan_compile"),
     path("units/<uuid:uuid>/participants.xlsx", unit_views.unit_participants_xlsx, name="unit_participants"),
-    path("deadlines/", views.deadline_list, name="deadlines"),
-    path("deadlines/<uuid:uuid>/delete/", views.deadline_delete, name="deadline_delete"),
+    path("deadlines/", deadline_views.deadline_list, name="deadlines"),
+    path("deadlines/<uuid:uuid>/delete/", deadline_views.deadline_delete, name="deadline_delete"),
     path("<uuid:uuid>/", views.plan_detail, name="detail"),
     path("<uuid:uuid>/modules/", views.plan_modules, name="modules"),
     path("<uuid:uuid>/modules/add/", views.plan_module_add, name="module_add"),

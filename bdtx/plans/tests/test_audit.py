@@ -14,9 +14,9 @@ from django.utils import translation
 from bdtx.accounts.selectors import scope_for_user
 from bdtx.core.models import AuditLog
 from bdtx.core.selectors import school_year_current
-from bdtx.plans import services
 from bdtx.plans.models import PlanEvent, UnitPlanEvent
-from bdtx.plans.unit_services import unit_plan_compile
+from bdtx.plans.personal import services
+from bdtx.plans.unit.services import unit_plan_compile
 
 from .conftest import YEAR, content
 

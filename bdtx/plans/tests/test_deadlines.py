@@ -11,16 +11,11 @@ from django.utils.translation import gettext as _
 from bdtx.accounts.selectors import scope_for_user
 from bdtx.core.models import AuditLog
 from bdtx.core.scope import Perm
-from bdtx.plans import services
+from bdtx.plans.deadlines import services
+from bdtx.plans.deadlines.selectors import deadline_for, deadline_index_for_scope
+from bdtx.plans.due import due_next
 from bdtx.plans.models import Deadline, DeadlineDefault, DeadlineKind, PersonalPlan, PlanStatus, UnitPlan
-from bdtx.plans.selectors import (
-    PlanFilter,
-    deadline_for,
-    deadline_index_for_scope,
-    due_next,
-    personal_plan_counts,
-    personal_plan_list,
-)
+from bdtx.plans.personal.selectors import PlanFilter, personal_plan_counts, personal_plan_list
 from bdtx.regimes.models import Regime
 
 from .conftest import YEAR

@@ -5,8 +5,8 @@ from django.utils.translation import gettext as _
 
 from bdtx.catalog.models import FocusModule
 from bdtx.plans.models import PersonalPlan, PlanItem, PlanStatus
-from bdtx.plans.recommend import recommend_modules
-from bdtx.plans.selectors import modules_done_before
+from bdtx.plans.personal.recommend import recommend_modules
+from bdtx.plans.personal.selectors import modules_done_before
 from bdtx.regimes.models import Programme, Regime
 from bdtx.standards.models import Level
 

@@ -9,10 +9,10 @@ from python_calamine import CalamineWorkbook
 
 from bdtx.accounts.selectors import scope_for_user
 from bdtx.core.selectors import school_year_current
-from bdtx.plans import documents
 from bdtx.plans.tests.unit_fixtures import *  # noqa: F403
 from bdtx.plans.tests.unit_fixtures import plan_for
-from bdtx.plans.unit_services import unit_plan_compile
+from bdtx.plans.unit import documents as unit_documents
+from bdtx.plans.unit.services import unit_plan_compile
 
 pytestmark = pytest.mark.django_db
 
@@ -33,7 +33,7 @@ def docx_text(content: bytes) -> str:
 
 def test_plan_docx_holds_the_unit_the_year_the_modules_and_the_principal(world, catalogue):
     plan_for(world.people["teacher_a1"], world.u("th_a1"), catalogue, modules=(0, 2))
-    text = docx_text(documents.unit_plan_docx(plan=compiled(world)))
+    text = docx_text(unit_documents.unit_plan_docx(plan=compiled(world)))
     year = school_year_current()
     assert "TRƯỜNG TIỂU HỌC ĐÔNG" in text and "UBND XÃ ĐÔNG" in text  # the unit under its parent
     assert "CỘNG HÒA XÃ HỘI CHỦ NGHĨA VIỆT NAM" in text and "Độc lập - Tự do - Hạnh phúc" in text
@@ -50,7 +50,7 @@ def test_plan_docx_keeps_ampersands_and_angle_brackets_as_text(world, catalogue)
     world.u("th_a1").name = "Trường TH A & B <Số 1>"
     world.u("th_a1").save()
     plan_for(world.people["teacher_a1"], world.u("th_a1"), catalogue, modules=(2,))  # its title has & and <>
-    content = documents.unit_plan_docx(plan=compiled(world))
+    content = unit_documents.unit_plan_docx(plan=compiled(world))
     with zipfile.ZipFile(io.BytesIO(content)) as z:
         etree.fromstring(z.read("word/document.xml"))  # well-formed XML
     text = docx_text(content)
@@ -59,11 +59,11 @@ def test_plan_docx_keeps_ampersands_and_angle_brackets_as_text(world, catalogue)
 
 
 def test_office_plan_docx_sums_the_schools_and_is_signed_for_the_committee(world, tree):
-    from bdtx.plans.unit_services import unit_plan_approve, unit_plan_submit
+    from bdtx.plans.unit.services import unit_plan_approve, unit_plan_submit
 
     plan = unit_plan_submit(scope=scope_for_user(world.users["principal_a1"]), plan=compiled(world))
     unit_plan_approve(scope=scope_for_user(world.users["xa_a1"]), plan=plan)
-    text = docx_text(documents.unit_plan_docx(plan=compiled(world, "xa_a1", "xa_a1")))
+    text = docx_text(unit_documents.unit_plan_docx(plan=compiled(world, "xa_a1", "xa_a1")))
     assert "UBND XÃ ĐÔNG" in text and "SỞ GD&ĐT TỈNH AN" in text
     assert "TM. ỦY BAN NHÂN DÂN" in text and "CHỦ TỊCH" in text
     assert f"đã có kế hoạch cá nhân được phê duyệt: {tree.approved['th_a1']} người" in text
@@ -72,15 +72,15 @@ def test_office_plan_docx_sums_the_schools_and_is_signed_for_the_committee(world
 
 def test_place_of_issue_is_the_commune_or_province_without_its_title(world):
     year = school_year_current()
-    assert documents.place_name(world.u("th_a1"), year) == "Đông"
-    assert documents.place_name(world.u("so_a"), year) == "An"
-    assert documents.place_name(world.u("thpt_a"), year) == "An"
-    assert documents.place_name(world.u("bo"), year) == "Hà Nội"
+    assert unit_documents.place_name(world.u("th_a1"), year) == "Đông"
+    assert unit_documents.place_name(world.u("so_a"), year) == "An"
+    assert unit_documents.place_name(world.u("thpt_a"), year) == "An"
+    assert unit_documents.place_name(world.u("bo"), year) == "Hà Nội"
 
 
 def test_dates_are_written_with_leading_zeros_for_small_days_and_january_february():
-    assert documents.vn_date_parts(date(2026, 2, 5)) == {"day": "05", "month": "02", "year": "2026"}
-    assert documents.vn_date_parts(date(2026, 11, 23)) == {"day": "23", "month": "11", "year": "2026"}
+    assert unit_documents.vn_date_parts(date(2026, 2, 5)) == {"day": "05", "month": "02", "year": "2026"}
+    assert unit_documents.vn_date_parts(date(2026, 11, 23)) == {"day": "23", "month": "11", "year": "2026"}
 
 
 def test_participant_list_opens_with_one_row_per_person_and_module(world, catalogue):
@@ -88,7 +88,7 @@ def test_participant_list_opens_with_one_row_per_person_and_module(world, catalo
     plan_for(world.people["teacher_a1"], th, catalogue, modules=(0, 1))
     plan_for(world.people["colleague_a1"], th, catalogue, modules=(1,))
     plan_for(world.people["mentor_a1"], th, catalogue, modules=(0,), status="submitted")  # not approved
-    content, count = documents.participants_xlsx(unit=th, school_year=school_year_current(), sensitive=False)
+    content, count = unit_documents.participants_xlsx(unit=th, school_year=school_year_current(), sensitive=False)
     rows = CalamineWorkbook.from_filelike(io.BytesIO(content)).get_sheet_by_index(0).to_python()
     data = rows[4:]
     assert count == len(data) == 3
@@ -102,4 +102,4 @@ def test_participant_list_opens_with_one_row_per_person_and_module(world, catalo
 def test_committed_template_is_what_the_builder_makes(tmp_path):
     from bdtx.plans.management.commands.build_plan_template import build
 
-    assert build(tmp_path / "t.docx").read_bytes() == documents.TEMPLATE.read_bytes()
+    assert build(tmp_path / "t.docx").read_bytes() == unit_documents.TEMPLATE.read_bytes()

@@ -11,8 +11,8 @@ from bdtx.people.models import Person
 from bdtx.plans.models import Form, PersonalPlan, PlanStatus, UnitPlan
 from bdtx.plans.tests.unit_fixtures import *  # noqa: F403
 from bdtx.plans.tests.unit_fixtures import plan_for
-from bdtx.plans.unit_selectors import CORE_KEYS, parent_in_year, unit_plan_figures
-from bdtx.plans.unit_services import unit_plan_approve, unit_plan_compile, unit_plan_return, unit_plan_submit
+from bdtx.plans.unit.selectors import CORE_KEYS, parent_in_year, unit_plan_figures
+from bdtx.plans.unit.services import unit_plan_approve, unit_plan_compile, unit_plan_return, unit_plan_submit
 
 pytestmark = pytest.mark.django_db
 

@@ -17,7 +17,7 @@ from bdtx.people.models import Person
 from bdtx.plans.models import Deadline, DeadlineKind, PlanItem, PlanStatus, UnitPlan
 from bdtx.plans.tests.unit_fixtures import *  # noqa: F403
 from bdtx.plans.tests.unit_fixtures import plan_for
-from bdtx.plans.unit_services import unit_plan_compile, unit_plan_submit
+from bdtx.plans.unit.services import unit_plan_compile, unit_plan_submit
 
 pytestmark = pytest.mark.django_db
 

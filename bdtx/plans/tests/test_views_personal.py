@@ -11,8 +11,9 @@ from django.urls import reverse
 from bdtx.accounts.models import ROLE_PERMISSIONS, Role
 from bdtx.core.scope import Perm
 from bdtx.core.tests.factories import EmploymentFactory
-from bdtx.plans import services
+from bdtx.plans.deadlines import services as deadlines_services
 from bdtx.plans.models import Deadline, DeadlineKind, PersonalPlan, PlanStatus
+from bdtx.plans.personal import services as personal_services
 from bdtx.regimes.models import Regime
 
 from .conftest import YEAR, content
@@ -25,16 +26,16 @@ def plan(world, pcat) -> PersonalPlan:  # type: ignore[no-untyped-def]
     """teacher_a1's plan at th_a1, submitted with 40 periods of programme 03."""
     content(world)
     person = world.people["teacher_a1"]
-    p = services.plan_start(actor_id=person.user_id, person=person, school_year=YEAR)
-    services.plan_module_add(actor_id=person.user_id, plan=p, module=pcat.m["C40"])
-    return services.plan_submit(actor_id=person.user_id, plan=p)
+    p = personal_services.plan_start(actor_id=person.user_id, person=person, school_year=YEAR)
+    personal_services.plan_module_add(actor_id=person.user_id, plan=p, module=pcat.m["C40"])
+    return personal_services.plan_submit(actor_id=person.user_id, plan=p)
 
 
 @pytest.fixture
 def draft(world, pcat) -> PersonalPlan:  # type: ignore[no-untyped-def]
     content(world)
     person = world.people["teacher_a1"]
-    return services.plan_start(actor_id=person.user_id, person=person, school_year=YEAR)
+    return personal_services.plan_start(actor_id=person.user_id, person=person, school_year=YEAR)
 
 
 def url(name: str, plan: PersonalPlan) -> str:
@@ -145,7 +146,7 @@ def test_only_the_owner_edits_and_submits_a_plan(world, login, draft, pcat):
 
 
 def test_an_item_of_another_plan_is_not_found(world, login, draft, pcat):
-    other = services.plan_start(
+    other = personal_services.plan_start(
         actor_id=None, person=world.people["colleague_a1"], school_year=YEAR
     )  # colleague_a1 has no account
     client = login(world.users["teacher_a1"])
@@ -263,7 +264,7 @@ def test_a_province_sets_an_earlier_date_on_the_deadlines_page(world, login):
 
 
 def test_a_later_date_is_shown_as_an_error_on_the_form(world, login):
-    services.deadline_set(
+    deadlines_services.deadline_set(
         actor_id=None, unit=world.u("so_a"), school_year=YEAR, kind="school_plan", due_on=date(YEAR, 5, 15)
     )
     r = login(world.users["xa_a1"]).post(
@@ -294,7 +295,7 @@ def test_the_deadlines_page_is_for_authorities(world, login, user):
 
 
 def test_removing_a_deadline_outside_the_scope_is_not_found_and_without_the_right_forbidden(world, login):
-    d = services.deadline_set(
+    d = deadlines_services.deadline_set(
         actor_id=None, unit=world.u("so_a"), school_year=YEAR, kind="school_plan", due_on=date(YEAR, 5, 15)
     )
     remove = reverse("plans:deadline_delete", kwargs={"uuid": d.uuid})

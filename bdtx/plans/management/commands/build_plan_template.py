@@ -7,7 +7,7 @@ motto with its rule and the place and date (italic) on the right; the title; num
 "Nơi nhận" bottom left and the signature block bottom right. The fixed wording is Vietnamese: it
 is an official document, whatever language the user's screens are in.
 
-The template holds docxtpl (Jinja) tags filled by `bdtx.plans.documents`. Run this command after
+The template holds docxtpl (Jinja) tags filled by `bdtx.plans.unit.documents`. Run this command after
 changing the layout and commit the resulting file:
 
     .venv/bin/python manage.py build_plan_template

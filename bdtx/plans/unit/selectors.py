@@ -1,12 +1,8 @@
-"""Reads for unit plans up the tree: compiled figures, status boards, participant lists.
-
-A school's figures come from its approved personal plans, computed by the database (grouped
-counts and sums, never a loop over people). Every level above sums its children's approved unit
-plans (and, shown apart, the submitted ones), so each level's numbers equal the sum of the level
-below. The tree of a school year is the tree in force on the year's last day, as for reports.
+"""Reads of unit plans: the tree of a year, figures compiled from approved personal plans or
+children's plans, the status board, who may act.
 """
 
-from collections.abc import Callable, Iterable, Mapping
+from collections.abc import Iterable, Mapping
 from dataclasses import dataclass, field
 from datetime import date
 from typing import Any
@@ -20,6 +16,7 @@ from bdtx.core.scope import Perm, Scope, ancestor_paths
 from bdtx.organisations.models import Unit, UnitKind
 from bdtx.organisations.selectors import parent_on, unit_children_on, units_under_on
 from bdtx.people.models import KINH_CODE, Employment, EmploymentStatus, Position, StaffType
+from bdtx.plans.deadlines.selectors import deadline_due, deadline_resolver, is_late
 from bdtx.plans.models import (
     DeadlineKind,
     Form,
@@ -28,15 +25,22 @@ from bdtx.plans.models import (
     PlanStatus,
     UnitPlan,
 )
-from bdtx.plans.selectors import deadline_index
 from bdtx.regimes.models import Programme
 
 FIGURES_VERSION = 1
+
+
 SCHOOL_KINDS = (UnitKind.SCHOOL, UnitKind.CENTRE)
+
+
 # Staff who left during the year are not in scope of the year's plan.
 IN_SCOPE_STATUSES = (EmploymentStatus.WORKING, EmploymentStatus.LEAVE)
+
+
 # Keys of the figures that add up the tree; the rest (coverage, pending) describe one level.
 CORE_KEYS = ("schools", "staff", "planned", "programmes", "lines", "forms", "months", "unscheduled")
+
+
 # Which deadline applies to a unit's own plan, by the unit's kind.
 DEADLINE_KIND_OF_UNIT: dict[str, str] = {
     UnitKind.SCHOOL: DeadlineKind.SCHOOL_PLAN,
@@ -45,6 +49,8 @@ DEADLINE_KIND_OF_UNIT: dict[str, str] = {
     UnitKind.COMMUNE: DeadlineKind.OFFICE_PLAN,
     UnitKind.DEPARTMENT: DeadlineKind.PROVINCE_PLAN,
 }
+
+
 MISSING = "missing"  # board status of a child without a unit plan
 
 
@@ -73,9 +79,6 @@ def month_key(day: date | None) -> str:
     return f"{day:%Y-%m}" if day else ""
 
 
-# --- the tree of a year ------------------------------------------------------------------------
-
-
 def parent_in_year(*, unit: Unit, school_year: SchoolYear) -> Unit | None:
     """The unit a plan of that year is submitted to: the parent in force on the year's last day."""
     return parent_on(unit=unit, day=school_year.ends_on)
@@ -90,9 +93,6 @@ def children_in_year(*, unit: Unit, school_year: SchoolYear) -> QuerySet[Unit]:
         .exclude(dissolved_on__lte=school_year.ends_on)
         .order_by("kind", "name")
     )
-
-
-# --- compiled figures --------------------------------------------------------------------------
 
 
 def _staff_counts(qs: QuerySet, staff_type_field: str, distinct_field: str) -> dict[str, int]:
@@ -312,9 +312,6 @@ def unit_plan_is_stale(plan: UnitPlan) -> bool:
     return core_figures(fresh) != core_figures(plan.totals)
 
 
-# --- plans and deadlines -----------------------------------------------------------------------
-
-
 def unit_plan_get(*, scope: Scope, uuid: str) -> UnitPlan:
     """One unit plan the scope may see (UnitPlan.DoesNotExist → 404)."""
     return (
@@ -330,34 +327,6 @@ def unit_plan_find(*, unit: Unit, school_year: SchoolYear) -> UnitPlan | None:
 
 def unit_plan_events(plan: UnitPlan) -> list[Any]:
     return list(plan.events.select_related("actor"))
-
-
-def deadline_resolver(*, unit: Unit, school_year: SchoolYear, kind: str) -> Callable[[Unit], date | None]:
-    """A function giving the date of `kind` that applies to `unit` or any unit under it (the
-    earliest its authorities, or the regulation, set for that year), from a fixed number of queries."""
-    index = deadline_index(kind=kind, school_year=school_year.pk, path=unit.path)
-
-    def resolve(u: Unit) -> date | None:
-        found = index.for_path(u.path)
-        return found.due_on if found else None
-
-    return resolve
-
-
-def deadline_due(*, unit: Unit, school_year: SchoolYear, kind: str) -> date | None:
-    return deadline_resolver(unit=unit, school_year=school_year, kind=kind)(unit)
-
-
-def is_late(*, status: str, submitted_at: Any, due: date | None, today: date | None = None) -> bool:
-    """Submitted after the date, or still not submitted once it has passed."""
-    if due is None:
-        return False
-    if status in (PlanStatus.SUBMITTED, PlanStatus.APPROVED) and submitted_at is not None:
-        return timezone.localdate(submitted_at) > due
-    return (today or timezone.localdate()) > due
-
-
-# --- status board ------------------------------------------------------------------------------
 
 
 @dataclass
@@ -462,9 +431,6 @@ def board_default_unit(*, scope: Scope) -> Unit | None:
     return Unit.objects.filter(path__in=paths).order_by("depth", "name").first()
 
 
-# --- documents ---------------------------------------------------------------------------------
-
-
 def principal_of(*, unit: Unit, school_year: SchoolYear) -> Any:
     """The head of the unit that year from the staff list (principal, or a centre's director)."""
     e = (
@@ -498,9 +464,6 @@ def participants(*, unit: Unit, school_year: SchoolYear, module_uuid: str = "") 
     return qs
 
 
-# --- who may do what ---------------------------------------------------------------------------
-
-
 def may_act_for(*, scope: Scope, unit: Unit) -> bool:
     """Compiling and submitting a unit's plan is for the unit's own staff (a role held at it)."""
     return scope.holds_at(Perm.PLANS_APPROVE, unit)
@@ -509,9 +472,6 @@ def may_act_for(*, scope: Scope, unit: Unit) -> bool:
 def may_decide(*, scope: Scope, parent: Unit | None) -> bool:
     """Approving or returning a plan is for the authority it is submitted to (or one above it)."""
     return parent is not None and scope.has(Perm.PLANS_APPROVE, parent.path)
-
-
-# --- figures for a page or a document ----------------------------------------------------------
 
 
 def _month_label(key: str) -> str:

@@ -19,7 +19,7 @@ from django.utils.translation import gettext as _
 
 from bdtx.catalog.models import Module
 from bdtx.people.models import Person
-from bdtx.plans import selectors
+from bdtx.plans.personal import selectors
 from bdtx.regimes.models import Regime
 from bdtx.standards.models import Criterion, CriterionRating, Level
 from bdtx.standards.selectors import latest_assessment, weak_criteria

@@ -15,11 +15,11 @@ from bdtx.core.scope import Perm
 from bdtx.core.selectors import school_year_current, school_year_list
 from bdtx.organisations.models import Unit
 from bdtx.organisations.selectors import unit_get
-from bdtx.plans import documents
-from bdtx.plans import unit_selectors as sel
-from bdtx.plans import unit_services as svc
 from bdtx.plans.models import PlanStatus, UnitPlan
-from bdtx.plans.unit_forms import UnitPlanDecisionForm, UnitPlanSubmitForm
+from bdtx.plans.unit import documents as unit_documents
+from bdtx.plans.unit import selectors as unit_selectors
+from bdtx.plans.unit import services as svc
+from bdtx.plans.unit.forms import UnitPlanDecisionForm, UnitPlanSubmitForm
 
 
 def _year(raw: str | None) -> SchoolYear:
@@ -40,7 +40,7 @@ def _unit(request: AuthenticatedHttpRequest, uuid: object) -> Unit:
 
 def _plan(request: AuthenticatedHttpRequest, uuid: object) -> UnitPlan:
     try:
-        plan = sel.unit_plan_get(scope=request.scope, uuid=str(uuid))
+        plan = unit_selectors.unit_plan_get(scope=request.scope, uuid=str(uuid))
     except UnitPlan.DoesNotExist:
         raise Http404 from None
     request.scope.require(Perm.PLANS_VIEW, plan.unit.path)
@@ -53,24 +53,28 @@ def _errors(request: AuthenticatedHttpRequest, exc: ValidationError) -> None:
 
 
 def board(request: AuthenticatedHttpRequest) -> HttpResponse:
-    unit = _unit(request, raw) if (raw := request.GET.get("unit")) else sel.board_default_unit(scope=request.scope)
+    unit = (
+        _unit(request, raw)
+        if (raw := request.GET.get("unit"))
+        else unit_selectors.board_default_unit(scope=request.scope)
+    )
     if unit is None:
         raise PermissionDenied
     year = _year(request.GET.get("year"))
     status = request.GET.get("status", "")
-    data = sel.board_get(scope=request.scope, unit=unit, school_year=year, status=status)
+    data = unit_selectors.board_get(scope=request.scope, unit=unit, school_year=year, status=status)
     return render(
         request,
         "plans/unit/board.html",
         {
             "board": data,
             "years": school_year_list(),
-            "can_act": sel.may_act_for(scope=request.scope, unit=unit),
-            "can_decide": sel.may_decide(scope=request.scope, parent=unit),
-            "has_children": not sel.is_school_like(unit),
+            "can_act": unit_selectors.may_act_for(scope=request.scope, unit=unit),
+            "can_decide": unit_selectors.may_decide(scope=request.scope, parent=unit),
+            "has_children": not unit_selectors.is_school_like(unit),
             "statuses": [
                 (code, label, data.counts[code])
-                for code, label in (*PlanStatus.choices, (sel.MISSING, _("No plan yet")))
+                for code, label in (*PlanStatus.choices, (unit_selectors.MISSING, _("No plan yet")))
             ],
         },
     )
@@ -78,8 +82,8 @@ def board(request: AuthenticatedHttpRequest) -> HttpResponse:
 
 def unit_plan_detail(request: AuthenticatedHttpRequest, uuid: object) -> HttpResponse:
     plan = _plan(request, uuid)
-    parent = sel.parent_in_year(unit=plan.unit, school_year=plan.school_year)
-    can_act = sel.may_act_for(scope=request.scope, unit=plan.unit)
+    parent = unit_selectors.parent_in_year(unit=plan.unit, school_year=plan.school_year)
+    can_act = unit_selectors.may_act_for(scope=request.scope, unit=plan.unit)
     return render(
         request,
         "plans/unit/plan_detail.html",
@@ -87,15 +91,15 @@ def unit_plan_detail(request: AuthenticatedHttpRequest, uuid: object) -> HttpRes
             "plan": plan,
             "parent": parent,
             "parent_visible": parent is not None and request.scope.has(Perm.PLANS_VIEW, parent.path),
-            "figures": sel.figures_view(plan.totals),
-            "events": sel.unit_plan_events(plan),
+            "figures": unit_selectors.figures_view(plan.totals),
+            "events": unit_selectors.unit_plan_events(plan),
             "can_act": can_act,
-            "can_decide": sel.may_decide(scope=request.scope, parent=parent),
-            "stale": can_act and plan.status in svc.RECOMPILABLE and sel.unit_plan_is_stale(plan),
+            "can_decide": unit_selectors.may_decide(scope=request.scope, parent=parent),
+            "stale": can_act and plan.status in svc.RECOMPILABLE and unit_selectors.unit_plan_is_stale(plan),
             "sensitive": request.scope.sees_sensitive(plan.unit.path),
             "submit_form": UnitPlanSubmitForm(initial={"number": plan.number}),
             "decision_form": UnitPlanDecisionForm(),
-            "has_children": not sel.is_school_like(plan.unit),
+            "has_children": not unit_selectors.is_school_like(plan.unit),
         },
     )
 
@@ -106,7 +110,7 @@ def unit_plan_of(request: AuthenticatedHttpRequest, uuid: object, year: int) -> 
     school_year = _year(str(year))
     if school_year.pk != year:
         raise Http404
-    if plan := sel.unit_plan_find(unit=unit, school_year=school_year):
+    if plan := unit_selectors.unit_plan_find(unit=unit, school_year=school_year):
         return redirect("plans:unit_plan", plan.uuid)
     return render(
         request,
@@ -114,8 +118,8 @@ def unit_plan_of(request: AuthenticatedHttpRequest, uuid: object, year: int) -> 
         {
             "unit": unit,
             "school_year": school_year,
-            "can_act": sel.may_act_for(scope=request.scope, unit=unit),
-            "has_children": not sel.is_school_like(unit),
+            "can_act": unit_selectors.may_act_for(scope=request.scope, unit=unit),
+            "has_children": not unit_selectors.is_school_like(unit),
         },
     )
 
@@ -172,8 +176,8 @@ def unit_plan_docx(request: AuthenticatedHttpRequest, uuid: object) -> HttpRespo
     plan = _plan(request, uuid)
     if plan.compiled_at is None:
         raise Http404
-    content = documents.unit_plan_docx(plan=plan)
-    return documents.docx_response(content, documents.unit_plan_filename(plan))
+    content = unit_documents.unit_plan_docx(plan=plan)
+    return unit_documents.docx_response(content, unit_documents.unit_plan_filename(plan))
 
 
 def unit_participants_xlsx(request: AuthenticatedHttpRequest, uuid: object) -> HttpResponse:
@@ -186,9 +190,9 @@ def unit_participants_xlsx(request: AuthenticatedHttpRequest, uuid: object) -> H
     except ValueError:
         raise Http404 from None
     sensitive = request.scope.sees_sensitive(unit.path)
-    content, count = documents.participants_xlsx(
+    content, count = unit_documents.participants_xlsx(
         unit=unit, school_year=school_year, module_uuid=module, sensitive=sensitive
     )
     if sensitive:
-        documents.participants_sensitive_logged(actor_id=request.user.pk, unit=unit, count=count)
-    return documents.xlsx_response(content, documents.participants_filename(unit, school_year))
+        unit_documents.participants_sensitive_logged(actor_id=request.user.pk, unit=unit, count=count)
+    return unit_documents.xlsx_response(content, unit_documents.participants_filename(unit, school_year))

@@ -1,7 +1,7 @@
 """Documents of unit plans: the plan as a .docx in the administrative layout, and the participant
 lists per module (seed 003's "biểu 1, biểu 2") as .xlsx.
 
-The .docx fills `data/ke_hoach_truong.docx` (built by `manage.py build_plan_template`) with
+The .docx fills `bdtx/plans/data/ke_hoach_truong.docx` (built by `manage.py build_plan_template`) with
 docxtpl, autoescaped: a unit called "A & B <C>" stays text. Its fixed wording is Vietnamese, as an
 official document's is, whatever the language of the screens; so are the few labels below.
 """
@@ -25,16 +25,10 @@ from bdtx.organisations.models import Unit, UnitKind
 from bdtx.people.models import KINH_CODE, Gender, Position
 from bdtx.people.services import sensitive_read_record
 from bdtx.plans.models import Form, PlanItem, UnitPlan
-from bdtx.plans.unit_selectors import (
-    figures_view,
-    is_school_like,
-    parent_in_year,
-    participants,
-    principal_of,
-)
+from bdtx.plans.unit.selectors import figures_view, is_school_like, parent_in_year, participants, principal_of
 from bdtx.regimes.models import Regime
 
-TEMPLATE = Path(__file__).resolve().parent / "data" / "ke_hoach_truong.docx"
+TEMPLATE = Path(__file__).resolve().parents[1] / "data" / "ke_hoach_truong.docx"
 DOCX_MIME = "application/vnd.openxmlformats-officedocument.wordprocessingml.document"
 
 # Official wording (Vietnamese in any interface language).

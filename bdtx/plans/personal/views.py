@@ -1,3 +1,5 @@
+"""Pages of personal plans: one's own plan, a plan to review, the reviewers' list."""
+
 from django.contrib import messages
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.http import Http404, HttpResponse
@@ -14,10 +16,12 @@ from bdtx.core.selectors import school_year_current, school_year_list
 from bdtx.organisations.models import Unit
 from bdtx.organisations.selectors import unit_choices, unit_get
 from bdtx.people.models import Person
-from bdtx.plans import selectors, services
-from bdtx.plans.forms import DeadlineForm, DecisionForm, ModuleAddForm, PlanFilterForm, PlanItemForm
+from bdtx.plans.deadlines import selectors as deadlines_selectors
 from bdtx.plans.models import DeadlineKind, PersonalPlan, PlanStatus
-from bdtx.plans.recommend import recommend_modules
+from bdtx.plans.personal import selectors as personal_selectors
+from bdtx.plans.personal import services as personal_services
+from bdtx.plans.personal.forms import DecisionForm, ModuleAddForm, PlanFilterForm, PlanItemForm
+from bdtx.plans.personal.recommend import recommend_modules
 from bdtx.regimes.models import Regime
 
 
@@ -38,7 +42,7 @@ def _me(request: AuthenticatedHttpRequest) -> Person:
 def _get_plan(request: AuthenticatedHttpRequest, uuid: str) -> tuple[PersonalPlan, bool]:
     """A plan in the viewer's scope (404 outside), and whether it is the viewer's own."""
     try:
-        plan = selectors.plan_get(scope=request.scope, uuid=uuid)
+        plan = personal_selectors.plan_get(scope=request.scope, uuid=uuid)
     except PersonalPlan.DoesNotExist:
         raise Http404 from None
     is_owner = plan.person_id == request.scope.person_id
@@ -48,21 +52,23 @@ def _get_plan(request: AuthenticatedHttpRequest, uuid: str) -> tuple[PersonalPla
 
 
 def _plan_context(request: AuthenticatedHttpRequest, plan: PersonalPlan, is_owner: bool) -> dict:
-    items = selectors.plan_items(plan=plan)
+    items = personal_selectors.plan_items(plan=plan)
     try:
-        required = services.plan_required_hours(plan=plan)
+        required = personal_selectors.plan_required_hours(plan=plan)
     except Regime.DoesNotExist:
         required = None
-    editable = is_owner and plan.status in services.EDITABLE
+    editable = is_owner and plan.status in personal_services.EDITABLE
     in_plan = {i.module_id for i in items if i.module_id}
-    deadline = selectors.deadline_for(unit=plan.unit, school_year=plan.school_year_id, kind=DeadlineKind.PERSONAL_PLAN)
+    deadline = deadlines_selectors.deadline_for(
+        unit=plan.unit, school_year=plan.school_year_id, kind=DeadlineKind.PERSONAL_PLAN
+    )
     decided_on = plan.decided_at.date() if plan.decided_at and plan.status == PlanStatus.APPROVED else None
     ctx = {
         "plan": plan,
         "items": [(i, PlanItemForm(initial=_item_initial(i), prefix=f"i{i.pk}")) for i in items],
-        "hours": selectors.plan_hours(items=items, required=required) if required else [],
+        "hours": personal_selectors.plan_hours(items=items, required=required) if required else [],
         "required": required,
-        "events": selectors.plan_events(plan=plan),
+        "events": personal_selectors.plan_events(plan=plan),
         "is_owner": is_owner,
         "editable": editable,
         "can_decide": not is_owner and request.scope.has(Perm.PLANS_APPROVE, plan.unit.path),
@@ -71,7 +77,7 @@ def _plan_context(request: AuthenticatedHttpRequest, plan: PersonalPlan, is_owne
         "late": deadline.is_late(done_on=decided_on) if deadline else False,
     }
     if editable:
-        ctx["problems"] = services.plan_problems(plan=plan, items=items) if required else []
+        ctx["problems"] = personal_selectors.plan_problems(plan=plan, items=items) if required else []
         ctx["recommendations"] = recommend_modules(
             person=plan.person, school_year=plan.school_year_id, chosen=[i.module for i in items if i.module]
         )
@@ -85,10 +91,16 @@ def _item_initial(item) -> dict:
 
 
 def _search_context(request: AuthenticatedHttpRequest, plan: PersonalPlan, in_plan: set[int]) -> dict:
-    emp = selectors.employment_for(person=plan.person, school_year=plan.school_year_id)
+    emp = personal_selectors.employment_for(person=plan.person, school_year=plan.school_year_id)
     q = request.GET.get("q", "").strip()
-    results = selectors.module_search(employment=emp, school_year=plan.school_year_id, q=q) if emp and q else []
-    done = selectors.modules_done_before(person=plan.person, school_year=plan.school_year_id) if results else set()
+    results = (
+        personal_selectors.module_search(employment=emp, school_year=plan.school_year_id, q=q) if emp and q else []
+    )
+    done = (
+        personal_selectors.modules_done_before(person=plan.person, school_year=plan.school_year_id)
+        if results
+        else set()
+    )
     return {"q": q, "results": [(m, m.pk in in_plan, m.pk in done) for m in results], "plan": plan}
 
 
@@ -108,7 +120,7 @@ def _year_param(request: AuthenticatedHttpRequest) -> int:
 def my_plan(request: AuthenticatedHttpRequest) -> HttpResponse:
     person = _me(request)
     year = _year_param(request)
-    plan = selectors.plan_for(person=person, school_year=year)
+    plan = personal_selectors.plan_for(person=person, school_year=year)
     current = school_year_current().pk
     ctx: dict = {
         "year": year,
@@ -117,13 +129,15 @@ def my_plan(request: AuthenticatedHttpRequest) -> HttpResponse:
     if plan is not None:
         ctx |= _plan_context(request, plan, is_owner=True)
     else:
-        emp = selectors.employment_for(person=person, school_year=year) or selectors.employment_for(
+        emp = personal_selectors.employment_for(person=person, school_year=year) or personal_selectors.employment_for(
             person=person, school_year=current
         )
-        ctx["employment"] = selectors.employment_for(person=person, school_year=year)
+        ctx["employment"] = personal_selectors.employment_for(person=person, school_year=year)
         ctx["recommendations"] = recommend_modules(person=person, school_year=year)
         ctx["deadline"] = (
-            selectors.deadline_for(unit=emp.unit, school_year=year, kind=DeadlineKind.PERSONAL_PLAN) if emp else None
+            deadlines_selectors.deadline_for(unit=emp.unit, school_year=year, kind=DeadlineKind.PERSONAL_PLAN)
+            if emp
+            else None
         )
     return render(request, "plans/plan_detail.html", ctx)
 
@@ -133,7 +147,7 @@ def my_plan_start(request: AuthenticatedHttpRequest) -> HttpResponse:
     person = _me(request)
     year = _year_param(request)
     try:
-        services.plan_start(actor_id=request.user.pk, person=person, school_year=year)
+        personal_services.plan_start(actor_id=request.user.pk, person=person, school_year=year)
     except ValidationError as exc:
         _errors(request, exc)
     return redirect(f"{reverse('plans:mine')}?year={year}")
@@ -177,7 +191,7 @@ def plan_module_add(request: AuthenticatedHttpRequest, uuid: str) -> HttpRespons
     if module is None:
         raise Http404
     try:
-        services.plan_module_add(
+        personal_services.plan_module_add(
             actor_id=request.user.pk,
             plan=plan,
             module=module,
@@ -208,7 +222,7 @@ def plan_item_update(request: AuthenticatedHttpRequest, uuid: str) -> HttpRespon
     form = PlanItemForm(request.POST, prefix=f"i{item.pk}")
     if form.is_valid():
         try:
-            services.plan_item_update(actor_id=request.user.pk, plan=plan, item=item, **form.cleaned_data)
+            personal_services.plan_item_update(actor_id=request.user.pk, plan=plan, item=item, **form.cleaned_data)
             messages.success(request, _("Saved."))
         except ValidationError as exc:
             _errors(request, exc)
@@ -225,7 +239,7 @@ def plan_item_remove(request: AuthenticatedHttpRequest, uuid: str) -> HttpRespon
     if not is_owner:
         raise PermissionDenied
     try:
-        services.plan_item_remove(actor_id=request.user.pk, plan=plan, item=_item(plan, request))
+        personal_services.plan_item_remove(actor_id=request.user.pk, plan=plan, item=_item(plan, request))
     except ValidationError as exc:
         _errors(request, exc)
     return _back(plan, is_owner)
@@ -237,14 +251,18 @@ def plan_submit(request: AuthenticatedHttpRequest, uuid: str) -> HttpResponse:
     if not is_owner:
         raise PermissionDenied
     try:
-        services.plan_submit(actor_id=request.user.pk, plan=plan)
+        personal_services.plan_submit(actor_id=request.user.pk, plan=plan)
         messages.success(request, _("Your plan was sent to your school for approval."))
     except ValidationError as exc:
         _errors(request, exc)
     return _back(plan, is_owner)
 
 
-DECISIONS = {"approve": services.plan_approve, "return": services.plan_return, "reopen": services.plan_reopen}
+DECISIONS = {
+    "approve": personal_services.plan_approve,
+    "return": personal_services.plan_return,
+    "reopen": personal_services.plan_reopen,
+}
 
 
 @require_POST
@@ -265,7 +283,7 @@ def plan_decide(request: AuthenticatedHttpRequest, uuid: str) -> HttpResponse:
     return redirect("plans:detail", uuid=plan.uuid)
 
 
-def _filter(request: AuthenticatedHttpRequest) -> tuple[PlanFilterForm, selectors.PlanFilter, str]:
+def _filter(request: AuthenticatedHttpRequest) -> tuple[PlanFilterForm, personal_selectors.PlanFilter, str]:
     scope = request.scope
     unit = None
     if raw := request.GET.get("unit"):
@@ -282,7 +300,7 @@ def _filter(request: AuthenticatedHttpRequest) -> tuple[PlanFilterForm, selector
     )
     form.is_valid()
     data = getattr(form, "cleaned_data", {})
-    f = selectors.PlanFilter(
+    f = personal_selectors.PlanFilter(
         school_year=data.get("year") or school_year_current().pk,
         unit=unit,
         status=data.get("status") or "",
@@ -296,10 +314,12 @@ def plan_list(request: AuthenticatedHttpRequest) -> HttpResponse:
     """Personal plans of a school year in the reviewer's scope, with who has none yet."""
     request.scope.require(Perm.PLANS_VIEW)
     form, f, group = _filter(request)
-    rows = selectors.personal_plan_by_unit(scope=request.scope, f=f) if group == "unit" else None
-    page, base = paginate(request, rows if rows is not None else selectors.personal_plan_list(scope=request.scope, f=f))
+    rows = personal_selectors.personal_plan_by_unit(scope=request.scope, f=f) if group == "unit" else None
+    page, base = paginate(
+        request, rows if rows is not None else personal_selectors.personal_plan_list(scope=request.scope, f=f)
+    )
     if rows is None:
-        selectors.label_statuses(page)
+        personal_selectors.label_statuses(page)
     template = "plans/_plan_table.html" if request.htmx else "plans/plan_list.html"
     return render(
         request,
@@ -311,81 +331,13 @@ def plan_list(request: AuthenticatedHttpRequest) -> HttpResponse:
             "page_obj": page,
             "querystring_base": base,
             "can_deadlines": request.scope.has_anywhere(Perm.DEADLINES_MANAGE),
-            "counts": selectors.personal_plan_counts(scope=request.scope, school_year=f.school_year, unit=f.unit),
-            "deadline": selectors.deadline_for(unit=f.unit, school_year=f.school_year, kind=DeadlineKind.PERSONAL_PLAN)
+            "counts": personal_selectors.personal_plan_counts(
+                scope=request.scope, school_year=f.school_year, unit=f.unit
+            ),
+            "deadline": deadlines_selectors.deadline_for(
+                unit=f.unit, school_year=f.school_year, kind=DeadlineKind.PERSONAL_PLAN
+            )
             if f.unit
             else None,
         },
     )
-
-
-def deadline_list(request: AuthenticatedHttpRequest) -> HttpResponse:
-    """Deadlines in force at the viewer's units and the dates they and their subtree set."""
-    request.scope.require(Perm.DEADLINES_MANAGE)
-    units = selectors.deadline_units(scope=request.scope)
-    year = _deadline_year(request)
-    choices = [(str(u.uuid), u.name) for u in units]
-    kinds = [(k, label) for k, label in DeadlineKind.choices if any(selectors.may_set_deadline(u, k) for u in units)]
-    form = DeadlineForm(request.POST or None, units=choices, kinds=kinds, initial={"kind": DeadlineKind.PERSONAL_PLAN})
-    if request.method == "POST" and form.is_valid():
-        unit = next((u for u in units if str(u.uuid) == form.cleaned_data["unit"]), None)
-        if unit is None:
-            raise Http404
-        try:
-            services.deadline_set(
-                actor_id=request.user.pk,
-                unit=unit,
-                school_year=year,
-                kind=form.cleaned_data["kind"],
-                due_on=form.cleaned_data["due_on"],
-                source=form.cleaned_data["source"],
-            )
-            messages.success(request, _("Deadline saved."))
-            return redirect(f"{reverse('plans:deadlines')}?year={year}")
-        except ValidationError as exc:
-            if hasattr(exc, "error_dict"):
-                for field, errs in exc.message_dict.items():
-                    for e in errs:
-                        form.add_error(field if field in form.fields else None, e)
-            else:
-                form.add_error(None, exc)
-    effective = [
-        (u, [selectors.deadline_for(unit=u, school_year=year, kind=k) for k in DeadlineKind.values]) for u in units
-    ]
-    return render(
-        request,
-        "plans/deadlines.html",
-        {
-            "form": form,
-            "year": year,
-            "years": sorted(
-                (y for y in school_year_list() if abs(y.pk - school_year_current().pk) <= 1), key=lambda y: y.pk
-            ),
-            "kinds": DeadlineKind.choices,
-            "effective": effective,
-            "rows": selectors.deadlines_set_by(scope=request.scope, school_year=year),
-        },
-    )
-
-
-def _deadline_year(request: AuthenticatedHttpRequest) -> int:
-    current = school_year_current().pk
-    try:
-        year = int(request.GET.get("year") or current)
-    except ValueError:
-        raise Http404 from None
-    if abs(year - current) > 1:
-        raise Http404
-    return year
-
-
-@require_POST
-def deadline_delete(request: AuthenticatedHttpRequest, uuid: str) -> HttpResponse:
-    try:
-        deadline = selectors.deadline_get(scope=request.scope, uuid=uuid)
-    except selectors.Deadline.DoesNotExist:
-        raise Http404 from None
-    request.scope.require(Perm.DEADLINES_MANAGE, deadline.unit.path)
-    services.deadline_delete(actor_id=request.user.pk, deadline=deadline)
-    messages.success(request, _("Deadline removed: the date set above applies again."))
-    return redirect(f"{reverse('plans:deadlines')}?year={deadline.school_year_id}")

@@ -1,5 +1,6 @@
-"""Writes to personal plans and deadlines. Each runs in a transaction, checks the rules of the
-regime of its year, records a PlanEvent for each workflow step and one audit entry."""
+"""Writes to personal plans. Each checks the scope it is given, runs in a transaction, checks the
+rules of the regime of its year, records a PlanEvent for each workflow step and one audit entry.
+"""
 
 from datetime import date
 
@@ -11,13 +12,14 @@ from django.utils.translation import gettext as _
 from bdtx.catalog.models import Module
 from bdtx.core.models import SchoolYear
 from bdtx.core.services import audit_record
-from bdtx.organisations.models import Unit
 from bdtx.people.models import Employment, Person
-from bdtx.plans import selectors
-from bdtx.plans.models import Deadline, DeadlineKind, Form, PersonalPlan, PlanEvent, PlanItem, PlanStatus
+from bdtx.plans.models import Form, PersonalPlan, PlanEvent, PlanItem, PlanStatus
+from bdtx.plans.personal import selectors
+from bdtx.plans.personal.selectors import plan_problems, plan_required_hours
 from bdtx.regimes.models import Programme, Regime
 
 EDITABLE = (PlanStatus.DRAFT, PlanStatus.RETURNED)
+
 
 # Title of the programme 01/02 line of a plan while the authority has not published its topics:
 # plans say "per the ministry's / the Sở's guidance" until then (data, in the documents' language).
@@ -97,56 +99,6 @@ def _sync_content(plan: PersonalPlan, emp: Employment, required: selectors.Requi
                 PlanItem.objects.create(
                     plan=plan, programme=programme, title=PENDING_CONTENT_TITLES[programme], hours=hours
                 )
-
-
-def plan_required_hours(*, plan: PersonalPlan) -> selectors.RequiredHours:
-    return selectors.required_hours(unit=plan.unit, school_year=plan.school_year_id)
-
-
-def plan_problems(*, plan: PersonalPlan, items: list[PlanItem] | None = None) -> list[str]:
-    """Everything that keeps the plan from being submitted, in words for the person: periods per
-    programme and in total against the regime (and the province's split), modules that do not fit
-    the person, are not in force, or have unknown periods."""
-    items = selectors.plan_items(plan=plan) if items is None else items
-    required = plan_required_hours(plan=plan)
-    problems = []
-    for row in selectors.plan_hours(items=items, required=required):
-        if row.ok:
-            continue
-        if row.programme == Programme.BD03 and row.planned < row.required:
-            problems.append(
-                _("Programme 03: choose modules for %(n)s more periods (%(need)s periods are required).")
-                % {"n": row.required - row.planned, "need": row.required}
-            )
-        elif row.programme == Programme.BD03:
-            problems.append(
-                _("Programme 03 has %(have)s periods: remove modules to reach exactly %(need)s.")
-                % {"have": row.planned, "need": row.required}
-            )
-        else:
-            problems.append(
-                _("%(programme)s: the plan has %(have)s periods, %(need)s are required this year.")
-                % {"programme": row.label, "have": row.planned, "need": row.required}
-            )
-    total = sum(i.hours for i in items)
-    if total != required.total:
-        problems.append(
-            _("In total the plan has %(have)s periods; %(need)s are required.")
-            % {"have": total, "need": required.total}
-        )
-    emp = selectors.employment_for(person=plan.person, school_year=plan.school_year_id)
-    offered = (
-        set(selectors.modules_offered(employment=emp, school_year=plan.school_year_id).values_list("pk", flat=True))
-        if emp
-        else set()
-    )
-    for item in items:
-        if item.module is not None and item.module_id not in offered:
-            problems.append(
-                _("Module %(code)s is not offered to you this year (other audience or level, or not in force).")
-                % {"code": item.module.code}
-            )
-    return problems
 
 
 @transaction.atomic
@@ -371,74 +323,3 @@ def plan_reopen(*, actor_id: int | None, plan: PersonalPlan, comment: str) -> Pe
         action="plan.reopen",
         comment=comment.strip(),
     )
-
-
-# --- deadlines ------------------------------------------------------------------------------------
-
-
-@transaction.atomic
-def deadline_set(
-    *, actor_id: int | None, unit: Unit, school_year: int, kind: str, due_on: date, source: str = ""
-) -> Deadline:
-    """Set (or change) the date `unit` gives its subtree for `kind` in that year.
-
-    A unit may only set kinds that concern the levels below it, and never a date later than the one
-    its authorities set (the regulation's default counting as the ministry's). The view checks
-    DEADLINES_MANAGE over `unit`.
-    """
-    if kind not in DeadlineKind.values:
-        raise ValidationError({"kind": _("Choose what the deadline is for.")})
-    if not selectors.may_set_deadline(unit, kind):
-        raise ValidationError(
-            {"kind": _("%(unit)s does not set this deadline: it concerns a level above it.") % {"unit": unit.name}}
-        )
-    earliest, latest = date(school_year - 1, 7, 1), date(school_year + 1, 6, 30)
-    if not earliest <= due_on <= latest:
-        raise ValidationError(
-            {
-                "due_on": _("Choose a date between %(a)s and %(b)s.")
-                % {"a": earliest.strftime("%d/%m/%Y"), "b": latest.strftime("%d/%m/%Y")}
-            }
-        )
-    above = selectors.deadline_above(unit=unit, school_year=school_year, kind=kind)
-    if above is not None and due_on > above.due_on:
-        raise ValidationError(
-            {
-                "due_on": _(
-                    "%(who)s set %(date)s for this deadline: a unit below may only set the same or an earlier date."
-                )
-                % {
-                    "who": above.set_by.name if above.set_by else above.source,
-                    "date": above.due_on.strftime("%d/%m/%Y"),
-                }
-            }
-        )
-    deadline = Deadline.objects.filter(unit=unit, school_year_id=school_year, kind=kind).first()
-    before = deadline.due_on.isoformat() if deadline else None
-    if deadline is None:
-        deadline = Deadline(unit=unit, school_year_id=school_year, kind=kind)
-    deadline.due_on = due_on
-    deadline.source = source.strip()[:255]
-    deadline.save()
-    audit_record(
-        actor_id=actor_id,
-        action="deadline.set",
-        obj=deadline,
-        unit_path=unit.path,
-        changes={"kind": [None, kind], "due_on": [before, due_on.isoformat()]},
-        note=deadline.source,
-    )
-    return deadline
-
-
-@transaction.atomic
-def deadline_delete(*, actor_id: int | None, deadline: Deadline) -> None:
-    """Remove a unit's own date: the date of its authorities applies again."""
-    audit_record(
-        actor_id=actor_id,
-        action="deadline.delete",
-        obj=deadline,
-        unit_path=deadline.unit.path,
-        changes={"due_on": [deadline.due_on.isoformat(), None]},
-    )
-    deadline.delete()

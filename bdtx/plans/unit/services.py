@@ -17,13 +17,7 @@ from bdtx.core.scope import Scope
 from bdtx.core.services import audit_record
 from bdtx.organisations.models import Unit
 from bdtx.plans.models import PlanStatus, UnitPlan, UnitPlanEvent
-from bdtx.plans.unit_selectors import (
-    may_act_for,
-    may_decide,
-    parent_in_year,
-    unit_plan_figures,
-    unit_plan_is_stale,
-)
+from bdtx.plans.unit.selectors import may_act_for, may_decide, parent_in_year, unit_plan_figures, unit_plan_is_stale
 
 RECOMPILABLE = (PlanStatus.DRAFT, PlanStatus.RETURNED)
 

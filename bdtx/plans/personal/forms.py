@@ -1,4 +1,3 @@
-from collections.abc import Sequence
 from datetime import date, datetime
 from typing import cast
 
@@ -6,8 +5,8 @@ from django import forms
 from django.utils.translation import gettext_lazy as _
 
 from bdtx.core.forms import BootstrapFormMixin
-from bdtx.plans.models import DeadlineKind, Form, PlanStatus
-from bdtx.plans.selectors import MISSING
+from bdtx.plans.models import Form, PlanStatus
+from bdtx.plans.personal.selectors import MISSING
 
 
 class MonthField(forms.CharField):
@@ -66,17 +65,3 @@ class PlanFilterForm(BootstrapFormMixin, forms.Form):
         super().__init__(*args, **kwargs)
         cast(forms.ChoiceField, self.fields["year"]).choices = years
         cast(forms.ChoiceField, self.fields["unit"]).choices = [("", _("All units in my scope")), *units]
-
-
-class DeadlineForm(BootstrapFormMixin, forms.Form):
-    unit = forms.ChoiceField(label=_("For the subtree of"))
-    kind = forms.ChoiceField(label=_("What"), choices=DeadlineKind.choices)
-    due_on = forms.DateField(
-        label=_("Due on"), input_formats=["%Y-%m-%d", "%d/%m/%Y"], widget=forms.DateInput(attrs={"type": "date"})
-    )
-    source = forms.CharField(label=_("Set by (document number, date)"), required=False, max_length=255)
-
-    def __init__(self, *args, units: list[tuple[str, str]], kinds: Sequence[tuple[str, object]], **kwargs):
-        super().__init__(*args, **kwargs)
-        cast(forms.ChoiceField, self.fields["unit"]).choices = units
-        cast(forms.ChoiceField, self.fields["kind"]).choices = kinds
