@@ -112,9 +112,19 @@ class Scope:
             g.path for g in self.grants if g.subtree and (permission is None or permission in g.permissions)
         )
 
+    @property
+    def is_system(self) -> bool:
+        """The system itself (`SYSTEM`): loaders and data migrations, never a request."""
+        return any(g.path == "/" for g in self.grants)
+
     def is_person(self, person_id: int | None) -> bool:
-        """True when the scope acts as this person: only they write their own plan or self-assessment."""
+        """True when the scope is this person's own (the signed-in user's staff record)."""
         return person_id is not None and self.person_id == person_id
+
+    def acts_for(self, person_id: int | None) -> bool:
+        """True when the scope may write this person's own records (their plan, their self-assessment):
+        the person themself, or the system loading data."""
+        return self.is_system or self.is_person(person_id)
 
     def roles(self) -> set[str]:
         return {g.role for g in self.grants}
@@ -145,7 +155,9 @@ class Scope:
 
     def holds_at(self, permission: str, unit: "UnitLike") -> bool:
         """True if a grant held AT `unit` itself (not above it) gives `permission`: the unit's own staff."""
-        return any(g.subtree and g.unit_id == unit.pk and permission in g.permissions for g in self.grants)
+        return any(
+            g.subtree and (g.unit_id == unit.pk or g.path == "/") and permission in g.permissions for g in self.grants
+        )
 
     def units_with(self, permission: str | None = None) -> list[int]:
         """Ids of the units where a subtree grant gives `permission` (without one: where any role is

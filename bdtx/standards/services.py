@@ -65,7 +65,7 @@ def assessment_save_self(
 
     Only the person writes their own self-assessment.
     """
-    if not scope.is_person(person.pk):
+    if not scope.acts_for(person.pk):
         raise PermissionDenied
     employment = Employment.objects.filter(person=person, school_year=school_year).select_related("unit").first()
     if employment is None:
@@ -115,7 +115,7 @@ def assessment_submit(*, scope: Scope, assessment: Assessment) -> Assessment:
     Only the person hands in their own self-assessment.
     """
     assessment = Assessment.objects.select_for_update().select_related("unit", "framework").get(pk=assessment.pk)
-    if not scope.is_person(assessment.person_id):
+    if not scope.acts_for(assessment.person_id):
         raise PermissionDenied
     if assessment.status != Assessment.Status.DRAFT:
         raise ValidationError(_("This self-assessment has already been submitted."))

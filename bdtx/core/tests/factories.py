@@ -6,6 +6,7 @@ import factory
 from django.contrib.auth.models import User
 from faker import Faker
 
+from bdtx.core.scope import Scope
 from bdtx.core.selectors import school_year_current
 from bdtx.people.models import Employment, Gender, Person, Position, StaffType
 from bdtx.people.validators import personal_id_for
@@ -50,3 +51,8 @@ class EmploymentFactory(factory.django.DjangoModelFactory):
     position = Position.TEACHER
     staff_type = StaffType.TEACHER
     school_level = "TH"
+
+
+def as_person(person: Person) -> Scope:
+    """The scope a person acts in for their own records (their plan, their self-assessment)."""
+    return Scope(user_id=person.user_id, person_id=person.pk)

@@ -2,10 +2,11 @@
 
 from datetime import date
 
-from django.core.exceptions import ValidationError
+from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import transaction
 from django.utils.translation import gettext as _
 
+from bdtx.core.scope import Perm, Scope
 from bdtx.core.services import audit_record
 from bdtx.organisations.models import Unit
 from bdtx.plans.deadlines import selectors
@@ -13,15 +14,15 @@ from bdtx.plans.models import Deadline, DeadlineKind
 
 
 @transaction.atomic
-def deadline_set(
-    *, actor_id: int | None, unit: Unit, school_year: int, kind: str, due_on: date, source: str = ""
-) -> Deadline:
+def deadline_set(*, scope: Scope, unit: Unit, school_year: int, kind: str, due_on: date, source: str = "") -> Deadline:
     """Set (or change) the date `unit` gives its subtree for `kind` in that year.
 
     A unit may only set kinds that concern the levels below it, and never a date later than the one
-    its authorities set (the regulation's default counting as the ministry's). The view checks
-    DEADLINES_MANAGE over `unit`.
+    its authorities set (the regulation's default counting as the ministry's). Needs DEADLINES_MANAGE
+    held at `unit` itself: a unit's own staff set its dates.
     """
+    if not scope.holds_at(Perm.DEADLINES_MANAGE, unit):
+        raise PermissionDenied
     if kind not in DeadlineKind.values:
         raise ValidationError({"kind": _("Choose what the deadline is for.")})
     if not selectors.may_set_deadline(unit, kind):
@@ -57,7 +58,7 @@ def deadline_set(
     deadline.source = source.strip()[:255]
     deadline.save()
     audit_record(
-        actor_id=actor_id,
+        actor_id=scope.user_id,
         action="deadline.set",
         obj=deadline,
         unit_path=unit.path,
@@ -68,10 +69,11 @@ def deadline_set(
 
 
 @transaction.atomic
-def deadline_delete(*, actor_id: int | None, deadline: Deadline) -> None:
-    """Remove a unit's own date: the date of its authorities applies again."""
+def deadline_delete(*, scope: Scope, deadline: Deadline) -> None:
+    """Remove a unit's own date: the date of its authorities applies again (DEADLINES_MANAGE over the unit)."""
+    scope.require(Perm.DEADLINES_MANAGE, deadline.unit.path)
     audit_record(
-        actor_id=actor_id,
+        actor_id=scope.user_id,
         action="deadline.delete",
         obj=deadline,
         unit_path=deadline.unit.path,

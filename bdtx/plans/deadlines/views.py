@@ -35,7 +35,7 @@ def deadline_list(request: AuthenticatedHttpRequest) -> HttpResponse:
             raise Http404
         try:
             services.deadline_set(
-                actor_id=request.user.pk,
+                scope=request.scope,
                 unit=unit,
                 school_year=year,
                 kind=form.cleaned_data["kind"],
@@ -89,6 +89,6 @@ def deadline_delete(request: AuthenticatedHttpRequest, uuid: str) -> HttpRespons
     except Deadline.DoesNotExist:
         raise Http404 from None
     request.scope.require(Perm.DEADLINES_MANAGE, deadline.unit.path)
-    services.deadline_delete(actor_id=request.user.pk, deadline=deadline)
+    services.deadline_delete(scope=request.scope, deadline=deadline)
     messages.success(request, _("Deadline removed: the date set above applies again."))
     return redirect(f"{reverse('plans:deadlines')}?year={deadline.school_year_id}")

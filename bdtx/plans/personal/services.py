@@ -11,6 +11,7 @@ from django.utils.translation import gettext as _
 
 from bdtx.catalog.models import Module
 from bdtx.core.models import SchoolYear
+from bdtx.core.scope import Perm, Scope
 from bdtx.core.services import audit_record
 from bdtx.people.models import Employment, Person
 from bdtx.plans.models import Form, PersonalPlan, PlanEvent, PlanItem, PlanStatus
@@ -46,9 +47,9 @@ def _audit(plan: PersonalPlan, actor_id: int | None, action: str, changes: dict 
     audit_record(actor_id=actor_id, action=action, obj=plan, unit_path=plan.unit.path, changes=changes or {}, note=note)
 
 
-def _require_owner(plan: PersonalPlan, actor_id: int | None) -> None:
+def _require_owner(plan: PersonalPlan, scope: Scope) -> None:
     """Only the person writes their plan."""
-    if actor_id is None or plan.person.user_id != actor_id:
+    if not scope.acts_for(plan.person_id):
         raise PermissionDenied
 
 
@@ -102,8 +103,13 @@ def _sync_content(plan: PersonalPlan, emp: Employment, required: selectors.Requi
 
 
 @transaction.atomic
-def plan_start(*, actor_id: int | None, person: Person, school_year: int) -> PersonalPlan:
-    """Create the person's plan for the year with programme 01 and 02 included (or return it)."""
+def plan_start(*, scope: Scope, person: Person, school_year: int) -> PersonalPlan:
+    """Create the person's plan for the year with programme 01 and 02 included (or return it).
+
+    Only the person starts their own plan.
+    """
+    if not scope.acts_for(person.pk):
+        raise PermissionDenied
     existing = PersonalPlan.objects.filter(person=person, school_year_id=school_year).first()
     if existing is not None:
         return existing
@@ -116,8 +122,8 @@ def plan_start(*, actor_id: int | None, person: Person, school_year: int) -> Per
         person=person, unit=emp.unit, school_year_id=school_year, regime=required.regime, status=PlanStatus.DRAFT
     )
     _sync_content(plan, emp, required)
-    _event(plan, actor_id, "plan.create")
-    _audit(plan, actor_id, "plan.create", {"status": [None, plan.status]})
+    _event(plan, scope.user_id, "plan.create")
+    _audit(plan, scope.user_id, "plan.create", {"status": [None, plan.status]})
     return plan
 
 
@@ -145,7 +151,7 @@ def _check_months(plan: PersonalPlan, start_month: date | None, end_month: date 
 @transaction.atomic
 def plan_module_add(
     *,
-    actor_id: int | None,
+    scope: Scope,
     plan: PersonalPlan,
     module: Module,
     form: str = Form.BLENDED,
@@ -155,7 +161,7 @@ def plan_module_add(
 ) -> PlanItem:
     """Add a programme 03 module to the plan after checking it suits the person this year."""
     plan = PersonalPlan.objects.select_for_update().select_related("person", "unit").get(pk=plan.pk)
-    _require_owner(plan, actor_id)
+    _require_owner(plan, scope)
     _require_editable(plan)
     emp = _employment(plan.person, plan.school_year_id)
     if plan.items.filter(module=module).exists():
@@ -187,14 +193,14 @@ def plan_module_add(
         end_month=end_month,
         reason=reason[:500],
     )
-    _audit(plan, actor_id, "plan.item_add", {"module": [None, module.code], "hours": [None, item.hours]})
+    _audit(plan, scope.user_id, "plan.item_add", {"module": [None, module.code], "hours": [None, item.hours]})
     return item
 
 
 @transaction.atomic
 def plan_item_update(
     *,
-    actor_id: int | None,
+    scope: Scope,
     plan: PersonalPlan,
     item: PlanItem,
     form: str,
@@ -202,7 +208,7 @@ def plan_item_update(
     end_month: date | None,
 ) -> PlanItem:
     """Change the form of training and the planned months of one line."""
-    _require_owner(plan, actor_id)
+    _require_owner(plan, scope)
     _require_editable(plan)
     if item.plan_id != plan.pk:
         raise PermissionDenied
@@ -215,14 +221,14 @@ def plan_item_update(
     after = {"form": item.form, "start_month": item.start_month, "end_month": item.end_month}
     changes = {k: [str(before[k] or ""), str(after[k] or "")] for k in after if before[k] != after[k]}
     if changes:
-        _audit(plan, actor_id, "plan.item_update", changes, note=item.title[:100])
+        _audit(plan, scope.user_id, "plan.item_update", changes, note=item.title[:100])
     return item
 
 
 @transaction.atomic
-def plan_item_remove(*, actor_id: int | None, plan: PersonalPlan, item: PlanItem) -> None:
+def plan_item_remove(*, scope: Scope, plan: PersonalPlan, item: PlanItem) -> None:
     """Take a programme 03 module out of the plan (programme 01 and 02 lines follow the content)."""
-    _require_owner(plan, actor_id)
+    _require_owner(plan, scope)
     _require_editable(plan)
     if item.plan_id != plan.pk:
         raise PermissionDenied
@@ -230,23 +236,23 @@ def plan_item_remove(*, actor_id: int | None, plan: PersonalPlan, item: PlanItem
         raise ValidationError(_("Programme 01 and 02 lines come from the content of the year and stay in the plan."))
     code = item.module.code if item.module else item.title
     item.delete()
-    _audit(plan, actor_id, "plan.item_remove", {"module": [code, None]})
+    _audit(plan, scope.user_id, "plan.item_remove", {"module": [code, None]})
 
 
 @transaction.atomic
-def plan_refresh_content(*, actor_id: int | None, plan: PersonalPlan) -> None:
+def plan_refresh_content(*, scope: Scope, plan: PersonalPlan) -> None:
     """Bring programme 01 and 02 lines up to date with the published content."""
     plan = PersonalPlan.objects.select_for_update().select_related("person", "unit").get(pk=plan.pk)
-    _require_owner(plan, actor_id)
+    _require_owner(plan, scope)
     _require_editable(plan)
     _sync_content(plan, _employment(plan.person, plan.school_year_id), plan_required_hours(plan=plan))
 
 
 @transaction.atomic
-def plan_submit(*, actor_id: int | None, plan: PersonalPlan) -> PersonalPlan:
+def plan_submit(*, scope: Scope, plan: PersonalPlan) -> PersonalPlan:
     """The person sends their plan to the school; refused with every problem listed."""
     plan = PersonalPlan.objects.select_for_update().select_related("person", "unit").get(pk=plan.pk)
-    _require_owner(plan, actor_id)
+    _require_owner(plan, scope)
     _require_editable(plan)
     _sync_content(plan, _employment(plan.person, plan.school_year_id), plan_required_hours(plan=plan))
     problems = plan_problems(plan=plan)
@@ -256,16 +262,18 @@ def plan_submit(*, actor_id: int | None, plan: PersonalPlan) -> PersonalPlan:
     plan.status = PlanStatus.SUBMITTED
     plan.submitted_at = timezone.now()
     plan.save(update_fields=["status", "submitted_at", "updated_at"])
-    _event(plan, actor_id, "plan.submit")
-    _audit(plan, actor_id, "plan.submit", {"status": [before, plan.status]})
+    _event(plan, scope.user_id, "plan.submit")
+    _audit(plan, scope.user_id, "plan.submit", {"status": [before, plan.status]})
     return plan
 
 
 def _decide(
-    *, actor_id: int | None, plan: PersonalPlan, allowed_from: tuple[str, ...], to: str, action: str, comment: str
+    *, scope: Scope, plan: PersonalPlan, allowed_from: tuple[str, ...], to: str, action: str, comment: str
 ) -> PersonalPlan:
+    """The school (PLANS_APPROVE over the plan's unit) decides; never the person on their own plan."""
     plan = PersonalPlan.objects.select_for_update().select_related("person", "unit").get(pk=plan.pk)
-    if actor_id is not None and plan.person.user_id == actor_id:
+    scope.require(Perm.PLANS_APPROVE, plan.unit.path)
+    if scope.is_person(plan.person_id) or (scope.user_id is not None and plan.person.user_id == scope.user_id):
         raise ValidationError(_("You cannot decide on your own plan: the school or the office above does."))
     if plan.status not in allowed_from:
         raise ValidationError(
@@ -274,19 +282,19 @@ def _decide(
     before = plan.status
     plan.status = to
     plan.decided_at = timezone.now()
-    plan.decided_by_id = actor_id
+    plan.decided_by_id = scope.user_id
     plan.comment = comment
     plan.save(update_fields=["status", "decided_at", "decided_by", "comment", "updated_at"])
-    _event(plan, actor_id, action, comment)
-    _audit(plan, actor_id, action, {"status": [before, plan.status]}, note=comment[:255])
+    _event(plan, scope.user_id, action, comment)
+    _audit(plan, scope.user_id, action, {"status": [before, plan.status]}, note=comment[:255])
     return plan
 
 
 @transaction.atomic
-def plan_approve(*, actor_id: int | None, plan: PersonalPlan, comment: str = "") -> PersonalPlan:
-    """The school approves a submitted plan (the view checks PLANS_APPROVE over the plan's unit)."""
+def plan_approve(*, scope: Scope, plan: PersonalPlan, comment: str = "") -> PersonalPlan:
+    """The school approves a submitted plan (PLANS_APPROVE over the plan's unit)."""
     return _decide(
-        actor_id=actor_id,
+        scope=scope,
         plan=plan,
         allowed_from=(PlanStatus.SUBMITTED,),
         to=PlanStatus.APPROVED,
@@ -296,12 +304,12 @@ def plan_approve(*, actor_id: int | None, plan: PersonalPlan, comment: str = "")
 
 
 @transaction.atomic
-def plan_return(*, actor_id: int | None, plan: PersonalPlan, comment: str) -> PersonalPlan:
+def plan_return(*, scope: Scope, plan: PersonalPlan, comment: str) -> PersonalPlan:
     """The school sends a submitted plan back to the person with what to change."""
     if not comment.strip():
         raise ValidationError({"comment": _("Say what should change in the plan.")})
     return _decide(
-        actor_id=actor_id,
+        scope=scope,
         plan=plan,
         allowed_from=(PlanStatus.SUBMITTED,),
         to=PlanStatus.RETURNED,
@@ -311,12 +319,12 @@ def plan_return(*, actor_id: int | None, plan: PersonalPlan, comment: str) -> Pe
 
 
 @transaction.atomic
-def plan_reopen(*, actor_id: int | None, plan: PersonalPlan, comment: str) -> PersonalPlan:
+def plan_reopen(*, scope: Scope, plan: PersonalPlan, comment: str) -> PersonalPlan:
     """The school reopens an approved plan so the person can change it (it must be approved again)."""
     if not comment.strip():
         raise ValidationError({"comment": _("Say why the plan is reopened.")})
     return _decide(
-        actor_id=actor_id,
+        scope=scope,
         plan=plan,
         allowed_from=(PlanStatus.APPROVED,),
         to=PlanStatus.RETURNED,

@@ -147,7 +147,7 @@ def my_plan_start(request: AuthenticatedHttpRequest) -> HttpResponse:
     person = _me(request)
     year = _year_param(request)
     try:
-        personal_services.plan_start(actor_id=request.user.pk, person=person, school_year=year)
+        personal_services.plan_start(scope=request.scope, person=person, school_year=year)
     except ValidationError as exc:
         _errors(request, exc)
     return redirect(f"{reverse('plans:mine')}?year={year}")
@@ -192,7 +192,7 @@ def plan_module_add(request: AuthenticatedHttpRequest, uuid: str) -> HttpRespons
         raise Http404
     try:
         personal_services.plan_module_add(
-            actor_id=request.user.pk,
+            scope=request.scope,
             plan=plan,
             module=module,
             form=form.cleaned_data["form"],
@@ -222,7 +222,7 @@ def plan_item_update(request: AuthenticatedHttpRequest, uuid: str) -> HttpRespon
     form = PlanItemForm(request.POST, prefix=f"i{item.pk}")
     if form.is_valid():
         try:
-            personal_services.plan_item_update(actor_id=request.user.pk, plan=plan, item=item, **form.cleaned_data)
+            personal_services.plan_item_update(scope=request.scope, plan=plan, item=item, **form.cleaned_data)
             messages.success(request, _("Saved."))
         except ValidationError as exc:
             _errors(request, exc)
@@ -239,7 +239,7 @@ def plan_item_remove(request: AuthenticatedHttpRequest, uuid: str) -> HttpRespon
     if not is_owner:
         raise PermissionDenied
     try:
-        personal_services.plan_item_remove(actor_id=request.user.pk, plan=plan, item=_item(plan, request))
+        personal_services.plan_item_remove(scope=request.scope, plan=plan, item=_item(plan, request))
     except ValidationError as exc:
         _errors(request, exc)
     return _back(plan, is_owner)
@@ -251,7 +251,7 @@ def plan_submit(request: AuthenticatedHttpRequest, uuid: str) -> HttpResponse:
     if not is_owner:
         raise PermissionDenied
     try:
-        personal_services.plan_submit(actor_id=request.user.pk, plan=plan)
+        personal_services.plan_submit(scope=request.scope, plan=plan)
         messages.success(request, _("Your plan was sent to your school for approval."))
     except ValidationError as exc:
         _errors(request, exc)
@@ -276,7 +276,7 @@ def plan_decide(request: AuthenticatedHttpRequest, uuid: str) -> HttpResponse:
         messages.error(request, _("Choose approve, return or reopen."))
         return redirect("plans:detail", uuid=plan.uuid)
     try:
-        action(actor_id=request.user.pk, plan=plan, comment=form.cleaned_data["comment"])
+        action(scope=request.scope, plan=plan, comment=form.cleaned_data["comment"])
         messages.success(request, _("Decision recorded."))
     except ValidationError as exc:
         _errors(request, exc)

@@ -29,9 +29,9 @@ codes = importlib.import_module(f"bdtx.plans.migrations.{MIGRATION}")
 def submitted_plan(world, pcat):  # type: ignore[no-untyped-def]
     content(world)
     person = world.people["teacher_a1"]
-    plan = services.plan_start(actor_id=person.user_id, person=person, school_year=YEAR)
-    services.plan_module_add(actor_id=person.user_id, plan=plan, module=pcat.m["C40"])
-    return services.plan_submit(actor_id=person.user_id, plan=plan)
+    plan = services.plan_start(scope=scope_for_user(person.user), person=person, school_year=YEAR)
+    services.plan_module_add(scope=scope_for_user(person.user), plan=plan, module=pcat.m["C40"])
+    return services.plan_submit(scope=scope_for_user(person.user), plan=plan)
 
 
 def test_the_audit_log_shows_a_personal_plan_submit_in_vietnamese_words(world, pcat, login):
@@ -48,7 +48,7 @@ def test_the_audit_log_shows_a_personal_plan_submit_in_vietnamese_words(world, p
 
 def test_a_plans_history_uses_the_labels_of_its_audit_entries(world, pcat, login):
     plan = submitted_plan(world, pcat)
-    services.plan_return(actor_id=world.users["principal_a1"].pk, plan=plan, comment="Chọn thêm mô đun")
+    services.plan_return(scope=scope_for_user(world.users["principal_a1"]), plan=plan, comment="Chọn thêm mô đun")
     events = list(plan.events.all())
     audit = {e.action: e.action_label for e in AuditLog.objects.filter(object_uuid=plan.uuid)}
     with translation.override("vi"):

@@ -10,7 +10,7 @@ from django.utils.translation import gettext as _
 
 from bdtx.accounts.selectors import scope_for_user
 from bdtx.core.models import AuditLog
-from bdtx.core.scope import Perm
+from bdtx.core.scope import SYSTEM, Perm
 from bdtx.plans.deadlines import services
 from bdtx.plans.deadlines.selectors import deadline_for, deadline_index_for_scope
 from bdtx.plans.due import due_next
@@ -27,7 +27,7 @@ S = DeadlineKind.SCHOOL_PLAN
 
 
 def set_(world, key, due, kind=P, year=YEAR):  # type: ignore[no-untyped-def]
-    return services.deadline_set(actor_id=None, unit=world.u(key), school_year=year, kind=kind, due_on=due)
+    return services.deadline_set(scope=SYSTEM, unit=world.u(key), school_year=year, kind=kind, due_on=due)
 
 
 def test_the_defaults_of_tt_19_2019_are_data_loaded_by_a_migration():
@@ -116,7 +116,7 @@ def test_setting_again_changes_the_date_and_is_audited(world):
 
 def test_removing_a_date_brings_back_the_one_above(world):
     d = set_(world, "so_a", date(YEAR, 5, 20))
-    services.deadline_delete(actor_id=None, deadline=d)
+    services.deadline_delete(scope=SYSTEM, deadline=d)
     assert deadline_for(unit=world.u("th_a1"), school_year=YEAR, kind=P).due_on == date(YEAR, 5, 31)
 
 
@@ -222,3 +222,27 @@ def test_due_next_gives_a_province_the_coming_dates_without_counting_its_people(
     scope = scope_for_user(world.users["so_a"])
     items = [i for i in due_next(scope=scope, person=None, school_year=YEAR) if i.deadline.kind == P]
     assert [(i.deadline.school_year, i.outstanding, i.late) for i in items] == [(YEAR + 1, None, False)]
+
+
+def test_only_a_units_own_staff_set_its_dates_and_nobody_outside_removes_them(world):
+    from django.core.exceptions import PermissionDenied
+
+    year_end = date(YEAR, 5, 20)
+    with pytest.raises(PermissionDenied):  # the department does not set a commune's own date
+        services.deadline_set(
+            scope=scope_for_user(world.users["so_a"]),
+            unit=world.u("xa_a1"),
+            school_year=YEAR,
+            kind=DeadlineKind.PERSONAL_PLAN,
+            due_on=year_end,
+        )
+    d = services.deadline_set(
+        scope=scope_for_user(world.users["xa_a1"]),
+        unit=world.u("xa_a1"),
+        school_year=YEAR,
+        kind=DeadlineKind.PERSONAL_PLAN,
+        due_on=year_end,
+    )
+    with pytest.raises(PermissionDenied):
+        services.deadline_delete(scope=scope_for_user(world.users["so_b"]), deadline=d)
+    assert Deadline.objects.filter(pk=d.pk).exists()

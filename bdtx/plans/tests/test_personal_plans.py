@@ -7,7 +7,9 @@ import pytest
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.utils.translation import gettext as _
 
+from bdtx.accounts.selectors import scope_for_user
 from bdtx.core.models import AuditLog
+from bdtx.core.tests.factories import as_person
 from bdtx.plans.models import Form, PlanEvent, PlanStatus
 from bdtx.plans.personal import selectors as personal_selectors
 from bdtx.plans.personal import services as personal_services
@@ -22,12 +24,12 @@ pytestmark = pytest.mark.django_db
 
 def start(world, key="teacher_a1"):  # type: ignore[no-untyped-def]
     person = world.people[key]
-    return personal_services.plan_start(actor_id=person.user_id, person=person, school_year=YEAR)
+    return personal_services.plan_start(scope=as_person(person), person=person, school_year=YEAR)
 
 
 def add(plan, *modules):  # type: ignore[no-untyped-def]
     for m in modules:
-        personal_services.plan_module_add(actor_id=plan.person.user_id, plan=plan, module=m)
+        personal_services.plan_module_add(scope=as_person(plan.person), plan=plan, module=m)
 
 
 def messages_of(exc: ValidationError) -> list[str]:
@@ -73,7 +75,7 @@ def test_published_content_replaces_the_stand_in_line_when_the_plan_is_submitted
     plan = start(world)
     add(plan, pcat.m["C40"])
     content(world, bd01=(25, 15))
-    personal_services.plan_submit(actor_id=plan.person.user_id, plan=plan)
+    personal_services.plan_submit(scope=scope_for_user(plan.person.user), plan=plan)
     assert sorted(plan.items.filter(programme="BD01").values_list("hours", flat=True)) == [15, 25]
     assert not plan.items.filter(programme="BD01", content__isnull=True).exists()
 
@@ -81,7 +83,7 @@ def test_published_content_replaces_the_stand_in_line_when_the_plan_is_submitted
 def test_a_person_on_no_staff_list_cannot_start_a_plan(world, pcat):
     person = world.people["teacher_a1"]
     with pytest.raises(ValidationError):
-        personal_services.plan_start(actor_id=person.user_id, person=person, school_year=YEAR + 1)
+        personal_services.plan_start(scope=as_person(person), person=person, school_year=YEAR + 1)
 
 
 def test_starting_twice_returns_the_same_plan(world, pcat):
@@ -96,7 +98,7 @@ def test_exactly_40_periods_of_programme_03_can_be_submitted(world, pcat):
     plan = start(world)
     add(plan, pcat.m["A20"], pcat.m["B20"])
     assert plan_problems(plan=plan) == []
-    personal_services.plan_submit(actor_id=plan.person.user_id, plan=plan)
+    personal_services.plan_submit(scope=scope_for_user(plan.person.user), plan=plan)
     plan.refresh_from_db()
     assert plan.status == PlanStatus.SUBMITTED and plan.submitted_at
 
@@ -106,7 +108,7 @@ def test_39_periods_of_programme_03_are_refused(world, pcat):
     plan = start(world)
     add(plan, pcat.m["A20"], pcat.m["D19"])
     with pytest.raises(ValidationError) as exc:
-        personal_services.plan_submit(actor_id=plan.person.user_id, plan=plan)
+        personal_services.plan_submit(scope=scope_for_user(plan.person.user), plan=plan)
     expected = _("Programme 03: choose modules for %(n)s more periods (%(need)s periods are required).") % {
         "n": 1,
         "need": 40,
@@ -121,7 +123,7 @@ def test_41_periods_of_programme_03_are_refused(world, pcat):
     plan = start(world)
     add(plan, pcat.m["A20"], pcat.m["E21"])
     with pytest.raises(ValidationError) as exc:
-        personal_services.plan_submit(actor_id=plan.person.user_id, plan=plan)
+        personal_services.plan_submit(scope=scope_for_user(plan.person.user), plan=plan)
     expected = _("Programme 03 has %(have)s periods: remove modules to reach exactly %(need)s.") % {
         "have": 41,
         "need": 40,
@@ -199,7 +201,7 @@ def test_form_and_months_of_a_line_can_be_changed_within_the_school_year(world, 
     add(plan, pcat.m["C40"])
     item = plan.items.get(module=pcat.m["C40"])
     personal_services.plan_item_update(
-        actor_id=plan.person.user_id,
+        scope=scope_for_user(plan.person.user),
         plan=plan,
         item=item,
         form=Form.DISTANCE,
@@ -210,7 +212,7 @@ def test_form_and_months_of_a_line_can_be_changed_within_the_school_year(world, 
     assert (item.form, item.start_month, item.end_month) == (Form.DISTANCE, date(2026, 10, 1), date(2026, 12, 1))
     with pytest.raises(ValidationError):
         personal_services.plan_item_update(
-            actor_id=plan.person.user_id,
+            scope=scope_for_user(plan.person.user),
             plan=plan,
             item=item,
             form=Form.DISTANCE,
@@ -219,7 +221,7 @@ def test_form_and_months_of_a_line_can_be_changed_within_the_school_year(world, 
         )
     with pytest.raises(ValidationError):
         personal_services.plan_item_update(
-            actor_id=plan.person.user_id,
+            scope=scope_for_user(plan.person.user),
             plan=plan,
             item=item,
             form=Form.DISTANCE,
@@ -233,10 +235,10 @@ def test_programme_01_lines_cannot_be_removed_but_modules_can(world, pcat):
     add(plan, pcat.m["C40"])
     with pytest.raises(ValidationError):
         personal_services.plan_item_remove(
-            actor_id=plan.person.user_id, plan=plan, item=plan.items.get(programme=Programme.BD01)
+            scope=scope_for_user(plan.person.user), plan=plan, item=plan.items.get(programme=Programme.BD01)
         )
     personal_services.plan_item_remove(
-        actor_id=plan.person.user_id, plan=plan, item=plan.items.get(module=pcat.m["C40"])
+        scope=scope_for_user(plan.person.user), plan=plan, item=plan.items.get(module=pcat.m["C40"])
     )
     assert not plan.items.filter(programme=Programme.BD03).exists()
 
@@ -244,9 +246,11 @@ def test_programme_01_lines_cannot_be_removed_but_modules_can(world, pcat):
 def test_only_the_person_changes_their_plan(world, pcat, principal_person):
     plan = start(world)
     with pytest.raises(PermissionDenied):
-        personal_services.plan_module_add(actor_id=world.users["principal_a1"].pk, plan=plan, module=pcat.m["A20"])
+        personal_services.plan_module_add(
+            scope=scope_for_user(world.users["principal_a1"]), plan=plan, module=pcat.m["A20"]
+        )
     with pytest.raises(PermissionDenied):
-        personal_services.plan_submit(actor_id=world.users["principal_a1"].pk, plan=plan)
+        personal_services.plan_submit(scope=scope_for_user(world.users["principal_a1"]), plan=plan)
 
 
 # --- workflow -------------------------------------------------------------------------------------
@@ -257,18 +261,18 @@ def submitted(world, pcat):  # type: ignore[no-untyped-def]
     content(world)
     plan = start(world)
     add(plan, pcat.m["C40"])
-    return personal_services.plan_submit(actor_id=plan.person.user_id, plan=plan)
+    return personal_services.plan_submit(scope=scope_for_user(plan.person.user), plan=plan)
 
 
 def test_the_school_approves_a_submitted_plan_and_it_becomes_read_only(world, pcat, submitted):
     principal = world.users["principal_a1"]
-    plan = personal_services.plan_approve(actor_id=principal.pk, plan=submitted, comment="Đồng ý")
+    plan = personal_services.plan_approve(scope=scope_for_user(principal), plan=submitted, comment="Đồng ý")
     assert (plan.status, plan.decided_by, plan.comment) == (PlanStatus.APPROVED, principal, "Đồng ý")
     with pytest.raises(ValidationError):
         add(plan, pcat.m["A20"])
     with pytest.raises(ValidationError):
         personal_services.plan_item_update(
-            actor_id=plan.person.user_id, plan=plan, item=plan.items.first(), form=Form.DISTANCE,
+            scope=scope_for_user(plan.person.user), plan=plan, item=plan.items.first(), form=Form.DISTANCE,
             start_month=None, end_month=None,
         )  # fmt: skip
 
@@ -276,15 +280,17 @@ def test_the_school_approves_a_submitted_plan_and_it_becomes_read_only(world, pc
 def test_returning_needs_a_comment_and_lets_the_teacher_revise_and_resubmit(world, pcat, submitted):
     principal = world.users["principal_a1"]
     with pytest.raises(ValidationError):
-        personal_services.plan_return(actor_id=principal.pk, plan=submitted, comment="  ")
-    plan = personal_services.plan_return(actor_id=principal.pk, plan=submitted, comment="Chọn thêm mô đun 20 tiết")
+        personal_services.plan_return(scope=scope_for_user(principal), plan=submitted, comment="  ")
+    plan = personal_services.plan_return(
+        scope=scope_for_user(principal), plan=submitted, comment="Chọn thêm mô đun 20 tiết"
+    )
     assert plan.status == PlanStatus.RETURNED and plan.comment == "Chọn thêm mô đun 20 tiết"
-    teacher = plan.person.user_id
-    personal_services.plan_item_remove(actor_id=teacher, plan=plan, item=plan.items.get(module=pcat.m["C40"]))
+    teacher = scope_for_user(plan.person.user)
+    personal_services.plan_item_remove(scope=teacher, plan=plan, item=plan.items.get(module=pcat.m["C40"]))
     add(plan, pcat.m["A20"], pcat.m["B20"])
-    plan = personal_services.plan_submit(actor_id=teacher, plan=plan)
+    plan = personal_services.plan_submit(scope=teacher, plan=plan)
     assert plan.status == PlanStatus.SUBMITTED
-    plan = personal_services.plan_approve(actor_id=principal.pk, plan=plan)
+    plan = personal_services.plan_approve(scope=scope_for_user(principal), plan=plan)
     assert list(plan.events.values_list("action", flat=True)) == [
         "plan.create",
         "plan.submit",
@@ -296,7 +302,7 @@ def test_returning_needs_a_comment_and_lets_the_teacher_revise_and_resubmit(worl
 
 def test_every_step_is_recorded_with_who_and_when(world, pcat, submitted):
     principal = world.users["principal_a1"]
-    personal_services.plan_approve(actor_id=principal.pk, plan=submitted)
+    personal_services.plan_approve(scope=scope_for_user(principal), plan=submitted)
     events = list(PlanEvent.objects.filter(plan=submitted))
     assert [(e.action, e.actor_id) for e in events] == [
         ("plan.create", submitted.person.user_id),
@@ -310,24 +316,31 @@ def test_every_step_is_recorded_with_who_and_when(world, pcat, submitted):
 
 def test_a_draft_cannot_be_approved_nor_an_approved_plan_approved_again(world, pcat, submitted):
     principal = world.users["principal_a1"]
-    personal_services.plan_approve(actor_id=principal.pk, plan=submitted)
+    personal_services.plan_approve(scope=scope_for_user(principal), plan=submitted)
     with pytest.raises(ValidationError):
-        personal_services.plan_approve(actor_id=principal.pk, plan=submitted)
+        personal_services.plan_approve(scope=scope_for_user(principal), plan=submitted)
     other = start(world, "colleague_a1")
     with pytest.raises(ValidationError):
-        personal_services.plan_approve(actor_id=principal.pk, plan=other)
+        personal_services.plan_approve(scope=scope_for_user(principal), plan=other)
 
 
 def test_nobody_decides_on_their_own_plan(world, pcat, principal_person):
     content(world)
-    plan = personal_services.plan_start(actor_id=principal_person.user_id, person=principal_person, school_year=YEAR)
-    personal_services.plan_module_add(actor_id=principal_person.user_id, plan=plan, module=_manager_module(pcat))
-    personal_services.plan_submit(actor_id=principal_person.user_id, plan=plan)
+    plan = personal_services.plan_start(
+        scope=scope_for_user(principal_person.user), person=principal_person, school_year=YEAR
+    )
+    personal_services.plan_module_add(
+        scope=scope_for_user(principal_person.user), plan=plan, module=_manager_module(pcat)
+    )
+    personal_services.plan_submit(scope=scope_for_user(principal_person.user), plan=plan)
     with pytest.raises(ValidationError) as exc:
-        personal_services.plan_approve(actor_id=principal_person.user_id, plan=plan)
+        personal_services.plan_approve(scope=scope_for_user(principal_person.user), plan=plan)
     assert messages_of(exc.value) == [_("You cannot decide on your own plan: the school or the office above does.")]
     # the office above decides
-    assert personal_services.plan_approve(actor_id=world.users["xa_a1"].pk, plan=plan).status == PlanStatus.APPROVED
+    assert (
+        personal_services.plan_approve(scope=scope_for_user(world.users["xa_a1"]), plan=plan).status
+        == PlanStatus.APPROVED
+    )
 
 
 def _manager_module(pcat):  # type: ignore[no-untyped-def]
@@ -339,10 +352,24 @@ def _manager_module(pcat):  # type: ignore[no-untyped-def]
 
 def test_the_school_reopens_an_approved_plan_with_a_reason(world, pcat, submitted):
     principal = world.users["principal_a1"]
-    plan = personal_services.plan_approve(actor_id=principal.pk, plan=submitted)
+    plan = personal_services.plan_approve(scope=scope_for_user(principal), plan=submitted)
     with pytest.raises(ValidationError):
-        personal_services.plan_reopen(actor_id=principal.pk, plan=plan, comment="")
-    plan = personal_services.plan_reopen(actor_id=principal.pk, plan=plan, comment="Sở đổi mô đun trọng tâm")
+        personal_services.plan_reopen(scope=scope_for_user(principal), plan=plan, comment="")
+    plan = personal_services.plan_reopen(scope=scope_for_user(principal), plan=plan, comment="Sở đổi mô đun trọng tâm")
     assert plan.status == PlanStatus.RETURNED
     add(plan, pcat.m["A20"])  # editable again
     assert plan.events.last().action == "plan.reopen"
+
+
+def test_the_services_check_who_acts_not_only_the_views(world, pcat, submitted):
+    """An API, a task or the admin reach the services without a view: the service refuses by itself."""
+    with pytest.raises(PermissionDenied):  # a principal of another province
+        personal_services.plan_approve(scope=scope_for_user(world.users["principal_b1"]), plan=submitted)
+    with pytest.raises(PermissionDenied):  # a colleague at the same school, no approval right
+        personal_services.plan_return(scope=scope_for_user(world.users["mentor_a1"]), plan=submitted, comment="x")
+    with pytest.raises(PermissionDenied):  # nobody starts someone else's plan
+        personal_services.plan_start(
+            scope=scope_for_user(world.users["principal_a1"]), person=world.people["colleague_a1"], school_year=YEAR
+        )
+    submitted.refresh_from_db()
+    assert submitted.status == PlanStatus.SUBMITTED

@@ -9,7 +9,8 @@ from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
 
 from bdtx.accounts.models import ROLE_PERMISSIONS, Role
-from bdtx.core.scope import Perm
+from bdtx.accounts.selectors import scope_for_user
+from bdtx.core.scope import SYSTEM, Perm
 from bdtx.core.tests.factories import EmploymentFactory
 from bdtx.plans.deadlines import services as deadlines_services
 from bdtx.plans.models import Deadline, DeadlineKind, PersonalPlan, PlanStatus
@@ -26,16 +27,16 @@ def plan(world, pcat) -> PersonalPlan:  # type: ignore[no-untyped-def]
     """teacher_a1's plan at th_a1, submitted with 40 periods of programme 03."""
     content(world)
     person = world.people["teacher_a1"]
-    p = personal_services.plan_start(actor_id=person.user_id, person=person, school_year=YEAR)
-    personal_services.plan_module_add(actor_id=person.user_id, plan=p, module=pcat.m["C40"])
-    return personal_services.plan_submit(actor_id=person.user_id, plan=p)
+    p = personal_services.plan_start(scope=scope_for_user(person.user), person=person, school_year=YEAR)
+    personal_services.plan_module_add(scope=scope_for_user(person.user), plan=p, module=pcat.m["C40"])
+    return personal_services.plan_submit(scope=scope_for_user(person.user), plan=p)
 
 
 @pytest.fixture
 def draft(world, pcat) -> PersonalPlan:  # type: ignore[no-untyped-def]
     content(world)
     person = world.people["teacher_a1"]
-    return personal_services.plan_start(actor_id=person.user_id, person=person, school_year=YEAR)
+    return personal_services.plan_start(scope=scope_for_user(person.user), person=person, school_year=YEAR)
 
 
 def url(name: str, plan: PersonalPlan) -> str:
@@ -147,7 +148,7 @@ def test_only_the_owner_edits_and_submits_a_plan(world, login, draft, pcat):
 
 def test_an_item_of_another_plan_is_not_found(world, login, draft, pcat):
     other = personal_services.plan_start(
-        actor_id=None, person=world.people["colleague_a1"], school_year=YEAR
+        scope=SYSTEM, person=world.people["colleague_a1"], school_year=YEAR
     )  # colleague_a1 has no account
     client = login(world.users["teacher_a1"])
     r = client.post(url("item_remove", draft), {"item": other.items.first().pk})
@@ -265,7 +266,7 @@ def test_a_province_sets_an_earlier_date_on_the_deadlines_page(world, login):
 
 def test_a_later_date_is_shown_as_an_error_on_the_form(world, login):
     deadlines_services.deadline_set(
-        actor_id=None, unit=world.u("so_a"), school_year=YEAR, kind="school_plan", due_on=date(YEAR, 5, 15)
+        scope=SYSTEM, unit=world.u("so_a"), school_year=YEAR, kind="school_plan", due_on=date(YEAR, 5, 15)
     )
     r = login(world.users["xa_a1"]).post(
         reverse("plans:deadlines") + f"?year={YEAR}",
@@ -296,7 +297,7 @@ def test_the_deadlines_page_is_for_authorities(world, login, user):
 
 def test_removing_a_deadline_outside_the_scope_is_not_found_and_without_the_right_forbidden(world, login):
     d = deadlines_services.deadline_set(
-        actor_id=None, unit=world.u("so_a"), school_year=YEAR, kind="school_plan", due_on=date(YEAR, 5, 15)
+        scope=SYSTEM, unit=world.u("so_a"), school_year=YEAR, kind="school_plan", due_on=date(YEAR, 5, 15)
     )
     remove = reverse("plans:deadline_delete", kwargs={"uuid": d.uuid})
     assert login(world.users["so_b"]).post(remove).status_code == 404

@@ -7,9 +7,8 @@ import pytest
 from django.contrib.auth.models import User
 
 from bdtx.accounts.selectors import scope_for_user
-from bdtx.core.scope import Scope
 from bdtx.core.selectors import school_year_current
-from bdtx.core.tests.factories import UserFactory
+from bdtx.core.tests.factories import UserFactory, as_person
 from bdtx.people.models import Employment, Person, Position
 from bdtx.standards import services
 from bdtx.standards.models import Assessment, Criterion, Framework, Level
@@ -47,11 +46,6 @@ def tt26(db) -> Framework:  # type: ignore[no-untyped-def]
 @pytest.fixture
 def levels() -> Callable[..., dict[int, int | None]]:
     return levels_of
-
-
-def as_person(person: Person) -> Scope:
-    """The scope a person acts in for their own records (their self-assessment, their opinions)."""
-    return Scope(user_id=person.user_id, person_id=person.pk)
 
 
 @pytest.fixture
