@@ -112,3 +112,36 @@ def test_the_graph_reader_sees_real_imports():
     assert ("people", "core") in edges and ("plans", "organisations") in edges
     with pytest.raises(AssertionError):
         assert cycles({**edges, ("core", "plans"): ["fake"]}) == []
+
+
+def _service_modules() -> list[Path]:
+    return [
+        f
+        for f in ROOT.rglob("*.py")
+        if (f.name == "services.py" or f.parent.name == "services") and "tests" not in f.parts
+    ]
+
+
+def test_every_write_service_takes_the_scope_it_checks():
+    """STYLE.md: every service that changes data checks its own permission from the scope it is given
+    (an API, a task or the admin may call it): a transactional public service without `scope` is a bug."""
+    missing = []
+    for f in _service_modules():
+        for node in ast.parse(f.read_text(encoding="utf-8")).body:
+            if not isinstance(node, ast.FunctionDef) or node.name.startswith("_"):
+                continue
+            atomic = any("atomic" in ast.unparse(d) for d in node.decorator_list)
+            params = {a.arg for a in node.args.kwonlyargs}
+            if atomic and "scope" not in params:
+                missing.append(f"{f.relative_to(ROOT)}:{node.name}")
+    assert missing == []
+
+
+def test_the_service_check_sees_the_services():
+    found = {
+        node.name
+        for f in _service_modules()
+        for node in ast.parse(f.read_text(encoding="utf-8")).body
+        if isinstance(node, ast.FunctionDef)
+    }
+    assert {"unit_move", "person_update", "plan_approve", "deadline_set", "role_assign"} <= found
