@@ -8,7 +8,11 @@ class StandardsConfig(AppConfig):
     verbose_name = _("Professional standards")
 
     def ready(self) -> None:
+        from bdtx.core.importing.base import register
         from bdtx.core.models import ACTION_LABELS
+        from bdtx.standards.importers import TemisImporter
+
+        register(TemisImporter())
 
         # The audit log names this app's actions in words (core keeps the table).
         ACTION_LABELS.update(
@@ -19,6 +23,7 @@ class StandardsConfig(AppConfig):
                 "assessment.evaluate": _("Assessment evaluated"),
                 "assessment.import": _("Assessment imported from TEMIS"),
                 "temis.upload": _("TEMIS results file uploaded"),
+                "temis.confirm": _("TEMIS results import confirmed"),
                 "temis.import": _("TEMIS results imported"),
             }
         )

@@ -12,7 +12,4 @@ urlpatterns = [
     path("<uuid:uuid>/evaluate/", views.assessment_evaluate, name="evaluate"),
     path("<uuid:uuid>/opinion/", views.opinion_add, name="opinion"),
     path("<uuid:uuid>/evidence/<int:criterion>/", views.evidence_file, name="evidence"),
-    path("temis/", views.temis_new, name="temis_new"),
-    path("temis/<uuid:uuid>/", views.temis_detail, name="temis_detail"),
-    path("temis/<uuid:uuid>/confirm/", views.temis_confirm, name="temis_confirm"),
 ]
