@@ -434,7 +434,8 @@ class CatalogImporter(Importer[CheckContext, ModuleRow]):
         if new := o.get("new_version"):
             y = new["first_year"]
             starts = _("from %(y)s-%(z)s") % {"y": y, "z": y + 1}
-            text += f" → {_('new catalog')} {new['code']}, {new['circular']}, {starts}"
+            label = _("new catalog")
+            text += f" → {label} {new['code']}, {new['circular']}, {starts}"
         return text
 
     def result_link(self, job: JobInfo) -> tuple[str, str]:

@@ -29,7 +29,8 @@ def problem_report_xlsx(job: ImportJob, *, sensitive: bool) -> bytes:
 
 def _problem_rows(job: ImportJob, *, sensitive: bool) -> Iterator[list[Any]]:
     hidden = job.importer.sensitive_keys if not sensitive else frozenset()
+    warning = _("warning")
     for p in job.problems:
         value = "•••" if p.get("key") in hidden else p["value"]
-        message = p["message"] if p.get("severity", "error") == "error" else f"{_('warning')}: {p['message']}"
+        message = p["message"] if p.get("severity", "error") == "error" else f"{warning}: {p['message']}"
         yield [p["row"] or "", p["col"], p["column"], value, message]

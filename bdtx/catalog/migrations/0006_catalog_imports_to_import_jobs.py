@@ -11,8 +11,8 @@ STATUS = {"checked": "validated", "done": "done", "failed": "failed"}
 STATUS_BACK = {"done": "done", "failed": "failed"}
 
 
-def _national_unit(Unit):  # noqa: N803 — a historical model
-    units = Unit.objects.order_by("depth", "pk")
+def _national_unit(Unit, db):  # noqa: N803 — a historical model
+    units = Unit.objects.using(db).order_by("depth", "pk")
     return units.filter(kind="ministry", dissolved_on__isnull=True).first() or units.first()
 
 
@@ -30,13 +30,14 @@ def _problem(e):
 
 
 def copy_catalog_imports(apps, schema_editor):
+    db = schema_editor.connection.alias
     CatalogImport = apps.get_model("catalog", "CatalogImport")
     ImportJob = apps.get_model("imports", "ImportJob")
     Unit = apps.get_model("organisations", "Unit")
-    old_jobs = list(CatalogImport.objects.select_related("catalog", "created_catalog").order_by("pk"))
+    old_jobs = list(CatalogImport.objects.using(db).select_related("catalog", "created_catalog").order_by("pk"))
     if not old_jobs:
         return
-    unit = _national_unit(Unit)
+    unit = _national_unit(Unit, db)
     if unit is None:
         raise RuntimeError("Catalog imports exist but there is no unit to attach them to: create the ministry first.")
     for old in old_jobs:
@@ -60,7 +61,7 @@ def copy_catalog_imports(apps, schema_editor):
         }
         if old.created_catalog_id:
             options["created_catalog"] = str(old.created_catalog.uuid)
-        job = ImportJob.objects.create(
+        job = ImportJob.objects.using(db).create(
             uuid=old.uuid,
             kind="catalog",
             created_by_id=old.created_by_id,
@@ -81,22 +82,23 @@ def copy_catalog_imports(apps, schema_editor):
             started_at=old.created_at,
             finished_at=old.finished_at,
         )
-        ImportJob.objects.filter(pk=job.pk).update(created_at=old.created_at, updated_at=old.updated_at)
+        ImportJob.objects.using(db).filter(pk=job.pk).update(created_at=old.created_at, updated_at=old.updated_at)
 
 
 def copy_back(apps, schema_editor):
+    db = schema_editor.connection.alias
     CatalogImport = apps.get_model("catalog", "CatalogImport")
     Catalog = apps.get_model("catalog", "Catalog")
     ImportJob = apps.get_model("imports", "ImportJob")
-    jobs = ImportJob.objects.filter(kind="catalog")
-    catalogs = {str(c.uuid): c for c in Catalog.objects.all()}
+    jobs = ImportJob.objects.using(db).filter(kind="catalog")
+    catalogs = {str(c.uuid): c for c in Catalog.objects.using(db).all()}
     for job in jobs.order_by("pk"):
         o = job.options
         catalog = catalogs.get(o.get("catalog"))
         if catalog is None:
             continue  # its catalog is gone: the old table cannot hold it
         new = o.get("new_version") or {}
-        old = CatalogImport.objects.create(
+        old = CatalogImport.objects.using(db).create(
             uuid=job.uuid,
             created_by_id=job.created_by_id,
             catalog=catalog,
@@ -126,7 +128,7 @@ def copy_back(apps, schema_editor):
             message=job.message,
             finished_at=job.finished_at,
         )
-        CatalogImport.objects.filter(pk=old.pk).update(created_at=job.created_at, updated_at=job.updated_at)
+        CatalogImport.objects.using(db).filter(pk=old.pk).update(created_at=job.created_at, updated_at=job.updated_at)
     jobs.delete()
 
 

@@ -10,10 +10,11 @@ from django.db import migrations, models
 
 def severity_on_every_problem(apps, schema_editor):
     """Staff jobs stored errors only: mark each one so."""
+    db = schema_editor.connection.alias
     ImportJob = apps.get_model("imports", "ImportJob")
-    for job in ImportJob.objects.exclude(problems=[]).only("pk", "problems").iterator():
+    for job in ImportJob.objects.using(db).exclude(problems=[]).only("pk", "problems").iterator():
         problems = [{"severity": "error", **p} for p in job.problems]
-        ImportJob.objects.filter(pk=job.pk).update(problems=problems)
+        ImportJob.objects.using(db).filter(pk=job.pk).update(problems=problems)
 
 
 class Migration(migrations.Migration):

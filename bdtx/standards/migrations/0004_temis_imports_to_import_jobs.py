@@ -13,14 +13,15 @@ PROBLEM_KEYS = ("row", "col", "column", "key", "value", "code", "message", "seve
 
 
 def copy_temis_imports(apps, schema_editor):
+    db = schema_editor.connection.alias
     TemisImport = apps.get_model("standards", "TemisImport")
     ImportJob = apps.get_model("imports", "ImportJob")
-    for old in TemisImport.objects.order_by("pk").iterator():
+    for old in TemisImport.objects.using(db).order_by("pk").iterator():
         problems = [
             {"row": 0, "col": "", "column": "", "key": "", "value": "", "code": "", "severity": "error", **p}
             for p in old.problems
         ]
-        job = ImportJob.objects.create(
+        job = ImportJob.objects.using(db).create(
             uuid=old.uuid,
             kind="temis",
             created_by_id=old.created_by_id,
@@ -42,15 +43,16 @@ def copy_temis_imports(apps, schema_editor):
             started_at=old.created_at,
             finished_at=old.finished_at,
         )
-        ImportJob.objects.filter(pk=job.pk).update(created_at=old.created_at, updated_at=old.updated_at)
+        ImportJob.objects.using(db).filter(pk=job.pk).update(created_at=old.created_at, updated_at=old.updated_at)
 
 
 def copy_back(apps, schema_editor):
+    db = schema_editor.connection.alias
     TemisImport = apps.get_model("standards", "TemisImport")
     ImportJob = apps.get_model("imports", "ImportJob")
-    jobs = ImportJob.objects.filter(kind="temis")
+    jobs = ImportJob.objects.using(db).filter(kind="temis")
     for job in jobs.order_by("pk"):
-        old = TemisImport.objects.create(
+        old = TemisImport.objects.using(db).create(
             uuid=job.uuid,
             created_by_id=job.created_by_id,
             unit_id=job.unit_id,
@@ -69,7 +71,7 @@ def copy_back(apps, schema_editor):
             message=job.message,
             finished_at=job.finished_at,
         )
-        TemisImport.objects.filter(pk=old.pk).update(created_at=job.created_at, updated_at=job.updated_at)
+        TemisImport.objects.using(db).filter(pk=old.pk).update(created_at=job.created_at, updated_at=job.updated_at)
     jobs.delete()
 
 
