@@ -392,6 +392,9 @@ class CatalogImporter(Importer[CheckContext, ModuleRow]):
         if unit.pk != national.pk:
             raise PermissionDenied
 
+    def may_import(self, scope: Scope) -> bool:
+        return scope.has_anywhere(Perm.CATALOG_MANAGE) and super().may_import(scope)
+
     def unit_choices(self, scope: Scope) -> QuerySet[Unit]:
         national = national_unit()
         if national is None or not scope.has(Perm.CATALOG_MANAGE, national.path):

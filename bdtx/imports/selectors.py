@@ -16,6 +16,11 @@ def importers_for(*, scope: Scope) -> list[Importer[Any, Any]]:
     return [i for i in importing.all() if i.may_import(scope)]
 
 
+def may_import_anything(*, scope: Scope) -> bool:
+    """Whether the viewer may upload some kind of file (the cheap checks first)."""
+    return any(i.may_import(scope) for i in importing.all())
+
+
 def import_job_list(*, scope: Scope, kind: str | None = None) -> QuerySet[ImportJob]:
     """Jobs of every kind (or of `kind`) in the units where the viewer holds that kind's permission, newest first."""
     q = Q(pk__in=[])

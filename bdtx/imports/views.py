@@ -38,7 +38,7 @@ def _importer(request: AuthenticatedHttpRequest, kind: str) -> Importer[Any, Any
 
 def _job(request: AuthenticatedHttpRequest, uuid: str) -> ImportJob:
     """The job if it is inside the viewer's scope (else 404) and they may import its kind there (else 403)."""
-    if not selectors.importers_for(scope=request.scope):
+    if not selectors.may_import_anything(scope=request.scope):
         raise PermissionDenied
     job = get_in_scope_or_404(selectors.import_job_get, scope=request.scope, uuid=uuid)
     try:
@@ -126,6 +126,11 @@ def import_detail(request: AuthenticatedHttpRequest, uuid: str) -> HttpResponse:
         "file_link": sensitive or not importer.sensitive_file,
     }
     return render(request, "imports/import_detail.html", context)
+
+
+def import_moved(request: AuthenticatedHttpRequest, uuid: str) -> HttpResponse:
+    """An old address of a catalog or TEMIS job (its uuid was kept): the job's page, if the viewer may see it."""
+    return redirect(_job(request, uuid))
 
 
 def import_progress(request: AuthenticatedHttpRequest, uuid: str) -> HttpResponse:

@@ -359,6 +359,10 @@ class TemisImporter(Importer[TemisCheckContext, AssessmentRow]):
     def check_permission(self, scope: Scope, unit: Any) -> None:
         assessment_import_check_permission(scope, unit)
 
+    def may_import(self, scope: Scope) -> bool:
+        has = scope.has_anywhere
+        return has(Perm.PEOPLE_IMPORT) and has(Perm.STANDARDS_VIEW) and super().may_import(scope)
+
     def unit_choices(self, scope: Scope) -> QuerySet[Unit]:
         return selectors.temis_import_unit_choices(scope=scope)
 

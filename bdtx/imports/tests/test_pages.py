@@ -216,3 +216,29 @@ def test_the_result_page_costs_the_same_queries_whatever_the_number_of_problems(
     ImportJob.objects.filter(pk=big.pk).update(problems=big.problems * 150, error_count=len(big.problems) * 150)
     with django_assert_max_num_queries(few):
         assert client.get(big.get_absolute_url() + "?page=2").status_code == 200
+
+
+# --- the addresses of before --------------------------------------------------------------------
+
+
+def test_the_old_upload_addresses_lead_to_the_upload_page_of_their_kind(world, login):
+    client = login(world.users["sysadmin"])
+    chosen = f"?catalog={Catalog.objects.get(code='GVPT-TT17-2019').uuid}"
+    old = {
+        "/imports/new/": reverse("imports:new", args=["staff"]),
+        "/imports/template.xlsx": reverse("imports:template", args=["staff"]),
+        f"/catalog/imports/new/{chosen}": reverse("imports:new", args=["catalog"]) + chosen,
+        "/standards/temis/": reverse("imports:new", args=["temis"]),
+    }
+    for before, now in old.items():
+        response = client.get(before)
+        assert (response.status_code, response["Location"]) == (302, now)
+
+
+@pytest.mark.parametrize(("kind_name", "prefix"), [("catalog", "/catalog/imports/"), ("temis", "/standards/temis/")])
+def test_the_old_address_of_a_catalog_or_temis_job_leads_to_it_inside_the_scope_only(world, login, kind_name, prefix):
+    kind = case(kind_name, world)
+    job = kind.upload(kind.messy)
+    response = login(kind.uploader).get(f"{prefix}{job.uuid}/")
+    assert (response.status_code, response["Location"]) == (302, job.get_absolute_url())
+    assert login(kind.outsider).get(f"{prefix}{job.uuid}/").status_code == 404
