@@ -31,8 +31,8 @@ from bdtx.core.selectors import school_year_current
 from bdtx.core.text import fold, split_full_name
 from bdtx.organisations.models import SchoolLevel, Unit, UnitKind
 from bdtx.people.exporters import staff_template_xlsx
-from bdtx.people.models import ContractType, Employment, Ethnicity, Gender, Position
-from bdtx.people.selectors import ethnicity_index, ethnicity_key
+from bdtx.people.models import ContractType, Employment, Gender, Position
+from bdtx.people.selectors import ethnicity_index, ethnicity_key, ethnicity_list
 from bdtx.people.services import StaffRow, default_staff_type, staff_bulk_upsert
 from bdtx.people.validators import personal_id_problem
 
@@ -613,7 +613,7 @@ class StaffImporter(Importer[StaffCheckContext, StaffRow]):
         codes = units.filter(kind__in=SCHOOL_KINDS).order_by("code").values_list("code", "name")
         content = staff_template_xlsx(
             units=list(codes[:TEMPLATE_UNIT_LIMIT]),
-            ethnicities=list(Ethnicity.objects.order_by("code").values_list("code", "name")),
+            ethnicities=ethnicity_list(),
             school_year=school_year_current().label,
             unit_name=first.name if first else "",
         )
