@@ -441,6 +441,10 @@ class CatalogImporter(Importer[CheckContext, ModuleRow]):
             text += f" → {label} {new['code']}, {new['circular']}, {starts}"
         return text
 
+    def upload_note(self, job: JobInfo) -> str:
+        new = job.options.get("new_version")
+        return job.options.get("catalog_code", "") + (f" → {new['code']}" if new else "")
+
     def result_link(self, job: JobInfo) -> tuple[str, str]:
         o = job.options
         new = o.get("new_version")

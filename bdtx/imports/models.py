@@ -106,6 +106,7 @@ class ImportJob(BaseModel):
             options=self.options,
             check_only=self.check_only,
             only_valid=self.only_valid,
+            total_rows=self.total_rows,
         )
 
     @property

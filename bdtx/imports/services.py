@@ -124,8 +124,7 @@ def import_job_create(
     )
     job.file.save(name, upload, save=False)
     job.save()
-    note = ", ".join(str(x) for x in (kind, school_year, importer.describe(job.info())) if x)
-    _audit(job, importer.upload_action, actor_id=actor_id, note=note)
+    _audit(job, importer.upload_action, actor_id=actor_id, note=importer.upload_note(job.info()))
     _dispatch("import_validate", job.pk, rows=rows)
     return job
 

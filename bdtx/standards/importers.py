@@ -378,6 +378,9 @@ class TemisImporter(Importer[TemisCheckContext, AssessmentRow]):
     def describe(self, job: JobInfo) -> str:
         return str(LevelsAre(job.options.get("levels_are", LevelsAre.PRINCIPAL)).label)
 
+    def upload_note(self, job: JobInfo) -> str:
+        return f"{job.school_year_label}, {job.options.get('levels_are', LevelsAre.PRINCIPAL)}"
+
     def result_link(self, job: JobInfo) -> tuple[str, str]:
         url = f"{reverse('standards:list')}?year={job.school_year_id}&unit={job.unit.uuid}"
         return url, str(_("See the assessments"))
@@ -414,4 +417,5 @@ class TemisImporter(Importer[TemisCheckContext, AssessmentRow]):
             levels_are=job.options.get("levels_are", LevelsAre.PRINCIPAL),
             filename=job.original_filename,
         )
-        return Written(created, updated, note=f"{job.original_filename}: {len(records)} rows")
+        left_out = job.total_rows - len(records)
+        return Written(created, updated, note=f"{job.original_filename}: {len(records)} rows, {left_out} left out")

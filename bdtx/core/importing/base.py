@@ -119,6 +119,12 @@ class JobInfo:
     options: Mapping[str, Any] = field(default_factory=dict)
     check_only: bool = False
     only_valid: bool = False
+    total_rows: int = 0  # rows the last check read
+
+    @property
+    def school_year_label(self) -> str:
+        y = self.school_year_id
+        return f"{y}-{y + 1}" if y else ""
 
 
 @dataclass(frozen=True)
@@ -206,6 +212,10 @@ class Importer[C, R]:
     def result_link(self, job: JobInfo) -> tuple[str, str] | None:
         """(url, text) of the page showing what a finished import wrote."""
         return None
+
+    def upload_note(self, job: JobInfo) -> str:
+        """The note of the upload's audit entry (the app's audit vocabulary reads it)."""
+        return ", ".join(x for x in (job.kind, job.school_year_label) if x)
 
     # --- checking -----------------------------------------------------------------------------
 

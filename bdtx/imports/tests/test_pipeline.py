@@ -10,6 +10,7 @@ from python_calamine import CalamineWorkbook
 
 from bdtx.core.importing import base as importing
 from bdtx.core.models import AuditLog
+from bdtx.core.selectors import school_year_current
 from bdtx.imports import services
 from bdtx.imports.models import ImportJob
 from bdtx.imports.tests.kinds import KINDS, case
@@ -157,3 +158,18 @@ def test_a_file_with_too_many_rows_is_refused_before_it_is_stored(kind, settings
         kind.upload(kind.messy)
     assert "dòng" in " ".join(refused.value.messages)
     assert not ImportJob.objects.exists()
+
+
+def test_the_audit_notes_keep_the_shape_each_apps_audit_vocabulary_reads(world):
+    year = school_year_current().label
+    staff, catalog, temis = (case(k, world) for k in ("staff", "catalog", "temis"))
+    notes = {}
+    for c in (staff, catalog, temis):
+        job = c.upload(c.messy)
+        job = c.confirm(job, only_valid=True)
+        notes[c.kind] = list(
+            AuditLog.objects.filter(object_uuid=job.uuid).order_by("id").values_list("note", flat=True)
+        )
+    assert notes["staff"] == [f"staff, {year}", "only valid rows", "only valid rows"]
+    assert notes["catalog"] == ["GVPT-TT17-2019", "only valid rows", "GVPT-TT17-2019: thêm 1, cập nhật 0"]
+    assert notes["temis"] == [f"{year}, principal", "only valid rows", "danh sach.xlsx: 1 rows, 2 left out"]
