@@ -11,8 +11,7 @@ from typing import Any
 
 from django.contrib.auth.models import User
 
-from bdtx.accounts.models import Role
-from bdtx.accounts.services import role_assign
+from bdtx.accounts.models import Role, RoleAssignment
 from bdtx.catalog.models import Catalog, Module
 from bdtx.core.tests.factories import UserFactory
 from bdtx.core.tests.xlsx import build_xlsx
@@ -85,7 +84,7 @@ def case(kind: str, world: Any) -> Case:
         )
     if kind == "catalog":
         clerk = UserFactory(username="clerk_bo")  # works at the ministry, does not manage catalogs
-        role_assign(actor_id=None, user=clerk, unit=world.u("bo"), role=Role.OFFICE_STAFF)
+        RoleAssignment.objects.create(user=clerk, unit=world.u("bo"), role=Role.OFFICE_STAFF)
         good = [1, "GVPT 16", "Mô đun mới", 20, 10, 10, "3, 4"]
         return Case(
             kind="catalog",
