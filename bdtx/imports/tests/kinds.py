@@ -84,7 +84,7 @@ def case(kind: str, world: Any) -> Case:
         )
     if kind == "catalog":
         clerk = UserFactory(username="clerk_bo")  # works at the ministry, does not manage catalogs
-        RoleAssignment.objects.create(user=clerk, unit=world.u("bo"), role=Role.OFFICE_STAFF)
+        RoleAssignment.objects.get_or_create(user=clerk, unit=world.u("bo"), role=Role.OFFICE_STAFF)
         good = [1, "GVPT 16", "Mô đun mới", 20, 10, 10, "3, 4"]
         return Case(
             kind="catalog",

@@ -91,9 +91,10 @@ def test_an_unknown_kind_or_job_is_not_found(world, login):
 
 
 def test_the_kept_file_of_a_catalog_has_nothing_personal_and_needs_no_sensitive_right(world, login):
-    job = case("catalog", world).upload(case("catalog", world).clean)
+    catalog = case("catalog", world)
+    job = catalog.upload(catalog.clean)
     response = login(world.users["ministry"]).get(_url("file", job))  # the ministry does not see ID numbers
-    assert response.status_code == 200 and b"".join(response.streaming_content) == case("catalog", world).clean
+    assert response.status_code == 200 and b"".join(response.streaming_content) == catalog.clean
 
 
 # --- the upload form -----------------------------------------------------------------------------
