@@ -223,6 +223,7 @@ def main() -> None:
                 job = import_job_create(
                     actor_id=user.pk,
                     scope=scope_for_user(user),
+                    kind="staff",
                     unit=so,
                     school_year=school_year_current(),
                     upload=File(fh, name=path.name),
@@ -231,7 +232,7 @@ def main() -> None:
                 cpu = time.process_time() - cpu
             job.refresh_from_db()
             if job.status != ImportJob.Status.DONE:
-                raise SystemExit(f"import ended as {job.status}: {job.message} {job.errors[:5]}")
+                raise SystemExit(f"import ended as {job.status}: {job.message} {job.problems[:5]}")
             n = job.valid_rows
             print(f"\n{label}: {n:,} rows, created {job.created_count:,}, updated {job.updated_count:,}")
             other = total - sum(job.timings.values())

@@ -1,6 +1,6 @@
 from django.contrib import admin
 
-from bdtx.catalog.models import Catalog, CatalogImport, FocusModule, Material, Module, ProgrammeContent
+from bdtx.catalog.models import Catalog, FocusModule, Material, Module, ProgrammeContent
 
 
 class ModuleInline(admin.TabularInline):
@@ -45,9 +45,3 @@ class FocusModuleAdmin(admin.ModelAdmin):
     list_display = ["module", "unit", "school_year", "school_level", "priority"]
     list_filter = ["school_year"]
     raw_id_fields = ["unit", "module"]
-
-
-@admin.register(CatalogImport)
-class CatalogImportAdmin(admin.ModelAdmin):
-    list_display = ["original_filename", "catalog", "status", "created_by", "created_at"]
-    readonly_fields = ["uuid", "errors"]

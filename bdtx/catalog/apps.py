@@ -9,6 +9,9 @@ class CatalogConfig(AppConfig):
 
     def ready(self) -> None:
         from bdtx.catalog.audit import ACTIONS
+        from bdtx.catalog.importers import CatalogImporter
         from bdtx.core.audit import audit_actions
+        from bdtx.core.importing.base import register
 
         audit_actions.register(*ACTIONS, app=self.label)
+        register(CatalogImporter())

@@ -4,6 +4,7 @@ imports (registered from `CatalogConfig.ready`)."""
 from django.utils.translation import gettext_lazy as _
 
 from bdtx.core.audit import AuditAction, NotePattern, school_year_label
+from bdtx.core.importing.audit import ONLY_VALID, SUMMARY_FIELDS
 from bdtx.organisations.audit import school_levels_label
 from bdtx.regimes.models import Programme
 
@@ -28,5 +29,10 @@ ACTIONS = [
     AuditAction("catalog.create", _("Catalog added"), values=CATALOG_VALUES),
     AuditAction("catalog.update", _("Catalog changed"), values=CATALOG_VALUES),
     AuditAction("catalog_import.upload", _("Catalog file uploaded")),
-    AuditAction("catalog.import", _("Catalog file imported")),
+    AuditAction("catalog_import.confirm", _("Catalog import confirmed"), notes=(ONLY_VALID,)),
+    AuditAction(
+        "catalog.import",
+        _("Catalog file imported"),
+        fields={**SUMMARY_FIELDS, "created": _("modules added"), "updated": _("modules updated")},
+    ),
 ]

@@ -5,13 +5,10 @@ from django.utils.translation import gettext_lazy as _
 
 from bdtx.catalog.models import Catalog, Material, Module, ProgrammeContent
 from bdtx.core.forms import BootstrapFormMixin
-from bdtx.imports.forms import XLSX_TYPES
-from bdtx.imports.parsing import FileProblem, open_workbook
 from bdtx.organisations.models import SchoolLevel
 from bdtx.people.models import Audience
 from bdtx.standards.models import Criterion
 
-MAX_XLSX_BYTES = 10 * 2**20
 MAX_MATERIAL_BYTES = 200 * 2**20
 
 
@@ -131,48 +128,3 @@ class CatalogForm(BootstrapFormMixin, forms.ModelForm):
         model = Catalog
         fields = ["name", "circular", "first_year", "last_year", "completeness_note"]
         widgets = {"completeness_note": forms.Textarea(attrs={"rows": 4})}
-
-
-class CatalogImportForm(BootstrapFormMixin, forms.Form):
-    catalog = forms.ModelChoiceField(queryset=Catalog.objects.none(), to_field_name="uuid", label=_("Catalog"))
-    file = forms.FileField(label=_("Excel file (.xlsx)"), widget=forms.ClearableFileInput(attrs={"accept": XLSX_TYPES}))
-    new_version = forms.BooleanField(
-        required=False,
-        label=_("The file is a new circular's catalog: keep the current one for the years before"),
-    )
-    new_circular = forms.CharField(required=False, max_length=255, label=_("New circular (number, date)"))
-    new_code = forms.CharField(required=False, max_length=32, label=_("Code of the new catalog"))
-    new_name = forms.CharField(required=False, max_length=255, label=_("Name of the new catalog"))
-    new_first_year = forms.IntegerField(
-        required=False, min_value=2000, max_value=2100, label=_("First school year of the new catalog (start year)")
-    )
-    check_only = forms.BooleanField(
-        required=False, label=_("Only check the file; I will confirm the import afterwards")
-    )
-
-    def __init__(self, *args, catalogs: QuerySet[Catalog], **kwargs):
-        super().__init__(*args, **kwargs)
-        self.set_queryset("catalog", catalogs, lambda c: f"{c.name} ({c.circular})")
-
-    def clean_file(self) -> UploadedFile:
-        upload: UploadedFile = self.cleaned_data["file"]
-        if not (upload.name or "").lower().endswith(".xlsx"):
-            raise forms.ValidationError(
-                _("Only Excel .xlsx files can be imported. Open the file in Excel and save it as .xlsx.")
-            )
-        if upload.size and upload.size > MAX_XLSX_BYTES:
-            raise forms.ValidationError(_("The file is larger than %(mb)d MB.") % {"mb": MAX_XLSX_BYTES // 2**20})
-        try:
-            open_workbook(upload).close()
-        except FileProblem as e:
-            raise forms.ValidationError(str(e))
-        upload.seek(0)
-        return upload
-
-    def clean(self):
-        data = super().clean()
-        if data.get("new_version"):
-            for name in ("new_circular", "new_code", "new_first_year"):
-                if not data.get(name):
-                    self.add_error(name, _("Needed for a new catalog."))
-        return data

@@ -1,22 +1,33 @@
-"""Reading and checking a catalog .xlsx: the module rows an office completed from the official appendix.
+"""The catalog import: the module rows an office completed from the official appendix of a circular.
 
-The table is found and its columns mapped by `bdtx.imports.parsing` (title rows, two-row headers
-such as “Thời lượng” over “LT | TH”, TCVN3 text). Every row is checked here without writing
-anything; `services.catalog_import_*` decides what to write.
+The table is found and its columns mapped by `bdtx.core.importing.parsing` (title rows, two-row
+headers such as “Thời lượng” over “LT | TH”, TCVN3 text). Every row is checked here without
+writing anything; `CatalogImporter.write` hands the valid rows to `services.module_bulk_upsert`,
+which may create a new version of the catalog (a new circular) first.
 """
 
 import re
-from collections.abc import Iterator, Mapping
-from dataclasses import dataclass, field
-from typing import IO, Any
+from collections.abc import Mapping
+from dataclasses import dataclass
+from typing import Any
 
+from django import forms
+from django.core.exceptions import PermissionDenied, ValidationError
+from django.db.models import QuerySet
+from django.urls import reverse
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
 from bdtx.catalog.models import Catalog, Confidence, Module
+from bdtx.catalog.selectors import framework_criteria
+from bdtx.catalog.services import ModuleRow, NewVersion, catalog_new_version_check, module_bulk_upsert
+from bdtx.core.forms import BootstrapFormMixin
+from bdtx.core.importing.base import Checked, FileProblem, Importer, JobInfo, Problem, Written
+from bdtx.core.importing.parsing import Field, Layout, RawRow, as_text
+from bdtx.core.scope import Perm, Scope
 from bdtx.core.text import fold, nfc
-from bdtx.imports.parsing import Field, FileProblem, Layout, RawRow, as_text, open_workbook, read_table
-from bdtx.organisations.models import SchoolLevel
+from bdtx.organisations.models import SchoolLevel, Unit
+from bdtx.organisations.selectors import national_unit, require_national
 from bdtx.people.models import Audience
 
 MAX_HOURS = 999
@@ -41,6 +52,8 @@ FIELDS = [
         "title",
         exact=("ten", "ten mo dun", "ten module", "title", "module", "mo dun", "noi dung", "ten noi dung"),
         contains=("ten mo dun", "ten module"),
+        required=True,
+        label="Tên mô đun",
     ),
     Field("audience", exact=("doi tuong", "doi tuong boi duong", "audience")),
     Field("levels", exact=("cap hoc", "cap", "school levels", "levels")),
@@ -77,20 +90,6 @@ FIELDS = [
 REQUIRED = frozenset({"code"})
 HOUR_KEYS = ("hours_total", "hours_theory", "hours_practice")
 TEXT_KEYS = ("outcomes", "source")
-LABELS = {
-    "code": gettext_lazy("Module code"),
-    "title": gettext_lazy("Module title"),
-    "audience": gettext_lazy("Audience"),
-    "levels": gettext_lazy("School levels"),
-    "hours_total": gettext_lazy("Periods"),
-    "hours_theory": gettext_lazy("Theory periods"),
-    "hours_practice": gettext_lazy("Practice periods"),
-    "criteria": gettext_lazy("Criteria (numbers)"),
-    "outcomes": gettext_lazy("Required outcomes"),
-    "source": gettext_lazy("Source"),
-    "confidence": gettext_lazy("Confidence"),
-    "active": gettext_lazy("Offered"),
-}
 
 _AUDIENCE_WORDS = {
     "giao vien pho thong": Audience.GVPT,
@@ -122,34 +121,6 @@ _SPLIT = re.compile(r"[,;/\s]+")
 _CRITERION = re.compile(r"\d+")
 
 
-@dataclass(frozen=True)
-class Problem:
-    row: int  # Excel row number (0 for the file as a whole)
-    column: str  # column letter, or "" for the row or the file
-    header: str
-    value: str
-    message: str
-
-    def as_dict(self) -> dict[str, Any]:
-        return {
-            "row": self.row,
-            "column": self.column,
-            "header": self.header,
-            "value": self.value,
-            "message": self.message,
-        }
-
-
-@dataclass
-class ModuleRow:
-    """One checked row: the values to write. A key is absent when its column is not in the file."""
-
-    number: int
-    code: str
-    values: dict[str, Any] = field(default_factory=dict)
-    criteria: list[int] | None = None  # criterion ids; None: the file has no criteria column
-
-
 @dataclass
 class CheckContext:
     catalog_audience: str
@@ -158,14 +129,8 @@ class CheckContext:
 
 
 @dataclass
-class CheckResult:
-    total: int = 0
-    rows: list[ModuleRow] = field(default_factory=list)
-    problems: list[Problem] = field(default_factory=list)
-
-    @property
-    def error_rows(self) -> int:
-        return len({p.row for p in self.problems if p.row})
+class CheckedModule(Checked[ModuleRow]):
+    code: str = ""  # also on rows with errors: a later row with the same code is a duplicate
 
 
 def _choice(text: str, values: list[str], words: Mapping[str, str]) -> str | None:
@@ -198,78 +163,24 @@ def parse_hours(value: Any) -> int | None:
     return number
 
 
-def read_rows(source: IO[bytes]) -> tuple[Layout, Iterator[RawRow]]:
-    """Find the table of modules in the workbook (FileProblem with a message the user can act on)."""
-    open_workbook(source).close()  # not an .xlsx, damaged, password-protected: its own message
-    source.seek(0)
-    try:
-        table = read_table(source, FIELDS, required_any=REQUIRED)
-    except FileProblem:
-        raise FileProblem(
-            _(
-                "No table of modules was found: the first 15 rows of every sheet were searched for a header row "
-                "with columns such as “Mã mô đun”, “Tên mô đun”, “Số tiết”. Start from a catalog exported here."
-            )
-        ) from None
-    return table.layout, table.rows
-
-
-def check_file(source: IO[bytes], *, catalog: Catalog, criteria_by_number: dict[int, int] | None) -> CheckResult:
-    """Check every row of the file against the catalog; FileProblem if the file has no usable table."""
-    layout, rows = read_rows(source)
-    result = CheckResult()
-    if not layout.has("title"):
-        result.problems.append(Problem(0, "", "", "", _("The file has no column of module titles (“Tên mô đun”).")))
-        return result
-    ctx = CheckContext(catalog_audience=catalog.audience, criteria_by_number=criteria_by_number, layout=layout)
-    seen: dict[str, int] = {}
-    for raw in rows:
-        result.total += 1
-        checked, problems = check_row(raw, ctx)
-        if checked is not None:
-            first = seen.get(checked.code.upper())
-            if first is not None:
-                problems.append(
-                    _problem(raw, layout, "code", _("The code appears again: row %(r)s has it too.") % {"r": first})
-                )
-            else:
-                seen[checked.code.upper()] = raw.number
-        if problems:
-            result.problems += problems
-        elif checked is not None:
-            result.rows.append(checked)
-    return result
-
-
-def _problem(raw: RawRow, layout: Layout, key: str, message: str) -> Problem:
-    col = layout.column(key)
-    return Problem(
-        row=raw.number,
-        column=col.letter if col else "",
-        header=col.header if col else str(LABELS.get(key, key)),
-        value=raw.text(key)[:200],
-        message=message,
-    )
-
-
-def check_row(raw: RawRow, ctx: CheckContext) -> tuple[ModuleRow | None, list[Problem]]:
+def check_row(raw: RawRow, ctx: CheckContext) -> CheckedModule:
     """One row → the values to write and the problems found (every problem, not just the first)."""
     layout = ctx.layout
     problems: list[Problem] = []
 
-    def bad(key: str, message: str) -> None:
-        problems.append(_problem(raw, layout, key, message))
+    def bad(key: str, code: str, message: str) -> None:
+        problems.append(Problem(raw.number, key, raw.text(key)[:200], code, message))
 
     code = nfc(raw.text("code"))
     title = nfc(raw.text("title"))
     if not code:
-        bad("code", _("The module code is missing."))
+        bad("code", "code.missing", _("The module code is missing."))
     elif len(code) > Module._meta.get_field("code").max_length:  # type: ignore[operator]
-        bad("code", _("The module code is longer than 32 characters."))
+        bad("code", "code.too_long", _("The module code is longer than 32 characters."))
     if not title:
-        bad("title", _("The module title is missing."))
+        bad("title", "title.missing", _("The module title is missing."))
     elif len(title) > 500:
-        bad("title", _("The module title is longer than 500 characters."))
+        bad("title", "title.too_long", _("The module title is longer than 500 characters."))
     values: dict[str, Any] = {"title": title}
 
     audience_text = raw.text("audience")
@@ -277,10 +188,11 @@ def check_row(raw: RawRow, ctx: CheckContext) -> tuple[ModuleRow | None, list[Pr
     if audience_text:
         found = _choice(audience_text, Audience.values, _AUDIENCE_WORDS)
         if found is None:
-            bad("audience", _("Unknown audience: use GVPT, QLPT, GVMN or QLMN."))
+            bad("audience", "audience.invalid", _("Unknown audience: use GVPT, QLPT, GVMN or QLMN."))
         elif found != ctx.catalog_audience:
             bad(
                 "audience",
+                "audience.other",
                 _("This catalog is for %(a)s; a module for %(b)s belongs in another catalog.")
                 % {"a": ctx.catalog_audience, "b": found},
             )
@@ -299,7 +211,11 @@ def check_row(raw: RawRow, ctx: CheckContext) -> tuple[ModuleRow | None, list[Pr
                     levels += [m for m in many if m]
                     continue
             if found is None:
-                bad("levels", _("Unknown school level “%(v)s”: use MN, TH, THCS, THPT or GDTX.") % {"v": part.strip()})
+                bad(
+                    "levels",
+                    "levels.invalid",
+                    _("Unknown school level “%(v)s”: use MN, TH, THCS, THPT or GDTX.") % {"v": part.strip()},
+                )
             else:
                 levels.append(found)
         values["levels"] = ",".join(["", *[lv for lv in SchoolLevel.values if lv in levels], ""]) if levels else ""
@@ -311,11 +227,12 @@ def check_row(raw: RawRow, ctx: CheckContext) -> tuple[ModuleRow | None, list[Pr
         try:
             hours[key] = parse_hours(raw.values.get(key))
         except ValueError:
-            bad(key, _("Periods are whole numbers from 0 to %(max)s.") % {"max": MAX_HOURS})
+            bad(key, "hours.invalid", _("Periods are whole numbers from 0 to %(max)s.") % {"max": MAX_HOURS})
     if len(hours) == 3 and None not in hours.values():
         if (hours["hours_theory"] or 0) + (hours["hours_practice"] or 0) != hours["hours_total"]:
             bad(
                 "hours_total",
+                "hours.sum",
                 _("Theory (%(t)s) + practice (%(p)s) periods do not make the total (%(n)s).")
                 % {"t": hours["hours_theory"], "p": hours["hours_practice"], "n": hours["hours_total"]},
             )
@@ -335,6 +252,7 @@ def check_row(raw: RawRow, ctx: CheckContext) -> tuple[ModuleRow | None, list[Pr
         if numbers and ctx.criteria_by_number is None:
             bad(
                 "criteria",
+                "criteria.no_standard",
                 _("No professional standard is loaded for %(a)s: criteria cannot be linked.")
                 % {"a": ctx.catalog_audience},
             )
@@ -343,6 +261,7 @@ def check_row(raw: RawRow, ctx: CheckContext) -> tuple[ModuleRow | None, list[Pr
             if unknown:
                 bad(
                     "criteria",
+                    "criteria.unknown",
                     _("The standard for %(a)s has no criterion %(n)s.")
                     % {"a": ctx.catalog_audience, "n": ", ".join(str(n) for n in unknown)},
                 )
@@ -355,7 +274,7 @@ def check_row(raw: RawRow, ctx: CheckContext) -> tuple[ModuleRow | None, list[Pr
     if text := raw.text("confidence"):
         found = _choice(text, Confidence.values, {**_CONFIDENCE_WORDS, **_label_words(Confidence)})
         if found is None:
-            bad("confidence", _("Confidence is verified, partial or unverified."))
+            bad("confidence", "confidence.invalid", _("Confidence is verified, partial or unverified."))
         else:
             values["confidence"] = found
 
@@ -366,14 +285,204 @@ def check_row(raw: RawRow, ctx: CheckContext) -> tuple[ModuleRow | None, list[Pr
         elif folded in _NO:
             values["active"] = False
         else:
-            bad("active", _("Write “x” for a module that is offered, “không” for one that is not."))
+            bad("active", "active.invalid", _("Write “x” for a module that is offered, “không” for one that is not."))
 
     for key in raw.undecodable:
-        bad(key, _("The text could not be read (unknown encoding)."))
+        bad(key, "text.undecodable", _("The text could not be read (unknown encoding)."))
     if not code or problems:
-        return (ModuleRow(number=raw.number, code=code) if code else None), problems
-    return ModuleRow(number=raw.number, code=code, values=values, criteria=criteria), problems
+        return CheckedModule(raw.number, None, problems, code)
+    return CheckedModule(
+        raw.number, ModuleRow(number=raw.number, code=code, values=values, criteria=criteria), [], code
+    )
 
 
 def _label_words(choices: type[Confidence]) -> dict[str, str]:
     return {fold(str(label)): value for value, label in choices.choices}
+
+
+def duplicate_code_problems(rows: list[CheckedModule]) -> None:
+    """A code seen on an earlier row (valid or not) is an error on every later row that has it."""
+    seen: dict[str, int] = {}
+    for c in rows:
+        if not c.code:
+            continue
+        first = seen.setdefault(c.code.upper(), c.row)
+        if first != c.row:
+            message = _("The code appears again: row %(r)s has it too.") % {"r": first}
+            c.reject(Problem(c.row, "code", c.code[:200], "code.duplicate", message))
+
+
+# --- the importer -------------------------------------------------------------------------------
+
+
+class CatalogImportOptionsForm(BootstrapFormMixin, forms.Form):
+    catalog = forms.ModelChoiceField(
+        queryset=Catalog.objects.none(), to_field_name="uuid", label=gettext_lazy("Catalog")
+    )
+    new_version = forms.BooleanField(
+        required=False,
+        label=gettext_lazy("The file is a new circular's catalog: keep the current one for the years before"),
+    )
+    new_circular = forms.CharField(required=False, max_length=255, label=gettext_lazy("New circular (number, date)"))
+    new_code = forms.CharField(required=False, max_length=32, label=gettext_lazy("Code of the new catalog"))
+    new_name = forms.CharField(required=False, max_length=255, label=gettext_lazy("Name of the new catalog"))
+    new_first_year = forms.IntegerField(
+        required=False,
+        min_value=2000,
+        max_value=2100,
+        label=gettext_lazy("First school year of the new catalog (start year)"),
+    )
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        catalog = self.fields["catalog"]
+        catalog.queryset = Catalog.objects.order_by("code")
+        catalog.label_from_instance = lambda c: f"{c.name} ({c.circular})"
+
+    def clean(self):
+        data = super().clean()
+        if data.get("new_version"):
+            for name in ("new_circular", "new_code", "new_first_year"):
+                if not data.get(name):
+                    self.add_error(name, _("Needed for a new catalog."))
+        return data
+
+
+def _new_version(data: Mapping[str, Any]) -> NewVersion | None:
+    """The new version the options describe: a NewVersion, or the form's flat `new_*` fields."""
+    new = data.get("new_version")
+    if isinstance(new, NewVersion) or new is None or new is False:
+        return new or None
+    if isinstance(new, Mapping):
+        return NewVersion(new["code"], new.get("name", ""), new["circular"], int(new["first_year"]))
+    return NewVersion(
+        (data.get("new_code") or "").strip(),
+        data.get("new_name") or "",
+        data.get("new_circular") or "",
+        int(data.get("new_first_year") or 0),
+    )
+
+
+class CatalogImporter(Importer[CheckContext, ModuleRow]):
+    """A module catalog completed or corrected from the official appendix; national catalog managers only."""
+
+    key = "catalog"
+    label = gettext_lazy("Module catalog")
+    title = gettext_lazy("Import a catalog (.xlsx)")
+    permission = Perm.CATALOG_MANAGE
+    fields = FIELDS
+    required_any = REQUIRED
+    no_table_message = gettext_lazy(
+        "No table of modules was found: the first 15 rows of every sheet were searched for a header row "
+        "with columns such as “Mã mô đun”, “Tên mô đun”, “Số tiết”. Start from a catalog exported here."
+    )
+    sensitive_file = False  # module titles and periods: nothing personal
+    asks_unit = False  # the ministry's
+    asks_school_year = False  # a catalog runs from its own first school year
+    created_label = gettext_lazy("modules added")
+    updated_label = gettext_lazy("modules updated")
+    help_template = "catalog/import_help.html"
+    options_template = "catalog/_import_options.html"
+    upload_action = "catalog_import.upload"
+    confirm_action = "catalog_import.confirm"
+    write_action = "catalog.import"
+
+    def check_permission(self, scope: Scope, unit: Any) -> None:
+        national = require_national(scope, Perm.CATALOG_MANAGE)
+        if unit.pk != national.pk:
+            raise PermissionDenied
+
+    def may_import(self, scope: Scope) -> bool:
+        return scope.has_anywhere(Perm.CATALOG_MANAGE) and super().may_import(scope)
+
+    def unit_choices(self, scope: Scope) -> QuerySet[Unit]:
+        national = national_unit()
+        if national is None or not scope.has(Perm.CATALOG_MANAGE, national.path):
+            return Unit.objects.none()
+        return Unit.objects.filter(pk=national.pk)
+
+    def options_form(self, data: Any = None, *, initial: Mapping[str, Any] | None = None) -> forms.Form:
+        return CatalogImportOptionsForm(data, initial={"catalog": (initial or {}).get("catalog")})
+
+    def clean_options(self, data: Mapping[str, Any], *, scope: Scope) -> dict[str, Any]:
+        catalog = data.get("catalog")
+        if not isinstance(catalog, Catalog):
+            catalog = Catalog.objects.filter(uuid=catalog).first() if catalog else None
+        if catalog is None:
+            raise ValidationError({"catalog": _("Choose the catalog.")})
+        new = _new_version(data)
+        if new is not None:
+            catalog_new_version_check(catalog, new)
+        return {
+            "catalog": str(catalog.uuid),
+            "catalog_code": catalog.code,
+            "catalog_name": catalog.name,
+            "catalog_circular": catalog.circular,
+            "catalog_first_year": catalog.first_year,
+            "new_version": (
+                {
+                    "code": new.code.strip(),
+                    "name": nfc(new.name) or catalog.name,
+                    "circular": nfc(new.circular),
+                    "first_year": new.first_year,
+                }
+                if new is not None
+                else None
+            ),
+        }
+
+    def describe(self, job: JobInfo) -> str:
+        o = job.options
+        text = f"{o.get('catalog_name', '')} ({o.get('catalog_circular', '')})"
+        if new := o.get("new_version"):
+            y = new["first_year"]
+            starts = _("from %(y)s-%(z)s") % {"y": y, "z": y + 1}
+            label = _("new catalog")
+            text += f" → {label} {new['code']}, {new['circular']}, {starts}"
+        return text
+
+    def upload_note(self, job: JobInfo) -> str:
+        new = job.options.get("new_version")
+        return job.options.get("catalog_code", "") + (f" → {new['code']}" if new else "")
+
+    def result_link(self, job: JobInfo) -> tuple[str, str]:
+        o = job.options
+        new = o.get("new_version")
+        catalog = o.get("created_catalog") or o.get("catalog")
+        year = new["first_year"] if new else o.get("catalog_first_year")
+        return f"{reverse('catalog:modules')}?catalog={catalog}&year={year}", str(_("See its modules"))
+
+    def _catalog(self, job: JobInfo) -> Catalog:
+        uuid = job.options.get("catalog")
+        catalog = Catalog.objects.filter(uuid=str(uuid)).first() if uuid else None
+        if catalog is None:
+            raise FileProblem(_("The catalog chosen on upload no longer exists."))
+        return catalog
+
+    def prepare(self, job: JobInfo, scope: Scope, layout: Layout) -> CheckContext:
+        catalog = self._catalog(job)
+        new = _new_version(job.options)
+        year = new.first_year if new is not None else catalog.first_year
+        criteria = framework_criteria(audience=catalog.audience, start_year=year)
+        return CheckContext(catalog_audience=catalog.audience, criteria_by_number=criteria, layout=layout)
+
+    def check_row(self, raw: RawRow, ctx: CheckContext) -> CheckedModule:
+        return check_row(raw, ctx)
+
+    def check_file(self, rows: list[Checked[ModuleRow]], ctx: CheckContext) -> None:
+        duplicate_code_problems(rows)  # type: ignore[arg-type]  # check_row made them
+
+    def write(self, job: JobInfo, records: list[ModuleRow], *, scope: Scope) -> Written:
+        new = _new_version(job.options)
+        try:
+            created, updated, target = module_bulk_upsert(
+                actor_id=job.created_by_id, scope=scope, catalog=self._catalog(job), rows=records, new_version=new
+            )
+        except ValidationError as e:  # the new version's code was taken since the upload
+            raise FileProblem(" ".join(e.messages)) from None
+        return Written(
+            created,
+            updated,
+            note=_("%(c)s: %(n)s added, %(u)s updated") % {"c": target.code, "n": created, "u": updated},
+            options={"created_catalog": str(target.uuid)} if new is not None else {},
+        )

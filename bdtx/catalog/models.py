@@ -1,7 +1,6 @@
 """Programme content (BD01 by the ministry, BD02 by each province), the module catalogs of
 programme 03 versioned by their circular, learning materials, and provinces' focus modules."""
 
-from django.conf import settings
 from django.db import models
 from django.utils.translation import gettext_lazy as _
 
@@ -209,53 +208,3 @@ class FocusModule(BaseModel):
 
     def __str__(self) -> str:
         return f"{self.unit} {self.school_year}: {self.module.code}"
-
-
-class CatalogImport(BaseModel):
-    """One uploaded .xlsx of modules for a catalog: the file kept, what checking it found, what was written.
-
-    `new_*` describe a new version of the catalog (a new circular) to create when the file is
-    written; the catalog it replaces then ends the school year before.
-    """
-
-    class Status(models.TextChoices):
-        CHECKED = "checked", _("Checked")
-        DONE = "done", _("Imported")
-        FAILED = "failed", _("Could not be read")
-
-    created_by = models.ForeignKey(settings.AUTH_USER_MODEL, null=True, on_delete=models.SET_NULL, related_name="+")
-    catalog = models.ForeignKey(Catalog, verbose_name=_("catalog"), on_delete=models.PROTECT, related_name="imports")
-    new_code = models.CharField(_("code of the new catalog"), max_length=32, blank=True)
-    new_name = models.CharField(_("name of the new catalog"), max_length=255, blank=True)
-    new_circular = models.CharField(_("circular of the new catalog"), max_length=255, blank=True)
-    new_first_year = models.PositiveSmallIntegerField(_("first school year of the new catalog"), null=True, blank=True)
-    created_catalog = models.ForeignKey(
-        Catalog, null=True, blank=True, on_delete=models.SET_NULL, related_name="+", verbose_name=_("new catalog")
-    )
-    original_filename = models.CharField(_("file name"), max_length=255)
-    file = models.FileField(upload_to="catalog-imports/%Y/", max_length=255)
-    status = models.CharField(_("status"), max_length=16, choices=Status.choices, default=Status.CHECKED)
-    total_rows = models.PositiveIntegerField(default=0)
-    valid_rows = models.PositiveIntegerField(default=0)
-    error_count = models.PositiveIntegerField(default=0)
-    created_count = models.PositiveIntegerField(default=0)
-    updated_count = models.PositiveIntegerField(default=0)
-    errors = models.JSONField(default=list, blank=True, help_text="[{row, column, value, message}]")
-    message = models.TextField(blank=True)
-    finished_at = models.DateTimeField(null=True, blank=True)
-
-    class Meta:
-        ordering = ["-created_at", "-id"]
-        verbose_name = _("catalog import")
-        verbose_name_plural = _("catalog imports")
-
-    def __str__(self) -> str:
-        return self.original_filename
-
-    @property
-    def is_new_version(self) -> bool:
-        return bool(self.new_circular)
-
-    @property
-    def can_confirm(self) -> bool:
-        return self.status == self.Status.CHECKED and self.valid_rows > 0

@@ -5,7 +5,7 @@ from dataclasses import dataclass
 from django.db import connections
 from django.db.models import Count, Q, QuerySet
 
-from bdtx.catalog.models import Catalog, CatalogImport, Confidence, FocusModule, Material, Module, ProgrammeContent
+from bdtx.catalog.models import Catalog, Confidence, FocusModule, Material, Module, ProgrammeContent
 from bdtx.core.models import SchoolYear, start_year
 from bdtx.core.scope import Scope, ancestor_paths, path_within_q
 from bdtx.organisations.models import SchoolLevel, Unit, UnitKind
@@ -193,14 +193,6 @@ def catalog_modules_for_export(*, catalog: Catalog) -> list[Module]:
     return list(catalog.modules.order_by("code").prefetch_related("criteria"))
 
 
-def catalog_import_list() -> QuerySet[CatalogImport]:
-    return CatalogImport.objects.select_related("catalog", "created_by", "created_catalog")
-
-
-def catalog_import_get(*, uuid: str) -> CatalogImport:
-    return catalog_import_list().get(uuid=uuid)
-
-
 # --- do a level's topics add up to the programme's periods? ------------------------------------
 
 
@@ -288,6 +280,14 @@ def hours_or_none(*, unit: Unit, school_year: int) -> Hours | None:
         return hours_for(unit=unit, school_year=school_year)
     except Regime.DoesNotExist:
         return None
+
+
+def framework_criteria(*, audience: str, start_year: int) -> dict[int, int] | None:
+    """Criterion number → id in the standard of `audience` in force in that year (None if none is loaded)."""
+    framework = framework_in_force(audience=audience, school_year=start_year)
+    if framework is None:
+        return None
+    return dict(Criterion.objects.filter(standard__framework=framework).values_list("number", "id"))
 
 
 def framework_criteria_list(*, audience: str, start_year: int) -> QuerySet[Criterion]:

@@ -1,7 +1,8 @@
 """Writes of the catalog app: programme content, focus modules, learning materials, modules and their
-catalogs, and catalog imports. Each runs in a transaction, checks the actor's right, writes audit."""
+catalogs, and the modules of an imported catalog file. Each runs in a transaction, checks the
+actor's right, writes audit."""
 
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from typing import Any
 
 from django.core.exceptions import PermissionDenied, ValidationError
@@ -11,21 +12,17 @@ from django.db.models import Max
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
-from bdtx.catalog.importers import CheckResult, ModuleRow, check_file
-from bdtx.catalog.models import Catalog, CatalogImport, Confidence, FocusModule, Material, Module, ProgrammeContent
+from bdtx.catalog.models import Catalog, Confidence, FocusModule, Material, Module, ProgrammeContent
 from bdtx.core.models import AuditLog, SchoolYear, start_year
 from bdtx.core.scope import Perm, Scope
 from bdtx.core.services import audit_record, diff, snapshot
 from bdtx.core.text import nfc
-from bdtx.imports.parsing import FileProblem
 from bdtx.organisations.models import SchoolLevel, Unit, UnitKind
 from bdtx.organisations.selectors import require_national
 from bdtx.people.models import Audience
 from bdtx.regimes.models import Programme
 from bdtx.standards.models import Criterion
-from bdtx.standards.selectors import framework_in_force
 
-MAX_STORED_ERRORS = 2000
 PROGRAMME_UNIT_KIND: dict[str, str] = {Programme.BD01: UnitKind.MINISTRY, Programme.BD02: UnitKind.DEPARTMENT}
 PRESCHOOL_AUDIENCES = {Audience.GVMN, Audience.QLMN}
 
@@ -357,7 +354,18 @@ def catalog_update(*, scope: Scope, catalog: Catalog, **fields: Any) -> Catalog:
     return catalog
 
 
-# --- catalog import ----------------------------------------------------------------------------
+# --- catalog import (the rows come from `catalog.importers.CatalogImporter`) ---------------------
+
+
+@dataclass
+class ModuleRow:
+    """One checked module of an imported file: the values to write. A key is absent when its column
+    is not in the file; `criteria` None when the file has no criteria column."""
+
+    number: int
+    code: str
+    values: dict[str, Any] = field(default_factory=dict)
+    criteria: list[int] | None = None  # criterion ids
 
 
 @dataclass(frozen=True)
@@ -370,15 +378,8 @@ class NewVersion:
     first_year: int
 
 
-def framework_criteria(*, audience: str, start_year: int) -> dict[int, int] | None:
-    """Criterion number → id in the standard of `audience` in force in that year (None if none is loaded)."""
-    framework = framework_in_force(audience=audience, school_year=start_year)
-    if framework is None:
-        return None
-    return dict(Criterion.objects.filter(standard__framework=framework).values_list("number", "id"))
-
-
-def _check_new_version(catalog: Catalog, new: NewVersion) -> None:
+def catalog_new_version_check(catalog: Catalog, new: NewVersion) -> None:
+    """ValidationError by field unless `new` may replace `catalog` (a new code, a later first year)."""
     errors: dict[str, list[str]] = {}
     if not new.circular.strip():
         errors.setdefault("new_circular", []).append(_("Name the circular of the new catalog."))
@@ -395,109 +396,32 @@ def _check_new_version(catalog: Catalog, new: NewVersion) -> None:
         raise ValidationError(errors)
 
 
-def _check_job(job: CatalogImport) -> CheckResult:
-    year = job.new_first_year if job.is_new_version and job.new_first_year else job.catalog.first_year
-    criteria = framework_criteria(audience=job.catalog.audience, start_year=year)
-    with job.file.open("rb") as fh:
-        return check_file(fh, catalog=job.catalog, criteria_by_number=criteria)
-
-
-def _record_check(job: CatalogImport, result: CheckResult) -> None:
-    job.total_rows = result.total
-    job.valid_rows = len(result.rows)
-    job.error_count = len(result.problems)
-    job.errors = [p.as_dict() for p in result.problems[:MAX_STORED_ERRORS]]
-
-
 @transaction.atomic
-def catalog_import_create(
+def module_bulk_upsert(
     *,
     actor_id: int | None,
     scope: Scope,
     catalog: Catalog,
-    upload: UploadedFile,
+    rows: list[ModuleRow],
     new_version: NewVersion | None = None,
-    check_only: bool = False,
-) -> CatalogImport:
-    """Keep the uploaded file, check every row, and write it at once when it is clean (unless `check_only`).
+) -> tuple[int, int, Catalog]:
+    """Create or update the modules of `rows` in `catalog` (or in a new version of it, which ends the
+    old one the school year before), link their criteria, and audit each change as an import.
 
-    With errors nothing is written: the user sees them and may choose to write only the valid rows
-    (`catalog_import_confirm`).
+    Returns (created, updated, the catalog written to).
     """
     unit = require_national(scope, Perm.CATALOG_MANAGE)
-    if new_version is not None:
-        _check_new_version(catalog, new_version)
-    name = (upload.name or "catalog.xlsx").rsplit("/", 1)[-1][:255]
-    job = CatalogImport(created_by_id=actor_id, catalog=catalog, original_filename=name)
-    if new_version is not None:
-        job.new_code = new_version.code.strip()
-        job.new_name = nfc(new_version.name) or catalog.name
-        job.new_circular = nfc(new_version.circular)
-        job.new_first_year = new_version.first_year
-    job.file.save(name, upload, save=False)
-    job.save()
-    audit_record(
-        actor_id=actor_id,
-        action="catalog_import.upload",
-        obj=job,
-        object_repr=name,
-        unit_path=unit.path,
-        note=f"{catalog.code}" + (f" → {job.new_code}" if new_version else ""),
-    )
-    try:
-        result = _check_job(job)
-    except FileProblem as e:
-        job.status = CatalogImport.Status.FAILED
-        job.message = str(e)
-        job.finished_at = timezone.now()
-        job.save()
-        return job
-    _record_check(job, result)
-    job.save()
-    if not result.problems and result.rows and not check_only:
-        _write(job, result, actor_id=actor_id, unit=unit)
-    return job
-
-
-@transaction.atomic
-def catalog_import_confirm(
-    *, actor_id: int | None, scope: Scope, job: CatalogImport, only_valid: bool
-) -> CatalogImport:
-    """Write a checked file: all of it when clean, or only its valid rows when the user chose so.
-
-    The file is checked again first: the catalogs may have changed since.
-    """
-    unit = require_national(scope, Perm.CATALOG_MANAGE)
-    job = CatalogImport.objects.select_for_update().select_related("catalog").get(pk=job.pk)
-    if not job.can_confirm:
-        raise ValidationError(_("This file cannot be imported now."))
-    if job.is_new_version:
-        new = NewVersion(job.new_code, job.new_name, job.new_circular, job.new_first_year or 0)
-        _check_new_version(job.catalog, new)
-    result = _check_job(job)
-    _record_check(job, result)
-    if result.problems and not only_valid:
-        job.save()
-        raise ValidationError(_("The file has errors: correct them, or choose to import only the valid rows."))
-    if not result.rows:
-        job.save()
-        raise ValidationError(_("No row of the file can be imported."))
-    _write(job, result, actor_id=actor_id, unit=unit)
-    return job
-
-
-def _write(job: CatalogImport, result: CheckResult, *, actor_id: int | None, unit: Unit) -> None:
-    """Create or update the modules of the checked rows (bulk), link their criteria, audit each change."""
     source = AuditLog.Source.IMPORT
-    target = job.catalog
-    if job.is_new_version:
-        old = Catalog.objects.select_for_update().get(pk=job.catalog_id)
+    target = catalog
+    if new_version is not None:
+        old = Catalog.objects.select_for_update().get(pk=catalog.pk)
+        catalog_new_version_check(old, new_version)
         target = Catalog.objects.create(
-            code=job.new_code,
-            name=job.new_name or old.name,
-            circular=job.new_circular,
+            code=new_version.code.strip(),
+            name=nfc(new_version.name) or old.name,
+            circular=nfc(new_version.circular),
             audience=old.audience,
-            first_year=job.new_first_year,
+            first_year=new_version.first_year,
         )
         audit_record(
             actor_id=actor_id,
@@ -520,12 +444,11 @@ def _write(job: CatalogImport, result: CheckResult, *, actor_id: int | None, uni
                 changes=diff(before, snapshot(old, ["last_year"])),
                 note=_("replaced by %(c)s") % {"c": target.code},
             )
-        job.created_catalog = target
     existing = {m.code.upper(): m for m in Module.objects.filter(catalog=target)}
     creates: list[Module] = []
     updates: list[tuple[Module, dict[str, Any]]] = []
     touched: list[tuple[Module, ModuleRow]] = []
-    for row in result.rows:
+    for row in rows:
         module = existing.get(row.code.upper())
         values = dict(row.values)
         if module is None:
@@ -572,17 +495,4 @@ def _write(job: CatalogImport, result: CheckResult, *, actor_id: int | None, uni
             audit_record(
                 actor_id=actor_id, action=action, obj=module, unit_path=unit.path, source=source, changes=changes
             )
-    job.created_count = len(creates)
-    job.updated_count = len(updates)
-    job.status = CatalogImport.Status.DONE
-    job.finished_at = timezone.now()
-    job.save()
-    audit_record(
-        actor_id=actor_id,
-        action="catalog.import",
-        obj=job,
-        object_repr=job.original_filename,
-        unit_path=unit.path,
-        source=source,
-        note=_("%(c)s: %(n)s added, %(u)s updated") % {"c": target.code, "n": len(creates), "u": len(updates)},
-    )
+    return len(creates), len(updates), target

@@ -1,6 +1,8 @@
 from django.urls import path
+from django.views.generic import RedirectView
 
 from bdtx.catalog import views
+from bdtx.imports.views import import_moved
 
 app_name = "catalog"
 urlpatterns = [
@@ -13,10 +15,9 @@ urlpatterns = [
     path("catalogs/", views.catalog_list, name="catalogs"),
     path("catalogs/<uuid:uuid>/edit/", views.catalog_edit, name="catalog_edit"),
     path("catalogs/<uuid:uuid>/export/", views.catalog_export, name="export"),
-    path("imports/new/", views.import_new, name="import"),
-    path("imports/<uuid:uuid>/", views.import_detail, name="import_detail"),
-    path("imports/<uuid:uuid>/confirm/", views.import_confirm, name="import_confirm"),
-    path("imports/<uuid:uuid>/file/", views.import_file, name="import_file"),
+    # Catalog imports moved to the one import pipeline (/imports/): the old addresses redirect.
+    path("imports/new/", RedirectView.as_view(pattern_name="imports:new", query_string=True), {"kind": "catalog"}),
+    path("imports/<uuid:uuid>/", import_moved),
     path("content/", views.content_list, name="content"),
     path("content/new/", views.content_new, name="content_new"),
     path("content/<uuid:uuid>/edit/", views.content_edit, name="content_edit"),

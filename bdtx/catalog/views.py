@@ -11,7 +11,6 @@ from bdtx.catalog import selectors, services
 from bdtx.catalog.exporters import catalog_xlsx
 from bdtx.catalog.forms import (
     CatalogForm,
-    CatalogImportForm,
     ContentFilterForm,
     ContentForm,
     FocusForm,
@@ -19,17 +18,16 @@ from bdtx.catalog.forms import (
     ModuleFilterForm,
     ModuleForm,
 )
-from bdtx.catalog.models import Catalog, CatalogImport, FocusModule, Material, Module, ProgrammeContent
+from bdtx.catalog.models import Catalog, FocusModule, Material, Module, ProgrammeContent
 from bdtx.core.exporters import xlsx_response
 from bdtx.core.http import AuthenticatedHttpRequest, year_from_request
 from bdtx.core.paging import paginate
 from bdtx.core.scope import Perm, Scope
 from bdtx.core.selectors import school_year_current, school_year_list
+from bdtx.imports.selectors import import_job_list
 from bdtx.organisations.models import Unit
 from bdtx.organisations.selectors import departments_managed, national_unit, require_national
 from bdtx.regimes.models import Programme
-
-IMPORT_ERRORS_PER_PAGE = 100
 
 
 def _is_national_manager(scope: Scope) -> bool:
@@ -171,7 +169,7 @@ def material_remove(request: AuthenticatedHttpRequest, uuid: str) -> HttpRespons
     return redirect("catalog:module", uuid=material.module.uuid)
 
 
-# --- catalogs, export, import ------------------------------------------------------------------
+# --- catalogs and their export ------------------------------------------------------------------
 
 
 def _catalog(uuid: str) -> Catalog:
@@ -192,7 +190,7 @@ def catalog_list(request: AuthenticatedHttpRequest) -> HttpResponse:
             "catalogs": selectors.catalog_list(),
             "current": current,
             "can_edit": _is_national_manager(request.scope),
-            "imports": selectors.catalog_import_list()[:20] if _is_national_manager(request.scope) else [],
+            "imports": import_job_list(scope=request.scope, kind="catalog")[:20],
         },
     )
 
@@ -220,72 +218,6 @@ def catalog_edit(request: AuthenticatedHttpRequest, uuid: str) -> HttpResponse:
             messages.success(request, _("Saved."))
             return redirect("catalog:catalogs")
     return render(request, "catalog/catalog_form.html", {"form": form, "catalog": catalog})
-
-
-def import_new(request: AuthenticatedHttpRequest) -> HttpResponse:
-    require_national(request.scope, Perm.CATALOG_MANAGE)
-    initial = {"catalog": request.GET.get("catalog")} if request.GET.get("catalog") else {}
-    form = CatalogImportForm(
-        request.POST or None, request.FILES or None, catalogs=Catalog.objects.order_by("code"), initial=initial
-    )
-    if request.method == "POST" and form.is_valid():
-        data = form.cleaned_data
-        new = None
-        if data["new_version"]:
-            new = services.NewVersion(
-                code=data["new_code"],
-                name=data["new_name"],
-                circular=data["new_circular"],
-                first_year=data["new_first_year"],
-            )
-        try:
-            job = services.catalog_import_create(
-                actor_id=request.user.pk,
-                scope=request.scope,
-                catalog=data["catalog"],
-                upload=data["file"],
-                new_version=new,
-                check_only=data["check_only"],
-            )
-        except ValidationError as e:
-            form.add_error(None, e)
-        else:
-            return redirect("catalog:import_detail", uuid=job.uuid)
-    return render(request, "catalog/import_new.html", {"form": form})
-
-
-def _import(request: AuthenticatedHttpRequest, uuid: str) -> CatalogImport:
-    try:
-        job = selectors.catalog_import_get(uuid=uuid)
-    except CatalogImport.DoesNotExist:
-        raise Http404 from None
-    require_national(request.scope, Perm.CATALOG_MANAGE)
-    return job
-
-
-def import_detail(request: AuthenticatedHttpRequest, uuid: str) -> HttpResponse:
-    job = _import(request, uuid)
-    page, base = paginate(request, job.errors, per_page=IMPORT_ERRORS_PER_PAGE)
-    return render(request, "catalog/import_detail.html", {"job": job, "page_obj": page, "querystring_base": base})
-
-
-@require_POST
-def import_confirm(request: AuthenticatedHttpRequest, uuid: str) -> HttpResponse:
-    job = _import(request, uuid)
-    try:
-        services.catalog_import_confirm(
-            actor_id=request.user.pk, scope=request.scope, job=job, only_valid=request.POST.get("only_valid") == "1"
-        )
-    except ValidationError as e:
-        messages.error(request, " ".join(e.messages))
-    else:
-        messages.success(request, _("The catalog was imported."))
-    return redirect("catalog:import_detail", uuid=job.uuid)
-
-
-def import_file(request: AuthenticatedHttpRequest, uuid: str) -> FileResponse:
-    job = _import(request, uuid)
-    return FileResponse(job.file.open("rb"), as_attachment=True, filename=job.original_filename)
 
 
 # --- programme content and focus modules -------------------------------------------------------

@@ -1,15 +1,16 @@
-"""Import jobs: the uploaded file, what was found in it, and what was written."""
+"""Import jobs: the uploaded file, what was found in it, and what was written — for every kind of import."""
 
 from django.conf import settings
 from django.db import models
 from django.urls import reverse
 from django.utils.translation import gettext_lazy as _
 
+from bdtx.core.importing import base as importing
 from bdtx.core.models import BaseModel, SchoolYear
 from bdtx.core.scope import ScopedQuerySet
 from bdtx.organisations.models import Unit
 
-MAX_STORED_ERRORS = 5000
+MAX_STORED_PROBLEMS = 5000
 
 
 class ImportJobQuerySet(ScopedQuerySet):
@@ -17,10 +18,8 @@ class ImportJobQuerySet(ScopedQuerySet):
 
 
 class ImportJob(BaseModel):
-    """One uploaded file and its log. Jobs belong to the unit chosen on upload (the scope root)."""
-
-    class Kind(models.TextChoices):
-        STAFF = "staff", _("Staff list")
+    """One uploaded file and its log. Jobs belong to the unit chosen on upload (the scope root);
+    `kind` names the importer (`bdtx.core.importing.base.get`), `options` what it was told on upload."""
 
     class Status(models.TextChoices):
         UPLOADED = "uploaded", _("Waiting to be checked")
@@ -32,17 +31,18 @@ class ImportJob(BaseModel):
 
     RUNNING = frozenset({Status.UPLOADED, Status.VALIDATING, Status.IMPORTING})
 
-    kind = models.CharField(max_length=16, choices=Kind.choices, default=Kind.STAFF)
+    kind = models.CharField(_("kind"), max_length=32)
     created_by = models.ForeignKey(
         settings.AUTH_USER_MODEL, null=True, on_delete=models.SET_NULL, related_name="import_jobs"
     )
     unit = models.ForeignKey(Unit, verbose_name=_("unit"), on_delete=models.PROTECT, related_name="import_jobs")
     school_year = models.ForeignKey(
-        SchoolYear, verbose_name=_("school year"), on_delete=models.PROTECT, related_name="+"
+        SchoolYear, verbose_name=_("school year"), on_delete=models.PROTECT, related_name="+", null=True, blank=True
     )
     original_filename = models.CharField(_("file name"), max_length=255)
     file = models.FileField(upload_to="imports/%Y/%m/", max_length=255)
     language = models.CharField(max_length=8, blank=True, help_text="Language of the messages, the uploader's.")
+    options = models.JSONField(default=dict, blank=True, help_text="What the importer was told on upload.")
     check_only = models.BooleanField(_("check only"), default=False)
     only_valid = models.BooleanField(_("only the valid rows"), default=False)
     status = models.CharField(_("status"), max_length=16, choices=Status.choices, default=Status.UPLOADED)
@@ -55,9 +55,14 @@ class ImportJob(BaseModel):
     total_rows = models.PositiveIntegerField(default=0)
     valid_rows = models.PositiveIntegerField(default=0)
     error_count = models.PositiveIntegerField(default=0)
+    warning_count = models.PositiveIntegerField(default=0)
     created_count = models.PositiveIntegerField(default=0)
     updated_count = models.PositiveIntegerField(default=0)
-    errors = models.JSONField(default=list, blank=True, help_text="[{row, col, column, key, value, code, message}]")
+    problems = models.JSONField(
+        default=list,
+        blank=True,
+        help_text="[{row, col, column, key, value, code, message, severity}], errors then warnings.",
+    )
     timings = models.JSONField(default=dict, blank=True, help_text="Seconds spent reading, checking, writing.")
     started_at = models.DateTimeField(null=True, blank=True)
     finished_at = models.DateTimeField(null=True, blank=True)
@@ -78,6 +83,33 @@ class ImportJob(BaseModel):
         return reverse("imports:detail", kwargs={"uuid": self.uuid})
 
     @property
+    def importer(self) -> importing.Importer:
+        return importing.get(self.kind)
+
+    @property
+    def kind_label(self) -> str:
+        try:
+            return str(self.importer.label)
+        except KeyError:
+            return self.kind
+
+    def info(self) -> importing.JobInfo:
+        """The job as importers see it (they never import this model)."""
+        return importing.JobInfo(
+            id=self.pk,
+            uuid=self.uuid,
+            kind=self.kind,
+            unit=self.unit,
+            school_year_id=self.school_year_id,
+            created_by_id=self.created_by_id,
+            original_filename=self.original_filename,
+            options=self.options,
+            check_only=self.check_only,
+            only_valid=self.only_valid,
+            total_rows=self.total_rows,
+        )
+
+    @property
     def is_running(self) -> bool:
         return self.status in self.RUNNING
 
@@ -86,8 +118,12 @@ class ImportJob(BaseModel):
         return self.total_rows - self.valid_rows
 
     @property
-    def errors_truncated(self) -> bool:
-        return self.error_count > len(self.errors)
+    def problem_count(self) -> int:
+        return self.error_count + self.warning_count
+
+    @property
+    def problems_truncated(self) -> bool:
+        return self.problem_count > len(self.problems)
 
     @property
     def can_confirm(self) -> bool:

@@ -1,21 +1,37 @@
 """Reads of the import app, always through the viewer's scope."""
 
-from django.db.models import QuerySet
+from typing import Any
 
-from bdtx.core.scope import Perm, Scope
+from django.db import connection
+from django.db.models import Q, QuerySet
+
+from bdtx.core.importing import base as importing
+from bdtx.core.importing.base import Importer
+from bdtx.core.scope import Scope, path_within_q
 from bdtx.imports.models import ImportJob
-from bdtx.organisations.models import Unit, UnitKind
-from bdtx.people.models import Ethnicity
-
-TEMPLATE_UNIT_LIMIT = 5000
 
 
-def import_job_list(*, scope: Scope) -> QuerySet[ImportJob]:
-    """Import jobs of the units where the viewer may import, newest first."""
+def importers_for(*, scope: Scope) -> list[Importer[Any, Any]]:
+    """The kinds of import the viewer may upload (their upload pages answer 200)."""
+    return [i for i in importing.all() if i.may_import(scope)]
+
+
+def may_import_anything(*, scope: Scope) -> bool:
+    """Whether the viewer may upload some kind of file (the cheap checks first)."""
+    return any(i.may_import(scope) for i in importing.all())
+
+
+def import_job_list(*, scope: Scope, kind: str | None = None) -> QuerySet[ImportJob]:
+    """Jobs of every kind (or of `kind`) in the units where the viewer holds that kind's permission, newest first."""
+    q = Q(pk__in=[])
+    for importer in importing.all():
+        if kind is None or importer.key == kind:
+            paths = scope.paths(importer.permission)
+            q |= Q(kind=importer.key) & path_within_q("unit__path", paths, connection.vendor)
     return (
-        ImportJob.objects.visible_to(scope, Perm.PEOPLE_IMPORT)
+        ImportJob.objects.filter(q)
         .select_related("unit", "created_by")
-        .defer("errors", "columns", "ignored_columns")
+        .defer("problems", "columns", "ignored_columns", "timings")
         .order_by("-created_at", "-id")
     )
 
@@ -23,29 +39,3 @@ def import_job_list(*, scope: Scope) -> QuerySet[ImportJob]:
 def import_job_get(*, scope: Scope, uuid: str) -> ImportJob:
     """One job inside the viewer's scope (ImportJob.DoesNotExist → 404); the caller checks the permission."""
     return ImportJob.objects.visible_to(scope).select_related("unit", "created_by", "school_year").get(uuid=uuid)
-
-
-def import_unit_choices(*, scope: Scope) -> QuerySet[Unit]:
-    """Units the viewer may import staff into: their own units and everything below them."""
-    return (
-        Unit.objects.visible_to(scope, Perm.PEOPLE_IMPORT)
-        .filter(dissolved_on__isnull=True)
-        .exclude(kind=UnitKind.INSTITUTION)
-        .order_by("depth", "name")
-    )
-
-
-def import_template_units(*, scope: Scope) -> list[tuple[str, str]]:
-    """(code, name) of the schools and centres the viewer may import into, for the template."""
-    qs = (
-        import_unit_choices(scope=scope)
-        .filter(kind__in=[UnitKind.SCHOOL, UnitKind.CENTRE])
-        .order_by("code")
-        .values_list("code", "name")
-    )
-    return list(qs[:TEMPLATE_UNIT_LIMIT])
-
-
-def ethnicity_list() -> list[tuple[str, str]]:
-    """(code, name) of the 54 ethnic groups."""
-    return list(Ethnicity.objects.order_by("code").values_list("code", "name"))

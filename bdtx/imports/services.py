@@ -1,72 +1,70 @@
-"""Writes of the import app: store an upload, check it, write the staff it holds.
+"""Writes of the import app: store an upload, check it, write what it holds — for every kind of import.
 
-The life of a job: `import_job_create` stores the file and queues the check; the check
-(`import_job_validate`, run by a task) reads and checks every row and, when the file is clean,
-goes straight on to write it; otherwise the user sees the errors and may choose to write only the
-valid rows (`import_job_confirm`, then `import_job_run`). Writing happens in one transaction
-through `staff_bulk_upsert`, with a summary audit entry for the job.
+The life of a job, whatever its kind (`ImportJob.kind` names the importer, see
+`bdtx.core.importing.base`): `import_job_create` stores the file and queues its check; the check
+(`import_job_validate`, run by a task) reads the stored file once, checks every row and, when the
+file is clean (no errors, no warnings) and the user did not ask only for a check, goes straight on
+to write it. Otherwise the user reads the problems and confirms (`import_job_confirm`, then
+`import_job_run`): all rows when there are only warnings, only the valid rows when there are
+errors. Writing happens in one transaction through the importer, with a summary audit entry.
 
-Background work receives ids and rebuilds the uploader's scope, so a role withdrawn in between
-stops the job.
+Small files are checked and written right after the request's commit; files of more than
+IMPORT_BACKGROUND_ROWS rows by the background worker, with a progress bar. Background work
+receives ids and rebuilds the uploader's scope, so a role withdrawn in between stops the job.
 """
 
 import logging
 import time
-from collections.abc import Callable, Iterator
+from collections.abc import Callable, Iterator, Mapping
 from dataclasses import dataclass, field
+from typing import Any
 
 from django.conf import settings
-from django.core.exceptions import ValidationError
+from django.core.exceptions import PermissionDenied, ValidationError
 from django.core.files.uploadedfile import UploadedFile
-from django.db import connection, transaction
-from django.db.models.functions import Upper
+from django.db import transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from bdtx.accounts.selectors import scope_for_user
+from bdtx.core.importing import base as importing
+from bdtx.core.importing.base import Checked, FileProblem, Importer, Problem
+from bdtx.core.importing.parsing import Layout, RawRow, inspect_xlsx, read_table
 from bdtx.core.models import AuditLog, SchoolYear
-from bdtx.core.scope import Perm, Scope, path_within_q
+from bdtx.core.scope import Scope
 from bdtx.core.services import audit_record
-from bdtx.imports.models import MAX_STORED_ERRORS, ImportJob
-from bdtx.imports.parsing import FileProblem, Layout, RawRow, estimate_rows, read_table
-from bdtx.imports.staff import (
-    FIELDS,
-    NAME_KEYS,
-    CheckedRow,
-    Problem,
-    StaffCheckContext,
-    UnitRef,
-    check_row,
-    duplicate_id_problems,
-    file_problems,
-)
-from bdtx.organisations.models import Unit, UnitKind
-from bdtx.people.models import Employment
-from bdtx.people.selectors import ethnicity_index
-from bdtx.people.services import StaffRow, staff_bulk_upsert
+from bdtx.imports.models import MAX_STORED_PROBLEMS, ImportJob
+from bdtx.organisations.models import Unit
 
 logger = logging.getLogger(__name__)
 
-# Share of the progress bar each phase fills: reading, checking, then writing to 100.
-READ_UNTIL, CHECK_UNTIL = 30, 60
+CHECK_UNTIL = 60  # share of the progress bar the check pass fills; writing fills the rest
 PROGRESS_EVERY = 500  # rows between progress updates
-LOOKUP_CHUNK = 5000
-SCHOOL_KINDS = (UnitKind.SCHOOL, UnitKind.CENTRE)
+OBJECT_TYPE = "imports.importjob"
 
 
-@dataclass
-class CheckResult:
-    """What checking a file found: the records ready to write and every problem."""
+def upload_check(upload: UploadedFile) -> int | None:
+    """Refuse, without parsing it, a file that is not an .xlsx workbook, is too large or has too many
+    rows (ValidationError); return the rows its largest sheet declares (None if it declares none)."""
+    max_bytes = settings.IMPORT_MAX_UPLOAD_BYTES
+    if upload.size and upload.size > max_bytes:
+        raise ValidationError(_("The file is larger than %(mb)d MB.") % {"mb": max_bytes // 2**20}, code="size")
+    try:
+        rows = inspect_xlsx(upload)
+    except FileProblem as e:
+        raise ValidationError(str(e), code="format") from None
+    if rows is not None and rows > settings.IMPORT_MAX_ROWS:
+        raise ValidationError(_too_many_rows(rows), code="rows")
+    return rows
 
-    layout: Layout | None = None
-    total: int = 0
-    records: list[StaffRow] = field(default_factory=list)
-    problems: list[Problem] = field(default_factory=list)
-    timings: dict[str, float] = field(default_factory=dict)
 
-    @property
-    def error_rows(self) -> int:
-        return len({p.row for p in self.problems if p.row})
+def _too_many_rows(rows: int) -> str:
+    return _(
+        "The file has %(rows)s rows; at most %(max)s rows can be imported at once. Split it into several files."
+    ) % {
+        "rows": f"{rows:,}".replace(",", "."),
+        "max": f"{settings.IMPORT_MAX_ROWS:,}".replace(",", "."),
+    }
 
 
 def _update(job: ImportJob, **fields: object) -> None:
@@ -77,54 +75,66 @@ def _update(job: ImportJob, **fields: object) -> None:
     ImportJob.objects.filter(pk=job.pk).update(**fields)
 
 
-def _unit_ref(unit: Unit) -> UnitRef:
-    return UnitRef(id=unit.pk, path=unit.path, levels=tuple(unit.level_list))
+def _audit(job: ImportJob, action: str, *, actor_id: int | None, **kw: Any) -> None:
+    audit_record(
+        actor_id=actor_id,
+        action=action,
+        obj=job,
+        object_type=OBJECT_TYPE,
+        object_repr=job.original_filename,
+        unit_path=job.unit.path,
+        **kw,
+    )
 
 
 @transaction.atomic
 def import_job_create(
     *,
-    actor_id: int,
+    actor_id: int | None,
     scope: Scope,
+    kind: str,
     unit: Unit,
-    school_year: SchoolYear,
     upload: UploadedFile,
+    school_year: SchoolYear | None = None,
+    options: Mapping[str, Any] | None = None,
     check_only: bool = False,
     language: str = "",
 ) -> ImportJob:
-    """Keep the uploaded file with a new job for `unit` and queue its check."""
-    scope.require(Perm.PEOPLE_IMPORT, unit.path)
+    """Keep the uploaded file with a new job of `kind` for `unit` and queue its check.
+
+    The importer checks the permission (PermissionDenied) and the options (ValidationError by
+    field) before anything is stored; the file itself is only inspected (`upload_check`).
+    """
+    importer = importing.get(kind)
+    importer.check_permission(scope, unit)
+    if importer.asks_school_year and school_year is None:
+        raise ValidationError({"school_year": _("Choose the school year.")})
+    cleaned = importer.clean_options(options or {}, scope=scope)
+    rows = upload_check(upload)
     name = (upload.name or "import.xlsx").rsplit("/", 1)[-1][:255]
     job = ImportJob(
+        kind=kind,
         created_by_id=actor_id,
         unit=unit,
-        school_year=school_year,
+        school_year=school_year if importer.asks_school_year else None,
         original_filename=name,
+        options=cleaned,
         check_only=check_only,
         language=language,
     )
     job.file.save(name, upload, save=False)
     job.save()
-    audit_record(
-        actor_id=actor_id,
-        action="import.upload",
-        obj=job,
-        object_type="imports.importjob",
-        object_repr=name,
-        unit_path=unit.path,
-        note=f"{job.kind}, {school_year}",
-    )
-    with job.file.open("rb") as fh:
-        rows = estimate_rows(fh)
+    _audit(job, importer.upload_action, actor_id=actor_id, note=importer.upload_note(job.info()))
     _dispatch("import_validate", job.pk, rows=rows)
     return job
 
 
 @transaction.atomic
-def import_job_confirm(*, actor_id: int, scope: Scope, job: ImportJob, only_valid: bool) -> ImportJob:
+def import_job_confirm(*, actor_id: int | None, scope: Scope, job: ImportJob, only_valid: bool) -> ImportJob:
     """The user chose to write the file (only its valid rows, when it has errors): queue the run."""
-    scope.require(Perm.PEOPLE_IMPORT, job.unit.path)
-    job = ImportJob.objects.select_for_update().get(pk=job.pk)
+    job = ImportJob.objects.select_for_update().select_related("unit").get(pk=job.pk)
+    importer = job.importer
+    importer.check_permission(scope, job.unit)
     if job.status != ImportJob.Status.VALIDATED or job.valid_rows == 0:
         raise ValidationError(_("This file cannot be imported now."))
     if job.error_count and not only_valid:
@@ -134,15 +144,7 @@ def import_job_confirm(*, actor_id: int, scope: Scope, job: ImportJob, only_vali
     job.progress = 0
     job.message = ""
     job.save(update_fields=["status", "only_valid", "progress", "message", "updated_at"])
-    audit_record(
-        actor_id=actor_id,
-        action="import.confirm",
-        obj=job,
-        object_type="imports.importjob",
-        object_repr=job.original_filename,
-        unit_path=job.unit.path,
-        note="only valid rows" if only_valid else "",
-    )
+    _audit(job, importer.confirm_action, actor_id=actor_id, note="only valid rows" if only_valid else "")
     _dispatch("import_run", job.pk, only_valid, rows=job.total_rows)
     return job
 
@@ -186,8 +188,12 @@ def _guarded(job: ImportJob, work: Callable[[Scope], None]) -> ImportJob:
     """Rebuild the uploader's scope, do the work, and record any failure on the job."""
     try:
         scope = scope_for_user(job.created_by) if job.created_by and job.created_by.is_active else None
-        if scope is None or not scope.has(Perm.PEOPLE_IMPORT, job.unit.path):
-            raise FileProblem(_("You may no longer import staff into this unit."))
+        try:
+            if scope is None:
+                raise PermissionDenied
+            job.importer.check_permission(scope, job.unit)
+        except PermissionDenied:
+            raise FileProblem(_("You may no longer import this kind of file into this unit.")) from None
         work(scope)
     except FileProblem as e:
         _update(job, status=ImportJob.Status.FAILED, message=str(e), finished_at=timezone.now())
@@ -204,7 +210,7 @@ def _guarded(job: ImportJob, work: Callable[[Scope], None]) -> ImportJob:
 
 
 def _validate(job: ImportJob, scope: Scope) -> None:
-    result = staff_file_check(job=job, scope=scope)
+    result = import_job_check(job=job, scope=scope)
     _record_check(job, result)
     if result.problems or job.check_only or not result.records:
         _update(job, status=ImportJob.Status.VALIDATED, progress=100, finished_at=timezone.now())
@@ -214,123 +220,95 @@ def _validate(job: ImportJob, scope: Scope) -> None:
 
 
 def _run(job: ImportJob, scope: Scope, *, only_valid: bool) -> None:
-    result = staff_file_check(job=job, scope=scope)
+    result = import_job_check(job=job, scope=scope)
     _record_check(job, result)
-    if result.problems and not only_valid:
+    if result.errors and not only_valid:
         raise FileProblem(_("The file no longer passes the checks. See the errors, then choose again."))
     if not result.records:
         raise FileProblem(_("No valid rows are left to import."))
     _write(job, result, scope)
 
 
-def _record_check(job: ImportJob, result: CheckResult) -> None:
-    layout = result.layout
-    letters = {c.key: (c.letter, c.header) for c in layout.columns} if layout else {}
-    problems = sorted(result.problems, key=lambda p: (p.row, letters.get(p.key, ("ZZZ", ""))[0]))
-    errors = [
-        {
-            "row": p.row,
-            "col": letters.get(p.key, ("", ""))[0],
-            "column": letters.get(p.key, ("", p.key))[1],
-            "key": p.key,
-            "value": p.value,
-            "code": p.code,
-            "message": p.message,
-        }
-        for p in problems[:MAX_STORED_ERRORS]
-    ]
-    _update(
-        job,
-        sheet=layout.sheet if layout else "",
-        header_rows="–".join(str(n) for n in layout.header_rows) if layout else "",
-        columns=[{"letter": c.letter, "header": c.header, "key": c.key} for c in layout.columns] if layout else [],
-        ignored_columns=layout.ignored if layout else [],
-        legacy_encoding=bool(layout and layout.legacy),
-        total_rows=result.total,
-        valid_rows=len(result.records),
-        error_count=len(result.problems),
-        errors=errors,
-        timings=result.timings,
-        progress=CHECK_UNTIL,
-    )
+# --- the check pass ------------------------------------------------------------------------------
 
 
-def _write(job: ImportJob, result: CheckResult, scope: Scope) -> None:
-    started = time.perf_counter()
-    with transaction.atomic():
-        created, updated = staff_bulk_upsert(
-            scope=scope,
-            school_year=job.school_year,
-            rows=result.records,
-            source=AuditLog.Source.IMPORT,
-            note=f"import {job.uuid}",
-        )
-        timings = {**result.timings, "write": round(time.perf_counter() - started, 3)}
-        _update(
-            job,
-            status=ImportJob.Status.DONE,
-            progress=100,
-            created_count=created,
-            updated_count=updated,
-            timings=timings,
-            finished_at=timezone.now(),
-        )
-        audit_record(
-            actor_id=job.created_by_id,
-            action="import.staff",
-            obj=job,
-            object_type="imports.importjob",
-            object_repr=job.original_filename,
-            unit_path=job.unit.path,
-            source=AuditLog.Source.IMPORT,
-            changes={
-                "rows": job.total_rows,
-                "written": len(result.records),
-                "created": created,
-                "updated": updated,
-                "skipped": job.total_rows - len(result.records),
-                "school_year": job.school_year_id,
-            },
-            note="only valid rows" if job.only_valid else "",
-        )
+@dataclass
+class CheckResult:
+    """What checking a file found: the records ready to write and every problem."""
+
+    layout: Layout | None = None
+    total: int = 0
+    records: list[Any] = field(default_factory=list)
+    problems: list[Problem] = field(default_factory=list)
+    timings: dict[str, float] = field(default_factory=dict)
+
+    @property
+    def errors(self) -> int:
+        return sum(1 for p in self.problems if p.is_error)
+
+    @property
+    def warnings(self) -> int:
+        return len(self.problems) - self.errors
 
 
-def staff_file_check(*, job: ImportJob, scope: Scope) -> CheckResult:
-    """Read the job's file and check every row against the rules and the uploader's scope.
+class _Clock:
+    """Seconds spent reading the workbook, as opposed to checking what was read."""
 
-    Progress moves from 0 to 30 while reading and to 60 while checking.
+    def __init__(self) -> None:
+        self.read = 0.0
+
+    def timed(self, rows: Iterator[RawRow]) -> Iterator[RawRow]:
+        clock = time.perf_counter
+        while True:
+            t = clock()
+            try:
+                row = next(rows)
+            except StopIteration:
+                self.read += clock() - t
+                return
+            self.read += clock() - t
+            yield row
+
+
+def import_job_check(*, job: ImportJob, scope: Scope) -> CheckResult:
+    """Read the job's stored file (opened once) and check every row with the job's importer.
+
+    Rows are streamed: each is checked as it is read, and progress moves from 0 to CHECK_UNTIL by
+    row number. With an error in the file as a whole (a required column missing) the rows are
+    counted but not checked. FileProblem when there is no table, no row, or too many rows.
     """
+    importer: Importer[Any, Any] = job.importer
+    info = job.info()
     result = CheckResult()
-    default_unit = _unit_ref(job.unit) if job.unit.is_school_like else None
-    t0 = time.perf_counter()
+    clock = _Clock()
+    started = time.perf_counter()
+    max_rows = settings.IMPORT_MAX_ROWS
+    checked: list[Checked[Any]] = []
     with job.file.open("rb") as fh:
-        table = read_table(fh, FIELDS, required_any=NAME_KEYS)
-        result.layout = layout = table.layout
-        raws = list(_with_progress(job, table.rows, table.last_row, 0, READ_UNTIL))
-    t1 = time.perf_counter()
-    if not raws:
+        t = time.perf_counter()
+        table = read_table(
+            fh, importer.fields, required_any=importer.required_any, not_found=str(importer.no_table_message)
+        )
+        clock.read += time.perf_counter() - t
+        result.layout = table.layout
+        ctx = importer.prepare(info, scope, table.layout)
+        result.problems = importer.layout_problems(table.layout, ctx)
+        blocked = any(p.is_error for p in result.problems)
+        for raw in clock.timed(_with_progress(job, table.rows, table.last_row, 0, CHECK_UNTIL)):
+            result.total += 1
+            if result.total > max_rows:
+                raise FileProblem(_too_many_rows(table.last_row))
+            if not blocked:
+                checked.append(importer.check_row(raw, ctx))
+    if not result.total:
         raise FileProblem(_("The table has no rows under its header."))
-    result.total = len(raws)
-    result.problems = file_problems(layout, default_unit=default_unit)
-    if result.problems:
-        result.timings = {"read": round(t1 - t0, 3)}
-        return result
-    ctx = StaffCheckContext(
-        layout=layout, ethnicities=ethnicity_index(), default_unit=default_unit, today=timezone.localdate()
-    )
-    checked = [check_row(raw, ctx) for raw in _with_progress(job, iter(raws), raws[-1].number, READ_UNTIL, CHECK_UNTIL)]
-    del raws
-    _resolve_units(checked, job=job, scope=scope, default_unit=default_unit)
-    _guard_people_outside_scope(checked, job=job, scope=scope)
-    by_number = {c.number: c for c in checked}
-    for p in duplicate_id_problems(checked):
-        by_number[p.row].problems.append(p)
-        by_number[p.row].record = None
+    importer.check_file(checked, ctx)
     for c in checked:
         result.problems.extend(c.problems)
-        if c.record is not None and not c.problems:
+        if c.valid:
             result.records.append(c.record)
-    result.timings = {"read": round(t1 - t0, 3), "check": round(time.perf_counter() - t1, 3)}
+    total = time.perf_counter() - started
+    result.timings = {"read": round(clock.read, 3), "check": round(total - clock.read, 3)}
     return result
 
 
@@ -346,68 +324,79 @@ def _with_progress(job: ImportJob, rows: Iterator[RawRow], last: int, start: int
         yield row
 
 
-def _resolve_units(checked: list[CheckedRow], *, job: ImportJob, scope: Scope, default_unit: UnitRef | None) -> None:
-    """Turn unit codes into units the uploader may import into; anything else is one opaque error."""
-    codes = {c.unit_code for c in checked if c.unit_code}
-    allowed: dict[str, UnitRef] = {}
-    code_list = sorted(codes)
-    for i in range(0, len(code_list), LOOKUP_CHUNK):
-        units = (
-            Unit.objects.within(job.unit.path)
-            .filter(dissolved_on__isnull=True)
-            .filter(kind__in=SCHOOL_KINDS)
-            .annotate(ucode=Upper("code"))
-            .filter(ucode__in=code_list[i : i + LOOKUP_CHUNK])
-            .only("pk", "path", "levels", "code")
+def _record_check(job: ImportJob, result: CheckResult) -> None:
+    layout = result.layout
+    found = {c.key: (i, c) for i, c in enumerate(layout.columns)} if layout else {}
+    never = len(found)
+
+    def order(p: Problem) -> tuple[bool, int, int]:
+        return (not p.is_error, p.row, found[p.key][0] if p.key in found else never)
+
+    problems = sorted(result.problems, key=order)[:MAX_STORED_PROBLEMS]
+    stored = []
+    for p in problems:
+        column = found[p.key][1] if p.key in found else None
+        stored.append(
+            {
+                "row": p.row,
+                "col": column.letter if column else "",
+                "column": column.header if column else "",
+                "key": p.key,
+                "value": p.value,
+                "code": p.code,
+                "message": p.message,
+                "severity": p.severity,
+            }
         )
-        for u in units:
-            if scope.has(Perm.PEOPLE_IMPORT, u.path):
-                allowed[u.code.upper()] = _unit_ref(u)
-    for c in checked:
-        unit = allowed.get(c.unit_code) if c.unit_code else default_unit
-        if unit is None:
-            if c.unit_code:
-                message = _("Unknown unit code, or a unit you may not import into.")
-                code = "unit.unknown"
-            else:
-                message = _("The unit code is missing.")
-                code = "unit.missing"
-            c.problems.append(Problem(c.number, "unit_code", c.unit_code, code, message))
-            c.record = None
-            continue
-        if c.record is not None:
-            c.record.unit_id = unit.id
-            if not c.record.school_level and len(unit.levels) == 1:
-                c.record.school_level = unit.levels[0]
+    _update(
+        job,
+        sheet=layout.sheet if layout else "",
+        header_rows="–".join(str(n) for n in layout.header_rows) if layout else "",
+        columns=[{"letter": c.letter, "header": c.header, "key": c.key} for c in layout.columns] if layout else [],
+        ignored_columns=layout.ignored if layout else [],
+        legacy_encoding=bool(layout and layout.legacy),
+        total_rows=result.total,
+        valid_rows=len(result.records),
+        error_count=result.errors,
+        warning_count=result.warnings,
+        problems=stored,
+        timings=result.timings,
+        progress=CHECK_UNTIL,
+    )
 
 
-def _guard_people_outside_scope(checked: list[CheckedRow], *, job: ImportJob, scope: Scope) -> None:
-    """A person this school year at a unit the uploader may not import into stays where they are."""
-    by_id: dict[str, CheckedRow] = {
-        c.record.personal_id: c for c in checked if c.record is not None and c.record.personal_id
-    }
-    ids = sorted(by_id)
-    inside = path_within_q("unit__path", scope.paths(Perm.PEOPLE_IMPORT), connection.vendor)
-    for i in range(0, len(ids), LOOKUP_CHUNK):
-        rows = (
-            Employment.objects.filter(school_year=job.school_year, person__personal_id__in=ids[i : i + LOOKUP_CHUNK])
-            .exclude(inside)
-            .order_by()
-            .values_list("person__personal_id", "unit__path")
+# --- writing -------------------------------------------------------------------------------------
+
+
+def _write(job: ImportJob, result: CheckResult, scope: Scope) -> None:
+    """Write the valid records through the importer; nothing is written unless all of it is."""
+    importer = job.importer
+    started = time.perf_counter()
+    with transaction.atomic():
+        written = importer.write(job.info(), result.records, scope=scope)
+        timings = {**result.timings, "write": round(time.perf_counter() - started, 3)}
+        _update(
+            job,
+            status=ImportJob.Status.DONE,
+            progress=100,
+            created_count=written.created,
+            updated_count=written.updated,
+            options={**job.options, **written.options},
+            timings=timings,
+            finished_at=timezone.now(),
         )
-        for pid, path in rows:
-            if pid and not scope.has(Perm.PEOPLE_IMPORT, path):
-                c = by_id[pid]
-                c.problems.append(
-                    Problem(
-                        c.number,
-                        "personal_id",
-                        pid,
-                        "person.outside_scope",
-                        _(
-                            "This person works at a unit outside your scope this school year; "
-                            "ask that unit to transfer them."
-                        ),
-                    )
-                )
-                c.record = None
+        _audit(
+            job,
+            importer.write_action,
+            actor_id=job.created_by_id,
+            source=AuditLog.Source.IMPORT,
+            changes={
+                "rows": job.total_rows,
+                "written": len(result.records),
+                "created": written.created,
+                "updated": written.updated,
+                "skipped": job.total_rows - len(result.records),
+                **written.changes,
+            },
+            note=written.note or ("only valid rows" if job.only_valid else ""),
+        )

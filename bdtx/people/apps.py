@@ -9,6 +9,9 @@ class PeopleConfig(AppConfig):
 
     def ready(self) -> None:
         from bdtx.core.audit import audit_actions
+        from bdtx.core.importing.base import register
         from bdtx.people.audit import ACTIONS
+        from bdtx.people.importers import StaffImporter
 
         audit_actions.register(*ACTIONS, app=self.label)
+        register(StaffImporter())

@@ -2,7 +2,8 @@
 
 from django.utils.translation import gettext_lazy as _
 
-from bdtx.core.audit import AuditAction, NotePattern
+from bdtx.core.audit import AuditAction, NotePattern, school_year_label
+from bdtx.core.importing.audit import KIND_YEAR, ONLY_VALID, SUMMARY_FIELDS
 
 # Staff imports write one entry per person, noted with the import they came from.
 FROM_IMPORT = NotePattern(r"import (?P<job>[0-9a-f-]{36})", _("from the import %(job)s"))
@@ -21,4 +22,18 @@ ACTIONS = [
     AuditAction("person.update", _("Person changed"), notes=(FROM_IMPORT,)),
     AuditAction("employment.update", _("Work details changed"), fields={"unit_id": _("unit")}),
     AuditAction("sensitive.read", _("Sensitive data viewed"), notes=SENSITIVE_READS),
+    # the staff importer (people/importers.py) through the import pipeline
+    AuditAction(
+        "import.upload",
+        _("Staff file uploaded"),
+        notes=(KIND_YEAR,),
+    ),
+    AuditAction("import.confirm", _("Staff import confirmed"), notes=(ONLY_VALID,)),
+    AuditAction(
+        "import.staff",
+        _("Staff file imported"),
+        fields={**SUMMARY_FIELDS, "created": _("people added"), "updated": _("people updated")},
+        values={"school_year": school_year_label},
+        notes=(ONLY_VALID,),
+    ),
 ]

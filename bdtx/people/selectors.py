@@ -120,6 +120,11 @@ def ethnicity_index() -> dict[str, str]:
     return index
 
 
+def ethnicity_list() -> list[tuple[str, str]]:
+    """(code, name) of the 54 ethnic groups, for the import template."""
+    return list(Ethnicity.objects.order_by("code").values_list("code", "name"))
+
+
 def ethnicity_key(name: str) -> str:
     folded = fold(name)
     for prefix in ("dan toc ", "dt "):

@@ -3,7 +3,7 @@ assessments and imports are shown read-only: they change through the pages, whic
 
 from django.contrib import admin
 
-from bdtx.standards.models import Assessment, Criterion, CriterionRating, Framework, RatingRule, Standard, TemisImport
+from bdtx.standards.models import Assessment, Criterion, CriterionRating, Framework, RatingRule, Standard
 
 
 class RatingRuleInline(admin.TabularInline):
@@ -52,14 +52,3 @@ class AssessmentAdmin(admin.ModelAdmin):
     raw_id_fields = ["person", "unit", "evaluated_by"]
     readonly_fields = ["uuid", "self_result", "principal_result", "submitted_at", "evaluated_at"]
     inlines = [CriterionRatingInline]
-
-
-@admin.register(TemisImport)
-class TemisImportAdmin(admin.ModelAdmin):
-    list_display = ["original_filename", "unit", "school_year", "status", "valid_rows", "total_rows", "created_at"]
-    list_filter = ["status", "school_year"]
-    list_select_related = ["unit"]
-    readonly_fields = [f.name for f in TemisImport._meta.fields]
-
-    def has_add_permission(self, request):
-        return False

@@ -9,6 +9,9 @@ class StandardsConfig(AppConfig):
 
     def ready(self) -> None:
         from bdtx.core.audit import audit_actions
+        from bdtx.core.importing.base import register
         from bdtx.standards.audit import ACTIONS
+        from bdtx.standards.importers import TemisImporter
 
         audit_actions.register(*ACTIONS, app=self.label)
+        register(TemisImporter())

@@ -4,7 +4,8 @@
 from django.utils.translation import gettext_lazy as _
 
 from bdtx.core.audit import AuditAction, NotePattern
-from bdtx.standards.models import TemisImport
+from bdtx.core.importing.audit import ONLY_VALID, SUMMARY_FIELDS
+from bdtx.standards.models import LevelsAre
 
 ACTIONS = [
     AuditAction(
@@ -32,14 +33,15 @@ ACTIONS = [
             NotePattern(
                 r"(?P<year>\d{4}-\d{4}), (?P<levels>\w+)",
                 "%(year)s, %(levels)s",
-                values={"levels": TemisImport.LevelsAre.choices},
+                values={"levels": LevelsAre.choices},
             ),
         ),
     ),
+    AuditAction("temis.confirm", _("TEMIS results import confirmed"), notes=(ONLY_VALID,)),
     AuditAction(
         "temis.import",
         _("TEMIS results imported"),
-        fields={"created": _("assessments added"), "updated": _("assessments updated")},
+        fields={**SUMMARY_FIELDS, "created": _("assessments added"), "updated": _("assessments updated")},
         notes=(
             NotePattern(
                 r"(?P<file>.*): (?P<rows>\d+) rows, (?P<left>\d+) left out",

@@ -12,8 +12,8 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from bdtx.core.exporters import Column
+from bdtx.standards.importers import level_short
 from bdtx.standards.models import Assessment, Level
-from bdtx.standards.temis import level_short
 
 CRITERIA_COLUMNS = 18  # the most criteria a 2018 standard has (TT 14, TT 25)
 

@@ -4,22 +4,16 @@ from pathlib import PurePath
 from django import forms
 from django.conf import settings
 from django.core.files.uploadedfile import UploadedFile
-from django.db.models import QuerySet
 from django.utils.translation import gettext_lazy as _
 
 from bdtx.core.forms import BootstrapFormMixin
-from bdtx.core.models import SchoolYear
-from bdtx.imports.parsing import FileProblem, open_workbook
-from bdtx.organisations.models import Unit
-from bdtx.standards.models import Assessment, Criterion, CriterionRating, Level, Standard, TemisImport
+from bdtx.standards.models import Assessment, Criterion, CriterionRating, Level, Standard
 from bdtx.standards.services import SelfRating
 
 MAX_EVIDENCE_BYTES = 10 * 2**20
 EVIDENCE_EXTENSIONS = frozenset(
     {".pdf", ".jpg", ".jpeg", ".png", ".doc", ".docx", ".xls", ".xlsx", ".ppt", ".pptx", ".odt", ".txt", ".mp4"}
 )
-MAX_TEMIS_BYTES = 20 * 2**20
-XLSX_TYPES = ".xlsx,application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
 LEVEL_CHOICES = [(str(v), label) for v, label in reversed(Level.choices)]  # Tốt first, as on paper forms
 
 
@@ -205,45 +199,3 @@ class AssessmentFilterForm(BootstrapFormMixin, forms.Form):
         self.set_choices("year", years)
         self.set_choices("unit", [("", _("All my units")), *units])
         self.set_choices("status", [("", _("Any status")), *Assessment.Status.choices])
-
-
-class TemisUploadForm(BootstrapFormMixin, forms.Form):
-    file = forms.FileField(
-        label=_("TEMIS results file (.xlsx)"), widget=forms.ClearableFileInput(attrs={"accept": XLSX_TYPES})
-    )
-    unit = forms.ModelChoiceField(
-        queryset=Unit.objects.none(),
-        to_field_name="uuid",
-        label=_("Unit"),
-        help_text=_("People are looked for among the staff of this unit and the units under it."),
-    )
-    school_year = forms.ModelChoiceField(queryset=SchoolYear.objects.all(), label=_("School year"))
-    levels_are = forms.ChoiceField(
-        label=_("The levels in the file are"),
-        choices=TemisImport.LevelsAre.choices,
-        initial=TemisImport.LevelsAre.PRINCIPAL,
-    )
-    check_only = forms.BooleanField(
-        required=False, label=_("Only check the file; I will confirm the import afterwards")
-    )
-
-    def __init__(self, *args, units: QuerySet[Unit], current_year: SchoolYear, **kwargs):
-        super().__init__(*args, **kwargs)
-        self.set_queryset("unit", units, lambda u: f"{u.name} ({u.code})")
-        self.fields["unit"].initial = units.first()
-        self.fields["school_year"].initial = current_year
-
-    def clean_file(self) -> UploadedFile:
-        upload: UploadedFile = self.cleaned_data["file"]
-        if not (upload.name or "").lower().endswith(".xlsx"):
-            raise forms.ValidationError(
-                _("Only Excel .xlsx files can be imported. Open the file in Excel and save it as .xlsx.")
-            )
-        if upload.size and upload.size > MAX_TEMIS_BYTES:
-            raise forms.ValidationError(_("The file is larger than %(mb)d MB.") % {"mb": MAX_TEMIS_BYTES // 2**20})
-        try:
-            open_workbook(upload).close()
-        except FileProblem as e:
-            raise forms.ValidationError(str(e))
-        upload.seek(0)
-        return upload

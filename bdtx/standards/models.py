@@ -177,63 +177,8 @@ class PeerOpinion(BaseModel):
         return f"{self.author} → {self.assessment}"
 
 
-class TemisImportQuerySet(ScopedQuerySet):
-    scope_path_field = "unit__path"
+class LevelsAre(models.TextChoices):
+    """Whose levels an imported TEMIS file holds."""
 
-
-class TemisImport(BaseModel):
-    """One TEMIS-style results file: the stored upload, what checking found, and what was written.
-
-    Checked on upload; written at once when clean (no errors, no warnings), otherwise only when the
-    user confirms (the valid rows only, if some have errors).
-    """
-
-    class LevelsAre(models.TextChoices):
-        PRINCIPAL = "principal", _("The principal's evaluation (final result)")
-        SELF = "self", _("The teachers' self-assessment")
-
-    class Status(models.TextChoices):
-        CHECKED = "checked", _("Checked, waiting for confirmation")
-        DONE = "done", _("Imported")
-        FAILED = "failed", _("Could not be read")
-
-    created_by = models.ForeignKey("auth.User", null=True, on_delete=models.SET_NULL, related_name="+")
-    unit = models.ForeignKey("organisations.Unit", verbose_name=_("unit"), on_delete=models.PROTECT, related_name="+")
-    school_year = models.ForeignKey(
-        "core.SchoolYear", verbose_name=_("school year"), on_delete=models.PROTECT, related_name="+"
-    )
-    levels_are = models.CharField(
-        _("the levels in the file are"), max_length=16, choices=LevelsAre.choices, default=LevelsAre.PRINCIPAL
-    )
-    original_filename = models.CharField(_("file name"), max_length=255)
-    file = models.FileField(upload_to="temis/%Y/%m/", max_length=255)
-    status = models.CharField(_("status"), max_length=16, choices=Status.choices, default=Status.CHECKED)
-    total_rows = models.PositiveIntegerField(default=0)
-    valid_rows = models.PositiveIntegerField(default=0)
-    error_count = models.PositiveIntegerField(default=0)
-    warning_count = models.PositiveIntegerField(default=0)
-    created_count = models.PositiveIntegerField(default=0)
-    updated_count = models.PositiveIntegerField(default=0)
-    problems = models.JSONField(
-        default=list, blank=True, help_text="[{row, col, column, value, message, severity}] errors then warnings."
-    )
-    message = models.TextField(blank=True)
-    finished_at = models.DateTimeField(null=True, blank=True)
-
-    objects = TemisImportQuerySet.as_manager()
-
-    class Meta:
-        ordering = ["-created_at", "-id"]
-        verbose_name = _("TEMIS results import")
-        verbose_name_plural = _("TEMIS results imports")
-
-    def __str__(self) -> str:
-        return self.original_filename
-
-    @property
-    def invalid_rows(self) -> int:
-        return self.total_rows - self.valid_rows
-
-    @property
-    def can_confirm(self) -> bool:
-        return self.status == self.Status.CHECKED and self.valid_rows > 0
+    PRINCIPAL = "principal", _("The principal's evaluation (final result)")
+    SELF = "self", _("The teachers' self-assessment")

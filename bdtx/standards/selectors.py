@@ -19,7 +19,6 @@ from bdtx.standards.models import (
     PeerOpinion,
     RatingRule,
     Standard,
-    TemisImport,
 )
 
 # Heads of a unit: evaluated against the standard by the office managing the unit, not by the unit.
@@ -283,7 +282,7 @@ def assessment_export_rows(qs: QuerySet[Assessment]) -> QuerySet[Assessment]:
     )
 
 
-# --- TEMIS imports ------------------------------------------------------------------------------
+# --- TEMIS results imports ------------------------------------------------------------------------------
 
 
 def temis_import_unit_choices(*, scope: Scope) -> QuerySet[Unit]:
@@ -292,11 +291,3 @@ def temis_import_unit_choices(*, scope: Scope) -> QuerySet[Unit]:
     return (
         Unit.objects.visible_to(scope, Perm.STANDARDS_VIEW).filter(pk__in=importing).active().order_by("depth", "name")
     )
-
-
-def temis_import_list(*, scope: Scope) -> QuerySet[TemisImport]:
-    return TemisImport.objects.visible_to(scope, Perm.PEOPLE_IMPORT).select_related("unit", "created_by")
-
-
-def temis_import_get(*, scope: Scope, uuid: str) -> TemisImport:
-    return TemisImport.objects.visible_to(scope).select_related("unit", "created_by").get(uuid=uuid)

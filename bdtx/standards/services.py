@@ -1,6 +1,7 @@
 """Writes of the standards app: self-assessment, colleagues' opinions, the principal's evaluation,
-and TEMIS results imports. Every write validates, runs in a transaction and leaves one audit entry
-(per assessment) in it; the overall ratings come from `rating_compute`, i.e. the RatingRule rows.
+and the assessments of an imported TEMIS results file. Every write validates, runs in a transaction
+and leaves one audit entry (per assessment) in it; the overall ratings come from `rating_compute`,
+i.e. the RatingRule rows.
 """
 
 from collections.abc import Mapping
@@ -15,22 +16,17 @@ from django.utils.translation import gettext as _
 from bdtx.core.models import AuditLog, SchoolYear
 from bdtx.core.scope import Perm, Scope
 from bdtx.core.services import audit_record
-from bdtx.imports.parsing import FileProblem, open_workbook, read_table
 from bdtx.organisations.models import Unit
 from bdtx.people.models import Employment, Person
-from bdtx.people.selectors import units_under_in_year
-from bdtx.standards import selectors, temis
+from bdtx.standards import selectors
 from bdtx.standards.models import (
     Assessment,
     CriterionRating,
-    Framework,
     Level,
+    LevelsAre,
     PeerOpinion,
-    TemisImport,
 )
 from bdtx.standards.rating import RatingOutcome, framework_criteria, framework_rules, rating_explain
-
-MAX_STORED_PROBLEMS = 5000
 
 
 def _outcome(assessment: Assessment, field: str) -> RatingOutcome:
@@ -235,204 +231,56 @@ def assessment_evaluate(
     return assessment
 
 
-# --- TEMIS imports ------------------------------------------------------------------------------
+# --- TEMIS results (the rows come from `standards.importers.TemisImporter`) ------------------------
 
 
 @dataclass
-class TemisCheck:
-    total: int
-    records: list[temis.TemisRecord]
-    problems: list[temis.Problem]
-    letters: dict[str, str]  # field key → Excel column letter
-    headers: dict[str, str]  # field key → header text as written
+class AssessmentRow:
+    """One checked row of a TEMIS results file: whose levels, which standard, the computed rating."""
 
-    @property
-    def error_rows(self) -> set[int]:
-        return {p.row for p in self.problems if p.severity == "error" and p.row}
-
-
-def _temis_context(*, unit: Unit, school_year: SchoolYear) -> temis.TemisContext:
-    """Everyone employed under `unit` that school year (the tree of that year), with their standard."""
-    employments = list(
-        Employment.objects.filter(
-            school_year=school_year, unit__in=units_under_in_year(unit=unit, school_year=school_year.pk).values("pk")
-        ).select_related("person")
-    )
-    existing = dict(
-        Assessment.objects.filter(
-            school_year=school_year, person_id__in=[e.person_id for e in employments]
-        ).values_list("person_id", "status")
-    )
-    sources = dict(
-        Assessment.objects.filter(school_year=school_year, person_id__in=list(existing)).values_list(
-            "person_id", "source"
-        )
-    )
-    frameworks: dict[str, Framework | None] = {}
-    staff = []
-    for e in employments:
-        key = f"{e.staff_type}/{e.school_level}"
-        if key not in frameworks:
-            frameworks[key] = selectors.framework_for_employment(e)
-        fw = frameworks[key]
-        p = e.person
-        staff.append(
-            temis.Staff(
-                person_id=p.pk,
-                full_name=p.full_name,
-                date_of_birth=p.date_of_birth,
-                personal_id=p.personal_id or "",
-                unit_id=e.unit_id,
-                framework_id=fw.pk if fw else None,
-                existing=existing.get(p.pk, ""),
-                existing_source=sources.get(p.pk, ""),
-            )
-        )
-    standards = {}
-    for fw in {f for f in frameworks.values() if f is not None}:
-        full = selectors.framework_with_rules(pk=fw.pk)
-        standards[fw.pk] = temis.StandardInfo(full, framework_criteria(full), framework_rules(full))
-    return temis.TemisContext(staff=staff, standards=standards, unit_name=unit.name, year_label=school_year.label)
+    row: int
+    person_id: int
+    unit_id: int
+    framework_id: int
+    levels: dict[int, int]  # criterion id → level
+    outcome: RatingOutcome
+    file_rating: Level | None
 
 
-def _temis_check(job: TemisImport) -> TemisCheck:
-    """Read the stored file and check every row (raises FileProblem when it cannot be read)."""
-    with job.file.open("rb") as fh:
-        open_workbook(fh).close()
-        try:
-            table = read_table(fh, temis.FIELDS, required_any=temis.REQUIRED_ANY)
-        except FileProblem:
-            raise FileProblem(
-                _(
-                    "No results table was found: the first 15 rows of every sheet were searched for a header "
-                    "row with “Họ và tên”, “Ngày sinh”, “Số CCCD/Mã định danh”, “Tiêu chí 1” … and “Xếp loại”."
-                )
-            ) from None
-        numbers = temis.criterion_numbers(table.layout)
-        if not numbers:
-            raise FileProblem(_("The table has no criterion columns (“Tiêu chí 1”, “Tiêu chí 2” … or “TC1”, “TC2” …)."))
-        letters = {c.key: c.letter for c in table.layout.columns}
-        headers = {c.key: c.header for c in table.layout.columns}
-        ctx = _temis_context(unit=job.unit, school_year=job.school_year)
-        records: list[temis.TemisRecord] = []
-        problems: list[temis.Problem] = []
-        seen: dict[int, int] = {}
-        total = 0
-        for raw in table.rows:
-            total += 1
-            result = temis.check_row(raw, ctx, numbers, seen)
-            problems += result.problems
-            if result.record is not None:
-                records.append(result.record)
-    return TemisCheck(total=total, records=records, problems=problems, letters=letters, headers=headers)
-
-
-def _problem_rows(check: TemisCheck) -> list[dict[str, object]]:
-    letters, headers = check.letters, check.headers
-    ordered = sorted(check.problems, key=lambda p: (p.severity != "error", p.row, p.key))
-    return [
-        {
-            "row": p.row,
-            "key": p.key,
-            "col": letters.get(p.key, ""),
-            "column": headers.get(p.key, ""),
-            "value": p.value,
-            "message": p.message,
-            "severity": p.severity,
-        }
-        for p in ordered[:MAX_STORED_PROBLEMS]
-    ]
-
-
-def _store_check(job: TemisImport, check: TemisCheck) -> None:
-    errors = check.error_rows
-    job.total_rows = check.total
-    job.valid_rows = check.total - len(errors)
-    job.error_count = sum(1 for p in check.problems if p.severity == "error")
-    job.warning_count = sum(1 for p in check.problems if p.severity == "warning")
-    job.problems = _problem_rows(check)
-
-
-def _require_import(scope: Scope, unit: Unit) -> None:
+def assessment_import_check_permission(scope: Scope, unit: Unit) -> None:
+    """Results are imported by those who import staff and see the standards there (403 otherwise)."""
     scope.require(Perm.PEOPLE_IMPORT, unit.path)
     scope.require(Perm.STANDARDS_VIEW, unit.path)
 
 
 @transaction.atomic
-def temis_import_create(
+def assessment_bulk_import(
     *,
     actor_id: int | None,
     scope: Scope,
     unit: Unit,
-    school_year: SchoolYear,
-    upload: UploadedFile,
-    levels_are: str = TemisImport.LevelsAre.PRINCIPAL,
-    check_only: bool = False,
-) -> TemisImport:
-    """Keep the uploaded file, check every row, and write the results at once if the file is clean
-    (no errors, no warnings) and the user did not ask only for a check."""
-    _require_import(scope, unit)
-    name = (upload.name or "temis.xlsx").rsplit("/", 1)[-1][:255]
-    job = TemisImport(
-        created_by_id=actor_id, unit=unit, school_year=school_year, levels_are=levels_are, original_filename=name
-    )
-    job.file.save(name, upload, save=False)
-    job.save()
-    audit_record(
-        actor_id=actor_id,
-        action="temis.upload",
-        obj=job,
-        unit_path=unit.path,
-        source=AuditLog.Source.IMPORT,
-        note=f"{school_year}, {levels_are}",
-    )
-    try:
-        check = _temis_check(job)
-    except FileProblem as e:
-        job.status = TemisImport.Status.FAILED
-        job.message = str(e)
-        job.finished_at = timezone.now()
-        job.save()
-        return job
-    _store_check(job, check)
-    job.save()
-    if not check.problems and check.records and not check_only:
-        _temis_write(actor_id=actor_id, job=job, check=check)
-    return job
-
-
-@transaction.atomic
-def temis_import_confirm(*, actor_id: int | None, scope: Scope, job: TemisImport) -> TemisImport:
-    """Write the valid rows of a checked file (checked again now: the staff may have changed)."""
-    job = TemisImport.objects.select_for_update().select_related("unit", "school_year").get(pk=job.pk)
-    _require_import(scope, job.unit)
-    if job.status != TemisImport.Status.CHECKED:
-        raise ValidationError(_("This file has already been imported."))
-    check = _temis_check(job)
-    _store_check(job, check)
-    if not check.records:
-        job.save()
-        raise ValidationError(_("No row of the file can be imported."))
-    _temis_write(actor_id=actor_id, job=job, check=check)
-    return job
-
-
-def _temis_write(*, actor_id: int | None, job: TemisImport, check: TemisCheck) -> None:
-    """Create or update one assessment per valid row, in the caller's transaction."""
+    school_year_id: int,
+    rows: list[AssessmentRow],
+    levels_are: str,
+    filename: str,
+) -> tuple[int, int]:
+    """Create or update one assessment per row, as the principal's evaluation or the self-assessment,
+    with one audit entry (an import) each. Returns (created, updated)."""
+    assessment_import_check_permission(scope, unit)
     now = timezone.now()
-    principal = job.levels_are == TemisImport.LevelsAre.PRINCIPAL
-    by_person = {r.person_id: r for r in check.records}
+    principal = levels_are == LevelsAre.PRINCIPAL
+    by_person = {r.person_id: r for r in rows}
     existing = {
         a.person_id: a
         for a in Assessment.objects.select_for_update().filter(
-            school_year=job.school_year, person_id__in=list(by_person)
+            school_year_id=school_year_id, person_id__in=list(by_person)
         )
     }
     created = updated = 0
-    for record in check.records:
+    for record in rows:
         a = existing.get(record.person_id)
         if a is None:
-            a = Assessment(person_id=record.person_id, school_year=job.school_year)
+            a = Assessment(person_id=record.person_id, school_year_id=school_year_id)
             created += 1
         else:
             updated += 1
@@ -476,22 +324,9 @@ def _temis_write(*, actor_id: int | None, job: TemisImport, check: TemisCheck) -
             action="assessment.import",
             obj=a,
             object_repr=str(a),
-            unit_path=job.unit.path,
+            unit_path=unit.path,
             source=AuditLog.Source.IMPORT,
             changes={k: [before[k], after[k]] for k in after if before[k] != after[k]},
-            note=f"{job.original_filename} row {record.row}; file rating: {file_rating}"[:255],
+            note=f"{filename} row {record.row}; file rating: {file_rating}"[:255],
         )
-    job.status = TemisImport.Status.DONE
-    job.created_count = created
-    job.updated_count = updated
-    job.finished_at = now
-    job.save()
-    audit_record(
-        actor_id=actor_id,
-        action="temis.import",
-        obj=job,
-        unit_path=job.unit.path,
-        source=AuditLog.Source.IMPORT,
-        changes={"created": created, "updated": updated},
-        note=f"{job.original_filename}: {len(check.records)} rows, {len(check.error_rows)} left out",
-    )
+    return created, updated

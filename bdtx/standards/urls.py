@@ -1,5 +1,7 @@
 from django.urls import path
+from django.views.generic import RedirectView
 
+from bdtx.imports.views import import_moved
 from bdtx.standards import views
 
 app_name = "standards"
@@ -12,7 +14,7 @@ urlpatterns = [
     path("<uuid:uuid>/evaluate/", views.assessment_evaluate, name="evaluate"),
     path("<uuid:uuid>/opinion/", views.opinion_add, name="opinion"),
     path("<uuid:uuid>/evidence/<int:criterion>/", views.evidence_file, name="evidence"),
-    path("temis/", views.temis_new, name="temis_new"),
-    path("temis/<uuid:uuid>/", views.temis_detail, name="temis_detail"),
-    path("temis/<uuid:uuid>/confirm/", views.temis_confirm, name="temis_confirm"),
+    # TEMIS imports moved to the one import pipeline (/imports/): the old addresses redirect.
+    path("temis/", RedirectView.as_view(pattern_name="imports:new", query_string=True), {"kind": "temis"}),
+    path("temis/<uuid:uuid>/", import_moved),
 ]

@@ -2,7 +2,6 @@ from django.contrib import messages
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.http import FileResponse, Http404, HttpResponse
 from django.shortcuts import redirect, render
-from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
@@ -12,7 +11,6 @@ from bdtx.core.http import AuthenticatedHttpRequest
 from bdtx.core.paging import paginate
 from bdtx.core.scope import Perm, Scope
 from bdtx.core.selectors import school_year_current, school_year_list
-from bdtx.imports.parsing import FileProblem
 from bdtx.organisations.models import Unit
 from bdtx.organisations.selectors import unit_choices, unit_get
 from bdtx.people.models import Person
@@ -22,9 +20,8 @@ from bdtx.standards.forms import (
     EvaluationForm,
     OpinionForm,
     SelfAssessmentForm,
-    TemisUploadForm,
 )
-from bdtx.standards.models import Assessment, Framework, TemisImport
+from bdtx.standards.models import Assessment, Framework
 from bdtx.standards.rating import framework_criteria, framework_rules, rating_explain
 
 PROBLEMS_PER_PAGE = 100
@@ -241,63 +238,3 @@ def assessment_export(request: AuthenticatedHttpRequest) -> HttpResponse:
         rows=exporters.assessment_rows(qs),
     )
     return xlsx_response(content, f"danh-gia-chuan-{f.school_year}.xlsx")
-
-
-# --- TEMIS imports ------------------------------------------------------------------------------
-
-
-def _temis_job(request: AuthenticatedHttpRequest, uuid: str) -> TemisImport:
-    try:
-        job = selectors.temis_import_get(scope=request.scope, uuid=uuid)
-    except TemisImport.DoesNotExist:
-        raise Http404 from None
-    request.scope.require(Perm.PEOPLE_IMPORT, job.unit.path)
-    request.scope.require(Perm.STANDARDS_VIEW, job.unit.path)
-    return job
-
-
-def temis_new(request: AuthenticatedHttpRequest) -> HttpResponse:
-    units = selectors.temis_import_unit_choices(scope=request.scope)
-    if not units.exists():
-        raise PermissionDenied
-    form = TemisUploadForm(request.POST or None, request.FILES or None, units=units, current_year=school_year_current())
-    if request.method == "POST" and form.is_valid():
-        d = form.cleaned_data
-        job = services.temis_import_create(
-            actor_id=request.user.pk,
-            scope=request.scope,
-            unit=d["unit"],
-            school_year=d["school_year"],
-            upload=d["file"],
-            levels_are=d["levels_are"],
-            check_only=d["check_only"],
-        )
-        return redirect("standards:temis_detail", uuid=job.uuid)
-    recent = selectors.temis_import_list(scope=request.scope)[:10]
-    return render(request, "standards/temis_new.html", {"form": form, "recent": recent})
-
-
-def temis_detail(request: AuthenticatedHttpRequest, uuid: str) -> HttpResponse:
-    job = _temis_job(request, uuid)
-    page, base = paginate(request, job.problems, per_page=PROBLEMS_PER_PAGE)
-    list_url = reverse("standards:list") + f"?year={job.school_year_id}&unit={job.unit.uuid}"
-    context = {
-        "job": job,
-        "page_obj": page,
-        "querystring_base": base,
-        "list_url": list_url,
-        "sensitive": request.scope.sees_sensitive(job.unit.path),
-    }
-    return render(request, "standards/temis_detail.html", context)
-
-
-@require_POST
-def temis_confirm(request: AuthenticatedHttpRequest, uuid: str) -> HttpResponse:
-    job = _temis_job(request, uuid)
-    try:
-        services.temis_import_confirm(actor_id=request.user.pk, scope=request.scope, job=job)
-    except ValidationError as e:
-        messages.error(request, " ".join(e.messages))
-    except FileProblem as e:
-        messages.error(request, str(e))
-    return redirect("standards:temis_detail", uuid=job.uuid)

@@ -150,6 +150,9 @@ SPECTACULAR_SETTINGS = {
 
 # Imports above this many rows run in the background worker with a progress bar.
 IMPORT_BACKGROUND_ROWS = int(os.environ.get("BDTX_IMPORT_BACKGROUND_ROWS", "500"))
+# An uploaded .xlsx is refused above this size, or with more rows than this (a province's staff fits).
+IMPORT_MAX_UPLOAD_BYTES = int(os.environ.get("BDTX_IMPORT_MAX_UPLOAD_BYTES", str(20 * 2**20)))
+IMPORT_MAX_ROWS = int(os.environ.get("BDTX_IMPORT_MAX_ROWS", "200000"))
 
 LOGGING = {
     "version": 1,

@@ -12,3 +12,6 @@ if DATABASES["default"]["ENGINE"] == "django.db.backends.sqlite3":
     DATABASES["default"]["TEST"] = {"NAME": ":memory:"}
     DATABASES["default"]["OPTIONS"] = {"transaction_mode": "IMMEDIATE"}
 LANGUAGE_CODE = "vi"
+IMPORT_BACKGROUND_ROWS = 500
+IMPORT_MAX_UPLOAD_BYTES = 2 * 2**20
+IMPORT_MAX_ROWS = 5000

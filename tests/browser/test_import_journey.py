@@ -8,7 +8,7 @@ from playwright.sync_api import Page, expect
 
 from bdtx.imports.models import ImportJob
 from bdtx.imports.services import import_job_validate
-from bdtx.imports.tests.xlsx import MESSY_ERRORS, MESSY_VALID_ROWS, clean_staff_file, messy_staff_file
+from bdtx.people.tests.staff_files import MESSY_ERRORS, MESSY_VALID_ROWS, clean_staff_file, messy_staff_file
 from conftest import PASSWORD
 
 pytestmark = pytest.mark.browser
@@ -32,7 +32,7 @@ def log_in(page: Page, base: str, username: str) -> None:
 
 def upload(page: Page, base: str, content: bytes, name: str, *, screenshot: str = "") -> None:
     page.goto(f"{base}/imports/")
-    page.locator("a[href='/imports/new/']").first.click()
+    page.locator("a[href='/imports/new/staff/']").first.click()
     page.locator("input[type=file]").set_input_files(files=[{"name": name, "mimeType": XLSX, "buffer": content}])
     if screenshot:
         shot(page, screenshot)

@@ -62,26 +62,40 @@ HEADER = ["STT", "Mã mô đun", "Tên mô đun", "Số tiết", "Lý thuyết",
 
 def catalog_file(rows: list[list[object]], header: list[str] | None = None) -> bytes:
     """A catalog sheet as an office types it: a title row, a blank row, the header, the modules."""
-    from bdtx.imports.tests.xlsx import build_xlsx
+    from bdtx.core.tests.xlsx import build_xlsx
 
     return build_xlsx([["DANH MỤC MÔ ĐUN BỒI DƯỠNG"], [], header or HEADER, *rows])
 
 
 @pytest.fixture
-def upload_catalog(world, scope_of):  # type: ignore[no-untyped-def]
-    """upload_catalog(content, catalog_code, user=…, **kw) → the CatalogImport after its check (and write)."""
-    from django.core.files.uploadedfile import SimpleUploadedFile
-
+def upload_catalog(world):  # type: ignore[no-untyped-def]
+    """upload_catalog(content, catalog_code, user=…, new_version=…, check_only=…) → the job after its check."""
     from bdtx.catalog.models import Catalog
-    from bdtx.catalog.services import catalog_import_create
+    from bdtx.imports.tests.jobs import run_upload
 
-    def _upload(content: bytes, catalog_code: str = "GVPT-TT17-2019", *, user: str = "sysadmin", **kw: object):  # type: ignore[no-untyped-def]
-        return catalog_import_create(
-            actor_id=world.users[user].pk,
-            scope=scope_of(user),
-            catalog=Catalog.objects.get(code=catalog_code),
-            upload=SimpleUploadedFile("danh muc.xlsx", content, content_type=XLSX),
+    def _upload(  # type: ignore[no-untyped-def]
+        content: bytes, catalog_code: str = "GVPT-TT17-2019", *, user: str = "sysadmin", new_version=None, **kw
+    ):
+        options: dict[str, object] = {"catalog": Catalog.objects.get(code=catalog_code)}
+        if new_version is not None:
+            options["new_version"] = new_version
+        return run_upload(
+            kind="catalog",
+            content=content,
+            user=world.users[user],
+            unit=world.u("bo"),
+            filename="danh muc.xlsx",
+            school_year=None,
+            options=options,
             **kw,
         )
 
     return _upload
+
+
+@pytest.fixture
+def confirm_catalog(world):  # type: ignore[no-untyped-def]
+    """confirm_catalog(job, only_valid=…) → the job after the national administrator confirmed it."""
+    from bdtx.imports.tests.jobs import run_confirm
+
+    return lambda job, *, only_valid: run_confirm(job, user=world.users["sysadmin"], only_valid=only_valid)

@@ -7,8 +7,9 @@ from django.core.files.uploadedfile import SimpleUploadedFile
 from django.urls import reverse
 from django.utils.html import escape
 
-from bdtx.catalog.models import Catalog, CatalogImport, FocusModule, Material, Module, ProgrammeContent
+from bdtx.catalog.models import Catalog, FocusModule, Material, Module, ProgrammeContent
 from bdtx.catalog.tests.conftest import XLSX, YEAR, catalog_file, module
+from bdtx.imports.models import ImportJob
 from bdtx.regimes.models import HoursShift, Programme
 
 pytestmark = pytest.mark.django_db
@@ -228,11 +229,9 @@ def test_a_catalog_is_exported_as_xlsx(world, login):
     assert response.content[:2] == b"PK"
 
 
-@pytest.mark.parametrize("name", ["export", "catalog_edit", "import_detail", "import_confirm", "import_file"])
-def test_unknown_catalogs_and_imports_are_not_found(world, login, name):
-    client = login(world.users["sysadmin"])
-    response = client.post(_unknown(name)) if name == "import_confirm" else client.get(_unknown(name))
-    assert response.status_code == 404
+@pytest.mark.parametrize("name", ["export", "catalog_edit"])
+def test_unknown_catalogs_are_not_found(world, login, name):
+    assert login(world.users["sysadmin"]).get(_unknown(name)).status_code == 404
 
 
 def test_an_administrator_edits_a_catalogs_note(world, login):
@@ -245,43 +244,61 @@ def test_an_administrator_edits_a_catalogs_note(world, login):
     assert login(world.users["so_a"]).post(url, data).status_code == 403
 
 
-def test_an_administrator_uploads_a_file_with_errors_then_imports_its_valid_rows(world, login):
+def _job_url(name: str, job: ImportJob) -> str:
+    return reverse(f"imports:{name}", kwargs={"uuid": job.uuid})
+
+
+def test_the_catalogs_page_links_each_catalog_to_the_import_page(world, login):
+    catalog = Catalog.objects.get(code="GVPT-TT17-2019")
+    body = login(world.users["sysadmin"]).get(reverse("catalog:catalogs")).content.decode()
+    assert f"{reverse('imports:new', args=['catalog'])}?catalog={catalog.uuid}" in body
+
+
+def test_an_administrator_uploads_a_file_with_errors_then_imports_its_valid_rows(
+    world, login, django_capture_on_commit_callbacks
+):
     client = login(world.users["sysadmin"])
     catalog = Catalog.objects.get(code="GVPT-TT17-2019")
     content = catalog_file([[1, "GVPT 01", "Tiêu đề", 20, 8, 12, ""], [2, "GVPT 02", "Tiêu đề", 20, 8, 10, ""]])
-    response = client.post(
-        reverse("catalog:import"),
-        {"catalog": str(catalog.uuid), "file": SimpleUploadedFile("dm.xlsx", content, content_type=XLSX)},
-    )
-    job = CatalogImport.objects.get()
-    assert response.status_code == 302 and response["Location"] == reverse(
-        "catalog:import_detail", kwargs={"uuid": job.uuid}
-    )
+    form = client.get(reverse("imports:new", args=["catalog"]) + f"?catalog={catalog.uuid}")
+    assert form.context["options"]["catalog"].value() == str(catalog.uuid)  # the catalog page's choice
+    with django_capture_on_commit_callbacks(execute=True):
+        response = client.post(
+            reverse("imports:new", args=["catalog"]),
+            {"catalog": str(catalog.uuid), "file": SimpleUploadedFile("dm.xlsx", content, content_type=XLSX)},
+        )
+    job = ImportJob.objects.get()
+    assert response.status_code == 302 and response["Location"] == _job_url("detail", job)
     page = client.get(response["Location"])
     assert page.status_code == 200 and 'id="error-table"' in page.content.decode()
-    assert client.get(reverse("catalog:import_file", kwargs={"uuid": job.uuid})).status_code == 200
-    client.post(reverse("catalog:import_confirm", kwargs={"uuid": job.uuid}), {"only_valid": "1"})
+    assert client.get(_job_url("file", job)).status_code == 200
+    assert job.id in [j.id for j in client.get(reverse("catalog:catalogs")).context["imports"]]
+    with django_capture_on_commit_callbacks(execute=True):
+        client.post(_job_url("confirm", job), {"only_valid": "1"})
     job.refresh_from_db()
-    assert job.status == CatalogImport.Status.DONE and module("GVPT-TT17-2019", "GVPT 01").title == "Tiêu đề"
+    assert job.status == ImportJob.Status.DONE and module("GVPT-TT17-2019", "GVPT 01").title == "Tiêu đề"
 
 
 def test_a_file_that_is_not_xlsx_is_refused_on_upload(world, login):
     catalog = Catalog.objects.get(code="GVPT-TT17-2019")
     response = login(world.users["sysadmin"]).post(
-        reverse("catalog:import"), {"catalog": str(catalog.uuid), "file": SimpleUploadedFile("dm.csv", b"a,b")}
+        reverse("imports:new", args=["catalog"]),
+        {"catalog": str(catalog.uuid), "file": SimpleUploadedFile("dm.csv", b"a,b")},
     )
     assert response.status_code == 200 and "file" in response.context["form"].errors
 
 
-@pytest.mark.parametrize("user", ["so_a", "principal_a1", "teacher_a1"])
-def test_others_cannot_import_or_see_imports(world, login, upload_catalog, user):
+# Catalog imports belong to the ministry: outside its subtree they are not found (404); a user who
+# may import nothing at all is refused first (403).
+@pytest.mark.parametrize(("user", "status"), [("so_a", 404), ("principal_a1", 404), ("teacher_a1", 403)])
+def test_others_cannot_import_or_see_imports(world, login, upload_catalog, user, status):
     job = upload_catalog(catalog_file([[1, "GVPT 01", "Tiêu đề", 20, 8, 12, ""]]), check_only=True)
     client = login(world.users[user])
-    assert client.get(reverse("catalog:import")).status_code == 403
-    for name in ("import_detail", "import_file"):
-        assert client.get(reverse(f"catalog:{name}", kwargs={"uuid": job.uuid})).status_code == 403
-    assert client.post(reverse("catalog:import_confirm", kwargs={"uuid": job.uuid})).status_code == 403
-    assert CatalogImport.objects.get().status == CatalogImport.Status.CHECKED
+    assert client.get(reverse("imports:new", args=["catalog"])).status_code == 403
+    for name in ("detail", "file"):
+        assert client.get(_job_url(name, job)).status_code == status
+    assert client.post(_job_url("confirm", job)).status_code == status
+    assert ImportJob.objects.get().status == ImportJob.Status.VALIDATED
 
 
 # --- programme content -------------------------------------------------------------------------

@@ -1,4 +1,7 @@
-"""The life of an import job: store, check, write (or not), keep the file and the log."""
+"""The life of an import job, shown with the staff list: store, check, write (or not), keep the file and the log."""
+
+import io
+import zipfile
 
 import pytest
 from django.core.exceptions import PermissionDenied, ValidationError
@@ -7,10 +10,11 @@ from django.core.files.uploadedfile import SimpleUploadedFile
 from bdtx.accounts.models import RoleAssignment
 from bdtx.core.models import AuditLog
 from bdtx.core.selectors import school_year_current
+from bdtx.core.tests.xlsx import build_xlsx
 from bdtx.imports import services
 from bdtx.imports.models import ImportJob
-from bdtx.imports.tests.xlsx import MESSY_ERRORS, MESSY_VALID_ROWS, build_xlsx, clean_staff_file, messy_staff_file
 from bdtx.people.models import Employment, Person
+from bdtx.people.tests.staff_files import MESSY_ERRORS, MESSY_VALID_ROWS, clean_staff_file, messy_staff_file
 
 
 def _staff_at(world, unit: str) -> set[str]:  # type: ignore[no-untyped-def]
@@ -25,10 +29,10 @@ def _staff_at(world, unit: str) -> set[str]:  # type: ignore[no-untyped-def]
 def test_a_file_with_errors_lists_each_problem_by_excel_row_and_column(upload):
     job = upload(messy_staff_file())
     assert job.status == ImportJob.Status.VALIDATED
-    assert [(e["row"], e["col"], e["code"]) for e in job.errors] == MESSY_ERRORS
+    assert [(e["row"], e["col"], e["code"]) for e in job.problems] == MESSY_ERRORS
     assert (job.total_rows, job.valid_rows, job.error_count) == (11, len(MESSY_VALID_ROWS), len(MESSY_ERRORS))
-    assert job.errors[0]["column"] == "Số CCCD" and job.errors[0]["value"] == "004085012345"
-    assert all(e["message"] for e in job.errors)
+    assert job.problems[0]["column"] == "Số CCCD" and job.problems[0]["value"] == "004085012345"
+    assert all(e["message"] for e in job.problems)
 
 
 def test_nothing_is_written_while_the_file_has_errors_and_the_user_has_not_confirmed(world, upload):
@@ -130,8 +134,8 @@ def test_a_department_imports_into_its_schools_by_unit_code(world, upload):
     ]
     job = upload(build_xlsx(rows), user="so_a", unit="so_a")
     expected = [(4, "unit.unknown"), (5, "unit.unknown"), (6, "unit.missing")]
-    assert [(e["row"], e["code"]) for e in job.errors] == expected
-    assert job.errors[0]["message"] == job.errors[1]["message"]  # a school elsewhere looks like no school at all
+    assert [(e["row"], e["code"]) for e in job.problems] == expected
+    assert job.problems[0]["message"] == job.problems[1]["message"]  # a school elsewhere looks like no school at all
     assert job.valid_rows == 2
 
 
@@ -143,7 +147,7 @@ def test_without_a_unit_column_the_rows_go_to_the_chosen_school(world, upload):
 
 def test_without_a_unit_column_an_office_must_choose_a_school(upload):
     job = upload(clean_staff_file(unit_code=None), user="so_a", unit="so_a")
-    assert [(e["col"], e["code"]) for e in job.errors] == [("", "unit.column_missing")]
+    assert [(e["col"], e["code"]) for e in job.problems] == [("", "unit.column_missing")]
     assert job.status == ImportJob.Status.VALIDATED and not job.can_confirm
 
 
@@ -154,7 +158,7 @@ def test_a_person_working_outside_the_importers_scope_is_not_taken_over(world, u
         [teacher_b1.full_name, teacher_b1.get_gender_display(), teacher_b1.date_of_birth, teacher_b1.personal_id],
     ]
     job = upload(build_xlsx(rows))
-    assert [(e["row"], e["col"], e["code"]) for e in job.errors] == [(2, "D", "person.outside_scope")]
+    assert [(e["row"], e["col"], e["code"]) for e in job.problems] == [(2, "D", "person.outside_scope")]
     assert Employment.objects.get(person=teacher_b1).unit == world.u("th_b1")
 
 
@@ -166,6 +170,7 @@ def test_uploading_into_a_unit_outside_the_scope_is_refused(upload):
 def test_the_background_work_stops_when_the_uploaders_role_was_withdrawn(world, settings, upload):
     settings.IMPORT_BACKGROUND_ROWS = 0
     job = ImportJob.objects.create(
+        kind="staff",
         created_by=world.users["principal_a1"],
         unit=world.u("th_a1"),
         school_year=school_year_current(),
@@ -180,16 +185,31 @@ def test_the_background_work_stops_when_the_uploaders_role_was_withdrawn(world, 
     assert Person.objects.count() == people
 
 
+def _damaged_workbook() -> bytes:
+    """A ZIP that names itself a workbook, as a damaged .xlsx does: it passes the upload check."""
+    buf = io.BytesIO()
+    with zipfile.ZipFile(buf, "w") as z:
+        z.writestr("[Content_Types].xml", "<Types/>")
+        z.writestr("xl/workbook.xml", "this is not a workbook")
+    return buf.getvalue()
+
+
 def test_an_unreadable_file_fails_with_a_message(upload):
-    job = upload(b"PK\x03\x04 this is not a workbook")
+    job = upload(_damaged_workbook())
     assert job.status == ImportJob.Status.FAILED and job.message
     assert job.total_rows == 0
 
 
+def test_the_service_refuses_a_file_that_is_not_a_workbook_before_storing_it(upload):
+    with pytest.raises(ValidationError):
+        upload(b"PK\x03\x04 this is not a workbook")
+    assert not ImportJob.objects.exists()
+
+
 def test_stored_errors_are_capped_but_counted(monkeypatch, upload):
-    monkeypatch.setattr(services, "MAX_STORED_ERRORS", 2)
+    monkeypatch.setattr(services, "MAX_STORED_PROBLEMS", 2)
     job = upload(messy_staff_file())
-    assert len(job.errors) == 2 and job.error_count == len(MESSY_ERRORS) and job.errors_truncated
+    assert len(job.problems) == 2 and job.error_count == len(MESSY_ERRORS) and job.problems_truncated
 
 
 def test_a_table_without_rows_fails_with_a_message(upload):

@@ -7,12 +7,12 @@ from django.core.files.uploadedfile import SimpleUploadedFile
 from django.urls import reverse
 from python_calamine import CalamineWorkbook
 
+from bdtx.core.importing.parsing import read_table
 from bdtx.core.models import AuditLog
 from bdtx.core.selectors import school_year_current
 from bdtx.imports.models import ImportJob
-from bdtx.imports.parsing import read_table
-from bdtx.imports.staff import FIELDS, NAME_KEYS
-from bdtx.imports.tests.xlsx import MESSY_ERRORS, clean_staff_file, messy_staff_file
+from bdtx.people.importers import FIELDS, NAME_KEYS
+from bdtx.people.tests.staff_files import MESSY_ERRORS, clean_staff_file, messy_staff_file
 
 
 @pytest.fixture
@@ -47,9 +47,16 @@ def test_a_principal_of_another_province_does_not_see_the_import_in_the_list(wor
     assert messy_job.get_absolute_url() not in response.content.decode()
 
 
-@pytest.mark.parametrize("user", ["teacher_a1", "ministry", "norole"])
+@pytest.mark.parametrize("user", ["teacher_a1", "norole"])
 def test_users_who_may_not_import_cannot_open_the_import_list(world, login, user):
     assert login(world.users[user]).get(reverse("imports:list")).status_code == 403
+
+
+def test_the_ministry_imports_catalogs_and_does_not_see_the_staff_imports_of_schools(world, login, messy_job):
+    response = login(world.users["ministry"]).get(reverse("imports:list"))
+    html = response.content.decode()
+    assert response.status_code == 200 and messy_job.get_absolute_url() not in html
+    assert reverse("imports:new", args=["catalog"]) in html and reverse("imports:new", args=["staff"]) not in html
 
 
 def test_anonymous_visitors_are_sent_to_log_in(client):
@@ -67,11 +74,11 @@ def _post_file(client, world, content: bytes, *, unit: str = "th_a1", name: str 
         "school_year": school_year_current().pk,
         **extra,
     }
-    return client.post(reverse("imports:new"), data)
+    return client.post(reverse("imports:new", args=["staff"]), data)
 
 
 def test_the_upload_form_offers_the_units_in_the_scope(world, login):
-    response = login(world.users["so_a"]).get(reverse("imports:new"))
+    response = login(world.users["so_a"]).get(reverse("imports:new", args=["staff"]))
     html = response.content.decode()
     assert str(world.u("th_a1").uuid) in html and str(world.u("th_b1").uuid) not in html
 
@@ -107,7 +114,7 @@ def test_uploading_into_a_school_of_another_province_is_refused(world, login):
 @pytest.mark.parametrize("user", ["teacher_a1", "ministry"])
 def test_users_who_may_not_import_cannot_upload(world, login, user):
     client = login(world.users[user])
-    assert client.get(reverse("imports:new")).status_code == 403
+    assert client.get(reverse("imports:new", args=["staff"])).status_code == 403
     assert _post_file(client, world, clean_staff_file()).status_code == 403
 
 
@@ -115,7 +122,7 @@ def test_users_who_may_not_import_cannot_upload(world, login, user):
 
 
 def test_the_template_has_vietnamese_headers_an_example_row_and_the_allowed_values(world, login):
-    response = login(world.users["principal_a1"]).get(reverse("imports:template"))
+    response = login(world.users["principal_a1"]).get(reverse("imports:template", args=["staff"]))
     assert response.status_code == 200 and response["Content-Type"].startswith("application/vnd.openxml")
     content = response.content
     table = read_table(io.BytesIO(content), FIELDS, required_any=NAME_KEYS)
@@ -130,7 +137,7 @@ def test_the_template_has_vietnamese_headers_an_example_row_and_the_allowed_valu
 
 
 def test_users_who_may_not_import_cannot_download_the_template(world, login):
-    assert login(world.users["teacher_a1"]).get(reverse("imports:template")).status_code == 403
+    assert login(world.users["teacher_a1"]).get(reverse("imports:template", args=["staff"])).status_code == 403
 
 
 # --- one job -----------------------------------------------------------------------------------

@@ -4,14 +4,16 @@ import io
 
 import pytest
 from django.core.files.uploadedfile import SimpleUploadedFile
-from django.urls import reverse
+from django.test import TestCase
+from django.urls import reverse, reverse_lazy
 from python_calamine import CalamineWorkbook
 
 from bdtx.accounts.models import RoleAssignment
 from bdtx.core.selectors import school_year_current
-from bdtx.imports.tests.xlsx import build_xlsx
+from bdtx.core.tests.xlsx import build_xlsx
+from bdtx.imports.models import ImportJob
 from bdtx.people.models import Employment
-from bdtx.standards.models import Assessment, Criterion, Level, PeerOpinion, TemisImport
+from bdtx.standards.models import Assessment, Criterion, Level, PeerOpinion
 from bdtx.standards.tests.conftest import framework, levels_of
 
 pytestmark = pytest.mark.django_db
@@ -23,7 +25,7 @@ def _levels_post(fw_code: str, default: int, **by_number: int | None) -> dict[st
     return {f"level_{cid}": str(lvl) for cid, lvl in levels_of(fw, default, **by_number).items() if lvl}
 
 
-def url(name: str, a: Assessment | TemisImport) -> str:
+def url(name: str, a: Assessment) -> str:
     return reverse(f"standards:{name}", kwargs={"uuid": a.uuid})
 
 
@@ -302,34 +304,47 @@ def _upload(client, world, **extra):  # type: ignore[no-untyped-def]
         "levels_are": "principal",
         **extra,
     }
-    return client.post(reverse("standards:temis_new"), data)
+    with TestCase.captureOnCommitCallbacks(execute=True):
+        return client.post(TEMIS_NEW, data)
+
+
+TEMIS_NEW = reverse_lazy("imports:new", args=["temis"])
+
+
+def job_url(name: str, job: ImportJob) -> str:
+    return reverse(f"imports:{name}", kwargs={"uuid": job.uuid})
+
+
+def test_the_assessments_page_links_to_the_temis_upload(world, login):
+    assert str(TEMIS_NEW) in login(world.users["principal_a1"]).get(reverse("standards:list")).content.decode()
 
 
 def test_the_principal_uploads_a_temis_file_and_sees_the_result(world, login):
     client = login(world.users["principal_a1"])
-    assert client.get(reverse("standards:temis_new")).status_code == 200
+    assert client.get(TEMIS_NEW).status_code == 200
     r = _upload(client, world)
-    job = TemisImport.objects.get()
-    assert r.status_code == 302 and r["Location"] == url("temis_detail", job)
-    assert job.status == TemisImport.Status.DONE
-    page = client.get(url("temis_detail", job))
+    job = ImportJob.objects.get()
+    assert r.status_code == 302 and r["Location"] == job_url("detail", job)
+    assert job.status == ImportJob.Status.DONE
+    page = client.get(job_url("detail", job))
     assert page.status_code == 200 and 'id="job-counts"' in page.content.decode()
 
 
 def test_a_checked_file_is_written_on_confirmation(world, login):
     client = login(world.users["principal_a1"])
     _upload(client, world, check_only="on")
-    job = TemisImport.objects.get()
-    assert job.status == TemisImport.Status.CHECKED
-    assert client.post(url("temis_confirm", job)).status_code == 302
+    job = ImportJob.objects.get()
+    assert job.status == ImportJob.Status.VALIDATED
+    with TestCase.captureOnCommitCallbacks(execute=True):
+        assert client.post(job_url("confirm", job)).status_code == 302
     job.refresh_from_db()
-    assert job.status == TemisImport.Status.DONE and Assessment.objects.count() == 1
+    assert job.status == ImportJob.Status.DONE and Assessment.objects.count() == 1
 
 
 def test_a_file_that_is_not_xlsx_is_refused_on_the_form(world, login):
     client = login(world.users["principal_a1"])
     r = client.post(
-        reverse("standards:temis_new"),
+        TEMIS_NEW,
         {
             "file": SimpleUploadedFile("temis.xlsx", b"not excel"),
             "unit": str(world.u("th_a1").uuid),
@@ -342,21 +357,21 @@ def test_a_file_that_is_not_xlsx_is_refused_on_the_form(world, login):
 
 @pytest.mark.parametrize("user", ["teacher_a1", "ministry", "norole"])
 def test_those_who_may_not_import_cannot_open_the_temis_upload(world, login, user):
-    assert login(world.users[user]).get(reverse("standards:temis_new")).status_code == 403
+    assert login(world.users[user]).get(TEMIS_NEW).status_code == 403
 
 
 def test_a_temis_import_is_404_outside_the_scope_and_403_without_the_import_right(world, login):
     _upload(login(world.users["principal_a1"]), world, check_only="on")
-    job = TemisImport.objects.get()
+    job = ImportJob.objects.get()
     for user in ("principal_b1", "principal_a2", "so_b"):
         client = login(world.users[user])
-        assert client.get(url("temis_detail", job)).status_code == 404
-        assert client.post(url("temis_confirm", job)).status_code == 404
+        assert client.get(job_url("detail", job)).status_code == 404
+        assert client.post(job_url("confirm", job)).status_code == 404
     client = login(world.users["ministry"])  # sees the school, may not import
-    assert client.get(url("temis_detail", job)).status_code == 403
-    assert client.post(url("temis_confirm", job)).status_code == 403
+    assert client.get(job_url("detail", job)).status_code == 403
+    assert client.post(job_url("confirm", job)).status_code == 403
     job.refresh_from_db()
-    assert job.status == TemisImport.Status.CHECKED
+    assert job.status == ImportJob.Status.VALIDATED
 
 
 # --- query counts do not grow with rows ---------------------------------------------------------
@@ -407,13 +422,17 @@ def test_the_record_costs_the_same_queries_whatever_the_number_of_opinions(world
 def test_every_standards_page_answers_404_for_another_branchs_objects(world, login, self_assess, user, owner, school):
     a = self_assess(owner, K)
     c1 = Criterion.objects.get(standard__framework=a.framework, number=1)
-    job = TemisImport.objects.create(
-        unit=world.u(school), school_year=school_year_current(), original_filename="t.xlsx", file="temis/t.xlsx"
+    job = ImportJob.objects.create(
+        kind="temis",
+        unit=world.u(school),
+        school_year=school_year_current(),
+        original_filename="t.xlsx",
+        file="temis/t.xlsx",
     )
     client = login(world.users[user])
     urls = [url(n, a) for n in ("detail", "evaluate", "opinion")]
     urls += [reverse("standards:evidence", kwargs={"uuid": a.uuid, "criterion": c1.pk})]
-    urls += [url(n, job) for n in ("temis_detail", "temis_confirm")]
+    urls += [job_url(n, job) for n in ("detail", "confirm")]
     for link in urls:
         assert client.get(link).status_code in (404, 405), link
         assert client.post(link).status_code in (404, 405), link

@@ -4,14 +4,14 @@ Real files are not tidy. Title rows sit above the header; headers span two rows 
 cells ("Họ và tên" over "Họ | Tên đệm | Tên", "Ngày sinh" over "Nam | Nữ"); the same column is
 called "Họ và tên", "Họ tên" or "Họ và tên giáo viên"; a row of column numbers "(1) (2) (3)"
 follows the header; blank rows, a totals row and a signature block end the table; older files
-are typed in TCVN3. This module copes with all of that and knows nothing about staff: the
-fields to look for are passed in (`Field`), so other imports can reuse it.
+are typed in TCVN3. This module copes with all of that and knows no importer: the fields to look
+for are passed in (`bdtx.core.importing.base.Field`), so every import reuses it.
 """
 
 import contextlib
 import re
 import zipfile
-from collections.abc import Iterable, Iterator
+from collections.abc import Iterable, Iterator, Sequence
 from dataclasses import dataclass, field
 from datetime import date, datetime, timedelta
 from decimal import Decimal
@@ -21,8 +21,9 @@ from typing import IO, Any
 from django.utils.translation import gettext as _
 from python_calamine import CalamineError, CalamineWorkbook, SheetVisibleEnum
 
+from bdtx.core.importing import legacy
+from bdtx.core.importing.base import Field, FileProblem
 from bdtx.core.text import fold, nfc
-from bdtx.imports import legacy
 
 XLSX_MAGIC = b"PK\x03\x04"
 HEADER_SCAN_ROWS = 15
@@ -31,25 +32,6 @@ _NON_ALNUM = re.compile(r"[^0-9a-z]+")
 _HAS_LETTER = re.compile(r"[^\W\d_]")
 _ROMAN_OR_LETTER = re.compile(r"^([ivxlc]+|[a-z])[.)]?$")
 _EXAMPLE = frozenset({"vi du", "vd", "mau", "dong mau"})
-
-
-class FileProblem(Exception):
-    """The file as a whole cannot be imported; the message says why, in the user's language."""
-
-
-@dataclass(frozen=True)
-class Field:
-    """A column the importer understands, and the header texts that name it.
-
-    `exact` are folded header texts that must match whole; `contains` are folded phrases that may
-    appear anywhere among the header's words. `children` maps folded sub-headers written under
-    this header in a two-row header to other fields ("Ngày sinh" over "Nam | Nữ").
-    """
-
-    key: str
-    exact: tuple[str, ...] = ()
-    contains: tuple[str, ...] = ()
-    children: dict[str, str] = field(default_factory=dict)
 
 
 @dataclass(frozen=True)
@@ -255,6 +237,28 @@ def estimate_rows(source: IO[bytes]) -> int | None:
     return max(found, default=None)
 
 
+def inspect_xlsx(source: IO[bytes]) -> int | None:
+    """Check by its content, without reading a cell, that `source` is an .xlsx workbook (FileProblem if not);
+    return the rows its largest sheet declares (None when a sheet declares none)."""
+    source.seek(0)
+    magic = source.read(4)
+    source.seek(0)
+    if magic != XLSX_MAGIC:
+        raise FileProblem(
+            _("This is not an Excel .xlsx file. Open it in Excel and save it as “Excel Workbook (.xlsx)”.")
+        )
+    try:
+        with zipfile.ZipFile(source) as z:
+            is_workbook = "xl/workbook.xml" in z.namelist()
+    except (zipfile.BadZipFile, OSError):
+        is_workbook = False
+    finally:
+        source.seek(0)
+    if not is_workbook:
+        raise FileProblem(_("The file could not be read as an Excel workbook. Is it damaged or password-protected?"))
+    return estimate_rows(source)
+
+
 @dataclass
 class Table:
     layout: Layout
@@ -262,11 +266,14 @@ class Table:
     last_row: int  # Excel number of the sheet's last used row, for progress
 
 
-def read_table(source: IO[bytes], fields: list[Field], *, required_any: frozenset[str]) -> Table:
+def read_table(
+    source: IO[bytes], fields: Sequence[Field], *, required_any: frozenset[str], not_found: str = ""
+) -> Table:
     """Find the first sheet holding a table with these fields and stream its data rows.
 
     A header row is the row among the first 15 that names the most fields (at least three, and
-    one of `required_any`); the row under it joins the header when it holds sub-headers.
+    one of `required_any`); the row under it joins the header when it holds sub-headers. Without
+    one, FileProblem says `not_found` (what the importer looks for).
     """
     wb = open_workbook(source)
     for meta in wb.sheets_metadata:
@@ -303,10 +310,8 @@ def read_table(source: IO[bytes], fields: list[Field], *, required_any: frozense
             last_row=(sheet.end or (0, 0))[0] + 1,
         )
     raise FileProblem(
-        _(
-            "No table of staff was found: the first 15 rows of every sheet were searched for a header row "
-            "with column names such as “Họ và tên”, “Ngày sinh”, “Giới tính”. Use the template."
-        )
+        not_found
+        or _("No table was found: the first 15 rows of every sheet were searched for a header row naming the columns.")
     )
 
 
@@ -339,7 +344,7 @@ def _is_legacy_file(rows: list[list[Any]]) -> bool:
 
 def _find_header(
     head: list[list[Any]],
-    fields: list[Field],
+    fields: Sequence[Field],
     merges: list[tuple[tuple[int, int], tuple[int, int]]],
     *,
     col0: int,

@@ -1,4 +1,4 @@
-"""Reading office spreadsheets, converting TCVN3, and checking rows (no database needed)."""
+"""The staff list importer: header variants, reading messy files, and checking rows (no database needed)."""
 
 import io
 import unicodedata
@@ -6,18 +6,10 @@ from datetime import date
 
 import pytest
 
-from bdtx.imports import legacy
-from bdtx.imports.parsing import (
-    FileProblem,
-    as_date,
-    as_digits,
-    column_letter,
-    estimate_rows,
-    match_field,
-    normalise_header,
-    read_table,
-)
-from bdtx.imports.staff import (
+from bdtx.core.importing.base import FileProblem
+from bdtx.core.importing.parsing import match_field, normalise_header, read_table
+from bdtx.core.tests.xlsx import build_xlsx, nfd, tcvn3
+from bdtx.people.importers import (
     FIELDS,
     NAME_KEYS,
     StaffCheckContext,
@@ -27,8 +19,8 @@ from bdtx.imports.staff import (
     file_problems,
     title_name,
 )
-from bdtx.imports.tests.xlsx import MESSY_HEADER_ROWS, build_xlsx, clean_staff_file, messy_staff_file, nfd, tcvn3
 from bdtx.people.selectors import ethnicity_key
+from bdtx.people.tests.staff_files import MESSY_HEADER_ROWS, clean_staff_file, messy_staff_file
 
 
 def _table(content: bytes):  # type: ignore[no-untyped-def]
@@ -79,87 +71,6 @@ def test_header_variants_name_the_same_column(header, key):
 @pytest.mark.parametrize("header", ["Ngày cấp CCCD", "Nơi sinh", "Tên trường", "Ghi chú", "Nữ dân tộc", ""])
 def test_look_alike_headers_are_not_taken_for_known_columns(header):
     assert _key(header) is None
-
-
-def test_column_letters_follow_excel():
-    assert [column_letter(i) for i in (0, 25, 26, 27, 701)] == ["A", "Z", "AA", "AB", "ZZ"]
-
-
-# --- cell values -------------------------------------------------------------------------------
-
-
-@pytest.mark.parametrize(
-    ("value", "expected"),
-    [
-        (date(1985, 3, 4), date(1985, 3, 4)),
-        ("04/03/1985", date(1985, 3, 4)),
-        ("4/3/1985", date(1985, 3, 4)),
-        ("04-03-1985", date(1985, 3, 4)),
-        ("04.03.1985", date(1985, 3, 4)),
-        ("1985-03-04", date(1985, 3, 4)),
-        (31110.0, date(1985, 3, 4)),
-        ("", None),
-    ],
-)
-def test_dates_are_read_from_excel_dates_serials_and_day_first_text(value, expected):
-    assert as_date(value) == expected
-
-
-@pytest.mark.parametrize("value", ["31/02/1990", "03/25/1985", "4/3/85", "năm 1985", "1985"])
-def test_dates_that_are_impossible_or_ambiguous_are_refused(value):
-    with pytest.raises(ValueError):
-        as_date(value)
-
-
-@pytest.mark.parametrize(
-    ("value", "expected"),
-    [
-        (4085012345.0, "4085012345"),
-        (40123456789, "40123456789"),
-        ("4012345678.0", "4012345678"),
-        ("4.0123e10", "40123000000"),
-        ("001 085 012 345", "001085012345"),
-        ("001.085.012.345", "001085012345"),
-        ("12ab", "12ab"),
-    ],
-)
-def test_numbers_typed_into_id_cells_become_digits(value, expected):
-    assert as_digits(value) == expected
-
-
-# --- TCVN3 -------------------------------------------------------------------------------------
-
-
-@pytest.mark.parametrize(
-    ("legacy_text", "unicode_text"),
-    [
-        ("NguyÔn ThÞ Hoa", "Nguyễn Thị Hoa"),
-        ("TrÇn V¨n §Æng", "Trần Văn Đặng"),
-        ("D\xad¬ng", "Dương"),
-        ("Tr\xadêng TiÓu häc", "Trường Tiểu học"),
-        ("Kh¬-mó", "Khơ-mú"),
-    ],
-)
-def test_tcvn3_text_is_converted_to_unicode(legacy_text, unicode_text):
-    assert legacy.looks_legacy(legacy_text)
-    assert legacy.decode(legacy_text) == unicode_text
-
-
-def test_the_tcvn3_table_covers_every_vietnamese_letter_of_vn3():
-    lower = "aàảãáạăằẳẵắặâầẩẫấậeèẻẽéẹêềểễếệiìỉĩíịoòỏõóọôồổỗốộơờởỡớợuùủũúụưừửữứựyỳỷỹýỵđ"
-    assert all(ch.isascii() or ch in legacy.TCVN3_TO_UNICODE.values() for ch in lower)
-    assert legacy.decode(legacy.encode(lower), force=True) == lower
-
-
-@pytest.mark.parametrize("text", ["Nguyễn Thị Hoa", "Hoà", "Lý", "plain ascii", nfd("Nguyễn")])
-def test_unicode_text_is_left_alone(text):
-    assert not legacy.looks_legacy(text)
-    assert legacy.decode(text) == text
-
-
-def test_text_mixing_tcvn3_and_unicode_cannot_be_decoded():
-    with pytest.raises(legacy.LegacyTextError):
-        legacy.decode("Nguyễn ThÞ")
 
 
 # --- reading a messy file ----------------------------------------------------------------------
@@ -232,10 +143,6 @@ def test_a_sheet_without_a_recognisable_header_is_refused():
         _table(build_xlsx([["Cột 1", "Cột 2"], ["a", "b"]]))
 
 
-def test_row_counts_are_estimated_from_the_sheet_dimension():
-    assert estimate_rows(io.BytesIO(clean_staff_file())) == 7
-
-
 # --- checking rows -----------------------------------------------------------------------------
 
 ETHNICITIES = {ethnicity_key(n): c for n, c in [("Kinh", "01"), ("Tày", "02"), ("H'Mông", "08"), ("Khơ me", "05")]}
@@ -249,7 +156,7 @@ def _checked(content: bytes, *, default_unit: UnitRef | None = SCHOOL):  # type:
     ctx = StaffCheckContext(
         layout=table.layout, ethnicities=ETHNICITIES, default_unit=default_unit, today=date(2025, 9, 1)
     )
-    return table.layout, {c.number: c for c in (check_row(r, ctx) for r in table.rows)}
+    return table.layout, {c.row: c for c in (check_row(r, ctx) for r in table.rows)}
 
 
 def test_rows_become_records_with_padded_ids_and_mapped_values():

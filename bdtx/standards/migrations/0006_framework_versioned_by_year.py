@@ -6,22 +6,22 @@ from django.db import migrations, models
 class Migration(migrations.Migration):
 
     dependencies = [
-        ('catalog', '0005_module_criteria'),
+        ('standards', '0005_delete_temisimport'),
     ]
 
     operations = [
         migrations.AlterField(
-            model_name='catalog',
+            model_name='framework',
             name='first_year',
             field=models.PositiveSmallIntegerField(verbose_name='first school year (start year)'),
         ),
         migrations.AlterField(
-            model_name='catalog',
+            model_name='framework',
             name='last_year',
             field=models.PositiveSmallIntegerField(blank=True, null=True, verbose_name='last school year (start year)'),
         ),
         migrations.AddConstraint(
-            model_name='catalog',
-            constraint=models.CheckConstraint(condition=models.Q(('last_year__isnull', True), ('last_year__gte', models.F('first_year')), _connector='OR'), name='catalog_year_range'),
+            model_name='framework',
+            constraint=models.CheckConstraint(condition=models.Q(('last_year__isnull', True), ('last_year__gte', models.F('first_year')), _connector='OR'), name='framework_year_range'),
         ),
     ]

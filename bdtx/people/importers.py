@@ -1,44 +1,44 @@
-"""The staff list import: the columns it reads, the values it accepts, and how each row is checked.
+"""The staff list import: the columns it reads, the values it accepts, how each row is checked, and
+the importer that writes the valid rows through `staff_bulk_upsert`.
 
-Checking is pure: the database facts a row needs (ethnicity names, the units the importer may
-write to) come in a `StaffCheckContext`, so the rules can be tested without a database.
+Checking a row is pure: the database facts a row needs (ethnicity names, the unit chosen on
+upload) come in a `StaffCheckContext`, so the rules can be tested without a database. Unit codes
+and people working outside the uploader's scope are resolved for the whole file at once
+(`StaffImporter.check_file`).
 """
 
 import re
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 from datetime import date
 from functools import cached_property, lru_cache
 from typing import Any
 
 from django.core.exceptions import ValidationError
 from django.core.validators import validate_email
+from django.db import connection
+from django.db.models import QuerySet
+from django.db.models.functions import Upper
+from django.urls import reverse
+from django.utils import timezone
 from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
 
+from bdtx.core.importing.base import Checked, Importer, JobInfo, Problem, Template, Written
+from bdtx.core.importing.parsing import Field, Layout, RawRow, as_date, as_digits, as_text
+from bdtx.core.models import AuditLog, SchoolYear
+from bdtx.core.scope import Perm, Scope, path_within_q
+from bdtx.core.selectors import school_year_current
 from bdtx.core.text import fold, split_full_name
-from bdtx.imports.parsing import Field, Layout, RawRow, as_date, as_digits, as_text
-from bdtx.organisations.models import SchoolLevel
-from bdtx.people.models import ContractType, Gender, Position
-from bdtx.people.selectors import ethnicity_key
-from bdtx.people.services import StaffRow, default_staff_type
+from bdtx.organisations.models import SchoolLevel, Unit, UnitKind
+from bdtx.people.exporters import staff_template_xlsx
+from bdtx.people.models import ContractType, Employment, Gender, Position
+from bdtx.people.selectors import ethnicity_index, ethnicity_key, ethnicity_list
+from bdtx.people.services import StaffRow, default_staff_type, staff_bulk_upsert
 from bdtx.people.validators import personal_id_problem
 
-# Headers of the template, in order: (field key, header text, column width).
-TEMPLATE_COLUMNS: list[tuple[str, str, int]] = [
-    ("stt", "STT", 5),
-    ("full_name", "Họ và tên", 26),
-    ("gender", "Giới tính", 9),
-    ("date_of_birth", "Ngày sinh", 12),
-    ("ethnicity", "Dân tộc", 10),
-    ("personal_id", "Số định danh cá nhân (CCCD)", 16),
-    ("phone", "Điện thoại", 13),
-    ("email", "Email", 24),
-    ("unit_code", "Mã trường", 11),
-    ("position", "Chức vụ", 16),
-    ("school_level", "Cấp học", 11),
-    ("subjects", "Môn dạy", 14),
-    ("is_mentor", "Cốt cán", 8),
-    ("contract_type", "Loại hợp đồng", 13),
-]
+LOOKUP_CHUNK = 5000
+SCHOOL_KINDS = (UnitKind.SCHOOL, UnitKind.CENTRE)
+TEMPLATE_UNIT_LIMIT = 5000
 
 # Matched in order: the "_skip" field keeps look-alike columns ("Ngày cấp CCCD") from being taken.
 FIELDS: list[Field] = [
@@ -94,16 +94,6 @@ GENDER_WORDS: dict[str, str] = {
     "trai": Gender.MALE,
     "gai": Gender.FEMALE,
 }
-POSITION_LABELS: list[tuple[str, str]] = [
-    (Position.TEACHER, "Giáo viên"),
-    (Position.GROUP_HEAD, "Tổ trưởng chuyên môn"),
-    (Position.GROUP_DEPUTY, "Tổ phó chuyên môn"),
-    (Position.YOUTH_LEADER, "Tổng phụ trách Đội"),
-    (Position.VICE_PRINCIPAL, "Phó hiệu trưởng"),
-    (Position.PRINCIPAL, "Hiệu trưởng"),
-    (Position.VICE_DIRECTOR, "Phó giám đốc"),
-    (Position.DIRECTOR, "Giám đốc"),
-]
 POSITION_WORDS: dict[str, str] = {
     "gv": Position.TEACHER,
     "gvcn": Position.TEACHER,
@@ -131,13 +121,6 @@ POSITION_PREFIXES: list[tuple[str, str]] = [
     ("tong phu trach", Position.YOUTH_LEADER),
     ("giao vien", Position.TEACHER),
 ]
-LEVEL_LABELS: list[tuple[str, str]] = [
-    (SchoolLevel.MN, "Mầm non"),
-    (SchoolLevel.TH, "Tiểu học"),
-    (SchoolLevel.THCS, "THCS"),
-    (SchoolLevel.THPT, "THPT"),
-    (SchoolLevel.GDTX, "GDTX"),
-]
 LEVEL_WORDS: dict[str, str] = {
     "mam non": SchoolLevel.MN,
     "mn": SchoolLevel.MN,
@@ -153,7 +136,6 @@ LEVEL_WORDS: dict[str, str] = {
     "gdtx": SchoolLevel.GDTX,
     "gdnn gdtx": SchoolLevel.GDTX,
 }
-CONTRACT_LABELS: list[tuple[str, str]] = [(ContractType.CIVIL_SERVANT, "Biên chế"), (ContractType.CONTRACT, "Hợp đồng")]
 CONTRACT_WORDS: dict[str, str] = {
     "bien che": ContractType.CIVIL_SERVANT,
     "bc": ContractType.CIVIL_SERVANT,
@@ -191,14 +173,25 @@ class UnitRef:
     levels: tuple[str, ...] = ()
 
 
+def unit_ref(unit: Unit) -> UnitRef:
+    return UnitRef(id=unit.pk, path=unit.path, levels=tuple(unit.level_list))
+
+
 @dataclass
 class StaffCheckContext:
-    """What checking a row needs from the database, gathered once per file."""
+    """What checking the rows needs from the database, gathered once per file.
+
+    `scope`, `root_path` and `school_year_id` serve the file-level checks only; the row checks
+    need the first four.
+    """
 
     layout: Layout
     ethnicities: dict[str, str]  # ethnicity_key(name) → code
     default_unit: UnitRef | None
     today: date
+    scope: Scope | None = None
+    root_path: str = ""  # the unit chosen on upload: codes are looked for below it
+    school_year_id: int | None = None
 
     @cached_property
     def latest_birth(self) -> date:
@@ -210,24 +203,10 @@ class StaffCheckContext:
 
 
 @dataclass
-class Problem:
-    """One thing wrong with one cell (or, with row 0, with the file)."""
-
-    row: int
-    key: str
-    value: str
-    code: str
-    message: str
-
-
-@dataclass
-class CheckedRow:
+class CheckedRow(Checked[StaffRow]):
     """A row after checking: the record to write (unit still to resolve from `unit_code`) or problems."""
 
-    number: int
-    record: StaffRow | None
     unit_code: str = ""
-    problems: list[Problem] = field(default_factory=list)
 
 
 def words(value: Any) -> str:
@@ -328,7 +307,7 @@ def check_row(raw: RawRow, ctx: StaffCheckContext) -> CheckedRow:
         r.add("subjects", "text.too_long", _("At most 255 characters."))
     unit_code = raw.text("unit_code").strip().upper()
     if r.problems:
-        return CheckedRow(raw.number, None, unit_code, r.problems)
+        return CheckedRow(raw.number, None, r.problems, unit_code)
     record = StaffRow(
         family_name=family,
         middle_name=middle,
@@ -347,7 +326,7 @@ def check_row(raw: RawRow, ctx: StaffCheckContext) -> CheckedRow:
         is_mentor=is_mentor,
         contract_type=contract,
     )
-    return CheckedRow(raw.number, record, unit_code)
+    return CheckedRow(raw.number, record, [], unit_code)
 
 
 def _names(raw: RawRow, r: _Row, layout: Layout) -> tuple[str, str, str]:
@@ -506,7 +485,7 @@ def duplicate_id_problems(rows: list[CheckedRow]) -> list[Problem]:
     seen: dict[str, list[int]] = {}
     for c in rows:
         if c.record is not None and c.record.personal_id:
-            seen.setdefault(c.record.personal_id, []).append(c.number)
+            seen.setdefault(c.record.personal_id, []).append(c.row)
     out = []
     for pid, numbers in seen.items():
         if len(numbers) < 2:
@@ -523,3 +502,158 @@ def duplicate_id_problems(rows: list[CheckedRow]) -> list[Problem]:
                 )
             )
     return out
+
+
+def resolve_units(checked: list[CheckedRow], ctx: StaffCheckContext) -> None:
+    """Turn unit codes into units the uploader may import into; anything else is one opaque error."""
+    assert ctx.scope is not None
+    scope = ctx.scope
+    codes = sorted({c.unit_code for c in checked if c.unit_code})
+    allowed: dict[str, UnitRef] = {}
+    for i in range(0, len(codes), LOOKUP_CHUNK):
+        units = (
+            Unit.objects.within(ctx.root_path)
+            .filter(dissolved_on__isnull=True)
+            .filter(kind__in=SCHOOL_KINDS)
+            .annotate(ucode=Upper("code"))
+            .filter(ucode__in=codes[i : i + LOOKUP_CHUNK])
+            .only("pk", "path", "levels", "code")
+        )
+        for u in units:
+            if scope.has(Perm.PEOPLE_IMPORT, u.path):
+                allowed[u.code.upper()] = unit_ref(u)
+    for c in checked:
+        unit = allowed.get(c.unit_code) if c.unit_code else ctx.default_unit
+        if unit is None:
+            if c.unit_code:
+                message = _("Unknown unit code, or a unit you may not import into.")
+                code = "unit.unknown"
+            else:
+                message = _("The unit code is missing.")
+                code = "unit.missing"
+            c.reject(Problem(c.row, "unit_code", c.unit_code, code, message))
+            continue
+        if c.record is not None:
+            c.record.unit_id = unit.id
+            if not c.record.school_level and len(unit.levels) == 1:
+                c.record.school_level = unit.levels[0]
+
+
+def guard_people_outside_scope(checked: list[CheckedRow], ctx: StaffCheckContext) -> None:
+    """A person this school year at a unit the uploader may not import into stays where they are."""
+    assert ctx.scope is not None
+    scope = ctx.scope
+    by_id: dict[str, CheckedRow] = {
+        c.record.personal_id: c for c in checked if c.record is not None and c.record.personal_id
+    }
+    ids = sorted(by_id)
+    inside = path_within_q("unit__path", scope.paths(Perm.PEOPLE_IMPORT), connection.vendor)
+    for i in range(0, len(ids), LOOKUP_CHUNK):
+        rows = (
+            Employment.objects.filter(
+                school_year_id=ctx.school_year_id, person__personal_id__in=ids[i : i + LOOKUP_CHUNK]
+            )
+            .exclude(inside)
+            .order_by()
+            .values_list("person__personal_id", "unit__path")
+        )
+        for pid, path in rows:
+            if pid and not scope.has(Perm.PEOPLE_IMPORT, path):
+                c = by_id[pid]
+                message = _(
+                    "This person works at a unit outside your scope this school year; ask that unit to transfer them."
+                )
+                c.reject(Problem(c.row, "personal_id", pid, "person.outside_scope", message))
+
+
+class StaffImporter(Importer[StaffCheckContext, StaffRow]):
+    """A school's or an office's list of staff: people and their job this school year."""
+
+    key = "staff"
+    label = gettext_lazy("Staff list")
+    title = gettext_lazy("Import a staff list")
+    permission = Perm.PEOPLE_IMPORT
+    fields = FIELDS
+    required_any = NAME_KEYS
+    no_table_message = gettext_lazy(
+        "No table of staff was found: the first 15 rows of every sheet were searched for a header row "
+        "with column names such as “Họ và tên”, “Ngày sinh”, “Giới tính”. Use the template."
+    )
+    sensitive_keys = SENSITIVE_KEYS
+    unit_help = gettext_lazy(
+        "Rows go to the unit named in the file's “Mã trường” column, or to this unit if there is none."
+    )
+    created_label = gettext_lazy("people added")
+    updated_label = gettext_lazy("people updated")
+    help_template = "people/import_help.html"
+    has_template = True
+    upload_action = "import.upload"
+    confirm_action = "import.confirm"
+    write_action = "import.staff"
+
+    def check_permission(self, scope: Scope, unit: Any) -> None:
+        scope.require(Perm.PEOPLE_IMPORT, unit.path)
+
+    def unit_choices(self, scope: Scope) -> QuerySet[Unit]:
+        """Units the viewer may import staff into: their own units and everything below them."""
+        return (
+            Unit.objects.visible_to(scope, Perm.PEOPLE_IMPORT)
+            .filter(dissolved_on__isnull=True)
+            .exclude(kind=UnitKind.INSTITUTION)
+            .order_by("depth", "name")
+        )
+
+    def may_import(self, scope: Scope) -> bool:
+        return scope.has_anywhere(Perm.PEOPLE_IMPORT)
+
+    def template(self, scope: Scope) -> Template:
+        """The .xlsx template with the schools and centres the viewer may import into."""
+        units = self.unit_choices(scope)
+        first = units.first()
+        codes = units.filter(kind__in=SCHOOL_KINDS).order_by("code").values_list("code", "name")
+        content = staff_template_xlsx(
+            units=list(codes[:TEMPLATE_UNIT_LIMIT]),
+            ethnicities=ethnicity_list(),
+            school_year=school_year_current().label,
+            unit_name=first.name if first else "",
+        )
+        return Template(content, "mau-danh-sach-can-bo.xlsx")
+
+    def result_link(self, job: JobInfo) -> tuple[str, str]:
+        return f"{reverse('people:list')}?year={job.school_year_id}", str(_("See the staff list"))
+
+    def prepare(self, job: JobInfo, scope: Scope, layout: Layout) -> StaffCheckContext:
+        return StaffCheckContext(
+            layout=layout,
+            ethnicities=ethnicity_index(),
+            default_unit=unit_ref(job.unit) if job.unit.is_school_like else None,
+            today=timezone.localdate(),
+            scope=scope,
+            root_path=job.unit.path,
+            school_year_id=job.school_year_id,
+        )
+
+    def layout_problems(self, layout: Layout, ctx: StaffCheckContext) -> list[Problem]:
+        return file_problems(layout, default_unit=ctx.default_unit)
+
+    def check_row(self, raw: RawRow, ctx: StaffCheckContext) -> CheckedRow:
+        return check_row(raw, ctx)
+
+    def check_file(self, rows: list[Checked[StaffRow]], ctx: StaffCheckContext) -> None:
+        checked: list[CheckedRow] = rows  # type: ignore[assignment]  # check_row made them
+        resolve_units(checked, ctx)
+        guard_people_outside_scope(checked, ctx)
+        by_row = {c.row: c for c in checked}
+        for p in duplicate_id_problems(checked):
+            by_row[p.row].reject(p)
+
+    def write(self, job: JobInfo, records: list[StaffRow], *, scope: Scope) -> Written:
+        assert job.school_year_id is not None  # asks_school_year
+        created, updated = staff_bulk_upsert(
+            scope=scope,
+            school_year=SchoolYear.objects.get(pk=job.school_year_id),
+            rows=records,
+            source=AuditLog.Source.IMPORT,
+            note=f"import {job.uuid}",
+        )
+        return Written(created, updated, changes={"school_year": job.school_year_id})

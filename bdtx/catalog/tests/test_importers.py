@@ -1,15 +1,16 @@
-"""Catalog import: every row is checked first, nothing is written unless clean or confirmed."""
+"""The catalog importer: every row is checked first, nothing is written unless clean or confirmed."""
 
 import pytest
 from django.core.exceptions import PermissionDenied, ValidationError
 
 from bdtx.catalog.exporters import catalog_xlsx
 from bdtx.catalog.importers import parse_hours
-from bdtx.catalog.models import Catalog, CatalogImport, Confidence, Module
+from bdtx.catalog.models import Catalog, Confidence, Module
 from bdtx.catalog.selectors import catalog_modules_for_export
-from bdtx.catalog.services import NewVersion, catalog_import_confirm
+from bdtx.catalog.services import NewVersion
 from bdtx.catalog.tests.conftest import catalog_file, module
 from bdtx.core.models import AuditLog
+from bdtx.imports.models import ImportJob
 
 pytestmark = pytest.mark.django_db
 
@@ -41,7 +42,7 @@ def test_a_clean_file_completes_the_catalog_at_once_and_is_audited(world, upload
         ]
     )
     job = upload_catalog(content)
-    assert job.status == CatalogImport.Status.DONE
+    assert job.status == ImportJob.Status.DONE
     assert (job.total_rows, job.valid_rows, job.created_count, job.updated_count) == (2, 2, 1, 1)
     gvpt02 = module("GVPT-TT17-2019", "GVPT 02")
     assert (gvpt02.hours_total, gvpt02.hours_theory, gvpt02.hours_practice) == (20, 8, 12)
@@ -80,12 +81,12 @@ BAD_ROWS = [
 def test_bad_rows_are_reported_by_row_and_column_and_nothing_is_written(world, upload_catalog):
     before = list(Module.objects.order_by("pk").values_list("pk", "title", "hours_total", "updated_at"))
     job = upload_catalog(catalog_file(BAD_ROWS))
-    assert job.status == CatalogImport.Status.CHECKED
+    assert job.status == ImportJob.Status.VALIDATED
     assert (job.total_rows, job.valid_rows) == (7, 1)
-    found = {(e["row"], e["column"]) for e in job.errors}
+    found = {(e["row"], e["col"]) for e in job.problems}
     # header on Excel row 3, data from row 4: A=STT B=code C=title D=periods E=theory F=practice G=criteria
     assert found == {(5, "D"), (6, "D"), (7, "C"), (8, "G"), (9, "B"), (10, "B")}
-    assert all(e["message"] for e in job.errors)
+    assert all(e["message"] for e in job.problems)
     assert list(Module.objects.order_by("pk").values_list("pk", "title", "hours_total", "updated_at")) == before
 
 
@@ -93,54 +94,54 @@ def test_an_unknown_audience_and_level_are_reported(world, upload_catalog):
     header = ["STT", "Mã mô đun", "Tên mô đun", "Đối tượng", "Cấp học"]
     rows = [[1, "GVPT 01", "Tiêu đề", "Học sinh", "TH"], [2, "GVPT 02", "Tiêu đề", "GVPT", "Đại học"]]
     job = upload_catalog(catalog_file(rows, header=header))
-    assert {(e["row"], e["column"]) for e in job.errors} == {(4, "D"), (5, "E")}
+    assert {(e["row"], e["col"]) for e in job.problems} == {(4, "D"), (5, "E")}
 
 
 def test_a_module_of_another_audience_does_not_enter_the_catalog(world, upload_catalog):
     header = ["STT", "Mã mô đun", "Tên mô đun", "Đối tượng"]
     job = upload_catalog(catalog_file([[1, "QLPT 01", "Quản trị", "QLPT"]], header=header))
-    assert job.valid_rows == 0 and job.errors[0]["column"] == "D"
+    assert job.valid_rows == 0 and job.problems[0]["col"] == "D"
 
 
-def test_the_user_may_write_only_the_valid_rows(world, upload_catalog, scope_of):
+def test_the_user_may_write_only_the_valid_rows(world, upload_catalog, confirm_catalog):
     job = upload_catalog(catalog_file(BAD_ROWS))
-    job = catalog_import_confirm(actor_id=None, scope=scope_of("sysadmin"), job=job, only_valid=True)
-    assert job.status == CatalogImport.Status.DONE and job.updated_count == 1
+    job = confirm_catalog(job, only_valid=True)
+    assert job.status == ImportJob.Status.DONE and job.updated_count == 1
     assert module("GVPT-TT17-2019", "GVPT 01").hours_total == 20
     assert module("GVPT-TT17-2019", "GVPT 03").hours_total is None
 
 
-def test_a_file_with_errors_is_not_written_without_choosing_the_valid_rows(world, upload_catalog, scope_of):
+def test_a_file_with_errors_is_not_written_without_choosing_the_valid_rows(world, upload_catalog, confirm_catalog):
     job = upload_catalog(catalog_file(BAD_ROWS))
     with pytest.raises(ValidationError):
-        catalog_import_confirm(actor_id=None, scope=scope_of("sysadmin"), job=job, only_valid=False)
-    assert CatalogImport.objects.get(pk=job.pk).status == CatalogImport.Status.CHECKED
+        confirm_catalog(job, only_valid=False)
+    assert ImportJob.objects.get(pk=job.pk).status == ImportJob.Status.VALIDATED
 
 
-def test_check_only_waits_for_confirmation(world, upload_catalog, scope_of):
+def test_check_only_waits_for_confirmation(world, upload_catalog, confirm_catalog):
     job = upload_catalog(
         catalog_file([[1, "QLPT 01", "Xây dựng kế hoạch phát triển nhà trường", 20, 8, 12, ""]]),
         "QLPT-TT18-2019",
         check_only=True,
     )
-    assert job.status == CatalogImport.Status.CHECKED and not Module.objects.filter(code="QLPT 01").exists()
-    catalog_import_confirm(actor_id=None, scope=scope_of("sysadmin"), job=job, only_valid=False)
+    assert job.status == ImportJob.Status.VALIDATED and not Module.objects.filter(code="QLPT 01").exists()
+    confirm_catalog(job, only_valid=False)
     assert module("QLPT-TT18-2019", "QLPT 01").hours_total == 20
 
 
 def test_the_empty_qlpt_catalog_is_filled_with_criteria_of_the_principals_standard(world, upload_catalog):
     rows = [[1, "QLPT 01", "Đạo đức nghề nghiệp của người quản lý", 20, 8, 12, "1"]]
     job = upload_catalog(catalog_file(rows), "QLPT-TT18-2019")
-    assert job.status == CatalogImport.Status.DONE, job.errors
+    assert job.status == ImportJob.Status.DONE, job.problems
     criterion = module("QLPT-TT18-2019", "QLPT 01").criteria.get()
     assert criterion.standard.framework.audience == "QLPT"
 
 
 def test_a_file_that_is_not_a_catalog_fails_with_a_message(world, upload_catalog):
-    from bdtx.imports.tests.xlsx import build_xlsx
+    from bdtx.core.tests.xlsx import build_xlsx
 
     job = upload_catalog(build_xlsx([["Họ và tên", "Ngày sinh", "Giới tính"], ["Nguyễn Văn A", "01/01/1990", "Nam"]]))
-    assert job.status == CatalogImport.Status.FAILED and job.message
+    assert job.status == ImportJob.Status.FAILED and job.message
 
 
 def test_an_exported_catalog_imports_back_unchanged(world, upload_catalog):
@@ -148,7 +149,7 @@ def test_an_exported_catalog_imports_back_unchanged(world, upload_catalog):
     before = list(catalog.modules.order_by("code").values_list("code", "title", "hours_total", "confidence", "source"))
     links = sorted(catalog.modules.values_list("code", "criteria__number"))
     job = upload_catalog(catalog_xlsx(catalog, catalog_modules_for_export(catalog=catalog)))
-    assert job.status == CatalogImport.Status.DONE, job.errors
+    assert job.status == ImportJob.Status.DONE, job.problems
     assert (job.created_count, job.updated_count) == (0, 15)
     after = list(catalog.modules.order_by("code").values_list("code", "title", "hours_total", "confidence", "source"))
     assert after == before
@@ -162,11 +163,11 @@ def test_a_new_circular_creates_a_new_catalog_and_ends_the_old_one(world, upload
         catalog_file(rows),
         new_version=NewVersion(code="GVPT-2027", name="", circular="Thông tư 99/2027/TT-BGDĐT", first_year=2027),
     )
-    assert job.status == CatalogImport.Status.DONE, job.errors
+    assert job.status == ImportJob.Status.DONE, job.problems
     old = Catalog.objects.get(code="GVPT-TT17-2019")
     new = Catalog.objects.get(code="GVPT-2027")
     assert (old.last_year, new.first_year, new.last_year, new.audience) == (2026, 2027, None, "GVPT")
-    assert new.name == old.name and job.created_catalog == new
+    assert new.name == old.name and job.options["created_catalog"] == str(new.uuid)
     assert Module.objects.in_force(2026).filter(catalog=old).count() == 15
     assert list(Module.objects.in_force(2027).filter(audience="GVPT", code="GVPT 01").values_list("hours_total")) == [
         (30,)
@@ -180,7 +181,7 @@ def test_a_new_version_must_start_later_and_have_a_new_code(world, upload_catalo
             new_version=NewVersion(code="GVMN-TT12-2019", name="", circular="TT", first_year=2019),
         )
     assert set(err.value.message_dict) == {"new_code", "new_first_year"}
-    assert not CatalogImport.objects.exists()
+    assert not ImportJob.objects.exists()
 
 
 @pytest.mark.parametrize("user", ["so_a", "principal_a1", "teacher_a1"])
@@ -190,7 +191,7 @@ def test_only_national_catalog_managers_import(world, upload_catalog, user):
 
 
 def test_an_appendix_with_periods_under_a_merged_header_is_read(world, upload_catalog):
-    from bdtx.imports.tests.xlsx import build_xlsx
+    from bdtx.core.tests.xlsx import build_xlsx
 
     rows = [
         ["PHỤ LỤC"],
@@ -202,6 +203,6 @@ def test_an_appendix_with_periods_under_a_merged_header_is_read(world, upload_ca
     ]
     content = build_xlsx(rows, merges=[(2, 3, 2, 5, "Thời lượng (tiết)")])
     job = upload_catalog(content)
-    assert job.status == CatalogImport.Status.DONE, job.errors
+    assert job.status == ImportJob.Status.DONE, job.problems
     gvpt02 = module("GVPT-TT17-2019", "GVPT 02")
     assert (gvpt02.hours_theory, gvpt02.hours_practice, gvpt02.hours_total) == (8, 12, 20)
