@@ -221,7 +221,6 @@ def main() -> None:
                 cpu = time.process_time()
                 t = time.perf_counter()
                 job = import_job_create(
-                    actor_id=user.pk,
                     scope=scope_for_user(user),
                     kind="staff",
                     unit=so,

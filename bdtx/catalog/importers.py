@@ -476,7 +476,7 @@ class CatalogImporter(Importer[CheckContext, ModuleRow]):
         new = _new_version(job.options)
         try:
             created, updated, target = module_bulk_upsert(
-                actor_id=job.created_by_id, scope=scope, catalog=self._catalog(job), rows=records, new_version=new
+                scope=scope, catalog=self._catalog(job), rows=records, new_version=new
             )
         except ValidationError as e:  # the new version's code was taken since the upload
             raise FileProblem(" ".join(e.messages)) from None

@@ -399,7 +399,6 @@ def catalog_new_version_check(catalog: Catalog, new: NewVersion) -> None:
 @transaction.atomic
 def module_bulk_upsert(
     *,
-    actor_id: int | None,
     scope: Scope,
     catalog: Catalog,
     rows: list[ModuleRow],
@@ -424,7 +423,7 @@ def module_bulk_upsert(
             first_year=new_version.first_year,
         )
         audit_record(
-            actor_id=actor_id,
+            actor_id=scope.user_id,
             action="catalog.create",
             obj=target,
             unit_path=unit.path,
@@ -436,7 +435,7 @@ def module_bulk_upsert(
             old.last_year = target.first_year - 1
             old.save(update_fields=["last_year", "updated_at"])
             audit_record(
-                actor_id=actor_id,
+                actor_id=scope.user_id,
                 action="catalog.update",
                 obj=old,
                 unit_path=unit.path,
@@ -493,6 +492,6 @@ def module_bulk_upsert(
             changes["criteria"] = [sorted(old_links.get(module.pk, [])), sorted(set(row.criteria))]
         if changes or action == "module.create":
             audit_record(
-                actor_id=actor_id, action=action, obj=module, unit_path=unit.path, source=source, changes=changes
+                actor_id=scope.user_id, action=action, obj=module, unit_path=unit.path, source=source, changes=changes
             )
     return len(creates), len(updates), target

@@ -90,7 +90,6 @@ def _audit(job: ImportJob, action: str, *, actor_id: int | None, **kw: Any) -> N
 @transaction.atomic
 def import_job_create(
     *,
-    actor_id: int | None,
     scope: Scope,
     kind: str,
     unit: Unit,
@@ -114,7 +113,7 @@ def import_job_create(
     name = (upload.name or "import.xlsx").rsplit("/", 1)[-1][:255]
     job = ImportJob(
         kind=kind,
-        created_by_id=actor_id,
+        created_by_id=scope.user_id,
         unit=unit,
         school_year=school_year if importer.asks_school_year else None,
         original_filename=name,
@@ -124,13 +123,13 @@ def import_job_create(
     )
     job.file.save(name, upload, save=False)
     job.save()
-    _audit(job, importer.upload_action, actor_id=actor_id, note=importer.upload_note(job.info()))
+    _audit(job, importer.upload_action, actor_id=scope.user_id, note=importer.upload_note(job.info()))
     _dispatch("import_validate", job.pk, rows=rows)
     return job
 
 
 @transaction.atomic
-def import_job_confirm(*, actor_id: int | None, scope: Scope, job: ImportJob, only_valid: bool) -> ImportJob:
+def import_job_confirm(*, scope: Scope, job: ImportJob, only_valid: bool) -> ImportJob:
     """The user chose to write the file (only its valid rows, when it has errors): queue the run."""
     job = ImportJob.objects.select_for_update().select_related("unit").get(pk=job.pk)
     importer = job.importer
@@ -144,7 +143,7 @@ def import_job_confirm(*, actor_id: int | None, scope: Scope, job: ImportJob, on
     job.progress = 0
     job.message = ""
     job.save(update_fields=["status", "only_valid", "progress", "message", "updated_at"])
-    _audit(job, importer.confirm_action, actor_id=actor_id, note="only valid rows" if only_valid else "")
+    _audit(job, importer.confirm_action, actor_id=scope.user_id, note="only valid rows" if only_valid else "")
     _dispatch("import_run", job.pk, only_valid, rows=job.total_rows)
     return job
 

@@ -83,7 +83,6 @@ def import_new(request: AuthenticatedHttpRequest, kind: str) -> HttpResponse:
             raise PermissionDenied
         try:
             job = services.import_job_create(
-                actor_id=request.user.pk,
                 scope=request.scope,
                 kind=importer.key,
                 unit=unit,
@@ -146,7 +145,7 @@ def import_confirm(request: AuthenticatedHttpRequest, uuid: str) -> HttpResponse
     job = _job(request, uuid)
     only_valid = request.POST.get("only_valid") == "1"
     try:
-        services.import_job_confirm(actor_id=request.user.pk, scope=request.scope, job=job, only_valid=only_valid)
+        services.import_job_confirm(scope=request.scope, job=job, only_valid=only_valid)
     except ValidationError as e:
         messages.error(request, " ".join(e.messages))
     return redirect(job)

@@ -409,7 +409,6 @@ class TemisImporter(Importer[TemisCheckContext, AssessmentRow]):
     def write(self, job: JobInfo, records: list[AssessmentRow], *, scope: Scope) -> Written:
         assert job.school_year_id is not None  # asks_school_year
         created, updated = assessment_bulk_import(
-            actor_id=job.created_by_id,
             scope=scope,
             unit=job.unit,
             school_year_id=job.school_year_id,

@@ -256,7 +256,6 @@ def assessment_import_check_permission(scope: Scope, unit: Unit) -> None:
 @transaction.atomic
 def assessment_bulk_import(
     *,
-    actor_id: int | None,
     scope: Scope,
     unit: Unit,
     school_year_id: int,
@@ -293,7 +292,7 @@ def assessment_bulk_import(
         if principal:
             a.principal_result = record.outcome.level
             a.status = Assessment.Status.EVALUATED
-            a.evaluated_by_id = actor_id
+            a.evaluated_by_id = scope.user_id
             a.evaluated_at = now
             a.submitted_at = a.submitted_at or now
         else:
@@ -320,7 +319,7 @@ def assessment_bulk_import(
         after = {"status": a.status, "self_result": a.self_result, "principal_result": a.principal_result}
         file_rating = Level(record.file_rating).label if record.file_rating else "—"
         audit_record(
-            actor_id=actor_id,
+            actor_id=scope.user_id,
             action="assessment.import",
             obj=a,
             object_repr=str(a),

@@ -23,7 +23,6 @@ def run_upload(
     kw.setdefault("school_year", school_year_current())
     with TestCase.captureOnCommitCallbacks(execute=True):
         job = services.import_job_create(
-            actor_id=user.pk,
             scope=scope_for_user(user),
             kind=kind,
             unit=unit,
@@ -37,6 +36,6 @@ def run_upload(
 def run_confirm(job: ImportJob, *, user: User, only_valid: bool) -> ImportJob:
     """Confirm a checked job as `user` and return it after the write ran."""
     with TestCase.captureOnCommitCallbacks(execute=True):
-        services.import_job_confirm(actor_id=user.pk, scope=scope_for_user(user), job=job, only_valid=only_valid)
+        services.import_job_confirm(scope=scope_for_user(user), job=job, only_valid=only_valid)
     job.refresh_from_db()
     return job
