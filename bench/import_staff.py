@@ -25,8 +25,6 @@ from datetime import date, timedelta
 from pathlib import Path
 from urllib.parse import urlsplit, urlunsplit
 
-from bdtx.core.scope import SYSTEM
-
 ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
 
@@ -178,6 +176,7 @@ def main() -> None:
     from bdtx.accounts.models import Role
     from bdtx.accounts.selectors import scope_for_user
     from bdtx.accounts.services import role_assign
+    from bdtx.core.scope import SYSTEM
     from bdtx.core.selectors import school_year_current
     from bdtx.core.tests.factories import UserFactory
     from bdtx.imports.models import ImportJob
