@@ -136,3 +136,4 @@ def test_no_ethnicity_variant_maps_to_two_groups(db):
         for name in {e.name, *filter(None, e.aliases.split(";"))}:
             key = ethnicity_key(name)
             assert seen.setdefault(key, e.code) == e.code, f"{name} is ambiguous"
+    assert len(set(seen.values())) == 54
