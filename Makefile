@@ -7,7 +7,7 @@ HOST ?= 127.0.0.1
 PORT ?= 8000
 PYTEST_ARGS ?=
 
-.PHONY: run test test-fast test-postgres test-browser lint format messages bench venv clean
+.PHONY: run test test-fast test-postgres test-browser check lint format messages bench venv clean
 
 venv: $(VENV)/.installed
 
@@ -57,6 +57,23 @@ test-postgres: venv
 test-browser: venv
 	BDTX_REQUIRE_BROWSER=1 $(PYTEST) -n 0 -m browser $(PYTEST_ARGS)
 
+## make check: what CI's checks stage runs. Every check runs; the target fails if any of them failed.
+CHECKS := \
+	"$(BIN)/ruff check ." \
+	"$(BIN)/ruff format --check ." \
+	"$(BIN)/python manage.py makemigrations --check --dry-run" \
+	"$(BIN)/djlint bdtx --lint"
+
+check: venv
+	@failed=(); \
+	for cmd in $(CHECKS); do \
+		echo "+ $$cmd"; \
+		$$cmd || failed+=("$$cmd"); \
+	done; \
+	if (( $${#failed[@]} )); then printf 'make: check failed: %s\n' "$${failed[@]}" >&2; exit 1; fi; \
+	echo "make: every check passed"
+
+## Python only: ruff's lint and format check (make check runs these and more).
 lint: venv
 	$(BIN)/ruff check .
 	$(BIN)/ruff format --check .

@@ -1,11 +1,28 @@
 """The shared small world (STYLE.md): two provinces, offices and schools, a user of every role,
-and outsiders from the sibling branch. Built once per test through the `world` fixture."""
+and outsiders from the sibling branch.
 
+The world is built once per test session (per xdist worker), right after the test database is
+created, and committed: every test starts from the migrated data plus the world. A test's own
+transaction rolls back onto it; a transactional test (`transactional_db`, `live_server`) ends with a
+flush, after which the database is reloaded from a snapshot taken once the world was built. The
+`world` fixture hands each test its own deep copy of the model instances, so a test that changes
+`world.units[...]` in memory, or adds keys to the dicts, leaves the next test untouched.
+"""
+
+import copy
+from collections.abc import Generator
 from dataclasses import dataclass, field
 from datetime import date
+from typing import Any
 
 import pytest
+from django.apps import apps
 from django.contrib.auth.models import User
+from django.core.management import call_command
+from django.db import connections, router
+from django.db.models import Model
+from pytest_django import DjangoDbBlocker
+from pytest_django.fixtures import validate_django_db
 
 from bdtx.accounts.models import Role
 from bdtx.accounts.services import role_assign
@@ -118,9 +135,141 @@ def build_world() -> World:
     return w
 
 
+@dataclass
+class _Session:
+    """What django_db_setup built for this session (this xdist worker)."""
+
+    world: World | None = None
+    # (alias, model, primary keys) of every row the world added: remove_world() deletes them
+    rows: list[tuple[str, type[Model], list[Any]]] = field(default_factory=list)
+    # alias → the whole database serialised once the world was built: reloaded after a flush
+    snapshot: dict[str, str] = field(default_factory=dict)
+    blocker: DjangoDbBlocker | None = None
+
+
+_SESSION = _Session()
+
+
+def _is_transactional(item: pytest.Item) -> bool:
+    """Whether pytest-django runs this test as a TransactionTestCase (it ends with a flush)."""
+    names = getattr(item, "fixturenames", ())
+    if {"transactional_db", "live_server", "django_db_reset_sequences"} & set(names):
+        return True
+    marker = item.get_closest_marker("django_db")
+    if marker is None:
+        return False
+    transaction, reset_sequences, *_ = validate_django_db(marker)
+    return transaction or reset_sequences
+
+
+def _primary_keys() -> dict[tuple[str, type[Model]], set[Any]]:
+    return {
+        (alias, model): set(model._base_manager.using(alias).values_list("pk", flat=True))
+        for alias in connections
+        for model in apps.get_models(include_auto_created=True)
+        if router.allow_migrate_model(alias, model)
+    }
+
+
+def remove_world() -> None:
+    """Delete the shared world's rows, for a test that needs the database as migrations leave it.
+
+    Call it inside the test's transaction (the `db_without_world` fixture does), which rolls the
+    deletion back. Raw deletes in any order: foreign keys are checked at the end of the transaction.
+    """
+    for alias, model, pks in _SESSION.rows:
+        table = connections[alias].ops.quote_name(model._meta.db_table)
+        column = connections[alias].ops.quote_name(model._meta.pk.column)
+        with connections[alias].cursor() as cursor:
+            for start in range(0, len(pks), 500):
+                chunk = pks[start : start + 500]
+                cursor.execute(f"DELETE FROM {table} WHERE {column} IN ({', '.join(['%s'] * len(chunk))})", chunk)
+
+
+def _snapshot_databases() -> dict[str, str]:
+    return {alias: connections[alias].creation.serialize_db_to_string() for alias in connections}
+
+
+def _restore_databases(snapshot: dict[str, str]) -> None:
+    """Empty the databases and load the snapshot back: same rows, same primary keys."""
+    for alias, data in snapshot.items():
+        # As TransactionTestCase flushes: sequences stay past the snapshot's keys (PostgreSQL does not
+        # advance them on inserts with explicit keys); the snapshot holds the content types already.
+        call_command(
+            "flush",
+            verbosity=0,
+            interactive=False,
+            database=alias,
+            reset_sequences=False,
+            inhibit_post_migrate=True,
+        )
+        connections[alias].creation.deserialize_db_from_string(data)
+
+
+@pytest.fixture(scope="session")
+def django_db_setup(  # type: ignore[no-untyped-def]
+    request: pytest.FixtureRequest,
+    django_db_setup,
+    django_db_blocker: DjangoDbBlocker,
+    django_db_keepdb: bool,
+) -> Generator[None]:
+    """pytest-django's test databases, then the shared world, built once and committed."""
+    before: dict[str, str] = {}
+    with django_db_blocker.unblock():
+        if django_db_keepdb:  # --reuse-db: leave the kept database as it was found
+            before = _snapshot_databases()
+        existing = _primary_keys()
+        _SESSION.world = build_world()
+        _SESSION.rows = [
+            (alias, model, sorted(pks - existing[alias, model]))
+            for (alias, model), pks in _primary_keys().items()
+            if pks - existing[alias, model]
+        ]
+        if any(_is_transactional(item) for item in request.session.items):
+            _SESSION.snapshot = _snapshot_databases()
+    _SESSION.blocker = django_db_blocker
+    yield
+    if before:
+        with django_db_blocker.unblock():
+            _restore_databases(before)
+    _SESSION.world = None
+    _SESSION.rows = []
+    _SESSION.snapshot = {}
+    _SESSION.blocker = None
+
+
+@pytest.hookimpl(trylast=True)
+def pytest_collection_modifyitems(config: pytest.Config, items: list[pytest.Item]) -> None:
+    """tests/test_world.py first, in file order: xdist hands the first tests to one worker together,
+    so its tests meet the world one after the other (trylast: after -m and -k deselected)."""
+    first = [item for item in items if item.path.name == "test_world.py" and item.path.parent.name == "tests"]
+    if first:
+        items[:] = first + [item for item in items if item not in first]
+
+
+@pytest.hookimpl(wrapper=True)
+def pytest_runtest_teardown(item: pytest.Item, nextitem: pytest.Item | None) -> Generator[None]:
+    """After a transactional test's flush (its fixtures are torn down by now), reload the snapshot."""
+    try:
+        return (yield)
+    finally:
+        flushed = "_django_db_helper" in getattr(item, "funcargs", {}) and _is_transactional(item)
+        if flushed and _SESSION.snapshot and _SESSION.blocker is not None:
+            with _SESSION.blocker.unblock():
+                _restore_databases(_SESSION.snapshot)
+
+
 @pytest.fixture
-def world(db) -> World:  # type: ignore[no-untyped-def]
-    return build_world()
+def world(db: None, django_db_setup: None) -> World:
+    """The shared world as this test's own Python objects (the rows are in the database already)."""
+    assert _SESSION.world is not None, "django_db_setup builds the world"
+    return copy.deepcopy(_SESSION.world)
+
+
+@pytest.fixture
+def db_without_world(db: None) -> None:
+    """The database as migrations leave it (seed data only), for a test that counts whole tables."""
+    remove_world()
 
 
 @pytest.fixture
@@ -142,4 +291,4 @@ def scope_of(world):  # type: ignore[no-untyped-def]
     return lambda user: scope_for_user(world.users[user])
 
 
-__all__ = ["PASSWORD", "PersonFactory", "World", "build_world"]
+__all__ = ["PASSWORD", "PersonFactory", "World", "build_world", "remove_world"]

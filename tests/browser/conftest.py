@@ -12,7 +12,7 @@ from pathlib import Path
 import pytest
 from playwright.sync_api import BrowserContext, Page
 
-from conftest import PASSWORD, World, build_world
+from conftest import PASSWORD, World
 
 # Playwright's sync API runs an event loop in the test thread; Django would then refuse ORM calls
 # from that thread (SynchronousOnlyOperation), although they are ordinary blocking calls.
@@ -79,13 +79,13 @@ def browser_context_args(browser_context_args: dict) -> dict:
 
 
 @pytest.fixture
-def world(transactional_db: None, django_db_serialized_rollback: None) -> World:
+def world(transactional_db: None, world: World) -> World:
     """The shared world, committed so the live server's thread sees it.
 
     Transactional tests end with a flush that also empties what data migrations seeded (school
-    years, ethnicities); serialized rollback puts that back before each test.
+    years, ethnicities) and the world; the root conftest reloads both after each of them.
     """
-    return build_world()
+    return world
 
 
 @pytest.fixture

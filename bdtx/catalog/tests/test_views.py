@@ -326,7 +326,9 @@ def test_the_ministry_sees_every_provinces_bd02(world, login, content):
 
 
 def test_someone_without_a_role_sees_no_content(world, login, content):
-    body = login(world.users["norole"]).get(reverse("catalog:content")).content.decode()
+    response = login(world.users["norole"]).get(reverse("catalog:content"))
+    body = response.content.decode()
+    assert response.status_code == 200
     assert "Lịch sử địa phương" not in body and "Chủ trương" not in body
 
 

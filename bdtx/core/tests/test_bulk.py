@@ -33,7 +33,7 @@ def test_bulk_insert_takes_foreign_keys_from_objects_saved_after_they_were_attac
     assert Employment.objects.get(person=person).unit == world.u("th_a1")
 
 
-def test_bulk_update_fields_changes_only_the_named_fields(db):
+def test_bulk_update_fields_changes_only_the_named_fields(db_without_world):
     people = [_person(n) for n in range(2)]
     bulk_insert(people, fetch_pk_by="uuid")
     for p in people:
@@ -54,7 +54,7 @@ def test_bulk_insert_values_fills_defaults_per_row_and_stamps_timestamps(world):
     assert [e.changes for e in entries] == [{"x": [1, 2]}] * 2 and all(e.at for e in entries)
 
 
-def test_bulk_update_fields_writes_nulls_dates_and_foreign_keys(db):
+def test_bulk_update_fields_writes_nulls_dates_and_foreign_keys(db_without_world):
     people = [_person(n) for n in range(2)]
     bulk_insert(people, fetch_pk_by="uuid")
     people[0].date_of_birth, people[0].ethnicity_id = None, "02"

@@ -25,14 +25,18 @@ from bdtx.organisations.models import SchoolLevel, SchoolType, Unit, UnitKind, U
 from bdtx.organisations.selectors import parent_on
 from bdtx.people.models import Employment, Person, Position
 from bdtx.people.validators import personal_id_problem
+from conftest import remove_world
 
 pytestmark = pytest.mark.django_db
 
 
 @pytest.fixture(scope="module")
 def demo(django_db_setup, django_db_blocker):  # type: ignore[no-untyped-def]
-    """Load the full-size demo once for the module, and roll it back afterwards."""
+    """Load the full-size demo once for the module, and roll it back afterwards.
+
+    The demo goes into a database without the shared test world, as `make run` loads it."""
     with django_db_blocker.unblock(), transaction.atomic():
+        remove_world()
         out = StringIO()
         call_command("load_demo", stdout=out)
         yield out.getvalue()

@@ -137,6 +137,7 @@ def test_no_ethnicity_variant_maps_to_two_groups(db):
         for name in {e.name, *filter(None, e.aliases.split(";"))}:
             key = ethnicity_key(name)
             assert seen.setdefault(key, e.code) == e.code, f"{name} is ambiguous"
+    assert len(set(seen.values())) == 54
 
 
 def test_a_principal_cannot_create_change_or_bulk_write_staff_of_another_school(world, scope_of):

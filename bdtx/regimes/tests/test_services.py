@@ -50,9 +50,12 @@ def test_setting_the_split_again_changes_the_same_row(world):
     assert HoursShift.objects.get().bd01_hours == 45
 
 
-@pytest.mark.parametrize(("bd01", "bd02"), [(30, 49), (30, 51), (0, 81), (-10, 90)])
-def test_programmes_01_and_02_must_keep_their_total(world, bd01, bd02):
-    with pytest.raises(ValidationError):
+@pytest.mark.parametrize(
+    ("bd01", "bd02", "reason"),
+    [(30, 49, "phải bằng 80 tiết"), (30, 51, "phải bằng 80 tiết"), (0, 81, "phải bằng 80 tiết"), (-10, 90, "âm")],
+)
+def test_programmes_01_and_02_must_keep_their_total(world, bd01, bd02, reason):
+    with pytest.raises(ValidationError, match=reason):
         hours_shift_set(
             scope=_scope(world, "so_a"),
             unit=world.u("so_a"),
@@ -69,7 +72,8 @@ def test_all_periods_may_go_to_one_programme(world):
 
 
 def test_no_split_in_a_regime_that_does_not_allow_it(world):
-    with pytest.raises(ValidationError):
+    tt26 = Regime.objects.get(code="TT26-2012")
+    with pytest.raises(ValidationError, match=f"{tt26.name} không cho phép"):
         hours_shift_set(
             scope=_scope(world, "so_a"),
             unit=world.u("so_a"),
@@ -176,9 +180,16 @@ def test_malformed_rules_are_refused(world, field, value):
 
 
 def test_the_shipped_regimes_are_well_formed(world):
-    for regime in Regime.objects.all():
+    regimes = list(Regime.objects.all())
+    assert {"TT26-2012", "TT19-2019"} <= {r.code for r in regimes}
+    problems = {}
+    for regime in regimes:
         data = {f.name: getattr(regime, f.name) for f in Regime._meta.concrete_fields}
-        regime_validate(data, exclude_pk=regime.pk)
+        try:
+            regime_validate(data, exclude_pk=regime.pk)
+        except ValidationError as e:
+            problems[regime.code] = e.message_dict
+    assert problems == {}
 
 
 def test_an_administrator_changes_a_regime_and_each_field_is_audited(world):

@@ -135,6 +135,7 @@ def test_a_split_that_does_not_keep_the_total_is_shown_back(world, login):
         {"unit": str(so_a.uuid), "year": "2026", f"{so_a.pk}-bd01_hours": "30", f"{so_a.pk}-bd02_hours": "60"},
     )
     assert response.status_code == 200
+    assert "phải bằng 80 tiết" in response.content.decode()
     assert not HoursShift.objects.exists()
 
 
@@ -157,7 +158,9 @@ def test_the_ministry_sees_provinces_splits_but_has_no_form(world, login):
 
 def test_a_department_does_not_see_another_provinces_split(world, login):
     HoursShift.objects.create(unit=world.u("so_b"), school_year_id=2026, bd01_hours=30, bd02_hours=50)
-    body = login(world.users["so_a"]).get(reverse("regimes:hours") + "?year=2026").content.decode()
+    response = login(world.users["so_a"]).get(reverse("regimes:hours") + "?year=2026")
+    body = response.content.decode()
+    assert response.status_code == 200 and escape(world.u("so_a").name) in body
     assert escape(world.u("so_b").name) not in body
 
 
