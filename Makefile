@@ -61,8 +61,10 @@ test-browser: venv
 CHECKS := \
 	"$(BIN)/ruff check ." \
 	"$(BIN)/ruff format --check ." \
+	"$(BIN)/mypy bdtx config" \
 	"$(BIN)/python manage.py makemigrations --check --dry-run" \
-	"$(BIN)/djlint bdtx --lint"
+	"$(BIN)/djlint bdtx --lint" \
+	"$(BIN)/pytest -q -p no:cacheprovider -n 0 tests/test_architecture.py"
 
 check: venv
 	@failed=(); \
