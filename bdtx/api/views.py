@@ -10,9 +10,8 @@ from rest_framework.request import Request
 from rest_framework.response import Response
 
 from bdtx.api.serializers import StaffSerializer, UnitSerializer
-from bdtx.core.http import AuthenticatedHttpRequest
+from bdtx.core.http import AuthenticatedHttpRequest, year_from_request
 from bdtx.core.scope import Perm, Scope
-from bdtx.core.selectors import school_year_current
 from bdtx.organisations import selectors as unit_selectors
 from bdtx.organisations.models import Unit
 from bdtx.people import selectors as people_selectors
@@ -73,7 +72,7 @@ class StaffList(ScopedMixin, ListAPIView):
                 unit = unit_selectors.unit_get(scope=scope, uuid=p["unit"])
             except (Unit.DoesNotExist, ValidationError):
                 raise Http404 from None
-        year = int(p["year"]) if p.get("year", "").isdigit() else school_year_current().pk
+        year = year_from_request(self.request._request)
         keys = ("level", "position", "gender", "difficult", "q")
         f = people_selectors.StaffFilter(school_year=year, unit=unit, **{k: p.get(k, "") for k in keys})
         sensitive = scope.sees_sensitive(unit.path if unit else None)

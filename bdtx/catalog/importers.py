@@ -24,6 +24,7 @@ from bdtx.catalog.services import ModuleRow, NewVersion, catalog_new_version_che
 from bdtx.core.forms import BootstrapFormMixin
 from bdtx.core.importing.base import Checked, FileProblem, Importer, JobInfo, Problem, Written
 from bdtx.core.importing.parsing import Field, Layout, RawRow, as_text
+from bdtx.core.models import SchoolYear
 from bdtx.core.scope import Perm, Scope
 from bdtx.core.text import fold, nfc
 from bdtx.organisations.models import SchoolLevel, Unit
@@ -463,7 +464,7 @@ class CatalogImporter(Importer[CheckContext, ModuleRow]):
         catalog = self._catalog(job)
         new = _new_version(job.options)
         year = new.first_year if new is not None else catalog.first_year
-        criteria = framework_criteria(audience=catalog.audience, start_year=year)
+        criteria = framework_criteria(audience=catalog.audience, school_year=SchoolYear.of(year))
         return CheckContext(catalog_audience=catalog.audience, criteria_by_number=criteria, layout=layout)
 
     def check_row(self, raw: RawRow, ctx: CheckContext) -> CheckedModule:

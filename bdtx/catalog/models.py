@@ -4,7 +4,14 @@ programme 03 versioned by their circular, learning materials, and provinces' foc
 from django.db import models
 from django.utils.translation import gettext_lazy as _
 
-from bdtx.core.models import BaseModel, InForceQuerySet, VersionedByYear, YearLike, in_force_q, year_range_constraint
+from bdtx.core.models import (
+    BaseModel,
+    InForceQuerySet,
+    SchoolYear,
+    VersionedByYear,
+    in_force_q,
+    year_range_constraint,
+)
 from bdtx.core.scope import ScopedQuerySet
 from bdtx.core.text import fold
 from bdtx.organisations.models import SchoolLevel
@@ -45,7 +52,7 @@ class Catalog(BaseModel, VersionedByYear):
 
 
 class ModuleQuerySet(models.QuerySet):
-    def in_force(self, school_year: YearLike) -> "ModuleQuerySet":
+    def in_force(self, school_year: SchoolYear) -> "ModuleQuerySet":
         """Modules offered in that school year: active, in a catalog in force."""
         return self.filter(in_force_q(school_year, prefix="catalog__"), active=True)
 

@@ -6,7 +6,7 @@ from django.db import connections
 from django.db.models import Count, Q, QuerySet
 
 from bdtx.catalog.models import Catalog, Confidence, FocusModule, Material, Module, ProgrammeContent
-from bdtx.core.models import SchoolYear, start_year
+from bdtx.core.models import SchoolYear
 from bdtx.core.scope import Scope, ancestor_paths, path_within_q
 from bdtx.organisations.models import SchoolLevel, Unit, UnitKind
 from bdtx.organisations.selectors import departments_managed, national_unit
@@ -18,7 +18,7 @@ from bdtx.standards.selectors import framework_in_force
 
 
 def content_for(
-    *, unit: Unit, school_year: SchoolYear | int, audience: str, school_level: str
+    *, unit: Unit, school_year: SchoolYear, audience: str, school_level: str
 ) -> dict[str, list[ProgrammeContent]]:
     """The programme 01 and 02 topics the people of `unit` with this audience and level must study.
 
@@ -31,7 +31,7 @@ def content_for(
         .filter(
             Q(audience="") | Q(audience=audience),
             Q(school_level="") | Q(school_level=school_level),
-            school_year_id=start_year(school_year),
+            school_year_id=school_year.pk,
             programme__in=[Programme.BD01, Programme.BD02],
         )
         .select_related("unit")
@@ -43,20 +43,20 @@ def content_for(
     return out
 
 
-def focus_modules_for(*, unit: Unit, school_year: SchoolYear | int, audience: str, school_level: str) -> list[Module]:
+def focus_modules_for(*, unit: Unit, school_year: SchoolYear, audience: str, school_level: str) -> list[Module]:
     """The programme 03 modules the unit's province wants people of this audience and level to take.
 
     Ordered by the province's priority (first = most wanted); each module once, only modules of
     the person's audience that are in force in the school year.
     """
-    year = start_year(school_year)
+    year = school_year.pk
     focus = (
         FocusModule.objects.filter(
             Q(school_level="") | Q(school_level=school_level),
             unit__path__in=ancestor_paths(unit.path),
             school_year_id=year,
             module__audience=audience,
-            module__in=Module.objects.in_force(year),
+            module__in=Module.objects.in_force(school_year),
         )
         .select_related("module", "module__catalog")
         .order_by("priority", "unit__depth", "id")
@@ -88,12 +88,14 @@ def content_visible(*, scope: Scope) -> QuerySet[ProgrammeContent]:
     return qs.filter(_applying_or_within_q(scope, "unit__path", vendor=connections[qs.db].vendor))
 
 
-def content_list(*, scope: Scope, school_year: int, level: str = "", audience: str = "") -> QuerySet[ProgrammeContent]:
+def content_list(
+    *, scope: Scope, school_year: SchoolYear, level: str = "", audience: str = ""
+) -> QuerySet[ProgrammeContent]:
     """Programme content of a school year the viewer may see, filtered by level and audience.
 
     A filter keeps the topics for everyone (no level, no audience) as they apply too.
     """
-    qs = content_visible(scope=scope).filter(school_year_id=school_year).select_related("unit")
+    qs = content_visible(scope=scope).filter(school_year=school_year).select_related("unit")
     if level:
         qs = qs.filter(Q(school_level="") | Q(school_level=level))
     if audience:
@@ -111,8 +113,8 @@ def focus_visible(*, scope: Scope) -> QuerySet[FocusModule]:
     return qs.filter(_applying_or_within_q(scope, "unit__path", vendor=connections[qs.db].vendor))
 
 
-def focus_list(*, scope: Scope, school_year: int, level: str = "", audience: str = "") -> QuerySet[FocusModule]:
-    qs = focus_visible(scope=scope).filter(school_year_id=school_year)
+def focus_list(*, scope: Scope, school_year: SchoolYear, level: str = "", audience: str = "") -> QuerySet[FocusModule]:
+    qs = focus_visible(scope=scope).filter(school_year=school_year)
     if level:
         qs = qs.filter(Q(school_level="") | Q(school_level=level))
     if audience:
@@ -147,7 +149,7 @@ def material_get(*, scope: Scope, uuid: str) -> Material:
 
 @dataclass(frozen=True)
 class ModuleFilter:
-    school_year: int
+    school_year: SchoolYear
     catalog: Catalog | None = None
     audience: str = ""
     level: str = ""
@@ -174,7 +176,7 @@ def module_get(*, uuid: str) -> Module:
     return Module.objects.select_related("catalog").prefetch_related("criteria__standard__framework").get(uuid=uuid)
 
 
-def catalog_list(*, school_year: int | None = None) -> list[Catalog]:
+def catalog_list(*, school_year: SchoolYear | None = None) -> list[Catalog]:
     """Catalogs with their module counts (those in force in `school_year` when given), newest first."""
     qs = Catalog.objects.annotate(
         module_count=Count("modules", filter=Q(modules__active=True)),
@@ -212,7 +214,7 @@ def content_hours_check(
     *,
     items: list[ProgrammeContent],
     anchor: Unit,
-    school_year: int,
+    school_year: SchoolYear,
     programmes: tuple[str, ...],
     level: str = "",
     audience: str = "",
@@ -275,36 +277,36 @@ def content_anchor(*, scope: Scope, writable: list[str]) -> tuple[Unit | None, t
     return Unit.objects.filter(pk=ids[0]).first(), (Programme.BD01, Programme.BD02)
 
 
-def hours_or_none(*, unit: Unit, school_year: int) -> Hours | None:
+def hours_or_none(*, unit: Unit, school_year: SchoolYear) -> Hours | None:
     try:
         return hours_for(unit=unit, school_year=school_year)
     except Regime.DoesNotExist:
         return None
 
 
-def framework_criteria(*, audience: str, start_year: int) -> dict[int, int] | None:
+def framework_criteria(*, audience: str, school_year: SchoolYear) -> dict[int, int] | None:
     """Criterion number → id in the standard of `audience` in force in that year (None if none is loaded)."""
-    framework = framework_in_force(audience=audience, school_year=start_year)
+    framework = framework_in_force(audience=audience, school_year=school_year)
     if framework is None:
         return None
     return dict(Criterion.objects.filter(standard__framework=framework).values_list("number", "id"))
 
 
-def framework_criteria_list(*, audience: str, start_year: int) -> QuerySet[Criterion]:
-    framework = framework_in_force(audience=audience, school_year=start_year)
+def framework_criteria_list(*, audience: str, school_year: SchoolYear) -> QuerySet[Criterion]:
+    framework = framework_in_force(audience=audience, school_year=school_year)
     if framework is None:
         return Criterion.objects.none()
     return Criterion.objects.filter(standard__framework=framework).select_related("standard").order_by("number")
 
 
-def content_defaults(*, scope: Scope, unit: Unit, school_year: int) -> dict[str, str]:
+def content_defaults(*, scope: Scope, unit: Unit, school_year: SchoolYear) -> dict[str, str]:
     """The level and audience a school's people most likely want to see: their own."""
     out: dict[str, str] = {}
     if len(unit.level_list) == 1:
         out["level"] = unit.level_list[0]
     if scope.person_id:
         employment = (
-            Employment.objects.filter(person_id=scope.person_id, school_year_id=school_year)
+            Employment.objects.filter(person_id=scope.person_id, school_year=school_year)
             .only("staff_type", "school_level")
             .first()
         )

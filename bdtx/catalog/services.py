@@ -13,7 +13,7 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from bdtx.catalog.models import Catalog, Confidence, FocusModule, Material, Module, ProgrammeContent
-from bdtx.core.models import AuditLog, SchoolYear, start_year
+from bdtx.core.models import AuditLog, SchoolYear
 from bdtx.core.scope import Perm, Scope
 from bdtx.core.services import audit_record, diff, snapshot
 from bdtx.core.text import nfc
@@ -72,7 +72,7 @@ def content_create(
     *,
     scope: Scope,
     unit: Unit,
-    school_year: SchoolYear | int,
+    school_year: SchoolYear,
     programme: str,
     title: str,
     hours: int,
@@ -83,7 +83,7 @@ def content_create(
 ) -> ProgrammeContent:
     """A topic of programme 01 (by the ministry) or 02 (by a province) for one school year."""
     _content_rights(scope, unit, programme)
-    year = start_year(school_year)
+    year = school_year.pk
     data = _content_clean(
         {"title": title, "hours": hours, "audience": audience, "school_level": school_level, "description": description}
     )
@@ -148,7 +148,7 @@ def focus_module_add(
     *,
     scope: Scope,
     unit: Unit,
-    school_year: SchoolYear | int,
+    school_year: SchoolYear,
     module: Module,
     school_level: str = "",
     priority: int = 0,
@@ -158,8 +158,8 @@ def focus_module_add(
         raise ValidationError(_("Focus modules are chosen by a provincial department."))
     if not scope.holds_at(Perm.CONTENT_MANAGE, unit):
         raise PermissionDenied
-    year = start_year(school_year)
-    if not Module.objects.in_force(year).filter(pk=module.pk).exists():
+    year = school_year.pk
+    if not Module.objects.in_force(school_year).filter(pk=module.pk).exists():
         raise ValidationError(
             {
                 "module": _("This module is not offered in the school year %(y)s-%(z)s.")

@@ -21,6 +21,7 @@ from bdtx.catalog.forms import (
 from bdtx.catalog.models import Catalog, FocusModule, Material, Module, ProgrammeContent
 from bdtx.core.exporters import xlsx_response
 from bdtx.core.http import AuthenticatedHttpRequest, year_from_request
+from bdtx.core.models import SchoolYear
 from bdtx.core.paging import paginate
 from bdtx.core.scope import Perm, Scope
 from bdtx.core.selectors import school_year_current, school_year_list
@@ -35,8 +36,8 @@ def _is_national_manager(scope: Scope) -> bool:
     return unit is not None and scope.has(Perm.CATALOG_MANAGE, unit.path)
 
 
-def _year(request: AuthenticatedHttpRequest) -> int:
-    return year_from_request(request).start_year
+def _year(request: AuthenticatedHttpRequest) -> SchoolYear:
+    return year_from_request(request)
 
 
 def _years() -> list[tuple[int, str]]:
@@ -50,7 +51,7 @@ def module_list(request: AuthenticatedHttpRequest) -> HttpResponse:
     year = _year(request)
     catalogs = selectors.catalog_list(school_year=year)
     params = request.GET.copy()
-    params["year"] = str(year)
+    params["year"] = str(year.pk)
     form = ModuleFilterForm(params, years=_years(), catalogs=catalogs)
     form.is_valid()
     data = getattr(form, "cleaned_data", {})
@@ -89,7 +90,7 @@ def module_detail(request: AuthenticatedHttpRequest, uuid: str) -> HttpResponse:
             "admin": scope.has_anywhere(Perm.CATALOG_MANAGE),
             "can_edit": _is_national_manager(scope),
             "material_form": MaterialForm() if services.material_unit_for(scope) else None,
-            "in_force": module.catalog.in_force(school_year_current().start_year),
+            "in_force": module.catalog.in_force(school_year_current()),
         },
     )
 
@@ -97,7 +98,9 @@ def module_detail(request: AuthenticatedHttpRequest, uuid: str) -> HttpResponse:
 def module_edit(request: AuthenticatedHttpRequest, uuid: str) -> HttpResponse:
     module = _module(uuid)
     require_national(request.scope, Perm.CATALOG_MANAGE)
-    criteria = selectors.framework_criteria_list(audience=module.audience, start_year=module.catalog.first_year)
+    criteria = selectors.framework_criteria_list(
+        audience=module.audience, school_year=SchoolYear.of(module.catalog.first_year)
+    )
     form = ModuleForm(request.POST or None, instance=module, criteria=criteria)
     if request.method == "POST" and form.is_valid():
         data = {k: form.cleaned_data[k] for k in ModuleForm.Meta.fields}
@@ -253,7 +256,7 @@ def content_list(request: AuthenticatedHttpRequest) -> HttpResponse:
     writable = _writable_programmes(scope)
     anchor, programmes = selectors.content_anchor(scope=scope, writable=writable)
     params = request.GET.copy()
-    params["year"] = str(year)
+    params["year"] = str(year.pk)
     if "level" not in params and "audience" not in params and anchor is not None and not writable:
         params.update(selectors.content_defaults(scope=scope, unit=anchor, school_year=year))
     form = ContentFilterForm(params, years=_years())
@@ -292,8 +295,8 @@ def content_list(request: AuthenticatedHttpRequest) -> HttpResponse:
     )
 
 
-def _content_url(year: int) -> str:
-    return f"{reverse('catalog:content')}?year={year}"
+def _content_url(year: SchoolYear) -> str:
+    return f"{reverse('catalog:content')}?year={year.pk}"
 
 
 def content_new(request: AuthenticatedHttpRequest) -> HttpResponse:
@@ -343,8 +346,8 @@ def content_edit(request: AuthenticatedHttpRequest, uuid: str) -> HttpResponse:
             form.add_error(None, e)
         else:
             messages.success(request, _("Saved."))
-            return redirect(_content_url(item.school_year_id))
-    context = {"form": form, "item": item, "programme": item.programme, "unit": item.unit, "year": item.school_year_id}
+            return redirect(_content_url(item.school_year))
+    context = {"form": form, "item": item, "programme": item.programme, "unit": item.unit, "year": item.school_year}
     return render(request, "catalog/content_form.html", context)
 
 
@@ -353,7 +356,7 @@ def content_delete(request: AuthenticatedHttpRequest, uuid: str) -> HttpResponse
     item = _content(request, uuid)
     services.content_delete(scope=request.scope, item=item)
     messages.success(request, _("The topic was deleted."))
-    return redirect(_content_url(item.school_year_id))
+    return redirect(_content_url(item.school_year))
 
 
 def focus_new(request: AuthenticatedHttpRequest) -> HttpResponse:
@@ -379,4 +382,4 @@ def focus_delete(request: AuthenticatedHttpRequest, uuid: str) -> HttpResponse:
         raise Http404 from None
     services.focus_module_remove(scope=request.scope, focus=focus)
     messages.success(request, _("The focus module was removed."))
-    return redirect(_content_url(focus.school_year_id))
+    return redirect(_content_url(focus.school_year))

@@ -53,22 +53,30 @@ class SchoolYear(models.Model):
         """Start year of the school year containing `day` (1 July starts a new year)."""
         return day.year if day.month >= 7 else day.year - 1
 
+    @property
+    def next(self) -> "SchoolYear":
+        """The school year after this one."""
+        return SchoolYear.of(self.start_year + 1)
+
+    @classmethod
+    def of(cls, start_year: int) -> "SchoolYear":
+        """The school year starting in `start_year`: its row, or (for a year not seeded, e.g. a
+        catalog's first year far ahead) an unsaved one with the default bounds, enough to ask
+        which rules are in force."""
+        found = cls.objects.filter(pk=start_year).first()
+        if found is not None:
+            return found
+        starts_on, ends_on = cls.default_bounds(start_year)
+        return cls(start_year=start_year, starts_on=starts_on, ends_on=ends_on)
+
     @staticmethod
     def default_bounds(start_year: int) -> tuple[date, date]:
         return date(start_year, 7, 1), date(start_year + 1, 6, 30)
 
 
-type YearLike = SchoolYear | int
-
-
-def start_year(school_year: YearLike) -> int:
-    """A school year given as its row or its start year → its start year."""
-    return school_year.start_year if isinstance(school_year, SchoolYear) else int(school_year)
-
-
-def in_force_q(school_year: YearLike, prefix: str = "") -> Q:
+def in_force_q(school_year: SchoolYear, prefix: str = "") -> Q:
     """Rows (or, with `prefix` such as "catalog__", related rows) in force in that school year."""
-    y = start_year(school_year)
+    y = school_year.start_year
     return Q(**{f"{prefix}first_year__lte": y}) & (
         Q(**{f"{prefix}last_year__isnull": True}) | Q(**{f"{prefix}last_year__gte": y})
     )
@@ -82,7 +90,7 @@ def year_range_constraint(name: str) -> models.CheckConstraint:
 
 
 class InForceQuerySet[M: models.Model](models.QuerySet[M]):
-    def in_force(self, school_year: YearLike) -> Self:
+    def in_force(self, school_year: SchoolYear) -> Self:
         """The versions in force in that school year."""
         return self.filter(in_force_q(school_year))
 
@@ -101,8 +109,8 @@ class VersionedByYear(models.Model):
     class Meta:
         abstract = True
 
-    def in_force(self, school_year: YearLike) -> bool:
-        y = start_year(school_year)
+    def in_force(self, school_year: SchoolYear) -> bool:
+        y = school_year.start_year
         return self.first_year <= y and (self.last_year is None or self.last_year >= y)
 
     @property

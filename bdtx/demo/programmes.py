@@ -45,11 +45,11 @@ def programme_demo_load() -> int:
     province = Unit.objects.get(code=PROVINCE_CODE)
     bo, so = User.objects.get(username="bo"), User.objects.get(username="so")
     bo_scope, so_scope = scope_for_user(bo), scope_for_user(so)
-    current = school_year_current().start_year
+    current = school_year_current()
     written = 0
-    for year in (current, current + 1):
-        label = f"{year}-{year + 1}"
-        if not ProgrammeContent.objects.filter(unit=ministry, school_year_id=year).exists():
+    for year in (current, current.next):
+        label = year.label
+        if not ProgrammeContent.objects.filter(unit=ministry, school_year=year).exists():
             for title, hours in BD01:
                 services.content_create(
                     scope=bo_scope,
@@ -60,7 +60,7 @@ def programme_demo_load() -> int:
                     hours=hours,
                 )
                 written += 1
-        if not ProgrammeContent.objects.filter(unit=province, school_year_id=year).exists():
+        if not ProgrammeContent.objects.filter(unit=province, school_year=year).exists():
             for title, hours in BD02:
                 services.content_create(
                     scope=so_scope,
@@ -71,7 +71,7 @@ def programme_demo_load() -> int:
                     hours=hours,
                 )
                 written += 1
-        if not FocusModule.objects.filter(unit=province, school_year_id=year).exists():
+        if not FocusModule.objects.filter(unit=province, school_year=year).exists():
             for priority, (catalog, code, level) in enumerate(FOCUS, start=1):
                 module = Module.objects.get(catalog__code=catalog, code=code)
                 services.focus_module_add(

@@ -20,7 +20,7 @@ def home(request: AuthenticatedHttpRequest) -> HttpResponse:
         {
             "assignment": ra,
             "units": units.unit_scope_summary(unit=ra.unit),
-            "staff": staff_counts(scope=request.scope, school_year=year.pk, unit=ra.unit),
+            "staff": staff_counts(scope=request.scope, school_year=year, unit=ra.unit),
         }
         for ra in assignments
         if request.scope.has(Perm.PEOPLE_VIEW, ra.unit.path)
@@ -35,7 +35,7 @@ def home(request: AuthenticatedHttpRequest) -> HttpResponse:
             "cards": cards,
             "me": me,
             "my_employment": person_current_employment(person=me, school_year=year) if me else None,
-            "due_items": due_next(scope=request.scope, person=me, school_year=year.pk),
+            "due_items": due_next(scope=request.scope, person=me, school_year=year),
         },
     )
 
@@ -56,6 +56,6 @@ def unit_detail(request: AuthenticatedHttpRequest, uuid: str) -> HttpResponse:
             "summary": units.unit_scope_summary(unit=unit),
             "children": units.unit_children_on(unit=unit, day=year.ends_on),
             "placements": unit.placements.select_related("parent").order_by("valid_from"),
-            "staff": staff_counts(scope=request.scope, school_year=year.pk, unit=unit),
+            "staff": staff_counts(scope=request.scope, school_year=year, unit=unit),
         },
     )

@@ -14,7 +14,7 @@ from bdtx.people.models import KINH_CODE, Employment, Ethnicity, Gender, Person,
 
 @dataclass(frozen=True)
 class StaffFilter:
-    school_year: int
+    school_year: SchoolYear
     unit: Unit | None = None
     level: str = ""
     position: str = ""
@@ -30,7 +30,7 @@ def staff_list(*, scope: Scope, f: StaffFilter) -> QuerySet[Employment]:
     """Employments of one school year that the viewer may list, filtered, sorted the Vietnamese way."""
     qs = (
         Employment.objects.visible_to(scope, Perm.PEOPLE_VIEW)
-        .filter(school_year_id=f.school_year)
+        .filter(school_year=f.school_year)
         .select_related("person", "person__ethnicity", "unit")
     )
     if f.unit is not None:
@@ -56,13 +56,13 @@ def staff_list(*, scope: Scope, f: StaffFilter) -> QuerySet[Employment]:
     return qs.order_by("person__sort_key", "person_id")
 
 
-def units_under_in_year(*, unit: Unit, school_year: int) -> QuerySet[Unit]:
+def units_under_in_year(*, unit: Unit, school_year: SchoolYear) -> QuerySet[Unit]:
     """Units under `unit` as the tree stood at the end of that school year.
 
     A school that left a district on 01/07/2025 counts under the district for 2024-2025 and
     under its commune from 2025-2026 on.
     """
-    return units_under_on(unit=unit, day=SchoolYear.objects.get(pk=school_year).ends_on)
+    return units_under_on(unit=unit, day=school_year.ends_on)
 
 
 def person_get(*, scope: Scope, uuid: str) -> Person:
@@ -93,9 +93,9 @@ class StaffCounts:
     difficult: int  # working in a difficult area
 
 
-def staff_counts(*, scope: Scope, school_year: int, unit: Unit | None = None) -> StaffCounts:
+def staff_counts(*, scope: Scope, school_year: SchoolYear, unit: Unit | None = None) -> StaffCounts:
     """Head counts for a landing page, computed by the database in one query."""
-    qs = Employment.objects.visible_to(scope, Perm.PEOPLE_VIEW).filter(school_year_id=school_year)
+    qs = Employment.objects.visible_to(scope, Perm.PEOPLE_VIEW).filter(school_year=school_year)
     if unit is not None:
         qs = qs.filter(unit__in=units_under_in_year(unit=unit, school_year=school_year).values("pk"))
     return StaffCounts(

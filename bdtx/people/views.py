@@ -6,7 +6,7 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from bdtx.core.exporters import write_xlsx, xlsx_response
-from bdtx.core.http import AuthenticatedHttpRequest
+from bdtx.core.http import AuthenticatedHttpRequest, year_from_request
 from bdtx.core.paging import paginate
 from bdtx.core.scope import Perm, Scope
 from bdtx.core.selectors import school_year_current, school_year_list
@@ -30,10 +30,10 @@ def _filter_from_request(request: AuthenticatedHttpRequest) -> tuple[StaffFilter
             unit = unit_get(scope=scope, uuid=raw_unit)
         except (Unit.DoesNotExist, ValidationError):
             raise Http404 from None
+    year = year_from_request(request)
     # The year select must show the year being listed: htmx submits what the select shows.
     params = request.GET.copy()
-    if not params.get("year"):
-        params["year"] = str(school_year_current().pk)
+    params["year"] = str(year.pk)
     form = StaffFilterForm(
         params,
         years=[(y.pk, y.label) for y in school_year_list()],
@@ -43,9 +43,7 @@ def _filter_from_request(request: AuthenticatedHttpRequest) -> tuple[StaffFilter
     form.is_valid()  # fields that do not validate are left out of cleaned_data, the rest still filter
     data = getattr(form, "cleaned_data", {})
     keys = ("level", "position", "staff_type", "gender", "minority", "difficult", "mentor", "q")
-    f = selectors.StaffFilter(
-        school_year=data.get("year") or school_year_current().pk, unit=unit, **{k: data.get(k) or "" for k in keys}
-    )
+    f = selectors.StaffFilter(school_year=year, unit=unit, **{k: data.get(k) or "" for k in keys})
     return form, f, scope.sees_sensitive(unit.path if unit else None)
 
 
@@ -73,7 +71,8 @@ def staff_export(request: AuthenticatedHttpRequest) -> HttpResponse:
     _form, f, sensitive = _filter_from_request(request)
     qs = selectors.staff_list(scope=request.scope, f=f)
     content = write_xlsx(
-        title=_("Staff list, school year %(y)s-%(z)s") % {"y": f.school_year, "z": f.school_year + 1},
+        title=_("Staff list, school year %(y)s-%(z)s")
+        % {"y": f.school_year.start_year, "z": f.school_year.start_year + 1},
         subtitle=(f.unit.name if f.unit else _("All units in my scope"))
         + " — "
         + _("exported on %(d)s") % {"d": timezone.localdate().strftime("%d/%m/%Y")},
@@ -88,7 +87,7 @@ def staff_export(request: AuthenticatedHttpRequest) -> HttpResponse:
             unit_path=f.unit.path if f.unit else "",
             what="staff list export (.xlsx)",
         )
-    return xlsx_response(content, f"danh-sach-can-bo-{f.school_year}.xlsx")
+    return xlsx_response(content, f"danh-sach-can-bo-{f.school_year.start_year}.xlsx")
 
 
 def _person_fields(cleaned: dict) -> dict:

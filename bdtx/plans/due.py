@@ -7,6 +7,7 @@ from datetime import date
 
 from django.utils import timezone
 
+from bdtx.core.models import SchoolYear
 from bdtx.core.scope import Perm, Scope
 from bdtx.organisations.models import Unit, UnitKind
 from bdtx.organisations.selectors import units_holding
@@ -39,27 +40,29 @@ class DueItem:
         return self.deadline.is_late(done_on=None)
 
 
-def _unit_plan_due(*, unit: Unit, school_year: int, current: int, today: date) -> list[DueItem]:
+def _unit_plan_due(*, unit: Unit, school_year: SchoolYear, current: SchoolYear, today: date) -> list[DueItem]:
     """The unit's own plan of the year, if it is still due (or was submitted late)."""
     kind = UNIT_PLAN_DEADLINE.get(unit.kind)
     dl = deadline_for(unit=unit, school_year=school_year, kind=kind) if kind else None
     if dl is None or (dl.due_on < today and school_year != current):
         return []
-    up = UnitPlan.objects.filter(unit=unit, school_year_id=school_year).only("status", "submitted_at").first()
+    up = UnitPlan.objects.filter(unit=unit, school_year=school_year).only("status", "submitted_at").first()
     done = up is not None and up.status in (PlanStatus.SUBMITTED, PlanStatus.APPROVED) and up.submitted_at is not None
     done_on = timezone.localdate(up.submitted_at) if done and up and up.submitted_at else None
     item = DueItem(deadline=dl, unit=unit, done=done, done_on=done_on)
     return [item] if not done or item.late else []
 
 
-def due_next(*, scope: Scope, person: Person | None, school_year: int, today: date | None = None) -> list[DueItem]:
+def due_next(
+    *, scope: Scope, person: Person | None, school_year: SchoolYear, today: date | None = None
+) -> list[DueItem]:
     """What is due for the viewer: their own personal plan, and for reviewers the personal plans of
     their subtree not yet approved and their unit's own plan, in this school year and the next
     (plans are made before the year they are for). Overdue items first, then the nearest dates;
     things done on time drop out."""
     today = today or timezone.localdate()
     items: list[DueItem] = []
-    years = (school_year, school_year + 1)
+    years = (school_year, school_year.next)
     if person is not None:
         for year in years:
             emp = employment_for(person=person, school_year=year) or (
@@ -70,7 +73,7 @@ def due_next(*, scope: Scope, person: Person | None, school_year: int, today: da
             dl = deadline_for(unit=emp.unit, school_year=year, kind=DeadlineKind.PERSONAL_PLAN)
             if dl is None:
                 continue
-            plan = PersonalPlan.objects.filter(person=person, school_year_id=year).only("status", "decided_at").first()
+            plan = PersonalPlan.objects.filter(person=person, school_year=year).only("status", "decided_at").first()
             done = plan is not None and plan.status == PlanStatus.APPROVED
             done_on = timezone.localdate(plan.decided_at) if done and plan and plan.decided_at else None
             item = DueItem(deadline=dl, unit=emp.unit, done=done, done_on=done_on, mine=True)

@@ -12,7 +12,7 @@ from django.db import models
 from django.db.models import Q
 from django.utils.translation import gettext_lazy as _
 
-from bdtx.core.models import BaseModel, InForceQuerySet, VersionedByYear, YearLike, year_range_constraint
+from bdtx.core.models import BaseModel, InForceQuerySet, SchoolYear, VersionedByYear, year_range_constraint
 from bdtx.core.scope import ScopedQuerySet
 
 
@@ -23,7 +23,7 @@ class Programme(models.TextChoices):
 
 
 class RegimeQuerySet(InForceQuerySet["Regime"]):
-    def for_year(self, school_year: YearLike) -> "Regime":
+    def for_year(self, school_year: SchoolYear) -> "Regime":
         """The regime in force in the school year (DoesNotExist if none)."""
         return self.in_force(school_year).get()
 

@@ -4,7 +4,7 @@ from typing import TypedDict
 
 from django.db.models import QuerySet
 
-from bdtx.core.models import SchoolYear, start_year
+from bdtx.core.models import SchoolYear
 from bdtx.core.scope import Perm, Scope, ancestor_paths
 from bdtx.organisations.models import Unit
 from bdtx.regimes.models import HoursShift, Regime
@@ -19,9 +19,9 @@ class Hours(TypedDict):
     shift: HoursShift | None  # the split that applies, None when the regime's own split does
 
 
-def regime_for_year(school_year: SchoolYear | int) -> Regime:
+def regime_for_year(school_year: SchoolYear) -> Regime:
     """The regime in force in a school year (Regime.DoesNotExist when none covers it)."""
-    return Regime.objects.for_year(start_year(school_year))
+    return Regime.objects.for_year(school_year)
 
 
 def regime_list() -> QuerySet[Regime]:
@@ -29,7 +29,7 @@ def regime_list() -> QuerySet[Regime]:
     return Regime.objects.order_by("first_year")
 
 
-def hours_shift_applying(*, unit: Unit, school_year: SchoolYear | int, regime: Regime) -> HoursShift | None:
+def hours_shift_applying(*, unit: Unit, school_year: SchoolYear, regime: Regime) -> HoursShift | None:
     """The split of the nearest ancestor (or the unit itself) for the year, if the regime allows it.
 
     One query for all the ancestors. A split that no longer fits the regime (an administrator
@@ -38,7 +38,7 @@ def hours_shift_applying(*, unit: Unit, school_year: SchoolYear | int, regime: R
     if not regime.shiftable_01_02:
         return None
     shifts = (
-        HoursShift.objects.filter(unit__path__in=ancestor_paths(unit.path), school_year_id=start_year(school_year))
+        HoursShift.objects.filter(unit__path__in=ancestor_paths(unit.path), school_year_id=school_year.pk)
         .select_related("unit")
         .order_by("-unit__depth")
     )
@@ -48,7 +48,7 @@ def hours_shift_applying(*, unit: Unit, school_year: SchoolYear | int, regime: R
     return None
 
 
-def hours_for(*, unit: Unit, school_year: SchoolYear | int) -> Hours:
+def hours_for(*, unit: Unit, school_year: SchoolYear) -> Hours:
     """Periods per programme that the people of `unit` owe in the school year.
 
     The regime of the year gives the split; the nearest ancestor's shift between programmes 01
@@ -72,18 +72,18 @@ def hours_for(*, unit: Unit, school_year: SchoolYear | int) -> Hours:
     )
 
 
-def regime_for_year_or_none(school_year: SchoolYear | int) -> Regime | None:
+def regime_for_year_or_none(school_year: SchoolYear) -> Regime | None:
     try:
         return regime_for_year(school_year)
     except Regime.DoesNotExist:
         return None
 
 
-def hours_shift_list(*, scope: Scope, school_year: SchoolYear | int) -> QuerySet[HoursShift]:
+def hours_shift_list(*, scope: Scope, school_year: SchoolYear) -> QuerySet[HoursShift]:
     """Splits of a year set in the subtrees where the viewer manages content."""
     return (
         HoursShift.objects.visible_to(scope, Perm.CONTENT_MANAGE)
-        .filter(school_year_id=start_year(school_year))
+        .filter(school_year_id=school_year.pk)
         .select_related("unit")
         .order_by("unit__name")
     )

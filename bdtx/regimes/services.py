@@ -9,7 +9,7 @@ from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import transaction
 from django.utils.translation import gettext as _
 
-from bdtx.core.models import SchoolYear, start_year
+from bdtx.core.models import SchoolYear
 from bdtx.core.scope import Perm, Scope
 from bdtx.core.services import audit_record, diff, snapshot
 from bdtx.organisations.models import Unit, UnitKind
@@ -27,7 +27,7 @@ def hours_shift_set(
     *,
     scope: Scope,
     unit: Unit,
-    school_year: SchoolYear | int,
+    school_year: SchoolYear,
     bd01_hours: int,
     bd02_hours: int,
     decision: str = "",
@@ -42,9 +42,9 @@ def hours_shift_set(
         raise ValidationError(_("Only a provincial Department of Education sets the split of its province."))
     if not scope.holds_at(Perm.CONTENT_MANAGE, unit):
         raise PermissionDenied
-    year = start_year(school_year)
+    year = school_year.pk
     try:
-        regime = Regime.objects.for_year(year)
+        regime = Regime.objects.for_year(school_year)
     except Regime.DoesNotExist:
         raise ValidationError(_("No regime covers the school year %(y)s-%(z)s.") % {"y": year, "z": year + 1}) from None
     if not regime.shiftable_01_02:

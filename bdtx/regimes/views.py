@@ -75,7 +75,7 @@ def hours(request: AuthenticatedHttpRequest) -> HttpResponse:
     if not scope.has_anywhere(Perm.CONTENT_MANAGE):
         raise PermissionDenied
     years = school_year_list()
-    year = year_from_request(request).start_year
+    year = year_from_request(request)
     departments = departments_managed(scope=scope)
     regime = selectors.regime_for_year_or_none(year)
     shifts = {s.unit_id: s for s in selectors.hours_shift_list(scope=scope, school_year=year)}
@@ -96,7 +96,7 @@ def hours(request: AuthenticatedHttpRequest) -> HttpResponse:
                 form.add_error(None, e)
             else:
                 messages.success(request, _("Saved."))
-                return redirect(f"{request.path}?year={year}")
+                return redirect(f"{request.path}?year={year.pk}")
         forms.append((unit, shift, form))
     if request.method == "POST" and not any(u for u in departments if request.POST.get("unit") == str(u.uuid)):
         raise Http404

@@ -286,7 +286,7 @@ def temis_context(*, unit: Unit, school_year: SchoolYear) -> TemisContext:
     """Everyone employed under `unit` that school year (the tree of that year), with their standard."""
     employments = list(
         Employment.objects.filter(
-            school_year=school_year, unit__in=units_under_in_year(unit=unit, school_year=school_year.pk).values("pk")
+            school_year=school_year, unit__in=units_under_in_year(unit=unit, school_year=school_year).values("pk")
         ).select_related("person")
     )
     recorded = {

@@ -25,7 +25,7 @@ from bdtx.standards.models import (
 HEAD_POSITIONS = frozenset({Position.PRINCIPAL, Position.DIRECTOR})
 
 
-def latest_assessment(*, person: Person, school_year: int) -> Assessment | None:
+def latest_assessment(*, person: Person, school_year: SchoolYear) -> Assessment | None:
     """The person's most recent assessment up to (and including) that school year."""
     return (
         Assessment.objects.filter(person=person, school_year_id__lte=school_year)
@@ -35,7 +35,7 @@ def latest_assessment(*, person: Person, school_year: int) -> Assessment | None:
     )
 
 
-def weak_criteria(*, person: Person, school_year: int) -> list[Criterion]:
+def weak_criteria(*, person: Person, school_year: SchoolYear) -> list[Criterion]:
     """Criteria of the latest assessment rated Chưa đạt or Đạt (the principal's level wins over the
     person's own), weakest first: what programme 03 should strengthen."""
     assessment = latest_assessment(person=person, school_year=school_year)
@@ -52,14 +52,14 @@ def weak_criteria(*, person: Person, school_year: int) -> list[Criterion]:
 # --- frameworks --------------------------------------------------------------------------------
 
 
-def framework_in_force(*, audience: str, school_year: int) -> Framework | None:
+def framework_in_force(*, audience: str, school_year: SchoolYear) -> Framework | None:
     """The standard for this audience in force in that school year (the most recent if several)."""
     return Framework.objects.filter(audience=audience).in_force(school_year).order_by("-first_year", "code").first()
 
 
 def framework_for_employment(employment: Employment) -> Framework | None:
     audience = Audience.for_staff(staff_type=employment.staff_type, school_level=employment.school_level)
-    return framework_in_force(audience=audience, school_year=employment.school_year_id)
+    return framework_in_force(audience=audience, school_year=employment.school_year)
 
 
 def framework_with_rules(*, pk: int | None = None, uuid: str = "") -> Framework:
@@ -217,7 +217,7 @@ def assessment_opinions(assessment: Assessment) -> list[PeerOpinion]:
 
 @dataclass(frozen=True)
 class AssessmentFilter:
-    school_year: int
+    school_year: SchoolYear
     unit: Unit | None = None
     status: str = ""
     q: str = ""
@@ -227,7 +227,7 @@ def assessment_list(*, scope: Scope, f: AssessmentFilter) -> QuerySet[Assessment
     """Assessments of one school year where the viewer holds STANDARDS_VIEW, filtered, by name."""
     qs = (
         Assessment.objects.visible_to(scope, Perm.STANDARDS_VIEW)
-        .filter(school_year_id=f.school_year)
+        .filter(school_year=f.school_year)
         .select_related("person", "unit", "framework")
     )
     if f.unit is not None:
@@ -242,13 +242,13 @@ def assessment_list(*, scope: Scope, f: AssessmentFilter) -> QuerySet[Assessment
 
 def not_started_count(*, scope: Scope, f: AssessmentFilter) -> int:
     """Staff of the year in the listed units who have no assessment at all yet (one query)."""
-    qs = Employment.objects.visible_to(scope, Perm.STANDARDS_VIEW).filter(school_year_id=f.school_year)
+    qs = Employment.objects.visible_to(scope, Perm.STANDARDS_VIEW).filter(school_year=f.school_year)
     if f.unit is not None:
         qs = qs.filter(unit__in=units_under_in_year(unit=f.unit, school_year=f.school_year).values("pk"))
     if f.q:
         for token in fold(f.q).split():
             qs = qs.filter(person__search_text__contains=token)
-    started = Assessment.objects.filter(person_id=OuterRef("person_id"), school_year_id=f.school_year)
+    started = Assessment.objects.filter(person_id=OuterRef("person_id"), school_year=f.school_year)
     return qs.exclude(Exists(started)).count()
 
 

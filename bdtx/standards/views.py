@@ -7,7 +7,7 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
 from bdtx.core.exporters import write_xlsx, xlsx_response
-from bdtx.core.http import AuthenticatedHttpRequest
+from bdtx.core.http import AuthenticatedHttpRequest, year_from_request
 from bdtx.core.paging import paginate
 from bdtx.core.scope import Perm, Scope
 from bdtx.core.selectors import school_year_current, school_year_list
@@ -187,9 +187,9 @@ def _filter_from_request(request: AuthenticatedHttpRequest) -> tuple[AssessmentF
             unit = unit_get(scope=scope, uuid=raw_unit)
         except (Unit.DoesNotExist, ValidationError):
             raise Http404 from None
+    year = year_from_request(request)
     params = request.GET.copy()
-    if not params.get("year"):
-        params["year"] = str(school_year_current().pk)
+    params["year"] = str(year.pk)
     form = AssessmentFilterForm(
         params,
         years=[(y.pk, y.label) for y in school_year_list()],
@@ -198,7 +198,7 @@ def _filter_from_request(request: AuthenticatedHttpRequest) -> tuple[AssessmentF
     form.is_valid()
     data = getattr(form, "cleaned_data", {})
     f = selectors.AssessmentFilter(
-        school_year=data.get("year") or school_year_current().pk,
+        school_year=year,
         unit=unit,
         status=data.get("status") or "",
         q=data.get("q") or "",
@@ -230,11 +230,11 @@ def assessment_export(request: AuthenticatedHttpRequest) -> HttpResponse:
     qs = selectors.assessment_export_rows(selectors.assessment_list(scope=request.scope, f=f))
     content = write_xlsx(
         title=_("Assessments against the professional standard, school year %(y)s-%(z)s")
-        % {"y": f.school_year, "z": f.school_year + 1},
+        % {"y": f.school_year.start_year, "z": f.school_year.start_year + 1},
         subtitle=(f.unit.name if f.unit else _("All units in my scope"))
         + " — "
         + _("exported on %(d)s") % {"d": timezone.localdate().strftime("%d/%m/%Y")},
         columns=exporters.assessment_columns(),
         rows=exporters.assessment_rows(qs),
     )
-    return xlsx_response(content, f"danh-gia-chuan-{f.school_year}.xlsx")
+    return xlsx_response(content, f"danh-gia-chuan-{f.school_year.start_year}.xlsx")

@@ -76,7 +76,7 @@ class Setup:
 def planning_year(world: World) -> Setup:
     """What the authorities publish before the year: the ministry's programme 01 topic, the Sở's
     programme 02 topic (periods as the regime wants them) and the Sở's focus module."""
-    year = school_year_current().pk
+    year = school_year_current()
     hours = hours_for(unit=world.u("th_a1"), school_year=year)
     catalog_services.content_create(
         scope=scope_for_user(world.users["ministry"]),
@@ -108,7 +108,7 @@ def planning_year(world: World) -> Setup:
         module=focus,
         priority=1,
     )
-    return Setup(year, hours["bd01"], hours["bd02"], hours["bd03"], focus, for_weak)
+    return Setup(year.pk, hours["bd01"], hours["bd02"], hours["bd03"], focus, for_weak)
 
 
 # --- helpers -------------------------------------------------------------------------------------

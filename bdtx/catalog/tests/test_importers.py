@@ -9,7 +9,7 @@ from bdtx.catalog.models import Catalog, Confidence, Module
 from bdtx.catalog.selectors import catalog_modules_for_export
 from bdtx.catalog.services import NewVersion
 from bdtx.catalog.tests.conftest import catalog_file, module
-from bdtx.core.models import AuditLog
+from bdtx.core.models import AuditLog, SchoolYear
 from bdtx.imports.models import ImportJob
 
 pytestmark = pytest.mark.django_db
@@ -168,10 +168,10 @@ def test_a_new_circular_creates_a_new_catalog_and_ends_the_old_one(world, upload
     new = Catalog.objects.get(code="GVPT-2027")
     assert (old.last_year, new.first_year, new.last_year, new.audience) == (2026, 2027, None, "GVPT")
     assert new.name == old.name and job.options["created_catalog"] == str(new.uuid)
-    assert Module.objects.in_force(2026).filter(catalog=old).count() == 15
-    assert list(Module.objects.in_force(2027).filter(audience="GVPT", code="GVPT 01").values_list("hours_total")) == [
-        (30,)
-    ]
+    assert Module.objects.in_force(SchoolYear.of(2026)).filter(catalog=old).count() == 15
+    assert list(
+        Module.objects.in_force(SchoolYear.of(2027)).filter(audience="GVPT", code="GVPT 01").values_list("hours_total")
+    ) == [(30,)]
 
 
 def test_a_new_version_must_start_later_and_have_a_new_code(world, upload_catalog):

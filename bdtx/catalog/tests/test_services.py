@@ -7,7 +7,7 @@ from django.core.files.uploadedfile import SimpleUploadedFile
 from bdtx.catalog import services
 from bdtx.catalog.models import Catalog, FocusModule, Material, ProgrammeContent
 from bdtx.catalog.tests.conftest import YEAR, module
-from bdtx.core.models import AuditLog
+from bdtx.core.models import AuditLog, SchoolYear
 from bdtx.regimes.models import Programme
 
 pytestmark = pytest.mark.django_db
@@ -18,7 +18,7 @@ def _add(world, scope_of, user, unit, programme, **kw):
     return services.content_create(
         scope=scope_of(user),
         unit=world.u(unit),
-        school_year=YEAR,
+        school_year=SchoolYear.of(YEAR),
         programme=programme,
         **data,
     )
@@ -103,7 +103,7 @@ def test_a_department_picks_seed_003s_focus_modules(world, scope_of):
         services.focus_module_add(
             scope=scope_of("so_a"),
             unit=world.u("so_a"),
-            school_year=YEAR,
+            school_year=SchoolYear.of(YEAR),
             module=module("GDPT2018-GV-QD4660", code),
             priority=priority,
         )
@@ -116,7 +116,7 @@ def test_a_department_picks_seed_003s_focus_modules(world, scope_of):
 
 
 def test_a_focus_module_is_picked_once_per_level_and_year(world, scope_of):
-    kw = {"scope": scope_of("so_a"), "unit": world.u("so_a"), "school_year": YEAR, "school_level": "MN"}
+    kw = {"scope": scope_of("so_a"), "unit": world.u("so_a"), "school_year": SchoolYear.of(YEAR), "school_level": "MN"}
     services.focus_module_add(module=module("GVMN-TT12-2019", "GVMN 04"), **kw)
     with pytest.raises(ValidationError):
         services.focus_module_add(module=module("GVMN-TT12-2019", "GVMN 04"), **kw)
@@ -127,7 +127,7 @@ def test_a_preschool_module_is_not_a_focus_module_for_primary_schools(world, sco
         services.focus_module_add(
             scope=scope_of("so_a"),
             unit=world.u("so_a"),
-            school_year=YEAR,
+            school_year=SchoolYear.of(YEAR),
             module=module("GVMN-TT12-2019", "GVMN 04"),
             school_level="TH",
         )
@@ -138,7 +138,7 @@ def test_a_module_not_in_force_is_not_a_focus_module(world, scope_of):
         services.focus_module_add(
             scope=scope_of("so_a"),
             unit=world.u("so_a"),
-            school_year=2019,
+            school_year=SchoolYear.of(2019),
             module=module("GVPT-TT17-2019", "GVPT 01"),
         )
 
@@ -149,7 +149,7 @@ def test_only_the_departments_staff_pick_its_focus_modules(world, scope_of, user
         services.focus_module_add(
             scope=scope_of(user),
             unit=world.u("so_a"),
-            school_year=YEAR,
+            school_year=SchoolYear.of(YEAR),
             module=module("GVPT-TT17-2019", "GVPT 01"),
         )
 

@@ -1,5 +1,6 @@
 import pytest
 
+from bdtx.core.models import SchoolYear
 from bdtx.core.scope import Grant, Scope, collapse_paths, path_upper_bound
 
 
@@ -31,8 +32,13 @@ def test_a_version_is_in_force_from_its_first_year_to_its_last_inclusive(db):
 
     tt26 = Regime.objects.get(first_year=2012)
     assert tt26.last_year == 2019
-    assert tt26.in_force(2012) and tt26.in_force(2019) and not tt26.in_force(2020) and not tt26.in_force(2011)
-    assert Regime.objects.for_year(2019) == tt26 and Regime.objects.for_year(2020) != tt26
+    assert (
+        tt26.in_force(SchoolYear.of(2012))
+        and tt26.in_force(SchoolYear.of(2019))
+        and not tt26.in_force(SchoolYear.of(2020))
+        and not tt26.in_force(SchoolYear.of(2011))
+    )
+    assert Regime.objects.for_year(SchoolYear.of(2019)) == tt26 and Regime.objects.for_year(SchoolYear.of(2020)) != tt26
     assert tt26.years_label == "2012-2013 → 2019-2020"
 
 

@@ -59,7 +59,7 @@ class EffectiveDeadline:
     """The date that applies to a unit: the earliest its authorities (or the regulation) set."""
 
     kind: str
-    school_year: int
+    school_year: SchoolYear
     due_on: date
     set_by: Unit | None  # None: the regulation's default
     source: str
@@ -81,7 +81,7 @@ class EffectiveDeadline:
         return (today or timezone.localdate()) > self.due_on
 
 
-def default_deadline(*, kind: str, school_year: int) -> EffectiveDeadline | None:
+def default_deadline(*, kind: str, school_year: SchoolYear) -> EffectiveDeadline | None:
     """The regulation's date for `kind` in that school year (None if no default covers the year)."""
     d = DeadlineDefault.objects.filter(kind=kind).in_force(school_year).order_by("-first_year").first()
     if d is None:
@@ -89,7 +89,7 @@ def default_deadline(*, kind: str, school_year: int) -> EffectiveDeadline | None
     return EffectiveDeadline(
         kind=kind,
         school_year=school_year,
-        due_on=date(school_year + d.year_offset, d.month, d.day),
+        due_on=date(school_year.start_year + d.year_offset, d.month, d.day),
         set_by=None,
         source=d.source,
     )
@@ -99,7 +99,7 @@ class DeadlineIndex:
     """Every deadline row of one kind and year that bears on a part of the tree, to resolve the
     effective date of many units without a query each (a list page of a Sở)."""
 
-    def __init__(self, *, kind: str, school_year: int, rows: list[Deadline], default: EffectiveDeadline | None):
+    def __init__(self, *, kind: str, school_year: SchoolYear, rows: list[Deadline], default: EffectiveDeadline | None):
         self.kind = kind
         self.school_year = school_year
         entries = [
@@ -127,10 +127,10 @@ class DeadlineIndex:
         return Case(*whens, default=Value(None), output_field=DateField())
 
 
-def deadline_index(*, kind: str, school_year: int, path: str) -> DeadlineIndex:
+def deadline_index(*, kind: str, school_year: SchoolYear, path: str) -> DeadlineIndex:
     """Deadlines of one kind and year set above `path` or anywhere under it (two queries)."""
     rows = list(
-        Deadline.objects.filter(kind=kind, school_year_id=school_year)
+        Deadline.objects.filter(kind=kind, school_year=school_year)
         .filter(Q(unit_id__in=ancestor_ids(path)) | Q(pk__in=Deadline.objects.within(path).values("pk")))
         .select_related("unit")
     )
@@ -139,12 +139,12 @@ def deadline_index(*, kind: str, school_year: int, path: str) -> DeadlineIndex:
     )
 
 
-def deadline_index_for_scope(*, scope: Scope, kind: str, school_year: int) -> DeadlineIndex:
+def deadline_index_for_scope(*, scope: Scope, kind: str, school_year: SchoolYear) -> DeadlineIndex:
     """Deadlines bearing on every subtree of the viewer's scope."""
     paths = scope.paths()
     ancestors = {a for p in paths for a in ancestor_ids(p)}
     rows = list(
-        Deadline.objects.filter(kind=kind, school_year_id=school_year)
+        Deadline.objects.filter(kind=kind, school_year=school_year)
         .filter(Q(unit_id__in=ancestors) | Q(pk__in=Deadline.objects.within(*paths).values("pk")))
         .select_related("unit")
     )
@@ -153,13 +153,13 @@ def deadline_index_for_scope(*, scope: Scope, kind: str, school_year: int) -> De
     )
 
 
-def deadline_for(*, unit: Unit, school_year: int, kind: str) -> EffectiveDeadline | None:
+def deadline_for(*, unit: Unit, school_year: SchoolYear, kind: str) -> EffectiveDeadline | None:
     """The deadline that applies to `unit`: the earliest among its own and its ancestors' dates for
     that year and kind, the regulation's default counting as the ministry's (None: no rule at all)."""
     rows = list(
-        Deadline.objects.filter(
-            kind=kind, school_year_id=school_year, unit_id__in=ancestor_ids(unit.path)
-        ).select_related("unit")
+        Deadline.objects.filter(kind=kind, school_year=school_year, unit_id__in=ancestor_ids(unit.path)).select_related(
+            "unit"
+        )
     )
     index = DeadlineIndex(
         kind=kind, school_year=school_year, rows=rows, default=default_deadline(kind=kind, school_year=school_year)
@@ -167,10 +167,10 @@ def deadline_for(*, unit: Unit, school_year: int, kind: str) -> EffectiveDeadlin
     return index.for_path(unit.path)
 
 
-def deadline_above(*, unit: Unit, school_year: int, kind: str) -> EffectiveDeadline | None:
+def deadline_above(*, unit: Unit, school_year: SchoolYear, kind: str) -> EffectiveDeadline | None:
     """The date `unit`'s authorities impose on it, its own setting left out: the latest date it may set."""
     rows = list(
-        Deadline.objects.filter(kind=kind, school_year_id=school_year, unit_id__in=ancestor_ids(unit.path))
+        Deadline.objects.filter(kind=kind, school_year=school_year, unit_id__in=ancestor_ids(unit.path))
         .exclude(unit=unit)
         .select_related("unit")
     )
@@ -182,11 +182,11 @@ def deadline_above(*, unit: Unit, school_year: int, kind: str) -> EffectiveDeadl
     return index.for_path(unit.path)
 
 
-def deadlines_set_by(*, scope: Scope, school_year: int) -> QuerySet[Deadline]:
+def deadlines_set_by(*, scope: Scope, school_year: SchoolYear) -> QuerySet[Deadline]:
     """Deadline rows of the year at units where the viewer manages deadlines."""
     return (
         Deadline.objects.visible_to(scope, Perm.DEADLINES_MANAGE)
-        .filter(school_year_id=school_year)
+        .filter(school_year=school_year)
         .select_related("unit")
         .order_by("unit__depth", "unit__name", "due_on")
     )
@@ -205,7 +205,7 @@ def deadline_units(*, scope: Scope) -> list[Unit]:
 def deadline_resolver(*, unit: Unit, school_year: SchoolYear, kind: str) -> Callable[[Unit], date | None]:
     """A function giving the date of `kind` that applies to `unit` or any unit under it (the
     earliest its authorities, or the regulation, set for that year), from a fixed number of queries."""
-    index = deadline_index(kind=kind, school_year=school_year.pk, path=unit.path)
+    index = deadline_index(kind=kind, school_year=school_year, path=unit.path)
 
     def resolve(u: Unit) -> date | None:
         found = index.for_path(u.path)

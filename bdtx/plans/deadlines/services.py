@@ -6,6 +6,7 @@ from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import transaction
 from django.utils.translation import gettext as _
 
+from bdtx.core.models import SchoolYear
 from bdtx.core.scope import Perm, Scope
 from bdtx.core.services import audit_record
 from bdtx.organisations.models import Unit
@@ -14,7 +15,9 @@ from bdtx.plans.models import Deadline, DeadlineKind
 
 
 @transaction.atomic
-def deadline_set(*, scope: Scope, unit: Unit, school_year: int, kind: str, due_on: date, source: str = "") -> Deadline:
+def deadline_set(
+    *, scope: Scope, unit: Unit, school_year: SchoolYear, kind: str, due_on: date, source: str = ""
+) -> Deadline:
     """Set (or change) the date `unit` gives its subtree for `kind` in that year.
 
     A unit may only set kinds that concern the levels below it, and never a date later than the one
@@ -29,7 +32,7 @@ def deadline_set(*, scope: Scope, unit: Unit, school_year: int, kind: str, due_o
         raise ValidationError(
             {"kind": _("%(unit)s does not set this deadline: it concerns a level above it.") % {"unit": unit.name}}
         )
-    earliest, latest = date(school_year - 1, 7, 1), date(school_year + 1, 6, 30)
+    earliest, latest = date(school_year.start_year - 1, 7, 1), date(school_year.start_year + 1, 6, 30)
     if not earliest <= due_on <= latest:
         raise ValidationError(
             {
@@ -50,10 +53,10 @@ def deadline_set(*, scope: Scope, unit: Unit, school_year: int, kind: str, due_o
                 }
             }
         )
-    deadline = Deadline.objects.filter(unit=unit, school_year_id=school_year, kind=kind).first()
+    deadline = Deadline.objects.filter(unit=unit, school_year=school_year, kind=kind).first()
     before = deadline.due_on.isoformat() if deadline else None
     if deadline is None:
-        deadline = Deadline(unit=unit, school_year_id=school_year, kind=kind)
+        deadline = Deadline(unit=unit, school_year=school_year, kind=kind)
     deadline.due_on = due_on
     deadline.source = source.strip()[:255]
     deadline.save()

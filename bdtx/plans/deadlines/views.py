@@ -8,7 +8,8 @@ from django.urls import reverse
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
-from bdtx.core.http import AuthenticatedHttpRequest
+from bdtx.core.http import AuthenticatedHttpRequest, year_from_request
+from bdtx.core.models import SchoolYear
 from bdtx.core.scope import Perm
 from bdtx.core.selectors import school_year_current, school_year_list
 from bdtx.plans.deadlines import selectors as deadlines_selectors
@@ -43,7 +44,7 @@ def deadline_list(request: AuthenticatedHttpRequest) -> HttpResponse:
                 source=form.cleaned_data["source"],
             )
             messages.success(request, _("Deadline saved."))
-            return redirect(f"{reverse('plans:deadlines')}?year={year}")
+            return redirect(f"{reverse('plans:deadlines')}?year={year.pk}")
         except ValidationError as exc:
             if hasattr(exc, "error_dict"):
                 for field, errs in exc.message_dict.items():
@@ -71,13 +72,10 @@ def deadline_list(request: AuthenticatedHttpRequest) -> HttpResponse:
     )
 
 
-def _deadline_year(request: AuthenticatedHttpRequest) -> int:
-    current = school_year_current().pk
-    try:
-        year = int(request.GET.get("year") or current)
-    except ValueError:
-        raise Http404 from None
-    if abs(year - current) > 1:
+def _deadline_year(request: AuthenticatedHttpRequest) -> SchoolYear:
+    """Dates are set for this school year, the one before or the one after; any other is not found."""
+    year = year_from_request(request)
+    if abs(year.pk - school_year_current().pk) > 1:
         raise Http404
     return year
 

@@ -18,6 +18,7 @@ from dataclasses import dataclass, field
 from django.utils.translation import gettext as _
 
 from bdtx.catalog.models import Module
+from bdtx.core.models import SchoolYear
 from bdtx.people.models import Person
 from bdtx.plans.personal import selectors
 from bdtx.regimes.models import Regime
@@ -35,7 +36,7 @@ class Recommendation:
     hours_known: bool = True
 
 
-def _levels(person: Person, school_year: int, criteria: list[Criterion]) -> dict[int, int]:
+def _levels(person: Person, school_year: SchoolYear, criteria: list[Criterion]) -> dict[int, int]:
     """Level each weak criterion was rated at (the principal's level wins over the person's own)."""
     assessment = latest_assessment(person=person, school_year=school_year)
     if assessment is None or not criteria:
@@ -61,7 +62,9 @@ def _reason(is_focus: bool, focus_unit: str, served: list[Criterion], levels: di
     return text[:1].upper() + text[1:]
 
 
-def recommend_modules(*, person: Person, school_year: int, chosen: Iterable[Module] = ()) -> list[Recommendation]:
+def recommend_modules(
+    *, person: Person, school_year: SchoolYear, chosen: Iterable[Module] = ()
+) -> list[Recommendation]:
     """Modules to propose to `person` for programme 03 of `school_year`, best first, with reasons.
 
     `chosen`: modules already in the person's plan; they are left out and the proposal fills only

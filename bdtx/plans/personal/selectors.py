@@ -26,6 +26,7 @@ from django.utils.translation import gettext_lazy as _
 from bdtx.catalog.models import Module, ProgrammeContent
 from bdtx.catalog.selectors import content_for as catalog_content_for
 from bdtx.catalog.selectors import focus_modules_for
+from bdtx.core.models import SchoolYear
 from bdtx.core.scope import Perm, Scope
 from bdtx.core.text import fold
 from bdtx.organisations.models import Unit
@@ -46,9 +47,9 @@ from bdtx.regimes.selectors import hours_for
 MISSING = "missing"  # the list's status of a person employed this year who has no plan yet
 
 
-def employment_for(*, person: Person, school_year: int) -> Employment | None:
+def employment_for(*, person: Person, school_year: SchoolYear) -> Employment | None:
     """Where and as what the person works in that school year (None: not on a staff list)."""
-    return Employment.objects.filter(person=person, school_year_id=school_year).select_related("unit").first()
+    return Employment.objects.filter(person=person, school_year=school_year).select_related("unit").first()
 
 
 def audience_of(employment: Employment) -> str:
@@ -73,7 +74,7 @@ class RequiredHours:
         return {"BD01": self.bd01, "BD02": self.bd02, "BD03": self.bd03}[str(programme)]
 
 
-def required_hours(*, unit: Unit, school_year: int) -> RequiredHours:
+def required_hours(*, unit: Unit, school_year: SchoolYear) -> RequiredHours:
     """The regime's periods for the year, with the province's split of 01 and 02 when it made one
     (`bdtx.regimes.hours_for`); programme 03 never moves. Regime.DoesNotExist when no
     regime covers the year."""
@@ -81,14 +82,14 @@ def required_hours(*, unit: Unit, school_year: int) -> RequiredHours:
     return RequiredHours(h["regime"], h["bd01"], h["bd02"], h["bd03"], h["shift"].decision if h["shift"] else "")
 
 
-def content_for(*, unit: Unit, school_year: int, audience: str, school_level: str) -> list[ProgrammeContent]:
+def content_for(*, unit: Unit, school_year: SchoolYear, audience: str, school_level: str) -> list[ProgrammeContent]:
     """Programme 01 and 02 topics that apply to a person of this audience and level at `unit`."""
     by_programme = catalog_content_for(unit=unit, school_year=school_year, audience=audience, school_level=school_level)
     return [c for p in (Programme.BD01, Programme.BD02) for c in by_programme.get(p, [])]
 
 
 def focus_modules(
-    *, unit: Unit, school_year: int, audience: str, school_level: str
+    *, unit: Unit, school_year: SchoolYear, audience: str, school_level: str
 ) -> tuple[list[Module], Unit | None]:
     """The focus modules the province above `unit` chose for the year, most wanted first, and the
     province (to name it when explaining a recommendation)."""
@@ -96,7 +97,7 @@ def focus_modules(
     return modules, (province_of(unit) if modules else None)
 
 
-def modules_done_before(*, person: Person, school_year: int) -> set[int]:
+def modules_done_before(*, person: Person, school_year: SchoolYear) -> set[int]:
     """Ids of the modules the person completed in school years before `school_year`.
 
     Stand-in until completion records exist (the results issue): a module counts as completed when
@@ -113,7 +114,7 @@ def modules_done_before(*, person: Person, school_year: int) -> set[int]:
     )
 
 
-def modules_offered(*, employment: Employment, school_year: int) -> QuerySet[Module]:
+def modules_offered(*, employment: Employment, school_year: SchoolYear) -> QuerySet[Module]:
     """Modules in force that year for the person's audience and school level (empty levels: every
     level of the audience)."""
     level = employment.school_level
@@ -126,7 +127,7 @@ def modules_offered(*, employment: Employment, school_year: int) -> QuerySet[Mod
     )
 
 
-def module_search(*, employment: Employment, school_year: int, q: str = "", limit: int = 30) -> list[Module]:
+def module_search(*, employment: Employment, school_year: SchoolYear, q: str = "", limit: int = 30) -> list[Module]:
     """Modules the person may choose, matching `q` on code or title without regard to diacritics.
 
     A catalog holds a few dozen modules per audience, so matching in Python costs nothing and
@@ -143,9 +144,9 @@ def module_search(*, employment: Employment, school_year: int, q: str = "", limi
     return found
 
 
-def plan_for(*, person: Person, school_year: int) -> PersonalPlan | None:
+def plan_for(*, person: Person, school_year: SchoolYear) -> PersonalPlan | None:
     return (
-        PersonalPlan.objects.filter(person=person, school_year_id=school_year)
+        PersonalPlan.objects.filter(person=person, school_year=school_year)
         .select_related("person", "unit", "regime", "school_year", "decided_by")
         .first()
     )
@@ -201,21 +202,21 @@ def plan_hours(*, items: list[PlanItem], required: RequiredHours) -> list[Progra
 
 @dataclass(frozen=True)
 class PlanFilter:
-    school_year: int
+    school_year: SchoolYear
     unit: Unit | None = None
     status: str = ""  # a PlanStatus, or MISSING
     late: bool = False
     q: str = ""
 
 
-def _plan_rows(*, scope: Scope, school_year: int, unit: Unit | None) -> QuerySet[Any]:
+def _plan_rows(*, scope: Scope, school_year: SchoolYear, unit: Unit | None) -> QuerySet[Any]:
     """Everyone employed in the year under the viewer's PLANS_VIEW subtrees, with their plan joined
     (status `missing` when they have none) and their deadline and lateness computed by the database."""
     index = deadline_index_for_scope(scope=scope, kind=DeadlineKind.PERSONAL_PLAN, school_year=school_year)
     today = timezone.localdate()
     qs = (
         Employment.objects.visible_to(scope, Perm.PLANS_VIEW)
-        .filter(school_year_id=school_year)
+        .filter(school_year=school_year)
         .annotate(plan=FilteredRelation("person__plans", condition=Q(person__plans__school_year=F("school_year"))))
         .filter(Q(status=EmploymentStatus.WORKING) | Q(plan__isnull=False))
         .annotate(
@@ -271,7 +272,7 @@ def _count_fields() -> dict[str, Count]:
     return fields
 
 
-def personal_plan_counts(*, scope: Scope, school_year: int, unit: Unit | None = None) -> dict[str, int]:
+def personal_plan_counts(*, scope: Scope, school_year: SchoolYear, unit: Unit | None = None) -> dict[str, int]:
     """Counts by status (and late) in one query."""
     return _plan_rows(scope=scope, school_year=school_year, unit=unit).aggregate(**_count_fields())
 
@@ -290,7 +291,7 @@ def personal_plan_by_unit(*, scope: Scope, f: PlanFilter) -> QuerySet:
 
 
 def plan_required_hours(*, plan: PersonalPlan) -> RequiredHours:
-    return required_hours(unit=plan.unit, school_year=plan.school_year_id)
+    return required_hours(unit=plan.unit, school_year=plan.school_year)
 
 
 def plan_problems(*, plan: PersonalPlan, items: list[PlanItem] | None = None) -> list[str]:
@@ -324,9 +325,9 @@ def plan_problems(*, plan: PersonalPlan, items: list[PlanItem] | None = None) ->
             _("In total the plan has %(have)s periods; %(need)s are required.")
             % {"have": total, "need": required.total}
         )
-    emp = employment_for(person=plan.person, school_year=plan.school_year_id)
+    emp = employment_for(person=plan.person, school_year=plan.school_year)
     offered = (
-        set(modules_offered(employment=emp, school_year=plan.school_year_id).values_list("pk", flat=True))
+        set(modules_offered(employment=emp, school_year=plan.school_year).values_list("pk", flat=True))
         if emp
         else set()
     )

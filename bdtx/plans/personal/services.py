@@ -30,7 +30,7 @@ PENDING_CONTENT_TITLES = {
 }
 
 
-def _employment(person: Person, school_year: int) -> Employment:
+def _employment(person: Person, school_year: SchoolYear) -> Employment:
     emp = selectors.employment_for(person=person, school_year=school_year)
     if emp is None:
         raise ValidationError(
@@ -66,7 +66,7 @@ def _sync_content(plan: PersonalPlan, emp: Employment, required: selectors.Requi
     form and months on lines that stay are kept."""
     contents = selectors.content_for(
         unit=plan.unit,
-        school_year=plan.school_year_id,
+        school_year=plan.school_year,
         audience=selectors.audience_of(emp),
         school_level=emp.school_level,
     )
@@ -103,14 +103,14 @@ def _sync_content(plan: PersonalPlan, emp: Employment, required: selectors.Requi
 
 
 @transaction.atomic
-def plan_start(*, scope: Scope, person: Person, school_year: int) -> PersonalPlan:
+def plan_start(*, scope: Scope, person: Person, school_year: SchoolYear) -> PersonalPlan:
     """Create the person's plan for the year with programme 01 and 02 included (or return it).
 
     Only the person starts their own plan.
     """
     if not scope.acts_for(person.pk):
         raise PermissionDenied
-    existing = PersonalPlan.objects.filter(person=person, school_year_id=school_year).first()
+    existing = PersonalPlan.objects.filter(person=person, school_year=school_year).first()
     if existing is not None:
         return existing
     emp = _employment(person, school_year)
@@ -119,7 +119,7 @@ def plan_start(*, scope: Scope, person: Person, school_year: int) -> PersonalPla
     except Regime.DoesNotExist:
         raise ValidationError(_("No BDTX regime covers this school year yet.")) from None
     plan = PersonalPlan.objects.create(
-        person=person, unit=emp.unit, school_year_id=school_year, regime=required.regime, status=PlanStatus.DRAFT
+        person=person, unit=emp.unit, school_year=school_year, regime=required.regime, status=PlanStatus.DRAFT
     )
     _sync_content(plan, emp, required)
     _event(plan, scope.user_id, "plan.create")
@@ -127,20 +127,16 @@ def plan_start(*, scope: Scope, person: Person, school_year: int) -> PersonalPla
     return plan
 
 
-def _month_in_year(value: date | None, school_year: int) -> bool:
+def _month_in_year(value: date | None, school_year: SchoolYear) -> bool:
     if value is None:
         return True
-    start, end = SchoolYear.default_bounds(school_year)
-    sy = SchoolYear.objects.filter(pk=school_year).first()
-    if sy is not None:
-        start, end = sy.starts_on, sy.ends_on
-    return start.replace(day=1) <= value <= end
+    return school_year.starts_on.replace(day=1) <= value <= school_year.ends_on
 
 
 def _check_months(plan: PersonalPlan, start_month: date | None, end_month: date | None) -> None:
     errors = {}
     for field, value in (("start_month", start_month), ("end_month", end_month)):
-        if not _month_in_year(value, plan.school_year_id):
+        if not _month_in_year(value, plan.school_year):
             errors[field] = _("Choose a month of the school year %(year)s.") % {"year": plan.school_year}
     if not errors and start_month and end_month and end_month < start_month:
         errors["end_month"] = _("The last month comes before the first.")
@@ -163,10 +159,10 @@ def plan_module_add(
     plan = PersonalPlan.objects.select_for_update().select_related("person", "unit").get(pk=plan.pk)
     _require_owner(plan, scope)
     _require_editable(plan)
-    emp = _employment(plan.person, plan.school_year_id)
+    emp = _employment(plan.person, plan.school_year)
     if plan.items.filter(module=module).exists():
         raise ValidationError(_("Module %(code)s is already in your plan.") % {"code": module.code})
-    if not Module.objects.in_force(plan.school_year_id).filter(pk=module.pk).exists():
+    if not Module.objects.in_force(plan.school_year).filter(pk=module.pk).exists():
         raise ValidationError(_("Module %(code)s is not in force in this school year.") % {"code": module.code})
     if module.audience != selectors.audience_of(emp):
         raise ValidationError(
@@ -245,7 +241,7 @@ def plan_refresh_content(*, scope: Scope, plan: PersonalPlan) -> None:
     plan = PersonalPlan.objects.select_for_update().select_related("person", "unit").get(pk=plan.pk)
     _require_owner(plan, scope)
     _require_editable(plan)
-    _sync_content(plan, _employment(plan.person, plan.school_year_id), plan_required_hours(plan=plan))
+    _sync_content(plan, _employment(plan.person, plan.school_year), plan_required_hours(plan=plan))
 
 
 @transaction.atomic
@@ -254,7 +250,7 @@ def plan_submit(*, scope: Scope, plan: PersonalPlan) -> PersonalPlan:
     plan = PersonalPlan.objects.select_for_update().select_related("person", "unit").get(pk=plan.pk)
     _require_owner(plan, scope)
     _require_editable(plan)
-    _sync_content(plan, _employment(plan.person, plan.school_year_id), plan_required_hours(plan=plan))
+    _sync_content(plan, _employment(plan.person, plan.school_year), plan_required_hours(plan=plan))
     problems = plan_problems(plan=plan)
     if problems:
         raise ValidationError(problems)

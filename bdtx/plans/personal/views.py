@@ -9,7 +9,8 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
 from bdtx.catalog.models import Module
-from bdtx.core.http import AuthenticatedHttpRequest
+from bdtx.core.http import AuthenticatedHttpRequest, year_from_request
+from bdtx.core.models import SchoolYear
 from bdtx.core.paging import paginate
 from bdtx.core.scope import Perm
 from bdtx.core.selectors import school_year_current, school_year_list
@@ -60,7 +61,7 @@ def _plan_context(request: AuthenticatedHttpRequest, plan: PersonalPlan, is_owne
     editable = is_owner and plan.status in personal_services.EDITABLE
     in_plan = {i.module_id for i in items if i.module_id}
     deadline = deadlines_selectors.deadline_for(
-        unit=plan.unit, school_year=plan.school_year_id, kind=DeadlineKind.PERSONAL_PLAN
+        unit=plan.unit, school_year=plan.school_year, kind=DeadlineKind.PERSONAL_PLAN
     )
     decided_on = plan.decided_at.date() if plan.decided_at and plan.status == PlanStatus.APPROVED else None
     ctx = {
@@ -79,7 +80,7 @@ def _plan_context(request: AuthenticatedHttpRequest, plan: PersonalPlan, is_owne
     if editable:
         ctx["problems"] = personal_selectors.plan_problems(plan=plan, items=items) if required else []
         ctx["recommendations"] = recommend_modules(
-            person=plan.person, school_year=plan.school_year_id, chosen=[i.module for i in items if i.module]
+            person=plan.person, school_year=plan.school_year, chosen=[i.module for i in items if i.module]
         )
         ctx["add_form"] = ModuleAddForm(initial={"form": "ban_tap_trung"})
         ctx.update(_search_context(request, plan, in_plan))
@@ -91,28 +92,20 @@ def _item_initial(item) -> dict:
 
 
 def _search_context(request: AuthenticatedHttpRequest, plan: PersonalPlan, in_plan: set[int]) -> dict:
-    emp = personal_selectors.employment_for(person=plan.person, school_year=plan.school_year_id)
+    emp = personal_selectors.employment_for(person=plan.person, school_year=plan.school_year)
     q = request.GET.get("q", "").strip()
-    results = (
-        personal_selectors.module_search(employment=emp, school_year=plan.school_year_id, q=q) if emp and q else []
-    )
+    results = personal_selectors.module_search(employment=emp, school_year=plan.school_year, q=q) if emp and q else []
     done = (
-        personal_selectors.modules_done_before(person=plan.person, school_year=plan.school_year_id)
-        if results
-        else set()
+        personal_selectors.modules_done_before(person=plan.person, school_year=plan.school_year) if results else set()
     )
     return {"q": q, "results": [(m, m.pk in in_plan, m.pk in done) for m in results], "plan": plan}
 
 
-def _year_param(request: AuthenticatedHttpRequest) -> int:
+def _year_param(request: AuthenticatedHttpRequest) -> SchoolYear:
     """The school year of 'my plan': this one, or the next one (plans are made before the year)."""
-    current = school_year_current().pk
-    raw = request.GET.get("year") or request.POST.get("year") or current
-    try:
-        year = int(raw)
-    except (TypeError, ValueError):
-        raise Http404 from None
-    if year not in (current, current + 1):
+    current = school_year_current()
+    year = year_from_request(request)
+    if year not in (current, current.next):
         raise Http404
     return year
 
@@ -121,11 +114,8 @@ def my_plan(request: AuthenticatedHttpRequest) -> HttpResponse:
     person = _me(request)
     year = _year_param(request)
     plan = personal_selectors.plan_for(person=person, school_year=year)
-    current = school_year_current().pk
-    ctx: dict = {
-        "year": year,
-        "years": [(current, f"{current}-{current + 1}"), (current + 1, f"{current + 1}-{current + 2}")],
-    }
+    current = school_year_current()
+    ctx: dict = {"year": year, "years": [(y.pk, y.label) for y in (current, current.next)]}
     if plan is not None:
         ctx |= _plan_context(request, plan, is_owner=True)
     else:
@@ -150,7 +140,7 @@ def my_plan_start(request: AuthenticatedHttpRequest) -> HttpResponse:
         personal_services.plan_start(scope=request.scope, person=person, school_year=year)
     except ValidationError as exc:
         _errors(request, exc)
-    return redirect(f"{reverse('plans:mine')}?year={year}")
+    return redirect(f"{reverse('plans:mine')}?year={year.pk}")
 
 
 def _back(plan: PersonalPlan, is_owner: bool) -> HttpResponse:
@@ -162,7 +152,7 @@ def _back(plan: PersonalPlan, is_owner: bool) -> HttpResponse:
 def plan_detail(request: AuthenticatedHttpRequest, uuid: str) -> HttpResponse:
     plan, is_owner = _get_plan(request, uuid)
     return render(
-        request, "plans/plan_detail.html", {"year": plan.school_year_id, **_plan_context(request, plan, is_owner)}
+        request, "plans/plan_detail.html", {"year": plan.school_year, **_plan_context(request, plan, is_owner)}
     )
 
 
@@ -291,8 +281,9 @@ def _filter(request: AuthenticatedHttpRequest) -> tuple[PlanFilterForm, personal
             unit = unit_get(scope=scope, uuid=raw)
         except (Unit.DoesNotExist, ValidationError):
             raise Http404 from None
+    year = year_from_request(request)
     params = request.GET.copy()
-    params.setdefault("year", str(school_year_current().pk))
+    params["year"] = str(year.pk)
     form = PlanFilterForm(
         params,
         years=[(y.pk, y.label) for y in school_year_list()],
@@ -301,7 +292,7 @@ def _filter(request: AuthenticatedHttpRequest) -> tuple[PlanFilterForm, personal
     form.is_valid()
     data = getattr(form, "cleaned_data", {})
     f = personal_selectors.PlanFilter(
-        school_year=data.get("year") or school_year_current().pk,
+        school_year=year,
         unit=unit,
         status=data.get("status") or "",
         late=data.get("late") == "1",

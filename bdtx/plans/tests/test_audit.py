@@ -12,7 +12,7 @@ from django.urls import reverse
 from django.utils import translation
 
 from bdtx.accounts.selectors import scope_for_user
-from bdtx.core.models import AuditLog
+from bdtx.core.models import AuditLog, SchoolYear
 from bdtx.core.selectors import school_year_current
 from bdtx.plans.models import PlanEvent, UnitPlanEvent
 from bdtx.plans.personal import services
@@ -29,7 +29,7 @@ codes = importlib.import_module(f"bdtx.plans.migrations.{MIGRATION}")
 def submitted_plan(world, pcat):  # type: ignore[no-untyped-def]
     content(world)
     person = world.people["teacher_a1"]
-    plan = services.plan_start(scope=scope_for_user(person.user), person=person, school_year=YEAR)
+    plan = services.plan_start(scope=scope_for_user(person.user), person=person, school_year=SchoolYear.of(YEAR))
     services.plan_module_add(scope=scope_for_user(person.user), plan=plan, module=pcat.m["C40"])
     return services.plan_submit(scope=scope_for_user(person.user), plan=plan)
 

@@ -9,7 +9,7 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from bdtx.accounts.selectors import scope_for_user
-from bdtx.core.models import AuditLog
+from bdtx.core.models import AuditLog, SchoolYear
 from bdtx.core.scope import SYSTEM, Perm
 from bdtx.plans.deadlines import services
 from bdtx.plans.deadlines.selectors import deadline_for, deadline_index_for_scope
@@ -27,7 +27,9 @@ S = DeadlineKind.SCHOOL_PLAN
 
 
 def set_(world, key, due, kind=P, year=YEAR):  # type: ignore[no-untyped-def]
-    return services.deadline_set(scope=SYSTEM, unit=world.u(key), school_year=year, kind=kind, due_on=due)
+    return services.deadline_set(
+        scope=SYSTEM, unit=world.u(key), school_year=SchoolYear.of(year), kind=kind, due_on=due
+    )
 
 
 def test_the_defaults_of_tt_19_2019_are_data_loaded_by_a_migration():
@@ -41,30 +43,30 @@ def test_the_defaults_of_tt_19_2019_are_data_loaded_by_a_migration():
 
 
 def test_without_any_authority_date_the_default_applies_before_the_year_begins(world):
-    d = deadline_for(unit=world.u("th_a1"), school_year=YEAR, kind=P)
+    d = deadline_for(unit=world.u("th_a1"), school_year=SchoolYear.of(YEAR), kind=P)
     assert d.due_on == date(YEAR, 5, 31) and d.set_by is None and "19/2019" in d.source
 
 
 def test_no_default_before_the_regime_of_tt_19(world):
-    assert deadline_for(unit=world.u("th_a1"), school_year=2015, kind=P) is None
+    assert deadline_for(unit=world.u("th_a1"), school_year=SchoolYear.of(2015), kind=P) is None
 
 
 def test_a_provinces_earlier_date_applies_to_every_school_under_it(world):
     set_(world, "so_a", date(YEAR, 5, 15), kind=S)
     for key in ("th_a1", "thcs_a2", "thpt_a"):
-        d = deadline_for(unit=world.u(key), school_year=YEAR, kind=S)
+        d = deadline_for(unit=world.u(key), school_year=SchoolYear.of(YEAR), kind=S)
         assert (d.due_on, d.set_by) == (date(YEAR, 5, 15), world.u("so_a"))
-    assert deadline_for(unit=world.u("th_b1"), school_year=YEAR, kind=S).due_on == date(YEAR, 6, 30)
+    assert deadline_for(unit=world.u("th_b1"), school_year=SchoolYear.of(YEAR), kind=S).due_on == date(YEAR, 6, 30)
 
 
 def test_the_earliest_date_on_the_way_up_wins(world):
     set_(world, "so_a", date(YEAR, 5, 20))
     set_(world, "xa_a1", date(YEAR, 5, 10))
-    assert deadline_for(unit=world.u("th_a1"), school_year=YEAR, kind=P).due_on == date(YEAR, 5, 10)
-    assert deadline_for(unit=world.u("thcs_a2"), school_year=YEAR, kind=P).due_on == date(YEAR, 5, 20)
+    assert deadline_for(unit=world.u("th_a1"), school_year=SchoolYear.of(YEAR), kind=P).due_on == date(YEAR, 5, 10)
+    assert deadline_for(unit=world.u("thcs_a2"), school_year=SchoolYear.of(YEAR), kind=P).due_on == date(YEAR, 5, 20)
     # the province later moves its date before the commune's: the province's now applies
     set_(world, "so_a", date(YEAR, 5, 5))
-    d = deadline_for(unit=world.u("th_a1"), school_year=YEAR, kind=P)
+    d = deadline_for(unit=world.u("th_a1"), school_year=SchoolYear.of(YEAR), kind=P)
     assert (d.due_on, d.set_by) == (date(YEAR, 5, 5), world.u("so_a"))
 
 
@@ -87,9 +89,9 @@ def test_a_later_date_than_the_regulations_default_is_refused_below_the_ministry
 
 def test_the_ministrys_own_date_replaces_the_default_for_its_year(world):
     set_(world, "bo", date(YEAR, 6, 15))
-    assert deadline_for(unit=world.u("th_b1"), school_year=YEAR, kind=P).due_on == date(YEAR, 6, 15)
+    assert deadline_for(unit=world.u("th_b1"), school_year=SchoolYear.of(YEAR), kind=P).due_on == date(YEAR, 6, 15)
     set_(world, "so_a", date(YEAR, 6, 10))  # later than the default, earlier than the ministry's
-    assert deadline_for(unit=world.u("th_a1"), school_year=YEAR, kind=P).due_on == date(YEAR, 6, 10)
+    assert deadline_for(unit=world.u("th_a1"), school_year=SchoolYear.of(YEAR), kind=P).due_on == date(YEAR, 6, 10)
 
 
 def test_a_unit_sets_only_the_deadlines_of_the_levels_below_it(world):
@@ -117,7 +119,7 @@ def test_setting_again_changes_the_date_and_is_audited(world):
 def test_removing_a_date_brings_back_the_one_above(world):
     d = set_(world, "so_a", date(YEAR, 5, 20))
     services.deadline_delete(scope=SYSTEM, deadline=d)
-    assert deadline_for(unit=world.u("th_a1"), school_year=YEAR, kind=P).due_on == date(YEAR, 5, 31)
+    assert deadline_for(unit=world.u("th_a1"), school_year=SchoolYear.of(YEAR), kind=P).due_on == date(YEAR, 5, 31)
 
 
 # --- late plans -----------------------------------------------------------------------------------
@@ -128,7 +130,7 @@ def _plan(world, key, status, decided_on=None):  # type: ignore[no-untyped-def]
         person=world.people[key],
         unit=world.u("th_a1") if key != "teacher_a2" else world.u("thcs_a2"),
         school_year_id=YEAR,
-        regime=Regime.objects.for_year(YEAR),
+        regime=Regime.objects.for_year(SchoolYear.of(YEAR)),
         status=status,
         decided_at=timezone.make_aware(datetime.combine(decided_on, datetime.min.time()).replace(hour=9))
         if decided_on
@@ -140,11 +142,13 @@ def test_the_effective_date_computed_by_the_database_equals_deadline_for(world):
     set_(world, "so_a", date(YEAR, 5, 20))
     set_(world, "xa_a1", date(YEAR, 5, 10))
     scope = scope_for_user(world.users["so_a"])
-    index = deadline_index_for_scope(scope=scope, kind=P, school_year=YEAR)
+    index = deadline_index_for_scope(scope=scope, kind=P, school_year=SchoolYear.of(YEAR))
     for key in ("th_a1", "thcs_a2", "thpt_a", "so_a", "xa_a2"):
         unit = world.u(key)
-        assert index.for_path(unit.path).due_on == deadline_for(unit=unit, school_year=YEAR, kind=P).due_on
-    rows = personal_plan_list(scope=scope, f=PlanFilter(school_year=YEAR))
+        assert (
+            index.for_path(unit.path).due_on == deadline_for(unit=unit, school_year=SchoolYear.of(YEAR), kind=P).due_on
+        )
+    rows = personal_plan_list(scope=scope, f=PlanFilter(school_year=SchoolYear.of(YEAR)))
     assert {(r.unit.code, r.due_on) for r in rows} == {("TH-A1", date(YEAR, 5, 10)), ("THCS-A2", date(YEAR, 5, 20))}
 
 
@@ -155,9 +159,11 @@ def test_a_plan_approved_after_its_deadline_or_not_approved_past_it_is_late(worl
     _plan(world, "colleague_a1", PlanStatus.SUBMITTED)  # today is past 10/05/2026
     # principal_a1 has no plan: missing and late
     scope = scope_for_user(world.users["principal_a1"])
-    late = {r.person_id for r in personal_plan_list(scope=scope, f=PlanFilter(school_year=YEAR, late=True))}
+    late = {
+        r.person_id for r in personal_plan_list(scope=scope, f=PlanFilter(school_year=SchoolYear.of(YEAR), late=True))
+    }
     assert late == {world.people[k].pk for k in ("mentor_a1", "colleague_a1", "principal_a1")}
-    counts = personal_plan_counts(scope=scope, school_year=YEAR)
+    counts = personal_plan_counts(scope=scope, school_year=SchoolYear.of(YEAR))
     assert (counts["total"], counts["approved"], counts["submitted"], counts["missing"], counts["late"]) == (
         4,
         2,
@@ -170,32 +176,34 @@ def test_a_plan_approved_after_its_deadline_or_not_approved_past_it_is_late(worl
 def test_nothing_is_late_before_the_deadline(world):
     _plan(world, "colleague_a1", PlanStatus.SUBMITTED)
     scope = scope_for_user(world.users["principal_a1"])
-    assert personal_plan_counts(scope=scope, school_year=YEAR)["late"] == 4  # 31/05/2026 has passed
+    assert personal_plan_counts(scope=scope, school_year=SchoolYear.of(YEAR))["late"] == 4  # 31/05/2026 has passed
     set_(world, "bo", timezone.localdate() + timedelta(days=1))  # the ministry extends the year's date
-    assert personal_plan_counts(scope=scope, school_year=YEAR)["late"] == 0
+    assert personal_plan_counts(scope=scope, school_year=SchoolYear.of(YEAR))["late"] == 0
 
 
 def test_due_next_shows_the_teachers_overdue_plan_and_next_years(world):
     teacher = world.users["teacher_a1"]
-    items = due_next(scope=scope_for_user(teacher), person=world.people["teacher_a1"], school_year=YEAR)
-    assert [(i.deadline.school_year, i.late, i.mine) for i in items] == [(YEAR, True, True), (YEAR + 1, False, True)]
+    items = due_next(scope=scope_for_user(teacher), person=world.people["teacher_a1"], school_year=SchoolYear.of(YEAR))
+    assert [(i.deadline.school_year.pk, i.late, i.mine) for i in items] == [(YEAR, True, True), (YEAR + 1, False, True)]
 
 
 def test_due_next_drops_a_plan_approved_on_time(world):
     set_(world, "xa_a1", date(YEAR, 5, 10))
     _plan(world, "teacher_a1", PlanStatus.APPROVED, decided_on=date(YEAR, 5, 1))
     items = due_next(
-        scope=scope_for_user(world.users["teacher_a1"]), person=world.people["teacher_a1"], school_year=YEAR
+        scope=scope_for_user(world.users["teacher_a1"]),
+        person=world.people["teacher_a1"],
+        school_year=SchoolYear.of(YEAR),
     )
-    assert [i.deadline.school_year for i in items] == [YEAR + 1]
+    assert [i.deadline.school_year.pk for i in items] == [YEAR + 1]
 
 
 def test_due_next_counts_a_schools_plans_not_yet_approved(world):
     _plan(world, "teacher_a1", PlanStatus.APPROVED, decided_on=date(YEAR, 5, 1))
     scope = scope_for_user(world.users["principal_a1"])
     assert scope.has(Perm.PLANS_APPROVE, world.u("th_a1").path)
-    items = due_next(scope=scope, person=None, school_year=YEAR)
-    (item,) = [i for i in items if i.deadline.school_year == YEAR and i.deadline.kind == P]
+    items = due_next(scope=scope, person=None, school_year=SchoolYear.of(YEAR))
+    (item,) = [i for i in items if i.deadline.school_year.pk == YEAR and i.deadline.kind == P]
     assert (item.unit, item.outstanding, item.late) == (world.u("th_a1"), 3, True)
 
 
@@ -206,8 +214,8 @@ def test_due_next_shows_the_units_own_plan_until_it_is_submitted_on_time(world):
     def office_items():  # type: ignore[no-untyped-def]
         return [
             i
-            for i in due_next(scope=scope, person=None, school_year=YEAR)
-            if i.deadline.kind == DeadlineKind.OFFICE_PLAN and i.deadline.school_year == YEAR
+            for i in due_next(scope=scope, person=None, school_year=SchoolYear.of(YEAR))
+            if i.deadline.kind == DeadlineKind.OFFICE_PLAN and i.deadline.school_year.pk == YEAR
         ]
 
     (item,) = office_items()
@@ -220,8 +228,8 @@ def test_due_next_shows_the_units_own_plan_until_it_is_submitted_on_time(world):
 
 def test_due_next_gives_a_province_the_coming_dates_without_counting_its_people(world):
     scope = scope_for_user(world.users["so_a"])
-    items = [i for i in due_next(scope=scope, person=None, school_year=YEAR) if i.deadline.kind == P]
-    assert [(i.deadline.school_year, i.outstanding, i.late) for i in items] == [(YEAR + 1, None, False)]
+    items = [i for i in due_next(scope=scope, person=None, school_year=SchoolYear.of(YEAR)) if i.deadline.kind == P]
+    assert [(i.deadline.school_year.pk, i.outstanding, i.late) for i in items] == [(YEAR + 1, None, False)]
 
 
 def test_only_a_units_own_staff_set_its_dates_and_nobody_outside_removes_them(world):
@@ -232,14 +240,14 @@ def test_only_a_units_own_staff_set_its_dates_and_nobody_outside_removes_them(wo
         services.deadline_set(
             scope=scope_for_user(world.users["so_a"]),
             unit=world.u("xa_a1"),
-            school_year=YEAR,
+            school_year=SchoolYear.of(YEAR),
             kind=DeadlineKind.PERSONAL_PLAN,
             due_on=year_end,
         )
     d = services.deadline_set(
         scope=scope_for_user(world.users["xa_a1"]),
         unit=world.u("xa_a1"),
-        school_year=YEAR,
+        school_year=SchoolYear.of(YEAR),
         kind=DeadlineKind.PERSONAL_PLAN,
         due_on=year_end,
     )

@@ -8,7 +8,7 @@ from django.core.exceptions import PermissionDenied, ValidationError
 from django.utils.translation import gettext as _
 
 from bdtx.accounts.selectors import scope_for_user
-from bdtx.core.models import AuditLog
+from bdtx.core.models import AuditLog, SchoolYear
 from bdtx.core.tests.factories import as_person
 from bdtx.plans.models import Form, PlanEvent, PlanStatus
 from bdtx.plans.personal import selectors as personal_selectors
@@ -24,7 +24,7 @@ pytestmark = pytest.mark.django_db
 
 def start(world, key="teacher_a1"):  # type: ignore[no-untyped-def]
     person = world.people[key]
-    return personal_services.plan_start(scope=as_person(person), person=person, school_year=YEAR)
+    return personal_services.plan_start(scope=as_person(person), person=person, school_year=SchoolYear.of(YEAR))
 
 
 def add(plan, *modules):  # type: ignore[no-untyped-def]
@@ -83,7 +83,7 @@ def test_published_content_replaces_the_stand_in_line_when_the_plan_is_submitted
 def test_a_person_on_no_staff_list_cannot_start_a_plan(world, pcat):
     person = world.people["teacher_a1"]
     with pytest.raises(ValidationError):
-        personal_services.plan_start(scope=as_person(person), person=person, school_year=YEAR + 1)
+        personal_services.plan_start(scope=as_person(person), person=person, school_year=SchoolYear.of(YEAR + 1))
 
 
 def test_starting_twice_returns_the_same_plan(world, pcat):
@@ -327,7 +327,7 @@ def test_a_draft_cannot_be_approved_nor_an_approved_plan_approved_again(world, p
 def test_nobody_decides_on_their_own_plan(world, pcat, principal_person):
     content(world)
     plan = personal_services.plan_start(
-        scope=scope_for_user(principal_person.user), person=principal_person, school_year=YEAR
+        scope=scope_for_user(principal_person.user), person=principal_person, school_year=SchoolYear.of(YEAR)
     )
     personal_services.plan_module_add(
         scope=scope_for_user(principal_person.user), plan=plan, module=_manager_module(pcat)
@@ -369,7 +369,9 @@ def test_the_services_check_who_acts_not_only_the_views(world, pcat, submitted):
         personal_services.plan_return(scope=scope_for_user(world.users["mentor_a1"]), plan=submitted, comment="x")
     with pytest.raises(PermissionDenied):  # nobody starts someone else's plan
         personal_services.plan_start(
-            scope=scope_for_user(world.users["principal_a1"]), person=world.people["colleague_a1"], school_year=YEAR
+            scope=scope_for_user(world.users["principal_a1"]),
+            person=world.people["colleague_a1"],
+            school_year=SchoolYear.of(YEAR),
         )
     submitted.refresh_from_db()
     assert submitted.status == PlanStatus.SUBMITTED

@@ -10,6 +10,7 @@ from django.urls import reverse
 
 from bdtx.accounts.models import ROLE_PERMISSIONS, Role
 from bdtx.accounts.selectors import scope_for_user
+from bdtx.core.models import SchoolYear
 from bdtx.core.scope import SYSTEM, Perm
 from bdtx.core.tests.factories import EmploymentFactory
 from bdtx.plans.deadlines import services as deadlines_services
@@ -27,7 +28,7 @@ def plan(world, pcat) -> PersonalPlan:  # type: ignore[no-untyped-def]
     """teacher_a1's plan at th_a1, submitted with 40 periods of programme 03."""
     content(world)
     person = world.people["teacher_a1"]
-    p = personal_services.plan_start(scope=scope_for_user(person.user), person=person, school_year=YEAR)
+    p = personal_services.plan_start(scope=scope_for_user(person.user), person=person, school_year=SchoolYear.of(YEAR))
     personal_services.plan_module_add(scope=scope_for_user(person.user), plan=p, module=pcat.m["C40"])
     return personal_services.plan_submit(scope=scope_for_user(person.user), plan=p)
 
@@ -36,7 +37,9 @@ def plan(world, pcat) -> PersonalPlan:  # type: ignore[no-untyped-def]
 def draft(world, pcat) -> PersonalPlan:  # type: ignore[no-untyped-def]
     content(world)
     person = world.people["teacher_a1"]
-    return personal_services.plan_start(scope=scope_for_user(person.user), person=person, school_year=YEAR)
+    return personal_services.plan_start(
+        scope=scope_for_user(person.user), person=person, school_year=SchoolYear.of(YEAR)
+    )
 
 
 def url(name: str, plan: PersonalPlan) -> str:
@@ -148,7 +151,7 @@ def test_only_the_owner_edits_and_submits_a_plan(world, login, draft, pcat):
 
 def test_an_item_of_another_plan_is_not_found(world, login, draft, pcat):
     other = personal_services.plan_start(
-        scope=SYSTEM, person=world.people["colleague_a1"], school_year=YEAR
+        scope=SYSTEM, person=world.people["colleague_a1"], school_year=SchoolYear.of(YEAR)
     )  # colleague_a1 has no account
     client = login(world.users["teacher_a1"])
     r = client.post(url("item_remove", draft), {"item": other.items.first().pk})
@@ -240,7 +243,7 @@ def test_list_pages_take_the_same_number_of_queries_for_more_rows(world, login, 
             person=person,
             unit=world.u("thpt_a"),
             school_year_id=YEAR,
-            regime=Regime.objects.for_year(YEAR),
+            regime=Regime.objects.for_year(SchoolYear.of(YEAR)),
             status=PlanStatus.APPROVED,
         )
     Deadline.objects.create(
@@ -266,7 +269,11 @@ def test_a_province_sets_an_earlier_date_on_the_deadlines_page(world, login):
 
 def test_a_later_date_is_shown_as_an_error_on_the_form(world, login):
     deadlines_services.deadline_set(
-        scope=SYSTEM, unit=world.u("so_a"), school_year=YEAR, kind="school_plan", due_on=date(YEAR, 5, 15)
+        scope=SYSTEM,
+        unit=world.u("so_a"),
+        school_year=SchoolYear.of(YEAR),
+        kind="school_plan",
+        due_on=date(YEAR, 5, 15),
     )
     r = login(world.users["xa_a1"]).post(
         reverse("plans:deadlines") + f"?year={YEAR}",
@@ -297,7 +304,11 @@ def test_the_deadlines_page_is_for_authorities(world, login, user):
 
 def test_removing_a_deadline_outside_the_scope_is_not_found_and_without_the_right_forbidden(world, login):
     d = deadlines_services.deadline_set(
-        scope=SYSTEM, unit=world.u("so_a"), school_year=YEAR, kind="school_plan", due_on=date(YEAR, 5, 15)
+        scope=SYSTEM,
+        unit=world.u("so_a"),
+        school_year=SchoolYear.of(YEAR),
+        kind="school_plan",
+        due_on=date(YEAR, 5, 15),
     )
     remove = reverse("plans:deadline_delete", kwargs={"uuid": d.uuid})
     assert login(world.users["so_b"]).post(remove).status_code == 404

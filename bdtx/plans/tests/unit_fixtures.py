@@ -13,6 +13,7 @@ import pytest
 from bdtx.accounts.models import Role
 from bdtx.accounts.services import role_assign
 from bdtx.catalog.models import Catalog, Module, ProgrammeContent
+from bdtx.core.models import SchoolYear
 from bdtx.core.scope import SYSTEM
 from bdtx.core.selectors import school_year_current
 from bdtx.core.tests.factories import EmploymentFactory, UserFactory
@@ -26,7 +27,7 @@ from bdtx.regimes.models import Programme, Regime
 def regime_for(year: int) -> Regime:
     """The regime in force (loaded by the regimes data migration), or a stand-in TT 19/2019 one."""
     try:
-        return Regime.objects.for_year(year)
+        return Regime.objects.for_year(SchoolYear.of(year))
     except Regime.DoesNotExist:
         return Regime.objects.create(
             code="TEST-TT19",

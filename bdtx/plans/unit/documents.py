@@ -103,7 +103,7 @@ def unit_plan_context(plan: UnitPlan) -> dict[str, Any]:
     parent = parent_in_year(unit=unit, school_year=year)
     figures = figures_view(plan.totals)
     try:
-        regime: Regime | None = Regime.objects.for_year(year.pk)
+        regime: Regime | None = Regime.objects.for_year(year)
     except Regime.DoesNotExist:
         regime = None
     issued = timezone.localdate(plan.submitted_at) if plan.submitted_at else timezone.localdate()

@@ -58,10 +58,6 @@ def is_school_like(unit: Unit) -> bool:
     return unit.kind in SCHOOL_KINDS
 
 
-def school_year_get(start_year: int) -> SchoolYear:
-    return SchoolYear.objects.get(pk=start_year)
-
-
 def school_year_months(school_year: SchoolYear) -> list[date]:
     """First day of each month of the school year (July to June by default)."""
     months, day = [], school_year.starts_on.replace(day=1)

@@ -5,14 +5,14 @@ from uuid import UUID
 from django.contrib import messages
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.http import Http404, HttpResponse
-from django.shortcuts import redirect, render
+from django.shortcuts import get_object_or_404, redirect, render
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
-from bdtx.core.http import AuthenticatedHttpRequest
+from bdtx.core.http import AuthenticatedHttpRequest, year_from_request
 from bdtx.core.models import SchoolYear
 from bdtx.core.scope import Perm
-from bdtx.core.selectors import school_year_current, school_year_list
+from bdtx.core.selectors import school_year_list
 from bdtx.organisations.models import Unit
 from bdtx.organisations.selectors import unit_get
 from bdtx.plans.models import PlanStatus, UnitPlan
@@ -20,12 +20,6 @@ from bdtx.plans.unit import documents as unit_documents
 from bdtx.plans.unit import selectors as unit_selectors
 from bdtx.plans.unit import services as svc
 from bdtx.plans.unit.forms import UnitPlanDecisionForm, UnitPlanSubmitForm
-
-
-def _year(raw: str | None) -> SchoolYear:
-    if raw and raw.isdigit() and (year := SchoolYear.objects.filter(pk=int(raw)).first()):
-        return year
-    return school_year_current()
 
 
 def _unit(request: AuthenticatedHttpRequest, uuid: object) -> Unit:
@@ -60,7 +54,7 @@ def board(request: AuthenticatedHttpRequest) -> HttpResponse:
     )
     if unit is None:
         raise PermissionDenied
-    year = _year(request.GET.get("year"))
+    year = year_from_request(request)
     status = request.GET.get("status", "")
     data = unit_selectors.board_get(scope=request.scope, unit=unit, school_year=year, status=status)
     return render(
@@ -107,9 +101,7 @@ def unit_plan_detail(request: AuthenticatedHttpRequest, uuid: object) -> HttpRes
 def unit_plan_of(request: AuthenticatedHttpRequest, uuid: object, year: int) -> HttpResponse:
     """A unit's plan of a year; before it is compiled, a page that offers to compile it."""
     unit = _unit(request, uuid)
-    school_year = _year(str(year))
-    if school_year.pk != year:
-        raise Http404
+    school_year = get_object_or_404(SchoolYear, pk=year)
     if plan := unit_selectors.unit_plan_find(unit=unit, school_year=school_year):
         return redirect("plans:unit_plan", plan.uuid)
     return render(
@@ -127,7 +119,7 @@ def unit_plan_of(request: AuthenticatedHttpRequest, uuid: object, year: int) -> 
 @require_POST
 def unit_plan_compile(request: AuthenticatedHttpRequest, uuid: object) -> HttpResponse:
     unit = _unit(request, uuid)
-    school_year = _year(request.POST.get("year"))
+    school_year = year_from_request(request)
     try:
         plan = svc.unit_plan_compile(scope=request.scope, unit=unit, school_year=school_year)
     except ValidationError as exc:
@@ -183,7 +175,7 @@ def unit_plan_docx(request: AuthenticatedHttpRequest, uuid: object) -> HttpRespo
 def unit_participants_xlsx(request: AuthenticatedHttpRequest, uuid: object) -> HttpResponse:
     """Seed 003's lists (biểu 1, biểu 2): who takes which module, for the unit's subtree."""
     unit = _unit(request, uuid)
-    school_year = _year(request.GET.get("year"))
+    school_year = year_from_request(request)
     module = request.GET.get("module", "")
     try:
         module = str(UUID(module)) if module else ""

@@ -6,7 +6,7 @@ import pytest
 from django.core.exceptions import PermissionDenied, ValidationError
 
 from bdtx.accounts.selectors import scope_for_user
-from bdtx.core.models import AuditLog
+from bdtx.core.models import AuditLog, SchoolYear
 from bdtx.regimes.models import HoursShift, Regime
 from bdtx.regimes.selectors import hours_for, regime_for_year
 from bdtx.regimes.services import hours_shift_set, regime_create, regime_update, regime_validate
@@ -26,12 +26,12 @@ def test_a_department_shifts_hours_for_its_province_and_the_change_is_audited(wo
     shift = hours_shift_set(
         scope=_scope(world, "so_a"),
         unit=so_a,
-        school_year=2026,
+        school_year=SchoolYear.of(2026),
         bd01_hours=30,
         bd02_hours=50,
         decision="QĐ 12/QĐ-SGDĐT ngày 01/8/2026",
     )
-    hours = hours_for(unit=world.u("th_a1"), school_year=2026)
+    hours = hours_for(unit=world.u("th_a1"), school_year=SchoolYear.of(2026))
     assert (hours["bd01"], hours["bd02"], hours["bd03"], hours["total"]) == (30, 50, 40, 120)
     entry = AuditLog.objects.get(action="hours_shift.set")
     assert entry.object_uuid == shift.uuid and entry.unit_path == so_a.path
@@ -43,7 +43,7 @@ def test_setting_the_split_again_changes_the_same_row(world):
         hours_shift_set(
             scope=_scope(world, "so_a"),
             unit=world.u("so_a"),
-            school_year=2026,
+            school_year=SchoolYear.of(2026),
             bd01_hours=bd01,
             bd02_hours=80 - bd01,
         )
@@ -59,7 +59,7 @@ def test_programmes_01_and_02_must_keep_their_total(world, bd01, bd02, reason):
         hours_shift_set(
             scope=_scope(world, "so_a"),
             unit=world.u("so_a"),
-            school_year=2026,
+            school_year=SchoolYear.of(2026),
             bd01_hours=bd01,
             bd02_hours=bd02,
         )
@@ -67,8 +67,10 @@ def test_programmes_01_and_02_must_keep_their_total(world, bd01, bd02, reason):
 
 
 def test_all_periods_may_go_to_one_programme(world):
-    hours_shift_set(scope=_scope(world, "so_a"), unit=world.u("so_a"), school_year=2026, bd01_hours=0, bd02_hours=80)
-    assert hours_for(unit=world.u("thpt_a"), school_year=2026)["bd01"] == 0
+    hours_shift_set(
+        scope=_scope(world, "so_a"), unit=world.u("so_a"), school_year=SchoolYear.of(2026), bd01_hours=0, bd02_hours=80
+    )
+    assert hours_for(unit=world.u("thpt_a"), school_year=SchoolYear.of(2026))["bd01"] == 0
 
 
 def test_no_split_in_a_regime_that_does_not_allow_it(world):
@@ -77,7 +79,7 @@ def test_no_split_in_a_regime_that_does_not_allow_it(world):
         hours_shift_set(
             scope=_scope(world, "so_a"),
             unit=world.u("so_a"),
-            school_year=2015,
+            school_year=SchoolYear.of(2015),
             bd01_hours=20,
             bd02_hours=40,
         )
@@ -88,7 +90,7 @@ def test_only_a_department_unit_has_a_split(world):
         hours_shift_set(
             scope=_scope(world, "so_a"),
             unit=world.u("xa_a1"),
-            school_year=2026,
+            school_year=SchoolYear.of(2026),
             bd01_hours=30,
             bd02_hours=50,
         )
@@ -100,7 +102,7 @@ def test_nobody_but_the_departments_own_staff_sets_its_split(world, user):
         hours_shift_set(
             scope=_scope(world, user),
             unit=world.u("so_a"),
-            school_year=2026,
+            school_year=SchoolYear.of(2026),
             bd01_hours=30,
             bd02_hours=50,
         )
@@ -134,8 +136,8 @@ def _next_regime(**overrides):
 
 def test_an_administrator_adds_the_next_regime_closing_the_open_one(world):
     regime = regime_create(scope=_scope(world, "sysadmin"), close_previous=True, **_next_regime())
-    assert regime_for_year(2027) == regime
-    assert regime_for_year(2026).code == "TT19-2019"
+    assert regime_for_year(SchoolYear.of(2027)) == regime
+    assert regime_for_year(SchoolYear.of(2026)).code == "TT19-2019"
     assert Regime.objects.get(code="TT19-2019").last_year == 2026
     assert set(AuditLog.objects.filter(action__startswith="regime.").values_list("action", flat=True)) == {
         "regime.create",

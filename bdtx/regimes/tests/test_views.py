@@ -6,6 +6,7 @@ import pytest
 from django.urls import reverse
 from django.utils.html import escape
 
+from bdtx.core.models import SchoolYear
 from bdtx.regimes.models import HoursShift, Regime
 
 pytestmark = pytest.mark.django_db
@@ -66,7 +67,7 @@ def test_a_system_administrator_adds_the_next_regime_without_code(world, login):
     )
     response = login(world.users["sysadmin"]).post(reverse("regimes:new"), data)
     assert response.status_code == 302
-    assert Regime.objects.for_year(2027).code == "LNG-2025"
+    assert Regime.objects.for_year(SchoolYear.of(2027)).code == "LNG-2025"
     assert Regime.objects.get(code="TT19-2019").last_year == 2026
 
 

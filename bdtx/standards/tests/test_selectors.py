@@ -26,12 +26,12 @@ def test_the_principals_level_wins_over_the_persons_own(world, submitted, tt20):
     user = world.users["principal_a1"]
     services.assessment_evaluate(scope=scope_of(user), assessment=submitted, levels=levels_of(tt20, K, c14=K, c6=D))
     # self: criterion 14 Đạt; principal: 14 Khá, 6 Đạt
-    weak = weak_criteria(person=world.people["teacher_a1"], school_year=school_year_current().pk)
+    weak = weak_criteria(person=world.people["teacher_a1"], school_year=school_year_current())
     assert [c.number for c in weak] == [6]
 
 
 def test_no_assessment_means_no_weak_criteria(world):
-    assert weak_criteria(person=world.people["teacher_a1"], school_year=school_year_current().pk) == []
+    assert weak_criteria(person=world.people["teacher_a1"], school_year=school_year_current()) == []
 
 
 def test_weak_criteria_come_from_the_latest_assessment_up_to_the_year(world, submitted):
@@ -58,11 +58,11 @@ def test_weak_criteria_come_from_the_latest_assessment_up_to_the_year(world, sub
 
 
 def test_the_framework_in_force_follows_the_audience_and_the_years(tt20):
-    assert selectors.framework_in_force(audience="GVPT", school_year=2024) == tt20
-    assert selectors.framework_in_force(audience="GVPT", school_year=2017) is None
+    assert selectors.framework_in_force(audience="GVPT", school_year=SchoolYear.of(2024)) == tt20
+    assert selectors.framework_in_force(audience="GVPT", school_year=SchoolYear.of(2017)) is None
     tt20.last_year = 2025
     tt20.save()
-    assert selectors.framework_in_force(audience="GVPT", school_year=2026) is None
+    assert selectors.framework_in_force(audience="GVPT", school_year=SchoolYear.of(2026)) is None
 
 
 # --- list, counts, access ------------------------------------------------------------------------
@@ -84,7 +84,7 @@ def test_the_counts_per_rating_and_status_come_from_the_database(
     self_assess("teacher_a2", T)
     self_assess("colleague_a1", D, submit=False)
     qs = selectors.assessment_list(
-        scope=scope_of(world.users["so_a"]), f=AssessmentFilter(school_year=school_year_current().pk)
+        scope=scope_of(world.users["so_a"]), f=AssessmentFilter(school_year=school_year_current())
     )
     with django_assert_num_queries(1):
         counts = selectors.assessment_counts(qs)
