@@ -7,7 +7,7 @@ from django.db.models import Count, Q, QuerySet
 
 from bdtx.catalog.models import Catalog, Confidence, FocusModule, Material, Module, ProgrammeContent
 from bdtx.core.models import SchoolYear
-from bdtx.core.scope import Scope, ancestor_paths, path_within_q
+from bdtx.core.scope import Perm, Scope, ancestor_paths, path_within_q
 from bdtx.organisations.models import SchoolLevel, Unit, UnitKind
 from bdtx.organisations.selectors import departments_managed, national_unit
 from bdtx.people.models import Audience, Employment
@@ -243,7 +243,7 @@ def content_hours_check(
         expected = hours["bd01"] if programme == Programme.BD01 else hours["bd02"]
         for lv in levels:
             for aud in audiences:
-                if not _level_fits(lv, aud):
+                if not Audience.fits_level(aud, lv):
                     continue
                 total = sum(
                     i.hours
@@ -253,12 +253,6 @@ def content_hours_check(
                 if total != expected:
                     gaps.append(HoursGap(programme, lv, aud, total, expected))
     return gaps
-
-
-def _level_fits(level: str, audience: str) -> bool:
-    if not level or not audience:
-        return True
-    return (level == SchoolLevel.MN) == (audience in (Audience.GVMN, Audience.QLMN))
 
 
 def content_anchor(*, scope: Scope, writable: list[str]) -> tuple[Unit | None, tuple[str, ...]]:
@@ -316,3 +310,9 @@ def content_defaults(*, scope: Scope, unit: Unit, school_year: SchoolYear) -> di
                 out["level"] = level
                 out["audience"] = Audience.for_staff(staff_type=employment.staff_type, school_level=level)
     return out
+
+
+def material_unit_for(scope: Scope) -> Unit | None:
+    """The unit a new material belongs to: the highest unit where the actor manages catalogs."""
+    ids = scope.units_with(Perm.CATALOG_MANAGE)
+    return Unit.objects.filter(pk=ids[0]).first() if ids else None

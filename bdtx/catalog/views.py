@@ -89,7 +89,7 @@ def module_detail(request: AuthenticatedHttpRequest, uuid: str) -> HttpResponse:
             "materials": selectors.materials_for(scope=scope, module=module),
             "admin": scope.has_anywhere(Perm.CATALOG_MANAGE),
             "can_edit": _is_national_manager(scope),
-            "material_form": MaterialForm() if services.material_unit_for(scope) else None,
+            "material_form": MaterialForm() if selectors.material_unit_for(scope) else None,
             "in_force": module.catalog.in_force(school_year_current()),
         },
     )
@@ -124,7 +124,7 @@ def module_edit(request: AuthenticatedHttpRequest, uuid: str) -> HttpResponse:
 @require_POST
 def material_add(request: AuthenticatedHttpRequest, uuid: str) -> HttpResponse:
     module = _module(uuid)
-    if services.material_unit_for(request.scope) is None:
+    if selectors.material_unit_for(request.scope) is None:
         raise PermissionDenied
     form = MaterialForm(request.POST, request.FILES)
     if form.is_valid():

@@ -53,6 +53,14 @@ class Audience(models.TextChoices):
     QLPT = "QLPT", _("General-school managers")
 
     @classmethod
+    def fits_level(cls, audience: str, level: str) -> bool:
+        """Whether content for `audience` can be for `level` (preschool audiences for MN only);
+        either left empty fits everything."""
+        if not level or not audience:
+            return True
+        return (level == SchoolLevel.MN) == (audience in (cls.GVMN, cls.QLMN))
+
+    @classmethod
     def for_staff(cls, *, staff_type: str, school_level: str) -> str:
         preschool = school_level == SchoolLevel.MN
         if staff_type == StaffType.MANAGER:

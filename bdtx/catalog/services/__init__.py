@@ -1,0 +1,42 @@
+"""Writes of the catalog app, one module per entity: programme content, focus modules, learning
+materials, modules and catalogs. Every service checks the scope it is given."""
+
+from bdtx.catalog.services.content import (
+    CONTENT_FIELDS,
+    PROGRAMME_UNIT_KIND,
+    content_create,
+    content_delete,
+    content_update,
+)
+from bdtx.catalog.services.focus import focus_module_add, focus_module_remove
+from bdtx.catalog.services.materials import material_add, material_remove
+from bdtx.catalog.services.modules import (
+    CATALOG_FIELDS,
+    MODULE_FIELDS,
+    ModuleRow,
+    NewVersion,
+    catalog_new_version_check,
+    catalog_update,
+    module_bulk_upsert,
+    module_update,
+)
+
+__all__ = [
+    "CATALOG_FIELDS",
+    "CONTENT_FIELDS",
+    "MODULE_FIELDS",
+    "PROGRAMME_UNIT_KIND",
+    "ModuleRow",
+    "NewVersion",
+    "catalog_new_version_check",
+    "catalog_update",
+    "content_create",
+    "content_delete",
+    "content_update",
+    "focus_module_add",
+    "focus_module_remove",
+    "material_add",
+    "material_remove",
+    "module_bulk_upsert",
+    "module_update",
+]
