@@ -72,3 +72,12 @@ def test_an_english_browser_still_gets_vietnamese_until_the_user_switches(client
     client.post(reverse("set_language"), {"language": "en", "next": "/"})
     r = client.get(reverse("accounts:login"), HTTP_ACCEPT_LANGUAGE="vi")
     assert "Sign in" in r.text
+
+
+def test_djangos_own_messages_shown_on_forms_are_in_vietnamese_too():
+    """Django 6.1's empty choice of a select is new and missing from Django's Vietnamese catalog."""
+    from django.db.models.fields import BLANK_CHOICE_LABEL
+    from django.utils import translation
+
+    with translation.override("vi"):
+        assert str(BLANK_CHOICE_LABEL) == "- Chọn -"
