@@ -145,3 +145,16 @@ def test_the_service_check_sees_the_services():
         if isinstance(node, ast.FunctionDef)
     }
     assert {"unit_move", "person_update", "plan_approve", "deadline_set", "role_assign"} <= found
+
+
+def test_only_core_reads_a_scopes_grants():
+    """Permission questions go through Scope's methods (has, holds_at, units_with, sees_sensitive…),
+    never through hand-written loops over `scope.grants` that drift apart."""
+    loops = [
+        f"{f.relative_to(ROOT)}:{n}"
+        for f in ROOT.rglob("*.py")
+        if "tests" not in f.parts and "migrations" not in f.parts and f.relative_to(ROOT).parts[0] != "core"
+        for n, line in enumerate(f.read_text(encoding="utf-8").splitlines(), start=1)
+        if ".grants" in line
+    ]
+    assert loops == []
