@@ -6,10 +6,11 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from bdtx.core.exporters import write_xlsx, xlsx_response
-from bdtx.core.http import AuthenticatedHttpRequest, year_from_request
+from bdtx.core.http import AuthenticatedHttpRequest
 from bdtx.core.paging import paginate
-from bdtx.core.scope import Perm, Scope
-from bdtx.core.selectors import school_year_current, school_year_list
+from bdtx.core.scope import Perm
+from bdtx.core.selectors import school_year_current
+from bdtx.organisations.filters import list_context_from_request
 from bdtx.organisations.models import Unit
 from bdtx.organisations.selectors import unit_choices, unit_get
 from bdtx.people import selectors, services
@@ -23,28 +24,14 @@ def _filter_from_request(request: AuthenticatedHttpRequest) -> tuple[StaffFilter
 
     Returns the form, the filter, and whether ethnicity and ID numbers may be shown for it.
     """
-    scope: Scope = request.scope
-    unit = None
-    if raw_unit := request.GET.get("unit"):
-        try:
-            unit = unit_get(scope=scope, uuid=raw_unit)
-        except (Unit.DoesNotExist, ValidationError):
-            raise Http404 from None
-    year = year_from_request(request)
-    # The year select must show the year being listed: htmx submits what the select shows.
-    params = request.GET.copy()
-    params["year"] = str(year.pk)
-    form = StaffFilterForm(
-        params,
-        years=[(y.pk, y.label) for y in school_year_list()],
-        units=[(str(u.uuid), u.name) for u in unit_choices(scope=scope, include=unit)],
-        sensitive=scope.sees_sensitive(unit.path if unit else None),
-    )
+    lc = list_context_from_request(request)
+    sensitive = request.scope.sees_sensitive(lc.unit.path if lc.unit else None)
+    form = StaffFilterForm(lc.params, years=lc.years, units=lc.units, sensitive=sensitive)
     form.is_valid()  # fields that do not validate are left out of cleaned_data, the rest still filter
     data = getattr(form, "cleaned_data", {})
     keys = ("level", "position", "staff_type", "gender", "minority", "difficult", "mentor", "q")
-    f = selectors.StaffFilter(school_year=year, unit=unit, **{k: data.get(k) or "" for k in keys})
-    return form, f, scope.sees_sensitive(unit.path if unit else None)
+    f = selectors.StaffFilter(school_year=lc.school_year, unit=lc.unit, **{k: data.get(k) or "" for k in keys})
+    return form, f, sensitive
 
 
 def staff_list(request: AuthenticatedHttpRequest) -> HttpResponse:

@@ -7,12 +7,11 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
 from bdtx.core.exporters import write_xlsx, xlsx_response
-from bdtx.core.http import AuthenticatedHttpRequest, year_from_request
+from bdtx.core.http import AuthenticatedHttpRequest
 from bdtx.core.paging import paginate
-from bdtx.core.scope import Perm, Scope
-from bdtx.core.selectors import school_year_current, school_year_list
-from bdtx.organisations.models import Unit
-from bdtx.organisations.selectors import unit_choices, unit_get
+from bdtx.core.scope import Perm
+from bdtx.core.selectors import school_year_current
+from bdtx.organisations.filters import list_context_from_request
 from bdtx.people.models import Person
 from bdtx.standards import exporters, selectors, services
 from bdtx.standards.forms import (
@@ -180,26 +179,13 @@ def evidence_file(request: AuthenticatedHttpRequest, uuid: str, criterion: int) 
 
 def _filter_from_request(request: AuthenticatedHttpRequest) -> tuple[AssessmentFilterForm, selectors.AssessmentFilter]:
     """The list filter from the query string; a unit outside the scope is a 404."""
-    scope: Scope = request.scope
-    unit = None
-    if raw_unit := request.GET.get("unit"):
-        try:
-            unit = unit_get(scope=scope, uuid=raw_unit)
-        except (Unit.DoesNotExist, ValidationError):
-            raise Http404 from None
-    year = year_from_request(request)
-    params = request.GET.copy()
-    params["year"] = str(year.pk)
-    form = AssessmentFilterForm(
-        params,
-        years=[(y.pk, y.label) for y in school_year_list()],
-        units=[(str(u.uuid), u.name) for u in unit_choices(scope=scope, include=unit)],
-    )
+    lc = list_context_from_request(request)
+    form = AssessmentFilterForm(lc.params, years=lc.years, units=lc.units)
     form.is_valid()
     data = getattr(form, "cleaned_data", {})
     f = selectors.AssessmentFilter(
-        school_year=year,
-        unit=unit,
+        school_year=lc.school_year,
+        unit=lc.unit,
         status=data.get("status") or "",
         q=data.get("q") or "",
     )

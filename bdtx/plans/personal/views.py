@@ -13,9 +13,8 @@ from bdtx.core.http import AuthenticatedHttpRequest, year_from_request
 from bdtx.core.models import SchoolYear
 from bdtx.core.paging import paginate
 from bdtx.core.scope import Perm
-from bdtx.core.selectors import school_year_current, school_year_list
-from bdtx.organisations.models import Unit
-from bdtx.organisations.selectors import unit_choices, unit_get
+from bdtx.core.selectors import school_year_current
+from bdtx.organisations.filters import list_context_from_request
 from bdtx.people.models import Person
 from bdtx.plans.deadlines import selectors as deadlines_selectors
 from bdtx.plans.models import DeadlineKind, PersonalPlan, PlanStatus
@@ -274,26 +273,13 @@ def plan_decide(request: AuthenticatedHttpRequest, uuid: str) -> HttpResponse:
 
 
 def _filter(request: AuthenticatedHttpRequest) -> tuple[PlanFilterForm, personal_selectors.PlanFilter, str]:
-    scope = request.scope
-    unit = None
-    if raw := request.GET.get("unit"):
-        try:
-            unit = unit_get(scope=scope, uuid=raw)
-        except (Unit.DoesNotExist, ValidationError):
-            raise Http404 from None
-    year = year_from_request(request)
-    params = request.GET.copy()
-    params["year"] = str(year.pk)
-    form = PlanFilterForm(
-        params,
-        years=[(y.pk, y.label) for y in school_year_list()],
-        units=[(str(u.uuid), u.name) for u in unit_choices(scope=scope, include=unit)],
-    )
+    lc = list_context_from_request(request)
+    form = PlanFilterForm(lc.params, years=lc.years, units=lc.units)
     form.is_valid()
     data = getattr(form, "cleaned_data", {})
     f = personal_selectors.PlanFilter(
-        school_year=year,
-        unit=unit,
+        school_year=lc.school_year,
+        unit=lc.unit,
         status=data.get("status") or "",
         late=data.get("late") == "1",
         q=data.get("q") or "",
