@@ -12,7 +12,7 @@ JSON_ATTRS = {"rows": 8, "class": "font-monospace small", "spellcheck": "false"}
 class PrettyJSONField(forms.JSONField):
     """A JSON field shown indented, with Vietnamese letters as they are (not \\u escapes)."""
 
-    def prepare_value(self, value: object) -> object:
+    def prepare_value(self, value: object) -> str:
         if isinstance(value, forms.fields.InvalidJSONInput):
             return value
         if value is None:  # a new regime: an empty box, not the word "null"
