@@ -126,9 +126,6 @@ class Scope:
         the person themself, or the system loading data."""
         return self.is_system or self.is_person(person_id)
 
-    def roles(self) -> set[str]:
-        return {g.role for g in self.grants}
-
     def covers(self, path: str) -> bool:
         return any(path.startswith(p) for p in self.paths())
 
@@ -164,11 +161,6 @@ class Scope:
         held, learners' included), the highest in the tree first."""
         held = (g for g in self.grants if permission is None or (g.subtree and permission in g.permissions))
         return list(dict.fromkeys(g.unit_id for g in sorted(held, key=lambda g: len(g.path))))
-
-    def has_everywhere(self, permission: str) -> bool:
-        """True if every subtree the scope covers comes with `permission` (no part is read-only)."""
-        covered = self.paths()
-        return bool(covered) and set(covered) == set(self.paths(permission))
 
     def ancestor_paths(self) -> list[str]:
         """Paths of every unit on the way from the root to each of the scope's units (their own included)."""
