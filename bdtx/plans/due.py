@@ -91,7 +91,7 @@ def due_next(
                     items.append(DueItem(deadline=dl, unit=unit))
                 continue
             counts = personal_plan_counts(scope=scope, school_year=year, unit=unit)
-            outstanding = counts["total"] - counts[PlanStatus.APPROVED]
+            outstanding = counts.total - counts.approved
             if outstanding or dl.due_on >= today:
-                items.append(DueItem(deadline=dl, unit=unit, outstanding=outstanding if counts["total"] else None))
+                items.append(DueItem(deadline=dl, unit=unit, outstanding=outstanding if counts.total else None))
     return sorted(items, key=lambda i: (not i.late, i.deadline.due_on))[:6]

@@ -6,6 +6,7 @@ from django.utils.translation import gettext_lazy as _
 from bdtx.core.audit import audit_actions
 from bdtx.core.models import BaseModel, InForceQuerySet, VersionedByYear, year_range_constraint
 from bdtx.core.scope import ScopedQuerySet
+from bdtx.plans.unit.figures import UnitPlanFigures
 from bdtx.regimes.models import Programme
 
 
@@ -153,6 +154,15 @@ class UnitPlan(BaseModel):
 
     def __str__(self) -> str:
         return f"{self.unit} {self.school_year}"
+
+    @property
+    def figures(self) -> UnitPlanFigures:
+        """The compiled figures (`totals`) as typed values; a plan never compiled has empty ones."""
+        return UnitPlanFigures.from_json(self.totals)
+
+    @figures.setter
+    def figures(self, value: UnitPlanFigures) -> None:
+        self.totals = value.to_json()
 
 
 class UnitPlanEvent(models.Model):

@@ -272,9 +272,32 @@ def _count_fields() -> dict[str, Count]:
     return fields
 
 
-def personal_plan_counts(*, scope: Scope, school_year: SchoolYear, unit: Unit | None = None) -> dict[str, int]:
+@dataclass(frozen=True)
+class PersonalPlanCounts:
+    """The people on the staff lists of a year by the status of their personal plan ('missing':
+    none yet), and how many of them are late."""
+
+    total: int
+    draft: int
+    submitted: int
+    returned: int
+    approved: int
+    missing: int
+    late: int
+
+
+def personal_plan_counts(*, scope: Scope, school_year: SchoolYear, unit: Unit | None = None) -> PersonalPlanCounts:
     """Counts by status (and late) in one query."""
-    return _plan_rows(scope=scope, school_year=school_year, unit=unit).aggregate(**_count_fields())
+    r = _plan_rows(scope=scope, school_year=school_year, unit=unit).aggregate(**_count_fields())
+    return PersonalPlanCounts(
+        total=r["total"],
+        draft=r[PlanStatus.DRAFT],
+        submitted=r[PlanStatus.SUBMITTED],
+        returned=r[PlanStatus.RETURNED],
+        approved=r[PlanStatus.APPROVED],
+        missing=r[MISSING],
+        late=r["late"],
+    )
 
 
 def personal_plan_by_unit(*, scope: Scope, f: PlanFilter) -> QuerySet:

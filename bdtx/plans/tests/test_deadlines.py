@@ -164,7 +164,7 @@ def test_a_plan_approved_after_its_deadline_or_not_approved_past_it_is_late(worl
     }
     assert late == {world.people[k].pk for k in ("mentor_a1", "colleague_a1", "principal_a1")}
     counts = personal_plan_counts(scope=scope, school_year=SchoolYear.of(YEAR))
-    assert (counts["total"], counts["approved"], counts["submitted"], counts["missing"], counts["late"]) == (
+    assert (counts.total, counts.approved, counts.submitted, counts.missing, counts.late) == (
         4,
         2,
         1,
@@ -176,9 +176,9 @@ def test_a_plan_approved_after_its_deadline_or_not_approved_past_it_is_late(worl
 def test_nothing_is_late_before_the_deadline(world):
     _plan(world, "colleague_a1", PlanStatus.SUBMITTED)
     scope = scope_for_user(world.users["principal_a1"])
-    assert personal_plan_counts(scope=scope, school_year=SchoolYear.of(YEAR))["late"] == 4  # 31/05/2026 has passed
+    assert personal_plan_counts(scope=scope, school_year=SchoolYear.of(YEAR)).late == 4  # 31/05/2026 has passed
     set_(world, "bo", timezone.localdate() + timedelta(days=1))  # the ministry extends the year's date
-    assert personal_plan_counts(scope=scope, school_year=SchoolYear.of(YEAR))["late"] == 0
+    assert personal_plan_counts(scope=scope, school_year=SchoolYear.of(YEAR)).late == 0
 
 
 def test_due_next_shows_the_teachers_overdue_plan_and_next_years(world):

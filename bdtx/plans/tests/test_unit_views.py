@@ -55,7 +55,7 @@ def test_office_board_shows_each_school_with_its_status_and_counts(world, login,
         "Trường Tiểu học Đông": PlanStatus.SUBMITTED,
         "Trường Tiểu học Đông Hai": "missing",
     }
-    assert board.counts["submitted"] == 1 and board.counts["missing"] == 1 and board.total == 2
+    assert board.counts.submitted == 1 and board.counts.missing == 1 and board.total == 2
     assert world.u("thcs_a2").name not in r.text
 
 

@@ -25,7 +25,14 @@ from bdtx.organisations.models import Unit, UnitKind
 from bdtx.people.models import KINH_CODE, Gender, Position
 from bdtx.people.services import sensitive_read_record
 from bdtx.plans.models import Form, PlanItem, UnitPlan
-from bdtx.plans.unit.selectors import figures_view, is_school_like, parent_in_year, participants, principal_of
+from bdtx.plans.unit.selectors import (
+    LineView,
+    figures_view,
+    is_school_like,
+    parent_in_year,
+    participants,
+    principal_of,
+)
 from bdtx.regimes.models import Regime
 
 TEMPLATE = Path(__file__).resolve().parents[1] / "data" / "ke_hoach_truong.docx"
@@ -37,7 +44,7 @@ PROGRAMME_VI = {
     "BD02": "Chương trình bồi dưỡng 02 (do Sở Giáo dục và Đào tạo quy định)",
     "BD03": "Chương trình bồi dưỡng 03 (các mô đun tự chọn)",
 }
-FORM_VI = {Form.IN_PERSON: "Tập trung", Form.DISTANCE: "Từ xa", Form.BLENDED: "Bán tập trung"}
+FORM_VI: dict[str, str] = {Form.IN_PERSON: "Tập trung", Form.DISTANCE: "Từ xa", Form.BLENDED: "Bán tập trung"}
 SIGNER: dict[str, tuple[str, str]] = {  # unit kind → (line above the title, title of the signer)
     UnitKind.SCHOOL: ("", "HIỆU TRƯỞNG"),
     UnitKind.CENTRE: ("", "GIÁM ĐỐC"),
@@ -76,22 +83,22 @@ def vn_date_parts(day: date) -> dict[str, str]:
     }
 
 
-def _line(n: int, line: dict[str, Any]) -> dict[str, Any]:
-    forms = line["form_list"]
+def _line(n: int, line: LineView) -> dict[str, Any]:
+    forms = line.form_list
     if len(forms) == 1:
-        form_text = FORM_VI[forms[0]["code"]]
+        form_text = FORM_VI[forms[0].code]
     else:
-        form_text = ", ".join(f"{FORM_VI[f['code']]} ({f['people']})" for f in forms)
-    if line["from_label"] and line["from_label"] != line["to_label"]:
-        time = f"{line['from_label']} – {line['to_label']}"
+        form_text = ", ".join(f"{FORM_VI[f.code]} ({f.people})" for f in forms)
+    if line.from_label and line.from_label != line.to_label:
+        time = f"{line.from_label} – {line.to_label}"
     else:
-        time = line["from_label"] or "Cả năm học"
-    title = f"{line['code']}: {line['title']}" if line["code"] else line["title"]
+        time = line.from_label or "Cả năm học"
+    title = f"{line.code}: {line.title}" if line.code else line.title
     return {
         "n": n,
         "title": title,
-        "hours": line["hours"],
-        "people": line["people"],
+        "hours": line.hours,
+        "people": line.people,
         "forms": form_text,
         "time": time,
     }
@@ -101,7 +108,7 @@ def unit_plan_context(plan: UnitPlan) -> dict[str, Any]:
     """Everything the .docx template shows, from the plan's compiled figures."""
     unit, year = plan.unit, plan.school_year
     parent = parent_in_year(unit=unit, school_year=year)
-    figures = figures_view(plan.totals)
+    figures = figures_view(plan.figures)
     try:
         regime: Regime | None = Regime.objects.for_year(year)
     except Regime.DoesNotExist:
@@ -110,22 +117,22 @@ def unit_plan_context(plan: UnitPlan) -> dict[str, Any]:
     abbr = unit.short_name or unit.code
     prefix, title = SIGNER.get(unit.kind, ("", "THỦ TRƯỞNG ĐƠN VỊ"))
     head = principal_of(unit=unit, school_year=year) if is_school_like(unit) else None
-    units = figures["units"]
+    units = figures.units
     coverage = ""
     if units:
         coverage = (
-            f" Số liệu tổng hợp từ kế hoạch đã phê duyệt của {units['approved']}/{units['total']} đơn vị trực thuộc"
-            f" ({figures['schools']} trường)."
+            f" Số liệu tổng hợp từ kế hoạch đã phê duyệt của {units.approved}/{units.total} đơn vị trực thuộc"
+            f" ({figures.schools} trường)."
         )
     programmes = [
         {
-            "label": PROGRAMME_VI.get(p["code"], p["label"]),
-            "summary": f"Số người thực hiện: {p.get('people', 0)}; tổng số tiết: {p.get('periods', 0)}.",
-            "lines": [_line(n, line) for n, line in enumerate(p["lines"], start=1)],
+            "label": PROGRAMME_VI.get(p.code, p.label),
+            "summary": f"Số người thực hiện: {p.people}; tổng số tiết: {p.periods}.",
+            "lines": [_line(n, line) for n, line in enumerate(p.lines, start=1)],
         }
-        for p in figures["programmes"]
+        for p in figures.programmes
     ]
-    months = [{"label": str(int(m["key"][5:7])), "people": m["people"]} for m in figures["months"]][:12]
+    months: list[dict[str, Any]] = [{"label": str(int(m.key[5:7])), "people": m.people} for m in figures.months][:12]
     months += [{"label": "", "people": ""}] * (12 - len(months))
     parent_plain = parent.name if parent else ""
     recipients = [f"{parent_plain} (để báo cáo);"] if parent else []
@@ -150,10 +157,10 @@ def unit_plan_context(plan: UnitPlan) -> dict[str, Any]:
         "total_hours": regime.total_hours if regime else 120,
         "pass_mark": f"{regime.pass_mark.normalize():f}" if regime else "5",
         "categories": categories or "Hoàn thành, Không hoàn thành kế hoạch bồi dưỡng thường xuyên",
-        "staff_total": figures["staff"].get("total", 0),
-        "staff_gv": figures["staff"].get("GV", 0),
-        "staff_cbql": figures["staff"].get("CBQL", 0),
-        "planned_total": figures["planned"].get("total", 0),
+        "staff_total": figures.staff.total,
+        "staff_gv": figures.staff.teachers,
+        "staff_cbql": figures.staff.managers,
+        "planned_total": figures.planned.total,
         "coverage": coverage,
         "basis": (
             f"kế hoạch bồi dưỡng thường xuyên cá nhân đã được phê duyệt của giáo viên, cán bộ quản lý thuộc {unit.name}"
@@ -162,8 +169,8 @@ def unit_plan_context(plan: UnitPlan) -> dict[str, Any]:
         ),
         "programmes": programmes,
         "forms": [
-            {"label": FORM_VI[f["code"]], "people": f["people"], "n_items": f["items"], "periods": f["periods"]}
-            for f in figures["forms"]
+            {"label": FORM_VI[f.code], "people": f.people, "n_items": f.items, "periods": f.periods}
+            for f in figures.forms
         ],
         "months": months,
         "is_school": is_school_like(unit),

@@ -2,14 +2,17 @@
 children's plans, the status board, who may act.
 """
 
+from collections import Counter
 from collections.abc import Iterable, Mapping
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from datetime import date
+from functools import cached_property
 from typing import Any
 
 from django.db.models import Count, Max, Min, OuterRef, Q, QuerySet, Subquery, Sum
 from django.db.models.functions import Coalesce
 from django.utils import timezone
+from django.utils.functional import Promise
 
 from bdtx.core.models import SchoolYear
 from bdtx.core.scope import Perm, Scope, ancestor_paths
@@ -25,20 +28,26 @@ from bdtx.plans.models import (
     PlanStatus,
     UnitPlan,
 )
+from bdtx.plans.unit.figures import (
+    CONTENT,
+    FROM_CHILDREN,
+    FROM_PERSONAL_PLANS,
+    MODULE,
+    Figures,
+    Headcount,
+    MonthTally,
+    PlanLine,
+    Tally,
+    UnitCounts,
+    UnitPlanFigures,
+)
 from bdtx.regimes.models import Programme
-
-FIGURES_VERSION = 1
-
 
 SCHOOL_KINDS = (UnitKind.SCHOOL, UnitKind.CENTRE)
 
 
 # Staff who left during the year are not in scope of the year's plan.
 IN_SCOPE_STATUSES = (EmploymentStatus.WORKING, EmploymentStatus.LEAVE)
-
-
-# Keys of the figures that add up the tree; the rest (coverage, pending) describe one level.
-CORE_KEYS = ("schools", "staff", "planned", "programmes", "lines", "forms", "months", "unscheduled")
 
 
 # Which deadline applies to a unit's own plan, by the unit's kind.
@@ -91,12 +100,13 @@ def children_in_year(*, unit: Unit, school_year: SchoolYear) -> QuerySet[Unit]:
     )
 
 
-def _staff_counts(qs: QuerySet, staff_type_field: str, distinct_field: str) -> dict[str, int]:
-    return qs.aggregate(
+def _staff_counts(qs: QuerySet, staff_type_field: str, distinct_field: str) -> Headcount:
+    r = qs.aggregate(
         total=Count(distinct_field, distinct=True),
-        GV=Count(distinct_field, distinct=True, filter=Q(**{staff_type_field: StaffType.TEACHER})),
-        CBQL=Count(distinct_field, distinct=True, filter=Q(**{staff_type_field: StaffType.MANAGER})),
+        teachers=Count(distinct_field, distinct=True, filter=Q(**{staff_type_field: StaffType.TEACHER})),
+        managers=Count(distinct_field, distinct=True, filter=Q(**{staff_type_field: StaffType.MANAGER})),
     )
+    return Headcount(total=r["total"], teachers=r["teachers"], managers=r["managers"])
 
 
 def approved_items(*, unit_ids: Iterable[int] | QuerySet, school_year: SchoolYear) -> QuerySet[PlanItem]:
@@ -113,7 +123,7 @@ def _line_key(row: Mapping[str, Any]) -> str:
     return f"t:{row['programme']}:{row['title']}"
 
 
-def figures_from_personal_plans(*, unit: Unit, school_year: SchoolYear) -> dict[str, Any]:
+def figures_from_personal_plans(*, unit: Unit, school_year: SchoolYear) -> UnitPlanFigures:
     """A school's figures from its approved personal plans, in a fixed number of grouped queries."""
     staff = _staff_counts(
         Employment.objects.filter(unit=unit, school_year=school_year, status__in=IN_SCOPE_STATUSES),
@@ -123,12 +133,12 @@ def figures_from_personal_plans(*, unit: Unit, school_year: SchoolYear) -> dict[
     plans = PersonalPlan.objects.filter(unit=unit, school_year=school_year, status=PlanStatus.APPROVED)
     planned = plans.aggregate(
         total=Count("pk", distinct=True),
-        GV=Count(
+        teachers=Count(
             "pk",
             distinct=True,
             filter=Q(person__employments__school_year=school_year, person__employments__staff_type=StaffType.TEACHER),
         ),
-        CBQL=Count(
+        managers=Count(
             "pk",
             distinct=True,
             filter=Q(person__employments__school_year=school_year, person__employments__staff_type=StaffType.MANAGER),
@@ -137,7 +147,7 @@ def figures_from_personal_plans(*, unit: Unit, school_year: SchoolYear) -> dict[
     items = approved_items(unit_ids=[unit.pk], school_year=school_year)
 
     programmes = {
-        r["programme"]: {"people": r["people"], "items": r["items"], "periods": r["periods"] or 0}
+        r["programme"]: Tally(people=r["people"], items=r["items"], periods=r["periods"] or 0)
         for r in items.values("programme")
         .annotate(people=Count("plan", distinct=True), items=Count("pk"), periods=Sum("hours"))
         .order_by()
@@ -152,7 +162,7 @@ def figures_from_personal_plans(*, unit: Unit, school_year: SchoolYear) -> dict[
         "content__uuid",
         "title",
     )
-    lines: dict[str, dict[str, Any]] = {}
+    lines: dict[str, PlanLine] = {}
     rows = (
         items.values(*line_fields)
         .annotate(
@@ -172,34 +182,34 @@ def figures_from_personal_plans(*, unit: Unit, school_year: SchoolYear) -> dict[
         .order_by()
     )
     for r in rows:
-        line = {
-            "programme": r["programme"],
-            "kind": "module" if r["module__uuid"] else "content",
-            "code": r["module__code"] or "",
-            "catalog": r["module__catalog__code"] or "",
-            "title": r["module__title"] or r["title"],
-            "hours": r["hours"] or 0,
-            "people": r["people"],
-            "periods": r["periods"] or 0,
-            "female": r["female"],
-            "minority": r["minority"],
-            "difficult": r["difficult"],
-            "from": month_key(r["first"]),
-            "to": month_key(r["last"]),
-            "forms": {},
-        }
+        line = PlanLine(
+            programme=r["programme"],
+            kind=MODULE if r["module__uuid"] else CONTENT,
+            code=r["module__code"] or "",
+            catalog=r["module__catalog__code"] or "",
+            title=r["module__title"] or r["title"],
+            hours=r["hours"] or 0,
+            people=r["people"],
+            periods=r["periods"] or 0,
+            female=r["female"],
+            minority=r["minority"],
+            difficult=r["difficult"],
+            first_month=month_key(r["first"]),
+            last_month=month_key(r["last"]),
+        )
         key = _line_key(r)
-        lines[key] = figures_sum([lines[key], line]) if key in lines else line
+        lines[key] = lines[key] + line if key in lines else line
+    forms_of_line: dict[str, dict[str, int]] = {}
     for r in (
         items.values("programme", "module__uuid", "content__uuid", "title", "form")
         .annotate(people=Count("plan", distinct=True))
         .order_by()
     ):
-        forms = lines[_line_key(r)]["forms"]
+        forms = forms_of_line.setdefault(_line_key(r), {})
         forms[r["form"]] = forms.get(r["form"], 0) + r["people"]
 
     forms_total = {
-        r["form"]: {"people": r["people"], "items": r["items"], "periods": r["periods"] or 0}
+        r["form"]: Tally(people=r["people"], items=r["items"], periods=r["periods"] or 0)
         for r in items.values("form")
         .annotate(people=Count("plan", distinct=True), items=Count("pk"), periods=Sum("hours"))
         .order_by()
@@ -214,86 +224,45 @@ def figures_from_personal_plans(*, unit: Unit, school_year: SchoolYear) -> dict[
         month_aggs[f"i{i}"] = Count("pk", filter=overlaps)
     agg = dated.aggregate(**month_aggs)
 
-    return {
-        "version": FIGURES_VERSION,
-        "source": "personal_plans",
-        "year": school_year.pk,
-        "schools": 1,
-        "staff": staff,
-        "planned": planned,
-        "programmes": programmes,
-        "lines": lines,
-        "forms": forms_total,
-        "months": {month_key(m): {"people": agg[f"p{i}"], "items": agg[f"i{i}"]} for i, m in enumerate(months)},
-        "unscheduled": agg["unscheduled"],
-    }
+    return UnitPlanFigures(
+        source=FROM_PERSONAL_PLANS,
+        year=school_year.pk,
+        schools=1,
+        staff=staff,
+        planned=Headcount(total=planned["total"], teachers=planned["teachers"], managers=planned["managers"]),
+        programmes=programmes,
+        lines={key: replace(line, forms=forms_of_line.get(key, {})) for key, line in lines.items()},
+        forms=forms_total,
+        months={month_key(m): MonthTally(people=agg[f"p{i}"], items=agg[f"i{i}"]) for i, m in enumerate(months)},
+        unscheduled=agg["unscheduled"],
+    )
 
 
-def empty_figures(school_year: SchoolYear) -> dict[str, Any]:
-    return {
-        "schools": 0,
-        "staff": {"total": 0, "GV": 0, "CBQL": 0},
-        "planned": {"total": 0, "GV": 0, "CBQL": 0},
-        "programmes": {},
-        "lines": {},
-        "forms": {},
-        "months": {month_key(m): {"people": 0, "items": 0} for m in school_year_months(school_year)},
-        "unscheduled": 0,
-    }
+def empty_figures(school_year: SchoolYear) -> Figures:
+    """Nothing counted, with every month of the school year."""
+    return Figures.empty(month_key(m) for m in school_year_months(school_year))
 
 
-def core_figures(totals: dict[str, Any]) -> dict[str, Any]:
-    return {k: totals[k] for k in CORE_KEYS if k in totals}
-
-
-def figures_sum(parts: list[dict[str, Any]]) -> dict[str, Any]:
-    """Add figures key by key: numbers add up, 'from' takes the earliest month, 'to' the latest,
-    'hours' (periods per person) the largest; texts keep the first non-empty value."""
-    out: dict[str, Any] = {}
-    for part in parts:
-        for key, value in part.items():
-            if key not in out:
-                out[key] = figures_sum([value]) if isinstance(value, dict) else value
-            elif isinstance(value, dict):
-                out[key] = figures_sum([out[key], value])
-            elif isinstance(value, bool) or not isinstance(value, int | float):
-                if key == "from" and value:
-                    out[key] = min(filter(None, (out[key], value)))
-                elif key == "to" and value:
-                    out[key] = max(filter(None, (out[key], value)))
-                elif not out[key]:
-                    out[key] = value
-            elif key == "hours":
-                out[key] = max(out[key], value)
-            else:
-                out[key] = out[key] + value
-    return out
-
-
-def figures_from_children(*, unit: Unit, school_year: SchoolYear) -> dict[str, Any]:
+def figures_from_children(*, unit: Unit, school_year: SchoolYear) -> UnitPlanFigures:
     """An office's, province's or the ministry's figures: the sum of its children's approved unit
-    plans; the submitted ones (not yet decided) are summed apart under 'pending'."""
+    plans; the submitted ones (not yet decided) are summed apart under `pending`."""
     children = children_in_year(unit=unit, school_year=school_year)
     plans = list(
         UnitPlan.objects.filter(unit__in=children, school_year=school_year).only("status", "totals", "unit_id")
     )
-    approved = [core_figures(p.totals) for p in plans if p.status == PlanStatus.APPROVED]
-    submitted = [core_figures(p.totals) for p in plans if p.status == PlanStatus.SUBMITTED]
-    counts = {s: 0 for s in PlanStatus.values}
-    for p in plans:
-        counts[p.status] += 1
-    total = children.count()
-    return {
-        "version": FIGURES_VERSION,
-        "source": "children",
-        "year": school_year.pk,
-        **figures_sum([empty_figures(school_year), *approved]),
-        "units": {"total": total, **counts, MISSING: total - len(plans)},
-        "pending": figures_sum([empty_figures(school_year), *submitted]),
-    }
+    figures = [(p.status, p.figures) for p in plans]
+    approved = sum((f for status, f in figures if status == PlanStatus.APPROVED), empty_figures(school_year))
+    submitted = sum((f for status, f in figures if status == PlanStatus.SUBMITTED), empty_figures(school_year))
+    return UnitPlanFigures.of(
+        approved,
+        source=FROM_CHILDREN,
+        year=school_year.pk,
+        units=UnitCounts.of(total=children.count(), by_status=Counter(p.status for p in plans)),
+        pending=submitted,
+    )
 
 
-def unit_plan_figures(*, unit: Unit, school_year: SchoolYear) -> dict[str, Any]:
+def unit_plan_figures(*, unit: Unit, school_year: SchoolYear) -> UnitPlanFigures:
     """The figures a compile of `unit`'s plan would store now."""
     if is_school_like(unit):
         return figures_from_personal_plans(unit=unit, school_year=school_year)
@@ -305,7 +274,7 @@ def unit_plan_is_stale(plan: UnitPlan) -> bool:
     if plan.compiled_at is None:
         return True
     fresh = unit_plan_figures(unit=plan.unit, school_year=plan.school_year)
-    return core_figures(fresh) != core_figures(plan.totals)
+    return fresh.core != plan.figures.core
 
 
 def unit_plan_get(*, scope: Scope, uuid: str) -> UnitPlan:
@@ -334,9 +303,9 @@ class BoardRow:
     late: bool
     has_children: bool
 
-    @property
-    def figures(self) -> dict[str, Any]:
-        return self.plan.totals if self.plan else {}
+    @cached_property
+    def figures(self) -> UnitPlanFigures | None:
+        return self.plan.figures if self.plan else None
 
 
 @dataclass
@@ -347,26 +316,23 @@ class Board:
     own_due: date | None
     parent: Unit | None
     rows: list[BoardRow]
-    counts: dict[str, int]
+    counts: UnitCounts
     total: int
     late: int
     status_filter: str = ""
     ancestors: list[Unit] = field(default_factory=list)
 
 
-def board_counts(*, children: QuerySet[Unit], school_year: SchoolYear) -> dict[str, int]:
+def board_counts(*, children: QuerySet[Unit], school_year: SchoolYear) -> UnitCounts:
     """Children per plan status, counted by the database; 'missing' = without a unit plan."""
-    counts = {s: 0 for s in PlanStatus.values}
-    for r in (
-        UnitPlan.objects.filter(unit__in=children, school_year=school_year)
+    by_status = {
+        r["status"]: r["n"]
+        for r in UnitPlan.objects.filter(unit__in=children, school_year=school_year)
         .values("status")
         .annotate(n=Count("pk"))
         .order_by()
-    ):
-        counts[r["status"]] = r["n"]
-    total = children.count()
-    counts[MISSING] = total - sum(counts.values())
-    return counts
+    }
+    return UnitCounts.of(total=children.count(), by_status=by_status)
 
 
 def board_get(*, scope: Scope, unit: Unit, school_year: SchoolYear, status: str = "") -> Board:
@@ -475,48 +441,138 @@ def _month_label(key: str) -> str:
     return f"{key[5:7]}/{key[:4]}" if key else ""
 
 
-def figures_view(totals: dict[str, Any]) -> dict[str, Any]:
+@dataclass(frozen=True)
+class FormPeople:
+    """The people who take a plan line in one form."""
+
+    code: str
+    label: str | Promise
+    people: int
+
+
+@dataclass(frozen=True)
+class LineView:
+    """A plan line as shown: a module (with its uuid, for its participant list) or content."""
+
+    key: str
+    module_uuid: str
+    code: str
+    title: str
+    hours: int
+    people: int
+    female: int
+    minority: int
+    difficult: int
+    from_label: str  # '09/2026'; empty when no month is planned
+    to_label: str
+    form_list: list[FormPeople]
+
+
+@dataclass(frozen=True)
+class ProgrammeView:
+    code: str
+    label: str | Promise
+    people: int
+    items: int
+    periods: int
+    lines: list[LineView]
+
+
+@dataclass(frozen=True)
+class FormView:
+    code: str
+    label: str | Promise
+    people: int
+    items: int
+    periods: int
+
+
+@dataclass(frozen=True)
+class MonthView:
+    key: str  # 'YYYY-MM'
+    label: str  # 'MM/YYYY'
+    people: int
+    items: int
+    pct: int  # the bar's width: people against the busiest month
+
+
+@dataclass(frozen=True)
+class FiguresView:
+    """A plan's compiled figures arranged for its page and its .docx."""
+
+    programmes: list[ProgrammeView]
+    forms: list[FormView]
+    months: list[MonthView]
+    staff: Headcount
+    planned: Headcount
+    schools: int
+    unscheduled: int
+    units: UnitCounts | None
+    pending: Figures | None
+    source: str
+
+
+def _line_view(key: str, line: PlanLine, form_labels: Mapping[str, str | Promise]) -> LineView:
+    return LineView(
+        key=key,
+        module_uuid=key[2:] if key.startswith("m:") else "",
+        code=line.code,
+        title=line.title,
+        hours=line.hours,
+        people=line.people,
+        female=line.female,
+        minority=line.minority,
+        difficult=line.difficult,
+        from_label=_month_label(line.first_month),
+        to_label=_month_label(line.last_month),
+        form_list=[FormPeople(f, form_labels[f], line.forms[f]) for f in Form.values if line.forms.get(f)],
+    )
+
+
+def figures_view(figures: UnitPlanFigures) -> FiguresView:
     """Compiled figures arranged for display: programmes with their lines (modules by code,
     content by title), forms and months in a fixed order, months with a bar width."""
-    form_labels = dict(Form.choices)
-    programme_labels = dict(Programme.choices)
-    lines_by_programme: dict[str, list[dict[str, Any]]] = {}
-    for key, line in totals.get("lines", {}).items():
-        row = {
-            **line,
-            "key": key,
-            "module_uuid": key[2:] if key.startswith("m:") else "",
-            "from_label": _month_label(line.get("from", "")),
-            "to_label": _month_label(line.get("to", "")),
-            "form_list": [
-                {"code": f, "label": form_labels[f], "people": line["forms"][f]}
-                for f in Form.values
-                if line.get("forms", {}).get(f)
-            ],
-        }
-        lines_by_programme.setdefault(line["programme"], []).append(row)
+    form_labels: dict[str, str | Promise] = dict(Form.choices)
+    programme_labels: dict[str, str | Promise] = dict(Programme.choices)
+    lines_by_programme: dict[str, list[tuple[str, PlanLine]]] = {}
+    for key, line in figures.lines.items():
+        lines_by_programme.setdefault(line.programme, []).append((key, line))
     programmes = []
     for code in Programme.values:
-        figures = totals.get("programmes", {}).get(code)
+        tally = figures.programmes.get(code)
         lines = sorted(
-            lines_by_programme.get(code, []), key=lambda r: (r["kind"] != "module", r["catalog"], r["code"], r["title"])
+            lines_by_programme.get(code, []),
+            key=lambda kl: (kl[1].kind != MODULE, kl[1].catalog, kl[1].code, kl[1].title),
         )
-        if figures or lines:
-            programmes.append({"code": code, "label": programme_labels[code], **(figures or {}), "lines": lines})
-    forms = totals.get("forms", {})
-    months = totals.get("months", {})
-    peak = max((m["people"] for m in months.values()), default=0) or 1
-    return {
-        "programmes": programmes,
-        "forms": [{"code": f, "label": form_labels[f], **forms[f]} for f in Form.values if f in forms],
-        "months": [
-            {"key": k, "label": _month_label(k), **m, "pct": round(100 * m["people"] / peak)} for k, m in months.items()
+        if tally or lines:
+            tally = tally or Tally()
+            programmes.append(
+                ProgrammeView(
+                    code=code,
+                    label=programme_labels[code],
+                    people=tally.people,
+                    items=tally.items,
+                    periods=tally.periods,
+                    lines=[_line_view(key, line, form_labels) for key, line in lines],
+                )
+            )
+    peak = max((m.people for m in figures.months.values()), default=0) or 1
+    return FiguresView(
+        programmes=programmes,
+        forms=[
+            FormView(code=f, label=form_labels[f], people=t.people, items=t.items, periods=t.periods)
+            for f in Form.values
+            if (t := figures.forms.get(f)) is not None
         ],
-        "staff": totals.get("staff", {}),
-        "planned": totals.get("planned", {}),
-        "schools": totals.get("schools", 0),
-        "unscheduled": totals.get("unscheduled", 0),
-        "units": totals.get("units"),
-        "pending": totals.get("pending"),
-        "source": totals.get("source", ""),
-    }
+        months=[
+            MonthView(key=k, label=_month_label(k), people=m.people, items=m.items, pct=round(100 * m.people / peak))
+            for k, m in figures.months.items()
+        ],
+        staff=figures.staff,
+        planned=figures.planned,
+        schools=figures.schools,
+        unscheduled=figures.unscheduled,
+        units=figures.units,
+        pending=figures.pending,
+        source=figures.source,
+    )

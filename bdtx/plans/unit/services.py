@@ -52,7 +52,7 @@ def unit_plan_compile(*, scope: Scope, unit: Unit, school_year: SchoolYear) -> U
     if plan.status not in RECOMPILABLE:
         raise ValidationError(_("This plan has been submitted: it can be compiled again only after it is returned."))
     before = plan.status
-    plan.totals = unit_plan_figures(unit=unit, school_year=school_year)
+    plan.figures = unit_plan_figures(unit=unit, school_year=school_year)
     plan.compiled_at = timezone.now()
     plan.save(update_fields=["totals", "compiled_at", "updated_at"])
     _record(scope=scope, plan=plan, action="unit_plan.compile", before=before)

@@ -67,7 +67,7 @@ def board(request: AuthenticatedHttpRequest) -> HttpResponse:
             "can_decide": unit_selectors.may_decide(scope=request.scope, parent=unit),
             "has_children": not unit_selectors.is_school_like(unit),
             "statuses": [
-                (code, label, data.counts[code])
+                (code, label, data.counts.by_status()[code])
                 for code, label in (*PlanStatus.choices, (unit_selectors.MISSING, _("No plan yet")))
             ],
         },
@@ -85,7 +85,7 @@ def unit_plan_detail(request: AuthenticatedHttpRequest, uuid: object) -> HttpRes
             "plan": plan,
             "parent": parent,
             "parent_visible": parent is not None and request.scope.has(Perm.PLANS_VIEW, parent.path),
-            "figures": unit_selectors.figures_view(plan.totals),
+            "figures": unit_selectors.figures_view(plan.figures),
             "events": unit_selectors.unit_plan_events(plan),
             "can_act": can_act,
             "can_decide": unit_selectors.may_decide(scope=request.scope, parent=parent),
