@@ -6,13 +6,16 @@ school level, the modules in force that year, and the focus modules their provin
 1. modules the person already completed in an earlier year (or already chose) are skipped;
 2. the province's focus modules come first, in the province's order;
 3. then the modules serving the person's weakest criteria (Chưa đạt before Đạt, then by number);
-4. a proposal is marked among them that fills programme 03's periods exactly, taking modules in
-   that order while they fit; modules whose periods are unknown are shown but cannot count.
+4. a proposal is marked among them that fills programme 03's periods exactly: the earliest modules
+   in that order whose periods add up to exactly what is left (a module is taken only if the rest
+   can still be filled by the ones after it); when no set adds up exactly, the modules that fit in
+   order, and the proposal says it falls short. Modules whose periods are unknown are shown but
+   cannot count.
 
 Each recommendation says why it is proposed, in words the page shows as they are.
 """
 
-from collections.abc import Iterable
+from collections.abc import Iterable, Iterator
 from dataclasses import dataclass, field
 
 from django.utils.translation import gettext as _
@@ -34,6 +37,55 @@ class Recommendation:
     criteria: list[Criterion] = field(default_factory=list)  # the person's weak criteria it serves
     in_proposal: bool = False  # part of the set that fills programme 03's periods
     hours_known: bool = True
+    fits: bool = False  # can be added without going over programme 03's periods
+
+
+@dataclass
+class Recommendations:
+    """The recommended modules, best first, and what the proposal among them adds up to."""
+
+    items: list[Recommendation] = field(default_factory=list)
+    target: int = 0  # programme 03 periods still to fill (the regime's, less the modules already chosen)
+    planned: int = 0  # periods of the modules in the proposal
+
+    @property
+    def complete(self) -> bool:
+        """The proposal fills the periods left exactly."""
+        return self.planned == self.target
+
+    @property
+    def proposed(self) -> list[Recommendation]:
+        return [r for r in self.items if r.in_proposal]
+
+    @property
+    def others(self) -> list[Recommendation]:
+        return [r for r in self.items if not r.in_proposal]
+
+    def __iter__(self) -> Iterator[Recommendation]:
+        return iter(self.items)
+
+    def __len__(self) -> int:
+        return len(self.items)
+
+    def __getitem__(self, i: int) -> Recommendation:
+        return self.items[i]
+
+
+def exact_fill(hours: list[int], target: int) -> list[bool]:
+    """Which of `hours` (in order of preference) to take so they add up to exactly `target`: the
+    earliest ones that still leave a sum the later ones can complete. All False when none can."""
+    reach: list[set[int]] = [set() for _ in range(len(hours) + 1)]
+    reach[len(hours)] = {0}
+    for i in range(len(hours) - 1, -1, -1):
+        reach[i] = reach[i + 1] | {s + hours[i] for s in reach[i + 1] if s + hours[i] <= target}
+    if target not in reach[0]:
+        return [False] * len(hours)
+    take, rest = [], target
+    for i, h in enumerate(hours):
+        ok = 0 < h <= rest and (rest - h) in reach[i + 1]
+        take.append(ok)
+        rest -= h if ok else 0
+    return take
 
 
 def _levels(person: Person, school_year: SchoolYear, criteria: list[Criterion]) -> dict[int, int]:
@@ -62,9 +114,7 @@ def _reason(is_focus: bool, focus_unit: str, served: list[Criterion], levels: di
     return text[:1].upper() + text[1:]
 
 
-def recommend_modules(
-    *, person: Person, school_year: SchoolYear, chosen: Iterable[Module] = ()
-) -> list[Recommendation]:
+def recommend_modules(*, person: Person, school_year: SchoolYear, chosen: Iterable[Module] = ()) -> Recommendations:
     """Modules to propose to `person` for programme 03 of `school_year`, best first, with reasons.
 
     `chosen`: modules already in the person's plan; they are left out and the proposal fills only
@@ -73,7 +123,7 @@ def recommend_modules(
     """
     emp = selectors.employment_for(person=person, school_year=school_year)
     if emp is None:
-        return []
+        return Recommendations()
     try:
         target = selectors.required_hours(unit=emp.unit, school_year=school_year).bd03
     except Regime.DoesNotExist:
@@ -105,7 +155,6 @@ def recommend_modules(
         ordered.append((m, False, ""))
 
     out = []
-    planned = 0
     for m, is_focus, focus_unit in ordered:
         served = sorted((c for c in m.criteria.all() if c.pk in rank), key=lambda c: rank[c.pk])
         hours_known = m.hours_total is not None
@@ -116,8 +165,18 @@ def recommend_modules(
             criteria=served,
             hours_known=hours_known,
         )
-        if hours_known and m.hours_total and planned + m.hours_total <= target:
-            rec.in_proposal = True
-            planned += m.hours_total
         out.append(rec)
-    return out
+    countable = [r for r in out if r.hours_known and r.module.hours_total]
+    take = exact_fill([r.module.hours_total or 0 for r in countable], max(target, 0))
+    if not any(take):  # nothing adds up exactly: the modules that fit, in order (the page says it falls short)
+        room = max(target, 0)
+        take = []
+        for r in countable:
+            fits = (r.module.hours_total or 0) <= room
+            take.append(fits)
+            room -= (r.module.hours_total or 0) if fits else 0
+    for r, t in zip(countable, take, strict=True):
+        r.in_proposal = t
+        r.fits = 0 < (r.module.hours_total or 0) <= max(target, 0)
+    planned = sum(r.module.hours_total or 0 for r in countable if r.in_proposal)
+    return Recommendations(items=out, target=max(target, 0), planned=planned)

@@ -175,6 +175,16 @@ def plan_module_add(
             _("The periods of module %(code)s are not known yet, so it cannot count toward programme 03.")
             % {"code": module.code}
         )
+    bd03 = plan_required_hours(plan=plan).bd03
+    have = sum(plan.items.filter(programme=Programme.BD03).values_list("hours", flat=True))
+    if have + module.hours_total > bd03:
+        raise ValidationError(
+            _(
+                "Programme 03 has %(need)s periods and your plan already has %(have)s: module %(code)s "
+                "(%(n)s periods) would go over. Remove a module first."
+            )
+            % {"need": bd03, "have": have, "code": module.code, "n": module.hours_total}
+        )
     if form not in Form.values:
         raise ValidationError({"form": _("Choose a form of training.")})
     _check_months(plan, start_month, end_month)

@@ -121,7 +121,9 @@ def test_39_periods_of_programme_03_are_refused(world, pcat):
 def test_41_periods_of_programme_03_are_refused(world, pcat):
     content(world)
     plan = start(world)
-    add(plan, pcat.m["A20"], pcat.m["E21"])
+    add(plan, pcat.m["A20"], pcat.m["D19"])
+    # the catalog's periods of D19 were corrected after it was chosen: the plan now has 41 periods
+    plan.items.filter(module=pcat.m["D19"]).update(hours=21)
     with pytest.raises(ValidationError) as exc:
         personal_services.plan_submit(scope=scope_for_user(plan.person.user), plan=plan)
     expected = _("Programme 03 has %(have)s periods: remove modules to reach exactly %(need)s.") % {
@@ -357,7 +359,9 @@ def test_the_school_reopens_an_approved_plan_with_a_reason(world, pcat, submitte
         personal_services.plan_reopen(scope=scope_for_user(principal), plan=plan, comment="")
     plan = personal_services.plan_reopen(scope=scope_for_user(principal), plan=plan, comment="Sở đổi mô đun trọng tâm")
     assert plan.status == PlanStatus.RETURNED
-    add(plan, pcat.m["A20"])  # editable again
+    item = plan.items.get(programme="BD03")
+    personal_services.plan_item_remove(scope=as_person(plan.person), plan=plan, item=item)  # editable again
+    add(plan, pcat.m["A20"])
     assert plan.events.last().action == "plan.reopen"
 
 
@@ -375,3 +379,12 @@ def test_the_services_check_who_acts_not_only_the_views(world, pcat, submitted):
         )
     submitted.refresh_from_db()
     assert submitted.status == PlanStatus.SUBMITTED
+
+
+def test_a_module_that_would_take_programme_03_over_its_periods_is_refused(world, pcat):
+    plan = start(world)
+    add(plan, pcat.m["C40"])
+    with pytest.raises(ValidationError) as exc:
+        add(plan, pcat.m["A20"])
+    assert "40" in " ".join(exc.value.messages)
+    assert plan.items.filter(programme="BD03").count() == 1

@@ -49,7 +49,7 @@ def test_focus_modules_of_the_province_come_first_in_its_order(world, pcat):
 
 def test_another_provinces_focus_modules_are_not_proposed(world, pcat):
     FocusModule.objects.create(unit=world.u("so_b"), school_year_id=YEAR, module=pcat.m["C40"], priority=1)
-    assert recommend_modules(person=world.people["teacher_a1"], school_year=SchoolYear.of(YEAR)) == []
+    assert list(recommend_modules(person=world.people["teacher_a1"], school_year=SchoolYear.of(YEAR))) == []
 
 
 def test_the_reason_names_the_criterion_and_its_rating(world, pcat):
@@ -134,7 +134,7 @@ def test_only_an_approved_plan_of_an_earlier_year_counts_as_completed(world, pca
 def test_a_person_on_no_staff_list_that_year_gets_no_recommendation(world, pcat):
     teacher = world.people["teacher_a1"]
     assess(teacher, world.u("th_a1"), pcat, {1: Level.NOT_MET})
-    assert recommend_modules(person=teacher, school_year=SchoolYear.of(YEAR + 3)) == []
+    assert list(recommend_modules(person=teacher, school_year=SchoolYear.of(YEAR + 3))) == []
 
 
 def test_modules_already_chosen_are_left_out_and_the_proposal_fills_what_they_leave(world, pcat):
@@ -143,3 +143,31 @@ def test_modules_already_chosen_are_left_out_and_the_proposal_fills_what_they_le
     recs = recommend_modules(person=teacher, school_year=SchoolYear.of(YEAR), chosen=[pcat.m["A20"]])
     assert codes(recs) == ["B20", "C40"]
     assert [r.in_proposal for r in recs] == [True, False]  # 20 periods were left to fill
+
+
+@pytest.mark.parametrize(
+    ("hours", "target", "taken"),
+    [
+        ([40, 40, 40], 40, [True, False, False]),  # three focus modules of 40: only one fits
+        ([30, 20, 10], 40, [True, False, True]),  # 30 alone falls short: 30 + 10 fills it
+        ([21, 19, 20, 20], 40, [True, True, False, False]),
+        ([25, 20, 20], 40, [False, True, True]),  # 25 can be completed by nothing after it
+        ([30, 30], 40, [False, False]),  # nothing adds up exactly
+        ([20, 20], 0, [False, False]),
+    ],
+)
+def test_the_proposal_adds_up_to_exactly_the_periods_left_preferring_the_earlier_modules(hours, target, taken):
+    from bdtx.plans.personal.recommend import exact_fill
+
+    assert exact_fill(hours, target) == taken
+
+
+def test_three_focus_modules_of_40_periods_propose_one_and_say_the_others_do_not_fit(world, pcat):
+    teacher = world.people["teacher_a1"]
+    for i, code in enumerate(["C40", "D19", "E21"], start=1):
+        FocusModule.objects.create(unit=world.u("so_a"), school_year_id=YEAR, module=pcat.m[code], priority=i)
+    recs = recommend_modules(person=teacher, school_year=SchoolYear.of(YEAR))
+    assert codes(recs.proposed) == ["C40"] and recs.complete and (recs.planned, recs.target) == (40, 40)
+    assert [r.fits for r in recs.others] == [True, True]  # 19 and 21 each fit in 40 on their own
+    recs = recommend_modules(person=teacher, school_year=SchoolYear.of(YEAR), chosen=[pcat.m["D19"]])
+    assert codes(recs.proposed) == ["E21"] and recs.target == 21 and not recs[0].fits  # C40 > 21
