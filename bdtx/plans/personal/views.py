@@ -15,6 +15,8 @@ from bdtx.core.paging import paginate
 from bdtx.core.scope import Perm
 from bdtx.core.selectors import school_year_current
 from bdtx.organisations.filters import list_context_from_request
+from bdtx.organisations.models import Unit
+from bdtx.organisations.selectors import units_holding
 from bdtx.people.models import Person
 from bdtx.plans.deadlines import selectors as deadlines_selectors
 from bdtx.plans.models import DeadlineKind, PersonalPlan, PlanStatus
@@ -72,6 +74,7 @@ def _plan_context(request: AuthenticatedHttpRequest, plan: PersonalPlan, is_owne
         "is_owner": is_owner,
         "editable": editable,
         "can_decide": not is_owner and request.scope.has(Perm.PLANS_APPROVE, plan.unit.path),
+        "decider_unit": _decider_unit(request, plan),
         "decision_form": DecisionForm(),
         "deadline": deadline,
         "late": deadline.is_late(done_on=decided_on) if deadline else False,
@@ -84,6 +87,14 @@ def _plan_context(request: AuthenticatedHttpRequest, plan: PersonalPlan, is_owne
         ctx["add_form"] = ModuleAddForm(initial={"form": "ban_tap_trung"})
         ctx.update(_search_context(request, plan, in_plan))
     return ctx
+
+
+def _decider_unit(request: AuthenticatedHttpRequest, plan: PersonalPlan) -> Unit | None:
+    """The unit in whose name the viewer decides on this plan: the nearest one above (or at) the
+    plan's school where they hold the approval right (the school, or the commune for its principal)."""
+    units = units_holding(scope=request.scope, permission=Perm.PLANS_APPROVE)
+    over = [u for u in units if plan.unit.path.startswith(u.path)]
+    return max(over, key=lambda u: len(u.path), default=None)
 
 
 def _item_initial(item) -> dict:

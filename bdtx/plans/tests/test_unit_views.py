@@ -312,3 +312,12 @@ def test_participant_list_of_one_module(world, login, tree):
     rows = _sheet(c.get(url, {"module": module.uuid}).content)[4:]
     assert rows and all(row[-2].startswith(module.code) for row in rows)
     assert c.get(url, {"module": "nonsense"}).status_code == 404
+
+
+def test_a_plan_sent_after_the_date_is_not_shown_as_still_late(world, login, tree):
+    submitted(world)  # submitted today, after the June deadline
+    r = login(world.users["xa_a1"]).get(BOARD)
+    rows = {row.unit: row for row in r.context["board"].rows}
+    sent, missing = rows[world.u("th_a1")], rows[world.u("th_a1b")]
+    assert sent.sent_late and not sent.overdue and missing.overdue and not missing.sent_late
+    assert gettext("sent after the date") in r.text and r.text.count('badge text-bg-danger">' + gettext("late")) == 1

@@ -7,12 +7,13 @@ import pytest
 from django.db import connection
 from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
+from django.utils.translation import gettext
 
 from bdtx.accounts.models import ROLE_PERMISSIONS, Role
 from bdtx.accounts.selectors import scope_for_user
 from bdtx.core.models import SchoolYear
 from bdtx.core.scope import SYSTEM, Perm
-from bdtx.core.tests.factories import EmploymentFactory
+from bdtx.core.tests.factories import EmploymentFactory, as_person
 from bdtx.plans.deadlines import services as deadlines_services
 from bdtx.plans.models import Deadline, DeadlineKind, PersonalPlan, PlanStatus
 from bdtx.plans.personal import services as personal_services
@@ -326,3 +327,29 @@ def test_the_landing_page_shows_what_is_due_next(world, login):
     r = login(world.users["teacher_a1"]).get(reverse("home:home"))
     assert r.status_code == 200 and b'id="due-next"' in r.content
     assert [i.deadline.due_on for i in r.context["due_items"]] == [date(YEAR, 5, 31), date(YEAR + 1, 5, 31)]
+
+
+def test_an_approved_plan_reads_approved_after_the_date_not_late(world, login, plan):
+    Deadline.objects.create(
+        unit=world.u("so_a"), school_year_id=YEAR, kind=DeadlineKind.PERSONAL_PLAN, due_on=date(YEAR, 1, 15)
+    )
+    approved = personal_services.plan_approve(scope=scope_for_user(world.users["principal_a1"]), plan=plan)
+    r = login(world.users["teacher_a1"]).get(reverse("plans:mine"), {"year": YEAR})
+    assert approved.status == PlanStatus.APPROVED and r.context["late"]
+    assert gettext("approved after the date") in r.text and ">" + gettext("late") + "<" not in r.text
+
+
+def test_the_decision_box_names_who_decides(world, login, plan, pcat, principal_person):
+    r = login(world.users["principal_a1"]).get(url("detail", plan))
+    assert gettext("Decision of %(unit)s") % {"unit": world.u("th_a1").name} in r.text
+    # the principal's own plan is decided by the commune above the school
+    ql = pcat.m["QL"]
+    ql.hours_total = 40
+    ql.save()
+    me = as_person(principal_person)
+    own = personal_services.plan_start(scope=me, person=principal_person, school_year=SchoolYear.of(YEAR))
+    personal_services.plan_module_add(scope=me, plan=own, module=ql)
+    own = personal_services.plan_submit(scope=me, plan=own)
+    r = login(world.users["xa_a1"]).get(url("detail", own))
+    assert gettext("Decision of %(unit)s") % {"unit": world.u("xa_a1").name} in r.text
+    assert gettext("Decision of the school") not in r.text

@@ -307,6 +307,16 @@ class BoardRow:
     def figures(self) -> UnitPlanFigures | None:
         return self.plan.figures if self.plan else None
 
+    @property
+    def overdue(self) -> bool:
+        """Not sent up and the date has passed: someone must act."""
+        return self.late and self.status not in (PlanStatus.SUBMITTED, PlanStatus.APPROVED)
+
+    @property
+    def sent_late(self) -> bool:
+        """Sent up, but after the date: done, only late."""
+        return self.late and not self.overdue
+
 
 @dataclass
 class Board:
