@@ -318,8 +318,20 @@ def test_teacher_plans_principal_returns_then_approves_and_the_school_plan_reach
     expect(principal.locator("tr").filter(has=principal.locator("strong", has_text=FOCUS))).to_contain_text(
         vi(Form.DISTANCE.label)
     )
+    # Only the teacher's plan is approved: the page says so, and the plan goes up only when the
+    # principal sends it incomplete knowingly.
+    expect(principal.locator("#coverage")).to_contain_text(vi("The plan leaves the others out."))
     submit = principal.locator(f"form[action='{reverse('plans:unit_plan_submit', args=[own_plan_uuid(principal)])}']")
     submit.locator("input[name=number]").fill(SCHOOL_NUMBER)
+    with principal.expect_navigation():
+        submit.locator("button").click()
+    expect(principal.locator(".alert-danger, .alert-error, [role=alert]").first).to_contain_text(
+        vi("Submit it incomplete")
+    )
+    screenshot(principal, "plan-journey-5a-incomplete-plan-needs-confirmation")
+    submit = principal.locator(f"form[action='{reverse('plans:unit_plan_submit', args=[own_plan_uuid(principal)])}']")
+    submit.locator("input[name=number]").fill(SCHOOL_NUMBER)
+    submit.locator("input[name=incomplete_ok]").check()
     with principal.expect_navigation():
         submit.locator("button").click()
     expect(plan_status(principal)).to_have_text(vi("Submitted"))
@@ -354,6 +366,8 @@ def test_teacher_plans_principal_returns_then_approves_and_the_school_plan_reach
         ).click()
     submit = office.locator(f"form[action='{reverse('plans:unit_plan_submit', args=[own_plan_uuid(office)])}']")
     submit.locator("input[name=number]").fill(COMMUNE_NUMBER)
+    if submit.locator("input[name=incomplete_ok]").count():  # another school of the commune has no plan
+        submit.locator("input[name=incomplete_ok]").check()
     with office.expect_navigation():
         submit.locator("button").click()
     expect(plan_status(office)).to_have_text(vi("Submitted"))

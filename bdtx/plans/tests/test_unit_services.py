@@ -27,7 +27,7 @@ def compile_(world, user, unit):
 
 def submitted(world, user="principal_a1", unit="th_a1"):
     plan = compile_(world, user, unit)
-    return unit_plan_submit(scope=scope(world, user), plan=plan)
+    return unit_plan_submit(incomplete_ok=True, scope=scope(world, user), plan=plan)
 
 
 # --- compiled figures --------------------------------------------------------------------------
@@ -127,7 +127,7 @@ def _sum(children):
 def test_every_level_equals_the_sum_of_the_level_below(world, tree):
     def up(key):
         user = tree.staff[key]
-        plan = unit_plan_submit(scope=scope(world, user), plan=compile_(world, user, key))
+        plan = unit_plan_submit(incomplete_ok=True, scope=scope(world, user), plan=compile_(world, user, key))
         if key != "thcs_a2b":  # submitted, still waiting: it must not count above yet
             unit_plan_approve(scope=scope(world, tree.staff[tree.parent_of(key)]), plan=plan)
 
@@ -212,7 +212,7 @@ def test_only_the_units_own_staff_compile_and_submit(world, catalogue):
         compile_(world, "xa_a1", "th_a1")
     plan = compile_(world, "principal_a1", "th_a1")
     with pytest.raises(PermissionDenied):
-        unit_plan_submit(scope=scope(world, "xa_a1"), plan=plan)
+        unit_plan_submit(incomplete_ok=True, scope=scope(world, "xa_a1"), plan=plan)
     with pytest.raises(PermissionDenied):
         compile_(world, "teacher_a1", "th_a1")
 
@@ -220,7 +220,7 @@ def test_only_the_units_own_staff_compile_and_submit(world, catalogue):
 def test_unit_cannot_submit_before_compiling(world):
     plan = UnitPlan.objects.create(unit=world.u("th_a1"), school_year=school_year_current())
     with pytest.raises(ValidationError):
-        unit_plan_submit(scope=scope(world, "principal_a1"), plan=plan)
+        unit_plan_submit(incomplete_ok=True, scope=scope(world, "principal_a1"), plan=plan)
 
 
 def test_recompiling_a_submitted_plan_is_refused_until_it_is_returned(world, catalogue):
@@ -237,7 +237,7 @@ def test_returned_plan_can_be_fixed_and_resubmitted(world, catalogue):
     assert plan.status == PlanStatus.RETURNED and plan.comment == "Bổ sung kế hoạch của giáo viên"
     plan_for(world.people["teacher_a1"], world.u("th_a1"), catalogue)
     with pytest.raises(ValidationError):  # the figures changed: compile again first
-        unit_plan_submit(scope=scope(world, "principal_a1"), plan=plan)
+        unit_plan_submit(incomplete_ok=True, scope=scope(world, "principal_a1"), plan=plan)
     plan = submitted(world)
     assert plan.status == PlanStatus.SUBMITTED and plan.totals["planned"]["total"] == 1
     actions = list(plan.events.values_list("action", flat=True))
@@ -261,12 +261,13 @@ def test_only_a_submitted_plan_can_be_approved(world):
     with pytest.raises(ValidationError):
         unit_plan_approve(scope=scope(world, "xa_a1"), plan=plan)
     plan = unit_plan_approve(
-        scope=scope(world, "xa_a1"), plan=unit_plan_submit(scope=scope(world, "principal_a1"), plan=plan)
+        scope=scope(world, "xa_a1"),
+        plan=unit_plan_submit(incomplete_ok=True, scope=scope(world, "principal_a1"), plan=plan),
     )
     with pytest.raises(ValidationError):
         unit_plan_approve(scope=scope(world, "xa_a1"), plan=plan)
     with pytest.raises(ValidationError):
-        unit_plan_submit(scope=scope(world, "principal_a1"), plan=plan)
+        unit_plan_submit(incomplete_ok=True, scope=scope(world, "principal_a1"), plan=plan)
 
 
 def test_an_approved_plan_can_be_reopened_only_while_the_parent_has_not_submitted(world):
@@ -281,7 +282,7 @@ def test_an_approved_plan_can_be_reopened_only_while_the_parent_has_not_submitte
 def test_the_ministry_has_no_level_to_submit_to(world):
     plan = compile_(world, "ministry", "bo")
     with pytest.raises(ValidationError):
-        unit_plan_submit(scope=scope(world, "ministry"), plan=plan)
+        unit_plan_submit(incomplete_ok=True, scope=scope(world, "ministry"), plan=plan)
 
 
 def test_a_plan_of_a_past_year_goes_to_the_parent_of_that_year(world):
@@ -289,3 +290,35 @@ def test_a_plan_of_a_past_year_goes_to_the_parent_of_that_year(world):
     assert parent_in_year(unit=world.u("th_a1"), school_year=old) == world.u("phong_a")
     assert parent_in_year(unit=world.u("th_a1"), school_year=now) == world.u("xa_a1")
     assert unit_plan_figures(unit=world.u("phong_a"), school_year=now).units.total == 0
+
+
+def test_a_plan_that_leaves_people_out_goes_up_only_when_sent_incomplete_knowingly(world, catalogue):
+    th = world.u("th_a1")
+    plan_for(world.people["teacher_a1"], th, catalogue)
+    plan = compile_(world, "principal_a1", "th_a1")
+    assert plan.figures.coverage == (1, 4) and not plan.figures.complete
+    with pytest.raises(ValidationError) as exc:
+        unit_plan_submit(scope=scope(world, "principal_a1"), plan=plan)
+    assert "1" in exc.value.messages[0] and "4" in exc.value.messages[0]
+    plan.refresh_from_db()
+    assert plan.status == PlanStatus.DRAFT
+    plan = unit_plan_submit(scope=scope(world, "principal_a1"), plan=plan, incomplete_ok=True)
+    assert plan.status == PlanStatus.SUBMITTED
+
+
+def test_a_plan_with_everyone_in_goes_up_without_asking(world, catalogue):
+    th = world.u("th_a1")
+    for key in ("teacher_a1", "mentor_a1", "colleague_a1", "principal_a1"):
+        plan_for(world.people[key], th, catalogue)
+    plan = compile_(world, "principal_a1", "th_a1")
+    assert plan.figures.coverage == (4, 4) and plan.figures.complete
+    assert unit_plan_submit(scope=scope(world, "principal_a1"), plan=plan).status == PlanStatus.SUBMITTED
+
+
+def test_an_office_plan_counts_its_units_not_its_people(world, catalogue):
+    th = world.u("th_a1")
+    plan_for(world.people["teacher_a1"], th, catalogue)
+    unit_plan_approve(scope=scope(world, "xa_a1"), plan=submitted(world))
+    office = compile_(world, "xa_a1", "xa_a1")
+    done, of = office.figures.coverage
+    assert (done, of) == (1, office.figures.units.total) and office.figures.units is not None

@@ -31,7 +31,9 @@ def compiled(world, user="principal_a1", unit="th_a1"):
 
 
 def submitted(world, user="principal_a1", unit="th_a1"):
-    return unit_plan_submit(scope=scope_for_user(world.users[user]), plan=compiled(world, user, unit))
+    return unit_plan_submit(
+        incomplete_ok=True, scope=scope_for_user(world.users[user]), plan=compiled(world, user, unit)
+    )
 
 
 def detail(plan):
@@ -175,7 +177,13 @@ def test_principal_compiles_and_submits_through_the_pages(world, login, catalogu
     r = c.post(reverse("plans:unit_plan_compile", args=[world.u("th_a1").uuid]), {"year": year.pk})
     plan = UnitPlan.objects.get(unit=world.u("th_a1"), school_year=year)
     assert r.status_code == 302 and r.url == detail(plan)
-    r = c.post(reverse("plans:unit_plan_submit", args=[plan.uuid]), {"number": "12/KH-THĐ"})
+    page = c.get(detail(plan))
+    assert page.context["coverage"] == (1, 4) and not page.context["complete"]
+    assert 'name="incomplete_ok"' in page.text  # 1 of 4 people: the page asks before sending
+    r = c.post(reverse("plans:unit_plan_submit", args=[plan.uuid]), {"number": "12/KH-THĐ"}, follow=True)
+    plan.refresh_from_db()
+    assert plan.status == PlanStatus.DRAFT and gettext("Submit it incomplete") in r.text
+    c.post(reverse("plans:unit_plan_submit", args=[plan.uuid]), {"number": "12/KH-THĐ", "incomplete_ok": "on"})
     plan.refresh_from_db()
     assert plan.status == PlanStatus.SUBMITTED and plan.number == "12/KH-THĐ"
     r = c.post(reverse("plans:unit_plan_compile", args=[world.u("th_a1").uuid]), {"year": year.pk}, follow=True)

@@ -373,6 +373,20 @@ class UnitPlanFigures(Figures):
             version=version,
         )
 
+    @property
+    def coverage(self) -> tuple[int, int]:
+        """(done, of): for a level with units below, the units whose plan is approved and the units
+        below; for a school, the people with an approved personal plan and the people in scope."""
+        if self.units is not None:
+            return self.units.approved, self.units.total
+        return self.planned.total, self.staff.total
+
+    @property
+    def complete(self) -> bool:
+        """Everyone (every unit below) is in: nothing is left out of the plan."""
+        done, of = self.coverage
+        return done >= of
+
     def to_json(self) -> dict[str, JSON]:
         out: dict[str, JSON] = {"version": self.version, "source": self.source, "year": self.year, **super().to_json()}
         if self.units is not None:

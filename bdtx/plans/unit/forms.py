@@ -11,6 +11,7 @@ class UnitPlanSubmitForm(BootstrapFormMixin, forms.Form):
         max_length=64,
         help_text=_("As in the register of outgoing documents, e.g. 12/KH-THNH."),
     )
+    incomplete_ok = forms.BooleanField(label=_("Submit it incomplete"), required=False)
 
 
 class UnitPlanDecisionForm(BootstrapFormMixin, forms.Form):

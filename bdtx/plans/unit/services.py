@@ -60,8 +60,11 @@ def unit_plan_compile(*, scope: Scope, unit: Unit, school_year: SchoolYear) -> U
 
 
 @transaction.atomic
-def unit_plan_submit(*, scope: Scope, plan: UnitPlan, number: str = "") -> UnitPlan:
-    """Send the compiled plan to the parent in force that school year."""
+def unit_plan_submit(*, scope: Scope, plan: UnitPlan, number: str = "", incomplete_ok: bool = False) -> UnitPlan:
+    """Send the compiled plan to the parent in force that school year.
+
+    A plan that leaves people (or units below) out goes up only when the sender says so knowingly
+    (`incomplete_ok`), after seeing how many are in."""
     plan = _locked(plan)
     if not may_act_for(scope=scope, unit=plan.unit):
         raise PermissionDenied
@@ -73,6 +76,20 @@ def unit_plan_submit(*, scope: Scope, plan: UnitPlan, number: str = "") -> UnitP
         raise ValidationError(_("This unit has no higher level to submit its plan to."))
     if unit_plan_is_stale(plan):
         raise ValidationError(_("The approved plans below have changed since the plan was compiled: compile it again."))
+    figures = plan.figures
+    if not figures.complete and not incomplete_ok:
+        done, of = figures.coverage
+        if figures.units is not None:
+            message = _(
+                "Only %(done)s of the %(of)s units below have an approved plan: the plan leaves the others out. "
+                "Tick “Submit it incomplete” to send it anyway."
+            )
+        else:
+            message = _(
+                "Only %(done)s of the %(of)s people in scope have an approved personal plan: the plan leaves the "
+                "others out. Tick “Submit it incomplete” to send it anyway."
+            )
+        raise ValidationError(message % {"done": done, "of": of})
     before = plan.status
     plan.status = PlanStatus.SUBMITTED
     plan.submitted_at = timezone.now()

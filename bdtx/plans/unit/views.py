@@ -86,6 +86,9 @@ def unit_plan_detail(request: AuthenticatedHttpRequest, uuid: object) -> HttpRes
             "parent": parent,
             "parent_visible": parent is not None and request.scope.has(Perm.PLANS_VIEW, parent.path),
             "figures": unit_selectors.figures_view(plan.figures),
+            "coverage": plan.figures.coverage,
+            "complete": plan.figures.complete,
+            "per_unit": plan.figures.units is not None,
             "events": unit_selectors.unit_plan_events(plan),
             "can_act": can_act,
             "can_decide": unit_selectors.may_decide(scope=request.scope, parent=parent),
@@ -137,7 +140,12 @@ def unit_plan_submit(request: AuthenticatedHttpRequest, uuid: object) -> HttpRes
         _errors(request, ValidationError(list(form.errors.get("number", []))))
         return redirect("plans:unit_plan", plan.uuid)
     try:
-        svc.unit_plan_submit(scope=request.scope, plan=plan, number=form.cleaned_data["number"])
+        svc.unit_plan_submit(
+            scope=request.scope,
+            plan=plan,
+            number=form.cleaned_data["number"],
+            incomplete_ok=form.cleaned_data["incomplete_ok"],
+        )
         messages.success(request, _("The plan has been submitted."))
     except ValidationError as exc:
         _errors(request, exc)
