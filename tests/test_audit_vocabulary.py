@@ -174,6 +174,11 @@ EXAMPLES: dict[str, tuple[str, dict, str]] = {
         {"parent": ["Phòng GD&ĐT Hòa An", "Sở GD&ĐT Cao Bằng"], "effective": [None, "2025-07-01"]},
         "Sắp xếp đơn vị hành chính",
     ),
+    "unit.letterhead": (
+        "organisations.unit",
+        {"governing_body": ["", "ỦY BAN NHÂN DÂN TỈNH CAO BẰNG"], "signer_name": ["", "Hoàng Văn Thắng"]},
+        "",
+    ),
     "person.create": (
         "people.person",
         {

@@ -22,4 +22,5 @@ ACTIONS = [
     AuditAction("unit.create", _("Unit created"), fields=UNIT_FIELDS, values=UNIT_VALUES),
     AuditAction("unit.update", _("Unit changed"), fields=UNIT_FIELDS, values=UNIT_VALUES),
     AuditAction("unit.move", _("Unit moved in the tree"), fields=UNIT_FIELDS),
+    AuditAction("unit.letterhead", _("Letterhead and signer of the unit's documents changed")),
 ]

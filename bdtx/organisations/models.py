@@ -93,6 +93,25 @@ class Unit(BaseModel):
     email = models.EmailField(_("e-mail"), blank=True)
     established_on = models.DateField(null=True, blank=True)
     dissolved_on = models.DateField(_("dissolved on"), null=True, blank=True)
+    # The letterhead and signature of the unit's official documents (Decree 30/2020/NĐ-CP, Appendix I);
+    # empty: the default for its kind (`organisations.letterhead`).
+    governing_body = models.CharField(
+        _("governing body (line above the name)"),
+        max_length=255,
+        blank=True,
+        help_text=_("E.g. ỦY BAN NHÂN DÂN TỈNH CAO BẰNG above SỞ GIÁO DỤC VÀ ĐÀO TẠO. Empty: by the kind of unit."),
+    )
+    document_name = models.CharField(
+        _("name on documents"), max_length=255, blank=True, help_text=_("Empty: the unit's name in capitals.")
+    )
+    document_abbr = models.CharField(
+        _("abbreviation in document numbers"),
+        max_length=32,
+        blank=True,
+        help_text=_("As in “Số: 12/KH-SGDĐT”. Empty: by the kind of unit, or the unit's short name."),
+    )
+    signer_title = models.CharField(_("title of the signer"), max_length=100, blank=True)
+    signer_name = models.CharField(_("name of the signer"), max_length=100, blank=True)
     search_text = models.CharField(max_length=400, blank=True, editable=False)
 
     objects = UnitQuerySet.as_manager()

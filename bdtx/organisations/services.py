@@ -9,6 +9,7 @@ from django.utils.translation import gettext as _
 
 from bdtx.core.scope import Perm, Scope
 from bdtx.core.services import audit_record, diff, snapshot
+from bdtx.core.text import nfc
 from bdtx.organisations.models import Unit, UnitKind, UnitPlacement
 
 EPOCH = date(1945, 8, 28)  # the ministry's founding: placements of seeded units start here
@@ -136,4 +137,24 @@ def unit_move(*, scope: Scope, unit: Unit, new_parent: Unit, effective: date, no
         note=note,
         changes={"parent": [str(old_parent), str(new_parent)], "effective": [None, effective.isoformat()]},
     )
+    return unit
+
+
+LETTERHEAD_FIELDS = ["governing_body", "document_name", "document_abbr", "signer_title", "signer_name"]
+
+
+@transaction.atomic
+def unit_letterhead_update(*, scope: Scope, unit: Unit, **fields: str) -> Unit:
+    """Set how the unit heads and signs its documents (empty lines follow its kind). Its own
+    managers (PEOPLE_MANAGE held at the unit) or an authority managing units over it."""
+    if not (scope.has(Perm.UNITS_MANAGE, unit.path) or scope.holds_at(Perm.PEOPLE_MANAGE, unit)):
+        raise PermissionDenied
+    if unknown := set(fields) - set(LETTERHEAD_FIELDS):
+        raise ValueError(f"not letterhead fields: {sorted(unknown)}")
+    before = snapshot(unit, LETTERHEAD_FIELDS)
+    for name, value in fields.items():
+        setattr(unit, name, nfc(value).strip())
+    unit.save(update_fields=[*fields, "updated_at"])
+    if changes := diff(before, snapshot(unit, LETTERHEAD_FIELDS)):
+        audit_record(actor_id=scope.user_id, action="unit.letterhead", obj=unit, unit_path=unit.path, changes=changes)
     return unit

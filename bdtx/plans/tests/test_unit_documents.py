@@ -64,7 +64,8 @@ def test_office_plan_docx_sums_the_schools_and_is_signed_for_the_committee(world
     plan = unit_plan_submit(incomplete_ok=True, scope=scope_for_user(world.users["principal_a1"]), plan=compiled(world))
     unit_plan_approve(scope=scope_for_user(world.users["xa_a1"]), plan=plan)
     text = docx_text(unit_documents.unit_plan_docx(plan=compiled(world, "xa_a1", "xa_a1")))
-    assert "UBND XÃ ĐÔNG" in text and "SỞ GD&ĐT TỈNH AN" in text
+    # Decree 30/2020: the commune heads its own documents; it is not "under" the Sở.
+    assert "ỦY BAN NHÂN DÂN XÃ ĐÔNG" in text and "SỞ GD&ĐT TỈNH AN" not in text
     assert "TM. ỦY BAN NHÂN DÂN" in text and "CHỦ TỊCH" in text
     assert f"đã có kế hoạch cá nhân được phê duyệt: {tree.approved['th_a1']} người" in text
     assert "1/2 đơn vị trực thuộc" in text
@@ -103,3 +104,15 @@ def test_committed_template_is_what_the_builder_makes(tmp_path):
     from bdtx.plans.management.commands.build_plan_template import build
 
     assert build(tmp_path / "t.docx").read_bytes() == unit_documents.TEMPLATE.read_bytes()
+
+
+def test_the_provinces_plan_is_headed_by_the_provincial_committee_and_signed_by_name(world, tree):
+    from bdtx.organisations.services import unit_letterhead_update
+
+    unit_letterhead_update(
+        scope=scope_for_user(world.users["so_a"]), unit=world.u("so_a"), signer_name="Hoàng Văn Thắng"
+    )
+    text = docx_text(unit_documents.unit_plan_docx(plan=compiled(world, "so_a", "so_a")))
+    assert "ỦY BAN NHÂN DÂN TỈNH AN" in text and "SỞ GIÁO DỤC VÀ ĐÀO TẠO" in text
+    assert "BỘ GIÁO DỤC VÀ ĐÀO TẠO" not in text.split("CỘNG HÒA")[0]  # not above the Sở in its letterhead
+    assert "GIÁM ĐỐC" in text and "Hoàng Văn Thắng" in text

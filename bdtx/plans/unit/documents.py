@@ -7,7 +7,6 @@ official document's is, whatever the language of the screens; so are the few lab
 """
 
 import io
-import re
 from collections.abc import Iterator
 from datetime import date
 from pathlib import Path
@@ -21,6 +20,7 @@ from docxtpl import DocxTemplate
 
 from bdtx.core.exporters import Column, write_xlsx, xlsx_response
 from bdtx.core.models import SchoolYear
+from bdtx.organisations.letterhead import letterhead, place_of
 from bdtx.organisations.models import Unit, UnitKind
 from bdtx.people.models import KINH_CODE, Gender, Position
 from bdtx.people.services import sensitive_read_record
@@ -45,19 +45,6 @@ PROGRAMME_VI = {
     "BD03": "Chương trình bồi dưỡng 03 (các mô đun tự chọn)",
 }
 FORM_VI: dict[str, str] = {Form.IN_PERSON: "Tập trung", Form.DISTANCE: "Từ xa", Form.BLENDED: "Bán tập trung"}
-SIGNER: dict[str, tuple[str, str]] = {  # unit kind → (line above the title, title of the signer)
-    UnitKind.SCHOOL: ("", "HIỆU TRƯỞNG"),
-    UnitKind.CENTRE: ("", "GIÁM ĐỐC"),
-    UnitKind.DISTRICT: ("", "TRƯỞNG PHÒNG"),
-    UnitKind.COMMUNE: ("TM. ỦY BAN NHÂN DÂN", "CHỦ TỊCH"),
-    UnitKind.DEPARTMENT: ("", "GIÁM ĐỐC"),
-    UnitKind.MINISTRY: ("", "BỘ TRƯỞNG"),
-}
-_AUTHORITY_WORDS = re.compile(
-    r"^(ủy ban nhân dân|uỷ ban nhân dân|ubnd|phòng gd&đt|phòng gd-đt|phòng giáo dục và đào tạo|sở gd&đt|sở gd-đt"
-    r"|sở giáo dục và đào tạo|xã|phường|thị trấn|đặc khu|huyện|quận|thị xã|thành phố|tỉnh)\s+",
-    re.IGNORECASE,
-)
 BLANK = "\u00a0" * 6  # room for the number written by the clerk
 
 
@@ -68,10 +55,7 @@ def place_name(unit: Unit, school_year: SchoolYear) -> str:
         where = parent_in_year(unit=unit, school_year=school_year)
     if where is None or where.kind == UnitKind.MINISTRY:
         return "Hà Nội"
-    name = where.name
-    while (stripped := _AUTHORITY_WORDS.sub("", name, count=1)) != name:
-        name = stripped
-    return name
+    return place_of(where.name)
 
 
 def vn_date_parts(day: date) -> dict[str, str]:
@@ -114,9 +98,8 @@ def unit_plan_context(plan: UnitPlan) -> dict[str, Any]:
     except Regime.DoesNotExist:
         regime = None
     issued = timezone.localdate(plan.submitted_at) if plan.submitted_at else timezone.localdate()
-    abbr = unit.short_name or unit.code
-    prefix, title = SIGNER.get(unit.kind, ("", "THỦ TRƯỞNG ĐƠN VỊ"))
     head = principal_of(unit=unit, school_year=year) if is_school_like(unit) else None
+    lh = letterhead(unit, parent=parent, head_name=head.full_name if head else "")
     units = figures.units
     coverage = ""
     if units:
@@ -144,11 +127,11 @@ def unit_plan_context(plan: UnitPlan) -> dict[str, Any]:
     ]
     categories = ", ".join(c.get("label", "") for c in regime.result_categories) if regime else ""
     return {
-        "parent_name": parent_plain.upper(),
+        "governing_body": lh.governing_body,
         "parent_name_plain": parent_plain or "cấp trên",
-        "unit_name": unit.name.upper(),
+        "unit_name": lh.name,
         "unit_name_plain": unit.name,
-        "number": plan.number or f"{BLANK}/KH-{abbr}",
+        "number": plan.number or f"{BLANK}/KH-{lh.abbr}",
         "place": place_name(unit, year),
         **vn_date_parts(issued),
         "school_year": year.label,
@@ -175,9 +158,9 @@ def unit_plan_context(plan: UnitPlan) -> dict[str, Any]:
         "months": months,
         "is_school": is_school_like(unit),
         "recipients": recipients,
-        "signer_prefix": prefix,
-        "signer_title": title,
-        "signer_name": head.full_name if head else "",
+        "signer_prefix": lh.signer_prefix,
+        "signer_title": lh.signer_title,
+        "signer_name": lh.signer_name,
     }
 
 

@@ -202,7 +202,7 @@ def build(path: Path = TEMPLATE_PATH) -> Path:
     left_w, right_w = 6.8, 9.7
     head = borderless(doc, [left_w, right_w])
     left, right = head.rows[0].cells
-    para(left, "{{ parent_name }}", size=13, align=CENTER, after=0)
+    para(left, "{{ governing_body }}", size=13, align=CENTER, after=0)
     para(left, ("b", "{{ unit_name }}"), size=13, align=CENTER, after=0)
     rule(left, 2.6, left_w)
     para(left, "Số: {{ number }}", size=13, align=CENTER, before=6, after=0)
