@@ -7,6 +7,7 @@ from bdtx.accounts.selectors import role_assignments_for
 from bdtx.core.http import AuthenticatedHttpRequest, get_in_scope_or_404, year_from_request
 from bdtx.core.scope import Perm
 from bdtx.core.selectors import school_year_current, school_year_list
+from bdtx.home.selectors import waiting_for
 from bdtx.organisations import selectors as units
 from bdtx.people.selectors import person_current_employment, staff_counts
 from bdtx.plans.due import due_next
@@ -36,6 +37,7 @@ def home(request: AuthenticatedHttpRequest) -> HttpResponse:
             "me": me,
             "my_employment": person_current_employment(person=me, school_year=year) if me else None,
             "due_items": due_next(scope=request.scope, person=me, school_year=year),
+            "waiting": waiting_for(scope=request.scope, person=me, school_year=year),
         },
     )
 

@@ -1,0 +1,136 @@
+"""What waits for the signed-in person to act on: the first thing their landing page shows.
+
+Each line says what, how many, and links to the list filtered to exactly those. A constant number
+of queries per unit the person holds a role at (a handful of units at most).
+"""
+
+from dataclasses import dataclass
+
+from django.urls import reverse
+from django.utils.http import urlencode
+from django.utils.translation import gettext as _
+from django.utils.translation import ngettext
+
+from bdtx.core.models import SchoolYear
+from bdtx.core.scope import Perm, Scope
+from bdtx.organisations.models import Unit
+from bdtx.organisations.selectors import units_holding
+from bdtx.people.models import Person, Position
+from bdtx.plans.models import PersonalPlan, PlanStatus, UnitPlan
+from bdtx.plans.unit.selectors import children_in_year, is_school_like
+from bdtx.standards.models import Assessment
+
+HEADS = (Position.PRINCIPAL, Position.DIRECTOR)
+
+
+@dataclass(frozen=True)
+class Waiting:
+    text: str
+    url: str
+    tone: str  # "danger": sent back to you; "primary": for you to decide; "warning": for you to finish
+
+
+def _url(name: str, *args: object, **query: object) -> str:
+    url = reverse(name, args=args)
+    return f"{url}?{urlencode({k: str(v) for k, v in query.items()})}" if query else url
+
+
+def waiting_for(*, scope: Scope, person: Person | None, school_year: SchoolYear) -> list[Waiting]:
+    """Everything that waits for this person, what was sent back to them first."""
+    out: list[Waiting] = []
+    years = (school_year, school_year.next)
+    if person is not None:
+        out += _my_own(person=person, school_year=school_year, years=years)
+    for unit in units_holding(scope=scope, permission=Perm.PLANS_APPROVE):
+        out += _to_decide(scope=scope, unit=unit, years=years)
+    for unit in units_holding(scope=scope, permission=Perm.STANDARDS_EVALUATE):
+        out += _to_evaluate(unit=unit, school_year=school_year, me=person)
+    order = {"danger": 0, "primary": 1, "warning": 2}
+    return sorted(out, key=lambda w: order[w.tone])
+
+
+def _my_own(*, person: Person, school_year: SchoolYear, years: tuple[SchoolYear, SchoolYear]) -> list[Waiting]:
+    out = []
+    for plan in PersonalPlan.objects.filter(person=person, school_year__in=years).select_related("school_year"):
+        url = _url("plans:mine", year=plan.school_year_id)
+        if plan.status == PlanStatus.RETURNED:
+            text = _("Your plan for %(y)s was sent back to you: see the comment and change it.")
+            out.append(Waiting(text % {"y": plan.school_year.label}, url, "danger"))
+        elif plan.status == PlanStatus.DRAFT:
+            text = _("Your plan for %(y)s is not submitted yet.")
+            out.append(Waiting(text % {"y": plan.school_year.label}, url, "warning"))
+    assessment = Assessment.objects.filter(person=person, school_year=school_year).only("status").first()
+    if assessment is None or assessment.status == Assessment.Status.DRAFT:
+        text = _("Your self-assessment against the professional standard for %(y)s is not submitted yet.")
+        out.append(Waiting(text % {"y": school_year.label}, _url("standards:mine"), "warning"))
+    return out
+
+
+def _to_decide(*, scope: Scope, unit: Unit, years: tuple[SchoolYear, SchoolYear]) -> list[Waiting]:
+    out = []
+    for year in years:
+        # personal plans: a school decides on its staff's, an office on the heads of its schools
+        plans = PersonalPlan.objects.filter(school_year=year, status=PlanStatus.SUBMITTED)
+        if is_school_like(unit):
+            plans = plans.filter(unit=unit)
+            if scope.person_id is not None:
+                plans = plans.exclude(person_id=scope.person_id)
+            query = {"year": year.pk, "unit": unit.uuid, "status": PlanStatus.SUBMITTED}
+        else:
+            plans = plans.filter(
+                unit__in=children_in_year(unit=unit, school_year=year).values("pk"),
+                person__employments__school_year=year,
+                person__employments__position__in=HEADS,
+            )
+            query = {"year": year.pk, "unit": unit.uuid, "status": PlanStatus.SUBMITTED}
+        if n := plans.distinct().count():
+            text = ngettext(
+                "%(n)s personal plan for %(y)s waits for your decision.",
+                "%(n)s personal plans for %(y)s wait for your decision.",
+                n,
+            )
+            out.append(Waiting(text % {"n": n, "y": year.label}, _url("plans:list", **query), "primary"))
+        if not is_school_like(unit):
+            units = UnitPlan.objects.filter(
+                school_year=year, status=PlanStatus.SUBMITTED, unit__in=children_in_year(unit=unit, school_year=year)
+            ).count()
+            if units:
+                text = ngettext(
+                    "%(n)s plan of a unit below for %(y)s waits for your decision.",
+                    "%(n)s plans of units below for %(y)s wait for your decision.",
+                    units,
+                )
+                url = _url("plans:board", unit=unit.uuid, year=year.pk, status=PlanStatus.SUBMITTED)
+                out.append(Waiting(text % {"n": units, "y": year.label}, url, "primary"))
+        own = UnitPlan.objects.filter(unit=unit, school_year=year, status=PlanStatus.RETURNED).first()
+        if own is not None:
+            text = _("The plan of %(unit)s for %(y)s was sent back: see the comment, compile it again and submit it.")
+            out.append(
+                Waiting(text % {"unit": unit.name, "y": year.label}, _url("plans:unit_plan", own.uuid), "danger")
+            )
+    return out
+
+
+def _to_evaluate(*, unit: Unit, school_year: SchoolYear, me: Person | None) -> list[Waiting]:
+    """Self-assessments submitted for this unit's evaluation: a school's teachers, or the heads of
+    the schools under an office."""
+    qs = Assessment.objects.filter(school_year=school_year, status=Assessment.Status.SUBMITTED)
+    if is_school_like(unit):
+        qs = qs.filter(unit=unit)
+        if me is not None:
+            qs = qs.exclude(person=me)
+        qs = qs.exclude(person__employments__school_year=school_year, person__employments__position__in=HEADS)
+    else:
+        qs = qs.filter(
+            unit__in=children_in_year(unit=unit, school_year=school_year).values("pk"),
+            person__employments__school_year=school_year,
+            person__employments__position__in=HEADS,
+        )
+    n = qs.distinct().count()
+    if not n:
+        return []
+    text = ngettext(
+        "%(n)s self-assessment waits for your evaluation.", "%(n)s self-assessments wait for your evaluation.", n
+    )
+    url = _url("standards:list", year=school_year.pk, unit=unit.uuid, status=Assessment.Status.SUBMITTED)
+    return [Waiting(text % {"n": n}, url, "primary")]
