@@ -3,6 +3,8 @@ from typing import Any
 
 from django import forms
 from django.db.models import Model, QuerySet
+from django.utils.functional import Promise
+from django.utils.translation import gettext_lazy as _
 
 
 class BootstrapFormMixin:
@@ -34,3 +36,32 @@ class BootstrapFormMixin:
         field.queryset = queryset
         if label is not None:
             field.label_from_instance = label  # type: ignore[method-assign,assignment]
+
+
+DATE_FORMATS = ["%d/%m/%Y", "%Y-%m-%d"]
+
+
+def date_field(label: str | Promise) -> forms.DateField:
+    """A date typed as dd/mm/yyyy (a text box: the browser's date picker follows its own locale)."""
+    return forms.DateField(
+        label=label,  # type: ignore[arg-type]  # a lazy translation is a str to Django
+        required=False,
+        input_formats=DATE_FORMATS,
+        widget=forms.DateInput(format="%d/%m/%Y", attrs={"placeholder": "dd/mm/yyyy", "inputmode": "numeric"}),
+    )
+
+
+class AuditFilterForm(BootstrapFormMixin, forms.Form):
+    who = forms.CharField(label=_("User"), required=False, max_length=100)
+    action = forms.ChoiceField(label=_("Action"), required=False)
+    since = date_field(_("From"))
+    until = date_field(_("To"))
+    reads = forms.ChoiceField(
+        label=_("Reads of sensitive data"),
+        required=False,
+        choices=[("", _("Hide them")), ("only", _("Only them")), ("all", _("Show them too"))],
+    )
+
+    def __init__(self, *args: Any, actions: list[tuple[str, str]], **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        self.set_choices("action", [("", _("Every action")), *actions])

@@ -1,19 +1,52 @@
 """Reads shared by every app: the audit log in the viewer's scope."""
 
-from django.db.models import QuerySet
+from dataclasses import dataclass
+from datetime import date
+
+from django.db.models import Q, QuerySet
 from django.utils import timezone
 
 from bdtx.core.models import AuditLog, SchoolYear
 from bdtx.core.scope import Perm, Scope
+from bdtx.core.text import fold
+
+MAX_SEARCH_WORDS = 8  # a search of more words is cut: each word adds a condition to the query
 
 
-def audit_list(*, scope: Scope, object_uuid: str | None = None, action: str | None = None) -> QuerySet[AuditLog]:
+SENSITIVE_READ = "sensitive.read"
+
+
+@dataclass(frozen=True)
+class AuditFilter:
+    """What the audit log page filters by. `reads`: "" the changes only (the default: reads of
+    sensitive data would drown them), "only" the reads only, "all" both."""
+
+    object_uuid: str | None = None
+    action: str = ""
+    who: str = ""  # part of the user name or of the person's name, diacritics ignored
+    since: date | None = None
+    until: date | None = None
+    reads: str = ""
+
+
+def audit_list(*, scope: Scope, f: AuditFilter | None = None) -> QuerySet[AuditLog]:
     """Audit entries about objects inside the subtrees where the viewer may read the audit log."""
-    qs = AuditLog.objects.visible_to(scope, Perm.AUDIT_VIEW).select_related("actor")
-    if object_uuid:
-        qs = qs.filter(object_uuid=object_uuid)
-    if action:
-        qs = qs.filter(action__startswith=action)
+    f = f or AuditFilter()
+    qs = AuditLog.objects.visible_to(scope, Perm.AUDIT_VIEW).select_related("actor", "actor__person")
+    if f.object_uuid:
+        qs = qs.filter(object_uuid=f.object_uuid)
+    if f.action:
+        qs = qs.filter(action__startswith=f.action)
+    if f.reads == "only":
+        qs = qs.filter(action=SENSITIVE_READ)
+    elif f.reads != "all" and f.action != SENSITIVE_READ:
+        qs = qs.exclude(action=SENSITIVE_READ)
+    for token in fold(f.who).split()[:MAX_SEARCH_WORDS]:
+        qs = qs.filter(Q(actor__username__icontains=token) | Q(actor__person__search_text__contains=token))
+    if f.since:
+        qs = qs.filter(at__date__gte=f.since)
+    if f.until:
+        qs = qs.filter(at__date__lte=f.until)
     return qs
 
 

@@ -59,3 +59,31 @@ def test_audit_entries_show_readable_actions_and_field_names(world):
         assert entry.change_rows() == [("given name", entry.changes["given_name"][0], "Hoà")]
     with translation.override("vi"):
         assert entry.change_rows()[0][0] == "tên"
+
+
+def test_the_audit_log_hides_sensitive_reads_unless_asked_and_filters_by_who_action_and_date(world, login):
+    from datetime import timedelta
+
+    from django.utils import timezone
+
+    from bdtx.core.models import AuditLog
+
+    so_a = world.u("so_a")
+    AuditLog.objects.create(actor=world.users["so_a"], action="sensitive.read", unit_path=so_a.path, object_repr="X")
+    old = AuditLog.objects.create(actor=world.users["xa_a1"], action="unit.update", unit_path=so_a.path)
+    AuditLog.objects.filter(pk=old.pk).update(at=timezone.now() - timedelta(days=40))
+    c = login(world.users["so_a"])
+    default = {e.action for e in c.get(reverse("core:audit")).context["page_obj"]}
+    assert "sensitive.read" not in default and "unit.create" in default
+    reads = {e.action for e in c.get(reverse("core:audit"), {"reads": "only"}).context["page_obj"]}
+    assert reads == {"sensitive.read"}
+    by_user = c.get(reverse("core:audit"), {"who": "xa_a1", "reads": "all"}).context["page_obj"]
+    assert {e.actor for e in by_user} == {world.users["xa_a1"]}
+    since = (timezone.localdate() - timedelta(days=10)).strftime("%d/%m/%Y")
+    recent = list(c.get(reverse("core:audit"), {"since": since, "action": "unit.update"}).context["page_obj"])
+    assert old not in recent
+    until = (timezone.localdate() - timedelta(days=30)).strftime("%d/%m/%Y")
+    assert list(c.get(reverse("core:audit"), {"until": until, "action": "unit.update"}).context["page_obj"]) == [old]
+    # a bad date is left out and says so; the page still answers
+    r = c.get(reverse("core:audit"), {"since": "31/02/2026"})
+    assert r.status_code == 200 and r.context["form"].errors
