@@ -228,7 +228,7 @@ def assessment_list(request: AuthenticatedHttpRequest) -> HttpResponse:
         "counts": selectors.assessment_counts(qs),
         "not_started": selectors.not_started_count(scope=request.scope, f=f),
         "can_import": selectors.temis_import_unit_choices(scope=request.scope).exists(),
-        "can_complete": selectors.may_complete_standards(request.scope),
+        "can_see_standards": request.scope.has_anywhere(Perm.CATALOG_MANAGE),
     }
     template = "standards/_list_table.html" if request.htmx else "standards/list.html"
     return render(request, template, context)
@@ -260,19 +260,31 @@ def _framework(uuid: str) -> Framework:
         raise Http404 from None
 
 
+def _require_catalog_manager(request: AuthenticatedHttpRequest) -> None:
+    """The standards with their sources are shown to those who manage catalogs somewhere (as the
+    module catalogs are); only the ministry's managers change them (`require_national`)."""
+    if not request.scope.has_anywhere(Perm.CATALOG_MANAGE):
+        raise PermissionDenied
+
+
 def framework_list(request: AuthenticatedHttpRequest) -> HttpResponse:
-    require_national(request.scope, Perm.CATALOG_MANAGE)
-    return render(request, "standards/framework_list.html", {"frameworks": selectors.frameworks_with_completeness()})
+    _require_catalog_manager(request)
+    context = {
+        "frameworks": selectors.frameworks_with_completeness(),
+        "can_edit": selectors.may_complete_standards(request.scope),
+    }
+    return render(request, "standards/framework_list.html", context)
 
 
 def framework_detail(request: AuthenticatedHttpRequest, uuid: str) -> HttpResponse:
     framework = _framework(uuid)
-    require_national(request.scope, Perm.CATALOG_MANAGE)
+    _require_catalog_manager(request)
     context = {
         "framework": framework,
         "completeness": selectors.framework_completeness(framework),
         "standards": selectors.framework_standards(framework),
         "rules": framework_rules(selectors.framework_with_rules(pk=framework.pk)),
+        "can_edit": selectors.may_complete_standards(request.scope),
     }
     return render(request, "standards/framework_detail.html", context)
 

@@ -10,6 +10,7 @@ from django.urls import reverse
 
 from bdtx.accounts.selectors import scope_for_user
 from bdtx.core.models import AuditLog
+from bdtx.people.models import Employment
 from bdtx.standards import services
 from bdtx.standards.models import Criterion, Framework, Standard
 from bdtx.standards.tests.conftest import framework
@@ -111,12 +112,7 @@ def test_a_missing_standard_is_created_with_its_title(world, incomplete):
 @pytest.mark.parametrize("user", ["so_a", "principal_a1", "teacher_a1", "norole"])
 def test_only_the_ministrys_administrators_complete_the_standards(world, login, user, incomplete):
     client = login(world.users[user])
-    for link in (
-        reverse("standards:frameworks"),
-        _url("framework", incomplete),
-        _url("framework_edit", incomplete),
-        _url("criterion_edit", incomplete, number=12),
-    ):
+    for link in (_url("framework_edit", incomplete), _url("criterion_edit", incomplete, number=12)):
         assert client.get(link).status_code == 403, link
         assert client.post(link, ENTRY).status_code == 403, link
     assert not Criterion.objects.filter(standard__framework=incomplete, number=12).exists()
@@ -130,6 +126,22 @@ def test_only_the_ministrys_administrators_complete_the_standards(world, login, 
             source=ENTRY["source"],
             confidence=ENTRY["confidence"],
         )
+
+
+def test_a_department_that_manages_catalogs_sees_the_standards_without_changing_them(world, login, incomplete):
+    client = login(world.users["so_a"])
+    assert "14/15" in client.get(reverse("standards:frameworks")).content.decode()
+    detail = client.get(_url("framework", incomplete))
+    assert detail.status_code == 200
+    assert _url("criterion_edit", incomplete, number=12) not in detail.content.decode()
+    assert _url("framework_edit", incomplete) not in detail.content.decode()
+
+
+@pytest.mark.parametrize("user", ["principal_a1", "teacher_a1", "norole"])
+def test_others_do_not_see_the_standards_data(world, login, user, incomplete):
+    client = login(world.users[user])
+    assert client.get(reverse("standards:frameworks")).status_code == 403
+    assert client.get(_url("framework", incomplete)).status_code == 403
 
 
 def test_an_unknown_standard_is_404_before_any_permission_check(world, login):
@@ -152,12 +164,12 @@ def test_the_circulars_number_of_criteria_cannot_fall_below_those_recorded(world
     }
 
 
-def test_the_link_to_complete_a_standard_is_offered_to_those_who_may(world, login, incomplete):
-    assert (
-        reverse("standards:frameworks")
-        in login(world.users["ministry"]).get(reverse("standards:list")).content.decode()
-    )
-    assert (
-        reverse("standards:frameworks")
-        not in login(world.users["so_a"]).get(reverse("standards:list")).content.decode()
-    )
+def test_the_standards_page_is_linked_for_those_who_may_see_it(world, login, user_for, incomplete):
+    link = reverse("standards:frameworks")
+    for user in ("ministry", "so_a"):
+        assert link in login(world.users[user]).get(reverse("standards:list")).content.decode()
+    assert link not in login(world.users["principal_a1"]).get(reverse("standards:list")).content.decode()
+    # the banner of an incomplete standard offers to complete it only to the ministry's managers
+    Employment.objects.filter(person=world.people["colleague_a1"]).update(school_level="MN")
+    complete = reverse("standards:framework", args=[incomplete.uuid])
+    assert complete not in login(user_for("colleague_a1")).get(reverse("standards:mine")).content.decode()

@@ -62,12 +62,16 @@ def test_the_record_and_the_evaluation_say_the_self_rating_is_provisional(world,
     record = login(preschool).get(reverse("standards:detail", args=[provisional.uuid]))
     html = record.content.decode()
     assert record.context["gaps"].self_result == (12,)
-    assert 'id="result-provisional"' in html and "chưa tính tiêu chí 12" in html
+    assert BANNER in html and html.count(">tạm tính</span>") == 1  # the self-assessed rating, not the evaluation
+    assert 'id="result-provisional"' not in html  # the banner says why: the standard lacks criterion 12
+    assert 'id="complete-criteria"' not in html
+    by_ministry = login(world.users["ministry"]).get(reverse("standards:detail", args=[provisional.uuid]))
+    assert 'id="complete-criteria"' in by_ministry.content.decode()  # who may complete the standard is sent there
 
     evaluate = login(world.users["principal_a1"]).get(reverse("standards:evaluate", args=[provisional.uuid]))
     html = evaluate.content.decode()
     assert evaluate.status_code == 200
-    assert BANNER in html and 'id="self-provisional"' in html
+    assert BANNER in html and html.count(">tạm tính</span>") >= 2  # the self-assessed rating and the live one
 
 
 def test_the_list_marks_provisional_ratings_and_counts_them(world, login, provisional, submitted):
@@ -113,7 +117,11 @@ def test_a_rating_given_before_a_criterion_was_added_stays_provisional_until_it_
     assert selectors.framework_completeness(tt26).complete
     mine = login(preschool).get(reverse("standards:detail", args=[provisional.uuid]))
     assert mine.context["gaps"].self_result == (12,)
-    assert BANNER not in mine.content.decode()  # the standard is complete now; this rating is not
+    html = mine.content.decode()
+    assert BANNER not in html  # the standard is complete now; this rating is not
+    assert 'id="result-provisional"' in html and "chưa tính tiêu chí 12" in html
+    evaluate = login(world.users["principal_a1"]).get(reverse("standards:evaluate", args=[provisional.uuid]))
+    assert 'id="self-provisional"' in evaluate.content.decode()
     r = login(world.users["principal_a1"]).get(reverse("standards:list"))
     assert r.context["counts"].provisional == 1
 
