@@ -1,3 +1,4 @@
+from django import forms
 from django.contrib import messages
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.http import FileResponse, Http404, HttpResponse
@@ -267,13 +268,18 @@ def _require_catalog_manager(request: AuthenticatedHttpRequest) -> None:
         raise PermissionDenied
 
 
+def _form_errors(form: forms.BaseForm, error: ValidationError) -> None:
+    """A service's errors on the form: by field where the form has it, else above the form."""
+    if not hasattr(error, "error_dict"):
+        form.add_error(None, error)
+        return
+    for name, messages_ in error.message_dict.items():
+        form.add_error(name if name in form.fields else None, messages_)
+
+
 def framework_list(request: AuthenticatedHttpRequest) -> HttpResponse:
     _require_catalog_manager(request)
-    context = {
-        "frameworks": selectors.frameworks_with_completeness(),
-        "can_edit": selectors.may_complete_standards(request.scope),
-    }
-    return render(request, "standards/framework_list.html", context)
+    return render(request, "standards/framework_list.html", {"frameworks": selectors.frameworks_with_completeness()})
 
 
 def framework_detail(request: AuthenticatedHttpRequest, uuid: str) -> HttpResponse:
@@ -298,7 +304,7 @@ def framework_edit(request: AuthenticatedHttpRequest, uuid: str) -> HttpResponse
         try:
             services.framework_update(scope=request.scope, framework=framework, **form.cleaned_data)
         except ValidationError as e:
-            form.add_error(None, e)
+            _form_errors(form, e)
         else:
             messages.success(request, _("Saved."))
             return redirect("standards:framework", uuid=framework.uuid)
@@ -308,6 +314,8 @@ def framework_edit(request: AuthenticatedHttpRequest, uuid: str) -> HttpResponse
 def criterion_edit(request: AuthenticatedHttpRequest, uuid: str, number: int) -> HttpResponse:
     """Add criterion `number` of the framework from the circular's text, or correct it."""
     framework = _framework(uuid)
+    if number < 1 or (framework.criteria_count and number > framework.criteria_count):
+        raise Http404  # the circular has no such criterion
     require_national(request.scope, Perm.CATALOG_MANAGE)
     criterion = selectors.framework_criterion(framework=framework, number=number)
     initial = (
@@ -327,7 +335,7 @@ def criterion_edit(request: AuthenticatedHttpRequest, uuid: str, number: int) ->
         try:
             services.criterion_save(scope=request.scope, framework=framework, number=number, **form.cleaned_data)
         except ValidationError as e:
-            form.add_error(None, e)
+            _form_errors(form, e)
         else:
             messages.success(request, _("Saved."))
             return redirect("standards:framework", uuid=framework.uuid)

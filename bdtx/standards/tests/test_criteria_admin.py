@@ -144,6 +144,21 @@ def test_others_do_not_see_the_standards_data(world, login, user, incomplete):
     assert client.get(_url("framework", incomplete)).status_code == 403
 
 
+def test_a_criterion_the_circular_does_not_have_is_404(world, login):
+    tt26 = framework("tt26_2018_gvmn")  # 15 criteria
+    client = login(world.users["ministry"])
+    for number in (0, 16):
+        assert client.get(_url("criterion_edit", tt26, number=number)).status_code == 404
+        assert client.post(_url("criterion_edit", tt26, number=number), ENTRY).status_code == 404
+
+
+def test_the_services_errors_land_on_the_form(world, login, incomplete):
+    Standard.objects.filter(framework=incomplete, number=4).delete()  # criteria 11 (and 12) go with it
+    r = login(world.users["ministry"]).post(_url("criterion_edit", incomplete, number=12), ENTRY)
+    assert r.status_code == 200
+    assert "Tiêu chuẩn 4 chưa có trong hệ thống" in r.context["form"].errors["standard_title"][0]
+
+
 def test_an_unknown_standard_is_404_before_any_permission_check(world, login):
     missing = str(uuid.uuid4())
     for user in ("ministry", "so_a"):
