@@ -290,6 +290,35 @@ EXAMPLES: dict[str, tuple[str, dict, str]] = {
         {"status": ["draft", "evaluated"], "principal_result": [None, 2]},
         "temis.xlsx row 7; file rating: Đạt",
     ),
+    "assessment.recompute": ("standards.assessment", {"self_result": [1, 2]}, "Thông tư 14/2018/TT-BGDĐT"),
+    "criterion.add": (
+        "standards.criterion",
+        {
+            "number": [None, 16],
+            "title": [None, "Phối hợp giữa nhà trường, gia đình, xã hội"],
+            "is_key": [None, False],
+            "confidence": [None, "unverified"],
+            "source": [None, "Điều 7 Thông tư 25/2018/TT-BGDĐT"],
+            "standard": [None, 4],
+            "standard_title": [None, "Phát triển mối quan hệ giữa nhà trường, gia đình, xã hội"],
+        },
+        "",
+    ),
+    "criterion.update": (
+        "standards.criterion",
+        {"title": ["Đạo đức", "Đạo đức nghề nghiệp"], "confidence": ["unverified", "verified"]},
+        "",
+    ),
+    "framework.update": (
+        "standards.framework",
+        {
+            "criteria_count": [None, 18],
+            "completeness_note": ["Thiếu tiêu chí 16", "Đủ 18/18 tiêu chí"],
+            "rules": [["Đạt: mọi tiêu chí ≥ Đạt"], ["Đạt: ≥ 2/3 tiêu chí ≥ Đạt, tiêu chí bắt buộc ≥ Đạt"]],
+            "key_criteria": ["", "1, 3, 4, 5, 6, 7, 8, 9"],
+        },
+        "Khoản 2 Điều 10",
+    ),
     "temis.upload": ("imports.importjob", {}, "2024-2025, principal"),
     "temis.confirm": ("imports.importjob", {}, "only valid rows"),
     "temis.import": (

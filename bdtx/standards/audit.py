@@ -1,5 +1,5 @@
-"""Audit actions on self-assessments against the professional standards and their TEMIS imports
-(registered from `StandardsConfig.ready`)."""
+"""Audit actions on self-assessments against the professional standards, their TEMIS imports, and
+the standards themselves (registered from `StandardsConfig.ready`)."""
 
 from django.utils.translation import gettext_lazy as _
 
@@ -36,6 +36,22 @@ ACTIONS = [
                 values={"levels": LevelsAre.choices},
             ),
         ),
+    ),
+    AuditAction("assessment.recompute", _("Rating computed again after a correction of the rules")),
+    AuditAction(
+        "criterion.add",
+        _("Criterion added to a standard"),
+        fields={"standard": _("standard"), "standard_title": _("title of the standard")},
+    ),
+    AuditAction(
+        "criterion.update",
+        _("Criterion of a standard corrected"),
+        fields={"standard": _("standard"), "standard_title": _("title of the standard")},
+    ),
+    AuditAction(
+        "framework.update",
+        _("Professional standard corrected"),
+        fields={"rules": _("rating rules"), "key_criteria": _("key criteria")},
     ),
     AuditAction("temis.confirm", _("TEMIS results import confirmed"), notes=(ONLY_VALID,)),
     AuditAction(

@@ -7,7 +7,7 @@ from django.core.files.uploadedfile import UploadedFile
 from django.utils.translation import gettext_lazy as _
 
 from bdtx.core.forms import BootstrapFormMixin
-from bdtx.standards.models import Assessment, Criterion, CriterionRating, Level, Standard
+from bdtx.standards.models import Assessment, Confidence, Criterion, CriterionRating, Framework, Level, Standard
 from bdtx.standards.services import SelfRating
 
 MAX_EVIDENCE_BYTES = 10 * 2**20
@@ -199,3 +199,32 @@ class AssessmentFilterForm(BootstrapFormMixin, forms.Form):
         self.set_choices("year", years)
         self.set_choices("unit", [("", _("All my units")), *units])
         self.set_choices("status", [("", _("Any status")), *Assessment.Status.choices])
+
+
+class CriterionForm(BootstrapFormMixin, forms.Form):
+    """One criterion of a standard, typed in from the circular (added or corrected)."""
+
+    standard_number = forms.IntegerField(label=_("Standard number"), min_value=1)
+    standard_title = forms.CharField(
+        label=_("Title of the standard"),
+        required=False,
+        max_length=500,
+        help_text=_("Needed when the standard is not recorded yet; otherwise it corrects the recorded title."),
+    )
+    title = forms.CharField(label=_("Title of the criterion"), max_length=500, widget=forms.Textarea(attrs={"rows": 2}))
+    is_key = forms.BooleanField(
+        label=_("Key criterion (must reach the level for a Good or Excellent rating)"), required=False
+    )
+    source = forms.CharField(
+        label=_("Source"),
+        widget=forms.Textarea(attrs={"rows": 3}),
+        help_text=_("The article of the circular and where its text was read (a link to the official text)."),
+    )
+    confidence = forms.ChoiceField(label=_("Confidence"), choices=[("", "—"), *Confidence.choices])
+
+
+class FrameworkForm(BootstrapFormMixin, forms.ModelForm):
+    class Meta:
+        model = Framework
+        fields = ["criteria_count", "completeness_note"]
+        widgets = {"completeness_note": forms.Textarea(attrs={"rows": 4})}

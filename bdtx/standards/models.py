@@ -18,11 +18,28 @@ class Level(models.IntegerChoices):
     EXCELLENT = 4, _("Excellent (Tốt)")
 
 
+class Confidence(models.TextChoices):
+    """How far a criterion's wording was checked against the circular (see data/README.md)."""
+
+    VERIFIED = "verified", _("Verified against a source")
+    PARTIAL = "partial", _("Partly verified")
+    UNVERIFIED = "unverified", _("Not verified")
+
+
 class Framework(BaseModel, VersionedByYear):
     code = models.CharField(_("code"), max_length=40, unique=True)
     name = models.CharField(_("name"), max_length=255)
     circular = models.CharField(_("legal source"), max_length=255)
     audience = models.CharField(_("audience"), max_length=8)  # people.Audience values
+    # How many criteria the circular has (TT 20/2018: 15). Shares such as "2/3 of the criteria" are
+    # counted over this number; while fewer criteria are recorded, every rating is provisional.
+    # Empty: not recorded, the criteria recorded are taken as the whole standard.
+    criteria_count = models.PositiveSmallIntegerField(
+        _("number of criteria in the circular"),
+        null=True,
+        blank=True,
+        help_text=_("As the circular gives it; ratings stay provisional while fewer criteria are recorded."),
+    )
     completeness_note = models.TextField(_("completeness"), blank=True)
 
     objects = InForceQuerySet.as_manager()
@@ -57,7 +74,9 @@ class Criterion(models.Model):
     title = models.CharField(_("title"), max_length=500)
     is_key = models.BooleanField(_("key criterion"), default=False)
     source = models.TextField(_("source"), blank=True)
-    confidence = models.CharField(_("confidence"), max_length=16, default="verified")
+    confidence = models.CharField(
+        _("confidence"), max_length=16, choices=Confidence.choices, default=Confidence.VERIFIED
+    )
 
     class Meta:
         ordering = ["standard__framework", "number"]
@@ -72,7 +91,10 @@ class RatingRule(models.Model):
     """One overall rating of a framework and what it needs, tried from the highest rank down.
 
     E.g. TT 20/2018 Tốt: every criterion ≥ Khá, at least 2/3 of them at Tốt, every key
-    criterion at Tốt. The first rule that holds gives the rating; none → `Level.NOT_MET`.
+    criterion at Tốt; TT 14/2018 Đạt: no floor for every criterion (`min_all` at Chưa đạt), at
+    least 2/3 at Đạt or better, every key criterion at Đạt. Shares are counted over the
+    circular's criteria (`Framework.criteria_count`). The first rule that holds gives the rating;
+    none → `Level.NOT_MET`.
     """
 
     framework = models.ForeignKey(Framework, on_delete=models.CASCADE, related_name="rules")

@@ -2,16 +2,19 @@
 
 from dataclasses import dataclass
 
-from django.db.models import Count, Exists, OuterRef, Prefetch, Q, QuerySet
+from django.db.models import Count, Exists, F, IntegerField, OuterRef, Prefetch, Q, QuerySet, Subquery, Value
+from django.db.models.functions import Coalesce, Greatest
 
 from bdtx.core.models import SchoolYear
 from bdtx.core.scope import Perm, Scope
 from bdtx.core.text import fold
 from bdtx.organisations.models import Unit
+from bdtx.organisations.selectors import national_unit
 from bdtx.people.models import Audience, Employment, Person, Position
 from bdtx.people.selectors import units_under_in_year
 from bdtx.standards.models import (
     Assessment,
+    Confidence,
     Criterion,
     CriterionRating,
     Framework,
@@ -20,6 +23,7 @@ from bdtx.standards.models import (
     RatingRule,
     Standard,
 )
+from bdtx.standards.rating import criteria_total, numbers_left_out
 
 # Heads of a unit: evaluated against the standard by the office managing the unit, not by the unit.
 HEAD_POSITIONS = frozenset({Position.PRINCIPAL, Position.DIRECTOR})
@@ -79,6 +83,70 @@ def framework_standards(framework: Framework) -> list[Standard]:
 
 def framework_list() -> QuerySet[Framework]:
     return Framework.objects.all()
+
+
+@dataclass(frozen=True)
+class Completeness:
+    """How much of a framework's circular is recorded: the criteria it has against those it should."""
+
+    framework: Framework
+    recorded: tuple[int, ...]  # numbers of the criteria recorded
+    not_verified: int = 0  # criteria whose wording is not (fully) verified against a source
+
+    @property
+    def total(self) -> int:
+        return criteria_total(self.framework, len(self.recorded))
+
+    @property
+    def unrecorded(self) -> tuple[int, ...]:
+        """Criteria of the circular not recorded yet: while there are any, ratings are provisional."""
+        return numbers_left_out(self.total, self.recorded)
+
+    @property
+    def complete(self) -> bool:
+        return not self.unrecorded
+
+
+def framework_completeness(framework: Framework) -> Completeness:
+    """One query: the numbers of the framework's criteria and how many are not verified."""
+    rows = list(Criterion.objects.filter(standard__framework=framework).values_list("number", "confidence"))
+    return Completeness(
+        framework,
+        tuple(sorted(n for n, _c in rows)),
+        sum(1 for _n, c in rows if c != Confidence.VERIFIED),
+    )
+
+
+def frameworks_with_completeness() -> list[Completeness]:
+    """Every framework with its completeness (two queries), by code."""
+    frameworks = list(Framework.objects.order_by("code"))
+    rows: dict[int, list[tuple[int, str]]] = {fw.pk: [] for fw in frameworks}
+    for fw_id, n, c in Criterion.objects.values_list("standard__framework_id", "number", "confidence"):
+        rows.setdefault(fw_id, []).append((n, c))
+    return [
+        Completeness(
+            fw,
+            tuple(sorted(n for n, _c in rows[fw.pk])),
+            sum(1 for _n, c in rows[fw.pk] if c != Confidence.VERIFIED),
+        )
+        for fw in frameworks
+    ]
+
+
+def may_complete_standards(scope: Scope) -> bool:
+    """Whether the viewer may complete and correct the standards (national data: CATALOG_MANAGE
+    over the ministry, as for the module catalogs)."""
+    unit = national_unit()
+    return unit is not None and scope.has(Perm.CATALOG_MANAGE, unit.path)
+
+
+def framework_get(*, uuid: str) -> Framework:
+    """One framework by its uuid (Framework.DoesNotExist → 404). Frameworks are national data."""
+    return Framework.objects.get(uuid=uuid)
+
+
+def framework_criterion(*, framework: Framework, number: int) -> Criterion | None:
+    return Criterion.objects.filter(standard__framework=framework, number=number).select_related("standard").first()
 
 
 # --- the learner's own assessment ---------------------------------------------------------------
@@ -198,6 +266,27 @@ def assessment_ratings(assessment: Assessment) -> list[CriterionRating]:
     return list(assessment.ratings.select_related("criterion", "criterion__standard").order_by("criterion__number"))
 
 
+@dataclass(frozen=True)
+class ResultGaps:
+    """The criteria of the circular each recorded rating did not count (empty: the rating is final)."""
+
+    self_result: tuple[int, ...] = ()
+    principal_result: tuple[int, ...] = ()
+
+
+def assessment_result_gaps(assessment: Assessment, ratings: list[CriterionRating]) -> ResultGaps:
+    """Which criteria of the circular the recorded ratings leave out: those not recorded in the
+    standard, and those added to it after the rating was given (one query, for the count)."""
+    recorded = Criterion.objects.filter(standard__framework_id=assessment.framework_id).count()
+    total = criteria_total(assessment.framework, recorded)
+    self_rated = [r.criterion.number for r in ratings if r.self_level is not None]
+    principal_rated = [r.criterion.number for r in ratings if r.principal_level is not None]
+    return ResultGaps(
+        numbers_left_out(total, self_rated) if assessment.self_result else (),
+        numbers_left_out(total, principal_rated) if assessment.principal_result else (),
+    )
+
+
 def assessment_opinions(assessment: Assessment) -> list[PeerOpinion]:
     """Opinions with their authors and the author's position at the school that year."""
     opinions = list(assessment.opinions.select_related("author"))
@@ -223,9 +312,33 @@ class AssessmentFilter:
     q: str = ""
 
 
+def _count(qs: QuerySet) -> Subquery:
+    return Subquery(qs.order_by().annotate(n=Count("pk")).values("n")[:1], output_field=IntegerField())
+
+
+def with_result_coverage(qs: QuerySet[Assessment]) -> QuerySet[Assessment]:
+    """Each assessment with `self_rated` / `principal_rated` (criteria with a level of each kind) and
+    `criteria_total` (criteria of its circular): a rating counted over fewer criteria than the
+    circular has is provisional (`result_provisional`). Subqueries: no query per row."""
+    ratings = CriterionRating.objects.filter(assessment=OuterRef("pk")).values("assessment")
+    recorded = Criterion.objects.filter(standard__framework=OuterRef("framework")).values("standard__framework")
+    return qs.annotate(
+        self_rated=Coalesce(_count(ratings.filter(self_level__isnull=False)), Value(0)),
+        principal_rated=Coalesce(_count(ratings.filter(principal_level__isnull=False)), Value(0)),
+        criteria_total=Greatest(
+            Coalesce(F("framework__criteria_count"), Value(0)), Coalesce(_count(recorded), Value(0))
+        ),
+    )
+
+
+PROVISIONAL_SELF = Q(self_result__isnull=False, self_rated__lt=F("criteria_total"))
+PROVISIONAL_PRINCIPAL = Q(principal_result__isnull=False, principal_rated__lt=F("criteria_total"))
+
+
 def assessment_list(*, scope: Scope, f: AssessmentFilter) -> QuerySet[Assessment]:
-    """Assessments of one school year where the viewer holds STANDARDS_VIEW, filtered, by name."""
-    qs = (
+    """Assessments of one school year where the viewer holds STANDARDS_VIEW, filtered, by name,
+    with their coverage of the circular's criteria (`with_result_coverage`)."""
+    qs = with_result_coverage(
         Assessment.objects.visible_to(scope, Perm.STANDARDS_VIEW)
         .filter(school_year=f.school_year)
         .select_related("person", "unit", "framework")
@@ -257,11 +370,15 @@ class AssessmentCounts:
     total: int
     status: list[tuple[Assessment.Status, int]]  # every status, in order, with its count
     levels: list[tuple[Level, int, int]]  # every level, best first: (level, self-ratings, evaluations)
+    provisional: int = 0  # assessments with a rating counted over fewer criteria than the circular has
 
 
 def assessment_counts(qs: QuerySet[Assessment]) -> AssessmentCounts:
-    """Counts per status and per rating (self and principal) of a list, in one query."""
+    """Counts per status and per rating (self and principal) of a list, in one query; with the
+    provisional ratings when the list has its coverage (`with_result_coverage`)."""
     aggregates: dict[str, Count] = {"total": Count("pk")}
+    if "criteria_total" in qs.query.annotations:
+        aggregates["provisional"] = Count("pk", filter=PROVISIONAL_SELF | PROVISIONAL_PRINCIPAL)
     for status in Assessment.Status:
         aggregates[f"status_{status.value}"] = Count("pk", filter=Q(status=status))
     for level in Level:
@@ -272,6 +389,7 @@ def assessment_counts(qs: QuerySet[Assessment]) -> AssessmentCounts:
         total=raw["total"],
         status=[(s, raw[f"status_{s.value}"]) for s in Assessment.Status],
         levels=[(lvl, raw[f"self_{lvl.value}"], raw[f"principal_{lvl.value}"]) for lvl in reversed(Level)],
+        provisional=raw.get("provisional", 0),
     )
 
 

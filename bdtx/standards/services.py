@@ -1,7 +1,7 @@
 """Writes of the standards app: self-assessment, colleagues' opinions, the principal's evaluation,
-and the assessments of an imported TEMIS results file. Every write validates, runs in a transaction
-and leaves one audit entry (per assessment) in it; the overall ratings come from `rating_compute`,
-i.e. the RatingRule rows.
+the assessments of an imported TEMIS results file, and the standards themselves completed from
+the circulars' text. Every write validates, runs in a transaction and leaves one audit entry (per
+assessment) in it; the overall ratings come from `rating_compute`, i.e. the RatingRule rows.
 """
 
 from collections.abc import Mapping
@@ -15,16 +15,22 @@ from django.utils.translation import gettext as _
 
 from bdtx.core.models import AuditLog, SchoolYear
 from bdtx.core.scope import Perm, Scope
-from bdtx.core.services import audit_record
+from bdtx.core.services import audit_record, diff, snapshot
+from bdtx.core.text import nfc
 from bdtx.organisations.models import Unit
+from bdtx.organisations.selectors import require_national
 from bdtx.people.models import Employment, Person
 from bdtx.standards import selectors
 from bdtx.standards.models import (
     Assessment,
+    Confidence,
+    Criterion,
     CriterionRating,
+    Framework,
     Level,
     LevelsAre,
     PeerOpinion,
+    Standard,
 )
 from bdtx.standards.rating import RatingOutcome, framework_criteria, framework_rules, rating_explain
 
@@ -329,3 +335,117 @@ def assessment_bulk_import(
             note=f"{filename} row {record.row}; file rating: {file_rating}"[:255],
         )
     return created, updated
+
+
+# --- the standards: criteria completed from the circular's text ---------------------------------
+
+CRITERION_FIELDS = ["title", "is_key", "source", "confidence"]
+FRAMEWORK_FIELDS = ["criteria_count", "completeness_note"]
+
+
+@transaction.atomic
+def criterion_save(
+    *,
+    scope: Scope,
+    framework: Framework,
+    number: int,
+    standard_number: int,
+    title: str,
+    source: str,
+    confidence: str,
+    is_key: bool = False,
+    standard_title: str = "",
+) -> Criterion:
+    """Record criterion `number` of the framework as the circular words it: a criterion still
+    missing is added (under its standard, created with `standard_title` when it is not recorded
+    yet), a recorded one corrected. Every criterion names its source and how far it was checked.
+
+    National data: CATALOG_MANAGE over the ministry. Ratings computed before a criterion was
+    added stay provisional until it is rated (`selectors.assessment_result_gaps`).
+    """
+    unit = require_national(scope, Perm.CATALOG_MANAGE)
+    framework = Framework.objects.select_for_update().get(pk=framework.pk)
+    title, source, standard_title = nfc(title), nfc(source), nfc(standard_title)
+    errors: dict[str, str] = {}
+    if number < 1:
+        errors["number"] = _("Criteria are numbered from 1.")
+    elif framework.criteria_count and number > framework.criteria_count:
+        errors["number"] = _("The circular has %(n)d criteria, numbered from 1 to %(n)d.") % {
+            "n": framework.criteria_count
+        }
+    if not title:
+        errors["title"] = _("Write the criterion's title as the circular gives it.")
+    if not source:
+        errors["source"] = _(
+            "Say where the wording comes from: the article of the circular, or the page it was read on."
+        )
+    if confidence not in Confidence.values:
+        errors["confidence"] = _("Say how far the wording was checked.")
+    standard = Standard.objects.filter(framework=framework, number=standard_number).first()
+    if standard is None and not standard_title:
+        errors["standard_title"] = _("Standard %(n)d is not recorded yet: give its title.") % {"n": standard_number}
+    if standard_number < 1:
+        errors["standard_number"] = _("Give the number of the standard the criterion belongs to.")
+    if errors:
+        raise ValidationError(errors)
+    changes: dict[str, list[object]] = {}
+    if standard is None:
+        standard = Standard.objects.create(framework=framework, number=standard_number, title=standard_title)
+        changes["standard_title"] = [None, standard.title]
+    elif standard_title and standard_title != standard.title:
+        changes["standard_title"] = [standard.title, standard_title]
+        standard.title = standard_title
+        standard.save(update_fields=["title"])
+    criterion = (
+        Criterion.objects.filter(standard__framework=framework, number=number).select_related("standard").first()
+    )
+    added = criterion is None
+    if criterion is None:
+        criterion = Criterion(number=number, standard=standard)
+        before: dict[str, object] = {"number": None, "standard": None}
+    else:
+        before = {**snapshot(criterion, CRITERION_FIELDS), "standard": criterion.standard.number}
+    criterion.standard = standard
+    criterion.title, criterion.is_key, criterion.source, criterion.confidence = title, is_key, source, confidence
+    criterion.save()
+    after = {**snapshot(criterion, CRITERION_FIELDS), "standard": standard.number}
+    if added:
+        after = {"number": number, **after}
+    changes = {**diff(before, after), **changes}
+    if changes:
+        audit_record(
+            actor_id=scope.user_id,
+            action="criterion.add" if added else "criterion.update",
+            obj=criterion,
+            object_repr=f"{framework.circular}: {criterion}",
+            unit_path=unit.path,
+            changes=changes,
+        )
+    return criterion
+
+
+@transaction.atomic
+def framework_update(
+    *, scope: Scope, framework: Framework, criteria_count: int | None, completeness_note: str
+) -> Framework:
+    """How many criteria the circular has, and what the recorded data still lacks (national data)."""
+    unit = require_national(scope, Perm.CATALOG_MANAGE)
+    framework = Framework.objects.select_for_update().get(pk=framework.pk)
+    recorded = Criterion.objects.filter(standard__framework=framework).count()
+    if criteria_count is not None and criteria_count < recorded:
+        raise ValidationError(
+            {
+                "criteria_count": _("%(n)d criteria are recorded already: the circular cannot have fewer.")
+                % {"n": recorded}
+            }
+        )
+    before = snapshot(framework, FRAMEWORK_FIELDS)
+    framework.criteria_count = criteria_count
+    framework.completeness_note = completeness_note.strip()
+    framework.save(update_fields=FRAMEWORK_FIELDS)
+    changes = diff(before, snapshot(framework, FRAMEWORK_FIELDS))
+    if changes:
+        audit_record(
+            actor_id=scope.user_id, action="framework.update", obj=framework, unit_path=unit.path, changes=changes
+        )
+    return framework

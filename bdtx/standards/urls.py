@@ -14,6 +14,10 @@ urlpatterns = [
     path("<uuid:uuid>/evaluate/", views.assessment_evaluate, name="evaluate"),
     path("<uuid:uuid>/opinion/", views.opinion_add, name="opinion"),
     path("<uuid:uuid>/evidence/<int:criterion>/", views.evidence_file, name="evidence"),
+    path("frameworks/", views.framework_list, name="frameworks"),
+    path("frameworks/<uuid:uuid>/", views.framework_detail, name="framework"),
+    path("frameworks/<uuid:uuid>/edit/", views.framework_edit, name="framework_edit"),
+    path("frameworks/<uuid:uuid>/criteria/<int:number>/", views.criterion_edit, name="criterion_edit"),
     # TEMIS imports moved to the one import pipeline (/imports/): the old addresses redirect.
     path("temis/", RedirectView.as_view(pattern_name="imports:new", query_string=True), {"kind": "temis"}),
     path("temis/<uuid:uuid>/", import_moved),

@@ -1,3 +1,4 @@
+from django import forms
 from django.contrib import messages
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.http import FileResponse, Http404, HttpResponse
@@ -12,16 +13,19 @@ from bdtx.core.paging import paginate
 from bdtx.core.scope import Perm
 from bdtx.core.selectors import school_year_current
 from bdtx.organisations.filters import list_context_from_request
+from bdtx.organisations.selectors import require_national
 from bdtx.people.models import Person
 from bdtx.standards import exporters, selectors, services
 from bdtx.standards.forms import (
     AssessmentFilterForm,
+    CriterionForm,
     EvaluationForm,
+    FrameworkForm,
     OpinionForm,
     SelfAssessmentForm,
 )
 from bdtx.standards.models import Assessment, Framework
-from bdtx.standards.rating import framework_criteria, framework_rules, rating_explain
+from bdtx.standards.rating import framework_criteria, framework_rules, rating_explain, result_gaps_reason
 
 PROBLEMS_PER_PAGE = 100
 
@@ -32,6 +36,14 @@ def _me(request: AuthenticatedHttpRequest) -> Person:
     if person is None:
         raise PermissionDenied
     return person
+
+
+def _completeness(request: AuthenticatedHttpRequest, framework: Framework) -> dict[str, object]:
+    """What the pages say about a standard whose criteria are not all recorded: the completeness,
+    and whether the viewer may complete it (asked only when it is incomplete)."""
+    completeness = selectors.framework_completeness(framework)
+    can_complete = not completeness.complete and selectors.may_complete_standards(request.scope)
+    return {"completeness": completeness, "can_complete": can_complete}
 
 
 def my_assessment(request: AuthenticatedHttpRequest) -> HttpResponse:
@@ -65,7 +77,8 @@ def my_assessment(request: AuthenticatedHttpRequest) -> HttpResponse:
         form.ratings = selectors.ratings_by_criterion(mine.assessment)
     assert mine.framework is not None
     outcome = rating_explain(framework=mine.framework, levels=form.current_levels())
-    return render(request, "standards/mine.html", {"mine": mine, "form": form, "outcome": outcome})
+    context = {"mine": mine, "form": form, "outcome": outcome, **_completeness(request, mine.framework)}
+    return render(request, "standards/mine.html", context)
 
 
 @require_POST
@@ -101,13 +114,19 @@ def _assessment(request: AuthenticatedHttpRequest, uuid: str) -> tuple[Assessmen
 
 def assessment_detail(request: AuthenticatedHttpRequest, uuid: str) -> HttpResponse:
     assessment, access = _assessment(request, uuid)
+    ratings = selectors.assessment_ratings(assessment)
+    gaps = selectors.assessment_result_gaps(assessment, ratings)
     context = {
         "a": assessment,
         "access": access,
-        "ratings": selectors.assessment_ratings(assessment),
+        "ratings": ratings,
+        "gaps": gaps,
+        "self_provisional": result_gaps_reason(assessment.framework, gaps.self_result),
+        "principal_provisional": result_gaps_reason(assessment.framework, gaps.principal_result),
         "opinions": selectors.assessment_opinions(assessment),
         "opinion_form": OpinionForm() if access.opinion else None,
         "show_evaluation": access.owner or access.view_all,
+        **_completeness(request, assessment.framework),
     }
     return render(request, "standards/detail.html", context)
 
@@ -137,11 +156,16 @@ def assessment_evaluate(request: AuthenticatedHttpRequest, uuid: str) -> HttpRes
             messages.success(request, _("The evaluation has been recorded."))
             return redirect("standards:detail", uuid=assessment.uuid)
     outcome = rating_explain(framework=assessment.framework, levels=form.current_levels())
-    return render(
-        request,
-        "standards/evaluate.html",
-        {"a": assessment, "form": form, "outcome": outcome, "opinions": selectors.assessment_opinions(assessment)},
-    )
+    gaps = selectors.assessment_result_gaps(assessment, ratings)
+    context = {
+        "a": assessment,
+        "form": form,
+        "outcome": outcome,
+        "opinions": selectors.assessment_opinions(assessment),
+        "self_provisional": result_gaps_reason(assessment.framework, gaps.self_result),
+        **_completeness(request, assessment.framework),
+    }
+    return render(request, "standards/evaluate.html", context)
 
 
 @require_POST
@@ -205,6 +229,7 @@ def assessment_list(request: AuthenticatedHttpRequest) -> HttpResponse:
         "counts": selectors.assessment_counts(qs),
         "not_started": selectors.not_started_count(scope=request.scope, f=f),
         "can_import": selectors.temis_import_unit_choices(scope=request.scope).exists(),
+        "can_see_standards": request.scope.has_anywhere(Perm.CATALOG_MANAGE),
     }
     template = "standards/_list_table.html" if request.htmx else "standards/list.html"
     return render(request, template, context)
@@ -224,3 +249,95 @@ def assessment_export(request: AuthenticatedHttpRequest) -> HttpResponse:
         rows=exporters.assessment_rows(qs),
     )
     return xlsx_response(content, f"danh-gia-chuan-{f.school_year.start_year}.xlsx")
+
+
+# --- the standards themselves: national data an administrator completes from the circulars ------
+
+
+def _framework(uuid: str) -> Framework:
+    try:
+        return selectors.framework_get(uuid=uuid)
+    except Framework.DoesNotExist:
+        raise Http404 from None
+
+
+def _require_catalog_manager(request: AuthenticatedHttpRequest) -> None:
+    """The standards with their sources are shown to those who manage catalogs somewhere (as the
+    module catalogs are); only the ministry's managers change them (`require_national`)."""
+    if not request.scope.has_anywhere(Perm.CATALOG_MANAGE):
+        raise PermissionDenied
+
+
+def _form_errors(form: forms.BaseForm, error: ValidationError) -> None:
+    """A service's errors on the form: by field where the form has it, else above the form."""
+    if not hasattr(error, "error_dict"):
+        form.add_error(None, error)
+        return
+    for name, messages_ in error.message_dict.items():
+        form.add_error(name if name in form.fields else None, messages_)
+
+
+def framework_list(request: AuthenticatedHttpRequest) -> HttpResponse:
+    _require_catalog_manager(request)
+    return render(request, "standards/framework_list.html", {"frameworks": selectors.frameworks_with_completeness()})
+
+
+def framework_detail(request: AuthenticatedHttpRequest, uuid: str) -> HttpResponse:
+    framework = _framework(uuid)
+    _require_catalog_manager(request)
+    context = {
+        "framework": framework,
+        "completeness": selectors.framework_completeness(framework),
+        "standards": selectors.framework_standards(framework),
+        "rules": framework_rules(selectors.framework_with_rules(pk=framework.pk)),
+        "can_edit": selectors.may_complete_standards(request.scope),
+    }
+    return render(request, "standards/framework_detail.html", context)
+
+
+def framework_edit(request: AuthenticatedHttpRequest, uuid: str) -> HttpResponse:
+    framework = _framework(uuid)
+    require_national(request.scope, Perm.CATALOG_MANAGE)
+    form = FrameworkForm(request.POST or None, instance=framework)
+    if request.method == "POST" and form.is_valid():
+        framework.refresh_from_db()
+        try:
+            services.framework_update(scope=request.scope, framework=framework, **form.cleaned_data)
+        except ValidationError as e:
+            _form_errors(form, e)
+        else:
+            messages.success(request, _("Saved."))
+            return redirect("standards:framework", uuid=framework.uuid)
+    return render(request, "standards/framework_form.html", {"framework": framework, "form": form})
+
+
+def criterion_edit(request: AuthenticatedHttpRequest, uuid: str, number: int) -> HttpResponse:
+    """Add criterion `number` of the framework from the circular's text, or correct it."""
+    framework = _framework(uuid)
+    if number < 1 or (framework.criteria_count and number > framework.criteria_count):
+        raise Http404  # the circular has no such criterion
+    require_national(request.scope, Perm.CATALOG_MANAGE)
+    criterion = selectors.framework_criterion(framework=framework, number=number)
+    initial = (
+        {
+            "standard_number": criterion.standard.number,
+            "standard_title": criterion.standard.title,
+            "title": criterion.title,
+            "is_key": criterion.is_key,
+            "source": criterion.source,
+            "confidence": criterion.confidence,
+        }
+        if criterion is not None
+        else {}
+    )
+    form = CriterionForm(request.POST or None, initial=initial)
+    if request.method == "POST" and form.is_valid():
+        try:
+            services.criterion_save(scope=request.scope, framework=framework, number=number, **form.cleaned_data)
+        except ValidationError as e:
+            _form_errors(form, e)
+        else:
+            messages.success(request, _("Saved."))
+            return redirect("standards:framework", uuid=framework.uuid)
+    context = {"framework": framework, "criterion": criterion, "number": number, "form": form}
+    return render(request, "standards/criterion_form.html", context)

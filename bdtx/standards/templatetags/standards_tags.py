@@ -1,6 +1,8 @@
 from django import template
+from django.utils.translation import gettext_lazy as _
 
-from bdtx.standards.models import Level
+from bdtx.standards.models import Level, RatingRule
+from bdtx.standards.rating import rule_conditions
 
 register = template.Library()
 
@@ -26,3 +28,11 @@ def level_label(level: int | None) -> str:
 @register.inclusion_tag("standards/_level.html")
 def level_badge(level: int | None, empty: str = "—") -> dict[str, object]:
     return {"level": level, "empty": empty}
+
+
+@register.filter
+def rule_text(rule: RatingRule) -> str:
+    """What a rating rule needs, in words."""
+    if rule.result == Level.NOT_MET:
+        return str(_("when no rule above holds"))
+    return "; ".join(rule_conditions(rule)) or "—"
