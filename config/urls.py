@@ -20,6 +20,12 @@ urlpatterns = [
     path("django-admin/", admin.site.urls),
 ]
 
+# Vietnamese error pages in the site's layout, each with a way back (bdtx/core/errors.py).
+handler400 = "bdtx.core.errors.bad_request"
+handler403 = "bdtx.core.errors.permission_denied"
+handler404 = "bdtx.core.errors.page_not_found"
+handler500 = "bdtx.core.errors.server_error"
+
 if settings.DEBUG:
     from django.conf.urls.static import static
 

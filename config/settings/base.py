@@ -56,6 +56,7 @@ MIDDLEWARE = [
 ]
 
 ROOT_URLCONF = "config.urls"
+CSRF_FAILURE_VIEW = "bdtx.core.errors.csrf_failure"  # Vietnamese, with a way back
 WSGI_APPLICATION = "config.wsgi.application"
 
 TEMPLATES = [
