@@ -169,7 +169,7 @@ SPECTACULAR_SETTINGS = {
     "TITLE": "BDTX API",
     "DESCRIPTION": "Bồi dưỡng thường xuyên: units and staff, filtered by the caller's scope.",
     "VERSION": "0.1.0",
-    "SERVE_PERMISSIONS": ["rest_framework.permissions.AllowAny"],
+    "SERVE_PERMISSIONS": ["rest_framework.permissions.IsAuthenticated"],  # the schema: signed-in users only
 }
 
 # Imports above this many rows run in the background worker with a progress bar.
