@@ -41,6 +41,7 @@ def get_in_scope_or_404[T](getter: Callable[..., T], /, **kwargs: Any) -> T:
 def year_from_request(request: HttpRequest, *, param: str = "year") -> SchoolYear:
     """The school year named by `?year=2025` (GET, then POST), or the current one when it is missing or unknown."""
     raw = request.GET.get(param) or request.POST.get(param) or ""
-    if len(raw) == 4 and raw.isdigit() and (year := SchoolYear.objects.filter(pk=int(raw)).first()):
+    # isascii: str.isdigit() also accepts digits int() refuses ("²⁰²⁵")
+    if len(raw) == 4 and raw.isascii() and raw.isdigit() and (year := SchoolYear.objects.filter(pk=int(raw)).first()):
         return year
     return school_year_current()
