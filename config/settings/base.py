@@ -108,9 +108,23 @@ LOGIN_URL = "accounts:login"
 LOGIN_REDIRECT_URL = "home:home"
 LOGOUT_REDIRECT_URL = "accounts:login"
 
-# Failed-login throttling: this many failures per username or per address within the window.
+# Sign-in throttling (docs/deploy.md). An account locks after LOGIN_FAILURE_LIMIT wrong passwords
+# within the window, until the window passes, a password reset or an administrator unlocks it.
+# Failures for a user name that does not exist lock no account. An address is never locked out:
+# after LOGIN_ADDRESS_FAILURE_LIMIT failures within the window it waits before each further try,
+# twice as long each time (1 s, 2 s, 4 s …), at most LOGIN_ADDRESS_MAX_DELAY_SECONDS.
 LOGIN_FAILURE_LIMIT = int(os.environ.get("BDTX_LOGIN_FAILURE_LIMIT", "5"))
 LOGIN_FAILURE_WINDOW_MINUTES = int(os.environ.get("BDTX_LOGIN_FAILURE_WINDOW_MINUTES", "15"))
+LOGIN_ADDRESS_FAILURE_LIMIT = int(os.environ.get("BDTX_LOGIN_ADDRESS_FAILURE_LIMIT", str(LOGIN_FAILURE_LIMIT * 10)))
+LOGIN_ADDRESS_MAX_DELAY_SECONDS = int(os.environ.get("BDTX_LOGIN_ADDRESS_MAX_DELAY_SECONDS", "60"))
+# Password-reset mails within an hour: per account (silently: the page never says whether an account
+# exists) and per address.
+PASSWORD_RESET_ACCOUNT_LIMIT = int(os.environ.get("BDTX_PASSWORD_RESET_ACCOUNT_LIMIT", "3"))
+PASSWORD_RESET_ADDRESS_LIMIT = int(os.environ.get("BDTX_PASSWORD_RESET_ADDRESS_LIMIT", "10"))
+# The client's address is the connection's, unless this many reverse proxies stand in front of the
+# web processes, each appending to X-Forwarded-For (bdtx.core.http.client_ip). Behind the nginx of
+# docs/deploy.md: 1. Never more than there are: the client would then choose its own address.
+TRUSTED_PROXIES = int(os.environ.get("BDTX_TRUSTED_PROXIES", "0"))
 
 # Content-Security-Policy on every response: scripts, styles, images and requests only from this
 # site, no inline script or event handler (the pages' behaviour is in bdtx/static/bdtx/bdtx.js), no
