@@ -21,6 +21,7 @@ STORAGES = {
     "default": {"BACKEND": "django.core.files.storage.FileSystemStorage"},
     "staticfiles": {"BACKEND": "whitenoise.storage.CompressedManifestStaticFilesStorage"},
 }
+WHITENOISE_USE_FINDERS = False  # only what collectstatic wrote (base.py follows DJANGO_DEBUG, which defaults on)
 
 # Mail goes out through SMTP, configured from the environment (a local MTA by default).
 # DJANGO_EMAIL_BACKEND names another backend (a provider's API) that takes no SMTP options.
