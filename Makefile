@@ -7,7 +7,7 @@ HOST ?= 127.0.0.1
 PORT ?= 8000
 PYTEST_ARGS ?=
 
-.PHONY: run test test-fast test-postgres test-browser check lint format messages bench venv clean
+.PHONY: run test test-fast test-postgres test-browser deploy-check check lint format messages bench venv clean
 
 venv: $(VENV)/.installed
 
@@ -56,6 +56,11 @@ test-postgres: venv
 ## Screenshots land in artifacts/screenshots/.
 test-browser: venv
 	BDTX_REQUIRE_BROWSER=1 $(PYTEST) -n 0 -m browser $(PYTEST_ARGS)
+
+## Deploy as docs/deploy.md says (production settings, collectstatic, migrate, gunicorn) into a
+## throwaway directory, sign in through the proxy's headers and fail on any error or missing file.
+deploy-check: venv
+	bash scripts/deploy-check.sh
 
 ## make check: what CI's checks stage runs. Every check runs; the target fails if any of them failed.
 CHECKS := \

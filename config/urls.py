@@ -1,4 +1,3 @@
-from django.conf import settings
 from django.contrib import admin
 from django.contrib.auth.decorators import login_not_required
 from django.urls import include, path
@@ -20,13 +19,12 @@ urlpatterns = [
     path("django-admin/", admin.site.urls),
 ]
 
+# No route serves MEDIA_ROOT, not even with DEBUG: every uploaded file is read through a view that
+# checks the viewer's scope (catalog:material, standards:evidence, imports:import_file).
+
 # Vietnamese error pages in the site's layout, each with a way back (bdtx/core/errors.py).
 handler400 = "bdtx.core.errors.bad_request"
 handler403 = "bdtx.core.errors.permission_denied"
 handler404 = "bdtx.core.errors.page_not_found"
 handler500 = "bdtx.core.errors.server_error"
 
-if settings.DEBUG:
-    from django.conf.urls.static import static
-
-    urlpatterns += static(settings.MEDIA_URL, document_root=settings.MEDIA_ROOT)

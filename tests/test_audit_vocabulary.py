@@ -207,6 +207,7 @@ EXAMPLES: dict[str, tuple[str, dict, str]] = {
     ),
     "role.revoke": ("accounts.roleassignment", {"active": [True, False], "role": ["mentor", "mentor"]}, ""),
     "account.create": ("people.person", {"username": [None, "hoant1990"]}, ""),
+    "account.unlock": ("people.person", {"username": ["hoant1990", "hoant1990"], "failed_logins": [5, 0]}, ""),
     "import.upload": ("imports.importjob", {}, "staff, 2024-2025"),
     "import.confirm": ("imports.importjob", {}, "only valid rows"),
     "import.staff": (

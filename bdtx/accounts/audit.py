@@ -10,4 +10,9 @@ ACTIONS = [
     AuditAction("role.assign", _("Role given"), fields=ROLE_FIELDS),
     AuditAction("role.revoke", _("Role taken away"), fields=ROLE_FIELDS),
     AuditAction("account.create", _("Account created"), fields={"username": _("username")}),
+    AuditAction(
+        "account.unlock",
+        _("Account unlocked"),
+        fields={"username": _("username"), "failed_logins": _("failed sign-ins")},
+    ),
 ]

@@ -1,36 +1,88 @@
+from collections.abc import Iterator
+from typing import Any
+
 from django import forms
-from django.contrib.auth.forms import AuthenticationForm
+from django.contrib.auth.forms import AuthenticationForm, PasswordResetForm, SetPasswordForm
+from django.contrib.auth.models import User
 from django.utils.translation import gettext_lazy as _
+from django.utils.translation import ngettext
 
 from bdtx.accounts import selectors, services
 from bdtx.core.forms import BootstrapFormMixin
-
-
-def client_ip(request) -> str | None:
-    return request.META.get("REMOTE_ADDR") if request is not None else None
+from bdtx.core.http import client_ip
 
 
 class ThrottledLoginForm(BootstrapFormMixin, AuthenticationForm):
-    """Django's login form that refuses to check passwords after too many recent failures."""
-
-    error_messages = {
-        **AuthenticationForm.error_messages,
-        "throttled": _("Too many failed sign-in attempts. Wait 15 minutes and try again, or reset your password."),
-    }
+    """Django's login form that refuses to check a password while the account is locked or the
+    address must wait (`selectors.login_refusal`), and says what to do then."""
 
     def clean(self) -> dict:
-        username = (self.cleaned_data.get("username") or "").strip()
+        username = self.cleaned_data.get("username") or ""
         ip = client_ip(self.request)
-        if username and selectors.login_is_throttled(username=username, ip=ip):
-            raise forms.ValidationError(self.error_messages["throttled"], code="throttled")
+        if username and (refusal := selectors.login_refusal(username=username, ip=ip)):
+            code = "throttled" if refusal.code == "locked" else "slow_down"
+            raise forms.ValidationError(self._refusal_message(refusal), code=code)
         try:
             data = super().clean()
         except forms.ValidationError:
             if username:
                 services.login_failure_record(username=username, ip=ip)
             raise
-        services.login_failures_clear(username=username)
+        if self.user_cache is not None:
+            services.login_failures_clear(user=self.user_cache)
         return data
+
+    @staticmethod
+    def _refusal_message(refusal: selectors.LoginRefusal) -> str:
+        if refusal.code == "locked":
+            minutes = -(-refusal.seconds // 60)
+            return ngettext(
+                "This account is locked after too many wrong passwords. To sign in now, reset your "
+                "password (“Forgot your password?” below) or ask whoever manages accounts at your school "
+                "or office to unlock it. Otherwise it unlocks by itself in %(minutes)s minute.",
+                "This account is locked after too many wrong passwords. To sign in now, reset your "
+                "password (“Forgot your password?” below) or ask whoever manages accounts at your school "
+                "or office to unlock it. Otherwise it unlocks by itself in %(minutes)s minutes.",
+                minutes,
+            ) % {"minutes": minutes}
+        return ngettext(
+            "Too many failed sign-ins from your network. Wait %(seconds)s second, then try again.",
+            "Too many failed sign-ins from your network. Wait %(seconds)s seconds, then try again.",
+            refusal.seconds,
+        ) % {"seconds": refusal.seconds}
+
+
+class ThrottledPasswordResetForm(PasswordResetForm):
+    """Django's reset form with hourly limits: per address, said on the form (it tells nothing
+    about any account); per account, silent (the page reads the same whether a mail went or not)."""
+
+    error_messages = {
+        "throttled": _("Too many password-reset requests from your network. Try again in an hour."),
+    }
+
+    def __init__(self, *args: Any, request: Any = None, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        self.ip = client_ip(request)
+
+    def clean(self) -> dict[str, Any] | None:
+        data = super().clean()
+        if selectors.password_reset_address_exhausted(ip=self.ip):
+            raise forms.ValidationError(self.error_messages["throttled"], code="throttled")
+        return data
+
+    def get_users(self, email: str) -> Iterator[User]:
+        users = selectors.password_reset_mailable(users=super().get_users(email))
+        services.password_reset_request_record(ip=self.ip, users=users)
+        return iter(users)
+
+
+class UnlockingSetPasswordForm(SetPasswordForm):
+    """The new password from a reset link: setting it also unlocks the account."""
+
+    def save(self, commit: bool = True) -> Any:
+        user = super().save(commit=commit)
+        services.login_failures_clear(user=user)
+        return user
 
 
 class AccountForm(BootstrapFormMixin, forms.Form):

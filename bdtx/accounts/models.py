@@ -95,11 +95,33 @@ class RoleAssignment(BaseModel):
 
 
 class FailedLogin(models.Model):
-    """One failed sign-in attempt, kept for throttling."""
+    """One failed sign-in attempt, kept for throttling (a day at most).
 
-    username = models.CharField(max_length=150, db_index=True)
+    `user` is the account the name belonged to, when it belonged to one: only those rows lock an
+    account. A success, a password reset or an unlock detaches the account's rows (user → null),
+    so they no longer lock it but still count against the address they came from.
+    """
+
+    username = models.CharField(max_length=150, db_index=True)  # as typed
+    user = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.CASCADE, related_name="failed_logins"
+    )
     ip = models.GenericIPAddressField(null=True, blank=True, db_index=True)
     at = models.DateTimeField(auto_now_add=True, db_index=True)
 
     class Meta:
         verbose_name = _("failed login")
+
+
+class PasswordResetRequest(models.Model):
+    """One request for a password-reset mail (per account mailed, or one with no account), kept an
+    hour or so for rate limiting."""
+
+    user = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.CASCADE, related_name="+"
+    )
+    ip = models.GenericIPAddressField(null=True, blank=True, db_index=True)
+    at = models.DateTimeField(auto_now_add=True, db_index=True)
+
+    class Meta:
+        verbose_name = _("password-reset request")

@@ -1,14 +1,27 @@
-"""Reads about users: their scope."""
+"""Reads about users: their scope, their roles, and whether a sign-in or a reset mail is refused."""
 
+from collections.abc import Collection, Iterable
+from dataclasses import dataclass
 from datetime import timedelta
+from math import ceil
+from typing import Literal
 
 from django.conf import settings
 from django.contrib.auth.models import AnonymousUser, User
-from django.db.models import Q, QuerySet
+from django.db.models import Count, Q, QuerySet
 from django.utils import timezone
 
-from bdtx.accounts.models import ROLE_PERMISSIONS, ROLE_UNIT_KINDS, SELF_ONLY_ROLES, FailedLogin, Role, RoleAssignment
+from bdtx.accounts.models import (
+    ROLE_PERMISSIONS,
+    ROLE_UNIT_KINDS,
+    SELF_ONLY_ROLES,
+    FailedLogin,
+    PasswordResetRequest,
+    Role,
+    RoleAssignment,
+)
 from bdtx.core.scope import ANONYMOUS, Grant, Perm, Scope
+from bdtx.core.selectors import school_year_current
 from bdtx.core.text import fold
 from bdtx.organisations.models import Unit
 from bdtx.people.models import Person
@@ -78,11 +91,90 @@ def username_suggest(*, person: Person) -> str:
     return candidate
 
 
-def login_is_throttled(*, username: str, ip: str | None) -> bool:
-    """True after LOGIN_FAILURE_LIMIT failures for this username or address within the window."""
+@dataclass(frozen=True)
+class LoginRefusal:
+    """Why a sign-in is refused before its password is checked, and for how long."""
+
+    code: Literal["locked", "slow_down"]
+    seconds: int  # until the account unlocks by itself, or until the address may try again
+
+
+def login_refusal(*, username: str, ip: str | None) -> LoginRefusal | None:
+    """Whether to refuse a sign-in as `username` from `ip` without checking the password.
+
+    - The account is locked after LOGIN_FAILURE_LIMIT failures against it within the window. The
+      name is matched exactly, as the sign-in itself matches it. A name that belongs to no account
+      reads the same after as many failures, but locks nothing: no real account is behind it.
+    - The address slows down after LOGIN_ADDRESS_FAILURE_LIMIT failures within the window, whatever
+      names they tried: before each further try it waits 1 s, 2 s, 4 s … (at most
+      LOGIN_ADDRESS_MAX_DELAY_SECONDS) after its last failure. It is never locked out.
+    """
+    now = timezone.now()
+    window = timedelta(minutes=settings.LOGIN_FAILURE_WINDOW_MINUTES)
+    recent = FailedLogin.objects.filter(at__gte=now - window)
+    user_id = User.objects.filter(username=username).values_list("pk", flat=True).first()
+    mine = recent.filter(user_id=user_id) if user_id else recent.filter(username=username, user__isnull=True)
+    limit = settings.LOGIN_FAILURE_LIMIT
+    # the lock lasts until the oldest of the last `limit` failures leaves the window
+    oldest = mine.order_by("-at").values_list("at", flat=True)[limit - 1 : limit].first()
+    if oldest is not None:
+        return LoginRefusal("locked", _seconds(oldest + window - now))
+    if ip:
+        by_address = recent.filter(ip=ip)
+        over = by_address.count() - settings.LOGIN_ADDRESS_FAILURE_LIMIT
+        if over >= 0:
+            delay = timedelta(seconds=min(2 ** min(over, 20), settings.LOGIN_ADDRESS_MAX_DELAY_SECONDS))
+            last = by_address.order_by("-at").values_list("at", flat=True)[0]
+            if last + delay > now:
+                return LoginRefusal("slow_down", _seconds(last + delay - now))
+    return None
+
+
+def _seconds(delta: timedelta) -> int:
+    return max(1, ceil(delta.total_seconds()))
+
+
+def account_locked_users(*, user_ids: Collection[int]) -> set[int]:
+    """Which of these accounts are locked now (LOGIN_FAILURE_LIMIT failures within the window)."""
     since = timezone.now() - timedelta(minutes=settings.LOGIN_FAILURE_WINDOW_MINUTES)
-    recent = FailedLogin.objects.filter(at__gte=since)
-    by_name = recent.filter(username=username.lower()).count()
-    by_ip = recent.filter(ip=ip).count() if ip else 0
-    # An address shared by a whole school (NAT) gets more room than one account.
-    return by_name >= settings.LOGIN_FAILURE_LIMIT or by_ip >= settings.LOGIN_FAILURE_LIMIT * 10
+    return set(
+        FailedLogin.objects.filter(user_id__in=user_ids, at__gte=since)
+        .values("user_id")
+        .annotate(n=Count("pk"))
+        .filter(n__gte=settings.LOGIN_FAILURE_LIMIT)
+        .values_list("user_id", flat=True)
+    )
+
+
+def account_units(*, user: User) -> list[Unit]:
+    """The units an account belongs to: where it holds an active role, and where its person works
+    this school year. Whoever manages roles at one of them may unlock it."""
+    units = {ra.unit.pk: ra.unit for ra in RoleAssignment.objects.filter(user=user, active=True).select_related("unit")}
+    person = Person.objects.filter(user=user).first()
+    if person is not None:
+        employment = person.employments.filter(school_year=school_year_current()).select_related("unit").first()
+        if employment is not None:
+            units.setdefault(employment.unit.pk, employment.unit)
+    return list(units.values())
+
+
+def password_reset_address_exhausted(*, ip: str | None) -> bool:
+    """True once PASSWORD_RESET_ADDRESS_LIMIT requests came from `ip` within the hour."""
+    if not ip:
+        return False
+    since = timezone.now() - timedelta(hours=1)
+    return PasswordResetRequest.objects.filter(ip=ip, at__gte=since).count() >= settings.PASSWORD_RESET_ADDRESS_LIMIT
+
+
+def password_reset_mailable(*, users: Iterable[User]) -> list[User]:
+    """The accounts that have not had PASSWORD_RESET_ACCOUNT_LIMIT reset mails within the hour."""
+    users = list(users)
+    since = timezone.now() - timedelta(hours=1)
+    full = set(
+        PasswordResetRequest.objects.filter(user__in=users, at__gte=since)
+        .values("user_id")
+        .annotate(n=Count("pk"))
+        .filter(n__gte=settings.PASSWORD_RESET_ACCOUNT_LIMIT)
+        .values_list("user_id", flat=True)
+    )
+    return [u for u in users if u.pk not in full]

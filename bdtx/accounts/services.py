@@ -1,16 +1,17 @@
-"""Writes about users: role assignments, and the failed-login record used for throttling."""
+"""Writes about users: role assignments, accounts, and the records that throttle sign-ins and reset mails."""
 
 import secrets
+from datetime import timedelta
 
 from django.contrib.auth.models import User
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import transaction
-from django.db.models import Q
+from django.utils import timezone
 from django.utils.translation import gettext as _
 
-from bdtx.accounts.models import FailedLogin, RoleAssignment
-from bdtx.accounts.selectors import role_grantable
-from bdtx.core.scope import Scope
+from bdtx.accounts.models import FailedLogin, PasswordResetRequest, RoleAssignment
+from bdtx.accounts.selectors import account_units, role_grantable
+from bdtx.core.scope import Perm, Scope
 from bdtx.core.services import audit_record
 from bdtx.organisations.models import Unit
 from bdtx.people.models import Person
@@ -90,8 +91,47 @@ def account_create_for_person(
 
 
 def login_failure_record(*, username: str, ip: str | None) -> None:
-    FailedLogin.objects.create(username=username.lower()[:150], ip=ip)
+    """Remember a failed sign-in: against the account when the name is one (matched exactly, as the
+    sign-in matches it), else only against the name and the address. Rows older than a day go."""
+    user_id = User.objects.filter(username=username).values_list("pk", flat=True).first()
+    FailedLogin.objects.create(username=username[:150], user_id=user_id, ip=ip)
+    FailedLogin.objects.filter(at__lt=timezone.now() - timedelta(days=1)).delete()
 
 
-def login_failures_clear(*, username: str) -> None:
-    FailedLogin.objects.filter(Q(username=username.lower())).delete()
+def login_failures_clear(*, user: User) -> None:
+    """After a successful sign-in or password reset: the account's failures no longer lock it. They
+    still count against the addresses they came from (a success does not reset an address)."""
+    FailedLogin.objects.filter(user=user).update(user=None)
+
+
+@transaction.atomic
+def account_unlock(*, scope: Scope, user: User) -> int:
+    """Unlock an account locked by failed sign-ins; returns how many failures were forgiven.
+
+    Allowed to whoever manages roles at a unit the account belongs to (its roles, its person's job
+    this year): the system administrator everywhere, a department, office or principal below it.
+    """
+    units = [u for u in account_units(user=user) if scope.has(Perm.ROLES_MANAGE, u.path)]
+    if not units and not scope.is_system:
+        raise PermissionDenied(_("You cannot unlock this account."))
+    forgiven = FailedLogin.objects.filter(user=user).update(user=None)
+    person = Person.objects.filter(user=user).first()
+    audit_record(
+        actor_id=scope.user_id,
+        action="account.unlock",
+        obj=person,
+        object_type="" if person else "auth.user",
+        object_repr="" if person else user.username,
+        unit_path=units[0].path if units else "",
+        changes={"username": [user.username, user.username], "failed_logins": [forgiven, 0]},
+    )
+    return forgiven
+
+
+def password_reset_request_record(*, ip: str | None, users: list[User]) -> None:
+    """Remember a request for reset mails (one row per account mailed, or one with none) for the
+    hourly limits. Rows older than a day go."""
+    PasswordResetRequest.objects.bulk_create(
+        [PasswordResetRequest(ip=ip, user=u) for u in users] or [PasswordResetRequest(ip=ip)]
+    )
+    PasswordResetRequest.objects.filter(at__lt=timezone.now() - timedelta(days=1)).delete()

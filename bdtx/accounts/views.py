@@ -1,4 +1,8 @@
+from typing import Any
+
+from django.conf import settings
 from django.contrib import messages
+from django.contrib.auth import views as auth_views
 from django.core.exceptions import ValidationError
 from django.http import Http404, HttpResponse
 from django.shortcuts import redirect, render
@@ -6,9 +10,9 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
 from bdtx.accounts import selectors, services
-from bdtx.accounts.forms import AccountForm
+from bdtx.accounts.forms import AccountForm, ThrottledPasswordResetForm
 from bdtx.accounts.models import Role, RoleAssignment
-from bdtx.core.http import AuthenticatedHttpRequest
+from bdtx.core.http import AuthenticatedHttpRequest, get_in_scope_or_404
 from bdtx.core.paging import paginate
 from bdtx.core.scope import Perm
 from bdtx.people.models import Person
@@ -22,8 +26,11 @@ def user_list(request: AuthenticatedHttpRequest) -> HttpResponse:
         scope=request.scope, role=role if role in Role.values else "", q=request.GET.get("q", "").strip()
     )
     page, base = paginate(request, qs)
+    locked = selectors.account_locked_users(user_ids={ra.user_id for ra in page})
     return render(
-        request, "accounts/user_list.html", {"page_obj": page, "querystring_base": base, "roles": Role.choices}
+        request,
+        "accounts/user_list.html",
+        {"page_obj": page, "querystring_base": base, "roles": Role.choices, "locked": locked},
     )
 
 
@@ -77,3 +84,29 @@ def role_revoke(request: AuthenticatedHttpRequest, uuid: str) -> HttpResponse:
     else:
         messages.success(request, _("The role was taken away."))
     return redirect("accounts:users")
+
+
+@require_POST
+def account_unlock(request: AuthenticatedHttpRequest, uuid: str) -> HttpResponse:
+    """Unlock the account of a role assignment's user (the accounts page lists assignments)."""
+    assignment = get_in_scope_or_404(selectors.role_assignment_get, scope=request.scope, uuid=uuid)
+    request.scope.require(Perm.ROLES_MANAGE, assignment.unit.path)
+    services.account_unlock(scope=request.scope, user=assignment.user)
+    messages.success(request, _("The account %(username)s is unlocked.") % {"username": assignment.user.username})
+    return redirect("accounts:users")
+
+
+class PasswordResetView(auth_views.PasswordResetView):
+    """Django's, with the hourly limits of `ThrottledPasswordResetForm` (it needs the request's address)."""
+
+    form_class = ThrottledPasswordResetForm
+    email_template_name = "registration/password_reset_email.txt"
+    subject_template_name = "registration/password_reset_subject.txt"
+
+    def get_form_kwargs(self) -> dict[str, Any]:
+        return {**super().get_form_kwargs(), "request": self.request}
+
+
+class PasswordResetDoneView(auth_views.PasswordResetDoneView):
+    def get_context_data(self, **kwargs: Any) -> dict[str, Any]:
+        return {**super().get_context_data(**kwargs), "reset_limit": settings.PASSWORD_RESET_ACCOUNT_LIMIT}

@@ -4,9 +4,11 @@ Modelled on healthchecks' `hc/accounts/http.py`. `LoginRequiredMiddleware` guara
 signed in before any view without `@login_not_required` runs; `ScopeMiddleware` attaches the scope.
 """
 
+import ipaddress
 from collections.abc import Callable
 from typing import TYPE_CHECKING, Any
 
+from django.conf import settings
 from django.contrib.auth.models import User
 from django.core.exceptions import ObjectDoesNotExist, ValidationError
 from django.http import Http404, HttpRequest
@@ -41,6 +43,34 @@ def get_in_scope_or_404[T](getter: Callable[..., T], /, **kwargs: Any) -> T:
 def year_from_request(request: HttpRequest, *, param: str = "year") -> SchoolYear:
     """The school year named by `?year=2025` (GET, then POST), or the current one when it is missing or unknown."""
     raw = request.GET.get(param) or request.POST.get(param) or ""
-    if len(raw) == 4 and raw.isdigit() and (year := SchoolYear.objects.filter(pk=int(raw)).first()):
+    # isascii: str.isdigit() also accepts digits int() refuses ("²⁰²⁵")
+    if len(raw) == 4 and raw.isascii() and raw.isdigit() and (year := SchoolYear.objects.filter(pk=int(raw)).first()):
         return year
     return school_year_current()
+
+
+def client_ip(request: HttpRequest | None) -> str | None:
+    """The address the request came from, for throttling sign-ins and password-reset mails.
+
+    Without a proxy (`TRUSTED_PROXIES = 0`, the default) it is the connection's address. Behind n
+    trusted reverse proxies, each appending the address it saw to X-Forwarded-For (nginx's
+    `$proxy_add_x_forwarded_for`), it is the n-th address from the right: the one the outermost
+    proxy saw. Anything further left was written by the client and is ignored. A header with fewer
+    entries, or an entry that is not an address, falls back to the connection's address.
+    """
+    if request is None:
+        return None
+    remote = _ip_or_none(request.META.get("REMOTE_ADDR", ""))
+    hops = settings.TRUSTED_PROXIES
+    if hops > 0:
+        forwarded = [a.strip() for a in request.META.get("HTTP_X_FORWARDED_FOR", "").split(",") if a.strip()]
+        if len(forwarded) >= hops and (seen := _ip_or_none(forwarded[-hops])):
+            return seen
+    return remote
+
+
+def _ip_or_none(text: str) -> str | None:
+    try:
+        return str(ipaddress.ip_address(text.strip()))
+    except ValueError:
+        return None

@@ -1,7 +1,7 @@
 from collections.abc import Callable
 
 from django.conf import settings
-from django.http import HttpRequest, HttpResponse
+from django.http import HttpRequest, HttpResponse, HttpResponseBadRequest
 from django.utils import translation
 
 
@@ -24,3 +24,19 @@ class LanguageMiddleware:
         response = self.get_response(request)
         response.headers.setdefault("Content-Language", language)
         return response
+
+
+class QueryStringGuardMiddleware:
+    """A query string holding a NUL character answers 400 Bad Request.
+
+    No parameter ever needs one, and PostgreSQL refuses NUL in any text it compares: every search
+    box and filter would otherwise answer 500 to `?q=%00`. One check here covers every view.
+    """
+
+    def __init__(self, get_response: Callable[[HttpRequest], HttpResponse]) -> None:
+        self.get_response = get_response
+
+    def __call__(self, request: HttpRequest) -> HttpResponse:
+        if any("\x00" in key or "\x00" in value for key, values in request.GET.lists() for value in values):
+            return HttpResponseBadRequest("NUL character in the query string")
+        return self.get_response(request)

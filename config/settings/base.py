@@ -2,8 +2,10 @@
 
 import os
 from pathlib import Path
+from typing import Any
 
 import dj_database_url
+from django.utils.csp import CSP
 from django.utils.translation import gettext_lazy as _
 
 BASE_DIR = Path(__file__).resolve().parent.parent.parent
@@ -42,9 +44,11 @@ INSTALLED_APPS = [
 
 MIDDLEWARE = [
     "django.middleware.security.SecurityMiddleware",
+    "django.middleware.csp.ContentSecurityPolicyMiddleware",  # before WhiteNoise: static files get it too
     "whitenoise.middleware.WhiteNoiseMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
     "bdtx.core.middleware.LanguageMiddleware",
+    "bdtx.core.middleware.QueryStringGuardMiddleware",
     "django.middleware.common.CommonMiddleware",
     "django.middleware.csrf.CsrfViewMiddleware",
     "django.contrib.auth.middleware.AuthenticationMiddleware",
@@ -70,6 +74,7 @@ TEMPLATES = [
                 "django.contrib.auth.context_processors.auth",
                 "django.contrib.messages.context_processors.messages",
                 "django.template.context_processors.i18n",
+                "django.template.context_processors.csp",
                 "bdtx.accounts.context_processors.scope",
             ],
         },
@@ -105,9 +110,42 @@ LOGIN_URL = "accounts:login"
 LOGIN_REDIRECT_URL = "home:home"
 LOGOUT_REDIRECT_URL = "accounts:login"
 
-# Failed-login throttling: this many failures per username or per address within the window.
+# Sign-in throttling (docs/deploy.md). An account locks after LOGIN_FAILURE_LIMIT wrong passwords
+# within the window, until the window passes, a password reset or an administrator unlocks it.
+# Failures for a user name that does not exist lock no account. An address is never locked out:
+# after LOGIN_ADDRESS_FAILURE_LIMIT failures within the window it waits before each further try,
+# twice as long each time (1 s, 2 s, 4 s …), at most LOGIN_ADDRESS_MAX_DELAY_SECONDS.
 LOGIN_FAILURE_LIMIT = int(os.environ.get("BDTX_LOGIN_FAILURE_LIMIT", "5"))
 LOGIN_FAILURE_WINDOW_MINUTES = int(os.environ.get("BDTX_LOGIN_FAILURE_WINDOW_MINUTES", "15"))
+LOGIN_ADDRESS_FAILURE_LIMIT = int(os.environ.get("BDTX_LOGIN_ADDRESS_FAILURE_LIMIT", str(LOGIN_FAILURE_LIMIT * 10)))
+LOGIN_ADDRESS_MAX_DELAY_SECONDS = int(os.environ.get("BDTX_LOGIN_ADDRESS_MAX_DELAY_SECONDS", "60"))
+# Password-reset mails within an hour: per account (silently: the page never says whether an account
+# exists) and per address.
+PASSWORD_RESET_ACCOUNT_LIMIT = int(os.environ.get("BDTX_PASSWORD_RESET_ACCOUNT_LIMIT", "3"))
+PASSWORD_RESET_ADDRESS_LIMIT = int(os.environ.get("BDTX_PASSWORD_RESET_ADDRESS_LIMIT", "10"))
+# The client's address is the connection's, unless this many reverse proxies stand in front of the
+# web processes, each appending to X-Forwarded-For (bdtx.core.http.client_ip). Behind the nginx of
+# docs/deploy.md: 1. Never more than there are: the client would then choose its own address.
+TRUSTED_PROXIES = int(os.environ.get("BDTX_TRUSTED_PROXIES", "0"))
+
+# Content-Security-Policy on every response: scripts, styles, images and requests only from this
+# site, no inline script or event handler (the pages' behaviour is in bdtx/static/bdtx/bdtx.js), no
+# eval, no plugins, never framed, forms post only here: script inside an uploaded HTML or SVG file
+# that a browser renders from this origin does not run. The nonce is for the Django admin's one
+# inline <style>; our templates use none.
+SECURE_CSP = {
+    "default-src": [CSP.SELF],
+    "script-src": [CSP.SELF],
+    "style-src": [CSP.SELF, CSP.NONCE],
+    # Inline style="…" attributes, still written by two templates owned elsewhere (tests/test_csp.py
+    # lists them; bdtx.js's data-bar-width replaces them). Drop this line when that list is empty.
+    "style-src-attr": [CSP.UNSAFE_INLINE],
+    "img-src": [CSP.SELF, "data:"],  # Bootstrap draws its icons (select arrow, close, toggler) as data: SVG
+    "object-src": [CSP.NONE],
+    "frame-ancestors": [CSP.NONE],
+    "base-uri": [CSP.SELF],
+    "form-action": [CSP.SELF],
+}
 
 LANGUAGE_CODE = "vi"
 LANGUAGES = [("vi", _("Vietnamese")), ("en", _("English"))]
@@ -130,7 +168,8 @@ MEDIA_URL = "media/"
 FILE_UPLOAD_MAX_MEMORY_SIZE = 5 * 1024 * 1024
 DATA_UPLOAD_MAX_MEMORY_SIZE = 50 * 1024 * 1024
 
-MAILERS = {
+# Development prints mail on the console; production sends it by SMTP (config/settings/production.py).
+MAILERS: dict[str, dict[str, Any]] = {
     "default": {"BACKEND": os.environ.get("DJANGO_EMAIL_BACKEND", "django.core.mail.backends.console.EmailBackend")}
 }
 DEFAULT_FROM_EMAIL = os.environ.get("DJANGO_DEFAULT_FROM_EMAIL", "BDTX <no-reply@bdtx.local>")
@@ -146,7 +185,7 @@ SPECTACULAR_SETTINGS = {
     "TITLE": "BDTX API",
     "DESCRIPTION": "Bồi dưỡng thường xuyên: units and staff, filtered by the caller's scope.",
     "VERSION": "0.1.0",
-    "SERVE_PERMISSIONS": ["rest_framework.permissions.AllowAny"],
+    "SERVE_PERMISSIONS": ["rest_framework.permissions.IsAuthenticated"],  # the schema: signed-in users only
 }
 
 # Imports above this many rows run in the background worker with a progress bar.

@@ -44,7 +44,12 @@ def test_staff_of_a_foreign_unit_is_404(world, login):
     assert r.status_code == 404
 
 
-def test_openapi_schema_describes_the_endpoints(client, db):
-    r = client.get(reverse("api:schema"), {"format": "json"})
+def test_openapi_schema_describes_the_endpoints(world, login):
+    r = login(world.users["teacher_a1"]).get(reverse("api:schema"), {"format": "json"})
     assert r.status_code == 200
     assert {"/api/v1/units/", "/api/v1/staff/"} <= set(r.json()["paths"])
+
+
+def test_the_openapi_schema_needs_a_signed_in_user(client, db):
+    r = client.get(reverse("api:schema"), {"format": "json"})
+    assert r.status_code == 403 and "paths" not in r.content.decode()

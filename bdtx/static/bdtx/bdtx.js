@@ -1,0 +1,41 @@
+/* BDTX behaviour that pages declare with data-attributes, so no page needs an inline script or an
+   inline event handler (the Content-Security-Policy forbids both: script-src 'self').
+
+   data-confirm="Question?"   on a <form>: asks before it is submitted; on a submit button: asks
+                              before that button submits its form (other buttons submit freely).
+   data-autosubmit            on a <select> (or any field): submits its form when it changes.
+   data-bar-width="42"        sets the element's width to 42 % (a progress bar), as an inline
+                              style="width: …" would, which the policy's style-src forbids.
+
+   Listeners sit on the document, so content htmx swaps in later behaves the same. */
+(function () {
+  "use strict";
+
+  document.addEventListener("submit", function (event) {
+    var form = event.target;
+    var button = event.submitter;
+    var question = (button && button.getAttribute("data-confirm")) || form.getAttribute("data-confirm");
+    if (question && !window.confirm(question)) {
+      event.preventDefault();
+      event.stopImmediatePropagation();
+    }
+  }, true);
+
+  document.addEventListener("change", function (event) {
+    var field = event.target;
+    if (field.form && field.hasAttribute && field.hasAttribute("data-autosubmit")) {
+      if (field.form.requestSubmit) { field.form.requestSubmit(); } else { field.form.submit(); }
+    }
+  });
+
+  function setBarWidths(root) {
+    var bars = root.querySelectorAll ? root.querySelectorAll("[data-bar-width]") : [];
+    for (var i = 0; i < bars.length; i++) {
+      var pct = parseFloat(bars[i].getAttribute("data-bar-width"));
+      if (!isNaN(pct)) { bars[i].style.width = Math.max(0, Math.min(100, pct)) + "%"; }
+    }
+  }
+
+  document.addEventListener("DOMContentLoaded", function () { setBarWidths(document); });
+  document.addEventListener("htmx:load", function (event) { setBarWidths(event.target); });
+})();
