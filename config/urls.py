@@ -27,4 +27,3 @@ handler400 = "bdtx.core.errors.bad_request"
 handler403 = "bdtx.core.errors.permission_denied"
 handler404 = "bdtx.core.errors.page_not_found"
 handler500 = "bdtx.core.errors.server_error"
-

@@ -26,7 +26,7 @@ STYLE_ATTRIBUTE = re.compile(r"<[^>]*\sstyle\s*=", re.I | re.S)
 # Inline style attributes still written by templates that other work owns at the moment (progress
 # bars with a computed width). The policy allows style attributes ('style-src-attr') only while this
 # set is not empty: convert them to data-bar-width="…" (bdtx.js), empty it and drop that directive.
-STYLE_ATTRIBUTE_STILL_IN = {"plans/unit/plan_detail.html", "imports/_progress.html"}
+STYLE_ATTRIBUTE_STILL_IN = {"imports/_progress.html"}
 
 
 def _name(path: Path) -> str:
