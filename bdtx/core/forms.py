@@ -4,6 +4,8 @@ from typing import Any
 from django import forms
 from django.db.models import Model, QuerySet
 
+from bdtx.core.text import nfc
+
 
 class BootstrapFormMixin:
     """Give every widget the Bootstrap class it needs, so templates stay plain; set the choices and
@@ -34,3 +36,16 @@ class BootstrapFormMixin:
         field.queryset = queryset
         if label is not None:
             field.label_from_instance = label  # type: ignore[method-assign,assignment]
+
+
+class CleanTextField(forms.CharField):
+    """Text as `core.text.nfc` leaves it: NFC, without zero-width or bidirectional control characters,
+    spaces collapsed — before any validation, so what is checked is what is stored."""
+
+    def to_python(self, value: Any) -> str:
+        return nfc(super().to_python(value))
+
+
+class CleanEmailField(forms.EmailField):
+    def to_python(self, value: Any) -> str:
+        return nfc(super().to_python(value))
