@@ -3,6 +3,7 @@ assessments and imports are shown read-only: they change through the pages, whic
 
 from django.contrib import admin
 
+from bdtx.core.admin import ReadOnlyAdmin, ReadOnlyInline
 from bdtx.standards.models import Assessment, Criterion, CriterionRating, Framework, RatingRule, Standard
 
 
@@ -33,18 +34,13 @@ class CriterionAdmin(admin.ModelAdmin):
     ordering = ["standard__framework__code", "number"]
 
 
-class CriterionRatingInline(admin.TabularInline):
+class CriterionRatingInline(ReadOnlyInline):
     model = CriterionRating
-    extra = 0
-    can_delete = False
     readonly_fields = ["criterion", "self_level", "principal_level", "evidence_text", "evidence_link", "evidence_file"]
-
-    def has_add_permission(self, request, obj=None):
-        return False
 
 
 @admin.register(Assessment)
-class AssessmentAdmin(admin.ModelAdmin):
+class AssessmentAdmin(ReadOnlyAdmin):
     list_display = ["person", "school_year", "unit", "framework", "status", "self_result", "principal_result", "source"]
     list_filter = ["school_year", "status", "source", "framework"]
     search_fields = ["person__search_text"]
