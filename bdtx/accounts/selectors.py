@@ -4,11 +4,12 @@ from datetime import timedelta
 
 from django.conf import settings
 from django.contrib.auth.models import AnonymousUser, User
-from django.db.models import Q, QuerySet
+from django.db.models import QuerySet
 from django.utils import timezone
 
 from bdtx.accounts.models import ROLE_PERMISSIONS, ROLE_UNIT_KINDS, SELF_ONLY_ROLES, FailedLogin, Role, RoleAssignment
 from bdtx.core.scope import ANONYMOUS, Grant, Perm, Scope
+from bdtx.core.search import search_q
 from bdtx.core.text import fold
 from bdtx.organisations.models import Unit
 from bdtx.people.models import Person
@@ -48,7 +49,7 @@ def role_assignment_list(*, scope: Scope, role: str = "", q: str = "") -> QueryS
     if role:
         qs = qs.filter(role=role)
     if q:
-        qs = qs.filter(Q(user__username__icontains=q) | Q(user__person__search_text__contains=fold(q)))
+        qs = qs.filter(search_q(q, "user__username__icontains", "user__person__search_text"))
     return qs.order_by("unit__path", "role", "user__username")
 
 

@@ -7,6 +7,7 @@ from django.utils.translation import gettext_lazy as _
 
 from bdtx.core.models import BaseModel, SchoolYear
 from bdtx.core.scope import Scope, ScopedQuerySet, path_within_q
+from bdtx.core.search import search_q
 from bdtx.core.text import fold, nfc, vn_sort_key
 from bdtx.organisations.models import SchoolLevel, Unit
 
@@ -118,10 +119,8 @@ class PersonQuerySet(ScopedQuerySet):
         return self.filter(Exists(inside))
 
     def search(self, text: str) -> "PersonQuerySet":
-        q = Q()
-        for token in fold(text).split():
-            q &= Q(search_text__contains=token)
-        return self.filter(q)
+        """Diacritic-insensitive search on name, phone and e-mail (never the ID number)."""
+        return self.filter(search_q(text, "search_text"))
 
 
 class Person(BaseModel):

@@ -6,6 +6,7 @@ from django.db.models import Count, Q, QuerySet
 
 from bdtx.core.models import SchoolYear
 from bdtx.core.scope import Perm, Scope
+from bdtx.core.search import search_q
 from bdtx.core.text import fold
 from bdtx.organisations.models import Unit
 from bdtx.organisations.selectors import units_under_on
@@ -51,8 +52,9 @@ def staff_list(*, scope: Scope, f: StaffFilter) -> QuerySet[Employment]:
     if f.mentor in ("0", "1"):
         qs = qs.filter(is_mentor=f.mentor == "1")
     if f.q:
-        for token in fold(f.q).split():
-            qs = qs.filter(Q(person__search_text__contains=token) | Q(person__personal_id=token))
+        # Name, phone, e-mail: never the ID number, or the list would answer "who has this ID?" to
+        # roles that may not see ID numbers, and IDs would travel in the address.
+        qs = qs.filter(search_q(f.q, "person__search_text"))
     return qs.order_by("person__sort_key", "person_id")
 
 
