@@ -156,10 +156,13 @@ class Person(BaseModel):
         return " ".join(p for p in (self.family_name, self.middle_name, self.given_name) if p)
 
     def refresh_derived(self) -> None:
-        """Normalise names to NFC and recompute the sort and search keys."""
+        """Normalise names, phone and e-mail (`nfc`: NFC, no zero-width or bidirectional controls) and
+        recompute the sort and search keys. Every write of a person goes through here (save, bulk)."""
         self.family_name = nfc(self.family_name)
         self.middle_name = nfc(self.middle_name)
         self.given_name = nfc(self.given_name)
+        self.phone = nfc(self.phone)
+        self.email = nfc(self.email)
         self.sort_key = vn_sort_key(self.given_name, self.family_name, self.middle_name)[:255]
         self.search_text = fold(f"{self.full_name} {self.phone} {self.email}")[:255]
 

@@ -134,6 +134,35 @@ def test_zero_width_and_bidirectional_controls_are_stripped_from_a_persons_text_
     assert (teacher.phone, teacher.email) == ("0912345678", "dao@example.edu.vn")
 
 
+def test_names_written_through_the_services_are_clean(world):
+    from bdtx.core.scope import SYSTEM
+    from bdtx.people.services import StaffRow, person_create, staff_bulk_upsert
+
+    year = school_year_current()
+    created = person_create(
+        scope=SYSTEM,
+        unit=world.u("th_a1"),
+        school_year=year,
+        employment={},
+        family_name="Hà\u200b",
+        given_name="\u202eAn",
+        gender="M",
+        phone="\u200e0912345678",
+    )
+    row = StaffRow(
+        family_name="Vi\u2067",
+        middle_name="Văn\u00ad",
+        given_name="Bình\ufeff",
+        gender="M",
+        unit_id=world.u("th_a1").pk,
+        email="binh\u200b@example.edu.vn",
+    )
+    staff_bulk_upsert(scope=SYSTEM, school_year=year, rows=[row])
+    bulk = Person.objects.get(email="binh@example.edu.vn")
+    created.refresh_from_db()
+    assert (created.full_name, created.phone, bulk.full_name) == ("Hà An", "0912345678", "Vi Văn Bình")
+
+
 def test_names_written_through_the_import_are_clean(world):
     from bdtx.core.tests.xlsx import build_xlsx
     from bdtx.imports.tests.jobs import run_upload
