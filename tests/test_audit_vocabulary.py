@@ -199,6 +199,7 @@ EXAMPLES: dict[str, tuple[str, dict, str]] = {
         {"position": ["giao_vien", "to_truong"], "is_mentor": [False, True], "status": ["working", "leave"]},
         "",
     ),
+    "person.transfer": ("people.person", {"unit": ["Trường TH A", "Trường TH B"], "school_year": 2025}, ""),
     "sensitive.read": ("people.person", {}, "person detail: ethnicity, personal ID"),
     "role.assign": (
         "accounts.roleassignment",

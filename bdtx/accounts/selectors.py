@@ -8,7 +8,7 @@ from typing import Literal
 
 from django.conf import settings
 from django.contrib.auth.models import AnonymousUser, User
-from django.db.models import Count, Q, QuerySet
+from django.db.models import Count, QuerySet
 from django.utils import timezone
 
 from bdtx.accounts.models import (
@@ -21,6 +21,7 @@ from bdtx.accounts.models import (
     RoleAssignment,
 )
 from bdtx.core.scope import ANONYMOUS, Grant, Perm, Scope
+from bdtx.core.search import search_q
 from bdtx.core.selectors import school_year_current
 from bdtx.core.text import fold
 from bdtx.organisations.models import Unit
@@ -61,7 +62,7 @@ def role_assignment_list(*, scope: Scope, role: str = "", q: str = "") -> QueryS
     if role:
         qs = qs.filter(role=role)
     if q:
-        qs = qs.filter(Q(user__username__icontains=q) | Q(user__person__search_text__contains=fold(q)))
+        qs = qs.filter(search_q(q, "user__username__icontains", "user__person__search_text"))
     return qs.order_by("unit__path", "role", "user__username")
 
 

@@ -13,6 +13,7 @@ from bdtx.core.models import (
     year_range_constraint,
 )
 from bdtx.core.scope import ScopedQuerySet
+from bdtx.core.search import search_q
 from bdtx.core.text import fold
 from bdtx.organisations.models import SchoolLevel
 from bdtx.people.models import Audience
@@ -58,10 +59,7 @@ class ModuleQuerySet(models.QuerySet):
 
     def search(self, text: str) -> "ModuleQuerySet":
         """Diacritic-insensitive search on code and title: 'cong nghe' finds 'công nghệ'."""
-        qs = self
-        for token in fold(text).split():
-            qs = qs.filter(search_text__contains=token)
-        return qs
+        return self.filter(search_q(text, "search_text"))
 
 
 class Module(BaseModel):

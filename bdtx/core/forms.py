@@ -6,6 +6,8 @@ from django.db.models import Model, QuerySet
 from django.utils.functional import Promise
 from django.utils.translation import gettext_lazy as _
 
+from bdtx.core.text import nfc
+
 
 class BootstrapFormMixin:
     """Give every widget the Bootstrap class it needs, so templates stay plain; set the choices and
@@ -65,3 +67,16 @@ class AuditFilterForm(BootstrapFormMixin, forms.Form):
     def __init__(self, *args: Any, actions: list[tuple[str, str]], **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
         self.set_choices("action", [("", _("Every action")), *actions])
+
+
+class CleanTextField(forms.CharField):
+    """Text as `core.text.nfc` leaves it: NFC, without zero-width or bidirectional control characters,
+    spaces collapsed — before any validation, so what is checked is what is stored."""
+
+    def to_python(self, value: Any) -> str:
+        return nfc(super().to_python(value))
+
+
+class CleanEmailField(forms.EmailField):
+    def to_python(self, value: Any) -> str:
+        return nfc(super().to_python(value))

@@ -3,15 +3,12 @@
 from dataclasses import dataclass
 from datetime import date
 
-from django.db.models import Q, QuerySet
+from django.db.models import QuerySet
 from django.utils import timezone
 
 from bdtx.core.models import AuditLog, SchoolYear
 from bdtx.core.scope import Perm, Scope
-from bdtx.core.text import fold
-
-MAX_SEARCH_WORDS = 8  # a search of more words is cut: each word adds a condition to the query
-
+from bdtx.core.search import search_q
 
 SENSITIVE_READ = "sensitive.read"
 
@@ -41,8 +38,8 @@ def audit_list(*, scope: Scope, f: AuditFilter | None = None) -> QuerySet[AuditL
         qs = qs.filter(action=SENSITIVE_READ)
     elif f.reads != "all" and f.action != SENSITIVE_READ:
         qs = qs.exclude(action=SENSITIVE_READ)
-    for token in fold(f.who).split()[:MAX_SEARCH_WORDS]:
-        qs = qs.filter(Q(actor__username__icontains=token) | Q(actor__person__search_text__contains=token))
+    if f.who:
+        qs = qs.filter(search_q(f.who, "actor__username__icontains", "actor__person__search_text"))
     if f.since:
         qs = qs.filter(at__date__gte=f.since)
     if f.until:

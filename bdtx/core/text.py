@@ -22,13 +22,33 @@ _LETTER_MARKS = {
     ("u", "\u031b"): "ư",
 }
 _SPACES = re.compile(r"\s+")
+# Characters that show nothing yet change what text is or how it reads: control characters (those
+# that are not white space), every format character of Unicode 15 (category Cf: zero-width space,
+# joiners, the soft hyphen, the byte-order mark, the bidirectional embeddings, overrides and
+# isolates that reorder a name on screen), the combining grapheme joiner and the variation
+# selectors. A name never needs them; a copy from a web page or a crafted file brings them in.
+_INVISIBLE = re.compile(
+    "[\x00-\x08\x0e-\x1b\x7f-\x84\x86-\x9f"  # C0/C1 controls other than white space
+    "\u00ad\u0600-\u0605\u061c\u06dd\u070f\u0890\u0891\u08e2\u180e\u200b-\u200f\u202a-\u202e"
+    "\u2060-\u2064\u2066-\u206f\ufeff\ufff9-\ufffb\U000110bd\U000110cd\U00013430-\U0001343f"
+    "\U0001bca0-\U0001bca3\U0001d173-\U0001d17a\U000e0001\U000e0020-\U000e007f"  # Cf
+    "\u034f\ufe00-\ufe0f\U000e0100-\U000e01ef]"  # combining grapheme joiner, variation selectors
+)
 
 
 def nfc(value: str | None) -> str:
-    """Return `value` in Unicode NFC with runs of white space collapsed and ends stripped."""
+    """Return `value` in Unicode NFC with invisible control and format characters removed (zero-width
+    and bidirectional controls), runs of white space collapsed and ends stripped.
+
+    Every text a person or a file gives the system goes through here (forms, services, the import
+    parser), so a name cannot hide characters that make two records look alike or reorder on screen.
+    """
     if value is None:
         return ""
-    return _SPACES.sub(" ", unicodedata.normalize("NFC", str(value))).strip()
+    text = str(value)
+    if not (text.isascii() and text.isprintable()):
+        text = _INVISIBLE.sub("", unicodedata.normalize("NFC", text))
+    return _SPACES.sub(" ", text).strip()
 
 
 def fold(value: str | None) -> str:

@@ -9,8 +9,10 @@ from django.utils.translation import gettext_lazy as _
 from bdtx.core.forms import BootstrapFormMixin
 from bdtx.core.importing.base import Importer
 from bdtx.core.models import SchoolYear
+from bdtx.core.scope import Scope
 from bdtx.imports.services import upload_check
 from bdtx.organisations.models import Unit
+from bdtx.organisations.selectors import school_years_with_authority
 
 XLSX_TYPES = ".xlsx,application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
 
@@ -29,7 +31,13 @@ class ImportUploadForm(BootstrapFormMixin, forms.Form):
     )
 
     def __init__(
-        self, *args: Any, importer: Importer[Any, Any], units: QuerySet[Unit], current_year: SchoolYear, **kwargs: Any
+        self,
+        *args: Any,
+        importer: Importer[Any, Any],
+        units: QuerySet[Unit],
+        current_year: SchoolYear,
+        scope: Scope,
+        **kwargs: Any,
     ) -> None:
         super().__init__(*args, **kwargs)
         if importer.file_label:
@@ -41,7 +49,10 @@ class ImportUploadForm(BootstrapFormMixin, forms.Form):
         else:
             del self.fields["unit"]
         if importer.asks_school_year:
-            self.fields["school_year"].initial = current_year
+            # the years the user has authority over (never every year on record: 2012-2035)
+            years = school_years_with_authority(scope=scope, permission=importer.permission)
+            self.set_queryset("school_year", SchoolYear.objects.filter(pk__in=[y.pk for y in years]))
+            self.fields["school_year"].initial = current_year if current_year in years else next(iter(years), None)
         else:
             del self.fields["school_year"]
 

@@ -74,7 +74,9 @@ def import_new(request: AuthenticatedHttpRequest, kind: str) -> HttpResponse:
     importer = _importer(request, kind)
     units = importer.unit_choices(request.scope)
     data, files = request.POST or None, request.FILES or None
-    form = ImportUploadForm(data, files, importer=importer, units=units, current_year=school_year_current())
+    form = ImportUploadForm(
+        data, files, importer=importer, units=units, current_year=school_year_current(), scope=request.scope
+    )
     options = importer.options_form(data, initial=request.GET.dict())
     if request.method == "POST" and form.is_valid() & (options is None or options.is_valid()):
         d = form.cleaned_data
@@ -114,6 +116,10 @@ def import_detail(request: AuthenticatedHttpRequest, uuid: str) -> HttpResponse:
     info = job.info()
     sensitive = request.scope.sees_sensitive(job.unit.path)
     page, base = paginate(request, job.problems, per_page=PROBLEMS_PER_PAGE)
+    if sensitive and any(p.get("key") in importer.sensitive_keys and p.get("value") for p in page):
+        sensitive_read_record(
+            actor_id=request.user.pk, person=None, unit_path=job.unit.path, what=f"import problems {job.uuid}"
+        )
     context = {
         "job": job,
         "importer": importer,
@@ -165,4 +171,8 @@ def import_file(request: AuthenticatedHttpRequest, uuid: str) -> FileResponse:
 def import_errors(request: AuthenticatedHttpRequest, uuid: str) -> HttpResponse:
     job = _job(request, uuid)
     sensitive = request.scope.sees_sensitive(job.unit.path)
+    if sensitive and any(p.get("key") in job.importer.sensitive_keys and p.get("value") for p in job.problems):
+        sensitive_read_record(
+            actor_id=request.user.pk, person=None, unit_path=job.unit.path, what=f"import problems file {job.uuid}"
+        )
     return xlsx_response(exporters.problem_report_xlsx(job, sensitive=sensitive), f"loi-nhap-{job.uuid}.xlsx")

@@ -13,6 +13,7 @@ from django.utils.translation import gettext_lazy as _
 
 from bdtx.core.models import BaseModel
 from bdtx.core.scope import ScopedQuerySet
+from bdtx.core.search import search_q
 from bdtx.core.text import fold, nfc
 
 
@@ -58,10 +59,7 @@ class UnitQuerySet(ScopedQuerySet):
 
     def search(self, text: str) -> "UnitQuerySet":
         """Diacritic-insensitive search on name and code: 'tieu hoc dong' finds 'Tiểu học Đông'."""
-        qs = self
-        for token in fold(text).split():
-            qs = qs.filter(search_text__contains=token)
-        return qs
+        return self.filter(search_q(text, "search_text"))
 
 
 class Unit(BaseModel):

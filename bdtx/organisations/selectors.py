@@ -1,11 +1,14 @@
 """Reads of the organisation tree, always through the viewer's scope."""
 
+from collections.abc import Iterable
 from dataclasses import dataclass
 from datetime import date
 
 from django.core.exceptions import PermissionDenied
 from django.db.models import Count, QuerySet
+from django.utils import timezone
 
+from bdtx.core.models import SchoolYear
 from bdtx.core.scope import Perm, Scope, ancestor_ids
 from bdtx.organisations.models import Unit, UnitKind, UnitPlacement
 
@@ -130,3 +133,53 @@ def departments_managed(*, scope: Scope) -> QuerySet[Unit]:
 def province_of(unit: Unit) -> Unit | None:
     """The Sở above (or at) `unit` in today's tree."""
     return Unit.objects.filter(pk__in=ancestor_ids(unit.path), kind=UnitKind.DEPARTMENT).first()
+
+
+# --- authority over school years -------------------------------------------------------------
+
+Span = tuple[date, date | None]
+
+
+def _spans(unit_ids: Iterable[int]) -> dict[int, list[Span]]:
+    """Unit id → the (from, to) spans of its placements in the tree (one query)."""
+    out: dict[int, list[Span]] = {}
+    for unit_id, valid_from, valid_to in UnitPlacement.objects.filter(unit_id__in=list(unit_ids)).values_list(
+        "unit_id", "valid_from", "valid_to"
+    ):
+        out.setdefault(unit_id, []).append((valid_from, valid_to))
+    return out
+
+
+def _stood_in(spans: list[Span], year: SchoolYear) -> bool:
+    return any(start <= year.ends_on and (end is None or end > year.starts_on) for start, end in spans)
+
+
+def school_years_with_authority(*, scope: Scope, permission: str, unit_ids: Iterable[int] = ()) -> list[SchoolYear]:
+    """The school years over which the scope holds `permission` (for the units `unit_ids`, when given),
+    newest first: from the past up to the next school year (a list is prepared before its year
+    starts), those in which a unit where the permission is held stood in the tree — a commune
+    created on 01/07/2025 has no authority over 2024-2025 — and every unit of `unit_ids` did too.
+
+    The years an import form offers, and those a staff write accepts.
+    """
+    ids = list(dict.fromkeys(unit_ids))
+    current = SchoolYear.for_date(timezone.localdate())
+    years = list(SchoolYear.objects.filter(start_year__lte=current + 1).order_by("-start_year"))
+    if ids:
+        paths = dict(Unit.objects.filter(pk__in=ids).values_list("pk", "path"))
+        if len(paths) < len(ids) or not all(scope.has(permission, p) for p in paths.values()):
+            return []
+    if scope.is_system:
+        held: list[Span] = [(date.min, None)]
+        spans = _spans(ids)
+    else:
+        grants = scope.units_with(permission)
+        spans = _spans([*grants, *ids])
+        held = [span for unit_id in grants for span in spans.get(unit_id, [])]
+    return [y for y in years if _stood_in(held, y) and all(_stood_in(spans.get(i, []), y) for i in ids)]
+
+
+def has_authority_over_year(*, scope: Scope, permission: str, school_year: SchoolYear, unit_ids: Iterable[int]) -> bool:
+    """Whether `school_year` is one of the scope's years for `permission` over every unit of `unit_ids`."""
+    years = school_years_with_authority(scope=scope, permission=permission, unit_ids=unit_ids)
+    return any(y.pk == school_year.pk for y in years)

@@ -1,5 +1,6 @@
 from django.contrib import admin
 
+from bdtx.core.admin import ReadOnlyAdmin, ReadOnlyInline
 from bdtx.people.models import Employment, Ethnicity, Person
 
 
@@ -9,16 +10,17 @@ class EthnicityAdmin(admin.ModelAdmin):
     search_fields = ["name", "aliases"]
 
 
-class EmploymentInline(admin.TabularInline):
+class EmploymentInline(ReadOnlyInline):
     model = Employment
-    extra = 0
-    raw_id_fields = ["unit"]
 
 
 @admin.register(Person)
-class PersonAdmin(admin.ModelAdmin):
+class PersonAdmin(ReadOnlyAdmin):
+    """People change through the staff pages and imports (audited, scoped). Ethnicity and ID numbers
+    are not shown here, nor searched: the person's page shows them to who may see them, and logs it."""
+
     list_display = ["family_name", "middle_name", "given_name", "gender", "date_of_birth"]
-    search_fields = ["search_text", "personal_id"]
-    raw_id_fields = ["user"]
+    search_fields = ["search_text"]
+    exclude = ["ethnicity", "personal_id"]
     readonly_fields = ["uuid", "sort_key", "search_text"]
     inlines = [EmploymentInline]

@@ -15,12 +15,27 @@ SENSITIVE_READS = (
     NotePattern(r"API staff list", _("staff list through the API")),
     NotePattern(r"participants by module \(\.xlsx\)", _("participants by module exported (.xlsx)")),
     NotePattern(r"import file (?P<job>[0-9a-f-]{36})", _("the file of the import %(job)s")),
+    NotePattern(r"person edit form: ethnicity, personal ID", _("a person's edit form: ethnicity, personal ID number")),
+    NotePattern(r"ID number search", _("a search by ID number")),
+    NotePattern(r"ID number search: nobody found", _("a search by ID number that found nobody")),
+    NotePattern(r"staff list: ethnic-minority filter", _("the staff list filtered by ethnicity")),
+    NotePattern(
+        r"staff list export \(\.xlsx\), ethnic-minority filter", _("staff list filtered by ethnicity, exported (.xlsx)")
+    ),
+    NotePattern(r"import problems (?P<job>[0-9a-f-]{36})", _("the problems found in the import %(job)s")),
+    NotePattern(r"import problems file (?P<job>[0-9a-f-]{36})", _("the problems file of the import %(job)s")),
 )
 
 ACTIONS = [
     AuditAction("person.create", _("Person added"), notes=(FROM_IMPORT,)),
     AuditAction("person.update", _("Person changed"), notes=(FROM_IMPORT,)),
     AuditAction("employment.update", _("Work details changed"), fields={"unit_id": _("unit")}),
+    AuditAction(
+        "person.transfer",
+        _("Person transferred to another unit"),
+        fields={"unit": _("unit"), "school_year": _("from the school year")},
+        values={"school_year": school_year_label},
+    ),
     AuditAction("sensitive.read", _("Sensitive data viewed"), notes=SENSITIVE_READS),
     # the staff importer (people/importers.py) through the import pipeline
     AuditAction(

@@ -10,7 +10,7 @@ import xlsxwriter
 from django.db.models import QuerySet
 from django.utils.translation import gettext as _
 
-from bdtx.core.exporters import Column
+from bdtx.core.exporters import Column, TextWriter, new_workbook
 from bdtx.organisations.models import SchoolLevel
 from bdtx.people.models import ContractType, Employment, Position
 
@@ -143,11 +143,11 @@ def staff_template_xlsx(
     """
     with tempfile.TemporaryDirectory() as tmp:
         path = Path(tmp) / "template.xlsx"
-        wb = xlsxwriter.Workbook(str(path))
+        wb = new_workbook(path)
         fmt = _formats(wb)
         ws = wb.add_worksheet(DATA_SHEET)
         helps = wb.add_worksheet(HELP_SHEET)
-        lists = _write_help(helps, fmt, units=units, ethnicities=ethnicities)
+        lists = _write_help(helps, fmt, TextWriter(wb), units=units, ethnicities=ethnicities)
         _write_data_sheet(ws, fmt, lists, units=units, school_year=school_year, unit_name=unit_name)
         ws.activate()
         wb.close()
@@ -179,7 +179,12 @@ def _formats(wb: xlsxwriter.Workbook) -> dict[str, Any]:
 
 
 def _write_help(
-    ws: Any, fmt: dict[str, Any], *, units: list[tuple[str, str]], ethnicities: list[tuple[str, str]]
+    ws: Any,
+    fmt: dict[str, Any],
+    cells: TextWriter,
+    *,
+    units: list[tuple[str, str]],
+    ethnicities: list[tuple[str, str]],
 ) -> dict[str, str]:
     """Write the help sheet; return the cell range of each list of allowed values, by field key."""
     ws.write(0, 0, _("How to fill in the staff list"), fmt["title"])
@@ -211,13 +216,13 @@ def _write_help(
         if coded:
             ws.write(3, col + 1, _("Name") if key == "unit_code" else _("Code"), fmt["head"])
         for r, (code, label) in enumerate(values, start=4):
-            if key == "unit_code":
-                ws.write_string(r, col, code)
-                ws.write_string(r, col + 1, label)
+            if key == "unit_code":  # units are named by their offices: text, never a formula
+                cells.write_string(ws, r, col, code)
+                cells.write_string(ws, r, col + 1, label)
             else:
-                ws.write_string(r, col, label)
+                cells.write_string(ws, r, col, label)
                 if coded:
-                    ws.write_string(r, col + 1, code)
+                    cells.write_string(ws, r, col + 1, code)
         ws.set_column(col, col, 18 if key != "unit_code" else 12)
         if coded:
             ws.set_column(col + 1, col + 1, 30 if key == "unit_code" else 6)

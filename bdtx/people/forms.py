@@ -1,10 +1,13 @@
 from typing import Any
 
 from django import forms
+from django.db.models import QuerySet
 from django.utils.translation import gettext_lazy as _
 
-from bdtx.core.forms import BootstrapFormMixin
-from bdtx.organisations.models import SchoolLevel
+from bdtx.core.forms import BootstrapFormMixin, CleanEmailField, CleanTextField
+from bdtx.core.models import SchoolYear
+from bdtx.core.text import nfc
+from bdtx.organisations.models import SchoolLevel, Unit
 from bdtx.people.models import (
     ContractType,
     Employment,
@@ -15,13 +18,13 @@ from bdtx.people.models import (
     Position,
     StaffType,
 )
-from bdtx.people.validators import personal_id_problem
+from bdtx.people.validators import looks_like_personal_id, personal_id_problem
 
 DATE_INPUT = forms.DateInput(format="%d/%m/%Y", attrs={"placeholder": "dd/mm/yyyy", "inputmode": "numeric"})
 
 
 class StaffFilterForm(BootstrapFormMixin, forms.Form):
-    q = forms.CharField(required=False, label=_("Name, phone or ID number"))
+    q = forms.CharField(required=False, label=_("Name or phone"))
     year = forms.TypedChoiceField(required=False, coerce=int, label=_("School year"))
     unit = forms.ChoiceField(required=False, label=_("Unit"))
     level = forms.ChoiceField(required=False, label=_("Level"), choices=[("", _("All levels")), *SchoolLevel.choices])
@@ -73,6 +76,15 @@ class PersonForm(BootstrapFormMixin, forms.ModelForm):
             "phone",
             "email",
         ]
+        # zero-width and bidirectional controls out, NFC (`core.text.nfc`), before validation
+        field_classes = {
+            "family_name": CleanTextField,
+            "middle_name": CleanTextField,
+            "given_name": CleanTextField,
+            "personal_id": CleanTextField,
+            "phone": CleanTextField,
+            "email": CleanEmailField,
+        }
 
     def __init__(self, *args, sensitive: bool = True, **kwargs):
         super().__init__(*args, **kwargs)
@@ -82,8 +94,7 @@ class PersonForm(BootstrapFormMixin, forms.ModelForm):
             del self.fields["personal_id"]
 
     def clean_personal_id(self) -> str | None:
-        value = (self.cleaned_data.get("personal_id") or "").strip()
-        return value or None
+        return self.cleaned_data.get("personal_id") or None
 
     def clean(self) -> dict[str, Any]:
         data = super().clean() or {}
@@ -104,3 +115,35 @@ class EmploymentForm(BootstrapFormMixin, forms.ModelForm):
         super().__init__(*args, **kwargs)
         self.set_choices("contract_type", ContractType.choices)
         self.set_choices("status", EmploymentStatus.choices)
+
+
+class PersonalIdSearchForm(BootstrapFormMixin, forms.Form):
+    """The ID number to look for: POSTed, never in the address."""
+
+    personal_id = forms.CharField(
+        label=_("Personal ID number"),
+        max_length=20,
+        widget=forms.TextInput(attrs={"inputmode": "numeric", "autocomplete": "off"}),
+    )
+
+    def clean_personal_id(self) -> str:
+        value = "".join(ch for ch in nfc(self.cleaned_data["personal_id"]) if not ch.isspace())
+        if not looks_like_personal_id(value):
+            raise forms.ValidationError(_("An ID number has exactly 12 digits."))
+        return value
+
+
+TRANSFER_SELECT_LIMIT = 300  # more schools than this (a province): the unit is typed by its code
+
+
+class TransferForm(BootstrapFormMixin, forms.Form):
+    unit = forms.ModelChoiceField(queryset=Unit.objects.none(), to_field_name="code", label=_("Move to the unit"))
+    school_year = forms.ModelChoiceField(queryset=SchoolYear.objects.none(), label=_("From the school year"))
+
+    def __init__(self, *args: Any, units: QuerySet[Unit], years: list[SchoolYear], **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        if units.count() > TRANSFER_SELECT_LIMIT:
+            self.fields["unit"].widget = forms.TextInput(attrs={"class": "form-control"})
+            self.fields["unit"].help_text = _("The code of the school or centre.")
+        self.set_queryset("unit", units, lambda u: f"{u.name} ({u.code})")
+        self.set_queryset("school_year", SchoolYear.objects.filter(pk__in=[y.pk for y in years]))

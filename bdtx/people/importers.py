@@ -15,7 +15,6 @@ from typing import Any
 
 from django.core.exceptions import ValidationError
 from django.core.validators import validate_email
-from django.db import connection
 from django.db.models import QuerySet
 from django.db.models.functions import Upper
 from django.urls import reverse
@@ -23,16 +22,17 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
-from bdtx.core.importing.base import Checked, Importer, JobInfo, Problem, Template, Written
+from bdtx.core.importing.base import WARNING, Checked, FileProblem, Importer, JobInfo, Problem, Template, Written
 from bdtx.core.importing.parsing import Field, Layout, RawRow, as_date, as_digits, as_text
 from bdtx.core.models import AuditLog, SchoolYear
-from bdtx.core.scope import Perm, Scope, path_within_q
+from bdtx.core.scope import Perm, Scope
 from bdtx.core.selectors import school_year_current
 from bdtx.core.text import fold, split_full_name
 from bdtx.organisations.models import SchoolLevel, Unit, UnitKind
+from bdtx.organisations.selectors import has_authority_over_year
 from bdtx.people.exporters import staff_template_xlsx
-from bdtx.people.models import ContractType, Employment, Gender, Position
-from bdtx.people.selectors import ethnicity_index, ethnicity_key, ethnicity_list
+from bdtx.people.models import ContractType, Gender, Position
+from bdtx.people.selectors import ethnicity_index, ethnicity_key, ethnicity_list, personal_ids_held_elsewhere
 from bdtx.people.services import StaffRow, default_staff_type, staff_bulk_upsert
 from bdtx.people.validators import personal_id_problem
 
@@ -181,7 +181,7 @@ def unit_ref(unit: Unit) -> UnitRef:
 class StaffCheckContext:
     """What checking the rows needs from the database, gathered once per file.
 
-    `scope`, `root_path` and `school_year_id` serve the file-level checks only; the row checks
+    `scope`, `root_path` and `school_year` serve the file-level checks only; the row checks
     need the first four.
     """
 
@@ -191,7 +191,7 @@ class StaffCheckContext:
     today: date
     scope: Scope | None = None
     root_path: str = ""  # the unit chosen on upload: codes are looked for below it
-    school_year_id: int | None = None
+    school_year: SchoolYear | None = None
 
     @cached_property
     def latest_birth(self) -> date:
@@ -232,6 +232,21 @@ def file_problems(layout: Layout, *, default_unit: UnitRef | None) -> list[Probl
         out.append(Problem(row, "given_name", "", "column.missing", _("The file has no column for the given name.")))
     if not any(layout.has(k) for k in GENDER_KEYS):
         out.append(Problem(row, "gender", "", "column.missing", _("The file has no “Giới tính” (gender) column.")))
+    if not layout.has("personal_id"):
+        out.append(
+            Problem(
+                row,
+                "personal_id",
+                "",
+                "column.no_personal_id",
+                _(
+                    "The file has no ID number column (“Số định danh cá nhân” / CCCD). Without it people are "
+                    "matched only by name and date of birth at their school, so the next import of the same "
+                    "people may create them again. Add the column, or confirm that you import without it."
+                ),
+                WARNING,
+            )
+        )
     if not layout.has("unit_code") and default_unit is None:
         out.append(
             Problem(
@@ -540,30 +555,28 @@ def resolve_units(checked: list[CheckedRow], ctx: StaffCheckContext) -> None:
 
 
 def guard_people_outside_scope(checked: list[CheckedRow], ctx: StaffCheckContext) -> None:
-    """A person this school year at a unit the uploader may not import into stays where they are."""
-    assert ctx.scope is not None
-    scope = ctx.scope
-    by_id: dict[str, CheckedRow] = {
-        c.record.personal_id: c for c in checked if c.record is not None and c.record.personal_id
-    }
-    ids = sorted(by_id)
-    inside = path_within_q("unit__path", scope.paths(Perm.PEOPLE_IMPORT), connection.vendor)
-    for i in range(0, len(ids), LOOKUP_CHUNK):
-        rows = (
-            Employment.objects.filter(
-                school_year_id=ctx.school_year_id, person__personal_id__in=ids[i : i + LOOKUP_CHUNK]
-            )
-            .exclude(inside)
-            .order_by()
-            .values_list("person__personal_id", "unit__path")
-        )
-        for pid, path in rows:
-            if pid and not scope.has(Perm.PEOPLE_IMPORT, path):
-                c = by_id[pid]
-                message = _(
-                    "This person works at a unit outside your scope this school year; ask that unit to transfer them."
-                )
-                c.reject(Problem(c.row, "personal_id", pid, "person.outside_scope", message))
+    """A row whose ID number belongs to someone employed, in any school year, at a unit the uploader
+    may not import into (`personal_ids_held_elsewhere`) is refused: their record stays as it is.
+
+    The message does not say where they work (the uploader may not know that); moving a person
+    between schools is a transfer (`person_transfer`), done by an authority over both.
+    """
+    assert ctx.scope is not None and ctx.school_year is not None
+    by_id: dict[str, list[CheckedRow]] = {}
+    for c in checked:
+        if c.record is not None and c.record.personal_id:
+            by_id.setdefault(c.record.personal_id, []).append(c)
+    held = personal_ids_held_elsewhere(
+        scope=ctx.scope, permission=Perm.PEOPLE_IMPORT, school_year=ctx.school_year, personal_ids=by_id
+    )
+    message = _(
+        "This ID number belongs to a person who works, or has worked, at a unit outside your scope. "
+        "The row was not imported and their record was not changed. If they have moved to your school, "
+        "ask the office above both schools to transfer them (Staff → the person → Transfer)."
+    )
+    for pid in sorted(held):
+        for c in by_id[pid]:
+            c.reject(Problem(c.row, "personal_id", pid, "person.outside_scope", message))
 
 
 class StaffImporter(Importer[StaffCheckContext, StaffRow]):
@@ -623,6 +636,15 @@ class StaffImporter(Importer[StaffCheckContext, StaffRow]):
         return f"{reverse('people:list')}?year={job.school_year_id}", str(_("See the staff list"))
 
     def prepare(self, job: JobInfo, scope: Scope, layout: Layout) -> StaffCheckContext:
+        assert job.school_year_id is not None  # asks_school_year
+        school_year = SchoolYear.objects.get(pk=job.school_year_id)
+        if not has_authority_over_year(
+            scope=scope, permission=Perm.PEOPLE_IMPORT, school_year=school_year, unit_ids=[job.unit.pk]
+        ):
+            raise FileProblem(
+                _("You may not import staff into %(unit)s for the school year %(year)s.")
+                % {"unit": job.unit.name, "year": school_year.label}
+            )
         return StaffCheckContext(
             layout=layout,
             ethnicities=ethnicity_index(),
@@ -630,7 +652,7 @@ class StaffImporter(Importer[StaffCheckContext, StaffRow]):
             today=timezone.localdate(),
             scope=scope,
             root_path=job.unit.path,
-            school_year_id=job.school_year_id,
+            school_year=school_year,
         )
 
     def layout_problems(self, layout: Layout, ctx: StaffCheckContext) -> list[Problem]:

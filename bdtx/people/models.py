@@ -7,6 +7,7 @@ from django.utils.translation import gettext_lazy as _
 
 from bdtx.core.models import BaseModel, SchoolYear
 from bdtx.core.scope import Scope, ScopedQuerySet, path_within_q
+from bdtx.core.search import search_q
 from bdtx.core.text import fold, nfc, vn_sort_key
 from bdtx.organisations.models import SchoolLevel, Unit
 
@@ -118,10 +119,8 @@ class PersonQuerySet(ScopedQuerySet):
         return self.filter(Exists(inside))
 
     def search(self, text: str) -> "PersonQuerySet":
-        q = Q()
-        for token in fold(text).split():
-            q &= Q(search_text__contains=token)
-        return self.filter(q)
+        """Diacritic-insensitive search on name, phone and e-mail (never the ID number)."""
+        return self.filter(search_q(text, "search_text"))
 
 
 class Person(BaseModel):
@@ -157,10 +156,13 @@ class Person(BaseModel):
         return " ".join(p for p in (self.family_name, self.middle_name, self.given_name) if p)
 
     def refresh_derived(self) -> None:
-        """Normalise names to NFC and recompute the sort and search keys."""
+        """Normalise names, phone and e-mail (`nfc`: NFC, no zero-width or bidirectional controls) and
+        recompute the sort and search keys. Every write of a person goes through here (save, bulk)."""
         self.family_name = nfc(self.family_name)
         self.middle_name = nfc(self.middle_name)
         self.given_name = nfc(self.given_name)
+        self.phone = nfc(self.phone)
+        self.email = nfc(self.email)
         self.sort_key = vn_sort_key(self.given_name, self.family_name, self.middle_name)[:255]
         self.search_text = fold(f"{self.full_name} {self.phone} {self.email}")[:255]
 

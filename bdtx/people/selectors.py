@@ -1,13 +1,17 @@
 """Reads of staff records, always through the viewer's scope."""
 
+from collections.abc import Iterable
 from dataclasses import dataclass
+from typing import Any
 
+from django.db import connections
 from django.db.models import Count, Q, QuerySet
 
 from bdtx.core.models import SchoolYear
-from bdtx.core.scope import Perm, Scope
+from bdtx.core.scope import Perm, Scope, path_within_q
+from bdtx.core.search import search_q
 from bdtx.core.text import fold
-from bdtx.organisations.models import Unit
+from bdtx.organisations.models import Unit, UnitKind
 from bdtx.organisations.selectors import units_under_on
 from bdtx.people.models import KINH_CODE, Employment, Ethnicity, Gender, Person, StaffType
 
@@ -51,8 +55,9 @@ def staff_list(*, scope: Scope, f: StaffFilter) -> QuerySet[Employment]:
     if f.mentor in ("0", "1"):
         qs = qs.filter(is_mentor=f.mentor == "1")
     if f.q:
-        for token in fold(f.q).split():
-            qs = qs.filter(Q(person__search_text__contains=token) | Q(person__personal_id=token))
+        # Name, phone, e-mail: never the ID number, or the list would answer "who has this ID?" to
+        # roles that may not see ID numbers, and IDs would travel in the address (`person_by_personal_id`).
+        qs = qs.filter(search_q(f.q, "person__search_text"))
     return qs.order_by("person__sort_key", "person_id")
 
 
@@ -68,6 +73,31 @@ def units_under_in_year(*, unit: Unit, school_year: SchoolYear) -> QuerySet[Unit
 def person_get(*, scope: Scope, uuid: str) -> Person:
     """One visible person (Person.DoesNotExist → 404)."""
     return Person.objects.visible_to(scope).select_related("ethnicity", "user").get(uuid=uuid)
+
+
+def person_by_personal_id(*, scope: Scope, personal_id: str) -> Employment | None:
+    """The latest work of the person with this ID number among those whose ID numbers the scope may
+    see (SENSITIVE_VIEW over the unit), or None: roles that may not see ID numbers find nobody."""
+    if not personal_id:
+        return None
+    return (
+        Employment.objects.visible_to(scope, Perm.SENSITIVE_VIEW)
+        .filter(person__personal_id=personal_id)
+        .select_related("person", "unit")
+        .order_by("-school_year_id")
+        .first()
+    )
+
+
+def transfer_units(*, scope: Scope, leaving: Unit) -> QuerySet[Unit]:
+    """Open schools and centres a person at `leaving` may be transferred to by this scope: those where
+    it holds PEOPLE_MANAGE (it must hold it over `leaving` too; `person_transfer` checks)."""
+    return (
+        Unit.objects.visible_to(scope, Perm.PEOPLE_MANAGE)
+        .filter(kind__in=(UnitKind.SCHOOL, UnitKind.CENTRE), dissolved_on__isnull=True)
+        .exclude(pk=leaving.pk)
+        .order_by("name")
+    )
 
 
 def person_employments(*, person: Person) -> list[Employment]:
@@ -131,3 +161,84 @@ def ethnicity_key(name: str) -> str:
         if folded.startswith(prefix):
             folded = folded[len(prefix) :]
     return "".join(ch for ch in folded if ch.isalnum())
+
+
+# --- who may change a person ------------------------------------------------------------------
+
+LOOKUP_CHUNK = 5000
+
+
+def _held(jobs: list[tuple[int, str]], *, scope: Scope, permission: str, school_year: SchoolYear) -> bool:
+    """Whether a person with these (school year, unit path) employments is out of the scope's reach.
+
+    A person belongs to whoever employs them. The scope may change them when every employment it
+    does not cover came before they joined it: moved in by a transfer, their years elsewhere all
+    precede both their first year in the scope and the year being written. Anyone else employed
+    outside the scope, in any year, is held elsewhere — and so is a person with no employment.
+    """
+    outside = [year for year, path in jobs if not scope.has(permission, path)]
+    if not jobs:
+        return True
+    if not outside:
+        return False
+    inside = [year for year, path in jobs if scope.has(permission, path)]
+    last_elsewhere = max(outside)
+    return not (inside and last_elsewhere < min(inside) and last_elsewhere < school_year.start_year)
+
+
+def _held_keys(field: str, keys: list[Any], *, scope: Scope, permission: str, school_year: SchoolYear) -> set[Any]:
+    """The values of the person's `field` (pk, personal_id) among `keys` of people held elsewhere.
+
+    Only people with an employment outside the scope, or none at all, can be held elsewhere: they are
+    found first (a re-import of a school's own staff finds none), then their whole history is read.
+    """
+    vendor = connections[Person.objects.db].vendor
+    inside = path_within_q("unit__path", scope.paths(permission), vendor)
+    held: set[Any] = set()
+    for i in range(0, len(keys), LOOKUP_CHUNK):
+        chunk = keys[i : i + LOOKUP_CHUNK]
+        candidates = set(
+            Employment.objects.filter(**{f"person__{field}__in": chunk})
+            .exclude(inside)
+            .order_by()
+            .values_list(f"person__{field}", flat=True)
+        )
+        candidates |= set(
+            Person.objects.filter(**{f"{field}__in": chunk}, employments__isnull=True).values_list(field, flat=True)
+        )
+        if not candidates:
+            continue
+        jobs: dict[Any, list[tuple[int, str]]] = {}
+        rows = (
+            Person.objects.filter(**{f"{field}__in": sorted(candidates)})
+            .order_by()
+            .values_list(field, "employments__school_year_id", "employments__unit__path")
+        )
+        for key, year, path in rows:  # a person without any employment comes once, with None
+            found = jobs.setdefault(key, [])
+            if year is not None:
+                found.append((year, path))
+        held |= {k for k, j in jobs.items() if _held(j, scope=scope, permission=permission, school_year=school_year)}
+    return held
+
+
+def people_held_elsewhere(
+    *, scope: Scope, permission: str, school_year: SchoolYear, person_ids: Iterable[int]
+) -> set[int]:
+    """The people among `person_ids` whom the scope may not change when writing `school_year`
+    (`_held`): employed, in any year, at a unit where it does not hold `permission`."""
+    ids = sorted(set(person_ids))
+    if scope.is_system or not ids:
+        return set()
+    return _held_keys("pk", ids, scope=scope, permission=permission, school_year=school_year)
+
+
+def personal_ids_held_elsewhere(
+    *, scope: Scope, permission: str, school_year: SchoolYear, personal_ids: Iterable[str]
+) -> set[str]:
+    """The ID numbers among `personal_ids` that belong to people the scope may not change (an ID
+    nobody has is not among them)."""
+    ids = sorted({p for p in personal_ids if p})
+    if scope.is_system or not ids:
+        return set()
+    return _held_keys("personal_id", ids, scope=scope, permission=permission, school_year=school_year)

@@ -5,6 +5,8 @@ from datetime import date
 
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import transaction
+from django.utils import timezone
+from django.utils.translation import gettext as _
 
 from bdtx.core.bulk import bulk_insert, bulk_insert_values, bulk_update_fields
 from bdtx.core.models import AuditLog, SchoolYear
@@ -12,7 +14,9 @@ from bdtx.core.scope import Perm, Scope
 from bdtx.core.services import _plain, audit_record, diff, snapshot
 from bdtx.core.text import fold, nfc
 from bdtx.organisations.models import Unit
+from bdtx.organisations.selectors import has_authority_over_year
 from bdtx.people.models import Employment, Ethnicity, Person, Position, StaffType
+from bdtx.people.selectors import people_held_elsewhere
 from bdtx.people.validators import personal_id_problem
 
 PERSON_FIELDS = [
@@ -83,10 +87,16 @@ def person_create(
 def person_update(*, scope: Scope, person: Person, unit_path: str, **changes: object) -> Person:
     """Change a person's own data; the audit entry masks sensitive values.
 
-    Needs PEOPLE_MANAGE over `unit_path`, a unit the person works (or worked) in.
+    Needs PEOPLE_MANAGE over `unit_path`, a unit the person works (or worked) in, and the person
+    must not be held elsewhere (`people_held_elsewhere`): a school never rewrites the name, birth
+    date, ethnicity or ID of someone employed at a unit outside its authority.
     """
     scope.require(Perm.PEOPLE_MANAGE, unit_path)
     if not Employment.objects.filter(person=person).within(unit_path).exists():
+        raise PermissionDenied
+    if people_held_elsewhere(
+        scope=scope, permission=Perm.PEOPLE_MANAGE, school_year=_current_year(), person_ids=[person.pk]
+    ):
         raise PermissionDenied
     before = snapshot(person, PERSON_FIELDS)
     for name, value in changes.items():
@@ -130,6 +140,67 @@ def employment_update(*, scope: Scope, employment: Employment, **changes: object
         changes=diff(before, snapshot(employment, EMPLOYMENT_FIELDS)),
     )
     return employment
+
+
+@transaction.atomic
+def person_transfer(*, scope: Scope, person: Person, to_unit: Unit, school_year: SchoolYear) -> Employment:
+    """Move a person to `to_unit` from `school_year`: their employment of that year moves there, or,
+    without one, a new one starts there with their latest work details. Earlier years stay where they
+    were (history), and no identity field (name, birth date, ethnicity, ID, phone) is touched.
+
+    Done by an authority over both sides: PEOPLE_MANAGE over the unit the person leaves and over
+    `to_unit`, in `school_year`. A new school that is not such an authority asks one (the office
+    above both schools) to do it; it cannot take a person over by importing their ID number.
+    """
+    scope.require(Perm.PEOPLE_MANAGE, to_unit.path)
+    if not to_unit.is_school_like or to_unit.dissolved_on is not None:
+        raise ValidationError(_("Choose a school or centre that is open."))
+    jobs = list(person.employments.select_related("unit").order_by("-school_year_id"))
+    this_year = next((e for e in jobs if e.school_year_id == school_year.pk), None)
+    source = this_year or next((e for e in jobs if e.school_year_id < school_year.pk), None)
+    if source is None:
+        raise ValidationError(_("This person has no work recorded up to this school year: nothing to transfer."))
+    scope.require(Perm.PEOPLE_MANAGE, source.unit.path)
+    if not has_authority_over_year(
+        scope=scope, permission=Perm.PEOPLE_MANAGE, school_year=school_year, unit_ids=[source.unit_id, to_unit.pk]
+    ):
+        raise PermissionDenied
+    if source.unit_id == to_unit.pk:
+        raise ValidationError(_("The person already works at this unit in this school year."))
+    old_unit = source.unit
+    levels = to_unit.level_list
+    level = source.school_level if source.school_level in levels or not levels else levels[0]
+    if this_year is not None:
+        this_year.unit = to_unit
+        this_year.school_level = level
+        this_year.full_clean()
+        this_year.save(update_fields=["unit", "school_level", "updated_at"])
+        employment = this_year
+    else:
+        employment = Employment(
+            person=person,
+            school_year=school_year,
+            unit=to_unit,
+            staff_type=source.staff_type,
+            position=source.position,
+            school_level=level,
+            subjects=source.subjects,
+            contract_type=source.contract_type,
+        )
+        employment.full_clean()
+        employment.save()
+    audit_record(
+        actor_id=scope.user_id,
+        action="person.transfer",
+        obj=person,
+        unit_path=to_unit.path,
+        changes={"unit": [old_unit.name, to_unit.name], "school_year": school_year.pk},
+    )
+    return employment
+
+
+def _current_year() -> SchoolYear:
+    return SchoolYear.of(SchoolYear.for_date(timezone.localdate()))
 
 
 def sensitive_read_record(
@@ -205,10 +276,24 @@ def staff_bulk_upsert(
 
     A row matches an existing person by personal ID number; without one, by name and date of
     birth among the people employed at the same unit. Returns (created, updated).
+
+    The scope needs PEOPLE_IMPORT over every unit of the rows, in `school_year`
+    (`school_years_with_authority`). It may change only the people it holds
+    (`people_held_elsewhere`): a row whose ID number belongs to someone employed outside the scope
+    is PermissionDenied and nothing is written (the staff importer refuses such rows first, with a
+    message); a name match with such a person is no match, and a new person is created.
     """
     created = updated = 0
     units = {u.pk: u.path for u in Unit.objects.filter(pk__in={r.unit_id for r in rows}).only("pk", "path")}
     if len(units) < len({r.unit_id for r in rows}) or not all(scope.has(Perm.PEOPLE_IMPORT, p) for p in units.values()):
+        raise PermissionDenied
+    if (
+        rows
+        and not scope.is_system
+        and not has_authority_over_year(
+            scope=scope, permission=Perm.PEOPLE_IMPORT, school_year=school_year, unit_ids=units
+        )
+    ):
         raise PermissionDenied
     actor_id = scope.user_id
     valid_ethnicities = set(Ethnicity.objects.values_list("code", flat=True))
@@ -223,6 +308,15 @@ def staff_bulk_upsert(
             for emp in Employment.objects.filter(unit_id__in=no_id_units).select_related("person"):
                 p = emp.person
                 by_name[(emp.unit_id, _name_key(p.family_name, p.middle_name, p.given_name, p.date_of_birth))] = p
+        held = people_held_elsewhere(
+            scope=scope,
+            permission=Perm.PEOPLE_IMPORT,
+            school_year=school_year,
+            person_ids=[p.pk for p in (*by_id.values(), *by_name.values())],
+        )
+        if any(p.pk in held for p in by_id.values()):
+            raise PermissionDenied
+        by_name = {key: p for key, p in by_name.items() if p.pk not in held}
         to_create: list[Person] = []
         create_units: list[int] = []
         to_update: list[Person] = []

@@ -95,6 +95,12 @@ def personal_id_problem(value: str, *, gender: str | None = None, birth: date | 
     return None
 
 
+def looks_like_personal_id(word: str) -> bool:
+    """Whether a word typed in a search box is an ID number (12 digits): ID numbers are searched only
+    through the POSTed ID search, so they never travel in an address."""
+    return bool(_DIGITS12.match(word))
+
+
 def personal_id_for(*, province: str, gender: str, birth: date, serial: int) -> str:
     """Build a well-formed ID number (demo data and tests)."""
     code = (birth.year // 100 - 19) * 2 + (1 if gender == "F" else 0)

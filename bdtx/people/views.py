@@ -1,22 +1,27 @@
+from dataclasses import dataclass
+
 from django.contrib import messages
-from django.core.exceptions import ValidationError
-from django.http import Http404, HttpResponse
+from django.core.exceptions import PermissionDenied, ValidationError
+from django.http import HttpResponse
 from django.shortcuts import redirect, render
+from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from bdtx.core.exporters import write_xlsx, xlsx_response
-from bdtx.core.http import AuthenticatedHttpRequest
+from bdtx.core.http import AuthenticatedHttpRequest, get_in_scope_or_404, year_from_request
+from bdtx.core.models import SchoolYear
 from bdtx.core.paging import paginate
 from bdtx.core.scope import Perm
 from bdtx.core.selectors import school_year_current
 from bdtx.organisations.filters import list_context_from_request
 from bdtx.organisations.models import Unit
-from bdtx.organisations.selectors import unit_choices, unit_get
+from bdtx.organisations.selectors import school_years_with_authority, unit_choices, unit_get
 from bdtx.people import selectors, services
 from bdtx.people.exporters import staff_columns, staff_rows
-from bdtx.people.forms import EmploymentForm, PersonForm, StaffFilterForm
-from bdtx.people.models import Person
+from bdtx.people.forms import EmploymentForm, PersonalIdSearchForm, PersonForm, StaffFilterForm, TransferForm
+from bdtx.people.models import Employment, Person
+from bdtx.people.validators import looks_like_personal_id
 
 
 def _filter_from_request(request: AuthenticatedHttpRequest) -> tuple[StaffFilterForm, selectors.StaffFilter, bool]:
@@ -34,10 +39,27 @@ def _filter_from_request(request: AuthenticatedHttpRequest) -> tuple[StaffFilter
     return form, f, sensitive
 
 
+def _list_path(request: AuthenticatedHttpRequest, unit: Unit | None) -> str:
+    """Where a read over a list is logged: its unit, or the viewer's highest unit (so the audit log
+    of that subtree shows it)."""
+    if unit is not None:
+        return unit.path
+    return next(iter(request.scope.paths(Perm.PEOPLE_VIEW)), "")
+
+
 def staff_list(request: AuthenticatedHttpRequest) -> HttpResponse:
     request.scope.require(Perm.PEOPLE_VIEW)
-    form, f, _sensitive = _filter_from_request(request)
+    form, f, sensitive = _filter_from_request(request)
     page, base = paginate(request, selectors.staff_list(scope=request.scope, f=f))
+    if sensitive and f.minority:
+        # The rows are the people of one ethnic group (Kinh / minorities): a read of ethnicity.
+        services.sensitive_read_record(
+            actor_id=request.user.pk,
+            person=None,
+            count=len(page.object_list),
+            unit_path=_list_path(request, f.unit),
+            what="staff list: ethnic-minority filter",
+        )
     template = "people/_staff_table.html" if request.htmx else "people/staff_list.html"
     return render(
         request,
@@ -49,6 +71,8 @@ def staff_list(request: AuthenticatedHttpRequest) -> HttpResponse:
             "filter": f,
             "can_export": request.scope.has_anywhere(Perm.PEOPLE_EXPORT),
             "can_add": request.scope.has_anywhere(Perm.PEOPLE_MANAGE),
+            "can_find_by_id": request.scope.has_anywhere(Perm.SENSITIVE_VIEW),
+            "id_in_search": any(looks_like_personal_id(w) for w in f.q.split()),
         },
     )
 
@@ -71,10 +95,35 @@ def staff_export(request: AuthenticatedHttpRequest) -> HttpResponse:
             actor_id=request.user.pk,
             person=None,
             count=qs.count(),
-            unit_path=f.unit.path if f.unit else "",
-            what="staff list export (.xlsx)",
+            unit_path=_list_path(request, f.unit),
+            what="staff list export (.xlsx)" + (", ethnic-minority filter" if f.minority else ""),
         )
     return xlsx_response(content, f"danh-sach-can-bo-{f.school_year.start_year}.xlsx")
+
+
+def find_by_personal_id(request: AuthenticatedHttpRequest) -> HttpResponse:
+    """Find a person by ID number. The number comes in a POSTed form, never in the address (access
+    logs keep addresses); only roles that may see ID numbers search by them, among the people
+    whose ID numbers they may see; every search is logged."""
+    if not request.scope.has_anywhere(Perm.SENSITIVE_VIEW):
+        raise PermissionDenied
+    form = PersonalIdSearchForm(request.POST or None)
+    if request.method == "POST" and form.is_valid():
+        found = selectors.person_by_personal_id(scope=request.scope, personal_id=form.cleaned_data["personal_id"])
+        services.sensitive_read_record(
+            actor_id=request.user.pk,
+            person=found.person if found else None,
+            unit_path=found.unit.path if found else _list_path(request, None),
+            what="ID number search" if found else "ID number search: nobody found",
+        )
+        if found is not None:
+            return redirect(_detail_url(found.person, found.school_year_id))
+        form.add_error("personal_id", _("Nobody whose ID number you may see has this ID number."))
+    return render(request, "people/find_by_id.html", {"form": form})
+
+
+def _detail_url(person: Person, year: int) -> str:
+    return f"{reverse('people:detail', kwargs={'uuid': person.uuid})}?year={year}"
 
 
 def _person_fields(cleaned: dict) -> dict:
@@ -86,42 +135,93 @@ def _person_fields(cleaned: dict) -> dict:
     return data
 
 
-def _get_person(request: AuthenticatedHttpRequest, uuid: str) -> tuple[Person, str]:
-    try:
-        person = selectors.person_get(scope=request.scope, uuid=uuid)
-    except Person.DoesNotExist:
-        raise Http404 from None
-    emp = selectors.person_current_employment(person=person)
-    return person, emp.unit.path if emp else ""
+@dataclass(frozen=True)
+class PersonYear:
+    """A person as a page shows them: in one school year, through the viewer's authority in that year."""
+
+    person: Person
+    school_year: SchoolYear
+    employment: Employment | None  # their work in that year, if any
+    employments: list[Employment]  # every year, newest first
+    years: list[int]  # the years the viewer may open, newest first
+    is_self: bool
+
+    @property
+    def path(self) -> str:
+        return self.employment.unit.path if self.employment else ""
+
+
+def _person_year(request: AuthenticatedHttpRequest, uuid: str) -> PersonYear:
+    """The person (404 outside the scope) in the school year asked for (`?year=`), or by default
+    the current year when the viewer may see their work in it, else the latest year they may.
+
+    Which year matters: a person page shows and allows what the viewer's authority over the unit
+    where the person works *in that year* allows — never what the newest employment says, which a
+    school could otherwise set by writing a later year.
+    """
+    person = get_in_scope_or_404(selectors.person_get, scope=request.scope, uuid=uuid)
+    jobs = selectors.person_employments(person=person)
+    is_self = request.scope.is_person(person.pk)
+    years = [e.school_year_id for e in jobs if is_self or request.scope.has(Perm.PEOPLE_VIEW, e.unit.path)]
+    if "year" in request.GET:
+        school_year = year_from_request(request)
+    else:
+        current = school_year_current()
+        start = current.pk if current.pk in years or not years else years[0]
+        school_year = current if start == current.pk else SchoolYear.of(start)
+    employment = next((e for e in jobs if e.school_year_id == school_year.pk), None)
+    return PersonYear(person, school_year, employment, jobs, years, is_self)
 
 
 def person_detail(request: AuthenticatedHttpRequest, uuid: str) -> HttpResponse:
-    person, path = _get_person(request, uuid)
-    is_self = person.pk == request.scope.person_id
-    if not is_self:
-        request.scope.require(Perm.PEOPLE_VIEW, path)
-    sensitive = is_self or request.scope.sees_sensitive(path)
-    if sensitive and not is_self:
+    py = _person_year(request, uuid)
+    person, path = py.person, py.path
+    if not py.is_self:
+        if py.employment is not None:
+            request.scope.require(Perm.PEOPLE_VIEW, path)
+        elif not py.years:
+            raise PermissionDenied
+    sensitive = py.is_self or (py.employment is not None and request.scope.sees_sensitive(path))
+    if sensitive and not py.is_self:
         services.sensitive_read_record(
             actor_id=request.user.pk, person=person, unit_path=path, what="person detail: ethnicity, personal ID"
         )
+    may_manage = py.employment is not None and request.scope.has(Perm.PEOPLE_MANAGE, path)
     return render(
         request,
         "people/person_detail.html",
         {
             "person": person,
+            "py": py,
             "sensitive": sensitive,
-            "employments": selectors.person_employments(person=person),
-            "can_edit": request.scope.has(Perm.PEOPLE_MANAGE, path),
-            "can_audit": request.scope.has(Perm.AUDIT_VIEW, path),
-            "can_create_account": not person.user_id and request.scope.has(Perm.ROLES_MANAGE, path),
+            "employments": py.employments,
+            "can_edit": may_manage and not _held_elsewhere(request, py),
+            "can_transfer": may_manage,
+            "can_audit": bool(path) and request.scope.has(Perm.AUDIT_VIEW, path),
+            "can_create_account": bool(path) and not person.user_id and request.scope.has(Perm.ROLES_MANAGE, path),
         },
     )
 
 
+def _held_elsewhere(request: AuthenticatedHttpRequest, py: PersonYear) -> bool:
+    return bool(
+        selectors.people_held_elsewhere(
+            scope=request.scope,
+            permission=Perm.PEOPLE_MANAGE,
+            school_year=school_year_current(),
+            person_ids=[py.person.pk],
+        )
+    )
+
+
 def person_edit(request: AuthenticatedHttpRequest, uuid: str) -> HttpResponse:
-    person, path = _get_person(request, uuid)
+    py = _person_year(request, uuid)
+    person, path = py.person, py.path
+    if py.employment is None:
+        raise PermissionDenied
     request.scope.require(Perm.PEOPLE_MANAGE, path)
+    if _held_elsewhere(request, py):
+        raise PermissionDenied
     sensitive = request.scope.sees_sensitive(path)
     form = PersonForm(request.POST or None, instance=person, sensitive=sensitive)
     if request.method == "POST" and form.is_valid():
@@ -133,8 +233,36 @@ def person_edit(request: AuthenticatedHttpRequest, uuid: str) -> HttpResponse:
             form.add_error(None, e)
         else:
             messages.success(request, _("Saved."))
-            return redirect("people:detail", uuid=person.uuid)
-    return render(request, "people/person_form.html", {"form": form, "person": person})
+            return redirect(_detail_url(person, py.school_year.pk))
+    if sensitive:  # the form shows the person's ethnicity and ID number
+        services.sensitive_read_record(
+            actor_id=request.user.pk, person=person, unit_path=path, what="person edit form: ethnicity, personal ID"
+        )
+    return render(request, "people/person_form.html", {"form": form, "person": person, "py": py})
+
+
+def person_transfer(request: AuthenticatedHttpRequest, uuid: str) -> HttpResponse:
+    """Move a person to another unit from a school year on, by an authority over both units."""
+    py = _person_year(request, uuid)
+    if py.employment is None:
+        raise PermissionDenied
+    request.scope.require(Perm.PEOPLE_MANAGE, py.path)
+    targets = selectors.transfer_units(scope=request.scope, leaving=py.employment.unit)
+    years = school_years_with_authority(scope=request.scope, permission=Perm.PEOPLE_MANAGE)
+    form = TransferForm(request.POST or None, units=targets, years=years, initial={"school_year": py.school_year.pk})
+    if request.method == "POST" and form.is_valid():
+        school_year = form.cleaned_data["school_year"]
+        try:
+            services.person_transfer(
+                scope=request.scope, person=py.person, to_unit=form.cleaned_data["unit"], school_year=school_year
+            )
+        except ValidationError as e:
+            form.add_error(None, e)
+        else:
+            messages.success(request, _("The transfer is recorded."))
+            return redirect(_detail_url(py.person, school_year.pk))
+    context = {"form": form, "py": py, "person": py.person, "has_targets": targets.exists()}
+    return render(request, "people/person_transfer.html", context)
 
 
 def person_new(request: AuthenticatedHttpRequest) -> HttpResponse:

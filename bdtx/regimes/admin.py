@@ -2,6 +2,7 @@ from django import forms
 from django.contrib import admin
 from django.core.exceptions import ValidationError
 
+from bdtx.core.admin import ReadOnlyAdmin
 from bdtx.regimes.models import HoursShift, Regime
 from bdtx.regimes.services import regime_validate
 
@@ -38,14 +39,14 @@ class RegimeAdminForm(forms.ModelForm):
 
 
 @admin.register(Regime)
-class RegimeAdmin(admin.ModelAdmin):
+class RegimeAdmin(ReadOnlyAdmin):  # regimes change on the regimes pages (regime_update, audited)
     form = RegimeAdminForm
     list_display = ["code", "name", "first_year", "last_year", "bd01_hours", "bd02_hours", "bd03_hours", "pass_mark"]
     readonly_fields = ["uuid"]
 
 
 @admin.register(HoursShift)
-class HoursShiftAdmin(admin.ModelAdmin):
+class HoursShiftAdmin(ReadOnlyAdmin):
     list_display = ["unit", "school_year", "bd01_hours", "bd02_hours", "decision"]
     list_filter = ["school_year"]
     raw_id_fields = ["unit"]

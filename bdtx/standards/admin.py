@@ -1,31 +1,31 @@
-"""The standards are data an administrator corrects here (wording, key criteria, rating rules);
-assessments and imports are shown read-only: they change through the pages, which audit them."""
+"""The standards, their rating rules and the assessments are shown read-only: they change through
+the pages (/standards/frameworks/, the criteria import), which check the permission and audit them."""
 
 from django.contrib import admin
 
+from bdtx.core.admin import ReadOnlyAdmin, ReadOnlyInline
 from bdtx.standards.models import Assessment, Criterion, CriterionRating, Framework, RatingRule, Standard
 
 
-class RatingRuleInline(admin.TabularInline):
+class RatingRuleInline(ReadOnlyInline):
     model = RatingRule
-    extra = 0
-    fields = ["result", "min_all", "share_level", "share_numerator", "share_denominator", "key_min", "source"]
+    readonly_fields = ["result", "min_all", "share_level", "share_numerator", "share_denominator", "key_min", "source"]
 
 
-class StandardInline(admin.TabularInline):
+class StandardInline(ReadOnlyInline):
     model = Standard
-    extra = 0
+    readonly_fields = ["number", "title"]
 
 
 @admin.register(Framework)
-class FrameworkAdmin(admin.ModelAdmin):
+class FrameworkAdmin(ReadOnlyAdmin):
     list_display = ["code", "name", "circular", "audience", "first_year", "last_year"]
     readonly_fields = ["uuid"]
     inlines = [StandardInline, RatingRuleInline]
 
 
 @admin.register(Criterion)
-class CriterionAdmin(admin.ModelAdmin):
+class CriterionAdmin(ReadOnlyAdmin):
     list_display = ["number", "title", "standard", "is_key", "confidence"]
     list_filter = ["standard__framework", "is_key", "confidence"]
     search_fields = ["title", "source"]
@@ -33,18 +33,13 @@ class CriterionAdmin(admin.ModelAdmin):
     ordering = ["standard__framework__code", "number"]
 
 
-class CriterionRatingInline(admin.TabularInline):
+class CriterionRatingInline(ReadOnlyInline):
     model = CriterionRating
-    extra = 0
-    can_delete = False
     readonly_fields = ["criterion", "self_level", "principal_level", "evidence_text", "evidence_link", "evidence_file"]
-
-    def has_add_permission(self, request, obj=None):
-        return False
 
 
 @admin.register(Assessment)
-class AssessmentAdmin(admin.ModelAdmin):
+class AssessmentAdmin(ReadOnlyAdmin):
     list_display = ["person", "school_year", "unit", "framework", "status", "self_result", "principal_result", "source"]
     list_filter = ["school_year", "status", "source", "framework"]
     search_fields = ["person__search_text"]

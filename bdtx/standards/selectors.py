@@ -7,7 +7,7 @@ from django.db.models.functions import Coalesce, Greatest
 
 from bdtx.core.models import SchoolYear
 from bdtx.core.scope import Perm, Scope
-from bdtx.core.text import fold
+from bdtx.core.search import search_q
 from bdtx.organisations.models import Unit
 from bdtx.organisations.selectors import national_unit
 from bdtx.people.models import Audience, Employment, Person, Position
@@ -348,8 +348,7 @@ def assessment_list(*, scope: Scope, f: AssessmentFilter) -> QuerySet[Assessment
     if f.status:
         qs = qs.filter(status=f.status)
     if f.q:
-        for token in fold(f.q).split():
-            qs = qs.filter(person__search_text__contains=token)
+        qs = qs.filter(search_q(f.q, "person__search_text"))
     return qs.order_by("person__sort_key", "person_id")
 
 
@@ -359,8 +358,7 @@ def not_started_count(*, scope: Scope, f: AssessmentFilter) -> int:
     if f.unit is not None:
         qs = qs.filter(unit__in=units_under_in_year(unit=f.unit, school_year=f.school_year).values("pk"))
     if f.q:
-        for token in fold(f.q).split():
-            qs = qs.filter(person__search_text__contains=token)
+        qs = qs.filter(search_q(f.q, "person__search_text"))
     started = Assessment.objects.filter(person_id=OuterRef("person_id"), school_year=f.school_year)
     return qs.exclude(Exists(started)).count()
 

@@ -71,3 +71,21 @@ def test_sort_key_is_digits_only_so_any_database_collation_orders_it_the_same():
 def test_split_full_name_takes_first_word_as_family_and_last_as_given():
     assert split_full_name("Nguyễn Thị Minh Hoa") == ("Nguyễn", "Thị Minh", "Hoa")
     assert split_full_name("Hoa") == ("", "", "Hoa")
+
+
+def test_nfc_strips_zero_width_and_bidirectional_controls_from_names():
+    assert nfc("Ng\u200buyễn\u200d Thị\u202e Đ\u2066ào\u2069\ufeff") == "Nguyễn Thị Đào"
+    assert nfc("\u202eoaH\u202c") == "oaH"  # the override is gone: the name reads as it is stored
+    assert nfc("Lò\x00 Thị\x07\x1b Xuân\u00ad") == "Lò Thị Xuân"
+    assert nfc("A\tB\r\nC") == "A B C"  # white space stays white space, collapsed
+
+
+def test_nfc_strips_every_format_character_of_this_python_and_keeps_letters_and_marks():
+    import sys
+
+    from bdtx.core.text import _INVISIBLE
+
+    format_chars = [chr(c) for c in range(sys.maxunicode + 1) if unicodedata.category(chr(c)) == "Cf"]
+    assert format_chars and all(_INVISIBLE.fullmatch(ch) for ch in format_chars)
+    vietnamese = "ăâđêôơưáàảãạ ĂÂĐÊÔƠƯ" + unicodedata.normalize("NFD", "ệ ữ")
+    assert nfc(vietnamese) == unicodedata.normalize("NFC", vietnamese)

@@ -215,7 +215,8 @@ def test_the_result_page_costs_the_same_queries_whatever_the_number_of_problems(
     few = _queries(client, small.get_absolute_url())
     big = kind.upload(kind.messy)
     ImportJob.objects.filter(pk=big.pk).update(problems=big.problems * 150, error_count=len(big.problems) * 150)
-    with django_assert_max_num_queries(few):
+    # one more at most: problems showing ID numbers are a sensitive read, logged in one insert
+    with django_assert_max_num_queries(few + 1):
         assert client.get(big.get_absolute_url() + "?page=2").status_code == 200
 
 

@@ -133,7 +133,8 @@ def test_a_department_imports_into_its_schools_by_unit_code(world, upload):
         ["Phan Văn Tám", "Nam", "03/03/1983", None],
     ]
     job = upload(build_xlsx(rows), user="so_a", unit="so_a")
-    expected = [(4, "unit.unknown"), (5, "unit.unknown"), (6, "unit.missing")]
+    # errors first, then the warning that the file has no ID column (on its header row)
+    expected = [(4, "unit.unknown"), (5, "unit.unknown"), (6, "unit.missing"), (1, "column.no_personal_id")]
     assert [(e["row"], e["code"]) for e in job.problems] == expected
     assert job.problems[0]["message"] == job.problems[1]["message"]  # a school elsewhere looks like no school at all
     assert job.valid_rows == 2

@@ -28,7 +28,7 @@ from bdtx.catalog.selectors import content_for as catalog_content_for
 from bdtx.catalog.selectors import focus_modules_for
 from bdtx.core.models import SchoolYear
 from bdtx.core.scope import Perm, Scope
-from bdtx.core.text import fold
+from bdtx.core.search import matches, search_q
 from bdtx.organisations.models import Unit
 from bdtx.organisations.selectors import province_of
 from bdtx.people.models import Audience, Employment, EmploymentStatus, Person
@@ -133,11 +133,9 @@ def module_search(*, employment: Employment, school_year: SchoolYear, q: str = "
     A catalog holds a few dozen modules per audience, so matching in Python costs nothing and
     keeps 'ung dung cong nghe' finding 'Ứng dụng công nghệ'.
     """
-    tokens = fold(q).split()
     found = []
     for m in modules_offered(employment=employment, school_year=school_year):
-        text = fold(f"{m.code} {m.title}")
-        if all(t in text for t in tokens):
+        if matches(q, f"{m.code} {m.title}"):
             found.append(m)
             if len(found) >= limit:
                 break
@@ -248,8 +246,7 @@ def personal_plan_list(*, scope: Scope, f: PlanFilter) -> QuerySet[Any]:
     if f.late:
         qs = qs.filter(is_late=True)
     if f.q:
-        for token in fold(f.q).split():
-            qs = qs.filter(person__search_text__contains=token)
+        qs = qs.filter(search_q(f.q, "person__search_text"))
     return qs.order_by("unit__name", "person__sort_key", "pk")
 
 
@@ -305,7 +302,7 @@ def personal_plan_by_unit(*, scope: Scope, f: PlanFilter) -> QuerySet:
     not submitted yet, for an office."""
     qs = _plan_rows(scope=scope, school_year=f.school_year, unit=f.unit)
     if f.q:
-        qs = qs.filter(unit__search_text__contains=fold(f.q))
+        qs = qs.filter(search_q(f.q, "unit__search_text"))
     return (
         qs.values("unit_id", "unit__name", "unit__uuid")
         .annotate(**_count_fields())
