@@ -2,6 +2,7 @@
 
 from collections import Counter
 from io import StringIO
+from pathlib import Path
 
 import pytest
 from django.contrib.auth.models import User
@@ -16,7 +17,7 @@ from bdtx.core.scope import Perm
 from bdtx.core.selectors import school_year_current
 from bdtx.demo.cao_bang import ACCOUNT_SCHOOL, HISTORIC_DISTRICT, PROVINCE_CODE
 from bdtx.demo.lang_son import PROVINCE_CODE as LANG_SON
-from bdtx.demo.province import DEMO_PASSWORD, REFORM_DAY, DemoConflict, demo_codes, demo_is_loaded
+from bdtx.demo.province import DEMO_ACCOUNTS, DEMO_PASSWORD, REFORM_DAY, DemoConflict, demo_codes, demo_is_loaded
 from bdtx.demo.staff import DemoSchool, StaffGenerator
 from bdtx.organisations.models import SchoolLevel, SchoolType, Unit, UnitKind, UnitPlacement
 from bdtx.organisations.selectors import parent_on
@@ -312,3 +313,10 @@ def test_the_second_province_publishes_its_own_programme_02_and_focus_modules(de
     assert all(c.unit.code == LANG_SON for c in content["BD02"])
     focus = focus_modules_for(unit=school, school_year=year, audience="GVPT", school_level="TH")
     assert [m.code for m in focus] == ["MĐ 09"]
+
+
+def test_the_readme_names_every_demo_account_and_the_password():
+    readme = (Path(__file__).resolve().parents[3] / "README.md").read_text(encoding="utf-8")
+    for account in DEMO_ACCOUNTS:
+        assert f"`{account.username}`" in readme, account.username
+    assert f"`{DEMO_PASSWORD}`" in readme
