@@ -1,7 +1,8 @@
-"""Demo programme content for the demo province: programme 01 topics (the ministry), programme 02
-topics and focus modules (Sở GD&ĐT Cao Bằng, after seed letter 003), for the current and the next
-school year. Written through the catalog services as the demo's ministry and Sở accounts, so
-every row is checked and audited like one entered on the pages. Idempotent."""
+"""Demo programme content: programme 01 topics (the ministry), and each demo province's programme
+02 topics and focus modules (Sở GD&ĐT Cao Bằng after seed letter 003; Sở GD&ĐT Lạng Sơn its own
+smaller choice), for the current and the next school year. Written through the catalog services
+as the demo's ministry and Sở accounts, so every row is checked and audited like one entered on
+the pages. Idempotent."""
 
 from django.contrib.auth.models import User
 from django.db import transaction
@@ -9,8 +10,11 @@ from django.db import transaction
 from bdtx.accounts.selectors import scope_for_user
 from bdtx.catalog import services
 from bdtx.catalog.models import FocusModule, Module, ProgrammeContent
+from bdtx.core.models import SchoolYear
 from bdtx.core.selectors import school_year_current
-from bdtx.demo.province import MINISTRY_CODE, PROVINCE_CODE
+from bdtx.demo.cao_bang import PROVINCE_CODE as CAO_BANG
+from bdtx.demo.lang_son import PROVINCE_CODE as LANG_SON
+from bdtx.demo.places import MINISTRY_CODE
 from bdtx.organisations.models import Unit
 from bdtx.regimes.models import Programme
 
@@ -36,15 +40,26 @@ FOCUS = [
     ("GDPT2018-QL-QD4660", "MĐ 05", ""),
     ("GDPT2018-QL-QD4660", "MĐ 09", ""),
 ]
+BD02_LANG_SON = [
+    ("Chương trình giáo dục địa phương tỉnh Lạng Sơn", 15),
+    ("Ứng dụng công nghệ thông tin và chuyển đổi số trong dạy học, quản lý", 15),
+    ("Giữ gìn bản sắc văn hóa dân tộc Nùng, Tày trong nhà trường", 10),
+]
+FOCUS_LANG_SON = [
+    ("GVMN-TT12-2019", "GVMN 19", "MN"),
+    ("QLMN-TT11-2019", "QLMN 13", "MN"),
+    ("GDPT2018-GV-QD4660", "MĐ 09", ""),
+    ("GDPT2018-QL-QD4660", "MĐ 09", ""),
+]
+# Each province: its Sở account, its programme 02 topics, its focus modules.
+PROVINCES = {CAO_BANG: ("so", BD02, FOCUS), LANG_SON: ("so2", BD02_LANG_SON, FOCUS_LANG_SON)}
 
 
 @transaction.atomic
 def programme_demo_load() -> int:
     """Publish the demo content for this school year and the next; returns the rows written."""
     ministry = Unit.objects.get(code=MINISTRY_CODE)
-    province = Unit.objects.get(code=PROVINCE_CODE)
-    bo, so = User.objects.get(username="bo"), User.objects.get(username="so")
-    bo_scope, so_scope = scope_for_user(bo), scope_for_user(so)
+    bo_scope = scope_for_user(User.objects.get(username="bo"))
     current = school_year_current()
     written = 0
     for year in (current, current.next):
@@ -60,27 +75,38 @@ def programme_demo_load() -> int:
                     hours=hours,
                 )
                 written += 1
-        if not ProgrammeContent.objects.filter(unit=province, school_year=year).exists():
-            for title, hours in BD02:
-                services.content_create(
-                    scope=so_scope,
-                    unit=province,
-                    school_year=year,
-                    programme=Programme.BD02,
-                    title=title,
-                    hours=hours,
-                )
-                written += 1
-        if not FocusModule.objects.filter(unit=province, school_year=year).exists():
-            for priority, (catalog, code, level) in enumerate(FOCUS, start=1):
-                module = Module.objects.get(catalog__code=catalog, code=code)
-                services.focus_module_add(
-                    scope=so_scope,
-                    unit=province,
-                    school_year=year,
-                    module=module,
-                    school_level=level,
-                    priority=priority,
-                )
-                written += 1
+        for code, (username, bd02, focus) in PROVINCES.items():
+            written += _province_content(code=code, username=username, year=year, bd02=bd02, focus=focus)
+    return written
+
+
+def _province_content(
+    *, code: str, username: str, year: SchoolYear, bd02: list[tuple[str, int]], focus: list[tuple[str, str, str]]
+) -> int:
+    province = Unit.objects.get(code=code)
+    so_scope = scope_for_user(User.objects.get(username=username))
+    written = 0
+    if not ProgrammeContent.objects.filter(unit=province, school_year=year).exists():
+        for title, hours in bd02:
+            services.content_create(
+                scope=so_scope,
+                unit=province,
+                school_year=year,
+                programme=Programme.BD02,
+                title=title,
+                hours=hours,
+            )
+            written += 1
+    if not FocusModule.objects.filter(unit=province, school_year=year).exists():
+        for priority, (catalog, module_code, level) in enumerate(focus, start=1):
+            module = Module.objects.get(catalog__code=catalog, code=module_code)
+            services.focus_module_add(
+                scope=so_scope,
+                unit=province,
+                school_year=year,
+                module=module,
+                school_level=level,
+                priority=priority,
+            )
+            written += 1
     return written

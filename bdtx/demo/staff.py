@@ -1,4 +1,4 @@
-"""Demo staff for the demo province: Vietnamese names, ethnicities, positions and careers.
+"""Demo staff for the demo provinces: Vietnamese names, ethnicities, positions and careers.
 
 Everything is drawn from one seeded `random.Random` (and a seeded Faker instance), so the same
 call gives the same people every time. The staff of the current school year is generated first;
@@ -20,7 +20,7 @@ from bdtx.people.models import ContractType, Gender, Position
 from bdtx.people.services import StaffRow, default_staff_type
 from bdtx.people.validators import personal_id_for
 
-ID_PROVINCE = "004"  # Cao Bằng's code of birth registration on the personal ID number
+ID_PROVINCE = "004"  # Cao Bằng's code of birth registration on the personal ID number (the default)
 EMAIL_DOMAIN = "example.edu.vn"  # never a real school's domain: demo people must not get mail
 
 KINH, TAY, NUNG, MONG, DAO, SAN_CHAY, LO_LO, HOA = "01", "02", "07", "08", "09", "15", "43", "04"
@@ -33,6 +33,11 @@ ETHNIC_PROFILES: dict[str, dict[str, float]] = {
     "lowland": {TAY: 52, NUNG: 22, KINH: 17, DAO: 4, MONG: 2, SAN_CHAY: 3},
     "border": {NUNG: 50, TAY: 34, KINH: 11, DAO: 3, MONG: 2},
     "highland": {TAY: 24, NUNG: 16, KINH: 12, MONG: 24, DAO: 19, LO_LO: 5},
+    # Lạng Sơn: Nùng first, then Tày; more Kinh in the city; Dao in the Mẫu Sơn highlands.
+    "lang_son": {NUNG: 36, TAY: 33, KINH: 26, DAO: 3, HOA: 1, SAN_CHAY: 1},
+    "lang_son_city": {KINH: 38, TAY: 30, NUNG: 27, HOA: 2.5, DAO: 1.5, SAN_CHAY: 1},
+    "lang_son_border": {NUNG: 52, TAY: 29, KINH: 15, DAO: 2, HOA: 2},
+    "lang_son_highland": {NUNG: 38, DAO: 30, TAY: 18, KINH: 12, SAN_CHAY: 2},
 }
 
 
@@ -235,8 +240,9 @@ def _positions(school: DemoSchool) -> list[str]:
 class StaffGenerator:
     """Builds the demo staff of a province; deterministic for a given seed."""
 
-    def __init__(self, *, seed: int = 2025, current_year: int) -> None:
+    def __init__(self, *, seed: int = 2025, current_year: int, id_province: str = ID_PROVINCE) -> None:
         self.rng = random.Random(seed)
+        self.id_province = id_province
         self.fake = Faker("vi_VN")
         self.fake.seed_instance(seed)
         self.current_year = current_year
@@ -273,7 +279,9 @@ class StaffGenerator:
 
     def _personal_id(self, gender: str, born: date) -> str:
         while True:
-            pid = personal_id_for(province=ID_PROVINCE, gender=gender, birth=born, serial=self.rng.randrange(1_000_000))
+            pid = personal_id_for(
+                province=self.id_province, gender=gender, birth=born, serial=self.rng.randrange(1_000_000)
+            )
             if pid not in self._ids:
                 self._ids.add(pid)
                 return pid

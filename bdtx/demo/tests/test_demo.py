@@ -1,29 +1,28 @@
 """The demo province that `make run` loads: realistic, complete, with history, idempotent."""
 
+from collections import Counter
 from io import StringIO
+from pathlib import Path
 
 import pytest
+from django.contrib.auth.models import User
 from django.core.management import call_command
 from django.db import transaction
 from django.utils.translation import gettext
 
 from bdtx.accounts.models import Role, RoleAssignment
+from bdtx.accounts.selectors import scope_for_user
 from bdtx.core.models import AuditLog, SchoolYear
+from bdtx.core.scope import Perm
 from bdtx.core.selectors import school_year_current
-from bdtx.demo.province import (
-    ACCOUNT_SCHOOL,
-    DEMO_PASSWORD,
-    HISTORIC_DISTRICT,
-    PROVINCE_CODE,
-    REFORM_DAY,
-    DemoConflict,
-    demo_codes,
-    demo_is_loaded,
-)
+from bdtx.demo.cao_bang import ACCOUNT_SCHOOL, HISTORIC_DISTRICT, PROVINCE_CODE
+from bdtx.demo.lang_son import PROVINCE_CODE as LANG_SON
+from bdtx.demo.province import DEMO_ACCOUNTS, DEMO_PASSWORD, REFORM_DAY, DemoConflict, demo_codes, demo_is_loaded
 from bdtx.demo.staff import DemoSchool, StaffGenerator
 from bdtx.organisations.models import SchoolLevel, SchoolType, Unit, UnitKind, UnitPlacement
 from bdtx.organisations.selectors import parent_on
 from bdtx.people.models import Employment, Person, Position
+from bdtx.people.selectors import StaffFilter, staff_counts, staff_list
 from bdtx.people.validators import personal_id_problem
 from conftest import remove_world
 
@@ -103,7 +102,12 @@ def test_staff_this_year_and_last_year_with_a_little_turnover(demo):
 
 
 def test_staff_look_like_cao_bang_teachers(demo):
-    emps = list(Employment.objects.filter(school_year=school_year_current()).select_related("person"))
+    province = Unit.objects.get(code=PROVINCE_CODE)
+    emps = list(
+        Employment.objects.filter(
+            school_year=school_year_current(), unit__path__startswith=province.path
+        ).select_related("person")
+    )
     n = len(emps)
     minority = sum(e.person.ethnicity_id != "01" for e in emps) / n
     assert 0.70 <= minority <= 0.92
@@ -152,7 +156,7 @@ def test_loading_twice_changes_nothing(demo):
     out = StringIO()
     call_command("load_demo", stdout=out)
     assert _counts() == before
-    assert gettext("The demo province is already loaded: nothing to do.") in out.getvalue()
+    assert gettext("The demo provinces are already loaded: nothing to do.") in out.getvalue()
 
 
 def test_the_accounts_table_lists_every_account_with_the_password(demo):
@@ -160,10 +164,12 @@ def test_the_accounts_table_lists_every_account_with_the_password(demo):
     call_command("demo_accounts", "--url", "http://127.0.0.1:8000/", stdout=out)
     text = out.getvalue()
     assert "http://127.0.0.1:8000/" in text
-    for username in ("sysadmin", "bo", "so", "xa", "hieutruong", "giaovien", "cotcan", "csdt"):
+    for username in ("sysadmin", "bo", "so", "xa", "hieutruong", "giaovien", "cotcan", "csdt", "so2"):
         assert username in text
     assert DEMO_PASSWORD in text
     assert "Trường Tiểu học Nước Hai" in text
+    so2 = [line for line in text.splitlines() if line.strip().startswith("so2 ")]
+    assert len(so2) == 1 and so2[0].endswith("Sở GD&ĐT Lạng Sơn")
 
 
 def test_a_database_holding_only_some_demo_codes_is_refused(demo):
@@ -194,3 +200,123 @@ def test_the_demo_publishes_programme_content_and_the_focus_modules_of_seed_003(
     assert sum(c.hours for c in content["BD01"]) == 40 and sum(c.hours for c in content["BD02"]) == 40
     focus = focus_modules_for(unit=school, school_year=school_year_current(), audience="GVPT", school_level="TH")
     assert [m.code for m in focus] == ["MĐ 04", "MĐ 05", "MĐ 09"]
+
+
+# --- the second province: smaller, its own Sở account, out of the first one's sight ----------------
+
+
+def _staff_under(code: str) -> int:
+    province = Unit.objects.get(code=code)
+    return Employment.objects.filter(school_year=school_year_current(), unit__path__startswith=province.path).count()
+
+
+def test_the_second_province_is_a_fifth_of_the_first_with_the_same_history(demo):
+    province = Unit.objects.get(code=LANG_SON)
+    assert province.name == "Sở Giáo dục và Đào tạo Lạng Sơn"
+    assert province.parent.code == "BGDDT"
+    communes = Unit.objects.filter(kind=UnitKind.COMMUNE, parent=province)
+    assert communes.count() >= 3
+    schools = Unit.objects.filter(kind=UnitKind.SCHOOL).within(province.path)
+    assert 6 <= schools.count() <= 12
+    for level in SchoolLevel.MN, SchoolLevel.TH, SchoolLevel.THCS, SchoolLevel.THPT:
+        assert schools.with_level(level).exists(), level
+    assert schools.with_level(SchoolLevel.THPT).get().parent == province
+    assert schools.filter(difficult_area=True).exists()
+    assert 0.15 <= _staff_under(LANG_SON) / _staff_under(PROVINCE_CODE) <= 0.25
+    # schools sat under a district office until 30/06/2025, under a commune since
+    school = Unit.objects.get(code="20TH003")
+    district = parent_on(unit=school, day=SchoolYear.objects.get(pk=2024).ends_on)
+    assert district.kind == UnitKind.DISTRICT and district.dissolved_on == REFORM_DAY
+    assert school.parent.kind == UnitKind.COMMUNE and school.parent.parent == province
+    # its staff were born there, as their ID numbers say; Nùng and Tày first
+    emps = Employment.objects.filter(school_year=school_year_current(), unit__path__startswith=province.path)
+    assert all(pid.startswith("020") for pid in emps.values_list("person__personal_id", flat=True))
+    ethnicities = Counter(emps.values_list("person__ethnicity_id", flat=True)).most_common(3)
+    assert {code for code, _n in ethnicities[:2]} == {"02", "07"}  # Tày, Nùng
+
+
+def test_the_second_province_has_its_own_department_account(demo, client):
+    so2 = User.objects.get(username="so2")
+    assert [(ra.role, ra.unit.code) for ra in RoleAssignment.objects.filter(user=so2)] == [
+        (Role.DEPARTMENT_STAFF, LANG_SON)
+    ]
+    assert client.login(username="so2", password=DEMO_PASSWORD)
+    response = client.get("/")
+    assert response.status_code == 200
+    assert "Sở Giáo dục và Đào tạo Lạng Sơn" in response.content.decode()
+    assert "Cao Bằng" not in response.content.decode()
+
+
+@pytest.mark.parametrize(
+    ("username", "own", "other"), [("so2", LANG_SON, PROVINCE_CODE), ("so", PROVINCE_CODE, LANG_SON)]
+)
+def test_each_department_sees_its_own_province_and_nothing_of_the_other(demo, username, own, other):
+    scope = scope_for_user(User.objects.get(username=username))
+    own_path, other_path = Unit.objects.get(code=own).path, Unit.objects.get(code=other).path
+    units = Unit.objects.visible_to(scope, Perm.UNITS_VIEW)
+    assert units.filter(path__startswith=own_path).exists()
+    assert not units.filter(path__startswith=other_path).exists()
+    staff = staff_list(scope=scope, f=StaffFilter(school_year=school_year_current()))
+    assert staff.count() == _staff_under(own)
+    assert not staff.filter(unit__path__startswith=other_path).exists()
+    theirs = Person.objects.filter(employments__unit__path__startswith=other_path).distinct()
+    assert theirs.exists()
+    assert not Person.objects.visible_to(scope).filter(pk__in=theirs.values("pk")).exists()
+
+
+@pytest.mark.parametrize(("username", "other"), [("so2", PROVINCE_CODE), ("so", LANG_SON)])
+def test_the_other_provinces_pages_are_404_for_a_department(demo, client, username, other):
+    province = Unit.objects.get(code=other)
+    school = Unit.objects.filter(kind=UnitKind.SCHOOL).within(province.path).order_by("code").first()
+    person = Person.objects.filter(employments__unit=school).first()
+    assert client.login(username=username, password=DEMO_PASSWORD)
+    for url in (
+        f"/units/{province.uuid}/",
+        f"/units/{school.uuid}/",
+        f"/units/{school.uuid}/letterhead/",
+        f"/people/{person.uuid}/",
+        f"/plans/board/?unit={province.uuid}",
+        f"/people/?unit={province.uuid}",
+    ):
+        assert client.get(url).status_code == 404, url
+
+
+def test_the_ministry_sees_both_provinces_side_by_side_with_their_own_figures(demo, client):
+    bo = User.objects.get(username="bo")
+    scope = scope_for_user(bo)
+    year = school_year_current()
+    cao_bang, lang_son = Unit.objects.get(code=PROVINCE_CODE), Unit.objects.get(code=LANG_SON)
+    figures = [staff_counts(scope=scope, school_year=year, unit=u).total for u in (cao_bang, lang_son)]
+    assert figures == [_staff_under(PROVINCE_CODE), _staff_under(LANG_SON)]
+    assert figures[0] > figures[1] > 0
+    assert client.login(username="bo", password=DEMO_PASSWORD)
+    board = client.get("/plans/board/").content.decode()  # the ministry's board: one row per province
+    ministry = Unit.objects.get(code="BGDDT")
+    page = client.get(f"/units/{ministry.uuid}/").content.decode()
+    for html in (board, page):
+        assert cao_bang.name in html and lang_son.name in html
+    content = client.get("/catalog/content/").content.decode()  # each province's programme 02
+    assert "Chương trình giáo dục địa phương tỉnh Cao Bằng" in content
+    assert "Chương trình giáo dục địa phương tỉnh Lạng Sơn" in content
+    for unit, total in zip((cao_bang, lang_son), figures, strict=True):
+        html = client.get(f"/units/{unit.uuid}/").content.decode()
+        assert f"{total} người" in html
+
+
+def test_the_second_province_publishes_its_own_programme_02_and_focus_modules(demo):
+    from bdtx.catalog.selectors import content_for, focus_modules_for
+
+    school = Unit.objects.get(code="20TH001")
+    year = school_year_current()
+    content = content_for(unit=school, school_year=year, audience="GVPT", school_level="TH")
+    assert sum(c.hours for c in content["BD02"]) == 40
+    assert all(c.unit.code == LANG_SON for c in content["BD02"])
+    focus = focus_modules_for(unit=school, school_year=year, audience="GVPT", school_level="TH")
+    assert [m.code for m in focus] == ["MĐ 09"]
+
+
+def test_the_readme_names_every_demo_account_and_the_password():
+    readme = (Path(__file__).resolve().parents[3] / "README.md").read_text(encoding="utf-8")
+    for account in DEMO_ACCOUNTS:
+        assert f"`{account.username}`" in readme, account.username
+    assert f"`{DEMO_PASSWORD}`" in readme

@@ -1,14 +1,19 @@
-"""manage.py load_demo: the demo province (Sở GD&ĐT Cao Bằng), idempotently."""
+"""manage.py load_demo: the demo provinces (Sở GD&ĐT Cao Bằng and Lạng Sơn), idempotently."""
 
 from django.core.management.base import BaseCommand, CommandError, CommandParser
 from django.utils.translation import gettext as _
 
 
 class Command(BaseCommand):
-    help = "Load the demo province (Cao Bằng): units with their 2025 history, staff, one account per role."
+    help = (
+        "Load the demo provinces (Cao Bằng, and Lạng Sơn a fifth of its size): units with their 2025 history, "
+        "staff, one account per role, and a second Sở account."
+    )
 
     def add_arguments(self, parser: CommandParser) -> None:
-        parser.add_argument("--staff", type=int, default=None, help="Staff of the current school year (about).")
+        parser.add_argument(
+            "--staff", type=int, default=None, help="Staff of the current school year of Cao Bằng (about)."
+        )
 
     def handle(self, *args: object, **options: object) -> None:
         try:
@@ -20,7 +25,7 @@ class Command(BaseCommand):
             ) from exc
         staff = options["staff"] or DEMO_STAFF
         try:
-            summary = demo_load(staff=int(staff))  # type: ignore[call-overload]
+            summaries = demo_load(staff=int(staff))  # type: ignore[call-overload]
         except DemoConflict as exc:
             raise CommandError(str(exc)) from exc
         from bdtx.demo.programmes import programme_demo_load
@@ -28,13 +33,17 @@ class Command(BaseCommand):
         content = programme_demo_load()
         if content:
             self.stdout.write(_("Programme content and focus modules published: %(n)d rows.") % {"n": content})
-        if not summary.loaded:
-            self.stdout.write(_("The demo province is already loaded: nothing to do."))
+        if not any(s.loaded for s in summaries):
+            self.stdout.write(_("The demo provinces are already loaded: nothing to do."))
             return
-        years = ", ".join(f"{y}-{y + 1}: {n}" for y, n in sorted(summary.staff.items()))
-        self.stdout.write(
-            self.style.SUCCESS(
-                _("Demo province loaded in %(s).1f s: %(units)d units; staff by school year: %(years)s.")
-                % {"s": summary.seconds, "units": summary.units, "years": years}
+        for summary in summaries:
+            if not summary.loaded:
+                self.stdout.write(_("The demo province %(name)s is already loaded.") % {"name": summary.province})
+                continue
+            years = ", ".join(f"{y}-{y + 1}: {n}" for y, n in sorted(summary.staff.items()))
+            self.stdout.write(
+                self.style.SUCCESS(
+                    _("Demo province %(name)s loaded in %(s).1f s: %(units)d units; staff by school year: %(years)s.")
+                    % {"name": summary.province, "s": summary.seconds, "units": summary.units, "years": years}
+                )
             )
-        )
