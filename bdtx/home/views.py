@@ -7,6 +7,7 @@ from bdtx.accounts.selectors import role_assignments_for
 from bdtx.core.http import AuthenticatedHttpRequest, get_in_scope_or_404, year_from_request
 from bdtx.core.scope import Perm
 from bdtx.core.selectors import school_year_current, school_year_list
+from bdtx.home.selectors import data_sources as select_data_sources
 from bdtx.home.selectors import waiting_for
 from bdtx.organisations import selectors as units
 from bdtx.people.selectors import person_current_employment, staff_counts
@@ -61,3 +62,9 @@ def unit_detail(request: AuthenticatedHttpRequest, uuid: str) -> HttpResponse:
             "staff": staff_counts(scope=request.scope, school_year=year, unit=unit),
         },
     )
+
+
+def data_sources(request: AuthenticatedHttpRequest) -> HttpResponse:
+    """The data sources panel: legal sources, confidence and what is still to be checked, for the
+    people who maintain the catalogs, standards, regimes and default deadlines (403 for others)."""
+    return render(request, "home/data_sources.html", {"sources": select_data_sources(request.scope)})

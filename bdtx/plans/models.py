@@ -196,6 +196,9 @@ class DeadlineDefault(VersionedByYear):
     day = models.PositiveSmallIntegerField(_("day"))
     year_offset = models.SmallIntegerField(_("calendar year = school start year +"), default=0)
     source = models.CharField(_("legal source"), max_length=255)
+    # What is still to be checked against the official text: for administrators (the data sources
+    # page); the deadline's readers see only the legal source.
+    verification_note = models.TextField(_("still to be checked"), blank=True)
 
     objects = InForceQuerySet.as_manager()
 
