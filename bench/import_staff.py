@@ -172,6 +172,7 @@ def main() -> None:
 
     settings.DEBUG = False  # as in production: no query log
     settings.IMPORT_BACKGROUND_ROWS = 10**9  # run the check and the write inline, not through the worker
+    settings.IMPORT_INLINE_MAX_BYTES = 10**12  # (the upload sniff unpacks the whole file to know it)
 
     from bdtx.accounts.models import Role
     from bdtx.accounts.selectors import scope_for_user
