@@ -77,6 +77,9 @@ class ImportJob(BaseModel):
     # whose lease is older than IMPORT_JOB_LEASE_SECONDS lost its worker and is marked failed.
     lease = models.UUIDField(null=True, blank=True, editable=False)
     heartbeat_at = models.DateTimeField(null=True, blank=True, help_text="The last sign of life of its work.")
+    retryable = models.BooleanField(
+        default=False, help_text="Failed for a reason trying again may cure (its worker died, an unexpected error)."
+    )
     finished_at = models.DateTimeField(null=True, blank=True)
     message = models.TextField(blank=True)
 
@@ -146,8 +149,12 @@ class ImportJob(BaseModel):
 
     @property
     def can_retry(self) -> bool:
-        """A failed job can be checked again from its kept file."""
-        return self.status == self.Status.FAILED and bool(self.file)
+        """A job that failed for a reason trying again may cure can be checked again from its kept file.
+
+        A file refused for what it holds (no table, a limit passed) fails the same way again: the user
+        uploads a corrected one instead.
+        """
+        return self.status == self.Status.FAILED and self.retryable and bool(self.file)
 
     @property
     def encoding_label(self) -> str:
@@ -163,7 +170,7 @@ class ImportJob(BaseModel):
         for s in self.skipped_rows:
             group = SKIPPED_GROUPS.get(s["kind"], "other")
             counts[group] = counts.get(group, 0) + 1
-        return [SKIPPED_LINES[group](n) for group, n in counts.items()]
+        return [SKIPPED_LINES[group](counts[group]) for group in SKIPPED_LINES if group in counts]
 
 
 # Rows that are not data, grouped as the job's page counts them.

@@ -226,7 +226,7 @@ def import_job_retry(*, scope: Scope, job: ImportJob) -> ImportJob:
     importer = job.importer
     importer.check_permission(scope, job.unit)
     if not job.can_retry:
-        raise ValidationError(_("Only a failed import can be tried again."))
+        raise ValidationError(_("Only an import stopped by its worker or by an unexpected error can be tried again."))
     try:
         with job.file.open("rb") as kept:
             inline = upload_check(kept).inline
@@ -237,6 +237,7 @@ def import_job_retry(*, scope: Scope, job: ImportJob) -> ImportJob:
         status=ImportJob.Status.UPLOADED,
         progress=0,
         message="",
+        retryable=False,
         only_valid=False,
         lease=None,
         heartbeat_at=timezone.now(),
@@ -288,6 +289,7 @@ def import_jobs_expire(*, job: ImportJob | None = None) -> int:
             done = ImportJob.objects.filter(pk=found.pk, status=found.status, heartbeat_at=found.heartbeat_at).update(
                 status=ImportJob.Status.FAILED,
                 message=message,
+                retryable=True,
                 lease=None,
                 finished_at=timezone.now(),
                 updated_at=timezone.now(),
@@ -353,15 +355,15 @@ def _guarded(job: ImportJob, work: Callable[[Scope], None]) -> ImportJob:
         _fail(job, str(e))
     except Exception:
         logger.exception("import job %s failed", job.pk)
-        _fail(job, _("The import stopped because of an unexpected error. Nothing was written."))
+        _fail(job, _("The import stopped because of an unexpected error. Nothing was written."), retryable=True)
         raise
     return job
 
 
-def _fail(job: ImportJob, message: str) -> None:
+def _fail(job: ImportJob, message: str, *, retryable: bool = False) -> None:
     """Record the failure and give the lease up (unless the job is no longer this work's)."""
     try:
-        _update(job, status=ImportJob.Status.FAILED, message=message, finished_at=timezone.now())
+        _update(job, status=ImportJob.Status.FAILED, message=message, finished_at=timezone.now(), retryable=retryable)
     except LeaseLost:
         return
     if job.lease is not None:

@@ -61,6 +61,11 @@ class Migration(migrations.Migration):
             name='skipped_rows',
             field=models.JSONField(blank=True, default=list, help_text='[{row, kind, text}] rows that are not data (totals, signatures…).'),
         ),
+        migrations.AddField(
+            model_name='importjob',
+            name='retryable',
+            field=models.BooleanField(default=False, help_text='Failed for a reason trying again may cure (its worker died, an unexpected error).'),
+        ),
         migrations.AddIndex(
             model_name='importjob',
             index=models.Index(fields=['status', 'heartbeat_at'], name='importjob_status_heartbeat'),

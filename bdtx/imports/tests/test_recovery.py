@@ -13,6 +13,7 @@ from django.utils import timezone
 from bdtx.accounts.selectors import scope_for_user
 from bdtx.core.importing import base as importing
 from bdtx.core.models import AuditLog
+from bdtx.core.tests.xlsx import build_xlsx
 from bdtx.imports import services
 from bdtx.imports.models import ImportJob
 from bdtx.people.models import Person
@@ -113,7 +114,7 @@ def test_only_a_failed_job_can_be_retried_and_only_by_who_may_import_it(world, u
     job = upload(clean_staff_file())
     with pytest.raises(ValidationError):
         services.import_job_retry(scope=scope_of("principal_a1"), job=job)
-    ImportJob.objects.filter(pk=job.pk).update(status=ImportJob.Status.FAILED)
+    ImportJob.objects.filter(pk=job.pk).update(status=ImportJob.Status.FAILED, retryable=True)
     url = reverse("imports:retry", kwargs={"uuid": job.uuid})
     assert client.get(url).status_code == 302  # anonymous: to the login page
     assert login(world.users["principal_b1"]).post(url).status_code == 404  # outside the job's unit
@@ -178,3 +179,30 @@ def test_a_confirmed_run_is_taken_by_one_worker_only(upload, confirm, scope_of):
     again = services.import_job_run(job_id=job.pk, only_valid=True)  # a duplicate task
     assert again.status == ImportJob.Status.DONE and again.created_count == job.created_count
     assert scope_for_user(job.created_by)  # the uploader still may
+
+
+def test_a_file_refused_for_what_it_holds_offers_no_retry_but_a_corrected_upload(world, upload, login, scope_of):
+    rows = [["STT", "Họ và tên", "Giới tính", "Ngày sinh", "Họ và tên"], [1, "An", "Nữ", "", "An"]]
+    job = upload(build_xlsx(rows))
+    assert job.status == ImportJob.Status.FAILED and not job.can_retry
+    html = login(world.users["principal_a1"]).get(job.get_absolute_url()).content.decode()
+    assert 'id="import-retry"' not in html and reverse("imports:new", args=["staff"]) in html
+    with pytest.raises(ValidationError):
+        services.import_job_retry(scope=scope_of("principal_a1"), job=job)
+
+
+def test_an_unexpected_error_may_be_tried_again(upload, monkeypatch, scope_of):
+    importer = importing.get("staff")
+    write = type(importer).write
+
+    def locked(self, job, records, *, scope):  # type: ignore[no-untyped-def]
+        raise RuntimeError("database is locked")
+
+    monkeypatch.setattr(type(importer), "write", locked)
+    job = upload(clean_staff_file())
+    assert job.status == ImportJob.Status.FAILED and job.can_retry
+    monkeypatch.setattr(type(importer), "write", write)
+    with TestCase.captureOnCommitCallbacks(execute=True):
+        services.import_job_retry(scope=scope_of("principal_a1"), job=job)
+    job.refresh_from_db()
+    assert (job.status, job.created_count) == (ImportJob.Status.DONE, 3)
