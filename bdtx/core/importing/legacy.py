@@ -1,4 +1,5 @@
-"""Legacy Vietnamese text: TCVN3 (the "ABC" encoding of the .VnTime fonts) to Unicode.
+"""Legacy Vietnamese text: TCVN3 (the "ABC" encoding of the .VnTime fonts) and VNI (the VNI-Times
+fonts) to Unicode, and telling them apart.
 
 TCVN 5712:1993 ("Công nghệ thông tin – Bộ mã chuẩn 8-bit kí tự Việt dùng trong trao đổi thông
 tin") defines an 8-bit code for Vietnamese. Its VN3 subset, typed with the ABC keyboard driver
@@ -12,6 +13,14 @@ Detection works on characters: a Latin-1 character such as "¬", "¸", "µ", "¶
 in Unicode Vietnamese, while precomposed letters beyond Latin-1 ("ă", "ơ", "ạ") never occur in
 TCVN3 text. `looks_legacy` says a single text is TCVN3; `decode` converts it and raises
 `LegacyTextError` when it mixes both and cannot be decoded safely.
+
+VNI Windows writes a letter as its base letter followed by mark bytes ("Nguyễn" is "Nguyeãn").
+`VNI_TO_UNICODE` follows the VNI table of xvnkb, `vni.h` (Dao Hai Lam, VISC, 2002;
+https://github.com/lamdao/xvnkb/blob/master/vni.h), built letter by letter from base and marks so
+a misaligned row cannot slip in; the tests convert every letter both ways. TCVN3 and VNI share
+Windows-1252 characters, so `guess` reads a text each way and keeps the reading that makes the most
+Vietnamese syllables (the text as it is wins ties), and `file_encoding` takes the encoding most of
+a file's texts choose.
 """
 
 import re

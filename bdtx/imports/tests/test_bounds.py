@@ -70,6 +70,13 @@ def test_a_huge_cell_is_refused_at_upload_with_a_clear_message(upload):
     assert "Một ô của trang tính “DS” (khoảng dòng 2) chứa hơn 32.767 ký tự" in " ".join(refused.value.messages)
 
 
+def test_a_huge_cell_past_the_sniff_fails_the_job_with_the_same_message(upload, settings):
+    settings.IMPORT_INLINE_MAX_BYTES = 4096  # the sniff stops before the cell is long enough to tell
+    job = upload(hostile.huge_cell_xlsx(20 * 2**20))
+    assert job.status == ImportJob.Status.FAILED and not job.can_retry
+    assert job.message.startswith("Một ô của trang tính “DS” (khoảng dòng 2) chứa hơn 32.767 ký tự")
+
+
 def test_a_web_page_named_xlsx_is_refused_by_its_content(upload):
     with pytest.raises(ValidationError) as refused:
         upload(b"<html><body><script>alert(document.cookie)</script></body></html>", filename="danh-sach.xlsx")
