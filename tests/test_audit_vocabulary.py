@@ -211,6 +211,12 @@ EXAMPLES: dict[str, tuple[str, dict, str]] = {
     "account.unlock": ("people.person", {"username": ["hoant1990", "hoant1990"], "failed_logins": [5, 0]}, ""),
     "import.upload": ("imports.importjob", {}, "staff, 2024-2025"),
     "import.confirm": ("imports.importjob", {}, "only valid rows"),
+    "import_job.retry": (
+        "imports.importjob",
+        {"message": ["Việc nhập dừng ở 60 %: tiến trình xử lý nền không phản hồi trong 10 phút.", ""]},
+        "staff",
+    ),
+    "import_job.abandon": ("imports.importjob", {"status": ["importing", "failed"]}, "temis"),
     "import.staff": (
         "imports.importjob",
         {"rows": 120, "written": 118, "created": 3, "updated": 115, "skipped": 2, "school_year": 2024},

@@ -1,6 +1,6 @@
 from django.contrib import messages
 from django.core.exceptions import PermissionDenied, ValidationError
-from django.http import FileResponse, Http404, HttpResponse
+from django.http import Http404, HttpResponse
 from django.http.response import HttpResponseBase
 from django.shortcuts import redirect, render
 from django.urls import reverse
@@ -19,6 +19,7 @@ from bdtx.catalog.forms import (
     ModuleForm,
 )
 from bdtx.catalog.models import Catalog, FocusModule, Material, Module, ProgrammeContent
+from bdtx.core import uploads
 from bdtx.core.exporters import xlsx_response
 from bdtx.core.http import AuthenticatedHttpRequest, year_from_request
 from bdtx.core.models import SchoolYear
@@ -157,8 +158,9 @@ def _material(request: AuthenticatedHttpRequest, uuid: str) -> Material:
 def material_open(request: AuthenticatedHttpRequest, uuid: str) -> HttpResponseBase:
     """Open a material: its file, served to those who may see it, or its address."""
     material = _material(request, uuid)
-    if material.file:
-        return FileResponse(material.file.open("rb"), filename=material.original_filename or material.file.name or "")
+    if material.file:  # typed by its content; shown in the page only if safe (PDF, picture, video)
+        name = material.original_filename or material.file.name or ""
+        return uploads.file_response(material.file, filename=name, allowed=uploads.MATERIAL_TYPES)
     if material.url:
         return redirect(material.url)
     raise Http404
