@@ -444,7 +444,8 @@ def _build_tree(rng: random.Random) -> tuple[dict[str, Unit], list[tuple[S, str]
         school(s, province, "Cao Bằng", HISTORY_START)
         schools.append((s, "highland" if s.fields.get("difficult_area") else "province"))
     code, name, short = INSTITUTION
-    create(code, UnitKind.INSTITUTION, name, None, HISTORY_START, short_name=short, address=_address("Cao Bằng"))
+    # The college belongs to the Sở that contracts it for BDTX courses.
+    create(code, UnitKind.INSTITUTION, name, province, HISTORY_START, short_name=short, address=_address("Cao Bằng"))
 
     note = "Sắp xếp đơn vị hành chính, kết thúc hoạt động cấp huyện từ 01/07/2025"
     for unit, new_parent in moves:
