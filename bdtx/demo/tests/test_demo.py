@@ -12,6 +12,7 @@ from bdtx.core.models import AuditLog, SchoolYear
 from bdtx.core.selectors import school_year_current
 from bdtx.demo.province import (
     ACCOUNT_SCHOOL,
+    DEMO_ACCOUNTS,
     DEMO_PASSWORD,
     HISTORIC_DISTRICT,
     PROVINCE_CODE,
@@ -194,3 +195,26 @@ def test_the_demo_publishes_programme_content_and_the_focus_modules_of_seed_003(
     assert sum(c.hours for c in content["BD01"]) == 40 and sum(c.hours for c in content["BD02"]) == 40
     focus = focus_modules_for(unit=school, school_year=school_year_current(), audience="GVPT", school_level="TH")
     assert [m.code for m in focus] == ["MĐ 04", "MĐ 05", "MĐ 09"]
+
+
+@pytest.mark.parametrize("username", [a.username for a in DEMO_ACCOUNTS])
+def test_every_link_on_each_demo_accounts_landing_page_opens_for_it(demo, client, username):
+    from django.contrib.auth.models import User
+
+    from bdtx.home.tests.links import broken_links, start_pages
+
+    user = User.objects.get(username=username)
+    client.force_login(user)
+    broken, opened = broken_links(client, start_pages(user))
+    assert opened >= 3
+    assert not broken, "\n".join(broken)
+
+
+def test_the_institution_account_is_managed_by_its_province(demo, client):
+    from django.contrib.auth.models import User
+    from django.urls import reverse
+
+    institution = Unit.objects.get(code="CDSP-CB")
+    client.force_login(User.objects.get(username="so"))
+    r = client.get(reverse("accounts:users"), {"unit": str(institution.uuid)})
+    assert [ra.user.username for ra in r.context["page_obj"]] == ["csdt"]
