@@ -98,3 +98,11 @@ class AccountForm(BootstrapFormMixin, forms.Form):
     def __init__(self, *args, roles: list[tuple[str, str]], **kwargs):
         super().__init__(*args, **kwargs)
         self.set_choices("role", roles)
+
+
+class UnitAccountForm(AccountForm):
+    """An account for someone without a staff record: their name is typed here."""
+
+    family_middle = forms.CharField(max_length=150, label=_("Family and middle names"))
+    given = forms.CharField(max_length=150, label=_("Given name"))
+    field_order = ["family_middle", "given", "username", "email", "role"]

@@ -69,6 +69,11 @@ ROLE_UNIT_KINDS: dict[str, frozenset[str]] = {
     Role.SYSTEM_ADMIN: frozenset({UnitKind.MINISTRY}),
 }
 
+# Units whose people get their accounts at the unit itself. A school's or a centre's staff have staff
+# records and get accounts from them; a training institution's staff are not BDTX learners and have
+# none, so the authority that contracts it creates their accounts from the institution's page.
+ACCOUNT_AT_UNIT_KINDS = frozenset({UnitKind.INSTITUTION})
+
 # Roles whose grant covers only the holder's own records, not the unit's subtree.
 SELF_ONLY_ROLES = frozenset({Role.LEARNER, Role.MENTOR})
 

@@ -52,13 +52,17 @@ def role_assignments_for(user: User) -> list[RoleAssignment]:
     return list(RoleAssignment.objects.filter(user=user, active=True).select_related("unit", "unit__parent"))
 
 
-def role_assignment_list(*, scope: Scope, role: str = "", q: str = "") -> QuerySet[RoleAssignment]:
-    """Active role assignments at units where the viewer may manage roles."""
+def role_assignment_list(
+    *, scope: Scope, role: str = "", q: str = "", unit: Unit | None = None
+) -> QuerySet[RoleAssignment]:
+    """Active role assignments at units where the viewer may manage roles (under `unit`, if given)."""
     qs = (
         RoleAssignment.objects.visible_to(scope, Perm.ROLES_MANAGE)
         .filter(active=True)
         .select_related("user", "unit", "user__person")
     )
+    if unit is not None:
+        qs = qs.within(unit.path)
     if role:
         qs = qs.filter(role=role)
     if q:

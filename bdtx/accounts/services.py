@@ -9,10 +9,11 @@ from django.db import transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
-from bdtx.accounts.models import FailedLogin, PasswordResetRequest, RoleAssignment
+from bdtx.accounts.models import ACCOUNT_AT_UNIT_KINDS, FailedLogin, PasswordResetRequest, RoleAssignment
 from bdtx.accounts.selectors import account_units, role_grantable
 from bdtx.core.scope import Perm, Scope
 from bdtx.core.services import audit_record
+from bdtx.core.text import nfc
 from bdtx.organisations.models import Unit
 from bdtx.people.models import Person
 
@@ -83,6 +84,39 @@ def account_create_for_person(
         actor_id=scope.user_id,
         action="account.create",
         obj=person,
+        unit_path=unit.path,
+        changes={"username": [None, username]},
+    )
+    role_assign(scope=scope, user=user, unit=unit, role=role)
+    return user, password
+
+
+@transaction.atomic
+def account_create_at_unit(
+    *, scope: Scope, unit: Unit, role: str, username: str, family_middle: str, given: str, email: str = ""
+) -> tuple[User, str]:
+    """Create a login with `role` at `unit` for someone without a staff record (a training
+    institution's staff); returns the user and a one-time password. Needs the right to give `role`
+    there (ROLES_MANAGE, no escalation)."""
+    if role not in role_grantable(scope=scope, unit=unit):
+        raise PermissionDenied(_("You cannot give this role at this unit."))
+    if unit.kind not in ACCOUNT_AT_UNIT_KINDS:
+        raise ValidationError(_("Accounts of this unit are created from the staff records."))
+    if User.objects.filter(username__iexact=username).exists():
+        raise ValidationError({"username": _("This user name is taken.")})
+    password = secrets.token_urlsafe(9)
+    user = User.objects.create_user(
+        username=username,
+        email=email,
+        password=password,
+        first_name=nfc(family_middle).strip(),  # as account_create_for_person: "Bế Thị" + "Ngọc Anh"
+        last_name=nfc(given).strip(),
+    )
+    audit_record(
+        actor_id=scope.user_id,
+        action="account.create",
+        obj=user,
+        object_repr=f"{user.username} ({user.get_full_name()})",
         unit_path=unit.path,
         changes={"username": [None, username]},
     )

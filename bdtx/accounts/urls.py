@@ -8,6 +8,7 @@ app_name = "accounts"
 urlpatterns = [
     path("users/", views.user_list, name="users"),
     path("people/<uuid:uuid>/account/", views.account_new, name="account_new"),
+    path("units/<uuid:uuid>/account/", views.unit_account_new, name="unit_account_new"),
     path("roles/<uuid:uuid>/revoke/", views.role_revoke, name="role_revoke"),
     path("roles/<uuid:uuid>/unlock/", views.account_unlock, name="account_unlock"),
     path(

@@ -6,32 +6,68 @@ from django.contrib.auth import views as auth_views
 from django.core.exceptions import ValidationError
 from django.http import Http404, HttpResponse
 from django.shortcuts import redirect, render
+from django.utils.http import url_has_allowed_host_and_scheme
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
 from bdtx.accounts import selectors, services
-from bdtx.accounts.forms import AccountForm, ThrottledPasswordResetForm
-from bdtx.accounts.models import Role, RoleAssignment
+from bdtx.accounts.forms import AccountForm, ThrottledPasswordResetForm, UnitAccountForm
+from bdtx.accounts.models import ACCOUNT_AT_UNIT_KINDS, Role, RoleAssignment
 from bdtx.core.http import AuthenticatedHttpRequest, get_in_scope_or_404
 from bdtx.core.paging import paginate
 from bdtx.core.scope import Perm
+from bdtx.organisations.selectors import unit_get
 from bdtx.people.models import Person
 from bdtx.people.selectors import person_current_employment, person_get
 
 
 def user_list(request: AuthenticatedHttpRequest) -> HttpResponse:
     request.scope.require(Perm.ROLES_MANAGE)
+    raw_unit = request.GET.get("unit")
+    unit = get_in_scope_or_404(unit_get, scope=request.scope, uuid=raw_unit) if raw_unit else None
+    if unit is not None:
+        request.scope.require(Perm.ROLES_MANAGE, unit.path)
     role = request.GET.get("role", "")
     qs = selectors.role_assignment_list(
-        scope=request.scope, role=role if role in Role.values else "", q=request.GET.get("q", "").strip()
+        scope=request.scope, role=role if role in Role.values else "", q=request.GET.get("q", "").strip(), unit=unit
     )
     page, base = paginate(request, qs)
     locked = selectors.account_locked_users(user_ids={ra.user_id for ra in page})
     return render(
         request,
         "accounts/user_list.html",
-        {"page_obj": page, "querystring_base": base, "roles": Role.choices, "locked": locked},
+        {
+            "page_obj": page,
+            "querystring_base": base,
+            "roles": Role.choices,
+            "locked": locked,
+            "unit": unit,
+            "create_here": unit is not None and unit.kind in ACCOUNT_AT_UNIT_KINDS,
+        },
     )
+
+
+def unit_account_new(request: AuthenticatedHttpRequest, uuid: str) -> HttpResponse:
+    """Create a login at a unit whose people have no staff record (a training institution), with a
+    role the viewer may give there."""
+    unit = get_in_scope_or_404(unit_get, scope=request.scope, uuid=uuid)
+    if unit.kind not in ACCOUNT_AT_UNIT_KINDS:
+        raise Http404  # a school's accounts are created from its staff records
+    request.scope.require(Perm.ROLES_MANAGE, unit.path)
+    roles = selectors.role_grantable(scope=request.scope, unit=unit)
+    form = UnitAccountForm(
+        request.POST or None, roles=[(r, str(Role(r).label)) for r in roles], initial={"role": next(iter(roles), "")}
+    )
+    if request.method == "POST" and form.is_valid():
+        try:
+            user, password = services.account_create_at_unit(scope=request.scope, unit=unit, **form.cleaned_data)
+        except ValidationError as e:
+            form.add_error(None, e)
+        else:
+            return render(
+                request, "accounts/account_created.html", {"user_obj": user, "password": password, "unit": unit}
+            )
+    return render(request, "accounts/account_form.html", {"form": form, "unit": unit})
 
 
 def account_new(request: AuthenticatedHttpRequest, uuid: str) -> HttpResponse:
@@ -83,6 +119,9 @@ def role_revoke(request: AuthenticatedHttpRequest, uuid: str) -> HttpResponse:
         messages.error(request, " ".join(e.messages))
     else:
         messages.success(request, _("The role was taken away."))
+    back = request.POST.get("next", "")
+    if url_has_allowed_host_and_scheme(back, allowed_hosts={request.get_host()}, require_https=request.is_secure()):
+        return redirect(back)  # the filtered list it was taken away from
     return redirect("accounts:users")
 
 

@@ -259,7 +259,8 @@ def content_anchor(*, scope: Scope, writable: list[str]) -> tuple[Unit | None, t
     """Whose periods the content page checks, and which programmes.
 
     A department checks the ministry's programme 01 and its own programme 02 against its split;
-    the ministry its programme 01 against the regime; anyone else the unit where they hold a role.
+    the ministry its programme 01 against the regime; anyone else the unit where they hold a role —
+    a training institution's staff the authority contracting it, whose people they teach.
     """
     if Programme.BD02 in writable:
         return departments_managed(scope=scope).first(), (Programme.BD01, Programme.BD02)
@@ -268,7 +269,10 @@ def content_anchor(*, scope: Scope, writable: list[str]) -> tuple[Unit | None, t
     ids = scope.units_with()
     if not ids:
         return None, ()
-    return Unit.objects.filter(pk=ids[0]).first(), (Programme.BD01, Programme.BD02)
+    unit = Unit.objects.filter(pk=ids[0]).select_related("parent").first()
+    if unit is not None and unit.kind == UnitKind.INSTITUTION and unit.parent is not None:
+        unit = unit.parent
+    return unit, (Programme.BD01, Programme.BD02)
 
 
 def hours_or_none(*, unit: Unit, school_year: SchoolYear) -> Hours | None:
