@@ -49,7 +49,7 @@ def module_row(page: Page, code: str) -> Locator:
 
 
 def test_a_department_gives_modules_periods_and_its_teacher_is_proposed_them(
-    page: Page, new_context, live_server, world: World, sign_in, screenshot: Shot
+    page: Page, phone_page: Page, new_context, live_server, world: World, sign_in, screenshot: Shot
 ) -> None:
     year = school_year_current()
     given, unknown = (Module.objects.get(catalog__code=CATALOG, code=c) for c in (GIVEN, STILL_UNKNOWN))
@@ -85,6 +85,14 @@ def test_a_department_gives_modules_periods_and_its_teacher_is_proposed_them(
     expect(row).to_contain_text(DOC)
     expect(row.locator("strong")).to_have_text(vi_n("%(n)s period", "%(n)s periods", 20))
     screenshot(page, "local-hours-2-set")
+    # On a phone, each module's row stacks and the page does not scroll sideways.
+    sign_in(phone_page, "so_a")
+    phone_page.goto(page.url)
+    expect(module_row(phone_page, GIVEN)).to_contain_text(DOC)
+    assert phone_page.evaluate("document.documentElement.scrollWidth") <= phone_page.evaluate(
+        "document.documentElement.clientWidth"
+    )
+    screenshot(phone_page, "local-hours-2-set-phone")
 
     # 3. A teacher of the province, weak on criteria 4 and 5, starts her plan: GVPT 04 is proposed
     #    with the province's periods; GVPT 05, still without periods, is left out and the box says so.
