@@ -272,6 +272,20 @@ EXAMPLES: dict[str, tuple[str, dict, str]] = {
         {"hours_total": [30, 40], "levels": [",THCS,", ",THCS,THPT,"], "criteria": [[1, 2], [1, 2, 5]]},
         "",
     ),
+    "module_local_hours.set": (
+        "catalog.modulelocalhours",
+        {
+            "hours": [None, 20],
+            "source": [None, "Công văn số 1234/SGDĐT-GDTrH ngày 15/8/2025"],
+            "years": [None, "2025-2026 → …"],
+        },
+        "GVPT-TT17-2019 GVPT 02",
+    ),
+    "module_local_hours.clear": (
+        "catalog.modulelocalhours",
+        {"years": ["2024-2025 → …", "2024-2025 → 2024-2025"]},
+        "GVPT-TT17-2019 GVPT 02",
+    ),
     "catalog.create": ("catalog.catalog", {"code": [None, "GVPT-2025"], "first_year": [None, 2025]}, ""),
     "catalog.update": ("catalog.catalog", {"last_year": [None, 2024]}, "thay bằng GVPT-2025"),
     "catalog_import.upload": ("imports.importjob", {}, "GVPT → GVPT-2025"),

@@ -5,6 +5,7 @@ from django.db.models import QuerySet
 from django.utils.translation import gettext_lazy as _
 
 from bdtx.catalog.models import Catalog, Material, Module, ProgrammeContent
+from bdtx.catalog.services.local_hours import MAX_MODULE_HOURS
 from bdtx.core.forms import BootstrapFormMixin
 from bdtx.organisations.models import SchoolLevel
 from bdtx.people.models import Audience
@@ -136,3 +137,21 @@ class CatalogForm(BootstrapFormMixin, forms.ModelForm):
         model = Catalog
         fields = ["name", "circular", "first_year", "last_year", "completeness_note"]
         widgets = {"completeness_note": forms.Textarea(attrs={"rows": 4})}
+
+
+class LocalHoursForm(BootstrapFormMixin, forms.Form):
+    """The periods a province gives a module the ministry's catalog gives none (checked again by
+    `module_local_hours_set`)."""
+
+    hours = forms.IntegerField(
+        label=_("Periods"),
+        min_value=1,
+        max_value=MAX_MODULE_HOURS,
+        widget=forms.NumberInput(attrs={"placeholder": _("Periods"), "style": "max-width: 6rem"}),
+    )
+    source = forms.CharField(
+        label=_("Decided by (document)"),
+        max_length=500,
+        widget=forms.TextInput(attrs={"placeholder": _("Document: number and date")}),
+        help_text=_("Number and date, e.g. Công văn số 1234/SGDĐT-GDTrH ngày 15/8/2025"),
+    )

@@ -64,6 +64,10 @@ class PlanItem(models.Model):
     end_month = models.DateField(_("to (month)"), null=True, blank=True)
     reason = models.CharField(_("why it was proposed"), max_length=500, blank=True)
 
+    # Annotated by `plans.personal.selectors.plan_items` (never stored): the periods the line counts,
+    # None for a module without periods (neither the ministry's nor the province's).
+    counted_hours: int | None
+
     class Meta:
         ordering = ["programme", "id"]
         verbose_name = _("plan item")
