@@ -209,6 +209,11 @@ EXAMPLES: dict[str, tuple[str, dict, str]] = {
     "role.revoke": ("accounts.roleassignment", {"active": [True, False], "role": ["mentor", "mentor"]}, ""),
     "account.create": ("people.person", {"username": [None, "hoant1990"]}, ""),
     "account.unlock": ("people.person", {"username": ["hoant1990", "hoant1990"], "failed_logins": [5, 0]}, ""),
+    "account.password_reset": (
+        "people.person",
+        {"username": ["hoant1990", "hoant1990"], "must_change_password": [False, True], "failed_logins": [2, 0]},
+        "",
+    ),
     "import.upload": ("imports.importjob", {}, "staff, 2024-2025"),
     "import.confirm": ("imports.importjob", {}, "only valid rows"),
     "import_job.retry": (

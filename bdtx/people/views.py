@@ -199,6 +199,12 @@ def person_detail(request: AuthenticatedHttpRequest, uuid: str) -> HttpResponse:
             "can_transfer": may_manage,
             "can_audit": bool(path) and request.scope.has(Perm.AUDIT_VIEW, path),
             "can_create_account": bool(path) and not person.user_id and request.scope.has(Perm.ROLES_MANAGE, path),
+            # the reset itself checks the rest (accounts_resettable): the account is no higher authority
+            "can_reset_password": bool(path)
+            and bool(person.user_id)
+            and not py.is_self
+            and py.school_year.pk == school_year_current().pk
+            and request.scope.has(Perm.PASSWORDS_RESET, path),
         },
     )
 
