@@ -8,6 +8,9 @@ link to a download (an .xlsx, a view named *export*) is a list with an export, s
 covered without editing this test. Each list's own tests check, filter by filter, that the export
 holds the rows the list shows."""
 
+import json
+import re
+from html import unescape
 from urllib.parse import urlsplit
 
 import pytest
@@ -87,3 +90,13 @@ def test_the_filter_forms_of_lists_keep_the_filters_in_the_address(world, client
                 live += 1
                 assert form.attrs.get("hx-push-url") == "true", name
     assert live >= 5
+
+
+def test_back_and_forward_reload_a_filtered_list_from_its_address(world, client):
+    """htmx keeps no copy of pages (a copy keeps the rows, not what the dropdowns showed, and would
+    leave staff lists in the browser's storage): Back to an address a filter pushed reloads it.
+    The browser journey (tests/browser/test_export_journey.py) checks the dropdowns after Back."""
+    client.force_login(world.users["so_a"])
+    html = client.get(reverse("people:list")).content.decode()
+    config = json.loads(unescape(re.search(r'<meta name="htmx-config" content=\'([^\']*)\'', html)[1]))
+    assert config["historyCacheSize"] == 0 and config["refreshOnHistoryMiss"] is True
