@@ -56,6 +56,7 @@ MIDDLEWARE = [
     "django.contrib.messages.middleware.MessageMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
     "django_htmx.middleware.HtmxMiddleware",
+    "bdtx.core.middleware.HtmxVaryMiddleware",
     "bdtx.accounts.middleware.ScopeMiddleware",
     # After sign-in with a one-time password, every page but the change form sends there.
     "bdtx.accounts.middleware.PasswordChangeRequiredMiddleware",
