@@ -196,10 +196,19 @@ EXAMPLES: dict[str, tuple[str, dict, str]] = {
     ),
     "employment.update": (
         "people.employment",
-        {"position": ["giao_vien", "to_truong"], "is_mentor": [False, True], "status": ["working", "leave"]},
+        {
+            "position": ["giao_vien", "to_truong"],
+            "is_mentor": [False, True],
+            "status": ["working", "leave"],
+            "difficult_area": ["unit", True],
+        },
         "",
     ),
-    "person.transfer": ("people.person", {"unit": ["Trường TH A", "Trường TH B"], "school_year": 2025}, ""),
+    "person.transfer": (
+        "people.person",
+        {"unit": ["Trường TH A", "Trường TH B"], "school_year": 2025, "difficult_area": [False, "unit"]},
+        "",
+    ),
     "sensitive.read": ("people.person", {}, "person detail: ethnicity, personal ID"),
     "role.assign": (
         "accounts.roleassignment",
@@ -485,6 +494,14 @@ def test_codes_of_choices_read_as_their_labels():
     assert rating == [("mức tự đánh giá", None, "Khá")]
     assert content.startswith("Chương trình 01")
     assert levels == ("cấp học", "Trung học cơ sở", "Trung học cơ sở, Trung học phổ thông")
+
+
+def test_a_difficult_area_as_the_unit_reads_as_such_not_as_empty():
+    with translation.override("vi"):
+        work = entry_for("employment.update").change_rows()
+        transfer = entry_for("person.transfer").change_rows()
+    assert ("vùng khó khăn", "theo đơn vị", "Có") in work
+    assert ("vùng khó khăn", "Không", "theo đơn vị") in transfer
 
 
 def test_each_app_registers_the_actions_it_writes():
