@@ -1,6 +1,7 @@
 """Benchmark: a teacher's landing and plan pages on a slow mobile network, cold and warm.
 
-Run from the project root:  .venv/bin/python bench/slow_network.py [--runs 3] [--url http://127.0.0.1:8000]
+Run from the project root:
+    .venv/bin/python bench/slow_network.py [--runs 3] [--profile slow-3g|fast-3g] [--url http://127.0.0.1:8000]
 
 Without --url it starts what `make run` starts (scripts/run.sh: migrate, the demo provinces, the
 background worker and the web server) on a free local port, with BDTX_VAR_DIR pointing at a fresh
@@ -8,7 +9,8 @@ temporary directory, and stops it at the end. With --url it measures a server al
 (with the demo loaded: it signs in as the demo teacher `giaovien`).
 
 Debian's Chromium, driven by Playwright, signs in, then loads each page under Chrome DevTools'
-"Slow 3G" network profile, set through the DevTools protocol (SLOW_3G below):
+"Slow 3G" network profile (SLOW_3G below; --profile fast-3g: FAST_3G), set through the DevTools
+protocol:
 
 - cold: a fresh browser context with the HTTP cache disabled (Network.setCacheDisabled), as on a
   first visit;
@@ -46,6 +48,15 @@ SLOW_3G = {
     "uploadThroughput": 500 * 1000 / 8 * 0.8,
     "latency": 400 * 5,  # 2,000 ms
 }
+# For comparison (--profile fast-3g): Puppeteer's "Fast 3G", which DevTools and Lighthouse now call
+# "Slow 4G": about 1.6 Mbit/s down (90 % usable), 150 ms of round trip multiplied by 3.75.
+FAST_3G = {
+    "offline": False,
+    "downloadThroughput": 1.6 * 1000 * 1000 / 8 * 0.9,  # 180,000 bytes/s
+    "uploadThroughput": 750 * 1000 / 8 * 0.9,
+    "latency": 150 * 3.75,  # 562.5 ms
+}
+PROFILES = {"slow-3g": SLOW_3G, "fast-3g": FAST_3G}
 
 CHROMIUM = os.environ.get("BDTX_CHROMIUM", "/usr/bin/chromium")
 CHROMIUM_ARGS = [
@@ -168,8 +179,10 @@ def sign_in(page: Any, base: str, username: str, password: str) -> None:
         raise SystemExit(f"{username} could not sign in at {base}")
 
 
-def measure(browser: Any, base: str, path: str, *, warm: bool, username: str, password: str) -> Load:
-    """One load of `path` under Slow 3G in a fresh context, signed in: cold (no cache) or warm (opened once before)."""
+def measure(
+    browser: Any, base: str, path: str, *, warm: bool, username: str, password: str, conditions: dict[str, Any]
+) -> Load:
+    """One load of `path` under `conditions` in a fresh context, signed in: cold (no cache) or warm (opened before)."""
     context = browser.new_context(locale="vi-VN", timezone_id="Asia/Ho_Chi_Minh")
     try:
         page = context.new_page()
@@ -178,9 +191,9 @@ def measure(browser: Any, base: str, path: str, *, warm: bool, username: str, pa
         if warm:
             network.emulate(None, cache=True)
             network.load(base + path)
-            network.emulate(SLOW_3G, cache=True)
+            network.emulate(conditions, cache=True)
         else:
-            network.emulate(SLOW_3G, cache=False)
+            network.emulate(conditions, cache=False)
         return network.load(base + path)
     finally:
         context.close()
@@ -244,6 +257,7 @@ def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--url", help="a running BDTX with the demo loaded (default: start scripts/run.sh)")
     parser.add_argument("--runs", type=int, default=3)
+    parser.add_argument("--profile", choices=sorted(PROFILES), default="slow-3g")
     parser.add_argument("--user", default=TEACHER)
     parser.add_argument("--password", default=DEMO_PASSWORD)
     args = parser.parse_args()
@@ -258,14 +272,23 @@ def main() -> None:
         else:
             print("starting scripts/run.sh (make run) …", flush=True)
             server, base = _start_make_run(Path(tmp.name))
-        print(f"{base}, signed in as {args.user}, Chrome DevTools' Slow 3G: {SLOW_3G}")
+        conditions = PROFILES[args.profile]
+        print(f"{base}, signed in as {args.user}, network {args.profile}: {conditions}")
         print(f"medians of {args.runs} runs (range); times from the start of the navigation")
         with sync_playwright() as pw:
             browser = pw.chromium.launch(executable_path=CHROMIUM, args=CHROMIUM_ARGS)
             for name, path in PAGES:
                 for warm in (False, True):
                     loads = [
-                        measure(browser, base, path, warm=warm, username=args.user, password=args.password)
+                        measure(
+                            browser,
+                            base,
+                            path,
+                            warm=warm,
+                            username=args.user,
+                            password=args.password,
+                            conditions=conditions,
+                        )
                         for _ in range(args.runs)
                     ]
                     report(f"{name} {'warm' if warm else 'cold'}", loads, detail=not warm)
