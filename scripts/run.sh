@@ -50,10 +50,11 @@ bash scripts/supervise.sh "background worker" \
 WORKER=$!
 
 $BIN/python manage.py demo_accounts --url "$URL"
-# gunicorn as in production (docs/deploy.md), fewer processes; one line per request on the terminal.
+# gunicorn as in production (docs/deploy.md), fewer processes; one line per request on the terminal
+# (no size: WhiteNoise sends files in a way gunicorn does not count).
 # In the background so the traps above run at once; the script ends when gunicorn does.
 # No control socket: it would sit in ~/.gunicorn, shared with any other gunicorn of this user.
 $BIN/gunicorn config.wsgi --bind "$HOST:$PORT" --workers 2 --threads 4 --timeout 60 --no-control-socket \
-    --access-logfile - --access-logformat '%(h)s "%(r)s" %(s)s %(B)s' &
+    --access-logfile - --access-logformat '%(h)s "%(r)s" %(s)s' &
 WEB=$!
 wait "$WEB"
