@@ -201,7 +201,7 @@ def assessment_get(*, scope: Scope, uuid: str) -> Assessment:
     visible = Assessment.objects.visible_to(scope).values("pk")
     return (
         Assessment.objects.filter(Q(pk__in=visible) | _colleague_q(scope))
-        .select_related("person", "unit", "unit__parent", "framework", "school_year", "evaluated_by")
+        .select_related("person", "unit", "unit__parent", "framework", "school_year", "evaluated_by__person")
         .get(uuid=uuid)
     )
 
