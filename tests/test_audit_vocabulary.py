@@ -367,6 +367,7 @@ EXAMPLES: dict[str, tuple[str, dict, str]] = {
     "plan.approve": ("plans.personalplan", {"status": ["submitted", "approved"]}, ""),
     "plan.return": ("plans.personalplan", {"status": ["submitted", "returned"]}, "Chọn thêm mô đun"),
     "plan.reopen": ("plans.personalplan", {"status": ["approved", "returned"]}, "Sở đổi mô đun trọng tâm"),
+    "plan.copies_create": ("plans.personalplan", {"plans": [None, 85]}, ""),
     "plan.item_add": ("plans.personalplan", {"module": [None, "GVPT 01"], "hours": [None, 40]}, ""),
     "plan.item_update": (
         "plans.personalplan",
