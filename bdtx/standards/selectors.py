@@ -10,7 +10,7 @@ from bdtx.core.scope import Perm, Scope
 from bdtx.core.search import search_q
 from bdtx.organisations.models import Unit
 from bdtx.organisations.selectors import national_unit
-from bdtx.people.models import Audience, Employment, Person, Position
+from bdtx.people.models import Audience, Employment, Person, Position, person_search_rank
 from bdtx.people.selectors import units_under_in_year
 from bdtx.standards.models import (
     Assessment,
@@ -349,6 +349,7 @@ def assessment_list(*, scope: Scope, f: AssessmentFilter) -> QuerySet[Assessment
         qs = qs.filter(status=f.status)
     if f.q:
         qs = qs.filter(search_q(f.q, "person__search_text"))
+        return qs.order_by(person_search_rank(f.q, "person__"), "person__sort_key", "person_id")
     return qs.order_by("person__sort_key", "person_id")
 
 
