@@ -206,6 +206,17 @@ def assessment_get(*, scope: Scope, uuid: str) -> Assessment:
     )
 
 
+def assessment_of(*, scope: Scope, person_id: int, school_year: SchoolYear) -> Assessment | None:
+    """The person's assessment of that school year, if the viewer may see it as `assessment_get` does."""
+    visible = Assessment.objects.visible_to(scope).values("pk")
+    return (
+        Assessment.objects.filter(Q(pk__in=visible) | _colleague_q(scope))
+        .filter(person_id=person_id, school_year=school_year)
+        .select_related("unit")
+        .first()
+    )
+
+
 def assessment_is_of_head(assessment: Assessment) -> bool:
     """Whether the assessed person heads the unit that year (then the managing office evaluates)."""
     return Employment.objects.filter(
