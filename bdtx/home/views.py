@@ -14,6 +14,7 @@ from bdtx.organisations import selectors as units
 from bdtx.organisations.models import UnitKind
 from bdtx.people.selectors import person_current_employment, staff_counts
 from bdtx.plans.due import due_next
+from bdtx.training.selectors import my_enrolments, my_groups
 
 
 def home(request: AuthenticatedHttpRequest) -> HttpResponse:
@@ -44,6 +45,8 @@ def home(request: AuthenticatedHttpRequest) -> HttpResponse:
             "my_employment": person_current_employment(person=me, school_year=year) if me else None,
             "due_items": due_next(scope=request.scope, person=me, school_year=year),
             "waiting": waiting_for(scope=request.scope, person=me, school_year=year),
+            "my_cohorts": my_enrolments(person=me, school_year=year),
+            "my_groups": my_groups(person=me, school_year=year).exists() if me else False,
         },
     )
 
