@@ -33,6 +33,14 @@ class Command(BaseCommand):
         content = programme_demo_load()
         if content:
             self.stdout.write(_("Programme content and focus modules published: %(n)d rows.") % {"n": content})
+        from bdtx.demo.training import training_demo_load
+
+        cohorts = training_demo_load()
+        if cohorts:
+            self.stdout.write(
+                _("Training cohorts of this school year, enrolled from approved plans and split into groups: %(n)d.")
+                % {"n": cohorts}
+            )
         if not any(s.loaded for s in summaries):
             self.stdout.write(_("The demo provinces are already loaded: nothing to do."))
             return
