@@ -33,9 +33,9 @@ def forwards(apps, schema_editor):
             "enforcement": "refuse",
             "source": "Thông tư 19/2019/TT-BGDĐT (Quy chế BDTX), báo cáo viên",
             "verification_note": (
-                "To verify: the article of TT 19/2019 on báo cáo viên, the level of degree it asks "
-                "(recorded here as cao đẳng) and whether the rule refuses or only warns. The 3 years of "
-                "BDTX experience and IT skills are from DOMAIN.md section 3."
+                "Cần đối chiếu văn bản: điều khoản của Thông tư 19/2019 về báo cáo viên, trình độ đào tạo "
+                "tối thiểu (ghi tạm là cao đẳng) và việc không nhận hay chỉ cảnh báo. Yêu cầu 3 năm kinh "
+                "nghiệm BDTX và kỹ năng CNTT lấy từ nguồn thứ cấp."
             ),
         },
     )
@@ -50,8 +50,8 @@ def forwards(apps, schema_editor):
             "enforcement": "refuse",
             "source": "Thông tư 19/2019/TT-BGDĐT sửa đổi bởi Thông tư 17/2022/TT-BGDĐT, báo cáo viên",
             "verification_note": (
-                "To verify: the article of TT 17/2022 that drops the 3 years of BDTX experience, the "
-                "school year it first applies to (recorded here as 2022-2023) and the level of degree."
+                "Cần đối chiếu văn bản: điều khoản của Thông tư 17/2022 bỏ yêu cầu 3 năm kinh nghiệm BDTX, "
+                "năm học bắt đầu áp dụng (ghi tạm là 2022-2023) và trình độ đào tạo tối thiểu."
             ),
         },
     )
@@ -64,8 +64,8 @@ def forwards(apps, schema_editor):
             "hours_per_block": 40,
             "source": SEED_003,
             "verification_note": (
-                "A provincial letter (Cao Bằng) applied as the default everywhere; the ministry's rule "
-                "behind it (Kế hoạch 37/KH-BGDĐT, 2021) is to verify."
+                "Công văn của một Sở (Cao Bằng) dùng làm mặc định cho mọi tỉnh; cần đối chiếu quy định của "
+                "Bộ làm căn cứ (Kế hoạch 37/KH-BGDĐT năm 2021)."
             ),
         },
     )

@@ -337,3 +337,11 @@ def test_a_learner_moved_by_hand_and_the_core_teachers_periods(world, mods):
     enrolment_bulk_from_plans(scope=SYSTEM, cohort=c)
     groups_split(scope=SYSTEM, cohort=c)
     assert mentor_hours(person=world.people["mentor_a1"], school_year=mods.year).hours == Decimal("4.0")
+
+
+def test_the_rules_name_their_source_and_keep_what_is_to_check_apart(db):
+    assert TrainerRule.objects.count() == 2 and MentorRule.objects.count() == 1
+    for rule in [*TrainerRule.objects.all(), *MentorRule.objects.all()]:
+        assert rule.source and rule.verification_note
+        assert "đối chiếu" not in rule.source.lower() and "verify" not in rule.source.lower()
+    assert "1395/SGDĐT-ĐTBD" in MentorRule.objects.get().source
