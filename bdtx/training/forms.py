@@ -11,7 +11,7 @@ from bdtx.organisations.models import SchoolLevel, Unit, UnitKind
 from bdtx.people.models import StaffType
 from bdtx.plans.models import Form
 from bdtx.regimes.models import Programme
-from bdtx.training.models import Degree, ScheduleTemplate, SupportGroup, TrainerRole
+from bdtx.training.models import CohortStatus, Degree, ScheduleTemplate, SupportGroup, TrainerRole
 
 DATE = forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d")
 DATETIME = forms.DateTimeInput(attrs={"type": "datetime-local"}, format="%Y-%m-%dT%H:%M")
@@ -60,6 +60,22 @@ class CohortForm(BootstrapFormMixin, forms.Form):
             Module.objects.in_force(school_year).select_related("catalog").order_by("catalog__code", "code"),
             label=lambda m: f"{m.catalog.code} · {m.code}: {m.title}",
         )
+        self.set_queryset(
+            "institution", Unit.objects.visible_to(scope).active().filter(kind=UnitKind.INSTITUTION).order_by("name")
+        )
+
+
+class CohortEditForm(BootstrapFormMixin, forms.Form):
+    name = forms.CharField(label=_("Name"), max_length=255)
+    form = forms.ChoiceField(label=_("Form"), choices=Form.choices)
+    capacity = forms.IntegerField(label=_("Capacity"), min_value=1)
+    institution = forms.ModelChoiceField(
+        label=_("Assessing training institution"), queryset=Unit.objects.none(), required=False
+    )
+    status = forms.ChoiceField(label=_("Status"), choices=CohortStatus.choices)
+
+    def __init__(self, *args: Any, scope: Scope, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
         self.set_queryset(
             "institution", Unit.objects.visible_to(scope).active().filter(kind=UnitKind.INSTITUTION).order_by("name")
         )

@@ -8,6 +8,7 @@ urlpatterns = [
     path("new/", views.cohort_new, name="new"),
     path("my-groups/", views.my_groups, name="my_groups"),
     path("<uuid:uuid>/", views.cohort_detail, name="detail"),
+    path("<uuid:uuid>/edit/", views.cohort_edit, name="edit"),
     path("<uuid:uuid>/trainers/", views.trainer_add, name="trainer_add"),
     path("<uuid:uuid>/sessions/", views.session_add, name="session_add"),
     path("<uuid:uuid>/enrol/", views.cohort_enrol, name="enrol"),

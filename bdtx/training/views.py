@@ -15,6 +15,7 @@ from bdtx.core.selectors import school_year_current
 from bdtx.organisations.filters import list_context_from_request
 from bdtx.training import selectors, services
 from bdtx.training.forms import (
+    CohortEditForm,
     CohortFilterForm,
     CohortForm,
     EnrolFilterForm,
@@ -112,6 +113,22 @@ def _detail(
 
 def cohort_detail(request: AuthenticatedHttpRequest, uuid: str) -> HttpResponse:
     return _detail(request, _cohort(request, uuid))
+
+
+def cohort_edit(request: AuthenticatedHttpRequest, uuid: str) -> HttpResponse:
+    """Change a cohort's name, form, capacity, assessing institution and status."""
+    cohort = _managed(request, uuid)
+    initial = {f: getattr(cohort, f) for f in ("name", "form", "capacity", "institution", "status")}
+    form = CohortEditForm(request.POST or None, initial=initial, scope=request.scope)
+    if request.method == "POST" and form.is_valid():
+        try:
+            services.cohort_update(scope=request.scope, cohort=cohort, **form.cleaned_data)
+        except ValidationError as e:
+            form.add_error(None, e)
+        else:
+            messages.success(request, _("Saved."))
+            return redirect("training:detail", uuid=cohort.uuid)
+    return render(request, "training/cohort_edit.html", {"form": form, "cohort": cohort})
 
 
 @require_POST

@@ -18,8 +18,8 @@ from .conftest import approve, cohort, staff
 
 pytestmark = pytest.mark.django_db
 
-COHORT_PAGES = ["training:detail", "training:enrol", "training:groups"]
-MANAGE_POSTS = ["training:trainer_add", "training:session_add", "training:enrol", "training:groups"]
+COHORT_PAGES = ["training:detail", "training:enrol", "training:groups", "training:edit"]
+MANAGE_POSTS = ["training:trainer_add", "training:session_add", "training:enrol", "training:groups", "training:edit"]
 
 
 @pytest.fixture
@@ -114,6 +114,7 @@ def test_the_assessing_institution_views_but_does_not_manage(world, full, login)
     assert client.get(reverse("training:detail", kwargs={"uuid": c.uuid})).status_code == 200
     assert client.get(reverse("training:groups", kwargs={"uuid": c.uuid})).status_code == 200
     assert client.get(reverse("training:enrol", kwargs={"uuid": c.uuid})).status_code == 403
+    assert client.get(reverse("training:edit", kwargs={"uuid": c.uuid})).status_code == 403
     for name in MANAGE_POSTS:
         assert client.post(reverse(name, kwargs={"uuid": c.uuid})).status_code == 403, name
     e = Enrolment.objects.filter(cohort=c).first()
@@ -260,3 +261,15 @@ def test_pages_take_the_same_queries_for_a_small_and_a_larger_cohort(world, mods
         many = _queries(client, reverse(name, kwargs={"uuid": b.uuid}))
         assert few == many, name
     assert _queries(client, reverse("training:list")) <= 12
+
+
+def test_the_organiser_edits_capacity_and_status(world, full, login):
+    c, _b = full
+    client = login(world.users["so_a"])
+    url = reverse("training:edit", kwargs={"uuid": c.uuid})
+    assert client.get(url).status_code == 200
+    r = client.post(url, {"name": c.name, "form": "tu_xa", "capacity": 10, "status": "open"})
+    assert r.status_code == 302
+    c.refresh_from_db()
+    assert (c.form, c.capacity, c.status, c.institution) == ("tu_xa", 10, "open", None)
+    assert AuditLog.objects.filter(action="cohort.update", object_uuid=c.uuid).exists()
