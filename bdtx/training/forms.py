@@ -11,7 +11,8 @@ from bdtx.organisations.models import SchoolLevel, Unit, UnitKind
 from bdtx.people.models import StaffType
 from bdtx.plans.models import Form
 from bdtx.regimes.models import Programme
-from bdtx.training.models import CohortStatus, Degree, ScheduleTemplate, SupportGroup, TrainerRole
+from bdtx.training.models import Cohort, CohortStatus, Degree, ScheduleTemplate, SupportGroup, TrainerRole
+from bdtx.training.selectors import other_cohorts
 
 DATE = forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d")
 DATETIME = forms.DateTimeInput(attrs={"type": "datetime-local"}, format="%Y-%m-%dT%H:%M")
@@ -122,3 +123,12 @@ class GroupMoveForm(BootstrapFormMixin, forms.Form):
     def __init__(self, *args: Any, cohort_id: int, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
         self.set_queryset("group", SupportGroup.objects.filter(cohort_id=cohort_id).order_by("number"))
+
+
+class MoveForm(BootstrapFormMixin, forms.Form):
+    to = forms.ModelChoiceField(label=_("To the cohort"), queryset=Cohort.objects.none(), to_field_name="uuid")
+    reason = forms.CharField(label=_("Reason"), max_length=500)
+
+    def __init__(self, *args: Any, scope: Scope, cohort: Cohort, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        self.set_queryset("to", other_cohorts(scope=scope, cohort=cohort))

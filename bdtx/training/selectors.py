@@ -48,6 +48,15 @@ def cohort_list(
     )
 
 
+def other_cohorts(*, scope: Scope, cohort: Cohort) -> QuerySet[Cohort]:
+    """Cohorts a learner of `cohort` can be moved to: same module (or programme) and year, which the
+    viewer organises."""
+    qs = Cohort.objects.visible_to(scope, Perm.TRAINING_MANAGE).filter(
+        school_year_id=cohort.school_year_id, programme=cohort.programme, module_id=cohort.module_id
+    )
+    return qs.exclude(pk=cohort.pk).order_by("name", "id")
+
+
 def cohort_get(*, scope: Scope, uuid: str) -> Cohort:
     """A cohort organised in the viewer's subtrees or assessed by their institution (404 otherwise)."""
     return (

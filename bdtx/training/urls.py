@@ -14,5 +14,6 @@ urlpatterns = [
     path("<uuid:uuid>/enrol/", views.cohort_enrol, name="enrol"),
     path("<uuid:uuid>/groups/", views.cohort_groups, name="groups"),
     path("enrolments/<uuid:uuid>/group/", views.enrolment_group, name="enrolment_group"),
+    path("enrolments/<uuid:uuid>/move/", views.enrolment_move, name="enrolment_move"),
     path("enrolments/<uuid:uuid>/withdraw/", views.enrolment_withdraw, name="enrolment_withdraw"),
 ]

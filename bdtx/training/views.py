@@ -20,6 +20,7 @@ from bdtx.training.forms import (
     CohortForm,
     EnrolFilterForm,
     GroupMoveForm,
+    MoveForm,
     ReasonForm,
     SessionForm,
     TrainerForm,
@@ -222,6 +223,7 @@ def cohort_groups(request: AuthenticatedHttpRequest, uuid: str) -> HttpResponse:
         {
             "cohort": cohort,
             "groups": list(selectors.group_list(cohort=cohort)),
+            "others": list(selectors.other_cohorts(scope=request.scope, cohort=cohort)) if manage else [],
             "rule": selectors.mentor_rule_for(cohort.school_year),
             "page_obj": page,
             "querystring_base": base,
@@ -263,6 +265,30 @@ def enrolment_withdraw(request: AuthenticatedHttpRequest, uuid: str) -> HttpResp
             messages.success(request, _("%(name)s is withdrawn.") % {"name": enrolment.person.full_name})
     else:
         messages.error(request, _("Give the reason."))
+    return redirect("training:groups", uuid=enrolment.cohort.uuid)
+
+
+@require_POST
+def enrolment_move(request: AuthenticatedHttpRequest, uuid: str) -> HttpResponse:
+    """Move one learner to another cohort of the same module and year, with a reason."""
+    enrolment = get_in_scope_or_404(selectors.enrolment_get, scope=request.scope, uuid=uuid)
+    request.scope.require(Perm.TRAINING_MANAGE, enrolment.cohort.organiser.path)
+    form = MoveForm(request.POST, scope=request.scope, cohort=enrolment.cohort)
+    if form.is_valid():
+        try:
+            services.enrolment_move(
+                scope=request.scope, enrolment=enrolment, to=form.cleaned_data["to"], reason=form.cleaned_data["reason"]
+            )
+        except ValidationError as e:
+            messages.error(request, "; ".join(e.messages))
+        else:
+            messages.success(
+                request,
+                _("%(name)s is moved to %(cohort)s.")
+                % {"name": enrolment.person.full_name, "cohort": form.cleaned_data["to"].name},
+            )
+    else:
+        messages.error(request, _("Choose the cohort and give the reason."))
     return redirect("training:groups", uuid=enrolment.cohort.uuid)
 
 

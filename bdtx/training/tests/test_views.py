@@ -133,7 +133,7 @@ def test_inside_the_scope_without_the_permission_answers_403(world, full, login,
     for name in MANAGE_POSTS:
         assert client.post(reverse(name, kwargs={"uuid": c.uuid})).status_code == 403, name
     e = Enrolment.objects.filter(cohort=c).first()
-    for name in ("training:enrolment_withdraw", "training:enrolment_group"):
+    for name in ("training:enrolment_withdraw", "training:enrolment_group", "training:enrolment_move"):
         assert client.post(reverse(name, kwargs={"uuid": e.uuid}), {"reason": "x"}).status_code == 403
 
 
@@ -273,3 +273,21 @@ def test_the_organiser_edits_capacity_and_status(world, full, login):
     c.refresh_from_db()
     assert (c.form, c.capacity, c.status, c.institution) == ("tu_xa", 10, "open", None)
     assert AuditLog.objects.filter(action="cohort.update", object_uuid=c.uuid).exists()
+
+
+def test_a_learner_is_moved_to_another_cohort_of_the_module_with_a_reason(world, full, login, mods):
+    c, _b = full
+    other = cohort(world, mods, name="Đợt 2")
+    client = login(world.users["so_a"])
+    r = client.get(reverse("training:groups", kwargs={"uuid": c.uuid}))
+    assert "Đợt 2" in r.content.decode()
+    e = Enrolment.objects.filter(cohort=c, person=world.people["teacher_a1"]).get()
+    url = reverse("training:enrolment_move", kwargs={"uuid": e.uuid})
+    client.post(url, {"to": str(other.uuid), "reason": ""})
+    e.refresh_from_db()
+    assert e.status == EnrolmentStatus.ENROLLED
+    assert client.post(url, {"to": str(other.uuid), "reason": "Gần nhà hơn"}).status_code == 302
+    e.refresh_from_db()
+    assert e.status == EnrolmentStatus.MOVED
+    assert Enrolment.objects.get(cohort=other, person=world.people["teacher_a1"]).status == EnrolmentStatus.ENROLLED
+    assert login(world.users["so_b"]).post(url).status_code == 404
