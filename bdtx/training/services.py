@@ -2,8 +2,7 @@
 of the year, learners enrolled in bulk from approved personal plans, and core teachers' groups.
 
 Enrolment and group splitting are set operations: one query reads the candidates as tuples, the
-writes go in batches (`bulk_insert_values`, one prepared UPDATE run by the driver), never a query
-per learner.
+writes go in batches (`bulk_insert_values`; one UPDATE per support group), never a query per learner.
 """
 
 from collections import defaultdict, deque
@@ -12,7 +11,7 @@ from datetime import date, timedelta
 from typing import Any
 
 from django.core.exceptions import PermissionDenied, ValidationError
-from django.db import connections, router, transaction
+from django.db import transaction
 from django.db.models import Count, Exists, OuterRef, Q, QuerySet
 from django.utils.translation import gettext as _
 
@@ -605,7 +604,8 @@ def groups_split(*, scope: Scope, cohort: Cohort) -> SplitResult:
     ]
     SupportGroup.objects.bulk_create(groups, batch_size=1000)
     ids = dict(SupportGroup.objects.filter(cohort=cohort).values_list("number", "pk"))
-    _set_groups(((ids[n], r[0]) for n, pack in enumerate(packs, start=1) for r in pack))
+    for n, pack in enumerate(packs, start=1):  # one UPDATE per group (at most the rule's size), none per learner
+        Enrolment.objects.filter(pk__in=[r[0] for r in pack]).update(group_id=ids[n])
     without = sum(1 for g in groups if g.mentor_id is None)
     audit_record(
         actor_id=scope.user_id,
@@ -635,22 +635,6 @@ def _mentors_nearest(packs: list[list[tuple[int, int, str]]], pool: dict[str, de
                 chosen[i] = q.popleft()
                 used.add(chosen[i])  # type: ignore[arg-type]
     return chosen
-
-
-def _set_groups(pairs: Any) -> None:
-    """UPDATE enrolment SET group_id = g WHERE id = e, one prepared statement the driver runs in batches."""
-    conn = connections[router.db_for_write(Enrolment)]
-    table = conn.ops.quote_name(Enrolment._meta.db_table)
-    sql = f"UPDATE {table} SET {conn.ops.quote_name('group_id')} = %s WHERE {conn.ops.quote_name('id')} = %s"
-    batch: list[tuple[int, int]] = []
-    with conn.cursor() as cursor:
-        for pair in pairs:
-            batch.append(pair)
-            if len(batch) >= BATCH:
-                cursor.executemany(sql, batch)
-                batch.clear()
-        if batch:
-            cursor.executemany(sql, batch)
 
 
 @transaction.atomic
