@@ -65,6 +65,7 @@ def main() -> None:
     parser.add_argument("--learners", type=int, default=100_000)
     parser.add_argument("--schools", type=int, default=1000)
     parser.add_argument("--keep", action="store_true", help="keep the temporary directory")
+    parser.add_argument("--profile", action="store_true", help="profile the group split (top 15 by cumulative time)")
     args = parser.parse_args()
 
     tmp = Path(tempfile.mkdtemp(prefix="bdtx-bench-"))
@@ -214,8 +215,17 @@ def main() -> None:
         step("enrolling again (nobody twice)", preview.eligible, time.perf_counter() - t)
         assert again.enrolled == again.waiting == 0
         t = time.perf_counter()
-        split = groups_split(scope=SYSTEM, cohort=cohort)
+        if args.profile:
+            import cProfile
+            import pstats
+
+            with cProfile.Profile() as prof:
+                split = groups_split(scope=SYSTEM, cohort=cohort)
+        else:
+            split = groups_split(scope=SYSTEM, cohort=cohort)
         step("groups split (with core teachers)", split.learners, time.perf_counter() - t)
+        if args.profile:
+            pstats.Stats(prof).sort_stats("cumulative").print_stats(15)
         print(f"    {split.groups:,} groups, {split.without_mentor:,} without a core teacher")
         grouped = cohort.enrolments.filter(status=EnrolmentStatus.ENROLLED, group__isnull=False).count()
         assert grouped == result.enrolled, (grouped, result.enrolled)
