@@ -14,7 +14,7 @@ from bdtx.organisations import selectors as units
 from bdtx.organisations.models import UnitKind
 from bdtx.people.selectors import person_current_employment, staff_counts
 from bdtx.plans.due import due_next
-from bdtx.training.selectors import my_enrolments, my_groups
+from bdtx.training.selectors import mentor_hours, my_enrolments, my_groups
 
 
 def home(request: AuthenticatedHttpRequest) -> HttpResponse:
@@ -33,6 +33,9 @@ def home(request: AuthenticatedHttpRequest) -> HttpResponse:
     ]
     institutions = [ra for ra in assignments if ra.role == Role.INSTITUTION_STAFF]
     me = getattr(request.user, "person", None)
+    hours = (
+        mentor_hours(person=me, school_year=year) if me and my_groups(person=me, school_year=year).exists() else None
+    )
     return render(
         request,
         "home/home.html",
@@ -46,7 +49,7 @@ def home(request: AuthenticatedHttpRequest) -> HttpResponse:
             "due_items": due_next(scope=request.scope, person=me, school_year=year),
             "waiting": waiting_for(scope=request.scope, person=me, school_year=year),
             "my_cohorts": my_enrolments(person=me, school_year=year),
-            "my_groups": my_groups(person=me, school_year=year).exists() if me else False,
+            "mentor_hours": hours,
         },
     )
 

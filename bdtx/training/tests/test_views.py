@@ -225,6 +225,8 @@ def test_the_core_teacher_sees_the_learners_of_their_groups(world, full, login):
     text = r.content.decode()
     assert world.people["teacher_a1"].full_name in text and c.name in text
     assert ('id="mentor-hours"' in text and "3,2" in text) or "3.2" in text  # 4 learners × 40 / 50
+    r = login(world.users["mentor_a1"]).get(reverse("home:home"))
+    assert 'id="home-mentor-hours"' in r.content.decode()  # the periods on the landing page too
     r = login(world.users["teacher_a1"]).get(reverse("training:my_groups"))
     assert r.status_code == 200 and 'id="no-groups"' in r.content.decode()
     assert world.people["mentor_a1"].full_name not in r.content.decode().split('id="no-groups"')[1]
