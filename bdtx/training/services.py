@@ -589,7 +589,7 @@ def groups_split(*, scope: Scope, cohort: Cohort) -> SplitResult:
     if rule is None:
         raise ValidationError(_("No core teacher rule is in force in this school year."))
     Cohort.objects.select_for_update().filter(pk=cohort.pk).first()
-    Enrolment.objects.filter(cohort=cohort).update(group=None)
+    Enrolment.objects.filter(cohort=cohort, group__isnull=False).update(group=None)  # rewrite no row for nothing
     SupportGroup.objects.filter(cohort=cohort).delete()
     rows = list(
         Enrolment.objects.filter(cohort=cohort, status=EnrolmentStatus.ENROLLED)
