@@ -14,7 +14,10 @@ pytestmark = pytest.mark.django_db
 EVERYONE = {"home:home", "accounts:password_change", "catalog:content", "catalog:modules"}
 MINE = {"standards:mine", "plans:mine"}
 REVIEW = {"plans:list", "plans:board", "standards:list"}
-OFFICE = EVERYONE | REVIEW | {"organisations:list", "people:list", "imports:list", "accounts:users", "core:audit"}
+TRAINING = {"training:list"}  # cohorts: organisers manage them, the ministry and an institution view them
+OFFICE = (
+    EVERYONE | REVIEW | TRAINING | {"organisations:list", "people:list", "imports:list", "accounts:users", "core:audit"}
+)
 CATALOG = {"catalog:catalogs", "standards:frameworks", "regimes:list", "home:data_sources"}
 
 # What each role's menu held before the entries were grouped (the permissions of the role).
@@ -26,7 +29,7 @@ MENU = {
     "principal_a1": OFFICE,
     "teacher_a1": EVERYONE | MINE,
     "mentor_a1": EVERYONE | MINE,
-    "institution": EVERYONE | {"organisations:list"},
+    "institution": EVERYONE | TRAINING | {"organisations:list"},
     "norole": EVERYONE,
 }
 

@@ -21,6 +21,7 @@ from django.contrib.auth.models import User
 from django.core.exceptions import ValidationError
 from django.db import transaction
 
+from bdtx.catalog.models import Module
 from bdtx.core.models import SchoolYear
 from bdtx.core.scope import SYSTEM
 from bdtx.core.selectors import school_year_current
@@ -124,6 +125,7 @@ def _province_plans(province: Unit, shares: Shares, year: SchoolYear) -> DemoPla
     )
     kinds: dict[tuple, list[tuple[Employment, str]]] = defaultdict(list)
     required_of: dict[int, plan_selectors.RequiredHours | None] = {}
+    focus_of: dict[tuple[str, str], list[Module]] = {}
     for job in jobs:  # one employment per person and year
         state = accounts.get(job.person_id) or shares.person_state(job.person_id)
         if state == NONE:
@@ -136,11 +138,19 @@ def _province_plans(province: Unit, shares: Shares, year: SchoolYear) -> DemoPla
         required = required_of[job.unit_id]
         if required is None:
             continue
-        key = (required, plan_selectors.audience_of(job), job.school_level)
-        kinds[key].append((job, state))
+        audience = plan_selectors.audience_of(job)
+        if (audience, job.school_level) not in focus_of:
+            focus_of[audience, job.school_level] = plan_selectors.focus_modules(
+                unit=job.unit, school_year=year, audience=audience, school_level=job.school_level
+            )[0]
+        focus = focus_of[audience, job.school_level]
+        # People of one kind start from different focus modules of their province, so every focus
+        # module has its learners (seed 003 asks for modules 4, 5 and 9 of the GDPT 2018 catalogs).
+        first = focus[_spread(job.person_id) % len(focus)] if focus else None
+        kinds[required, audience, job.school_level, first].append((job, state))
     counts: dict[str, int] = defaultdict(int)
-    for members in kinds.values():
-        for state, n in _plans_of_a_kind(members, year).items():
+    for (*_kind, first), members in kinds.items():
+        for state, n in _plans_of_a_kind(members, year, first).items():
             counts[state] += n
     summary.by_status = dict(counts)
     summary.unit_plans = _unit_plans(province, shares, year)
@@ -148,11 +158,24 @@ def _province_plans(province: Unit, shares: Shares, year: SchoolYear) -> DemoPla
     return summary
 
 
-def _exemplar(job: Employment, year: SchoolYear) -> tuple[PersonalPlan, bool]:
-    """One plan made as the person would: started, the recommender's proposal added; whether it can
-    be submitted (the proposal fills every programme's periods)."""
+def _spread(pk: int) -> int:
+    """Another number fixed by the id, independent of `_draw`'s (which picks the plan's state)."""
+    return pk * 40503 % 65521
+
+
+def _exemplar(job: Employment, year: SchoolYear, first: Module | None) -> tuple[PersonalPlan, bool]:
+    """One plan made as the person would: started, a focus module chosen first (when it fits the
+    person), the recommender's proposal for the rest added; whether it can be submitted (the lines
+    fill every programme's periods)."""
     plan = plan_services.plan_start(scope=SYSTEM, person=job.person, school_year=year)
-    for r in recommend_modules(person=job.person, school_year=year).proposed:
+    chosen = []
+    if first is not None:
+        try:
+            plan_services.plan_module_add(scope=SYSTEM, plan=plan, module=first)
+            chosen.append(first)
+        except ValidationError:
+            pass
+    for r in recommend_modules(person=job.person, school_year=year, chosen=chosen).proposed:
         plan_services.plan_module_add(scope=SYSTEM, plan=plan, module=r.module, reason=r.reason)
     return plan, not plan_selectors.plan_problems(plan=plan)
 
@@ -167,13 +190,13 @@ def _decide(plan: PersonalPlan, state: str) -> None:
         plan_services.plan_return(scope=SYSTEM, plan=plan, comment=RETURN_COMMENT)
 
 
-def _plans_of_a_kind(members: list[tuple[Employment, str]], year: SchoolYear) -> dict[str, int]:
+def _plans_of_a_kind(members: list[tuple[Employment, str]], year: SchoolYear, first: Module | None) -> dict[str, int]:
     """The first member's plan through the services; the others' copied from it in bulk. A kind
     whose proposal cannot fill the periods (the catalog lacks modules for it) stays in draft."""
     counts: dict[str, int] = defaultdict(int)
     first_job, first_state = members[0]
     with transaction.atomic():
-        exemplar, complete = _exemplar(first_job, year)
+        exemplar, complete = _exemplar(first_job, year, first)
         state = first_state if complete else str(PlanStatus.DRAFT)
         _decide(exemplar, state)
     counts[state] += 1

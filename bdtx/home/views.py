@@ -15,6 +15,7 @@ from bdtx.organisations.models import UnitKind
 from bdtx.people.selectors import person_current_employment, staff_counts
 from bdtx.plans.due import due_next
 from bdtx.plans.unit.selectors import is_school_like, may_act_for, unit_plan_find
+from bdtx.training.selectors import mentor_hours, my_enrolments, my_groups
 
 
 def home(request: AuthenticatedHttpRequest) -> HttpResponse:
@@ -33,6 +34,9 @@ def home(request: AuthenticatedHttpRequest) -> HttpResponse:
     ]
     institutions = [ra for ra in assignments if ra.role == Role.INSTITUTION_STAFF]
     me = getattr(request.user, "person", None)
+    hours = (
+        mentor_hours(person=me, school_year=year) if me and my_groups(person=me, school_year=year).exists() else None
+    )
     return render(
         request,
         "home/home.html",
@@ -45,6 +49,8 @@ def home(request: AuthenticatedHttpRequest) -> HttpResponse:
             "my_employment": person_current_employment(person=me, school_year=year) if me else None,
             "due_items": due_next(scope=request.scope, person=me, school_year=year),
             "waiting": waiting_for(scope=request.scope, person=me, school_year=year),
+            "my_cohorts": my_enrolments(person=me, school_year=year),
+            "mentor_hours": hours,
         },
     )
 

@@ -37,6 +37,7 @@ INSTALLED_APPS = [
     "bdtx.standards",
     "bdtx.catalog",
     "bdtx.plans",
+    "bdtx.training",
     "bdtx.api",
     "bdtx.home",
     "bdtx.demo",

@@ -370,3 +370,24 @@ def test_the_ministrys_board_compares_the_provinces_approved_plans_today(demo, c
             school_year=year, status=PlanStatus.APPROVED, unit__path__startswith=province.path
         ).count()
         assert f"{approved} / {_staff_under(code)}" in html, code
+
+
+def test_the_demo_has_this_years_cohorts_of_the_focus_modules_with_groups(demo):
+    from bdtx.training.models import Cohort, Enrolment, EnrolmentStatus, SupportGroup
+    from bdtx.training.selectors import mentor_rule_for
+
+    year = school_year_current()
+    cohorts = Cohort.objects.filter(organiser__code=PROVINCE_CODE, school_year=year).select_related("module")
+    codes = {c.module.code for c in cohorts}
+    assert {"MĐ 04", "MĐ 05", "MĐ 09", "GVMN 04", "QLMN 11"} <= codes
+    assert all(c.phases.count() == 3 and c.institution is not None for c in cohorts)
+    enrolled = Enrolment.objects.filter(cohort__in=cohorts, status=EnrolmentStatus.ENROLLED)
+    assert enrolled.count() > 1000
+    assert Enrolment.objects.filter(cohort__in=cohorts, status=EnrolmentStatus.WAITING).exists()  # one small cohort
+    assert not enrolled.filter(group__isnull=True).exists()
+    largest = max(g.members.count() for g in SupportGroup.objects.filter(cohort__in=cohorts))
+    assert largest <= mentor_rule_for(year).max_group_size
+    assert SupportGroup.objects.filter(cohort__in=cohorts, mentor__isnull=False).exists()
+    from bdtx.demo.training import training_demo_load
+
+    assert training_demo_load() == 0  # idempotent

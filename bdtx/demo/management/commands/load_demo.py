@@ -36,9 +36,11 @@ class Command(BaseCommand):
         if content:
             self.stdout.write(_("Programme content and focus modules published: %(n)d rows.") % {"n": content})
         from bdtx.demo.plans import plans_demo_load
+        from bdtx.demo.training import training_demo_load
 
         plans_loaded = [p for p in plans_demo_load() if p.loaded]
-        if not any(s.loaded for s in summaries) and not plans_loaded:
+        cohorts = training_demo_load()  # enrolled from the approved plans above
+        if not any(s.loaded for s in summaries) and not plans_loaded and not cohorts:
             self.stdout.write(_("The demo provinces are already loaded: nothing to do."))
             return
         for summary in summaries:
@@ -61,4 +63,9 @@ class Command(BaseCommand):
             self.stdout.write(
                 _("Demo plans of %(name)s: personal plans %(plans)s; unit plans %(units)s (%(s).1f s).")
                 % {"name": plans.province, "plans": people, "units": units, "s": plans.seconds}
+            )
+        if cohorts:
+            self.stdout.write(
+                _("Training cohorts of this school year, enrolled from approved plans and split into groups: %(n)d.")
+                % {"n": cohorts}
             )
