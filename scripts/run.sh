@@ -1,14 +1,22 @@
 #!/usr/bin/env bash
-# make run: migrate, load the demo province, start the background worker (restarted if it dies) and
-# the web server. Ctrl-C stops both. HOST and PORT choose the address (default http://127.0.0.1:8000/).
+# make run: the site as production serves it, on this machine (config.settings.local: DEBUG off,
+# plain HTTP): migrate, load the demo provinces, collect the static files (hashed names and
+# compressed copies, served by WhiteNoise), then start the background worker (restarted if it dies)
+# and gunicorn. Ctrl-C stops both. HOST and PORT choose the address (default http://127.0.0.1:8000/).
 set -euo pipefail
 cd "$(dirname "$0")/.."
 BIN=.venv/bin
-export DJANGO_SETTINGS_MODULE=${DJANGO_SETTINGS_MODULE:-config.settings.dev}
+export DJANGO_SETTINGS_MODULE=${DJANGO_SETTINGS_MODULE:-config.settings.local}
 export PYTHONUNBUFFERED=1
 HOST=${HOST:-127.0.0.1}
 PORT=${PORT:-8000}
 URL="http://$HOST:$PORT/"
+# The host names the site answers to: this machine's, and HOST when it names another address.
+if [[ -z ${DJANGO_ALLOWED_HOSTS:-} ]]; then
+    DJANGO_ALLOWED_HOSTS="127.0.0.1,localhost,[::1]"
+    case $HOST in 127.0.0.1 | localhost | 0.0.0.0 | "::") ;; *) DJANGO_ALLOWED_HOSTS+=",$HOST" ;; esac
+    export DJANGO_ALLOWED_HOSTS
+fi
 
 if [[ ! -x $BIN/python ]]; then
     echo "No virtualenv in .venv: run 'make run' (it creates one)." >&2
@@ -17,14 +25,18 @@ fi
 
 $BIN/python manage.py migrate --noinput
 $BIN/python manage.py load_demo
+# The pages name the hashed files of the manifest this writes; WhiteNoise reads them at start.
+$BIN/python manage.py collectstatic --noinput -v 0
 
-WORKER=
+WORKER= WEB=
 stop() {
     trap - EXIT INT TERM
-    if [[ -n $WORKER ]] && kill -0 "$WORKER" 2>/dev/null; then
-        kill -TERM "$WORKER" 2>/dev/null || true
-        wait "$WORKER" 2>/dev/null || true
-    fi
+    for pid in $WEB $WORKER; do
+        kill -TERM "$pid" 2>/dev/null || true
+    done
+    for pid in $WEB $WORKER; do
+        wait "$pid" 2>/dev/null || true
+    done
 }
 trap stop EXIT
 trap 'stop; exit 130' INT
@@ -38,5 +50,11 @@ bash scripts/supervise.sh "background worker" \
 WORKER=$!
 
 $BIN/python manage.py demo_accounts --url "$URL"
-# Foreground, so Ctrl-C reaches it; DEBUG=True in config.settings.dev serves the static files.
-$BIN/python manage.py runserver "$HOST:$PORT" --noreload
+# gunicorn as in production (docs/deploy.md), fewer processes; one line per request on the terminal
+# (no size: WhiteNoise sends files in a way gunicorn does not count).
+# In the background so the traps above run at once; the script ends when gunicorn does.
+# No control socket: it would sit in ~/.gunicorn, shared with any other gunicorn of this user.
+$BIN/gunicorn config.wsgi --bind "$HOST:$PORT" --workers 2 --threads 4 --timeout 60 --no-control-socket \
+    --access-logfile - --access-logformat '%(h)s "%(r)s" %(s)s' &
+WEB=$!
+wait "$WEB"

@@ -47,6 +47,8 @@ MIDDLEWARE = [
     "django.middleware.security.SecurityMiddleware",
     "django.middleware.csp.ContentSecurityPolicyMiddleware",  # before WhiteNoise: static files get it too
     "whitenoise.middleware.WhiteNoiseMiddleware",
+    # Pages and JSON gzip-compressed (static files come compressed from WhiteNoise, above it).
+    "bdtx.core.middleware.PageGZipMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
     "bdtx.core.middleware.LanguageMiddleware",
     "bdtx.core.middleware.QueryStringGuardMiddleware",
