@@ -1,0 +1,136 @@
+"""Accessibility (WCAG 2.0/2.1 A and AA, checked by axe-core): the key pages of a teacher, a principal
+and a Sở, on a desktop and on a 360 px phone, have no serious or critical violation; and the check
+that watches every browser journey (tests/browser/accessibility.py) sees pages and htmx swaps by
+itself and reports what it finds readably."""
+
+from collections.abc import Callable
+
+import pytest
+from django.urls import reverse
+from playwright.sync_api import Page, expect
+
+from bdtx.accounts.selectors import scope_for_user
+from bdtx.catalog.models import Module
+from bdtx.core.selectors import school_year_current
+from bdtx.plans.personal.services import plan_start
+from conftest import World
+from tests.browser.accessibility import AxeWatch
+
+
+def _key_pages(world: World, role: str) -> list[str]:
+    """The pages a person of the role uses most, with the data the shared world gives them."""
+    teacher, school = world.people["teacher_a1"], world.u("th_a1")
+    if role == "teacher_a1":
+        module = Module.objects.filter(active=True).order_by("pk").first()
+        assert module is not None
+        return [
+            reverse("home:home"),
+            reverse("standards:mine"),
+            reverse("plans:mine"),  # a draft plan, past the approval date: a "late" badge
+            reverse("catalog:content"),
+            reverse("catalog:modules"),
+            reverse("catalog:module", kwargs={"uuid": module.uuid}),
+            reverse("accounts:password_change"),
+        ]
+    if role == "principal_a1":
+        plan = plan_start(
+            scope=scope_for_user(world.users["teacher_a1"]), person=teacher, school_year=school_year_current()
+        )
+        return [
+            reverse("home:home"),
+            reverse("home:unit", kwargs={"uuid": school.uuid}),
+            reverse("people:list"),  # the filter bar of nine dropdowns
+            reverse("people:detail", kwargs={"uuid": teacher.uuid}),
+            reverse("people:find"),
+            reverse("plans:list"),
+            reverse("plans:detail", kwargs={"uuid": plan.uuid}),
+            reverse("plans:board"),
+            reverse("standards:list"),
+            reverse("imports:list"),
+            reverse("imports:new", kwargs={"kind": "staff"}),
+            reverse("accounts:users"),
+        ]
+    return [
+        reverse("home:home"),
+        reverse("organisations:list"),
+        reverse("people:list"),
+        reverse("plans:board"),
+        reverse("plans:deadlines"),
+        reverse("standards:list"),
+        reverse("standards:frameworks"),
+        reverse("catalog:catalogs"),
+        reverse("catalog:content"),
+        reverse("regimes:list"),
+        reverse("regimes:hours"),
+        reverse("core:audit"),
+    ]
+
+
+@pytest.mark.parametrize("role", ["teacher_a1", "principal_a1", "so_a"])
+@pytest.mark.parametrize("size", ["desktop", "phone"])
+def test_the_key_pages_of_each_role_have_no_serious_accessibility_violation(
+    request: pytest.FixtureRequest, live_server, world: World, sign_in, axe_watch: AxeWatch, role: str, size: str
+) -> None:
+    page: Page = request.getfixturevalue("page" if size == "desktop" else "phone_page")
+    paths = [reverse("accounts:login"), *_key_pages(world, role)]
+    sign_in(page, role)
+    for path in paths[1:]:
+        response = page.goto(f"{live_server.url}{path}")
+        assert response is not None and response.status == 200, path
+        expect(page.locator("main")).to_be_visible()
+    axe_watch.check_open_pages()
+
+    checked = {url.removeprefix(live_server.url).split("?")[0] for url in axe_watch.checked}
+    assert not [p for p in paths if p not in checked], "pages left unchecked"
+    assert not axe_watch.errors, axe_watch.errors
+    # the serious and critical violations fail the test (tests/browser/conftest.py) with axe's report
+
+
+UNNAMED_SELECT = '<select id="unnamed"><option>1</option></select>'
+FAINT_TEXT = '<p id="faint" style="color: #bbb">Chữ quá nhạt</p>'
+
+
+def _soon(page: Page, condition: Callable[[], bool]) -> None:
+    """Wait (letting the browser's events through) until the condition holds, at most 10 s."""
+    for _ in range(200):
+        if condition():
+            return
+        page.wait_for_timeout(50)
+    assert condition()
+
+
+def test_the_watch_checks_each_page_and_htmx_swap_by_itself_and_reports_readably(
+    page: Page, live_server, world: World, axe_watch: AxeWatch
+) -> None:
+    # A page and an htmx fragment with a violation each, served in the live server's origin.
+    page_url, fragment_url = f"{live_server.url}/a11y-check/", f"{live_server.url}/a11y-check/fragment/"
+    html = (
+        '<!doctype html><html lang="vi"><head><title>Kiểm tra</title>'
+        '<script src="/static/vendor/htmx/htmx.min.js"></script></head><body><main><h1>Kiểm tra</h1>'
+        f'{FAINT_TEXT}<button id="more" hx-get="{fragment_url}" hx-target="#slot">Thêm</button>'
+        '<div id="slot"></div></main></body></html>'
+    )
+    page.route(page_url, lambda route: route.fulfill(content_type="text/html", body=html))
+    page.route(fragment_url, lambda route: route.fulfill(content_type="text/html", body=UNNAMED_SELECT))
+
+    page.goto(page_url)  # checked when it has loaded, without being asked
+    _soon(page, lambda: [v.rule for v in axe_watch.violations] == ["color-contrast"])
+    page.locator("#more").click()  # checked again once htmx has swapped the fragment in
+    expect(page.locator("#unnamed")).to_be_visible()
+    _soon(page, lambda: {v.rule for v in axe_watch.violations} == {"color-contrast", "select-name"})
+
+    found = {v.rule: v for v in axe_watch.violations}
+    assert (found["color-contrast"].impact, found["color-contrast"].targets) == ("serious", ("#faint",))
+    assert (found["select-name"].impact, found["select-name"].targets) == ("critical", ("#unnamed",))
+    assert found["select-name"].url == page_url
+    # The test would fail with this report, which names the page, the rule, its impact and the elements.
+    with pytest.raises(AssertionError) as failure:
+        axe_watch.finish()
+    report = str(failure.value)
+    assert "select-name (critical)" in report and "#unnamed" in report and page_url in report
+    assert "color-contrast (serious)" in report and "#faint" in report
+
+    # Fixed, the page passes (and this test with it).
+    page.evaluate("document.querySelector('#faint').remove(); document.querySelector('#unnamed').remove()")
+    axe_watch.violations.clear()
+    axe_watch.finish()
