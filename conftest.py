@@ -72,7 +72,8 @@ def build_world() -> World:
     _unit(w, "thcs_a2", UnitKind.SCHOOL, "Trường THCS Tây", "THCS-A2", "xa_a2", levels=["THCS"])
     _unit(w, "thpt_a", UnitKind.SCHOOL, "Trường THPT Tỉnh An", "THPT-A", "so_a", levels=["THPT"])
     _unit(w, "th_b1", UnitKind.SCHOOL, "Trường Tiểu học Bắc", "TH-B1", "xa_b1", levels=["TH"])
-    _unit(w, "cs_dt", UnitKind.INSTITUTION, "Trường Cao đẳng Sư phạm", "CDSP", None)
+    # A training institution belongs to the Sở that contracts it.
+    _unit(w, "cs_dt", UnitKind.INSTITUTION, "Trường Cao đẳng Sư phạm", "CDSP", "so_a")
     # The district is abolished on 01/07/2025: its school moves to the commune.
     unit_move(scope=SYSTEM, unit=w.units["th_a1"], new_parent=w.units["xa_a1"], effective=MOVE_DAY)
     unit_update(scope=SYSTEM, unit=w.units["phong_a"], dissolved_on=MOVE_DAY)

@@ -1,6 +1,6 @@
 #!/usr/bin/env bash
-# make run: migrate, load the demo province, start the background worker and the web server.
-# Ctrl-C stops both. HOST and PORT choose the address (default http://127.0.0.1:8000/).
+# make run: migrate, load the demo province, start the background worker (restarted if it dies) and
+# the web server. Ctrl-C stops both. HOST and PORT choose the address (default http://127.0.0.1:8000/).
 set -euo pipefail
 cd "$(dirname "$0")/.."
 BIN=.venv/bin
@@ -31,7 +31,10 @@ trap 'stop; exit 130' INT
 trap 'stop; exit 143' TERM
 
 # The worker runs the background tasks (big imports, exports); no autoreload, so one process.
-$BIN/python manage.py db_worker --queue-name '*' --interval 0.5 --no-reload --no-startup-delay &
+# Supervised: if it dies (killed, out of memory), it is started again and the terminal says so; an
+# import it was running is marked failed once its lease runs out, and can be tried again.
+bash scripts/supervise.sh "background worker" \
+    $BIN/python manage.py db_worker --queue-name '*' --interval 0.5 --no-reload --no-startup-delay &
 WORKER=$!
 
 $BIN/python manage.py demo_accounts --url "$URL"

@@ -196,10 +196,19 @@ EXAMPLES: dict[str, tuple[str, dict, str]] = {
     ),
     "employment.update": (
         "people.employment",
-        {"position": ["giao_vien", "to_truong"], "is_mentor": [False, True], "status": ["working", "leave"]},
+        {
+            "position": ["giao_vien", "to_truong"],
+            "is_mentor": [False, True],
+            "status": ["working", "leave"],
+            "difficult_area": ["unit", True],
+        },
         "",
     ),
-    "person.transfer": ("people.person", {"unit": ["Trường TH A", "Trường TH B"], "school_year": 2025}, ""),
+    "person.transfer": (
+        "people.person",
+        {"unit": ["Trường TH A", "Trường TH B"], "school_year": 2025, "difficult_area": [False, "unit"]},
+        "",
+    ),
     "sensitive.read": ("people.person", {}, "person detail: ethnicity, personal ID"),
     "role.assign": (
         "accounts.roleassignment",
@@ -209,8 +218,19 @@ EXAMPLES: dict[str, tuple[str, dict, str]] = {
     "role.revoke": ("accounts.roleassignment", {"active": [True, False], "role": ["mentor", "mentor"]}, ""),
     "account.create": ("people.person", {"username": [None, "hoant1990"]}, ""),
     "account.unlock": ("people.person", {"username": ["hoant1990", "hoant1990"], "failed_logins": [5, 0]}, ""),
+    "account.password_reset": (
+        "people.person",
+        {"username": ["hoant1990", "hoant1990"], "must_change_password": [False, True], "failed_logins": [2, 0]},
+        "",
+    ),
     "import.upload": ("imports.importjob", {}, "staff, 2024-2025"),
     "import.confirm": ("imports.importjob", {}, "only valid rows"),
+    "import_job.retry": (
+        "imports.importjob",
+        {"message": ["Việc nhập dừng ở 60 %: tiến trình xử lý nền không phản hồi trong 10 phút.", ""]},
+        "staff",
+    ),
+    "import_job.abandon": ("imports.importjob", {"status": ["importing", "failed"]}, "temis"),
     "import.staff": (
         "imports.importjob",
         {"rows": 120, "written": 118, "created": 3, "updated": 115, "skipped": 2, "school_year": 2024},
@@ -265,6 +285,20 @@ EXAMPLES: dict[str, tuple[str, dict, str]] = {
         "catalog.module",
         {"hours_total": [30, 40], "levels": [",THCS,", ",THCS,THPT,"], "criteria": [[1, 2], [1, 2, 5]]},
         "",
+    ),
+    "module_local_hours.set": (
+        "catalog.modulelocalhours",
+        {
+            "hours": [None, 20],
+            "source": [None, "Công văn số 1234/SGDĐT-GDTrH ngày 15/8/2025"],
+            "years": [None, "2025-2026 → …"],
+        },
+        "GVPT-TT17-2019 GVPT 02",
+    ),
+    "module_local_hours.clear": (
+        "catalog.modulelocalhours",
+        {"years": ["2024-2025 → …", "2024-2025 → 2024-2025"]},
+        "GVPT-TT17-2019 GVPT 02",
     ),
     "catalog.create": ("catalog.catalog", {"code": [None, "GVPT-2025"], "first_year": [None, 2025]}, ""),
     "catalog.update": ("catalog.catalog", {"last_year": [None, 2024]}, "thay bằng GVPT-2025"),
@@ -460,6 +494,14 @@ def test_codes_of_choices_read_as_their_labels():
     assert rating == [("mức tự đánh giá", None, "Khá")]
     assert content.startswith("Chương trình 01")
     assert levels == ("cấp học", "Trung học cơ sở", "Trung học cơ sở, Trung học phổ thông")
+
+
+def test_a_difficult_area_as_the_unit_reads_as_such_not_as_empty():
+    with translation.override("vi"):
+        work = entry_for("employment.update").change_rows()
+        transfer = entry_for("person.transfer").change_rows()
+    assert ("vùng khó khăn", "theo đơn vị", "Có") in work
+    assert ("vùng khó khăn", "Không", "theo đơn vị") in transfer
 
 
 def test_each_app_registers_the_actions_it_writes():

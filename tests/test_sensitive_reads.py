@@ -82,6 +82,7 @@ def _objects(world) -> list[str]:  # type: ignore[no-untyped-def]
     """UUIDs of objects in the first province (a few of each scoped model, every person of the world)."""
     path = world.u("so_a").path
     found = [str(p.uuid) for p in world.people.values()]
+    found += [str(world.u(key).uuid) for key in ("th_a1", "so_a")]  # where the sensitive pages' data is
     for model in apps.get_models():
         qs = model._default_manager.all()
         if "uuid" in {f.name for f in model._meta.get_fields()} and isinstance(qs, ScopedQuerySet):

@@ -56,7 +56,8 @@ FOREIGN = {
     "principal_a2": (["so_b", "th_a1"], ["th_b1", "th_a1"], ["teacher_b1", "teacher_a1"]),
     "teacher_a1": (["so_b", "xa_a2"], ["th_b1", "thcs_a2"], ["teacher_b1", "teacher_a2", "colleague_a1"]),
     "mentor_a1": (["so_b", "xa_a2"], ["th_b1", "thcs_a2"], ["teacher_b1", "teacher_a2", "colleague_a1"]),
-    "institution": (["so_a", "so_b"], ["th_a1", "th_b1"], ["teacher_a1", "teacher_b1"]),
+    # the institution sits under so_a, which contracts it: the rest of so_a is foreign to it
+    "institution": (["so_b", "xa_a1", "xa_a2", "thpt_a"], ["th_a1", "th_b1"], ["teacher_a1", "teacher_b1"]),
     "norole": (["so_a", "so_b"], ["th_a1", "th_b1"], ["teacher_a1", "teacher_b1"]),
     "so_b": (["so_a"], ["so_a", "th_a1", "thcs_a2"], ["teacher_a1", "teacher_a2"]),
     "principal_b1": (["so_a"], ["th_a1", "thcs_a2"], ["teacher_a1", "teacher_a2"]),

@@ -8,7 +8,11 @@ class AccountsConfig(AppConfig):
     verbose_name = _("Accounts")
 
     def ready(self) -> None:
+        from django.contrib.auth.signals import user_logged_in
+
         from bdtx.accounts.audit import ACTIONS
+        from bdtx.accounts.middleware import password_change_required_remember
         from bdtx.core.audit import audit_actions
 
         audit_actions.register(*ACTIONS, app=self.label)
+        user_logged_in.connect(password_change_required_remember, dispatch_uid="bdtx.password_change_required")

@@ -15,4 +15,13 @@ ACTIONS = [
         _("Account unlocked"),
         fields={"username": _("username"), "failed_logins": _("failed sign-ins")},
     ),
+    AuditAction(
+        "account.password_reset",
+        _("Password reset to a one-time password"),
+        fields={
+            "username": _("username"),
+            "must_change_password": _("must change the password at the next sign-in"),
+            "failed_logins": _("failed sign-ins"),
+        },
+    ),
 ]

@@ -2,10 +2,11 @@ from collections.abc import Iterator
 from typing import Any
 
 from django import forms
-from django.contrib.auth.forms import AuthenticationForm, PasswordResetForm, SetPasswordForm
+from django.contrib.auth.forms import AuthenticationForm, PasswordChangeForm, PasswordResetForm, SetPasswordForm
 from django.contrib.auth.models import User
 from django.utils.translation import gettext_lazy as _
 from django.utils.translation import ngettext
+from django.views.decorators.debug import sensitive_variables
 
 from bdtx.accounts import selectors, services
 from bdtx.core.forms import BootstrapFormMixin
@@ -76,13 +77,48 @@ class ThrottledPasswordResetForm(PasswordResetForm):
         return iter(users)
 
 
-class UnlockingSetPasswordForm(SetPasswordForm):
+class OwnPasswordMixin:
+    """A password the holder chooses: never the one-time password an authority gave (the authority
+    knows it), and once it is set the account no longer has to change its password."""
+
+    user: User
+    cleaned_data: dict[str, Any]
+    one_time_reuse_message = _("Choose a password of your own: the one-time password you were given cannot be kept.")
+
+    def __init__(self, user: User, *args: Any, **kwargs: Any) -> None:
+        super().__init__(user, *args, **kwargs)  # type: ignore[call-arg]
+        self.one_time = selectors.password_change_required(user=user)
+
+    @sensitive_variables("new")
+    def refuse_one_time_password(self) -> None:
+        new = self.cleaned_data.get("new_password1")
+        if self.one_time and new and self.user.check_password(new):
+            self.add_error("new_password1", forms.ValidationError(self.one_time_reuse_message, code="one_time_reused"))  # type: ignore[attr-defined]
+
+    def clean(self) -> dict[str, Any]:
+        data = super().clean()  # type: ignore[misc]
+        self.refuse_one_time_password()
+        return data
+
+    def save(self, commit: bool = True) -> Any:
+        user = super().save(commit=commit)  # type: ignore[misc]
+        if commit:
+            services.password_change_required_clear(user=user)
+        return user
+
+
+class UnlockingSetPasswordForm(OwnPasswordMixin, SetPasswordForm):
     """The new password from a reset link: setting it also unlocks the account."""
 
     def save(self, commit: bool = True) -> Any:
         user = super().save(commit=commit)
         services.login_failures_clear(user=user)
         return user
+
+
+class OwnPasswordChangeForm(OwnPasswordMixin, PasswordChangeForm):
+    """Django's change form (the current password, then the new one twice) that refuses to keep a
+    one-time password and ends the obligation to change it."""
 
 
 class AccountForm(BootstrapFormMixin, forms.Form):
@@ -98,3 +134,11 @@ class AccountForm(BootstrapFormMixin, forms.Form):
     def __init__(self, *args, roles: list[tuple[str, str]], **kwargs):
         super().__init__(*args, **kwargs)
         self.set_choices("role", roles)
+
+
+class UnitAccountForm(AccountForm):
+    """An account for someone without a staff record: their name is typed here."""
+
+    family_middle = forms.CharField(max_length=150, label=_("Family and middle names"))
+    given = forms.CharField(max_length=150, label=_("Given name"))
+    field_order = ["family_middle", "given", "username", "email", "role"]

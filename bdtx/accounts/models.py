@@ -1,4 +1,4 @@
-"""Role assignments (user × unit × role) and failed logins.
+"""Role assignments (user × unit × role), failed logins, and passwords that must be changed.
 
 What each role may do is the matrix `ROLE_PERMISSIONS`; where it may do it is the subtree of the
 unit the role is held at (`Scope`). Learners and mentors see only their own records.
@@ -6,6 +6,7 @@ unit the role is held at (`Scope`). Learners and mentors see only their own reco
 
 from django.conf import settings
 from django.db import models
+from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from bdtx.core.models import BaseModel
@@ -26,6 +27,7 @@ class Role(models.TextChoices):
 
 _OFFICE = {
     Perm.ROLES_MANAGE,
+    Perm.PASSWORDS_RESET,  # whoever manages the accounts of a unit may give them one-time passwords
     Perm.UNITS_VIEW,
     Perm.PEOPLE_VIEW,
     Perm.PEOPLE_MANAGE,
@@ -68,6 +70,11 @@ ROLE_UNIT_KINDS: dict[str, frozenset[str]] = {
     Role.INSTITUTION_STAFF: frozenset({UnitKind.INSTITUTION}),
     Role.SYSTEM_ADMIN: frozenset({UnitKind.MINISTRY}),
 }
+
+# Units whose people get their accounts at the unit itself. A school's or a centre's staff have staff
+# records and get accounts from them; a training institution's staff are not BDTX learners and have
+# none, so the authority that contracts it creates their accounts from the institution's page.
+ACCOUNT_AT_UNIT_KINDS = frozenset({UnitKind.INSTITUTION})
 
 # Roles whose grant covers only the holder's own records, not the unit's subtree.
 SELF_ONLY_ROLES = frozenset({Role.LEARNER, Role.MENTOR})
@@ -125,3 +132,20 @@ class PasswordResetRequest(models.Model):
 
     class Meta:
         verbose_name = _("password-reset request")
+
+
+class PasswordChangeRequired(models.Model):
+    """The account's password is a one-time one an authority gave (`account_password_reset_by_authority`):
+    until its holder sets their own, every page sends them to the change form
+    (`PasswordChangeRequiredMiddleware`). The row goes when they change it."""
+
+    user = models.OneToOneField(
+        settings.AUTH_USER_MODEL, primary_key=True, on_delete=models.CASCADE, related_name="password_change_required"
+    )
+    issued_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
+    )
+    issued_at = models.DateTimeField(default=timezone.now)
+
+    class Meta:
+        verbose_name = _("password to change")

@@ -16,6 +16,7 @@ from bdtx.accounts.models import (
     ROLE_UNIT_KINDS,
     SELF_ONLY_ROLES,
     FailedLogin,
+    PasswordChangeRequired,
     PasswordResetRequest,
     Role,
     RoleAssignment,
@@ -25,7 +26,7 @@ from bdtx.core.search import search_q
 from bdtx.core.selectors import school_year_current
 from bdtx.core.text import fold
 from bdtx.organisations.models import Unit
-from bdtx.people.models import Person
+from bdtx.people.models import Employment, Person
 
 
 def scope_for_user(user: User | AnonymousUser) -> Scope:
@@ -52,13 +53,17 @@ def role_assignments_for(user: User) -> list[RoleAssignment]:
     return list(RoleAssignment.objects.filter(user=user, active=True).select_related("unit", "unit__parent"))
 
 
-def role_assignment_list(*, scope: Scope, role: str = "", q: str = "") -> QuerySet[RoleAssignment]:
-    """Active role assignments at units where the viewer may manage roles."""
+def role_assignment_list(
+    *, scope: Scope, role: str = "", q: str = "", unit: Unit | None = None
+) -> QuerySet[RoleAssignment]:
+    """Active role assignments at units where the viewer may manage roles (under `unit`, if given)."""
     qs = (
         RoleAssignment.objects.visible_to(scope, Perm.ROLES_MANAGE)
         .filter(active=True)
         .select_related("user", "unit", "user__person")
     )
+    if unit is not None:
+        qs = qs.within(unit.path)
     if role:
         qs = qs.filter(role=role)
     if q:
@@ -157,6 +162,52 @@ def account_units(*, user: User) -> list[Unit]:
         if employment is not None:
             units.setdefault(employment.unit.pk, employment.unit)
     return list(units.values())
+
+
+def accounts_resettable(*, scope: Scope, user_ids: Collection[int]) -> dict[int, str]:
+    """Which of these accounts the scope may give a one-time password, each with the path of the
+    unit it acts through (the account's own unit, as deep in the tree as can be), in four queries.
+
+    - Authority over the account, as for unlocking it (`account_units`): the scope holds
+      PASSWORDS_RESET at a unit the account belongs to — where it holds an active role, or where
+      its person works this school year. A principal holds it at their school, an office, the Sở
+      and the system administrator over their subtrees.
+    - No higher authority: every active role of the account lies where the scope holds
+      PASSWORDS_RESET and every permission that role gives (a principal never resets the Sở's
+      account, nor one that also holds a role elsewhere; peers at the same unit may).
+    - Never a superuser or staff account (Django's admin), never the scope's own (that is a change).
+    """
+    ids = set(user_ids) - {scope.user_id}
+    if not ids:
+        return {}
+    eligible = set(User.objects.filter(pk__in=ids, is_superuser=False, is_staff=False).values_list("pk", flat=True))
+    units: dict[int, list[str]] = {pk: [] for pk in eligible}
+    higher: set[int] = set()
+    for user_id, role, path in RoleAssignment.objects.filter(user_id__in=eligible, active=True).values_list(
+        "user_id", "role", "unit__path"
+    ):
+        units[user_id].append(path)
+        if not (
+            scope.has(Perm.PASSWORDS_RESET, path)
+            and ROLE_PERMISSIONS.get(role, frozenset()) <= scope.permissions_at(path)
+        ):
+            higher.add(user_id)
+    for user_id, path in Employment.objects.filter(
+        person__user_id__in=eligible, school_year=school_year_current()
+    ).values_list("person__user_id", "unit__path"):
+        if user_id is not None:
+            units[user_id].append(path)
+    out: dict[int, str] = {}
+    for user_id in eligible - higher:
+        held = [p for p in units[user_id] if scope.has(Perm.PASSWORDS_RESET, p)]
+        if held:
+            out[user_id] = max(held, key=len)
+    return out
+
+
+def password_change_required(*, user: User) -> bool:
+    """True while the account's password is a one-time one an authority gave."""
+    return PasswordChangeRequired.objects.filter(user_id=user.pk).exists()
 
 
 def password_reset_address_exhausted(*, ip: str | None) -> bool:

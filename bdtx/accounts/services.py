@@ -8,11 +8,19 @@ from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
+from django.views.decorators.debug import sensitive_variables
 
-from bdtx.accounts.models import FailedLogin, PasswordResetRequest, RoleAssignment
-from bdtx.accounts.selectors import account_units, role_grantable
+from bdtx.accounts.models import (
+    ACCOUNT_AT_UNIT_KINDS,
+    FailedLogin,
+    PasswordChangeRequired,
+    PasswordResetRequest,
+    RoleAssignment,
+)
+from bdtx.accounts.selectors import account_units, accounts_resettable, role_grantable
 from bdtx.core.scope import Perm, Scope
 from bdtx.core.services import audit_record
+from bdtx.core.text import nfc
 from bdtx.organisations.models import Unit
 from bdtx.people.models import Person
 
@@ -90,6 +98,39 @@ def account_create_for_person(
     return user, password
 
 
+@transaction.atomic
+def account_create_at_unit(
+    *, scope: Scope, unit: Unit, role: str, username: str, family_middle: str, given: str, email: str = ""
+) -> tuple[User, str]:
+    """Create a login with `role` at `unit` for someone without a staff record (a training
+    institution's staff); returns the user and a one-time password. Needs the right to give `role`
+    there (ROLES_MANAGE, no escalation)."""
+    if role not in role_grantable(scope=scope, unit=unit):
+        raise PermissionDenied(_("You cannot give this role at this unit."))
+    if unit.kind not in ACCOUNT_AT_UNIT_KINDS:
+        raise ValidationError(_("Accounts of this unit are created from the staff records."))
+    if User.objects.filter(username__iexact=username).exists():
+        raise ValidationError({"username": _("This user name is taken.")})
+    password = secrets.token_urlsafe(9)
+    user = User.objects.create_user(
+        username=username,
+        email=email,
+        password=password,
+        first_name=nfc(family_middle).strip(),  # as account_create_for_person: "Bế Thị" + "Ngọc Anh"
+        last_name=nfc(given).strip(),
+    )
+    audit_record(
+        actor_id=scope.user_id,
+        action="account.create",
+        obj=user,
+        object_repr=f"{user.username} ({user.get_full_name()})",
+        unit_path=unit.path,
+        changes={"username": [None, username]},
+    )
+    role_assign(scope=scope, user=user, unit=unit, role=role)
+    return user, password
+
+
 def login_failure_record(*, username: str, ip: str | None) -> None:
     """Remember a failed sign-in: against the account when the name is one (matched exactly, as the
     sign-in matches it), else only against the name and the address. Rows older than a day go."""
@@ -126,6 +167,59 @@ def account_unlock(*, scope: Scope, user: User) -> int:
         changes={"username": [user.username, user.username], "failed_logins": [forgiven, 0]},
     )
     return forgiven
+
+
+# One-time passwords are read out over the phone or copied from a sheet of paper: lower-case letters
+# and digits without the ones that look or sound alike (0/o, 1/l/i), 10 of them: about 50 bits.
+ONE_TIME_PASSWORD_ALPHABET = "abcdefghjkmnpqrstuvwxyz23456789"
+ONE_TIME_PASSWORD_LENGTH = 10
+
+
+def one_time_password() -> str:
+    return "".join(secrets.choice(ONE_TIME_PASSWORD_ALPHABET) for _position in range(ONE_TIME_PASSWORD_LENGTH))
+
+
+@sensitive_variables("password")
+@transaction.atomic
+def account_password_reset_by_authority(*, scope: Scope, user: User) -> str:
+    """Give `user` a freshly drawn one-time password and return it (to be handed over in person or by
+    phone, for people without an e-mail address to reset it themselves).
+
+    Allowed to an authority over the account that is no lower than it (`accounts_resettable`). Its
+    holder must change it at the next sign-in (`PasswordChangeRequired`); like a reset by e-mail it
+    unlocks the account, and every session signed in with the old password ends. The audit entry
+    names the account, never the password.
+    """
+    unit_path = accounts_resettable(scope=scope, user_ids=[user.pk]).get(user.pk)
+    if unit_path is None:
+        raise PermissionDenied(_("You cannot reset the password of this account."))
+    password = one_time_password()
+    user.set_password(password)
+    user.save(update_fields=["password"])
+    _flag, created = PasswordChangeRequired.objects.update_or_create(
+        user=user, defaults={"issued_by_id": scope.user_id, "issued_at": timezone.now()}
+    )
+    forgiven = FailedLogin.objects.filter(user=user).update(user=None)
+    person = Person.objects.filter(user=user).first()
+    audit_record(
+        actor_id=scope.user_id,
+        action="account.password_reset",
+        obj=person,
+        object_type="" if person else "auth.user",
+        object_repr="" if person else user.username,
+        unit_path=unit_path,
+        changes={
+            "username": [user.username, user.username],
+            "must_change_password": [not created, True],
+            "failed_logins": [forgiven, 0],
+        },
+    )
+    return password
+
+
+def password_change_required_clear(*, user: User) -> None:
+    """The holder set a password of their own: the one-time one is gone."""
+    PasswordChangeRequired.objects.filter(user_id=user.pk).delete()
 
 
 def password_reset_request_record(*, ip: str | None, users: list[User]) -> None:

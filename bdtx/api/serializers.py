@@ -39,6 +39,8 @@ class StaffSerializer(serializers.ModelSerializer):
     school_year = serializers.IntegerField(source="school_year_id")
     ethnicity = serializers.CharField(source="person.ethnicity_id", allow_null=True)
     personal_id = serializers.CharField(source="person.personal_id", allow_null=True)
+    # the person's post: their own value, else their unit's (Employment.in_difficult_area)
+    difficult_area = serializers.BooleanField(source="in_difficult_area", read_only=True)
 
     class Meta:
         model = Employment
@@ -57,6 +59,7 @@ class StaffSerializer(serializers.ModelSerializer):
             "subjects",
             "is_mentor",
             "status",
+            "difficult_area",
             "ethnicity",
             "personal_id",
         ]

@@ -15,6 +15,8 @@ PROGRAMME_YEAR = NotePattern(
 )
 FOCUS_FIELDS = {"module": _("module"), "priority": _("priority")}
 CATALOG_VALUES = {"first_year": school_year_label, "last_year": school_year_label}
+# A province's periods of a module: the years they hold read "2025-2026 → …".
+LOCAL_HOURS_FIELDS = {"hours": _("periods"), "source": _("decided by (document)"), "years": _("school years")}
 
 ACTIONS = [
     AuditAction("content.create", _("Programme content added"), fields=CONTENT_FIELDS, notes=(PROGRAMME_YEAR,)),
@@ -26,6 +28,10 @@ ACTIONS = [
     AuditAction("material.remove", _("Learning material removed")),
     AuditAction("module.create", _("Module added"), values={"levels": school_levels_label}),
     AuditAction("module.update", _("Module changed"), values={"levels": school_levels_label}),
+    AuditAction("module_local_hours.set", _("Periods of a module set for the province"), fields=LOCAL_HOURS_FIELDS),
+    AuditAction(
+        "module_local_hours.clear", _("Periods of a module for the province removed"), fields=LOCAL_HOURS_FIELDS
+    ),
     AuditAction("catalog.create", _("Catalog added"), values=CATALOG_VALUES),
     AuditAction("catalog.update", _("Catalog changed"), values=CATALOG_VALUES),
     AuditAction("catalog_import.upload", _("Catalog file uploaded")),

@@ -1,15 +1,17 @@
 from django import forms
+from django.conf import settings
 from django.core.files.uploadedfile import UploadedFile
 from django.db.models import QuerySet
 from django.utils.translation import gettext_lazy as _
 
 from bdtx.catalog.models import Catalog, Material, Module, ProgrammeContent
+from bdtx.catalog.services.local_hours import MAX_MODULE_HOURS
 from bdtx.core.forms import BootstrapFormMixin
 from bdtx.organisations.models import SchoolLevel
 from bdtx.people.models import Audience
 from bdtx.standards.models import Criterion
 
-MAX_MATERIAL_BYTES = 200 * 2**20
+MATERIAL_ACCEPT = ".pdf,.docx,.xlsx,.pptx,.png,.jpg,.jpeg,.mp4"  # a hint to the browser; the content decides
 
 
 class ModuleFilterForm(BootstrapFormMixin, forms.Form):
@@ -72,12 +74,19 @@ class MaterialForm(BootstrapFormMixin, forms.Form):
     kind = forms.ChoiceField(label=_("Kind of material"), choices=Material.Kind.choices)
     title = forms.CharField(label=_("Title"), max_length=255)
     url = forms.URLField(label=_("Address (link or video)"), required=False, max_length=1000, assume_scheme="https")
-    file = forms.FileField(label=_("or a file"), required=False)
+    file = forms.FileField(
+        label=_("or a file"),
+        required=False,
+        help_text=_("PDF, Word, Excel, PowerPoint, PNG or JPEG pictures, MP4 videos."),
+        widget=forms.ClearableFileInput(attrs={"accept": MATERIAL_ACCEPT}),
+    )
 
     def clean_file(self) -> UploadedFile | None:
+        """The size here; what the file is, by its content, in `material_add`, which knows its kind."""
         upload = self.cleaned_data.get("file")
-        if upload and upload.size and upload.size > MAX_MATERIAL_BYTES:
-            raise forms.ValidationError(_("The file is larger than %(mb)d MB.") % {"mb": MAX_MATERIAL_BYTES // 2**20})
+        max_bytes = settings.MATERIAL_MAX_BYTES
+        if upload and upload.size and upload.size > max_bytes:
+            raise forms.ValidationError(_("The file is larger than %(mb)d MB.") % {"mb": max_bytes // 2**20})
         return upload
 
 
@@ -128,3 +137,21 @@ class CatalogForm(BootstrapFormMixin, forms.ModelForm):
         model = Catalog
         fields = ["name", "circular", "first_year", "last_year", "completeness_note"]
         widgets = {"completeness_note": forms.Textarea(attrs={"rows": 4})}
+
+
+class LocalHoursForm(BootstrapFormMixin, forms.Form):
+    """The periods a province gives a module the ministry's catalog gives none (checked again by
+    `module_local_hours_set`)."""
+
+    hours = forms.IntegerField(
+        label=_("Periods"),
+        min_value=1,
+        max_value=MAX_MODULE_HOURS,
+        widget=forms.NumberInput(attrs={"placeholder": _("Periods"), "style": "max-width: 6rem"}),
+    )
+    source = forms.CharField(
+        label=_("Decided by (document)"),
+        max_length=500,
+        widget=forms.TextInput(attrs={"placeholder": _("Document: number and date")}),
+        help_text=_("Number and date, e.g. Công văn số 1234/SGDĐT-GDTrH ngày 15/8/2025"),
+    )

@@ -1,6 +1,7 @@
 """Programme content (BD01 by the ministry, BD02 by each province), the module catalogs of
 programme 03 versioned by their circular, learning materials, and provinces' focus modules."""
 
+from django.conf import settings
 from django.db import models
 from django.utils.translation import gettext_lazy as _
 
@@ -88,6 +89,11 @@ class Module(BaseModel):
     search_text = models.CharField(max_length=600, blank=True, editable=False)
 
     objects = ModuleQuerySet.as_manager()
+
+    # Annotated by `catalog.selectors.with_effective_hours` (never stored): the periods a person of
+    # a province counts for the module, the ministry's (`hours_total`), else their province's.
+    effective_hours: int | None
+    local_hours: int | None
 
     class Meta:
         ordering = ["catalog__code", "code"]
@@ -213,3 +219,43 @@ class FocusModule(BaseModel):
 
     def __str__(self) -> str:
         return f"{self.unit} {self.school_year}: {self.module.code}"
+
+
+class ModuleLocalHoursQuerySet(ScopedQuerySet):
+    scope_path_field = "unit__path"
+
+    def in_force(self, school_year: SchoolYear) -> "ModuleLocalHoursQuerySet":
+        return self.filter(in_force_q(school_year))
+
+
+class ModuleLocalHours(BaseModel, VersionedByYear):
+    """The periods a province gives a module whose periods the ministry's catalog does not give.
+
+    Set by the Sở for its province from a school year on, naming the document that decided it
+    (e.g. "Công văn số 1234/SGDĐT-GDTrH ngày 15/8/2025"). The ministry's periods always win: once
+    the catalog gives the module periods, the province's no longer count (and none can be set).
+    """
+
+    module = models.ForeignKey(Module, on_delete=models.CASCADE, related_name="local_hours_set")
+    unit = models.ForeignKey("organisations.Unit", on_delete=models.CASCADE, related_name="+")
+    hours = models.PositiveSmallIntegerField(_("periods"))
+    source = models.CharField(_("decided by (document)"), max_length=500)
+    set_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
+    )
+    set_at = models.DateTimeField(_("set at"))
+
+    objects = ModuleLocalHoursQuerySet.as_manager()
+
+    class Meta:
+        ordering = ["unit", "module", "first_year"]
+        verbose_name = _("periods of a module set by a province")
+        verbose_name_plural = _("periods of modules set by provinces")
+        constraints = [
+            models.UniqueConstraint(fields=["module", "unit", "first_year"], name="module_local_hours_once_a_year"),
+            models.CheckConstraint(condition=models.Q(hours__gt=0), name="module_local_hours_positive"),
+            year_range_constraint("module_local_hours_year_range"),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.module.code} {self.unit}: {self.hours}"

@@ -3,13 +3,31 @@
 from dataclasses import dataclass
 
 from django.db import connections
-from django.db.models import Count, Q, QuerySet
+from django.db.models import (
+    Count,
+    F,
+    OuterRef,
+    PositiveSmallIntegerField,
+    Prefetch,
+    Q,
+    QuerySet,
+    Subquery,
+)
+from django.db.models.functions import Coalesce
 
-from bdtx.catalog.models import Catalog, Confidence, FocusModule, Material, Module, ProgrammeContent
-from bdtx.core.models import SchoolYear
+from bdtx.catalog.models import (
+    Catalog,
+    Confidence,
+    FocusModule,
+    Material,
+    Module,
+    ModuleLocalHours,
+    ProgrammeContent,
+)
+from bdtx.core.models import SchoolYear, in_force_q
 from bdtx.core.scope import Perm, Scope, ancestor_paths, path_within_q
 from bdtx.organisations.models import SchoolLevel, Unit, UnitKind
-from bdtx.organisations.selectors import departments_managed, national_unit
+from bdtx.organisations.selectors import departments_managed, national_unit, units_holding
 from bdtx.people.models import Audience, Employment
 from bdtx.regimes.models import Programme, Regime
 from bdtx.regimes.selectors import Hours, hours_for
@@ -119,8 +137,11 @@ def focus_list(*, scope: Scope, school_year: SchoolYear, level: str = "", audien
         qs = qs.filter(Q(school_level="") | Q(school_level=level))
     if audience:
         qs = qs.filter(module__audience=audience)
-    return qs.select_related("unit", "module", "module__catalog").order_by(
-        "unit__name", "module__audience", "school_level", "priority", "id"
+    hours = effective_hours(school_year=school_year, through="module", unit_ref="unit_id")
+    return (
+        qs.select_related("unit", "module", "module__catalog")
+        .annotate(module_hours=hours)
+        .order_by("unit__name", "module__audience", "school_level", "priority", "id")
     )
 
 
@@ -259,7 +280,8 @@ def content_anchor(*, scope: Scope, writable: list[str]) -> tuple[Unit | None, t
     """Whose periods the content page checks, and which programmes.
 
     A department checks the ministry's programme 01 and its own programme 02 against its split;
-    the ministry its programme 01 against the regime; anyone else the unit where they hold a role.
+    the ministry its programme 01 against the regime; anyone else the unit where they hold a role —
+    a training institution's staff the authority contracting it, whose people they teach.
     """
     if Programme.BD02 in writable:
         return departments_managed(scope=scope).first(), (Programme.BD01, Programme.BD02)
@@ -268,7 +290,10 @@ def content_anchor(*, scope: Scope, writable: list[str]) -> tuple[Unit | None, t
     ids = scope.units_with()
     if not ids:
         return None, ()
-    return Unit.objects.filter(pk=ids[0]).first(), (Programme.BD01, Programme.BD02)
+    unit = Unit.objects.filter(pk=ids[0]).select_related("parent").first()
+    if unit is not None and unit.kind == UnitKind.INSTITUTION and unit.parent is not None:
+        unit = unit.parent
+    return unit, (Programme.BD01, Programme.BD02)
 
 
 def hours_or_none(*, unit: Unit, school_year: SchoolYear) -> Hours | None:
@@ -316,3 +341,123 @@ def material_unit_for(scope: Scope) -> Unit | None:
     """The unit a new material belongs to: the highest unit where the actor manages catalogs."""
     ids = scope.units_with(Perm.CATALOG_MANAGE)
     return Unit.objects.filter(pk=ids[0]).first() if ids else None
+
+
+# --- the periods of a module: the ministry's, else the province's ------------------------------
+#
+# The catalog of a circular gives most modules their periods; where it does not (13 of the 15
+# GVPT modules of TT 17/2019 in the shipped data), a Sở may set them for its province
+# (`ModuleLocalHours`). Every count of a module's periods for a person goes through
+# `effective_hours`: the ministry's, else those of the person's province for the year, else none
+# ("chưa có số tiết": the module cannot count toward programme 03).
+
+
+def _local_hours(*, ref: str, school_year: SchoolYear, paths: list[str] | None = None, unit_ref: str = "") -> Subquery:
+    """The province's periods of the module at `ref` for the year: of a province on `paths`, or of
+    the unit at `unit_ref` (a field of the outer query)."""
+    rows = ModuleLocalHours.objects.filter(in_force_q(school_year), module=OuterRef(ref))
+    rows = rows.filter(unit=OuterRef(unit_ref)) if unit_ref else rows.filter(unit__path__in=paths or [])
+    return Subquery(rows.order_by("-unit__depth", "pk").values("hours")[:1], output_field=PositiveSmallIntegerField())
+
+
+def effective_hours(
+    *, school_year: SchoolYear, paths: list[str] | None = None, through: str = "", unit_ref: str = ""
+) -> Coalesce:
+    """The periods of a module as an expression of the query: the ministry's, else those the
+    province gives it for the school year, else NULL. The province is the one on `paths` (the
+    ancestor paths of a person's unit), or the unit at `unit_ref` (a focus module's Sở).
+    `through`: the module's foreign key when the query is not on modules ("module" for plan items)."""
+    national = F(f"{through}__hours_total" if through else "hours_total")
+    ref = f"{through}_id" if through else "pk"
+    return Coalesce(national, _local_hours(ref=ref, school_year=school_year, paths=paths, unit_ref=unit_ref))
+
+
+def with_effective_hours(
+    qs: QuerySet[Module], *, school_year: SchoolYear, unit: Unit | None = None, paths: list[str] | None = None
+) -> QuerySet[Module]:
+    """`qs` with `local_hours` (the province's periods of the year) and `effective_hours` (the
+    ministry's, else the province's) annotated, for people of `unit` (or under `paths`): one query
+    whatever the number of modules."""
+    where = ancestor_paths(unit.path) if unit is not None else list(paths or [])
+    return qs.annotate(  # type: ignore[no-redef]  # the attributes are declared on Module for its readers
+        local_hours=_local_hours(ref="pk", paths=where, school_year=school_year),
+        effective_hours=effective_hours(paths=where, school_year=school_year),
+    )
+
+
+def module_effective_hours(*, module: Module, unit: Unit, school_year: SchoolYear) -> int | None:
+    """The periods `module` counts for a person of `unit` in the year (None: not known yet)."""
+    if module.hours_total is not None:
+        return module.hours_total
+    hours = effective_hours(paths=ancestor_paths(unit.path), school_year=school_year)
+    return Module.objects.filter(pk=module.pk).annotate(hours=hours).values_list("hours", flat=True).first()
+
+
+def module_local_hours_for(*, scope: Scope, module: Module, school_year: SchoolYear) -> ModuleLocalHours | None:
+    """The periods the viewer's province gives `module` in the year (None when it gives none, or
+    when the ministry's catalog gives the module periods: those count)."""
+    if module.hours_total is not None:
+        return None
+    return (
+        ModuleLocalHours.objects.filter(module=module, unit__path__in=scope.ancestor_paths())
+        .in_force(school_year)
+        .select_related("unit")
+        .order_by("-unit__depth", "pk")
+        .first()
+    )
+
+
+def province_for_scope(*, scope: Scope) -> Unit | None:
+    """The province whose module periods the viewer sets: the first Sở where they hold catalog
+    management at the Sở itself (None for everyone else)."""
+    return units_holding(scope=scope, permission=Perm.CATALOG_MANAGE, kinds=(UnitKind.DEPARTMENT,)).first()
+
+
+def local_hours_province_get(*, scope: Scope, uuid: str) -> Unit:
+    """A province whose module periods the viewer may reach: the province above their own units, or
+    one in their subtree (DoesNotExist → 404 otherwise, e.g. another province's)."""
+    qs = Unit.objects.filter(kind=UnitKind.DEPARTMENT)
+    return qs.filter(
+        Q(path__in=scope.ancestor_paths()) | path_within_q("path", scope.paths(), connections[qs.db].vendor)
+    ).get(uuid=uuid)
+
+
+@dataclass(frozen=True)
+class LocalHoursLine:
+    module: Module  # a module in force without the ministry's periods
+    local: ModuleLocalHours | None  # the province's periods of the year, if it set them
+
+
+@dataclass(frozen=True)
+class LocalHoursPage:
+    """The province's page of module periods for one school year."""
+
+    lines: list[LocalHoursLine]
+    overridden: list[ModuleLocalHours]  # the province's periods of modules the ministry has given periods since
+
+    @property
+    def set_count(self) -> int:
+        return sum(1 for line in self.lines if line.local is not None)
+
+
+def local_hours_page(*, province: Unit, school_year: SchoolYear, audience: str = "") -> LocalHoursPage:
+    """Modules in force in the year that the ministry's catalog gives no periods, by catalog and code,
+    each with the province's periods of the year when it set them; and the province's periods that
+    no longer count because the ministry's catalog now gives the module periods. Three queries."""
+    rows = ModuleLocalHours.objects.filter(unit=province).in_force(school_year).select_related("set_by")
+    modules = (
+        Module.objects.in_force(school_year)
+        .filter(hours_total__isnull=True)
+        .select_related("catalog")
+        .prefetch_related(Prefetch("local_hours_set", queryset=rows, to_attr="local_rows"))
+        .order_by("catalog__audience", "catalog__code", "code")
+    )
+    if audience:
+        modules = modules.filter(audience=audience)
+    lines = [LocalHoursLine(module=m, local=next(iter(m.local_rows), None)) for m in modules]
+    overridden = list(
+        rows.filter(module__hours_total__isnull=False)
+        .select_related("module", "module__catalog")
+        .order_by("module__catalog__code", "module__code")
+    )
+    return LocalHoursPage(lines=lines, overridden=overridden)

@@ -1,6 +1,6 @@
 from django.contrib import messages
 from django.core.exceptions import PermissionDenied, ValidationError
-from django.http import FileResponse, Http404, HttpResponse
+from django.http import Http404, HttpResponse
 from django.http.response import HttpResponseBase
 from django.shortcuts import redirect, render
 from django.urls import reverse
@@ -14,13 +14,15 @@ from bdtx.catalog.forms import (
     ContentFilterForm,
     ContentForm,
     FocusForm,
+    LocalHoursForm,
     MaterialForm,
     ModuleFilterForm,
     ModuleForm,
 )
 from bdtx.catalog.models import Catalog, FocusModule, Material, Module, ProgrammeContent
+from bdtx.core import uploads
 from bdtx.core.exporters import xlsx_response
-from bdtx.core.http import AuthenticatedHttpRequest, year_from_request
+from bdtx.core.http import AuthenticatedHttpRequest, get_in_scope_or_404, year_from_request
 from bdtx.core.models import SchoolYear
 from bdtx.core.paging import paginate
 from bdtx.core.scope import Perm, Scope
@@ -63,9 +65,13 @@ def module_list(request: AuthenticatedHttpRequest) -> HttpResponse:
         level=data.get("level") or "",
         q=data.get("q") or "",
     )
-    page, base = paginate(request, selectors.module_list(f=f))
+    modules = selectors.with_effective_hours(
+        selectors.module_list(f=f), school_year=year, paths=request.scope.ancestor_paths()
+    )
+    page, base = paginate(request, modules)
     admin = request.scope.has_anywhere(Perm.CATALOG_MANAGE)
     context = {"form": form, "page_obj": page, "querystring_base": base, "filter": f, "admin": admin}
+    context["province"] = selectors.province_for_scope(scope=request.scope) if admin and not request.htmx else None
     context["incomplete"] = [c for c in catalogs if not c.is_complete]
     template = "catalog/_module_table.html" if request.htmx else "catalog/module_list.html"
     return render(request, template, context)
@@ -91,6 +97,7 @@ def module_detail(request: AuthenticatedHttpRequest, uuid: str) -> HttpResponse:
             "can_edit": _is_national_manager(scope),
             "material_form": MaterialForm() if selectors.material_unit_for(scope) else None,
             "in_force": module.catalog.in_force(school_year_current()),
+            "local": selectors.module_local_hours_for(scope=scope, module=module, school_year=school_year_current()),
         },
     )
 
@@ -157,8 +164,9 @@ def _material(request: AuthenticatedHttpRequest, uuid: str) -> Material:
 def material_open(request: AuthenticatedHttpRequest, uuid: str) -> HttpResponseBase:
     """Open a material: its file, served to those who may see it, or its address."""
     material = _material(request, uuid)
-    if material.file:
-        return FileResponse(material.file.open("rb"), filename=material.original_filename or material.file.name or "")
+    if material.file:  # typed by its content; shown in the page only if safe (PDF, picture, video)
+        name = material.original_filename or material.file.name or ""
+        return uploads.file_response(material.file, filename=name, allowed=uploads.MATERIAL_TYPES)
     if material.url:
         return redirect(material.url)
     raise Http404
@@ -194,6 +202,7 @@ def catalog_list(request: AuthenticatedHttpRequest) -> HttpResponse:
             "current": current,
             "can_edit": _is_national_manager(request.scope),
             "imports": import_job_list(scope=request.scope, kind="catalog")[:20],
+            "province": selectors.province_for_scope(scope=request.scope),
         },
     )
 
@@ -383,3 +392,100 @@ def focus_delete(request: AuthenticatedHttpRequest, uuid: str) -> HttpResponse:
     services.focus_module_remove(scope=request.scope, focus=focus)
     messages.success(request, _("The focus module was removed."))
     return redirect(_content_url(focus.school_year))
+
+
+# --- periods a province gives modules the ministry's catalog gives none --------------------------
+
+
+def _province(request: AuthenticatedHttpRequest, uuid: str) -> Unit:
+    """The province of the page: 404 unless it is the viewer's own or in their subtree, 403 unless
+    they manage the catalog at that Sở itself."""
+    province = get_in_scope_or_404(selectors.local_hours_province_get, scope=request.scope, uuid=uuid)
+    if not request.scope.holds_at(Perm.CATALOG_MANAGE, province):
+        raise PermissionDenied
+    return province
+
+
+def _local_hours_url(province: Unit, year: SchoolYear, module: Module | None = None) -> str:
+    url = f"{reverse('catalog:local_hours', kwargs={'uuid': province.uuid})}?year={year.pk}"
+    return f"{url}#m-{module.uuid}" if module is not None else url
+
+
+def local_hours_mine(request: AuthenticatedHttpRequest) -> HttpResponse:
+    """The periods page of the viewer's own province (403 for anyone who is not a Sở)."""
+    province = selectors.province_for_scope(scope=request.scope)
+    if province is None:
+        raise PermissionDenied
+    return redirect(_local_hours_url(province, _year(request)))
+
+
+def _local_hours_page(
+    request: AuthenticatedHttpRequest, province: Unit, year: SchoolYear, failed: tuple[Module, LocalHoursForm] | None
+) -> HttpResponse:
+    page = selectors.local_hours_page(province=province, school_year=year)
+    lines = []
+    for line in page.lines:
+        if failed is not None and failed[0].pk == line.module.pk:
+            form = failed[1]
+        else:
+            initial = {"hours": line.local.hours, "source": line.local.source} if line.local else {}
+            form = LocalHoursForm(prefix=f"m{line.module.pk}", initial=initial)
+        lines.append((line, form))
+    if failed is not None and all(line.module.pk != failed[0].pk for line in page.lines):
+        for errors in failed[1].errors.values():  # a module not on the page: the ministry's periods count
+            for message in errors:
+                messages.error(request, str(message))
+    context = {"province": province, "year": year, "years": school_year_list(), "page": page, "lines": lines}
+    return render(request, "catalog/local_hours.html", context)
+
+
+def local_hours(request: AuthenticatedHttpRequest, uuid: str) -> HttpResponse:
+    """The province's periods of the modules the ministry's catalog gives none, for a school year."""
+    return _local_hours_page(request, _province(request, uuid), _year(request), failed=None)
+
+
+@require_POST
+def local_hours_set(request: AuthenticatedHttpRequest, uuid: str, module: str) -> HttpResponse:
+    province = _province(request, uuid)
+    year = _year(request)
+    target = _module(str(module))
+    form = LocalHoursForm(request.POST, prefix=f"m{target.pk}")
+    if form.is_valid():
+        try:
+            services.module_local_hours_set(
+                scope=request.scope,
+                module=target,
+                unit=province,
+                school_year=year,
+                hours=form.cleaned_data["hours"],
+                source=form.cleaned_data["source"],
+            )
+        except ValidationError as e:
+            form.add_error(None, e)
+        else:
+            messages.success(
+                request,
+                _("Module %(code)s counts %(n)s periods in the province from %(year)s on.")
+                % {"code": target.code, "n": form.cleaned_data["hours"], "year": year.label},
+            )
+            return redirect(_local_hours_url(province, year, target))
+    return _local_hours_page(request, province, year, failed=(target, form))
+
+
+@require_POST
+def local_hours_clear(request: AuthenticatedHttpRequest, uuid: str, module: str) -> HttpResponse:
+    province = _province(request, uuid)
+    year = _year(request)
+    target = _module(str(module))
+    try:
+        services.module_local_hours_clear(scope=request.scope, module=target, unit=province, school_year=year)
+    except ValidationError as e:
+        for message in e.messages:
+            messages.error(request, message)
+    else:
+        messages.success(
+            request,
+            _("Module %(code)s has no periods in the province from %(year)s on.")
+            % {"code": target.code, "year": year.label},
+        )
+    return redirect(_local_hours_url(province, year, target))

@@ -69,6 +69,9 @@ class Perm:
     SENSITIVE_VIEW = "people.view_sensitive"
     AUDIT_VIEW = "audit.view"
     ROLES_MANAGE = "roles.manage"
+    # Give an account a one-time password (its holder has no e-mail to reset it): the principal, the
+    # office, the Sở over their own staff, never over a higher authority (accounts.selectors).
+    PASSWORDS_RESET = "accounts.reset_password"
     CONTENT_MANAGE = "content.manage"  # programme 01/02 content, focus modules, hours split
     CATALOG_MANAGE = "catalog.manage"  # module catalogs, materials, regimes
     PLANS_VIEW = "plans.view"

@@ -164,7 +164,8 @@ def _build_tree(p: DemoProvince, ministry: Unit, rng: random.Random) -> tuple[di
         schools.append((s, p.difficult_profile if s.fields.get("difficult_area") else p.profile))
     if p.institution:
         code, name, short = p.institution
-        create(code, UnitKind.INSTITUTION, name, None, HISTORY_START, short_name=short, address=address(p.name))
+        # The institution belongs to the Sở that contracts it for BDTX courses.
+        create(code, UnitKind.INSTITUTION, name, province, HISTORY_START, short_name=short, address=address(p.name))
 
     note = "Sắp xếp đơn vị hành chính, kết thúc hoạt động cấp huyện từ 01/07/2025"
     for unit, new_parent in moves:

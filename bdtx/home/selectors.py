@@ -5,20 +5,26 @@ of queries per unit the person holds a role at (a handful of units at most).
 """
 
 from dataclasses import dataclass
+from typing import Any
 
+from django.core.exceptions import PermissionDenied
+from django.db.models import Count, Q
 from django.urls import reverse
 from django.utils.http import urlencode
 from django.utils.translation import gettext as _
 from django.utils.translation import ngettext
 
+from bdtx.catalog.models import Catalog
+from bdtx.catalog.models import Confidence as CatalogConfidence
 from bdtx.core.models import SchoolYear
 from bdtx.core.scope import Perm, Scope
 from bdtx.organisations.models import Unit
 from bdtx.organisations.selectors import units_holding
 from bdtx.people.models import Person, Position
-from bdtx.plans.models import PersonalPlan, PlanStatus, UnitPlan
+from bdtx.plans.models import DeadlineDefault, PersonalPlan, PlanStatus, UnitPlan
 from bdtx.plans.unit.selectors import children_in_year, is_school_like
-from bdtx.standards.models import Assessment
+from bdtx.regimes.models import Regime
+from bdtx.standards.models import Assessment, Confidence, Framework
 
 HEADS = (Position.PRINCIPAL, Position.DIRECTOR)
 
@@ -134,3 +140,50 @@ def _to_evaluate(*, unit: Unit, school_year: SchoolYear, me: Person | None) -> l
     )
     url = _url("standards:list", year=school_year.pk, unit=unit.uuid, status=Assessment.Status.SUBMITTED)
     return [Waiting(text % {"n": n}, url, "primary")]
+
+
+@dataclass(frozen=True)
+class DataSources:
+    """Where the reference data comes from and how far it has been checked against the official
+    texts: for the people who maintain it, never shown inline to the others."""
+
+    catalogs: list[Any]  # Catalog rows annotated n_modules, n_partial, n_unverified
+    frameworks: list[Any]  # Framework rows annotated n_criteria, n_partial, n_unverified
+    regimes: list[Any]
+    deadline_defaults: list[Any]
+
+    @property
+    def to_check(self) -> int:
+        """How many data sets still need checking against the official text."""
+        return (
+            sum(1 for c in self.catalogs if c.n_partial or c.n_unverified or c.completeness_note)
+            + sum(1 for f in self.frameworks if f.n_partial or f.n_unverified or f.completeness_note)
+            + sum(1 for r in self.regimes if r.verification_note)
+            + sum(1 for d in self.deadline_defaults if d.verification_note)
+        )
+
+
+def data_sources(scope: Scope) -> DataSources:
+    """Every data set with its legal source and what is still to be checked (four queries)."""
+    if not scope.has_anywhere(Perm.CATALOG_MANAGE):
+        raise PermissionDenied
+    catalogs = Catalog.objects.annotate(
+        n_modules=Count("modules", distinct=True),
+        n_partial=Count("modules", filter=Q(modules__confidence=CatalogConfidence.PARTIAL), distinct=True),
+        n_unverified=Count("modules", filter=Q(modules__confidence=CatalogConfidence.UNVERIFIED), distinct=True),
+    ).order_by("audience", "first_year", "code")
+    frameworks = Framework.objects.annotate(
+        n_criteria=Count("standards__criteria", distinct=True),
+        n_partial=Count(
+            "standards__criteria", filter=Q(standards__criteria__confidence=Confidence.PARTIAL), distinct=True
+        ),
+        n_unverified=Count(
+            "standards__criteria", filter=Q(standards__criteria__confidence=Confidence.UNVERIFIED), distinct=True
+        ),
+    ).order_by("code")
+    return DataSources(
+        catalogs=list(catalogs),
+        frameworks=list(frameworks),
+        regimes=list(Regime.objects.order_by("first_year")),
+        deadline_defaults=list(DeadlineDefault.objects.order_by("kind", "first_year")),
+    )

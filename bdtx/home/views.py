@@ -3,18 +3,22 @@
 from django.http import HttpResponse
 from django.shortcuts import render
 
-from bdtx.accounts.selectors import role_assignments_for
+from bdtx.accounts.models import ACCOUNT_AT_UNIT_KINDS, Role
+from bdtx.accounts.selectors import role_assignment_list, role_assignments_for
 from bdtx.core.http import AuthenticatedHttpRequest, get_in_scope_or_404, year_from_request
 from bdtx.core.scope import Perm
 from bdtx.core.selectors import school_year_current, school_year_list
+from bdtx.home.selectors import data_sources as select_data_sources
 from bdtx.home.selectors import waiting_for
 from bdtx.organisations import selectors as units
+from bdtx.organisations.models import UnitKind
 from bdtx.people.selectors import person_current_employment, staff_counts
 from bdtx.plans.due import due_next
 
 
 def home(request: AuthenticatedHttpRequest) -> HttpResponse:
-    """Landing page: the user's roles, their units, and counts of what lies under each."""
+    """Landing page: the user's roles, their units, and counts of what lies under each; for a training
+    institution's staff, what the institution does and what they can open today."""
     year = school_year_current()
     assignments = role_assignments_for(request.user)
     cards = [
@@ -26,6 +30,7 @@ def home(request: AuthenticatedHttpRequest) -> HttpResponse:
         for ra in assignments
         if request.scope.has(Perm.PEOPLE_VIEW, ra.unit.path)
     ]
+    institutions = [ra for ra in assignments if ra.role == Role.INSTITUTION_STAFF]
     me = getattr(request.user, "person", None)
     return render(
         request,
@@ -34,6 +39,7 @@ def home(request: AuthenticatedHttpRequest) -> HttpResponse:
             "year": year,
             "assignments": assignments,
             "cards": cards,
+            "institutions": institutions,
             "me": me,
             "my_employment": person_current_employment(person=me, school_year=year) if me else None,
             "due_items": due_next(scope=request.scope, person=me, school_year=year),
@@ -47,6 +53,10 @@ def unit_detail(request: AuthenticatedHttpRequest, uuid: str) -> HttpResponse:
     unit = get_in_scope_or_404(units.unit_get, scope=request.scope, uuid=uuid)
     request.scope.require(Perm.UNITS_VIEW, unit.path)
     year = year_from_request(request)
+    scope = request.scope
+    # A training institution keeps no staff records (its staff are not BDTX learners).
+    sees_staff = unit.kind != UnitKind.INSTITUTION and scope.has(Perm.PEOPLE_VIEW, unit.path)
+    manages_roles = scope.has(Perm.ROLES_MANAGE, unit.path)
     return render(
         request,
         "home/unit_detail.html",
@@ -54,10 +64,18 @@ def unit_detail(request: AuthenticatedHttpRequest, uuid: str) -> HttpResponse:
             "unit": unit,
             "year": year,
             "years": school_year_list(),
-            "parent_visible": unit.parent is not None and request.scope.covers(unit.parent.path),
+            "parent_visible": unit.parent is not None and scope.covers(unit.parent.path),
             "summary": units.unit_scope_summary(unit=unit),
             "children": units.unit_children_on(unit=unit, day=year.ends_on),
             "placements": unit.placements.select_related("parent").order_by("valid_from"),
-            "staff": staff_counts(scope=request.scope, school_year=year, unit=unit),
+            "staff": staff_counts(scope=scope, school_year=year, unit=unit) if sees_staff else None,
+            "accounts": role_assignment_list(scope=scope, unit=unit).count() if manages_roles else None,
+            "accounts_here": manages_roles and unit.kind in ACCOUNT_AT_UNIT_KINDS,
         },
     )
+
+
+def data_sources(request: AuthenticatedHttpRequest) -> HttpResponse:
+    """The data sources panel: legal sources, confidence and what is still to be checked, for the
+    people who maintain the catalogs, standards, regimes and default deadlines (403 for others)."""
+    return render(request, "home/data_sources.html", {"sources": select_data_sources(request.scope)})

@@ -4,8 +4,10 @@ from django.conf import settings
 from django.db import models
 from django.urls import reverse
 from django.utils.translation import gettext_lazy as _
+from django.utils.translation import ngettext
 
 from bdtx.core.importing import base as importing
+from bdtx.core.importing import legacy
 from bdtx.core.models import BaseModel, SchoolYear
 from bdtx.core.scope import ScopedQuerySet
 from bdtx.organisations.models import Unit
@@ -52,6 +54,12 @@ class ImportJob(BaseModel):
     columns = models.JSONField(default=list, blank=True, help_text="[{letter, header, key}] recognised columns.")
     ignored_columns = models.JSONField(default=list, blank=True)
     legacy_encoding = models.BooleanField(default=False)
+    encoding = models.CharField(max_length=8, blank=True, help_text="The legacy encoding converted: tcvn3, vni.")
+    inflated_bytes = models.PositiveBigIntegerField(default=0, help_text="What the file unpacks to, as measured.")
+    skipped_rows = models.JSONField(
+        default=list, blank=True, help_text="[{row, kind, text}] rows that are not data (totals, signatures…)."
+    )
+    skipped_count = models.PositiveIntegerField(default=0)
     total_rows = models.PositiveIntegerField(default=0)
     valid_rows = models.PositiveIntegerField(default=0)
     error_count = models.PositiveIntegerField(default=0)
@@ -65,6 +73,13 @@ class ImportJob(BaseModel):
     )
     timings = models.JSONField(default=dict, blank=True, help_text="Seconds spent reading, checking, writing.")
     started_at = models.DateTimeField(null=True, blank=True)
+    # The lease of whoever works on a running job: its token, renewed with each sign of life. A job
+    # whose lease is older than IMPORT_JOB_LEASE_SECONDS lost its worker and is marked failed.
+    lease = models.UUIDField(null=True, blank=True, editable=False)
+    heartbeat_at = models.DateTimeField(null=True, blank=True, help_text="The last sign of life of its work.")
+    retryable = models.BooleanField(
+        default=False, help_text="Failed for a reason trying again may cure (its worker died, an unexpected error)."
+    )
     finished_at = models.DateTimeField(null=True, blank=True)
     message = models.TextField(blank=True)
 
@@ -74,7 +89,10 @@ class ImportJob(BaseModel):
         ordering = ["-created_at", "-id"]
         verbose_name = _("import")
         verbose_name_plural = _("imports")
-        indexes = [models.Index(fields=["unit", "created_at"], name="importjob_unit_created")]
+        indexes = [
+            models.Index(fields=["unit", "created_at"], name="importjob_unit_created"),
+            models.Index(fields=["status", "heartbeat_at"], name="importjob_status_heartbeat"),
+        ]
 
     def __str__(self) -> str:
         return self.original_filename
@@ -128,3 +146,69 @@ class ImportJob(BaseModel):
     @property
     def can_confirm(self) -> bool:
         return self.status == self.Status.VALIDATED and self.valid_rows > 0
+
+    @property
+    def can_retry(self) -> bool:
+        """A job that failed for a reason trying again may cure can be checked again from its kept file.
+
+        A file refused for what it holds (no table, a limit passed) fails the same way again: the user
+        uploads a corrected one instead.
+        """
+        return self.status == self.Status.FAILED and self.retryable and bool(self.file)
+
+    @property
+    def encoding_label(self) -> str:
+        return legacy.ENCODING_LABELS.get(self.encoding, self.encoding)
+
+    def skipped_display(self) -> list[dict[str, object]]:
+        """The rows left out, each with what it is, for the job's page."""
+        return [{**s, "label": SKIPPED_KIND_LABELS.get(s["kind"], s["kind"])} for s in self.skipped_rows]
+
+    def skipped_summary(self) -> list[str]:
+        """One line per kind of row left out: '3 rows of totals or signatures were skipped'."""
+        counts: dict[str, int] = {}
+        for s in self.skipped_rows:
+            group = SKIPPED_GROUPS.get(s["kind"], "other")
+            counts[group] = counts.get(group, 0) + 1
+        return [SKIPPED_LINES[group](counts[group]) for group in SKIPPED_LINES if group in counts]
+
+
+# Rows that are not data, grouped as the job's page counts them.
+SKIPPED_GROUPS = {
+    "total": "totals",
+    "signature": "totals",
+    "blank": "blank",
+    "section": "section",
+    "example": "other",
+    "numbering": "other",
+}
+SKIPPED_LINES = {
+    "totals": lambda n: (
+        ngettext("%(n)s row of totals or signatures was skipped", "%(n)s rows of totals or signatures were skipped", n)
+        % {"n": n}
+    ),
+    "blank": lambda n: (
+        ngettext("%(n)s blank row between people was skipped", "%(n)s blank rows between people were skipped", n)
+        % {"n": n}
+    ),
+    "section": lambda n: (
+        ngettext("%(n)s group heading (I., II., A…) was skipped", "%(n)s group headings (I., II., A…) were skipped", n)
+        % {"n": n}
+    ),
+    "other": lambda n: (
+        ngettext(
+            "%(n)s row of column numbers or examples was skipped",
+            "%(n)s rows of column numbers or examples were skipped",
+            n,
+        )
+        % {"n": n}
+    ),
+}
+SKIPPED_KIND_LABELS = {
+    "total": _("total or subtotal"),
+    "signature": _("signature"),
+    "blank": _("blank row"),
+    "section": _("group heading"),
+    "example": _("example"),
+    "numbering": _("column numbers"),
+}

@@ -14,6 +14,7 @@ urlpatterns = [
     path("<uuid:uuid>/", views.import_detail, name="detail"),
     path("<uuid:uuid>/progress/", views.import_progress, name="progress"),
     path("<uuid:uuid>/confirm/", views.import_confirm, name="confirm"),
+    path("<uuid:uuid>/retry/", views.import_retry, name="retry"),
     path("<uuid:uuid>/file/", views.import_file, name="file"),
     path("<uuid:uuid>/errors.xlsx", views.import_errors, name="errors"),
 ]

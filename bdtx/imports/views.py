@@ -10,6 +10,7 @@ from django.shortcuts import redirect, render
 from django.utils.translation import get_language
 from django.views.decorators.http import require_POST
 
+from bdtx.core import uploads
 from bdtx.core.exporters import xlsx_response
 from bdtx.core.http import AuthenticatedHttpRequest, get_in_scope_or_404
 from bdtx.core.importing import base as importing
@@ -53,6 +54,7 @@ def import_list(request: AuthenticatedHttpRequest) -> HttpResponse:
     importers = selectors.importers_for(scope=request.scope)
     if not importers:
         raise PermissionDenied
+    services.import_jobs_expire()  # jobs a dead worker left "running" show as failed, to retry
     page, base = paginate(request, selectors.import_job_list(scope=request.scope))
     context = {"page_obj": page, "querystring_base": base, "importers": importers}
     return render(request, "imports/import_list.html", context)
@@ -112,6 +114,8 @@ def import_template(request: AuthenticatedHttpRequest, kind: str) -> HttpRespons
 
 def import_detail(request: AuthenticatedHttpRequest, uuid: str) -> HttpResponse:
     job = _job(request, uuid)
+    if services.import_jobs_expire(job=job):
+        job.refresh_from_db()
     importer = job.importer
     info = job.info()
     sensitive = request.scope.sees_sensitive(job.unit.path)
@@ -140,6 +144,8 @@ def import_moved(request: AuthenticatedHttpRequest, uuid: str) -> HttpResponse:
 
 def import_progress(request: AuthenticatedHttpRequest, uuid: str) -> HttpResponse:
     job = _job(request, uuid)
+    if services.import_jobs_expire(job=job):
+        job.refresh_from_db()
     response = render(request, "imports/_progress.html", {"job": job})
     if request.htmx and not job.is_running:
         response["HX-Refresh"] = "true"  # the result (problems, counts) is on the full page
@@ -157,6 +163,16 @@ def import_confirm(request: AuthenticatedHttpRequest, uuid: str) -> HttpResponse
     return redirect(job)
 
 
+@require_POST
+def import_retry(request: AuthenticatedHttpRequest, uuid: str) -> HttpResponse:
+    job = _job(request, uuid)
+    try:
+        services.import_job_retry(scope=request.scope, job=job)
+    except ValidationError as e:
+        messages.error(request, " ".join(e.messages))
+    return redirect(job)
+
+
 def import_file(request: AuthenticatedHttpRequest, uuid: str) -> FileResponse:
     """The kept upload. A file with personal data needs the sensitive-data permission, and the read is logged."""
     job = _job(request, uuid)
@@ -165,7 +181,9 @@ def import_file(request: AuthenticatedHttpRequest, uuid: str) -> FileResponse:
         sensitive_read_record(
             actor_id=request.user.pk, person=None, unit_path=job.unit.path, what=f"import file {job.uuid}"
         )
-    return FileResponse(job.file.open("rb"), as_attachment=True, filename=job.original_filename)
+    return uploads.file_response(
+        job.file, filename=job.original_filename, allowed=uploads.IMPORT_TYPES, attachment=True
+    )
 
 
 def import_errors(request: AuthenticatedHttpRequest, uuid: str) -> HttpResponse:

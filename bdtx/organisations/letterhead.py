@@ -11,6 +11,8 @@ Each unit may set its own lines (`Unit.governing_body`, `document_name`, `signer
 - UBND xã Hòa An: no first line; ỦY BAN NHÂN DÂN XÃ HÒA AN; TM. ỦY BAN NHÂN DÂN / CHỦ TỊCH.
 - a school or centre: its managing unit of that year / the school's name; HIỆU TRƯỞNG (GIÁM ĐỐC),
   signed by its principal unless it names a signer.
+- a training institution: no first line by default (the Sở above it in the tree contracts it, it
+  does not govern it: the institution writes its own governing body); HIỆU TRƯỞNG.
 """
 
 import re
@@ -86,7 +88,7 @@ def letterhead(unit: Unit, *, parent: Unit | None, head_name: str = "") -> Lette
     elif unit.kind == UnitKind.COMMUNE:
         commune = _local_kind(unit.name, _COMMUNE_WORDS, "xã")
         name = f"ỦY BAN NHÂN DÂN {commune.upper()} {place.upper()}"
-    elif parent is not None:
+    elif parent is not None and unit.kind != UnitKind.INSTITUTION:
         governing = parent.name.upper()
     prefix, title = SIGNERS.get(unit.kind, ("", "THỦ TRƯỞNG ĐƠN VỊ"))
     return Letterhead(

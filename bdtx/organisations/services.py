@@ -30,6 +30,18 @@ UNIT_FIELDS = [
 ]
 
 
+# A training institution belongs to the authority that contracts it for BDTX courses: a Sở, or the
+# ministry for national ones. It is managed (and its accounts given) from there.
+INSTITUTION_PARENT_KINDS = (UnitKind.DEPARTMENT, UnitKind.MINISTRY)
+
+
+def _check_parent_kind(*, kind: str, parent: Unit | None) -> None:
+    if kind == UnitKind.INSTITUTION and (parent is None or parent.kind not in INSTITUTION_PARENT_KINDS):
+        raise ValidationError(
+            _("A training institution belongs to the Department of Education or the ministry that contracts it.")
+        )
+
+
 @transaction.atomic
 def unit_create(
     *,
@@ -43,14 +55,16 @@ def unit_create(
     source: str = "web",
     **fields: object,
 ) -> Unit:
-    """Create a unit under `parent` (None only for the ministry or a training institution).
+    """Create a unit under `parent` (None only for the ministry; a training institution under the
+    Sở or the ministry that contracts it).
 
     Needs UNITS_MANAGE over the parent (over the whole tree for a unit without a parent).
     """
     if not scope.has(Perm.UNITS_MANAGE, parent.path if parent else "/"):
         raise PermissionDenied
-    if parent is None and kind not in (UnitKind.MINISTRY, UnitKind.INSTITUTION):
-        raise ValidationError(_("Only the ministry and training institutions can stand without a parent unit."))
+    if parent is None and kind != UnitKind.MINISTRY:
+        raise ValidationError(_("Only the ministry can stand without a parent unit."))
+    _check_parent_kind(kind=kind, parent=parent)
     unit = Unit(kind=kind, name=name, code=code, parent=parent, path="/", levels=Unit.format_levels(levels), **fields)
     unit.full_clean(exclude=["path"])
     unit.save()
@@ -105,6 +119,7 @@ def unit_move(*, scope: Scope, unit: Unit, new_parent: Unit, effective: date, no
     scope.require(Perm.UNITS_MANAGE, new_parent.path)
     if new_parent.path.startswith(unit.path):
         raise ValidationError(_("A unit cannot be moved under itself or one of its own units."))
+    _check_parent_kind(kind=unit.kind, parent=new_parent)
     if unit.parent_id == new_parent.pk:
         return unit
     old_prefix = unit.path

@@ -29,9 +29,8 @@ def _unit_list_qs(request: AuthenticatedHttpRequest) -> QuerySet[Unit]:
 def unit_list(request: AuthenticatedHttpRequest) -> HttpResponse:
     request.scope.require(Perm.UNITS_VIEW)
     page, base = paginate(request, _unit_list_qs(request))
-    return render(
-        request, "organisations/unit_list.html", {"page_obj": page, "querystring_base": base, "kinds": UnitKind.choices}
-    )
+    template = "organisations/_unit_table.html" if request.htmx else "organisations/unit_list.html"
+    return render(request, template, {"page_obj": page, "querystring_base": base, "kinds": UnitKind.choices})
 
 
 def unit_export(request: AuthenticatedHttpRequest) -> HttpResponse:

@@ -5,6 +5,11 @@ from django.utils.translation import gettext_lazy as _
 from bdtx.core.audit import AuditAction, NotePattern, school_year_label
 from bdtx.core.importing.audit import KIND_YEAR, ONLY_VALID, SUMMARY_FIELDS
 
+# How the audit log writes a difficult area "as the unit" (Employment.difficult_area None), which
+# would otherwise read as empty; True and False read as Yes and No.
+AS_THE_UNIT = "unit"
+DIFFICULT_AREA_VALUES = {AS_THE_UNIT: _("as the unit")}
+
 # Staff imports write one entry per person, noted with the import they came from.
 FROM_IMPORT = NotePattern(r"import (?P<job>[0-9a-f-]{36})", _("from the import %(job)s"))
 
@@ -29,12 +34,17 @@ SENSITIVE_READS = (
 ACTIONS = [
     AuditAction("person.create", _("Person added"), notes=(FROM_IMPORT,)),
     AuditAction("person.update", _("Person changed"), notes=(FROM_IMPORT,)),
-    AuditAction("employment.update", _("Work details changed"), fields={"unit_id": _("unit")}),
+    AuditAction(
+        "employment.update",
+        _("Work details changed"),
+        fields={"unit_id": _("unit")},
+        values={"difficult_area": DIFFICULT_AREA_VALUES},
+    ),
     AuditAction(
         "person.transfer",
         _("Person transferred to another unit"),
-        fields={"unit": _("unit"), "school_year": _("from the school year")},
-        values={"school_year": school_year_label},
+        fields={"unit": _("unit"), "school_year": _("from the school year"), "difficult_area": _("difficult area")},
+        values={"school_year": school_year_label, "difficult_area": DIFFICULT_AREA_VALUES},
     ),
     AuditAction("sensitive.read", _("Sensitive data viewed"), notes=SENSITIVE_READS),
     # the staff importer (people/importers.py) through the import pipeline

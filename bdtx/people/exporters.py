@@ -54,11 +54,20 @@ def staff_rows(qs: QuerySet[Employment], *, sensitive: bool) -> Iterator[list[An
             e.school_level,
             e.subjects,
             yes if e.is_mentor else "",
-            yes if e.unit.difficult_area else "",
+            difficult_area_cell(e),
             p.phone,
             p.email,
         ]
         yield row
+
+
+def difficult_area_cell(e: Employment) -> str:
+    """The "Difficult area" cell as the staff import reads it back: "Có" / "Không" when set for the
+    person, "Có (theo đơn vị)" when it comes from a unit in a difficult area, empty when it comes
+    from one that is not (an empty cell imports as "as the unit")."""
+    if e.difficult_area is not None:
+        return _("Yes") if e.difficult_area else _("No")
+    return _("Yes (as the unit)") if e.unit.difficult_area else ""
 
 
 # --- the staff import template ----------------------------------------------------------------
@@ -79,6 +88,7 @@ TEMPLATE_COLUMNS: list[tuple[str, str, int]] = [
     ("subjects", "Môn dạy", 14),
     ("is_mentor", "Cốt cán", 8),
     ("contract_type", "Loại hợp đồng", 13),
+    ("difficult_area", "Vùng khó khăn", 10),
 ]
 # The values the template offers in its drop-down lists (the importer accepts many more spellings).
 POSITION_LABELS: list[tuple[str, str]] = [
@@ -131,6 +141,13 @@ def _column_help() -> dict[str, tuple[bool, str]]:
         "subjects": (False, _("Subjects taught, separated by commas.")),
         "is_mentor": (False, _("“x” for a core teacher (cốt cán), empty otherwise.")),
         "contract_type": (False, _("Biên chế or Hợp đồng. Empty means biên chế.")),
+        "difficult_area": (
+            False,
+            _(
+                "“x” if the person works in a difficult area though the school is not one (a satellite site in "
+                "a difficult village), “Không” if they do not though the school is one. Empty: as the school."
+            ),
+        ),
     }
 
 
@@ -205,6 +222,7 @@ def _write_help(
         ("school_level", "Cấp học", [("", label) for _v, label in LEVEL_LABELS]),
         ("contract_type", "Loại hợp đồng", [("", label) for _v, label in CONTRACT_LABELS]),
         ("is_mentor", "Cốt cán", [("", "x")]),
+        ("difficult_area", "Vùng khó khăn", [("", "x"), ("", "Không")]),
         ("ethnicity", "Dân tộc", ethnicities),
         ("unit_code", "Mã trường", units),
     ]
@@ -261,6 +279,7 @@ def _write_data_sheet(
         "subjects": "Toán, Tiếng Việt",
         "is_mentor": "x",
         "contract_type": "Biên chế",
+        "difficult_area": "",
     }
     for c, (key, header, width) in enumerate(TEMPLATE_COLUMNS):
         kind = "date" if key == "date_of_birth" else "text" if key in ("personal_id", "phone", "unit_code") else ""

@@ -106,15 +106,70 @@ class PersonForm(BootstrapFormMixin, forms.ModelForm):
         return data
 
 
+def _yes_no_or_unit(value: object) -> bool | None:
+    """A choice ("True", "False", "" — or a value already typed) → True, False, None (as the unit)."""
+    if value in (True, "True"):
+        return True
+    if value in (False, "False"):
+        return False
+    return None
+
+
+def difficult_area_choices(unit: Unit | None = None) -> list[tuple[str, Any]]:
+    """As the unit (saying what the unit is, when known), yes, no."""
+    if unit is None:
+        as_unit = _("As the unit")
+    else:
+        as_unit = _("As the unit (yes)") if unit.difficult_area else _("As the unit (no)")
+    return [("", as_unit), ("True", _("Yes")), ("False", _("No"))]
+
+
+def difficult_area_field() -> forms.TypedChoiceField:
+    """Whether the person's post is in a difficult area (Employment.difficult_area; None: as the unit)."""
+    return forms.TypedChoiceField(
+        label=_("Difficult area"),
+        required=False,
+        choices=difficult_area_choices(),
+        coerce=_yes_no_or_unit,
+        empty_value=None,
+        help_text=_(
+            "A teacher at a satellite site (điểm trường) in a difficult village works in a difficult area "
+            "even when the school is not listed as one."
+        ),
+    )
+
+
 class EmploymentForm(BootstrapFormMixin, forms.ModelForm):
+    difficult_area = difficult_area_field()
+
     class Meta:
         model = Employment
-        fields = ["staff_type", "position", "school_level", "subjects", "is_mentor", "contract_type", "status"]
+        fields = [
+            "staff_type",
+            "position",
+            "school_level",
+            "subjects",
+            "is_mentor",
+            "contract_type",
+            "status",
+            "difficult_area",
+        ]
 
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)
         self.set_choices("contract_type", ContractType.choices)
         self.set_choices("status", EmploymentStatus.choices)
+
+
+class EmploymentAreaForm(BootstrapFormMixin, forms.Form):
+    """What the person edit page changes of their work in the school year shown: the difficult area."""
+
+    difficult_area = difficult_area_field()
+
+    def __init__(self, *args: Any, employment: Employment, **kwargs: Any) -> None:
+        kwargs.setdefault("initial", {"difficult_area": employment.difficult_area})
+        super().__init__(*args, **kwargs)
+        self.set_choices("difficult_area", difficult_area_choices(employment.unit))
 
 
 class PersonalIdSearchForm(BootstrapFormMixin, forms.Form):

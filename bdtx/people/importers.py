@@ -78,6 +78,11 @@ FIELDS: list[Field] = [
     Field("subjects", exact=("mon",), contains=("mon day", "mon giang day", "bo mon", "mon hoc")),
     Field("is_mentor", contains=("cot can",)),
     Field("contract_type", contains=("hop dong", "bien che", "hinh thuc tuyen dung", "loai hd")),
+    Field(
+        "difficult_area",
+        exact=("vkk", "vung kk", "dbkk", "vung dbkk", "difficult area"),
+        contains=("vung kho khan", "vung kk", "dac biet kho khan"),
+    ),
 ]
 NAME_KEYS = frozenset({"full_name", "given_name", "family_middle"})
 GENDER_KEYS = frozenset({"gender", "gender_female", "gender_male", "dob_male", "dob_female"})
@@ -151,6 +156,9 @@ CONTRACT_WORDS: dict[str, str] = {
 }
 YES_WORDS = frozenset({"x", "co", "1", "yes", "true", "cot can", "v", "c"})
 NO_WORDS = frozenset({"khong", "0", "no", "false", "k"})
+# "Vùng khó khăn": yes, no, or — an empty cell, or the staff export's "Có (theo đơn vị)" — as the unit.
+AREA_YES_WORDS = frozenset({"x", "co", "1", "yes", "true", "v", "c"})
+AREA_AS_UNIT = ("theo don vi", "theo truong", "as the unit")
 
 _PUNCT = re.compile(r"[^0-9a-z]+")
 _NAME_BAD = re.compile(r"[\d@#$%^&*_=+<>{}\[\]|\\/;:!?\"]")
@@ -317,6 +325,7 @@ def check_row(raw: RawRow, ctx: StaffCheckContext) -> CheckedRow:
     )
     level = _lookup(raw, r, "school_level", LEVEL_WORDS, "", [])
     is_mentor = _yes_no(raw, r, "is_mentor")
+    difficult_area = _difficult_area(raw, r)
     subjects = raw.text("subjects")
     if len(subjects) > 255:
         r.add("subjects", "text.too_long", _("At most 255 characters."))
@@ -340,6 +349,8 @@ def check_row(raw: RawRow, ctx: StaffCheckContext) -> CheckedRow:
         subjects=subjects,
         is_mentor=is_mentor,
         contract_type=contract,
+        difficult_area=difficult_area,
+        keeps_difficult_area=not ctx.layout.has("difficult_area"),
     )
     return CheckedRow(raw.number, record, [], unit_code)
 
@@ -493,6 +504,35 @@ def _yes_no(raw: RawRow, r: _Row, key: str) -> bool:
         return False
     r.add(key, f"{key}.invalid", _("Write “x” for yes or leave it empty."))
     return False
+
+
+def _difficult_area(raw: RawRow, r: _Row) -> bool | None:
+    """Whether the person's post is in a difficult area: True, False, or None for "as the unit".
+
+    An empty cell goes by the unit — it does not mean "no", or a school marked as a difficult area
+    would lose its teachers from the count; "Không" / 0 is an explicit no.
+    """
+    value = raw.values.get("difficult_area")
+    if isinstance(value, bool):  # an Excel TRUE / FALSE cell
+        return value
+    w = words(value)
+    if not w:
+        return None
+    if w in AREA_YES_WORDS:
+        return True
+    if w in NO_WORDS:
+        return False
+    if any(w == phrase or w.endswith(f" {phrase}") for phrase in AREA_AS_UNIT):
+        return None
+    r.add(
+        "difficult_area",
+        "difficult_area.invalid",
+        _(
+            "Write “x” (or “Có”) if the person works in a difficult area, “Không” if not, or leave the cell "
+            "empty to go by the school."
+        ),
+    )
+    return None
 
 
 def duplicate_id_problems(rows: list[CheckedRow]) -> list[Problem]:

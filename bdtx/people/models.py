@@ -171,6 +171,19 @@ class Person(BaseModel):
         super().save(*args, **kwargs)
 
 
+def difficult_area_q(value: bool = True, prefix: str = "") -> Q:
+    """Employments (reached through `prefix`, e.g. "person__employments__") whose post is — or, with
+    `value` False, is not — in a difficult area: their own value, or the unit's when they have none.
+
+    A plain condition on the employment and its unit, so a breakdown stays one aggregate query
+    (`Count("pk", filter=difficult_area_q())`) and a list filter one WHERE clause; it is
+    `Coalesce(difficult_area, unit.difficult_area) = value` written so that indexes can serve it.
+    """
+    return Q(**{f"{prefix}difficult_area": value}) | Q(
+        **{f"{prefix}difficult_area__isnull": True, f"{prefix}unit__difficult_area": value}
+    )
+
+
 class EmploymentQuerySet(ScopedQuerySet):
     scope_path_field = "unit__path"
     scope_person_field = "person_id"
@@ -193,6 +206,16 @@ class Employment(BaseModel):
     status = models.CharField(
         _("status"), max_length=16, choices=EmploymentStatus.choices, default=EmploymentStatus.WORKING
     )
+    # Difficult area (vùng khó khăn) belongs to the post, not only to the school: a teacher at a
+    # school's satellite site (điểm trường) in a difficult village works in a difficult area though
+    # the school is not listed as one. None: as the unit (`in_difficult_area`, `difficult_area_q`).
+    difficult_area = models.BooleanField(
+        _("difficult area"),
+        null=True,
+        blank=True,
+        default=None,
+        help_text=_("Empty: as the unit."),
+    )
 
     objects = EmploymentQuerySet.as_manager()
 
@@ -207,3 +230,8 @@ class Employment(BaseModel):
 
     def __str__(self) -> str:
         return f"{self.person} — {self.unit} ({self.school_year_id})"
+
+    @property
+    def in_difficult_area(self) -> bool:
+        """Whether this post counts as in a difficult area: its own value, else the unit's."""
+        return self.unit.difficult_area if self.difficult_area is None else self.difficult_area

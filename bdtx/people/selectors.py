@@ -13,7 +13,7 @@ from bdtx.core.search import search_q
 from bdtx.core.text import fold
 from bdtx.organisations.models import Unit, UnitKind
 from bdtx.organisations.selectors import units_under_on
-from bdtx.people.models import KINH_CODE, Employment, Ethnicity, Gender, Person, StaffType
+from bdtx.people.models import KINH_CODE, Employment, Ethnicity, Gender, Person, StaffType, difficult_area_q
 
 
 @dataclass(frozen=True)
@@ -25,7 +25,7 @@ class StaffFilter:
     staff_type: str = ""
     gender: str = ""
     minority: str = ""  # "1" ethnic minority, "0" Kinh; needs the sensitive-data permission
-    difficult: str = ""  # "1" / "0"
+    difficult: str = ""  # "1" / "0": the person's post is (not) in a difficult area (`difficult_area_q`)
     mentor: str = ""
     q: str = ""
 
@@ -51,7 +51,7 @@ def staff_list(*, scope: Scope, f: StaffFilter) -> QuerySet[Employment]:
         kinh = Q(person__ethnicity_id=KINH_CODE)
         qs = qs.filter(~kinh & Q(person__ethnicity__isnull=False)) if f.minority == "1" else qs.filter(kinh)
     if f.difficult in ("0", "1"):
-        qs = qs.filter(unit__difficult_area=f.difficult == "1")
+        qs = qs.filter(difficult_area_q(f.difficult == "1"))
     if f.mentor in ("0", "1"):
         qs = qs.filter(is_mentor=f.mentor == "1")
     if f.q:
@@ -120,7 +120,7 @@ class StaffCounts:
     managers: int
     female: int
     mentors: int
-    difficult: int  # working in a difficult area
+    difficult: int  # working in a difficult area (their post's, else their unit's value)
 
 
 def staff_counts(*, scope: Scope, school_year: SchoolYear, unit: Unit | None = None) -> StaffCounts:
@@ -135,7 +135,7 @@ def staff_counts(*, scope: Scope, school_year: SchoolYear, unit: Unit | None = N
             managers=Count("pk", filter=Q(staff_type=StaffType.MANAGER)),
             female=Count("pk", filter=Q(person__gender=Gender.FEMALE)),
             mentors=Count("pk", filter=Q(is_mentor=True)),
-            difficult=Count("pk", filter=Q(unit__difficult_area=True)),
+            difficult=Count("pk", filter=difficult_area_q()),
         )
     )
 

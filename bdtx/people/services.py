@@ -15,6 +15,7 @@ from bdtx.core.services import _plain, audit_record, diff, snapshot
 from bdtx.core.text import fold, nfc
 from bdtx.organisations.models import Unit
 from bdtx.organisations.selectors import has_authority_over_year
+from bdtx.people.audit import AS_THE_UNIT
 from bdtx.people.models import Employment, Ethnicity, Person, Position, StaffType
 from bdtx.people.selectors import people_held_elsewhere
 from bdtx.people.validators import personal_id_problem
@@ -39,6 +40,7 @@ EMPLOYMENT_FIELDS = [
     "is_mentor",
     "contract_type",
     "status",
+    "difficult_area",
 ]
 SENSITIVE_FIELDS = {"ethnicity_id", "personal_id"}
 
@@ -54,6 +56,15 @@ def _validate_person(person: Person) -> None:
         if problem:
             raise ValidationError({"personal_id": problem})
     person.full_clean(exclude=["user", "sort_key", "search_text"])
+
+
+def _employment_snapshot(employment: Employment) -> dict[str, object]:
+    """Work details for the audit log: a difficult area "as the unit" (None) is written as such, or
+    it would read as empty."""
+    values = snapshot(employment, EMPLOYMENT_FIELDS)
+    if values["difficult_area"] is None:
+        values["difficult_area"] = AS_THE_UNIT
+    return values
 
 
 def default_staff_type(position: str) -> str:
@@ -118,13 +129,24 @@ def person_update(*, scope: Scope, person: Person, unit_path: str, **changes: ob
 
 @transaction.atomic
 def employment_update(*, scope: Scope, employment: Employment, **changes: object) -> Employment:
-    """Change one school year's work details (PEOPLE_MANAGE over the unit, and over a new unit)."""
+    """Change one school year's work details, among them whether the post is in a difficult area
+    (`difficult_area`: True, False, or None for "as the unit").
+
+    Needs PEOPLE_MANAGE over the unit (and over a new unit) in that school year
+    (`has_authority_over_year`).
+    """
     scope.require(Perm.PEOPLE_MANAGE, employment.unit.path)
+    unit_ids = [employment.unit_id]
     if "unit_id" in changes and changes["unit_id"] != employment.unit_id:
         new_unit = Unit.objects.filter(pk=int(str(changes["unit_id"]))).only("path").first()
         if new_unit is None or not scope.has(Perm.PEOPLE_MANAGE, new_unit.path):
             raise PermissionDenied
-    before = snapshot(employment, EMPLOYMENT_FIELDS)
+        unit_ids.append(new_unit.pk)
+    if not scope.is_system and not has_authority_over_year(
+        scope=scope, permission=Perm.PEOPLE_MANAGE, school_year=employment.school_year, unit_ids=unit_ids
+    ):
+        raise PermissionDenied  # a unit's work of a year when another office was over it
+    before = _employment_snapshot(employment)
     for name, value in changes.items():
         if name not in EMPLOYMENT_FIELDS:
             raise ValueError(f"employment_update cannot change {name}")
@@ -137,7 +159,7 @@ def employment_update(*, scope: Scope, employment: Employment, **changes: object
         obj=employment.person,
         object_type="people.employment",
         unit_path=employment.unit.path,
-        changes=diff(before, snapshot(employment, EMPLOYMENT_FIELDS)),
+        changes=diff(before, _employment_snapshot(employment)),
     )
     return employment
 
@@ -168,13 +190,17 @@ def person_transfer(*, scope: Scope, person: Person, to_unit: Unit, school_year:
     if source.unit_id == to_unit.pk:
         raise ValidationError(_("The person already works at this unit in this school year."))
     old_unit = source.unit
+    changes: dict[str, object] = {}
     levels = to_unit.level_list
     level = source.school_level if source.school_level in levels or not levels else levels[0]
     if this_year is not None:
         this_year.unit = to_unit
         this_year.school_level = level
+        if this_year.difficult_area is not None:  # a new post: as the new unit, whatever the old post was
+            changes["difficult_area"] = [this_year.difficult_area, AS_THE_UNIT]
+            this_year.difficult_area = None
         this_year.full_clean()
-        this_year.save(update_fields=["unit", "school_level", "updated_at"])
+        this_year.save(update_fields=["unit", "school_level", "difficult_area", "updated_at"])
         employment = this_year
     else:
         employment = Employment(
@@ -194,7 +220,7 @@ def person_transfer(*, scope: Scope, person: Person, to_unit: Unit, school_year:
         action="person.transfer",
         obj=person,
         unit_path=to_unit.path,
-        changes={"unit": [old_unit.name, to_unit.name], "school_year": school_year.pk},
+        changes={"unit": [old_unit.name, to_unit.name], "school_year": school_year.pk, **changes},
     )
     return employment
 
@@ -239,6 +265,8 @@ class StaffRow:
     is_mentor: bool = False
     contract_type: str = "bien_che"
     status: str = "working"
+    difficult_area: bool | None = None  # None: as the unit
+    keeps_difficult_area: bool = False  # the file has no such column: an existing employment keeps its value
     extra: dict[str, object] = field(default_factory=dict)
 
 
@@ -275,7 +303,8 @@ def staff_bulk_upsert(
     """Create or update people and their employment for `school_year`, in bulk.
 
     A row matches an existing person by personal ID number; without one, by name and date of
-    birth among the people employed at the same unit. Returns (created, updated).
+    birth among the people employed at the same unit. Returns (created, updated). A row's
+    `difficult_area` (None: as the unit) is written unless it `keeps_difficult_area`.
 
     The scope needs PEOPLE_IMPORT over every unit of the rows, in `school_year`
     (`school_years_with_authority`). It may change only the people it holds
@@ -391,6 +420,8 @@ def staff_bulk_upsert(
                 "contract_type": r.contract_type,
                 "status": r.status,
             }
+            if not r.keeps_difficult_area:
+                emp_values["difficult_area"] = r.difficult_area
             job = existing.get(p.pk)
             if job is not None:
                 if any(getattr(job, k) != value for k, value in emp_values.items()):
@@ -400,7 +431,12 @@ def staff_bulk_upsert(
             elif p.pk in emp_create:
                 emp_create[p.pk].update(emp_values)  # the same person twice in the rows: the last wins
             else:
-                emp_create[p.pk] = {"person_id": p.pk, "school_year_id": school_year.pk, **emp_values}
+                emp_create[p.pk] = {
+                    "person_id": p.pk,
+                    "school_year_id": school_year.pk,
+                    "difficult_area": None,
+                    **emp_values,
+                }
         bulk_insert_values(Employment, list(emp_create.values()))
         bulk_update_fields(emp_update, EMPLOYMENT_FIELDS)
         bulk_insert_values(AuditLog, audit)

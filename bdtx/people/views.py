@@ -2,6 +2,7 @@ from dataclasses import dataclass
 
 from django.contrib import messages
 from django.core.exceptions import PermissionDenied, ValidationError
+from django.db import transaction
 from django.http import HttpResponse
 from django.shortcuts import redirect, render
 from django.urls import reverse
@@ -16,10 +17,17 @@ from bdtx.core.scope import Perm
 from bdtx.core.selectors import school_year_current
 from bdtx.organisations.filters import list_context_from_request
 from bdtx.organisations.models import Unit
-from bdtx.organisations.selectors import school_years_with_authority, unit_choices, unit_get
+from bdtx.organisations.selectors import has_authority_over_year, school_years_with_authority, unit_choices, unit_get
 from bdtx.people import selectors, services
 from bdtx.people.exporters import staff_columns, staff_rows
-from bdtx.people.forms import EmploymentForm, PersonalIdSearchForm, PersonForm, StaffFilterForm, TransferForm
+from bdtx.people.forms import (
+    EmploymentAreaForm,
+    EmploymentForm,
+    PersonalIdSearchForm,
+    PersonForm,
+    StaffFilterForm,
+    TransferForm,
+)
 from bdtx.people.models import Employment, Person
 from bdtx.people.validators import looks_like_personal_id
 
@@ -199,6 +207,12 @@ def person_detail(request: AuthenticatedHttpRequest, uuid: str) -> HttpResponse:
             "can_transfer": may_manage,
             "can_audit": bool(path) and request.scope.has(Perm.AUDIT_VIEW, path),
             "can_create_account": bool(path) and not person.user_id and request.scope.has(Perm.ROLES_MANAGE, path),
+            # the reset itself checks the rest (accounts_resettable): the account is no higher authority
+            "can_reset_password": bool(path)
+            and bool(person.user_id)
+            and not py.is_self
+            and py.school_year.pk == school_year_current().pk
+            and request.scope.has(Perm.PASSWORDS_RESET, path),
         },
     )
 
@@ -224,11 +238,19 @@ def person_edit(request: AuthenticatedHttpRequest, uuid: str) -> HttpResponse:
         raise PermissionDenied
     sensitive = request.scope.sees_sensitive(path)
     form = PersonForm(request.POST or None, instance=person, sensitive=sensitive)
-    if request.method == "POST" and form.is_valid():
+    work = py.employment
+    may_edit_work = has_authority_over_year(
+        scope=request.scope, permission=Perm.PEOPLE_MANAGE, school_year=py.school_year, unit_ids=[work.unit_id]
+    )
+    work_form = EmploymentAreaForm(request.POST or None, employment=work, prefix="emp") if may_edit_work else None
+    if request.method == "POST" and form.is_valid() and (work_form is None or work_form.is_valid()):
         changes = _person_fields(form.cleaned_data)
         person.refresh_from_db()
         try:
-            services.person_update(scope=request.scope, person=person, unit_path=path, **changes)
+            with transaction.atomic():
+                services.person_update(scope=request.scope, person=person, unit_path=path, **changes)
+                if work_form is not None and work_form.has_changed():
+                    services.employment_update(scope=request.scope, employment=work, **work_form.cleaned_data)
         except ValidationError as e:
             form.add_error(None, e)
         else:
@@ -238,7 +260,8 @@ def person_edit(request: AuthenticatedHttpRequest, uuid: str) -> HttpResponse:
         services.sensitive_read_record(
             actor_id=request.user.pk, person=person, unit_path=path, what="person edit form: ethnicity, personal ID"
         )
-    return render(request, "people/person_form.html", {"form": form, "person": person, "py": py})
+    context = {"form": form, "emp_form": work_form, "person": person, "py": py}
+    return render(request, "people/person_form.html", context)
 
 
 def person_transfer(request: AuthenticatedHttpRequest, uuid: str) -> HttpResponse:

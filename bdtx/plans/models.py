@@ -64,6 +64,10 @@ class PlanItem(models.Model):
     end_month = models.DateField(_("to (month)"), null=True, blank=True)
     reason = models.CharField(_("why it was proposed"), max_length=500, blank=True)
 
+    # Annotated by `plans.personal.selectors.plan_items` (never stored): the periods the line counts,
+    # None for a module without periods (neither the ministry's nor the province's).
+    counted_hours: int | None
+
     class Meta:
         ordering = ["programme", "id"]
         verbose_name = _("plan item")
@@ -196,6 +200,9 @@ class DeadlineDefault(VersionedByYear):
     day = models.PositiveSmallIntegerField(_("day"))
     year_offset = models.SmallIntegerField(_("calendar year = school start year +"), default=0)
     source = models.CharField(_("legal source"), max_length=255)
+    # What is still to be checked against the official text: for administrators (the data sources
+    # page); the deadline's readers see only the legal source.
+    verification_note = models.TextField(_("still to be checked"), blank=True)
 
     objects = InForceQuerySet.as_manager()
 

@@ -53,10 +53,12 @@ class RegimeForm(BootstrapFormMixin, forms.ModelForm):
             "result_categories",
             "grading",
             "notes",
+            "verification_note",
         ]
         widgets = {
             "legal_source": forms.Textarea(attrs={"rows": 2}),
             "notes": forms.Textarea(attrs={"rows": 3}),
+            "verification_note": forms.Textarea(attrs={"rows": 2}),
         }
 
     def clean_grading(self):

@@ -56,6 +56,9 @@ class Regime(BaseModel, VersionedByYear):
         help_text="Empty for pass/fail regimes; thresholds for graded ones (TT 26/2012).",
     )
     notes = models.TextField(_("notes"), blank=True)
+    # What is still to be checked against the official text: for administrators (the data sources
+    # page), never shown to the people the regime applies to.
+    verification_note = models.TextField(_("still to be checked"), blank=True)
 
     objects = RegimeQuerySet.as_manager()
 

@@ -1,19 +1,16 @@
 from dataclasses import dataclass
-from pathlib import PurePath
 
 from django import forms
 from django.conf import settings
+from django.core.exceptions import ValidationError
 from django.core.files.uploadedfile import UploadedFile
 from django.utils.translation import gettext_lazy as _
 
+from bdtx.core import uploads
 from bdtx.core.forms import BootstrapFormMixin
 from bdtx.standards.models import Assessment, Confidence, Criterion, CriterionRating, Framework, Level, Standard
 from bdtx.standards.services import SelfRating
 
-MAX_EVIDENCE_BYTES = 10 * 2**20
-EVIDENCE_EXTENSIONS = frozenset(
-    {".pdf", ".jpg", ".jpeg", ".png", ".doc", ".docx", ".xls", ".xlsx", ".ppt", ".pptx", ".odt", ".txt", ".mp4"}
-)
 LEVEL_CHOICES = [(str(v), label) for v, label in reversed(Level.choices)]  # Tốt first, as on paper forms
 
 
@@ -129,13 +126,10 @@ class SelfAssessmentForm(_CriteriaForm):
             upload: UploadedFile | None = data.get(f"file_{c.pk}")
             if upload is None:
                 continue
-            if PurePath(upload.name or "").suffix.lower() not in EVIDENCE_EXTENSIONS:
-                self.add_error(
-                    f"file_{c.pk}",
-                    _("This kind of file is not accepted: send a PDF, a picture, an Office document or a video."),
-                )
-            elif upload.size and upload.size > getattr(settings, "EVIDENCE_MAX_BYTES", MAX_EVIDENCE_BYTES):
-                self.add_error(f"file_{c.pk}", _("The file is larger than 10 MB."))
+            try:  # by its content, whatever its name says
+                uploads.upload_accept(upload, allowed=uploads.EVIDENCE_TYPES, max_bytes=settings.EVIDENCE_MAX_BYTES)
+            except ValidationError as e:
+                self.add_error(f"file_{c.pk}", e)
         return data
 
     def entries(self) -> dict[int, SelfRating]:

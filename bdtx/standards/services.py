@@ -7,12 +7,14 @@ assessment) in it; the overall ratings come from `rating_compute`, i.e. the Rati
 from collections.abc import Mapping
 from dataclasses import dataclass
 
+from django.conf import settings
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.core.files.uploadedfile import UploadedFile
 from django.db import transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
+from bdtx.core import uploads
 from bdtx.core.models import AuditLog, SchoolYear
 from bdtx.core.scope import Perm, Scope
 from bdtx.core.services import audit_record, diff, snapshot
@@ -85,6 +87,11 @@ def assessment_save_self(
     criteria = {c.pk: c for c in framework_criteria(assessment.framework)}
     if unknown := set(ratings) - set(criteria):
         raise ValueError(f"criteria {sorted(unknown)} are not criteria of {assessment.framework.code}")
+    for entry in ratings.values():
+        if entry.evidence_file is not None:  # by its content, whatever its name says
+            uploads.upload_accept(
+                entry.evidence_file, allowed=uploads.EVIDENCE_TYPES, max_bytes=settings.EVIDENCE_MAX_BYTES
+            )
     existing = {r.criterion_id: r for r in assessment.ratings.all()}
     for cid, entry in ratings.items():
         rating = existing.get(cid) or CriterionRating(assessment=assessment, criterion_id=cid)

@@ -7,6 +7,7 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
+from bdtx.core import uploads
 from bdtx.core.exporters import write_xlsx, xlsx_response
 from bdtx.core.http import AuthenticatedHttpRequest
 from bdtx.core.paging import paginate
@@ -192,10 +193,11 @@ def evidence_file(request: AuthenticatedHttpRequest, uuid: str, criterion: int) 
     if rating is None:
         raise Http404
     try:
-        handle = rating.evidence_file.open("rb")
+        return uploads.file_response(
+            rating.evidence_file, filename=rating.evidence_filename, allowed=uploads.EVIDENCE_TYPES
+        )
     except OSError:  # the row names a file the storage no longer has
         raise Http404 from None
-    return FileResponse(handle, as_attachment=False, filename=rating.evidence_filename)
 
 
 # --- lists --------------------------------------------------------------------------------------

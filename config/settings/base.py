@@ -56,7 +56,10 @@ MIDDLEWARE = [
     "django.contrib.messages.middleware.MessageMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
     "django_htmx.middleware.HtmxMiddleware",
+    "bdtx.core.middleware.HtmxVaryMiddleware",
     "bdtx.accounts.middleware.ScopeMiddleware",
+    # After sign-in with a one-time password, every page but the change form sends there.
+    "bdtx.accounts.middleware.PasswordChangeRequiredMiddleware",
 ]
 
 ROOT_URLCONF = "config.urls"
@@ -188,11 +191,29 @@ SPECTACULAR_SETTINGS = {
     "SERVE_PERMISSIONS": ["rest_framework.permissions.IsAuthenticated"],  # the schema: signed-in users only
 }
 
-# Imports above this many rows run in the background worker with a progress bar.
-IMPORT_BACKGROUND_ROWS = int(os.environ.get("BDTX_IMPORT_BACKGROUND_ROWS", "500"))
-# An uploaded .xlsx is refused above this size, or with more rows than this (a province's staff fits).
+# The bounds of an import (bdtx/core/importing/bounds.py), each measured by streaming the file and
+# stopping at the limit: an uploaded .xlsx is refused above IMPORT_MAX_UPLOAD_BYTES as sent, above
+# IMPORT_MAX_UNCOMPRESSED_BYTES once unpacked (all its parts together), with a sheet of more than
+# IMPORT_MAX_ROWS rows (a province's staff fits) or making a table of more than IMPORT_MAX_CELLS
+# cells (rows × columns up to the last column holding a value), or with a cell of more than
+# IMPORT_MAX_CELL_CHARS characters (Excel's own limit).
 IMPORT_MAX_UPLOAD_BYTES = int(os.environ.get("BDTX_IMPORT_MAX_UPLOAD_BYTES", str(20 * 2**20)))
+IMPORT_MAX_UNCOMPRESSED_BYTES = int(os.environ.get("BDTX_IMPORT_MAX_UNCOMPRESSED_BYTES", str(256 * 2**20)))
 IMPORT_MAX_ROWS = int(os.environ.get("BDTX_IMPORT_MAX_ROWS", "200000"))
+IMPORT_MAX_CELLS = int(os.environ.get("BDTX_IMPORT_MAX_CELLS", "5000000"))
+IMPORT_MAX_CELL_CHARS = int(os.environ.get("BDTX_IMPORT_MAX_CELL_CHARS", "32767"))
+# The upload request only sniffs a file: it unpacks at most IMPORT_INLINE_MAX_BYTES of it. A file seen
+# whole within them, with at most IMPORT_BACKGROUND_ROWS rows, is checked right after the request;
+# any other file by the background worker, with a progress bar.
+IMPORT_INLINE_MAX_BYTES = int(os.environ.get("BDTX_IMPORT_INLINE_MAX_BYTES", str(2 * 2**20)))
+IMPORT_BACKGROUND_ROWS = int(os.environ.get("BDTX_IMPORT_BACKGROUND_ROWS", "500"))
+# Learning materials (a module's files and videos) and evidence of a self-assessment: the most an
+# upload may weigh. What they are is checked by content (bdtx/core/uploads.py).
+MATERIAL_MAX_BYTES = int(os.environ.get("BDTX_MATERIAL_MAX_BYTES", str(200 * 2**20)))
+EVIDENCE_MAX_BYTES = int(os.environ.get("BDTX_EVIDENCE_MAX_BYTES", str(10 * 2**20)))
+# A running import whose worker has not reported for this long is marked failed (its worker died);
+# the user may retry it. Longer than the longest write (about 70 s for 200,000 rows).
+IMPORT_JOB_LEASE_SECONDS = int(os.environ.get("BDTX_IMPORT_JOB_LEASE_SECONDS", "600"))
 
 LOGGING = {
     "version": 1,

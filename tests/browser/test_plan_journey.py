@@ -43,7 +43,7 @@ FOCUS = "GVPT 01"
 FOR_WEAK = "GVPT 11"
 # Criteria the teacher rates Đạt (weak); every other criterion is Tốt. Criterion 4 is a key
 # criterion (standard 2), so one level short of Khá keeps the overall rating at Đạt. Its module
-# (GVPT 04) has no periods in the catalog yet: it is recommended but cannot be added.
+# (GVPT 04) has no periods in the catalog yet: it is not proposed, and the box says so.
 WEAK = (4, 11)
 UNKNOWN_PERIODS = "GVPT 04"
 EVIDENCE = "Kế hoạch dạy học môn Toán lớp 3 theo chủ đề, học kỳ I"
@@ -221,9 +221,17 @@ def test_teacher_plans_principal_returns_then_approves_and_the_school_plan_reach
     reason = vi("serves criterion %(n)s (rated %(level)s)") % {"n": WEAK[1], "level": vi(Level.MET.label)}
     expect(weak).to_contain_text(reason[:1].upper() + reason[1:])  # the reason starts the sentence
     expect(weak.locator(".badge", has_text=vi("proposed"))).to_be_visible()
-    unknown = recs.filter(has=page.locator("strong", has_text=UNKNOWN_PERIODS))
-    expect(unknown).to_contain_text(vi("periods unknown"))
-    expect(unknown.locator("button")).to_have_count(0)  # it cannot count toward the periods
+    expect(recs.filter(has=page.locator("strong", has_text=UNKNOWN_PERIODS))).to_have_count(0)  # cannot count
+    left_out = page.locator("#recommendations-without-hours")
+    with translation.override("vi"):
+        said = translation.ngettext(
+            "%(n)s module has no periods yet, so it is not proposed; the Sở can set its periods for the province.",
+            "%(n)s modules have no periods yet, so they are not proposed; the Sở can set their periods for the "
+            "province.",
+            1,
+        ) % {"n": 1}
+    expect(left_out).to_contain_text(said)
+    expect(left_out).to_contain_text(UNKNOWN_PERIODS)  # named when opened
     periods = page.locator(".card .fs-5.fw-semibold")  # planned/required, per programme
     y = planning_year
     expect(periods).to_have_text([f"{y.bd01}/{y.bd01}", f"{y.bd02}/{y.bd02}", f"0/{y.bd03}"])

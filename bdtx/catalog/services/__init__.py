@@ -1,5 +1,6 @@
 """Writes of the catalog app, one module per entity: programme content, focus modules, learning
-materials, modules and catalogs. Every service checks the scope it is given."""
+materials, modules and catalogs, the periods provinces give modules. Every service checks the
+scope it is given."""
 
 from bdtx.catalog.services.content import (
     CONTENT_FIELDS,
@@ -9,6 +10,7 @@ from bdtx.catalog.services.content import (
     content_update,
 )
 from bdtx.catalog.services.focus import focus_module_add, focus_module_remove
+from bdtx.catalog.services.local_hours import MAX_MODULE_HOURS, module_local_hours_clear, module_local_hours_set
 from bdtx.catalog.services.materials import material_add, material_remove
 from bdtx.catalog.services.modules import (
     CATALOG_FIELDS,
@@ -24,6 +26,7 @@ from bdtx.catalog.services.modules import (
 __all__ = [
     "CATALOG_FIELDS",
     "CONTENT_FIELDS",
+    "MAX_MODULE_HOURS",
     "MODULE_FIELDS",
     "PROGRAMME_UNIT_KIND",
     "ModuleRow",
@@ -38,5 +41,7 @@ __all__ = [
     "material_add",
     "material_remove",
     "module_bulk_upsert",
+    "module_local_hours_clear",
+    "module_local_hours_set",
     "module_update",
 ]

@@ -1,5 +1,6 @@
 """Writes of learning materials (học liệu): files, links and videos of a module."""
 
+from django.conf import settings
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.core.files.uploadedfile import UploadedFile
 from django.db import transaction
@@ -8,6 +9,7 @@ from django.utils.translation import gettext as _
 
 from bdtx.catalog.models import Material, Module
 from bdtx.catalog.selectors import material_unit_for
+from bdtx.core import uploads
 from bdtx.core.scope import Perm, Scope
 from bdtx.core.services import audit_record
 from bdtx.core.text import nfc
@@ -23,7 +25,12 @@ def material_add(
     url: str = "",
     upload: UploadedFile | None = None,
 ) -> Material:
-    """A file, link or video for a module. The ministry's are for everyone, a province's for its people."""
+    """A file, link or video for a module. The ministry's are for everyone, a province's for its people.
+
+    A file is accepted by its content, not its name (`bdtx.core.uploads`): a PDF, an Office file, a
+    PNG or JPEG picture or an MP4 video, and only an MP4 for a video; never a web page, an SVG, a
+    program or a script, which would run in the site's origin for whoever opens them.
+    """
     unit = material_unit_for(scope)
     if unit is None:
         raise PermissionDenied
@@ -40,6 +47,12 @@ def material_add(
         raise ValidationError({"url": _("Give the address of the video or upload it.")})
     if url and upload is not None:
         raise ValidationError({"url": _("Give either an address or a file, not both.")})
+    if upload is not None:
+        allowed = uploads.MATERIAL_VIDEO_TYPES if kind == Material.Kind.VIDEO else uploads.MATERIAL_TYPES
+        try:
+            uploads.upload_accept(upload, allowed=allowed, max_bytes=settings.MATERIAL_MAX_BYTES)
+        except ValidationError as e:
+            raise ValidationError({"file": e.messages}) from None
     last = Material.objects.filter(module=module).aggregate(m=Max("position"))["m"]
     material = Material(module=module, unit=unit, kind=kind, title=title, url=url, position=(last or 0) + 1)
     if upload is not None:

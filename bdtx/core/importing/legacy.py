@@ -1,4 +1,5 @@
-"""Legacy Vietnamese text: TCVN3 (the "ABC" encoding of the .VnTime fonts) to Unicode.
+"""Legacy Vietnamese text: TCVN3 (the "ABC" encoding of the .VnTime fonts) and VNI (the VNI-Times
+fonts) to Unicode, and telling them apart.
 
 TCVN 5712:1993 ("Công nghệ thông tin – Bộ mã chuẩn 8-bit kí tự Việt dùng trong trao đổi thông
 tin") defines an 8-bit code for Vietnamese. Its VN3 subset, typed with the ABC keyboard driver
@@ -12,10 +13,19 @@ Detection works on characters: a Latin-1 character such as "¬", "¸", "µ", "¶
 in Unicode Vietnamese, while precomposed letters beyond Latin-1 ("ă", "ơ", "ạ") never occur in
 TCVN3 text. `looks_legacy` says a single text is TCVN3; `decode` converts it and raises
 `LegacyTextError` when it mixes both and cannot be decoded safely.
+
+VNI Windows writes a letter as its base letter followed by mark bytes ("Nguyễn" is "Nguyeãn").
+`VNI_TO_UNICODE` follows the VNI table of xvnkb, `vni.h` (Dao Hai Lam, VISC, 2002;
+https://github.com/lamdao/xvnkb/blob/master/vni.h), built letter by letter from base and marks so
+a misaligned row cannot slip in; the tests convert every letter both ways. TCVN3 and VNI share
+Windows-1252 characters, so `guess` reads a text each way and keeps the reading that makes the most
+Vietnamese syllables (the text as it is wins ties), and `file_encoding` takes the encoding most of
+a file's texts choose.
 """
 
 import re
 import unicodedata
+from collections.abc import Iterable
 
 # Byte of TCVN 5712:1993 (VN1) → Unicode. Bytes not listed are ASCII or unassigned.
 TCVN3_TO_UNICODE: dict[int, str] = {
@@ -222,3 +232,199 @@ def encode(text: str) -> str:
 
 
 _ENCODE = {ord(v): chr(k) for k, v in TCVN3_TO_UNICODE.items() if k >= 0xA1}
+
+
+# --- VNI ---------------------------------------------------------------------------------------
+#
+# VNI Windows, the encoding of the VNI-Times fonts typed with the VNI keyboard driver, the other
+# legacy Vietnamese encoding of office files besides TCVN3. It writes a letter as its base letter
+# followed by one or two mark bytes, which Excel shows as Windows-1252 characters: "Nguyễn" is
+# "Nguyeãn", "Thị" is "Thò", "Đặng" is "Ñaëng", "Hương" is "Höông". Four letters are single bytes:
+# ơ "ô", ư "ö", đ "ñ" and the i's and ỵ ("í ì æ ó ò", "î").
+#
+# Source of the table: xvnkb, vni.h (Dao Hai Lam, VISC, 2002, GPL-2.0;
+# https://github.com/lamdao/xvnkb/blob/master/vni.h), the VNI table of a Vietnamese keyboard
+# driver, checked against the VNI Windows code chart. Rows follow it: each vowel (then its
+# circumflex and breve forms) without a tone, with sắc, huyền, hỏi, ngã, nặng. The Unicode letters
+# are built from the same base and marks (`_letter`), so a row cannot be misaligned silently; the
+# tests convert every letter both ways.
+
+_VNI_ROWS: list[tuple[str, str, str]] = [
+    # (base, marks added to the base, VNI for: no tone, sắc, huyền, hỏi, ngã, nặng)
+    ("a", "", "a aù aø aû aõ aï"),
+    ("a", "\u0302", "aâ aá aà aå aã aä"),
+    ("a", "\u0306", "aê aé aè aú aü aë"),
+    ("e", "", "e eù eø eû eõ eï"),
+    ("e", "\u0302", "eâ eá eà eå eã eä"),
+    ("o", "", "o où oø oû oõ oï"),
+    ("o", "\u0302", "oâ oá oà oå oã oä"),
+    ("o", "\u031b", "ô ôù ôø ôû ôõ ôï"),
+    ("u", "", "u uù uø uû uõ uï"),
+    ("u", "\u031b", "ö öù öø öû öõ öï"),
+    ("i", "", "i í ì æ ó ò"),
+    ("y", "", "y yù yø yû yõ î"),
+    ("A", "", "A AÙ AØ AÛ AÕ AÏ"),
+    ("A", "\u0302", "AÂ AÁ AÀ AÅ AÃ AÄ"),
+    ("A", "\u0306", "AÊ AÉ AÈ AÚ AÜ AË"),
+    ("E", "", "E EÙ EØ EÛ EÕ EÏ"),
+    ("E", "\u0302", "EÂ EÁ EÀ EÅ EÃ EÄ"),
+    ("O", "", "O OÙ OØ OÛ OÕ OÏ"),
+    ("O", "\u0302", "OÂ OÁ OÀ OÅ OÃ OÄ"),
+    ("O", "\u031b", "Ô ÔÙ ÔØ ÔÛ ÔÕ ÔÏ"),
+    ("U", "", "U UÙ UØ UÛ UÕ UÏ"),
+    ("U", "\u031b", "Ö ÖÙ ÖØ ÖÛ ÖÕ ÖÏ"),
+    ("I", "", "I Í Ì Æ Ó Ò"),
+    ("Y", "", "Y YÙ YØ YÛ YÕ Î"),
+]
+_TONES = ("", "\u0301", "\u0300", "\u0309", "\u0303", "\u0323")  # none, sắc, huyền, hỏi, ngã, nặng
+
+
+def _letter(base: str, marks: str, tone: str) -> str:
+    return unicodedata.normalize("NFC", base + marks + tone)
+
+
+def _vni_table() -> dict[str, str]:
+    table = {"ñ": "đ", "Ñ": "Đ"}
+    for base, marks, spellings in _VNI_ROWS:
+        for tone, vni in zip(_TONES, spellings.split(), strict=True):
+            if not vni.isascii():
+                table[vni] = _letter(base, marks, tone)
+    # A capital typed with Shift alone keeps the marks in lower case ("Aù" for "Á"): read it too.
+    for vni, letter in list(table.items()):
+        if len(vni) > 1 and vni[0].isupper() and vni[1:].upper() == vni[1:]:
+            table.setdefault(vni[0] + vni[1:].lower(), letter)
+    return table
+
+
+VNI_TO_UNICODE: dict[str, str] = _vni_table()
+_VNI_RE = re.compile("|".join(re.escape(k) for k in sorted(VNI_TO_UNICODE, key=len, reverse=True)))
+_UNICODE_TO_VNI = {v: k for k, v in VNI_TO_UNICODE.items() if not (len(k) > 1 and k[0].isupper() and k[1].islower())}
+
+
+def decode_vni(text: str) -> str:
+    """VNI text → Unicode NFC (text already Unicode is returned unchanged; mixed raises LegacyTextError)."""
+    if text.isascii() or not _VNI_RE.search(text):
+        return text
+    if _UNICODE_ONLY.search(text):
+        raise LegacyTextError(text)
+    return unicodedata.normalize("NFC", _VNI_RE.sub(lambda m: VNI_TO_UNICODE[m.group()], text))
+
+
+def encode_vni(text: str) -> str:
+    """Unicode → how VNI text looks once Excel has read it (tests use it)."""
+    return "".join(_UNICODE_TO_VNI.get(ch, ch) for ch in unicodedata.normalize("NFC", text))
+
+
+# --- which encoding ----------------------------------------------------------------------------
+#
+# TCVN3 and VNI use the same Windows-1252 characters for different letters, and some Unicode
+# Vietnamese uses them too ("Hoà", "Lê"). A text is read each way and each reading is scored by
+# the Vietnamese syllables it makes: the reading with the most wins, and the text as it is wins
+# ties. A file's encoding is the one most of its legacy-looking texts choose.
+
+TCVN3 = "tcvn3"
+VNI = "vni"
+ENCODING_LABELS = {TCVN3: "TCVN3 (.VnTime)", VNI: "VNI (VNI-Times)"}
+_ONSETS = (
+    "ngh", "ng", "nh", "ch", "gh", "gi", "kh", "ph", "qu", "th", "tr",
+    "b", "c", "d", "đ", "g", "h", "k", "l", "m", "n", "p", "r", "s", "t", "v", "x", "",
+)  # fmt: skip
+_CODAS = frozenset({"ng", "nh", "ch", "c", "m", "n", "p", "t"})
+# Vowel groups that may be followed by a final consonant, and those that end the syllable themselves.
+_OPEN_NUCLEI = frozenset((
+    "a", "ă", "â", "e", "ê", "i", "o", "ô", "ơ", "u", "ư", "y",
+    "iê", "oa", "oă", "oe", "oo", "uâ", "uê", "uô", "uơ", "uy", "ươ", "yê", "uyê",
+))  # fmt: skip
+_CLOSED_NUCLEI = frozenset((
+    "ai", "ao", "au", "ay", "âu", "ây", "eo", "êu", "ia", "iu", "oi", "ôi", "ơi", "ua", "ui", "ưa", "ưi", "ưu",
+    "iêu", "yêu", "oai", "oay", "oao", "oeo", "uây", "uôi", "ươi", "ươu", "uya", "uyu",
+))  # fmt: skip
+_TONE_MARKS = frozenset("\u0300\u0301\u0303\u0309\u0323")
+_WORD = re.compile(r"[^\W\d_]+")
+
+
+def _syllable(word: str) -> bool:
+    """Whether a lower-case word is a Vietnamese syllable (at most one tone, a known vowel group)."""
+    decomposed = unicodedata.normalize("NFD", word)
+    tones = sum(1 for ch in decomposed if ch in _TONE_MARKS)
+    if tones > 1:
+        return False
+    bare = unicodedata.normalize("NFC", "".join(ch for ch in decomposed if ch not in _TONE_MARKS))
+    for onset in _ONSETS:
+        if not bare.startswith(onset):
+            continue
+        rest = bare[len(onset) :]
+        if rest in _OPEN_NUCLEI or rest in _CLOSED_NUCLEI:
+            return True
+        for cut in range(len(rest) - 1, 0, -1):
+            if rest[:cut] in _OPEN_NUCLEI and rest[cut:] in _CODAS:
+                return True
+    return False
+
+
+def _score(text: str) -> int:
+    """Vietnamese syllables among the words beyond ASCII, less the words that are not."""
+    score = 0
+    for word in _WORD.findall(text.lower()):
+        if not word.isascii():
+            score += 1 if _syllable(word) else -1
+    return score
+
+
+def guess(text: str) -> str:
+    """The legacy encoding `text` is in: TCVN3, VNI, or "" (Unicode, or plain ASCII)."""
+    if text.isascii() or _UNICODE_ONLY.search(text):
+        return ""
+    best, best_score = "", _score(text)
+    for encoding, convert in ((TCVN3, _decode_tcvn3), (VNI, decode_vni)):
+        converted = convert(text)
+        if converted != text and (s := _score(converted)) > best_score:
+            best, best_score = encoding, s
+    return best
+
+
+def _decode_tcvn3(text: str) -> str:
+    return unicodedata.normalize("NFC", text.translate(_TRANSLATE))
+
+
+def decode_as(text: str, encoding: str) -> str:
+    """`text` read in `encoding` ("" leaves it); LegacyTextError when it mixes legacy bytes and Unicode."""
+    if encoding == VNI:
+        return decode_vni(text)
+    if encoding == TCVN3:
+        return decode(text, force=True)
+    return text
+
+
+def decode_guessed(text: str, file_encoding: str = "") -> str:
+    """A cell's text in Unicode: read in the file's encoding, else in the one the text itself shows.
+
+    A file in Unicode may hold a cell pasted from a legacy file, and a legacy file a Unicode cell.
+    """
+    if text.isascii():
+        return text
+    if file_encoding:
+        return decode_as(text, file_encoding)
+    if _UNICODE_ONLY.search(text):
+        if _TELLTALE_RE.search(text) and guess(_UNICODE_ONLY.sub("", text)) == TCVN3:
+            raise LegacyTextError(text)  # a TCVN3 text with a Unicode letter typed into it
+        return text
+    return decode_as(text, guess(text))
+
+
+def file_encoding(texts: Iterable[str]) -> str:
+    """The legacy encoding most of `texts` are in ("" when most are Unicode or none looks legacy).
+
+    A text in Unicode (a letter beyond Windows-1252) votes for Unicode; one that reads better in
+    TCVN3 or VNI votes for it; texts that read as well either way do not vote.
+    """
+    votes = {"": 0, TCVN3: 0, VNI: 0}
+    for text in texts:
+        if text.isascii():
+            continue
+        if _UNICODE_ONLY.search(text):
+            votes[""] += 1
+        elif (found := guess(text)) or _score(text) > 0:
+            votes[found] += 1
+    best = max((TCVN3, VNI), key=lambda e: votes[e])
+    return best if votes[best] > votes[""] and votes[best] > votes[VNI if best == TCVN3 else TCVN3] else ""

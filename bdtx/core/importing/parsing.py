@@ -3,14 +3,20 @@
 Real files are not tidy. Title rows sit above the header; headers span two rows with merged
 cells ("Họ và tên" over "Họ | Tên đệm | Tên", "Ngày sinh" over "Nam | Nữ"); the same column is
 called "Họ và tên", "Họ tên" or "Họ và tên giáo viên"; a row of column numbers "(1) (2) (3)"
-follows the header; blank rows, a totals row and a signature block end the table; older files
-are typed in TCVN3. This module copes with all of that and knows no importer: the fields to look
-for are passed in (`bdtx.core.importing.base.Field`), so every import reuses it.
+follows the header; blank rows, totals and subtotals, group headings and a signature block sit
+among the people; older files are typed in TCVN3 or VNI. This module copes with all of that and
+knows no importer: the fields to look for are passed in (`bdtx.core.importing.base.Field`), so
+every import reuses it.
+
+Nothing is dropped without a word: a row that is not data (a total, a signature, a blank line
+between people, a group heading) is skipped and listed in `Table.skipped`; any other row goes to
+the importer, which reports what is wrong with it. A header naming the same field twice is
+refused, since taking one of the two columns would be a guess. Before the reader sees a file,
+`bdtx.core.importing.bounds` streams it against the import limits.
 """
 
 import contextlib
 import re
-import zipfile
 from collections.abc import Iterable, Iterator, Sequence
 from dataclasses import dataclass, field
 from datetime import date, datetime, timedelta
@@ -21,7 +27,7 @@ from typing import IO, Any
 from django.utils.translation import gettext as _
 from python_calamine import CalamineError, CalamineWorkbook, SheetVisibleEnum
 
-from bdtx.core.importing import legacy
+from bdtx.core.importing import bounds, legacy
 from bdtx.core.importing.base import Field, FileProblem
 from bdtx.core.text import fold, nfc
 
@@ -50,7 +56,11 @@ class Layout:
     header_rows: tuple[int, ...]  # Excel row numbers
     columns: list[Column]
     ignored: list[str]
-    legacy: bool = False
+    encoding: str = ""  # legacy.TCVN3 or legacy.VNI for a file typed in a legacy font, "" for Unicode
+
+    @property
+    def legacy(self) -> bool:
+        return bool(self.encoding)
 
     def has(self, key: str) -> bool:
         return key in self.keys
@@ -85,17 +95,17 @@ def column_letter(index: int) -> str:
     return out
 
 
-def header_text(value: Any) -> str:
-    """A header cell as readable text (TCVN3 decoded, NFC)."""
+def header_text(value: Any, encoding: str = "") -> str:
+    """A header cell as readable text (TCVN3 or VNI decoded, NFC)."""
     text = as_text(value)
     with contextlib.suppress(legacy.LegacyTextError):
-        text = legacy.decode(text)
+        text = legacy.decode_guessed(text, encoding)
     return nfc(text)
 
 
-def normalise_header(value: Any) -> str:
+def normalise_header(value: Any, encoding: str = "") -> str:
     """Folded, punctuation-free header: 'Ngày, tháng, năm sinh' → 'ngay thang nam sinh'."""
-    return _NON_ALNUM.sub(" ", fold(header_text(value))).strip()
+    return _NON_ALNUM.sub(" ", fold(header_text(value, encoding))).strip()
 
 
 def match_field(norm: str, fields: Iterable[Field], parent: Field | None = None) -> str | None:
@@ -205,58 +215,27 @@ def open_workbook(source: IO[bytes]) -> CalamineWorkbook:
     magic = source.read(4)
     source.seek(0)
     if magic != XLSX_MAGIC:
-        raise FileProblem(
-            _("This is not an Excel .xlsx file. Open it in Excel and save it as “Excel Workbook (.xlsx)”.")
-        )
+        raise FileProblem(bounds.not_xlsx_message())
     try:
         return CalamineWorkbook.from_filelike(source)
     except (CalamineError, ValueError, OSError):
         raise FileProblem(_("The file could not be read as an Excel workbook. Is it damaged or password-protected?"))
 
 
-_DIMENSION = re.compile(rb'<dimension ref="[A-Z]+\d+:[A-Z]+(\d+)"')
+@dataclass(frozen=True)
+class Skipped:
+    """A row that is not data, left out of the import and listed on the job's page."""
 
+    TOTAL = "total"  # "Tổng cộng", "Cộng: 12 người", a subtotal
+    SIGNATURE = "signature"  # "Người lập biểu", "HIỆU TRƯỞNG", "(Ký, ghi rõ họ tên)" and the signer's name
+    BLANK = "blank"  # an empty row between people
+    SECTION = "section"  # "I. Trường Tiểu học Đông", "A | Khối 1": a heading of the people below it
+    EXAMPLE = "example"  # "Ví dụ", "Mẫu": the line showing how to fill the form
+    NUMBERING = "numbering"  # "(1) (2) (3)" under the header
 
-def estimate_rows(source: IO[bytes]) -> int | None:
-    """Rows of the largest worksheet, from the dimension its XML declares (None if it declares none)."""
-    source.seek(0)
-    try:
-        with zipfile.ZipFile(source) as z:
-            found = []
-            for name in z.namelist():
-                if name.startswith("xl/worksheets/") and name.endswith(".xml"):
-                    with z.open(name) as f:
-                        m = _DIMENSION.search(f.read(2048))
-                    if m is None:
-                        return None
-                    found.append(int(m.group(1)))
-    except (zipfile.BadZipFile, OSError):
-        return None
-    finally:
-        source.seek(0)
-    return max(found, default=None)
-
-
-def inspect_xlsx(source: IO[bytes]) -> int | None:
-    """Check by its content, without reading a cell, that `source` is an .xlsx workbook (FileProblem if not);
-    return the rows its largest sheet declares (None when a sheet declares none)."""
-    source.seek(0)
-    magic = source.read(4)
-    source.seek(0)
-    if magic != XLSX_MAGIC:
-        raise FileProblem(
-            _("This is not an Excel .xlsx file. Open it in Excel and save it as “Excel Workbook (.xlsx)”.")
-        )
-    try:
-        with zipfile.ZipFile(source) as z:
-            is_workbook = "xl/workbook.xml" in z.namelist()
-    except (zipfile.BadZipFile, OSError):
-        is_workbook = False
-    finally:
-        source.seek(0)
-    if not is_workbook:
-        raise FileProblem(_("The file could not be read as an Excel workbook. Is it damaged or password-protected?"))
-    return estimate_rows(source)
+    row: int
+    kind: str
+    text: str
 
 
 @dataclass
@@ -264,6 +243,8 @@ class Table:
     layout: Layout
     rows: Iterator[RawRow]
     last_row: int  # Excel number of the sheet's last used row, for progress
+    facts: bounds.XlsxFacts = field(default_factory=bounds.XlsxFacts)
+    skipped: list[Skipped] = field(default_factory=list)  # filled as `rows` is read
 
 
 def read_table(
@@ -271,10 +252,13 @@ def read_table(
 ) -> Table:
     """Find the first sheet holding a table with these fields and stream its data rows.
 
-    A header row is the row among the first 15 that names the most fields (at least three, and
-    one of `required_any`); the row under it joins the header when it holds sub-headers. Without
-    one, FileProblem says `not_found` (what the importer looks for).
+    The file is first streamed against the import limits (`bounds.inspect_xlsx`, FileProblem
+    past one). A header row is the row among the first 15 that names the most fields (at least
+    three, and one of `required_any`); the row under it joins the header when it holds
+    sub-headers. Without one, FileProblem says `not_found` (what the importer looks for); with two
+    columns naming the same field, FileProblem names both.
     """
+    facts = bounds.inspect_xlsx(source)
     wb = open_workbook(source)
     for meta in wb.sheets_metadata:
         if meta.visible != SheetVisibleEnum.Visible:
@@ -295,20 +279,24 @@ def read_table(
         merges = [
             ((r1, c1 - col0), (r2, c2 - col0)) for (r1, c1), (r2, c2) in (sheet.merged_cell_ranges or []) if c2 >= col0
         ]
-        found = _find_header(head, fields, merges, col0=col0, required_any=required_any)
+        head_encoding = legacy.file_encoding(_texts(head))
+        found = _find_header(head, fields, merges, col0=col0, required_any=required_any, encoding=head_encoding)
         if found is None:
             continue
         header_rows, columns, ignored = found
         last_header = header_rows[-1] - 1  # 0-based index
         body = _chain(head[last_header + 1 :], rows)
         sample, body = _peek(body, LEGACY_SCAN_ROWS)
-        is_legacy = _is_legacy_file([*head[: last_header + 1], *sample])
-        layout = Layout(sheet=meta.name, header_rows=header_rows, columns=columns, ignored=ignored, legacy=is_legacy)
-        return Table(
-            layout=layout,
-            rows=_data_rows(body, layout, first_number=last_header + 2, col0=col0),
-            last_row=(sheet.end or (0, 0))[0] + 1,
-        )
+        encoding = legacy.file_encoding(_texts([*head[: last_header + 1], *sample]))
+        if encoding != head_encoding:  # the rows tell better than the header alone
+            found = _find_header(head, fields, merges, col0=col0, required_any=required_any, encoding=encoding)
+            if found is None:
+                continue
+            header_rows, columns, ignored = found
+        layout = Layout(sheet=meta.name, header_rows=header_rows, columns=columns, ignored=ignored, encoding=encoding)
+        table = Table(layout=layout, rows=iter(()), last_row=(sheet.end or (0, 0))[0] + 1, facts=facts)
+        table.rows = _data_rows(body, layout, first_number=last_header + 2, col0=col0, skipped=table.skipped)
+        return table
     raise FileProblem(
         not_found
         or _("No table was found: the first 15 rows of every sheet were searched for a header row naming the columns.")
@@ -329,17 +317,12 @@ def _peek(rows: Iterator[list[Any]], n: int) -> tuple[list[list[Any]], Iterator[
     return sample, _chain(sample, rows)
 
 
-def _is_legacy_file(rows: list[list[Any]]) -> bool:
-    """A file is TCVN3 when more of its texts look TCVN3 than look like Unicode Vietnamese."""
-    telltale = unicode = 0
+def _texts(rows: list[list[Any]]) -> Iterator[str]:
+    """The texts beyond ASCII of some rows (what tells a file's encoding)."""
     for row in rows:
         for cell in row:
             if isinstance(cell, str) and not cell.isascii():
-                if legacy.looks_legacy(cell):
-                    telltale += 1
-                elif legacy.is_unicode_vietnamese(cell):
-                    unicode += 1
-    return telltale > unicode
+                yield cell
 
 
 def _find_header(
@@ -349,11 +332,16 @@ def _find_header(
     *,
     col0: int,
     required_any: frozenset[str],
+    encoding: str = "",
 ) -> tuple[tuple[int, ...], list[Column], list[str]] | None:
     by_key = {f.key: f for f in fields}
+
+    def norm(value: Any) -> str:
+        return normalise_header(value, encoding)
+
     best: tuple[int, int] | None = None  # (score, row index)
     for r, row in enumerate(head[:HEADER_SCAN_ROWS]):
-        keys = {match_field(normalise_header(v), fields) for v in row if isinstance(v, str)}
+        keys = {match_field(norm(v), fields) for v in row if isinstance(v, str)}
         keys.discard(None)
         if len(keys) >= 3 and keys & required_any and (best is None or len(keys) > best[0]):
             best = (len(keys), r)
@@ -376,7 +364,7 @@ def _find_header(
     top_keys: dict[int, str | None] = {}
     for c in range(width):
         p = parent_col(c)
-        top_keys[c] = match_field(normalise_header(top[p]), fields) if p is not None and p < len(top) else None
+        top_keys[c] = match_field(norm(top[p]), fields) if p is not None and p < len(top) else None
     sub_keys: dict[int, str] = {}
     sub_is_header = bool(sub) and not any(isinstance(v, int | float | date) and v != "" for v in sub)
     if sub_is_header:
@@ -384,32 +372,56 @@ def _find_header(
             if not isinstance(v, str) or not v.strip():
                 continue
             parent = by_key.get(top_keys.get(c) or "")
-            sub_key = match_field(normalise_header(v), fields, parent=parent)
+            sub_key = match_field(norm(v), fields, parent=parent)
             spans = parent_col(c) != c or _merged_width(merges, r, c) > 1
             if sub_key and (spans or top_keys.get(c) is None):
                 sub_keys[c] = sub_key
         sub_is_header = bool(sub_keys)
     columns: list[Column] = []
     ignored: list[str] = []
-    seen: set[str] = set()
     for c in range(width):
         p = parent_col(c)
         if c in sub_keys:
             key: str | None = sub_keys[c]
-            text = header_text(sub[c])
+            text = header_text(sub[c], encoding)
             if p is not None and (p != c or _merged_width(merges, r, c) > 1):
-                text = f"{header_text(top[p])} – {text}"
+                text = f"{header_text(top[p], encoding)} – {text}"
         elif p == c:
-            key, text = top_keys[c], header_text(top[c])
+            key, text = top_keys[c], header_text(top[c], encoding)
         else:
             continue  # under a merged header without a sub-header of its own, or an empty column
-        if key and key not in seen:
-            seen.add(key)
+        if key:
             columns.append(Column(index=c + col0, letter=column_letter(c + col0), header=text, key=key))
         elif text:
             ignored.append(text)
+    _refuse_ambiguous(columns, by_key)
     rows = (r + 1, r + 2) if sub_is_header else (r + 1,)
     return rows, columns, ignored
+
+
+def _refuse_ambiguous(columns: list[Column], by_key: dict[str, Field]) -> None:
+    """Two columns naming the same field: taking either would be a guess, so the file is refused."""
+    by_field: dict[str, list[Column]] = {}
+    for c in columns:
+        by_field.setdefault(c.key, []).append(c)
+    clashes = [same for same in by_field.values() if len(same) > 1]
+    if not clashes:
+        return
+    parts = []
+    for same in clashes:
+        field_ = by_key.get(same[0].key)
+        name = (field_.label if field_ else "") or same[0].header
+        listed = ", ".join(
+            _("column %(letter)s (“%(header)s”)") % {"letter": c.letter, "header": c.header} for c in same
+        )
+        parts.append(_("%(columns)s all mean “%(field)s”") % {"columns": listed, "field": name})
+    raise FileProblem(
+        _(
+            "The header is ambiguous: %(clashes)s. Only one column may give each piece of information: delete or "
+            "rename the others, then upload the file again."
+        )
+        % {"clashes": "; ".join(parts)}
+    )
 
 
 def _merged_width(merges: list[tuple[tuple[int, int], tuple[int, int]]], r: int, c: int) -> int:
@@ -425,18 +437,29 @@ def _is_numbering_row(row: list[Any]) -> bool:
     return len(cells) >= 3 and not any(_HAS_LETTER.search(c) for c in cells)
 
 
-def _data_rows(rows: Iterator[list[Any]], layout: Layout, *, first_number: int, col0: int) -> Iterator[RawRow]:
+def _data_rows(
+    rows: Iterator[list[Any]], layout: Layout, *, first_number: int, col0: int, skipped: list[Skipped]
+) -> Iterator[RawRow]:
+    """The rows to check, in order; the rows that are not data go to `skipped` as they are met.
+
+    Blank rows count as skipped only between people: those under the last person are the end of
+    the sheet. A row that is neither data nor recognised as a total, a signature, a heading or an
+    example is passed on, and the importer says what is wrong with it.
+    """
     cols = [(c.key, c.index - col0) for c in layout.columns]
-    force = layout.legacy
+    encoding = layout.encoding
     # Office lists repeat the same texts (genders, positions, units, family names): clean each once.
     cleaned: dict[str, str | None] = {}
     number = first_number - 1
     first = True
+    blanks: list[Skipped] = []  # blank rows, skipped once a person follows them
+    in_footer = False  # under the signature block's first line
     for row in rows:
         number += 1
         if first:
             first = False
             if _is_numbering_row(row):
+                skipped.append(Skipped(number, Skipped.NUMBERING, _row_text(row, encoding)))
                 continue
         values: dict[str, Any] = {}
         undecodable: list[str] = []
@@ -453,7 +476,7 @@ def _data_rows(rows: Iterator[list[Any]], layout: Layout, *, first_number: int, 
                     continue
                 text = cleaned.get(v, _MISSING)
                 if text is _MISSING:
-                    text = cleaned[v] = _clean_text(v, force)
+                    text = cleaned[v] = _clean_text(v, encoding)
                 if text is None:
                     undecodable.append(key)
                     text = nfc(v)
@@ -462,60 +485,98 @@ def _data_rows(rows: Iterator[list[Any]], layout: Layout, *, first_number: int, 
                 values[key] = text
             elif v is not None:
                 values[key] = v
-        if not values:
-            continue
         stt = values.get("stt")
         if type(stt) is not float and type(stt) is not int:  # a numbered row is data
-            if _ends_table(row, values, force):
-                break
-            if type(stt) is str:
-                folded = fold(stt)
-                if folded in _EXAMPLE or _is_section_row(folded, values):
-                    continue
+            if not values and not any(as_text(v).strip() for v in row):
+                blanks.append(Skipped(number, Skipped.BLANK, ""))
+                continue
+            kind = _skip_kind(row, values, encoding, in_footer=in_footer)
+            if kind is not None:
+                in_footer = in_footer or kind == Skipped.SIGNATURE
+                skipped.append(Skipped(number, kind, _row_text(row, encoding)))
+                continue
+        skipped.extend(blanks)
+        blanks.clear()
+        in_footer = False
         yield RawRow(number=number, values=values, undecodable=undecodable)
 
 
 _MISSING: Any = object()
 
 
-def _clean_text(text: str, force: bool) -> str | None:
-    """Cell text decoded from TCVN3 when it is, in NFC with spaces collapsed; None if undecodable."""
+def _clean_text(text: str, encoding: str) -> str | None:
+    """Cell text decoded from TCVN3 or VNI when it is, in NFC with spaces collapsed; None if undecodable."""
     if not text.isascii():
         try:
-            text = legacy.decode(text, force=force)
+            text = legacy.decode_guessed(text, encoding)
         except legacy.LegacyTextError:
             return None
     return nfc(text)
 
 
-def _lead_text(row: list[Any], force: bool) -> str:
-    """The row's first non-empty cell, decoded and lower-cased, punctuation turned into spaces."""
-    text = next((as_text(v) for v in row if v not in ("", None)), "")
+def _decoded(value: Any, encoding: str) -> str:
+    text = as_text(value)
     with contextlib.suppress(legacy.LegacyTextError):
-        text = legacy.decode(text, force=force)
-    return _PUNCT.sub(" ", nfc(text).lower()).strip()
+        text = legacy.decode_guessed(text, encoding)
+    return nfc(text)
+
+
+def _lead_text(row: list[Any], encoding: str) -> str:
+    """The row's first non-empty cell, decoded and lower-cased, punctuation turned into spaces."""
+    text = next((_decoded(v, encoding) for v in row if v not in ("", None)), "")
+    return _PUNCT.sub(" ", text.lower()).strip()
+
+
+def _row_text(row: list[Any], encoding: str, limit: int = 120) -> str:
+    """What a skipped row says, for its line on the job's page: its cells, decoded, joined."""
+    text = " · ".join(t for v in row if v not in ("", None) and (t := _decoded(v, encoding)))
+    return text if len(text) <= limit else text[: limit - 1] + "…"
 
 
 _PUNCT = re.compile(r"[^\w]+")
-_TOTALS = re.compile(r"^(tổng cộng|tổng số|tổng|cộng|tong cong|tong so)(?: (.*))?$")
-_TOTALS_NEXT = frozenset({"toàn", "toan", "chung", "số", "so", "người", "nguoi", "cán", "can", "giáo", "giao"})
+_TOTALS = re.compile(r"^(tổng cộng|tổng số|tổng|cộng|tong cong|tong so|tong|cong)(?: (.*))?$")
+# The word after "Tổng"/"Cộng" that makes it a total ("Cộng tổ Toán: 12"), not a position ("Tổng phụ trách").
+_TOTALS_NEXT = frozenset((
+    "toàn", "toan", "chung", "số", "so", "người", "nguoi", "cán", "can", "giáo", "gv", "cbql", "nv", "nhân", "nhan",
+    "tổ", "to", "khối", "khoi", "trường", "truong", "nam", "nữ", "nu", "đơn", "don", "phòng", "phong", "xã", "xa",
+    "lớp", "lop", "cấp", "cap", "cả", "ca",
+))  # fmt: skip
 _FOOTER = re.compile(
     r"^(nguoi lap|nguoi ke khai|nguoi tong hop|xac nhan|thu truong|hieu truong|giam doc|truong phong|"
-    r"ky ten|ky ghi ro|ngay \d+ thang|[a-z ]{1,40} ngay \d+ thang)"
+    r"ky ten|ky ghi ro|noi nhan|ngay \d+ thang|[a-z ]{1,40} ngay \d+ thang)"
 )
 _NUMERIC_KEYS = ("date_of_birth", "dob_male", "dob_female", "personal_id")
 
 
-def _ends_table(row: list[Any], values: dict[str, Any], force: bool) -> bool:
-    """A totals row ('Tổng cộng', 'Cộng: 45 người') or the signature block under the table."""
+def _skip_kind(row: list[Any], values: dict[str, Any], encoding: str, *, in_footer: bool) -> str | None:
+    """What an unnumbered row is when it is not data: a total, a signature, a heading, an example (or None).
+
+    A row holding a date of birth or an ID number is a person, whatever else it says (text without
+    a digit in those columns is not one: "HIỆU TRƯỞNG" under the ID column of a signature block).
+    """
     stt = values.get("stt")
-    if any(k in values for k in _NUMERIC_KEYS) or (isinstance(stt, int | float) and not isinstance(stt, bool)):
-        return False
-    lead = _lead_text(row, force)
+    folded = fold(stt) if type(stt) is str else ""
+    if folded in _EXAMPLE:
+        return Skipped.EXAMPLE
+    if any(_is_figure(values.get(k)) for k in _NUMERIC_KEYS):
+        return None
+    lead = _lead_text(row, encoding)
     if m := _TOTALS.match(lead):
         rest = m.group(2) or ""
-        return not rest or rest[0].isdigit() or rest.split()[0] in _TOTALS_NEXT
-    return bool(_FOOTER.match(fold(lead)))
+        if not rest or rest[0].isdigit() or rest.split()[0] in _TOTALS_NEXT:
+            return Skipped.TOTAL
+    if in_footer or _FOOTER.match(fold(lead)):
+        return Skipped.SIGNATURE
+    if folded and _is_section_row(folded, values):
+        return Skipped.SECTION
+    return None
+
+
+def _is_figure(value: Any) -> bool:
+    """A number, a date, or text with a digit in it."""
+    if value is None or isinstance(value, bool):
+        return False
+    return not isinstance(value, str) or any(ch.isdigit() for ch in value)
 
 
 def _is_section_row(stt: str, values: dict[str, Any]) -> bool:

@@ -9,7 +9,9 @@ import pytest
 from bdtx.core.importing import base as importing
 from bdtx.core.importing import legacy
 from bdtx.core.importing.base import FileProblem
-from bdtx.core.importing.parsing import as_date, as_digits, column_letter, estimate_rows, inspect_xlsx
+from bdtx.core.importing.bounds import inspect_xlsx
+from bdtx.core.importing.parsing import as_date, as_digits, column_letter
+from bdtx.core.tests import hostile
 from bdtx.core.tests.xlsx import build_xlsx, nfd
 
 
@@ -94,15 +96,96 @@ def test_text_mixing_tcvn3_and_unicode_cannot_be_decoded():
         legacy.decode("Nguyễn ThÞ")
 
 
+# --- VNI, and telling the encodings apart ------------------------------------------------------
+
+LETTERS = "aàảãáạăằẳẵắặâầẩẫấậeèẻẽéẹêềểễếệiìỉĩíịoòỏõóọôồổỗốộơờởỡớợuùủũúụưừửữứựyỳỷỹýỵđ"
+
+
+def test_the_vni_table_covers_every_vietnamese_letter_in_both_cases():
+    for text in (LETTERS, LETTERS.upper()):
+        assert legacy.decode_vni(legacy.encode_vni(text)) == text
+    assert len({legacy.encode_vni(ch) for ch in LETTERS}) == len(LETTERS)  # no two letters share a spelling
+
+
+@pytest.mark.parametrize(
+    ("vni_text", "unicode_text"),
+    [
+        ("Nguyeãn Thò Hoa", "Nguyễn Thị Hoa"),
+        ("Ñaëng Vaên Tuaán", "Đặng Văn Tuấn"),
+        ("Höông", "Hương"),
+        ("Tröôøng Tieåu hoïc", "Trường Tiểu học"),
+        ("Hoï vaø teân", "Họ và tên"),
+        ("NGUYEÃN THÒ HOA", "NGUYỄN THỊ HOA"),
+        ("Nguyeãn Aùnh", "Nguyễn Ánh"),  # a capital typed with Shift alone keeps its mark in lower case
+    ],
+)
+def test_vni_text_is_recognised_and_converted(vni_text, unicode_text):
+    assert legacy.guess(vni_text) == legacy.VNI
+    assert legacy.decode_vni(vni_text) == unicode_text
+
+
+@pytest.mark.parametrize(
+    ("text", "encoding"),
+    [
+        ("NguyÔn ThÞ Hoa", legacy.TCVN3),
+        ("TrÇn V¨n §Æng", legacy.TCVN3),
+        ("Nguyeãn Thò Hoa", legacy.VNI),
+        ("Daân toäc", legacy.VNI),
+        ("Nguyễn Thị Hoa", ""),
+        ("Hoà", ""),  # Unicode that reads as VNI "Hồ" too: the text as it is wins a tie
+        ("Lê", ""),
+        ("plain", ""),
+    ],
+)
+def test_each_text_tells_its_encoding_by_the_syllables_it_makes(text, encoding):
+    assert legacy.guess(text) == encoding
+
+
+def test_a_file_is_in_the_encoding_most_of_its_texts_choose():
+    vni = [legacy.encode_vni(t) for t in ("Họ và tên", "Nguyễn Thị Hoa", "Mường", "Tày", "Nữ")]
+    assert legacy.file_encoding(vni) == legacy.VNI
+    assert legacy.file_encoding([legacy.encode(t) for t in ("Họ và tên", "Nguyễn Thị Hoa", "Mường")]) == legacy.TCVN3
+    assert legacy.file_encoding(["Nguyễn Thị Hoa", "Hoà", *vni[:1]]) == ""
+
+
+def test_text_mixing_vni_and_unicode_cannot_be_decoded():
+    with pytest.raises(legacy.LegacyTextError):
+        legacy.decode_vni("Nguyeãn Thị")
+
+
+@pytest.mark.parametrize(
+    ("row", "kind"),
+    [
+        ([None, "Cộng tổ Toán: 12 người"], "total"),
+        (["Tổng số", None, 45], "total"),
+        (["Tổng cộng toàn trường"], "total"),
+        ([None, "Người lập biểu", None, "HIỆU TRƯỞNG"], "signature"),
+        ([None, "Đông Hưng, ngày 5 tháng 9 năm 2025"], "signature"),
+        (["Ví dụ", "Nguyễn Văn A", "Nam", "01/01/1980"], "example"),
+        (["II", "Trường Tiểu học Đông"], "section"),
+        ([None, "Tổng phụ trách Đội"], None),  # a post, not a total
+        ([None, "Cộng tổ Toán", None, "01/01/1980"], None),  # a date of birth: a person
+    ],
+)
+def test_rows_that_are_not_people_are_told_apart_wherever_they_are(row, kind):
+    from bdtx.core.importing.parsing import _skip_kind
+
+    keys = ["stt", "full_name", "gender", "date_of_birth"]
+    values = {k: v for k, v in zip(keys, row, strict=False) if v is not None}
+    assert _skip_kind(row, values, "", in_footer=False) == kind
+
+
 # --- the upload check ----------------------------------------------------------------------------
 
 
-def test_row_counts_are_estimated_from_the_sheet_dimension():
+def test_rows_are_counted_from_the_cells_not_from_what_the_sheet_declares():
     content = build_xlsx(
         [["DANH SÁCH"], ["Năm học 2025-2026"], [], ["STT", "Họ và tên"], *[[i, "A"] for i in range(3)]]
     )
-    assert estimate_rows(io.BytesIO(content)) == 7
-    assert inspect_xlsx(io.BytesIO(content)) == 7
+    facts = inspect_xlsx(io.BytesIO(content))
+    assert (facts.rows, facts.complete) == (7, True) and facts.inflated > 0
+    lying = hostile.many_rows_xlsx(40)  # declares <dimension ref="A1:F3"/>
+    assert inspect_xlsx(io.BytesIO(lying)).rows == 41
 
 
 @pytest.mark.parametrize(

@@ -15,3 +15,13 @@ def test_a_nul_in_the_query_string_is_a_bad_request(world, login, query):
 
 def test_an_ordinary_search_passes(world, login):
     assert login(world.users["so_a"]).get(reverse("organisations:list"), {"q": "Đông"}).status_code == 200
+
+
+@pytest.mark.parametrize("htmx", [False, True])
+def test_a_list_says_its_answer_varies_with_hx_request(world, login, htmx):
+    """The page and the table htmx fetches share an address: a cache must keep them apart, or Back
+    to a filtered list may show the bare table."""
+    headers = {"HX-Request": "true"} if htmx else {}
+    r = login(world.users["so_a"]).get(reverse("people:list"), {"gender": "F"}, headers=headers)
+    assert r.status_code == 200 and ("<form" in r.text) is not htmx
+    assert "hx-request" in {v.strip().lower() for v in r["Vary"].split(",")}

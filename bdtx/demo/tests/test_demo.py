@@ -69,7 +69,7 @@ def test_the_province_has_communes_schools_centres_and_a_training_institution(de
     assert schools.filter(difficult_area=True).exists()
     assert schools.with_level(SchoolLevel.THPT).filter(parent=province).count() >= 5
     assert Unit.objects.filter(kind=UnitKind.CENTRE).within(province.path).exists()
-    assert Unit.objects.get(kind=UnitKind.INSTITUTION, code="CDSP-CB").parent is None
+    assert Unit.objects.get(kind=UnitKind.INSTITUTION, code="CDSP-CB").parent == province
 
 
 def test_schools_of_the_old_district_moved_to_communes_on_1_july_2025(demo):

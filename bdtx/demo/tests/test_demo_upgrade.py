@@ -8,6 +8,7 @@ from bdtx.core.scope import SYSTEM
 from bdtx.demo import province as demo
 from bdtx.demo.cao_bang import CAO_BANG
 from bdtx.demo.lang_son import LANG_SON
+from bdtx.demo.places import MINISTRY_CODE
 from bdtx.organisations.models import Unit, UnitKind
 from bdtx.organisations.services import unit_create
 from bdtx.people.models import Employment
@@ -50,7 +51,8 @@ def test_a_database_with_the_first_province_gets_the_second_on_the_next_load(mon
 
 
 def test_a_province_whose_codes_are_partly_taken_is_refused_before_anything_is_written():
-    unit_create(scope=SYSTEM, kind=UnitKind.INSTITUTION, name="Another unit", code="20TH001", parent=None)
+    ministry = unit_create(scope=SYSTEM, kind=UnitKind.MINISTRY, name="Bộ GD&ĐT", code=MINISTRY_CODE, parent=None)
+    unit_create(scope=SYSTEM, kind=UnitKind.INSTITUTION, name="Another unit", code="20TH001", parent=ministry)
     units = Unit.objects.count()
     with pytest.raises(demo.DemoConflict, match="Lạng Sơn"):
         demo.demo_load(staff=STAFF)

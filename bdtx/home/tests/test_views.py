@@ -18,8 +18,8 @@ def test_landing_page_shows_the_principal_their_school_and_its_counts(world, log
 def test_landing_page_of_the_department_counts_units_under_it(world, login):
     r = login(world.users["so_a"]).get(reverse("home:home"))
     summary = {row.kind: row.n for row in r.context["cards"][0]["units"]}
-    # the dissolved district is not counted; 3 schools, 2 communes
-    assert summary == {"commune": 2, "school": 3}
+    # the dissolved district is not counted; 3 schools, 2 communes, the training institution it contracts
+    assert summary == {"commune": 2, "school": 3, "institution": 1}
     assert r.context["cards"][0]["staff"].total == 5
 
 

@@ -188,9 +188,12 @@ def test_the_background_work_stops_when_the_uploaders_role_was_withdrawn(world, 
 
 def _damaged_workbook() -> bytes:
     """A ZIP that names itself a workbook, as a damaged .xlsx does: it passes the upload check."""
+    main = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet.main+xml"
     buf = io.BytesIO()
     with zipfile.ZipFile(buf, "w") as z:
-        z.writestr("[Content_Types].xml", "<Types/>")
+        z.writestr(
+            "[Content_Types].xml", f'<Types><Override PartName="/xl/workbook.xml" ContentType="{main}"/></Types>'
+        )
         z.writestr("xl/workbook.xml", "this is not a workbook")
     return buf.getvalue()
 

@@ -27,6 +27,13 @@ def test_each_kind_of_unit_heads_its_documents_as_the_decree_says(world):
     district = letterhead(world.u("phong_a"), parent=world.u("so_a"))
     assert (district.governing_body, district.name) == ("ỦY BAN NHÂN DÂN HUYỆN CŨ", "PHÒNG GIÁO DỤC VÀ ĐÀO TẠO")
     assert letterhead(world.u("bo"), parent=None).governing_body == ""
+    # the Sở above a training institution contracts it, it does not head its documents
+    college = letterhead(world.u("cs_dt"), parent=world.u("so_a"))
+    assert (college.governing_body, college.name, college.signer_title) == (
+        "",
+        "TRƯỜNG CAO ĐẲNG SƯ PHẠM",
+        "HIỆU TRƯỞNG",
+    )
     assert place_of("UBND phường Sông Hiến") == "Sông Hiến" and place_of("Sở GD&ĐT Cao Bằng") == "Cao Bằng"
 
 

@@ -49,14 +49,46 @@ def test_a_unit_cannot_move_under_its_own_subtree(world):
         unit_move(scope=SYSTEM, unit=world.u("so_a"), new_parent=world.u("th_a1"), effective=date(2026, 7, 1))
 
 
-def test_only_ministry_and_institutions_stand_without_parent(db):
+def test_only_the_ministry_stands_without_parent(db):
     with pytest.raises(ValidationError):
         unit_create(scope=SYSTEM, kind=UnitKind.SCHOOL, name="Trường mồ côi", code="X1", parent=None)
+    with pytest.raises(ValidationError):
+        unit_create(scope=SYSTEM, kind=UnitKind.INSTITUTION, name="Trường Đại học mồ côi", code="X3", parent=None)
+    assert not Unit.objects.filter(code__in=["X1", "X3"]).exists()
+
+
+def test_a_training_institution_belongs_to_a_department_or_the_ministry(world):
+    for parent in ("xa_a1", "th_a1", "cs_dt"):
+        with pytest.raises(ValidationError):
+            unit_create(
+                scope=SYSTEM,
+                kind=UnitKind.INSTITUTION,
+                name="Trường Đại học",
+                code=f"DH-{parent}",
+                parent=world.u(parent),
+            )
+    national = unit_create(
+        scope=SYSTEM, kind=UnitKind.INSTITUTION, name="Học viện QLGD", code="HV", parent=world.u("bo")
+    )
+    provincial = unit_create(
+        scope=SYSTEM, kind=UnitKind.INSTITUTION, name="Trường CĐ", code="CD", parent=world.u("so_b")
+    )
+    assert national.path == f"{world.u('bo').path}{national.pk}/" and national.depth == 1
+    assert provincial.path == f"{world.u('so_b').path}{provincial.pk}/" and provincial.depth == 2
+    assert parent_on(unit=provincial, day=date(2026, 1, 1)) == world.u("so_b")
+
+
+def test_a_training_institution_moves_only_to_a_department_or_the_ministry(world):
+    institution = world.u("cs_dt")
+    with pytest.raises(ValidationError):
+        unit_move(scope=SYSTEM, unit=institution, new_parent=world.u("xa_a1"), effective=date(2026, 7, 1))
+    unit_move(scope=SYSTEM, unit=institution, new_parent=world.u("so_b"), effective=date(2026, 7, 1))
+    assert Unit.objects.get(pk=institution.pk).path == f"{world.u('so_b').path}{institution.pk}/"
 
 
 def test_subtree_query_is_one_query_whatever_the_depth(world, django_assert_num_queries):
     with django_assert_num_queries(1):
-        assert len(list(Unit.objects.within(world.u("so_a").path))) == 7
+        assert len(list(Unit.objects.within(world.u("so_a").path))) == 8
 
 
 def test_a_dissolved_district_leaves_the_tree_but_keeps_its_history(world):

@@ -5,6 +5,7 @@ import unicodedata
 from datetime import date
 
 import pytest
+from django.utils import translation
 
 from bdtx.core.importing.base import FileProblem
 from bdtx.core.importing.parsing import match_field, normalise_header, read_table
@@ -62,13 +63,23 @@ def _key(header: str) -> str | None:
         ("Nữ", "gender_female"),
         (nfd("Dân tộc"), "ethnicity"),
         (tcvn3("Họ và tên"), "full_name"),
+        ("Vùng khó khăn", "difficult_area"),
+        ("VÙNG KHÓ KHĂN", "difficult_area"),
+        ("Vùng KK", "difficult_area"),
+        ("VKK", "difficult_area"),
+        ("Công tác tại vùng khó khăn", "difficult_area"),
+        ("Vùng đặc biệt khó khăn", "difficult_area"),
+        (tcvn3("Vùng khó khăn"), "difficult_area"),
+        ("Difficult area", "difficult_area"),  # the staff export in English
     ],
 )
 def test_header_variants_name_the_same_column(header, key):
     assert _key(header) == key
 
 
-@pytest.mark.parametrize("header", ["Ngày cấp CCCD", "Nơi sinh", "Tên trường", "Ghi chú", "Nữ dân tộc", ""])
+@pytest.mark.parametrize(
+    "header", ["Ngày cấp CCCD", "Nơi sinh", "Tên trường", "Ghi chú", "Nữ dân tộc", "Hoàn cảnh khó khăn", ""]
+)
 def test_look_alike_headers_are_not_taken_for_known_columns(header):
     assert _key(header) is None
 
@@ -245,3 +256,72 @@ def test_a_cell_that_cannot_be_decoded_is_refused_with_its_own_error():
     _layout, rows = _checked(content)
     assert [(p.key, p.code) for p in rows[2].problems] == [("full_name", "text.undecodable")]
     assert rows[2].record is None
+
+
+# --- difficult area (vùng khó khăn) ---------------------------------------------------------------
+
+
+def _area_rows(header: str, *values: object):  # type: ignore[no-untyped-def]
+    """Rows 2, 3, … of a file with `header` over `values`: Excel row number → checked row."""
+    base = ["Họ và tên", "Giới tính", header]
+    rows = [["Nguyễn Văn An", "Nam", v] for v in values]
+    return _checked(build_xlsx([base, *rows]))
+
+
+@pytest.mark.parametrize("header", ["Vùng khó khăn", "Vùng KK", "VKK"])
+@pytest.mark.parametrize(
+    ("value", "expected"),
+    [
+        ("x", True),
+        ("X", True),
+        ("có", True),
+        ("Có", True),
+        ("CÓ", True),
+        (1, True),
+        ("1", True),
+        (True, True),  # an Excel TRUE cell
+        ("true", True),
+        ("không", False),
+        ("Không", False),
+        ("0", False),
+        (0, False),
+        (False, False),  # an Excel FALSE cell
+        (None, None),  # empty: as the unit, not "no"
+        ("  ", None),
+        ("Có (theo đơn vị)", None),  # what the staff export writes for a person counted by their unit
+        ("Yes (as the unit)", None),
+    ],
+)
+def test_the_difficult_area_column_reads_yes_no_or_as_the_unit(header, value, expected):
+    layout, rows = _area_rows(header, value)
+    assert layout.has("difficult_area")
+    r = rows[2]
+    assert r.problems == [] and r.record.difficult_area is expected
+    assert r.record.keeps_difficult_area is False  # the file says it: written, even when empty
+
+
+def test_an_unknown_difficult_area_value_is_an_error_naming_the_row_column_and_value():
+    _layout, rows = _area_rows("Vùng khó khăn", "x", "có lẽ")
+    assert rows[2].problems == []
+    [problem] = rows[3].problems
+    assert (problem.row, problem.key, problem.value, problem.code) == (
+        3,
+        "difficult_area",
+        "có lẽ",
+        "difficult_area.invalid",
+    )
+    assert rows[3].record is None
+
+
+def test_the_unknown_difficult_area_message_is_in_vietnamese():
+    with translation.override("vi"):
+        _layout, rows = _area_rows("VKK", "hơi khó")
+    [problem] = rows[2].problems
+    assert problem.message.startswith("Ghi “x” (hoặc “Có”)") and "để trống" in problem.message
+
+
+def test_a_file_without_the_difficult_area_column_leaves_the_value_as_it_is():
+    content = build_xlsx([["Họ và tên", "Giới tính", "Ngày sinh"], ["Nguyễn Văn An", "Nam", "01/01/1980"]])
+    layout, rows = _checked(content)
+    assert not layout.has("difficult_area")
+    assert rows[2].record.difficult_area is None and rows[2].record.keeps_difficult_area is True

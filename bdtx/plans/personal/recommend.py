@@ -9,8 +9,12 @@ school level, the modules in force that year, and the focus modules their provin
 4. a proposal is marked among them that fills programme 03's periods exactly: the earliest modules
    in that order whose periods add up to exactly what is left (a module is taken only if the rest
    can still be filled by the ones after it); when no set adds up exactly, the modules that fit in
-   order, and the proposal says it falls short. Modules whose periods are unknown are shown but
-   cannot count.
+   order, and the proposal says it falls short.
+
+A module counts the periods the ministry's catalog gives it, else those the person's province gives
+it for the year (`catalog.selectors.effective_hours`). A module with neither cannot count toward
+programme 03, so it is not recommended: it is set aside (`Recommendations.without_hours`) and the
+page says how many were left out and that the Sở can give them periods for the province.
 
 Each recommendation says why it is proposed, in words the page shows as they are.
 """
@@ -47,6 +51,9 @@ class Recommendations:
     items: list[Recommendation] = field(default_factory=list)
     target: int = 0  # programme 03 periods still to fill (the regime's, less the modules already chosen)
     planned: int = 0  # periods of the modules in the proposal
+    # Modules the person's needs or province would have brought, left out for having no periods
+    # (neither the ministry's nor the province's): they cannot count, so they are not recommended.
+    without_hours: list[Recommendation] = field(default_factory=list)
 
     @property
     def complete(self) -> bool:
@@ -130,7 +137,7 @@ def recommend_modules(*, person: Person, school_year: SchoolYear, chosen: Iterab
         target = 0
     offered = {m.pk: m for m in selectors.modules_offered(employment=emp, school_year=school_year)}
     chosen = list(chosen)
-    target -= sum(m.hours_total or 0 for m in chosen)
+    target -= sum(selectors.modules_hours(modules=chosen, unit=emp.unit, school_year=school_year).values())
     done = selectors.modules_done_before(person=person, school_year=school_year) | {m.pk for m in chosen}
     weak = weak_criteria(person=person, school_year=school_year)
     rank = {c.pk: i for i, c in enumerate(weak)}
@@ -154,10 +161,11 @@ def recommend_modules(*, person: Person, school_year: SchoolYear, chosen: Iterab
     for _rank, m in sorted(serving, key=lambda t: (t[0], t[1].catalog.code, t[1].code)):
         ordered.append((m, False, ""))
 
-    out = []
+    out: list[Recommendation] = []
+    without_hours: list[Recommendation] = []
     for m, is_focus, focus_unit in ordered:
         served = sorted((c for c in m.criteria.all() if c.pk in rank), key=lambda c: rank[c.pk])
-        hours_known = m.hours_total is not None
+        hours_known = m.effective_hours is not None
         rec = Recommendation(
             module=m,
             reason=_reason(is_focus, focus_unit, served, levels, hours_known),
@@ -165,18 +173,18 @@ def recommend_modules(*, person: Person, school_year: SchoolYear, chosen: Iterab
             criteria=served,
             hours_known=hours_known,
         )
-        out.append(rec)
-    countable = [r for r in out if r.hours_known and r.module.hours_total]
-    take = exact_fill([r.module.hours_total or 0 for r in countable], max(target, 0))
+        (out if hours_known else without_hours).append(rec)
+    countable = [r for r in out if r.module.effective_hours]
+    take = exact_fill([r.module.effective_hours or 0 for r in countable], max(target, 0))
     if not any(take):  # nothing adds up exactly: the modules that fit, in order (the page says it falls short)
         room = max(target, 0)
         take = []
         for r in countable:
-            fits = (r.module.hours_total or 0) <= room
+            fits = (r.module.effective_hours or 0) <= room
             take.append(fits)
-            room -= (r.module.hours_total or 0) if fits else 0
+            room -= (r.module.effective_hours or 0) if fits else 0
     for r, t in zip(countable, take, strict=True):
         r.in_proposal = t
-        r.fits = 0 < (r.module.hours_total or 0) <= max(target, 0)
-    planned = sum(r.module.hours_total or 0 for r in countable if r.in_proposal)
-    return Recommendations(items=out, target=max(target, 0), planned=planned)
+        r.fits = 0 < (r.module.effective_hours or 0) <= max(target, 0)
+    planned = sum(r.module.effective_hours or 0 for r in countable if r.in_proposal)
+    return Recommendations(items=out, target=max(target, 0), planned=planned, without_hours=without_hours)

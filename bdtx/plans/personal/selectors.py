@@ -25,9 +25,9 @@ from django.utils.translation import gettext_lazy as _
 
 from bdtx.catalog.models import Module, ProgrammeContent
 from bdtx.catalog.selectors import content_for as catalog_content_for
-from bdtx.catalog.selectors import focus_modules_for
+from bdtx.catalog.selectors import effective_hours, focus_modules_for, with_effective_hours
 from bdtx.core.models import SchoolYear
-from bdtx.core.scope import Perm, Scope
+from bdtx.core.scope import Perm, Scope, ancestor_paths
 from bdtx.core.search import matches, search_q
 from bdtx.organisations.models import Unit
 from bdtx.organisations.selectors import province_of
@@ -45,6 +45,7 @@ from bdtx.regimes.models import Programme, Regime
 from bdtx.regimes.selectors import hours_for
 
 MISSING = "missing"  # the list's status of a person employed this year who has no plan yet
+EDITABLE = (PlanStatus.DRAFT, PlanStatus.RETURNED)  # the person may still change the plan
 
 
 def employment_for(*, person: Person, school_year: SchoolYear) -> Employment | None:
@@ -116,15 +117,28 @@ def modules_done_before(*, person: Person, school_year: SchoolYear) -> set[int]:
 
 def modules_offered(*, employment: Employment, school_year: SchoolYear) -> QuerySet[Module]:
     """Modules in force that year for the person's audience and school level (empty levels: every
-    level of the audience)."""
+    level of the audience), each with the periods it counts for the person (`effective_hours`: the
+    ministry's, else their province's)."""
     level = employment.school_level
-    return (
+    qs = (
         Module.objects.in_force(school_year)
         .filter(audience=audience_of(employment))
         .filter(Q(levels="") | Q(levels__contains=f",{level},"))
         .select_related("catalog")
         .prefetch_related("criteria")
     )
+    return with_effective_hours(qs, unit=employment.unit, school_year=school_year)
+
+
+def modules_hours(*, modules: Iterable[Module], unit: Unit, school_year: SchoolYear) -> dict[int, int]:
+    """Module id → the periods it counts for a person of `unit` in the year (modules without
+    periods left out), in one query."""
+    ids = [m.pk for m in modules]
+    if not ids:
+        return {}
+    hours = effective_hours(paths=ancestor_paths(unit.path), school_year=school_year)
+    qs = Module.objects.filter(pk__in=ids).annotate(hours=hours)
+    return {pk: h for pk, h in qs.values_list("pk", "hours") if h is not None}
 
 
 def module_search(*, employment: Employment, school_year: SchoolYear, q: str = "", limit: int = 30) -> list[Module]:
@@ -160,7 +174,18 @@ def plan_get(*, scope: Scope, uuid: str) -> PersonalPlan:
 
 
 def plan_items(*, plan: PersonalPlan) -> list[PlanItem]:
-    return list(plan.items.select_related("module", "module__catalog", "content").order_by("programme", "pk"))
+    """The plan's lines, each with the periods it counts (`counted_hours`).
+
+    A module's line counts the module's periods for the person while the plan can change (the
+    ministry's, else those of the plan's province: they follow the Sở's changes), None when it has
+    none (chưa có số tiết); once submitted, the periods the line was submitted with."""
+    qs = plan.items.select_related("module", "module__catalog", "content")
+    if plan.status in EDITABLE:
+        live = effective_hours(paths=ancestor_paths(plan.unit.path), school_year=plan.school_year, through="module")
+        counted: Any = Case(When(module__isnull=True, then=F("hours")), default=live)
+    else:
+        counted = F("hours")
+    return list(qs.annotate(counted_hours=counted).order_by("programme", "pk"))  # type: ignore[no-redef]
 
 
 def plan_events(*, plan: PersonalPlan) -> list[PlanEvent]:
@@ -174,6 +199,7 @@ class ProgrammeHours:
     label: str
     planned: int
     required: int
+    without_periods: int = 0  # lines of modules without periods: counted nowhere, shown as such
 
     @property
     def ok(self) -> bool:
@@ -191,8 +217,9 @@ def plan_hours(*, items: list[PlanItem], required: RequiredHours) -> list[Progra
         ProgrammeHours(
             programme=p,
             label=str(labels[p]),
-            planned=sum(i.hours for i in items if i.programme == p),
+            planned=sum(i.counted_hours or 0 for i in items if i.programme == p),
             required=required.for_programme(p),
+            without_periods=sum(1 for i in items if i.programme == p and i.counted_hours is None),
         )
         for p in Programme.values
     ]
@@ -317,10 +344,18 @@ def plan_required_hours(*, plan: PersonalPlan) -> RequiredHours:
 def plan_problems(*, plan: PersonalPlan, items: list[PlanItem] | None = None) -> list[str]:
     """Everything that keeps the plan from being submitted, in words for the person: periods per
     programme and in total against the regime (and the province's split), modules that do not fit
-    the person, are not in force, or have unknown periods."""
+    the person, are not in force, or have no periods."""
     items = plan_items(plan=plan) if items is None else items
     required = plan_required_hours(plan=plan)
-    problems = []
+    problems = [
+        _(
+            "Module %(code)s has no periods yet (neither the ministry's catalog nor your province gives any): "
+            "it cannot count toward programme 03. Remove it, or wait until the Sở sets its periods."
+        )
+        % {"code": i.module.code}
+        for i in items
+        if i.module is not None and i.counted_hours is None
+    ]
     for row in plan_hours(items=items, required=required):
         if row.ok:
             continue
@@ -339,7 +374,7 @@ def plan_problems(*, plan: PersonalPlan, items: list[PlanItem] | None = None) ->
                 _("%(programme)s: the plan has %(have)s periods, %(need)s are required this year.")
                 % {"programme": row.label, "have": row.planned, "need": row.required}
             )
-    total = sum(i.hours for i in items)
+    total = sum(i.counted_hours or 0 for i in items)
     if total != required.total:
         problems.append(
             _("In total the plan has %(have)s periods; %(need)s are required.")

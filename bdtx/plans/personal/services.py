@@ -10,17 +10,15 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from bdtx.catalog.models import Module
+from bdtx.catalog.selectors import module_effective_hours
 from bdtx.core.models import SchoolYear
 from bdtx.core.scope import Perm, Scope
 from bdtx.core.services import audit_record
 from bdtx.people.models import Employment, Person
 from bdtx.plans.models import Form, PersonalPlan, PlanEvent, PlanItem, PlanStatus
 from bdtx.plans.personal import selectors
-from bdtx.plans.personal.selectors import plan_problems, plan_required_hours
+from bdtx.plans.personal.selectors import EDITABLE, plan_items, plan_problems, plan_required_hours
 from bdtx.regimes.models import Programme, Regime
-
-EDITABLE = (PlanStatus.DRAFT, PlanStatus.RETURNED)
-
 
 # Title of the programme 01/02 line of a plan while the authority has not published its topics:
 # plans say "per the ministry's / the Sở's guidance" until then (data, in the documents' language).
@@ -102,6 +100,16 @@ def _sync_content(plan: PersonalPlan, emp: Employment, required: selectors.Requi
                 )
 
 
+def _sync_module_hours(plan: PersonalPlan) -> None:
+    """Module lines take the periods their module counts now (the ministry's, else the province's:
+    the Sở may have set or changed them since the line was added). A module left without periods
+    keeps its line as it is; `plan_problems` names it and keeps the plan from being submitted."""
+    for item in plan_items(plan=plan):
+        if item.module_id is not None and item.counted_hours is not None and item.counted_hours != item.hours:
+            item.hours = item.counted_hours
+            item.save(update_fields=["hours"])
+
+
 @transaction.atomic
 def plan_start(*, scope: Scope, person: Person, school_year: SchoolYear) -> PersonalPlan:
     """Create the person's plan for the year with programme 01 and 02 included (or return it).
@@ -170,20 +178,21 @@ def plan_module_add(
         )
     if module.levels and f",{emp.school_level}," not in module.levels:
         raise ValidationError(_("Module %(code)s is not for your school level.") % {"code": module.code})
-    if module.hours_total is None:
+    hours = module_effective_hours(module=module, unit=plan.unit, school_year=plan.school_year)
+    if hours is None:
         raise ValidationError(
             _("The periods of module %(code)s are not known yet, so it cannot count toward programme 03.")
             % {"code": module.code}
         )
     bd03 = plan_required_hours(plan=plan).bd03
-    have = sum(plan.items.filter(programme=Programme.BD03).values_list("hours", flat=True))
-    if have + module.hours_total > bd03:
+    have = sum(i.counted_hours or 0 for i in plan_items(plan=plan) if i.programme == Programme.BD03)
+    if have + hours > bd03:
         raise ValidationError(
             _(
                 "Programme 03 has %(need)s periods and your plan already has %(have)s: module %(code)s "
                 "(%(n)s periods) would go over. Remove a module first."
             )
-            % {"need": bd03, "have": have, "code": module.code, "n": module.hours_total}
+            % {"need": bd03, "have": have, "code": module.code, "n": hours}
         )
     if form not in Form.values:
         raise ValidationError({"form": _("Choose a form of training.")})
@@ -193,7 +202,7 @@ def plan_module_add(
         programme=Programme.BD03,
         module=module,
         title=module.title,
-        hours=module.hours_total,
+        hours=hours,
         form=form,
         start_month=start_month,
         end_month=end_month,
@@ -252,6 +261,7 @@ def plan_refresh_content(*, scope: Scope, plan: PersonalPlan) -> None:
     _require_owner(plan, scope)
     _require_editable(plan)
     _sync_content(plan, _employment(plan.person, plan.school_year), plan_required_hours(plan=plan))
+    _sync_module_hours(plan)
 
 
 @transaction.atomic
@@ -261,6 +271,7 @@ def plan_submit(*, scope: Scope, plan: PersonalPlan) -> PersonalPlan:
     _require_owner(plan, scope)
     _require_editable(plan)
     _sync_content(plan, _employment(plan.person, plan.school_year), plan_required_hours(plan=plan))
+    _sync_module_hours(plan)
     problems = plan_problems(plan=plan)
     if problems:
         raise ValidationError(problems)

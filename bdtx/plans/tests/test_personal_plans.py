@@ -8,6 +8,7 @@ from django.core.exceptions import PermissionDenied, ValidationError
 from django.utils.translation import gettext as _
 
 from bdtx.accounts.selectors import scope_for_user
+from bdtx.catalog.models import Module
 from bdtx.core.models import AuditLog, SchoolYear
 from bdtx.core.tests.factories import as_person
 from bdtx.plans.models import Form, PlanEvent, PlanStatus
@@ -123,7 +124,7 @@ def test_41_periods_of_programme_03_are_refused(world, pcat):
     plan = start(world)
     add(plan, pcat.m["A20"], pcat.m["D19"])
     # the catalog's periods of D19 were corrected after it was chosen: the plan now has 41 periods
-    plan.items.filter(module=pcat.m["D19"]).update(hours=21)
+    Module.objects.filter(pk=pcat.m["D19"].pk).update(hours_total=21)
     with pytest.raises(ValidationError) as exc:
         personal_services.plan_submit(scope=scope_for_user(plan.person.user), plan=plan)
     expected = _("Programme 03 has %(have)s periods: remove modules to reach exactly %(need)s.") % {

@@ -329,3 +329,13 @@ def test_a_plan_sent_after_the_date_is_not_shown_as_still_late(world, login, tre
     sent, missing = rows[world.u("th_a1")], rows[world.u("th_a1b")]
     assert sent.sent_late and not sent.overdue and missing.overdue and not missing.sent_late
     assert gettext("sent after the date") in r.text and r.text.count('badge text-bg-danger">' + gettext("late")) == 1
+
+
+def test_a_unit_plan_compiled_by_the_system_names_the_system_in_its_history(world, login):
+    # a plan compiled by a loader or a task has steps without a person: the page said nothing and
+    # failed with a 500 (`actor.get_full_name|default:actor.username` with no actor)
+    plan = unit_plan_compile(scope=SYSTEM, unit=world.u("th_a1"), school_year=school_year_current())
+    assert plan.events.filter(actor__isnull=True).exists()
+    r = login(world.users["principal_a1"]).get(detail(plan))
+    assert r.status_code == 200
+    assert "hệ thống" in r.text

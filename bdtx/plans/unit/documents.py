@@ -217,7 +217,7 @@ def participant_rows(items: Any, *, sensitive: bool, counter: list[int]) -> Iter
                 "x" if person.gender == Gender.FEMALE else "",
                 ethnicity.name if ethnicity else "",
                 "x" if ethnicity and ethnicity.code != KINH_CODE else "",
-                "x" if item.plan.unit.difficult_area else "",
+                "x" if item.job_difficult else "",  # the person's post (`participants`)
             ]
         module = item.module
         row += [

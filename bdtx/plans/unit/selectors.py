@@ -9,7 +9,7 @@ from datetime import date
 from functools import cached_property
 from typing import Any
 
-from django.db.models import Count, Max, Min, OuterRef, Q, QuerySet, Subquery, Sum
+from django.db.models import Count, Exists, Max, Min, OuterRef, Q, QuerySet, Subquery, Sum
 from django.db.models.functions import Coalesce
 from django.utils import timezone
 from django.utils.functional import Promise
@@ -18,7 +18,7 @@ from bdtx.core.models import SchoolYear
 from bdtx.core.scope import Perm, Scope, ancestor_paths
 from bdtx.organisations.models import Unit, UnitKind
 from bdtx.organisations.selectors import parent_on, unit_children_on, units_under_on
-from bdtx.people.models import KINH_CODE, Employment, EmploymentStatus, Position, StaffType
+from bdtx.people.models import KINH_CODE, Employment, EmploymentStatus, Position, StaffType, difficult_area_q
 from bdtx.plans.deadlines.selectors import deadline_due, deadline_resolver, is_late
 from bdtx.plans.models import (
     DeadlineKind,
@@ -109,6 +109,14 @@ def _staff_counts(qs: QuerySet, staff_type_field: str, distinct_field: str) -> H
     return Headcount(total=r["total"], teachers=r["teachers"], managers=r["managers"])
 
 
+def plan_in_difficult_area_q() -> Q:
+    """Plan items (through `plan`) of people whose post is in a difficult area that school year: their
+    employment's own value, else its unit's (`difficult_area_q`); without an employment that year,
+    the plan's unit. A condition with subqueries, so a breakdown stays one grouped query."""
+    post = Employment.objects.filter(person=OuterRef("plan__person"), school_year=OuterRef("plan__school_year"))
+    return Q(Exists(post.filter(difficult_area_q()))) | (~Q(Exists(post)) & Q(plan__unit__difficult_area=True))
+
+
 def approved_items(*, unit_ids: Iterable[int] | QuerySet, school_year: SchoolYear) -> QuerySet[PlanItem]:
     return PlanItem.objects.filter(
         plan__unit__in=unit_ids, plan__school_year=school_year, plan__status=PlanStatus.APPROVED
@@ -175,7 +183,7 @@ def figures_from_personal_plans(*, unit: Unit, school_year: SchoolYear) -> UnitP
                 distinct=True,
                 filter=Q(plan__person__ethnicity__isnull=False) & ~Q(plan__person__ethnicity_id=KINH_CODE),
             ),
-            difficult=Count("plan", distinct=True, filter=Q(plan__unit__difficult_area=True)),
+            difficult=Count("plan", distinct=True, filter=plan_in_difficult_area_q()),
             first=Min(Coalesce("start_month", "end_month")),
             last=Max(Coalesce("end_month", "start_month")),
         )
@@ -428,6 +436,11 @@ def participants(*, unit: Unit, school_year: SchoolYear, module_uuid: str = "") 
         .annotate(
             job_position=Subquery(job.values("position")[:1]),
             job_level=Subquery(job.values("school_level")[:1]),
+            # the post's own value, else its unit's, else (no employment that year) the plan's unit's
+            job_difficult=Coalesce(
+                Subquery(job.values(value=Coalesce("difficult_area", "unit__difficult_area"))[:1]),
+                "plan__unit__difficult_area",
+            ),
         )
         .order_by("module__catalog__code", "module__code", "plan__unit__name", "plan__person__sort_key", "pk")
     )

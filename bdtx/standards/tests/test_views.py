@@ -10,6 +10,7 @@ from python_calamine import CalamineWorkbook
 
 from bdtx.accounts.models import RoleAssignment
 from bdtx.core.selectors import school_year_current
+from bdtx.core.tests.test_uploads import EXE, HTML, PNG, SVG
 from bdtx.core.tests.xlsx import build_xlsx
 from bdtx.imports.models import ImportJob
 from bdtx.people.models import Employment
@@ -46,7 +47,8 @@ def test_a_teacher_opens_their_self_assessment_with_every_criterion_of_their_sta
     html = r.content.decode()
     assert all(f'id="criterion-{n}"' in html for n in range(1, 16))
     assert 'id="criterion-16"' not in html
-    assert framework("tt20_2018_gvpt").completeness_note in html
+    # the note about how far the data is checked is for its maintainers (the data sources page)
+    assert framework("tt20_2018_gvpt").completeness_note not in html
 
 
 @pytest.mark.parametrize("user", ["so_a", "principal_a1", "norole"])
@@ -443,3 +445,34 @@ def test_a_principal_with_a_staff_record_self_assesses_against_the_principals_st
     html = r.content.decode()
     assert r.status_code == 200 and 'id="criterion-18"' in html
     assert r.context["mine"].framework.code == "tt14_2018_hieutruong"
+
+
+# --- evidence files: by content, served safely --------------------------------------------------
+
+
+@pytest.mark.parametrize(
+    ("name", "content", "what"),
+    [
+        ("minh-chung.pdf", HTML, "một trang web"),
+        ("anh.png", SVG, "một ảnh SVG"),
+        ("bao-cao.docx", EXE, "một chương trình"),
+    ],
+)
+def test_an_evidence_file_that_could_run_in_the_site_is_refused_whatever_its_name(world, login, name, content, what):
+    c1 = Criterion.objects.get(standard__framework__code="tt20_2018_gvpt", number=1)
+    r = login(world.users["teacher_a1"]).post(
+        reverse("standards:mine"), {f"file_{c1.pk}": SimpleUploadedFile(name, content), "save": "1"}
+    )
+    [error] = r.context["form"].errors[f"file_{c1.pk}"]
+    assert f"Tệp “{name}” là {what}" in error and "Ở đây chỉ nhận:" in error
+    assert not Assessment.objects.exists()
+
+
+def test_an_evidence_picture_is_shown_inline_with_its_own_type_and_nosniff(world, login):
+    c1 = Criterion.objects.get(standard__framework__code="tt20_2018_gvpt", number=1)
+    client = login(world.users["teacher_a1"])
+    client.post(reverse("standards:mine"), {f"file_{c1.pk}": SimpleUploadedFile("anh.png", PNG), "save": "1"})
+    a = Assessment.objects.get(person=world.people["teacher_a1"])
+    response = client.get(reverse("standards:evidence", kwargs={"uuid": a.uuid, "criterion": c1.pk}))
+    assert (response["Content-Type"], response["X-Content-Type-Options"]) == ("image/png", "nosniff")
+    assert response["Content-Disposition"].startswith("inline")
