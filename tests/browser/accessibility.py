@@ -3,10 +3,15 @@ AA, and a serious or critical violation fails the test.
 
 When is a page checked? When it has loaded, after every htmx swap has settled, and once more, for
 each page still open, when the test body ends. A state already checked (same address, markup and
-width) is not checked again, so htmx polling costs nothing. While a check runs, the page's next
-navigation or htmx request is held back (a context route), so the journey never moves on under it:
-the check sees the page the journey saw. (Chromium answers no DevTools call to a page whose
-navigation is held, so a check is never started from that route, only waited for.)
+width) is not checked again, so htmx polling costs little.
+
+The page checks itself, inside its own load and htmx:afterSettle handlers, in one go: axe yields to
+the event loop only to hand each rule's result on (setTimeout 0), and while it runs those turns are
+taken as microtasks, so the whole check is one task of the page. Nothing the journey does (a click,
+a navigation, an expect polling the page) can come between: it waits for the check, and the check
+sees the page the journey saw. The result comes back as a console message; no request is held and
+no call goes from an event handler to the browser, so the watch cannot deadlock or slow a journey
+down by more than the checks themselves.
 
 axe is vendored (bdtx/static/vendor/axe-core, VERSION there) and used only here. It is added to
 each document as an init script, through the DevTools protocol, which the site's
@@ -14,39 +19,86 @@ Content-Security-Policy (script-src 'self') does not govern: no page links it, a
 strict in the tests as in production.
 """
 
+import json
 from dataclasses import dataclass, field, replace
 from pathlib import Path
 
-from playwright.sync_api import BrowserContext, Error, Page, Route
+from playwright.sync_api import BrowserContext, ConsoleMessage, Error, Page
 
 AXE_JS = Path(__file__).resolve().parent.parent.parent / "bdtx" / "static" / "vendor" / "axe-core" / "axe.min.js"
 TAGS = ["wcag2a", "wcag2aa", "wcag21a", "wcag21aa"]
 FAILING = ("serious", "critical")
-WAIT_MS = 10_000  # how long a navigation waits for the check of the page it leaves
+PREFIX = "bdtx-axe "
 
-# Tells the watch when htmx has swapped and settled new content in (a binding, not a page script).
-_ON_SETTLE = "document.addEventListener('htmx:afterSettle', () => window.__bdtxAxeSettled());"
+# Added to every document after axe. window.__bdtxAxe(force) checks the document now and resolves to
+# {url, violations} (violations null when this state was checked already); the page calls it on load
+# and after each htmx swap and reports what it finds on the console, the test calls it at the end.
+_WATCH = """(() => {
+  const TAGS = __TAGS__, PREFIX = __PREFIX__;
+  let last = null, running = false;
 
-# One evaluation: a second one could be held behind a navigation that began meanwhile.
-_RUN = """async ({tags, last}) => {
-  const html = document.documentElement.outerHTML.replace(/\\bhtmx-(request|settling|swapping|added)\\b/g, "");
-  let h = 0;
-  for (let i = 0; i < html.length; i++) h = (Math.imul(h, 31) + html.charCodeAt(i)) | 0;
-  const fingerprint = `${location.href} ${window.innerWidth} ${html.length}:${h}`;
-  if (fingerprint === last) return {fingerprint, url: location.href, violations: null};
-  // Colours still in a transition (a button just clicked) would be measured half-way: let them end.
-  const moving = document.getAnimations()
-    .filter((a) => a.playState === "running" && isFinite(a.effect.getComputedTiming().endTime));
-  await Promise.race([
-    Promise.all(moving.map((a) => a.finished.catch(() => null))),
-    new Promise((r) => setTimeout(r, 2000)),
-  ]);
-  const result = await axe.run(document, {runOnly: {type: "tag", values: tags}, resultTypes: ["violations"]});
-  const violations = result.violations.map((v) => ({
-    rule: v.id, impact: v.impact, help: v.help, targets: v.nodes.map((n) => n.target.map(String).join(" ")),
-  }));
-  return {fingerprint, url: location.href, violations};
-}"""
+  function fingerprint() {
+    const html = document.documentElement.outerHTML.replace(/\\bhtmx-(request|settling|swapping|added)\\b/g, "");
+    let h = 0;
+    for (let i = 0; i < html.length; i++) h = (Math.imul(h, 31) + html.charCodeAt(i)) | 0;
+    return `${location.href} ${window.innerWidth} ${html.length}:${h}`;
+  }
+
+  // axe.run, with setTimeout(fn, 0) taken as a microtask while it runs: it resolves within this task.
+  function runInOneTask() {
+    const realSetTimeout = window.setTimeout;
+    window.setTimeout = function (fn, ms, ...args) {
+      if (ms) return realSetTimeout.call(window, fn, ms, ...args);
+      queueMicrotask(() => fn(...args));
+      return 0;
+    };
+    const restore = (value) => { window.setTimeout = realSetTimeout; running = false; return value; };
+    running = true;
+    try {
+      return axe.run(document, {runOnly: {type: "tag", values: TAGS}, resultTypes: ["violations"]})
+        .then(restore, (e) => { restore(); throw e; });
+    } catch (e) {
+      restore();
+      return Promise.reject(e);
+    }
+  }
+
+  async function check() {
+    if (!location.protocol.startsWith("http") || running) return {url: location.href, violations: null};
+    // A colour still in a transition would be measured half-way: let it end first (the journeys'
+    // browser prefers reduced motion, so Bootstrap has none; this is for anything else).
+    const moving = document.getAnimations()
+      .filter((a) => a.playState === "running" && isFinite(a.effect.getComputedTiming().endTime));
+    if (moving.length) {
+      await Promise.race([
+        Promise.all(moving.map((a) => a.finished.catch(() => null))),
+        new Promise((resolve) => setTimeout(resolve, 2000)),
+      ]);
+    }
+    const now = fingerprint();
+    if (now === last) return {url: location.href, violations: null};
+    last = now;
+    const result = await runInOneTask();
+    return {
+      url: location.href,
+      violations: result.violations.map((v) => ({
+        rule: v.id, impact: v.impact, help: v.help, targets: v.nodes.map((n) => n.target.map(String).join(" ")),
+      })),
+    };
+  }
+
+  function checkAndReport() {
+    check().then(
+      (report) => { if (report.violations) console.debug(PREFIX + JSON.stringify(report)); },
+      (e) => console.debug(PREFIX + JSON.stringify({url: location.href, error: String(e && e.stack || e)})),
+    );
+  }
+
+  window.__bdtxAxe = check;
+  window.addEventListener("load", checkAndReport);
+  document.addEventListener("htmx:afterSettle", checkAndReport);
+})();
+""".replace("__TAGS__", json.dumps(TAGS)).replace("__PREFIX__", json.dumps(PREFIX))
 
 
 @dataclass(frozen=True)
@@ -70,70 +122,45 @@ class AxeWatch:
     checked: list[str] = field(default_factory=list)  # the address of every state checked, in order
     errors: list[str] = field(default_factory=list)  # checks that could not run
     contexts: list[BrowserContext] = field(default_factory=list)
-    _last: dict[Page, str] = field(default_factory=dict)  # the fingerprint of each page's last check
-    _busy: set[Page] = field(default_factory=set)
-    _again: set[Page] = field(default_factory=set)  # changed while being checked: check once more
 
     def watch(self, context: BrowserContext) -> None:
         self.contexts.append(context)
         context.add_init_script(path=AXE_JS)
-        context.expose_binding("__bdtxAxeSettled", lambda source: self._check_soon(source["page"]))
-        context.add_init_script(script=_ON_SETTLE)
-        context.on("page", self._watch_page)
-        context.route(lambda url: "/static/" not in url, self._hold_while_checking)
+        context.add_init_script(script=_WATCH)
+        context.on("console", self._on_console)
 
-    def _watch_page(self, page: Page) -> None:
-        page.on("load", lambda: self._check_soon(page))
+    def _on_console(self, message: ConsoleMessage) -> None:
+        if message.type == "debug" and message.text.startswith(PREFIX):
+            self._record(json.loads(message.text.removeprefix(PREFIX)))
 
-    def _check_soon(self, page: Page) -> None:
-        """From an event: check now, or right after the check under way."""
-        if page in self._busy:
-            self._again.add(page)
-            return
-        self.check(page)
-
-    def _hold_while_checking(self, route: Route) -> None:
-        request = route.request
-        try:
-            if request.resource_type in ("document", "xhr", "fetch") and request.frame.parent_frame is None:
-                page = request.frame.page
-                waited = 0
-                while page in self._busy and waited < WAIT_MS and not page.is_closed():
-                    page.wait_for_timeout(20)
-                    waited += 20
-        finally:
-            route.fallback()
-
-    def check(self, page: Page) -> list[Violation]:
-        """Run axe on what the page shows now, unless that was checked already. Returns every violation
-        found (of any impact); keeps the serious and critical ones."""
-        found: list[Violation] = []
-        while page in self._busy and not page.is_closed():  # an event's check is under way
-            page.wait_for_timeout(20)
-        self._busy.add(page)
-        try:
-            while not page.is_closed() and page.url.startswith("http"):
-                self._again.discard(page)
-                result = page.evaluate(_RUN, {"tags": TAGS, "last": self._last.get(page)})
-                self._last[page] = result["fingerprint"]
-                if result["violations"] is not None:
-                    self.checked.append(result["url"])
-                    found += [
-                        Violation(result["url"], v["rule"], v["impact"], v["help"], tuple(v["targets"]))
-                        for v in result["violations"]
-                    ]
-                if page not in self._again:
-                    break
-        except Error as e:
-            # The page moved on or closed meanwhile (its next state is checked instead); anything else
-            # means the check itself is broken, and the test says so.
-            if not any(s in e.message for s in ("context was destroyed", "closed", "Cannot find context")):
-                self.errors.append(f"{page.url}: {e.message}")
-        finally:
-            self._busy.discard(page)
-            self._again.discard(page)
+    def _record(self, report: dict) -> list[Violation]:
+        if "error" in report:
+            self.errors.append(f"{report['url']}: {report['error']}")
+            return []
+        if report["violations"] is None:
+            return []
+        self.checked.append(report["url"])
+        found = [
+            Violation(report["url"], v["rule"], v["impact"], v["help"], tuple(v["targets"]))
+            for v in report["violations"]
+        ]
         self.violations += [v for v in found if v.impact in FAILING]
         return found
+
+    def check(self, page: Page) -> list[Violation]:
+        """Run axe on what the page shows now, unless that state was checked already. Returns every
+        violation found (of any impact); keeps the serious and critical ones."""
+        if page.is_closed() or not page.url.startswith("http"):
+            return []
+        try:
+            report = page.evaluate("() => window.__bdtxAxe()")
+        except Error as e:
+            # The page moved on or closed meanwhile; anything else means the check itself is broken,
+            # and the test says so.
+            if not any(s in e.message for s in ("context was destroyed", "closed", "Cannot find context")):
+                self.errors.append(f"{page.url}: {e.message}")
+            return []
+        return self._record(report)
 
     def check_open_pages(self) -> None:
         for context in self.contexts:
