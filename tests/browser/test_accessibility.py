@@ -4,6 +4,7 @@ that watches every browser journey (tests/browser/accessibility.py) sees pages a
 itself and reports what it finds readably."""
 
 from collections.abc import Callable
+from pathlib import Path
 
 import pytest
 from django.urls import reverse
@@ -17,6 +18,13 @@ from conftest import World
 from tests.browser.accessibility import AxeWatch
 
 DESKTOP = {"width": 1366, "height": 768}
+# pages kept as screenshots (artifacts/screenshots/a11y-<page>-<role>-<size>.png), to see the colours
+SHOTS = {
+    "home:home": "landing",
+    "people:list": "staff-list",
+    "plans:mine": "plan-editing",
+    "plans:board": "plans-board",
+}
 
 
 def _key_pages(world: World, role: str) -> list[str]:
@@ -90,6 +98,7 @@ def test_the_key_pages_of_each_role_have_no_serious_accessibility_violation(
     world: World,
     sign_in,
     axe_watch: AxeWatch,
+    screenshot: Callable[[Page, str], Path],
     role: str,
     size: str,
 ) -> None:
@@ -97,11 +106,14 @@ def test_the_key_pages_of_each_role_have_no_serious_accessibility_violation(
         new_context(viewport=DESKTOP).new_page() if size == "desktop" else request.getfixturevalue("phone_page")
     )
     paths = [reverse("accounts:login"), *_key_pages(world, role)]
+    shots = {reverse(name): slug for name, slug in SHOTS.items()}
     sign_in(page, role)
     for path in paths[1:]:
         response = page.goto(f"{live_server.url}{path}")
         assert response is not None and response.status == 200, path
         expect(page.locator("main")).to_be_visible()
+        if path in shots:
+            screenshot(page, f"a11y-{shots[path]}-{role}-{size}")
     axe_watch.check_open_pages()
 
     checked = {url.removeprefix(live_server.url).split("?")[0] for url in axe_watch.checked}
