@@ -133,7 +133,31 @@ def build_world() -> World:
     for key, u in (("teacher_a1", teacher_user), ("mentor_a1", mentor_user)):
         Person.objects.filter(pk=w.people[key].pk).update(user=u)
         w.people[key].refresh_from_db()
+    _training(w)
     return w
+
+
+def _training(w: World) -> None:
+    """A cohort of programme 02 in each province, a learner of each enrolled in a group: objects of
+    every training model for the URL walk to try from the other province (written directly, no audit)."""
+    from bdtx.core.models import SchoolYear
+    from bdtx.training.models import Cohort, Enrolment, SupportGroup
+
+    year = SchoolYear.of(2026)
+    for province, school, learner in (("so_a", "thcs_a2", "teacher_a2"), ("so_b", "th_b1", "teacher_b1")):
+        cohort = Cohort.objects.create(
+            school_year=year,
+            organiser=w.units[province],
+            name=f"Lớp BD02 {w.units[province].name}",
+            programme="BD02",
+            content_title="Giáo dục địa phương",
+            form="tu_xa",
+            capacity=100,
+        )
+        group = SupportGroup.objects.create(cohort=cohort, number=1, name="Nhóm 1")
+        Enrolment.objects.create(
+            cohort=cohort, person=w.people[learner], unit=w.units[school], school_year=year, group=group
+        )
 
 
 @dataclass

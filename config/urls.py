@@ -14,6 +14,7 @@ urlpatterns = [
     path("regimes/", include("bdtx.regimes.urls")),
     path("standards/", include("bdtx.standards.urls")),
     path("plans/", include("bdtx.plans.urls")),
+    path("training/", include("bdtx.training.urls")),
     path("i18n/setlang/", login_not_required(set_language), name="set_language"),
     path("api/", include("bdtx.api.urls")),
     path("django-admin/", admin.site.urls),

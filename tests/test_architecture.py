@@ -23,6 +23,7 @@ LAYERS: list[set[str]] = [
     {"standards"},
     {"catalog"},
     {"plans"},
+    {"training"},
     {"home", "api", "demo"},  # surfaces that gather many apps
 ]
 LEVEL = {app: i for i, layer in enumerate(LAYERS) for app in layer}

@@ -367,6 +367,7 @@ EXAMPLES: dict[str, tuple[str, dict, str]] = {
     "plan.approve": ("plans.personalplan", {"status": ["submitted", "approved"]}, ""),
     "plan.return": ("plans.personalplan", {"status": ["submitted", "returned"]}, "Chọn thêm mô đun"),
     "plan.reopen": ("plans.personalplan", {"status": ["approved", "returned"]}, "Sở đổi mô đun trọng tâm"),
+    "plan.copies_create": ("plans.personalplan", {"plans": [None, 85]}, ""),
     "plan.item_add": ("plans.personalplan", {"module": [None, "GVPT 01"], "hours": [None, 40]}, ""),
     "plan.item_update": (
         "plans.personalplan",
@@ -388,6 +389,49 @@ EXAMPLES: dict[str, tuple[str, dict, str]] = {
     "unit_plan.submit": ("plans.unitplan", {"status": ["draft", "submitted"]}, ""),
     "unit_plan.approve": ("plans.unitplan", {"status": ["submitted", "approved"]}, "Đồng ý"),
     "unit_plan.return": ("plans.unitplan", {"status": ["approved", "returned"]}, "Sửa số liệu"),
+    "cohort.create": (
+        "training.cohort",
+        {
+            "name": [None, "Mô đun 4 — đợt 1"],
+            "programme": [None, "BD03"],
+            "module": [None, "GVPT-4: Xây dựng kế hoạch dạy học"],
+            "form": [None, "ban_tap_trung"],
+            "capacity": [None, 500],
+            "institution": [None, "Trường CĐSP Cao Bằng"],
+            "status": [None, "draft"],
+            "school_year": [None, 2026],
+        },
+        "7-2-7",
+    ),
+    "cohort.update": ("training.cohort", {"capacity": [500, 450], "status": ["draft", "open"]}, ""),
+    "cohort.session_add": (
+        "training.cohortsession",
+        {"venue": [None, "Hội trường Sở"], "starts_at": [None, "2026-12-08T07:30:00+07:00"]},
+        "",
+    ),
+    "trainer.add": (
+        "training.trainer",
+        {
+            "full_name": [None, "Lò Văn An"],
+            "role": [None, "reporter"],
+            "degree": [None, "master"],
+            "it_skills": [None, True],
+        },
+        "",
+    ),
+    "enrolment.bulk": ("training.cohort", {"enrolled": [None, 450], "waiting": [None, 12]}, "UBND xã Đông TH GV"),
+    "enrolment.withdraw": (
+        "training.enrolment",
+        {"status": ["enrolled", "withdrawn"], "reason": [None, "Nghỉ thai sản"]},
+        "",
+    ),
+    "enrolment.move": ("training.enrolment", {"from": [None, "Đợt 1"], "to": [None, "Đợt 2"]}, "Gần nhà hơn"),
+    "group.split": (
+        "training.cohort",
+        {"groups": [None, 10], "learners": [None, 480], "without_mentor": [None, 1]},
+        "",
+    ),
+    "group.member_move": ("training.enrolment", {"from": [None, "Nhóm 1"], "to": [None, "Nhóm 2"]}, ""),
 }
 SAME_IN_VIETNAMESE = {"email"}  # keys whose Vietnamese name is the key itself
 RAW = re.compile(r"[\[\]{}]|^(True|False|None)$|\bNone\b")

@@ -20,3 +20,17 @@ def test_the_staff_import_benchmark_runs_on_a_small_file(tmp_path):
     )
     assert run.returncode == 0, run.stderr[-2000:]
     assert "created 300" in run.stdout and "updated 300" in run.stdout
+
+
+def test_the_training_benchmark_runs_on_a_few_learners(tmp_path):
+    env = {k: v for k, v in os.environ.items() if k not in ("DATABASE_URL", "DJANGO_SETTINGS_MODULE")}
+    run = subprocess.run(
+        [sys.executable, "bench/training_scale.py", "--learners", "300", "--schools", "12"],
+        cwd=ROOT,
+        env={**env, "TMPDIR": str(tmp_path)},
+        capture_output=True,
+        text=True,
+        timeout=600,
+    )
+    assert run.returncode == 0, run.stderr[-2000:]
+    assert "enrolled 285, waiting 15" in run.stdout and "groups split" in run.stdout

@@ -9,7 +9,9 @@ from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
 
 from bdtx.core.search import MAX_TEXT
+from bdtx.core.selectors import school_year_current
 from bdtx.plans.tests.unit_fixtures import make_catalogue, plan_for
+from bdtx.standards.models import Assessment, Framework
 
 pytestmark = pytest.mark.django_db
 
@@ -70,3 +72,28 @@ def test_a_search_box_reads_only_the_start_of_a_huge_text(world, login):
     client = login(world.users["so_a"])
     status, _queries, longest = _ask(client, reverse("people:list"), "x" * (MAX_TEXT * 200))
     assert status == 200 and longest < LONGEST_SQL
+
+
+# Eight words (letters) that all match Nguyễn Thị Đào: the page's rows are found, so the query that
+# ranks them (`search_rank`) runs, with every word in it.
+MATCHING = "n g u y e t h i"
+PEOPLE_PAGES = ["people:list", "people:export", "standards:list", "plans:list", "api:staff"]
+
+
+@pytest.mark.parametrize("name", PEOPLE_PAGES)
+def test_ranking_what_a_search_found_stays_bounded_whatever_follows_it(world, login, name):
+    teacher = world.people["teacher_a1"]
+    Assessment.objects.create(
+        person=teacher, unit=world.u("th_a1"), school_year=school_year_current(), framework=Framework.objects.first()
+    )
+    client = login(world.users["so_a"])
+    url = reverse(name)
+    status, queries, _longest = _ask(client, url, "nguyen")
+    assert status == 200
+    for q in (MATCHING, f"{MATCHING} {_words(8_000)}"):
+        with CaptureQueriesContext(connection) as ctx:
+            status = client.get(url, {"q": q}).status_code
+        assert status == 200 and len(ctx.captured_queries) == queries, (name, len(q))
+        assert max(len(x["sql"]) for x in ctx.captured_queries) < LONGEST_SQL, (name, len(q))
+        if q == MATCHING:  # the rows were found and ranked with all eight words
+            assert any("ORDER BY CASE WHEN" in x["sql"] and "'% i%'" in x["sql"] for x in ctx.captured_queries)

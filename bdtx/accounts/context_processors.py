@@ -21,5 +21,6 @@ def scope(request: HttpRequest) -> dict[str, object]:
             "plans_review": s.has_anywhere(Perm.PLANS_APPROVE),
             "plans_board": s.has_anywhere(Perm.PLANS_VIEW),
             "standards_review": s.has_anywhere(Perm.STANDARDS_VIEW),
+            "training": s.has_anywhere(Perm.TRAINING_VIEW),
         },
     }

@@ -39,6 +39,10 @@ _OFFICE = {
     Perm.PLANS_APPROVE,
     Perm.STANDARDS_VIEW,
     Perm.STANDARDS_EVALUATE,  # principals evaluate teachers; offices evaluate principals
+    # Every level organises training for its own subtree: the Sở, the commune or district office, a
+    # school (school-based cohorts).
+    Perm.TRAINING_VIEW,
+    Perm.TRAINING_MANAGE,
 }
 _AUTHORITY = {Perm.DEADLINES_MANAGE, Perm.CONTENT_MANAGE}
 
@@ -51,10 +55,11 @@ ROLE_PERMISSIONS: dict[str, frozenset[str]] = {
     # The ministry sees national figures and lists but not individuals' sensitive data.
     Role.MINISTRY_STAFF: frozenset(
         {Perm.UNITS_VIEW, Perm.PEOPLE_VIEW, Perm.PEOPLE_EXPORT, Perm.AUDIT_VIEW, Perm.PLANS_VIEW, Perm.PLANS_APPROVE}
-        | {Perm.STANDARDS_VIEW, Perm.CATALOG_MANAGE}
+        | {Perm.STANDARDS_VIEW, Perm.CATALOG_MANAGE, Perm.TRAINING_VIEW}
         | _AUTHORITY
     ),
-    Role.INSTITUTION_STAFF: frozenset({Perm.UNITS_VIEW}),
+    # A training institution sees the cohorts it assesses (`CohortQuerySet.visible_to`).
+    Role.INSTITUTION_STAFF: frozenset({Perm.UNITS_VIEW, Perm.TRAINING_VIEW}),
     Role.SYSTEM_ADMIN: frozenset(_OFFICE | _AUTHORITY | {Perm.UNITS_MANAGE, Perm.CATALOG_MANAGE}),
 }
 

@@ -444,7 +444,7 @@ def local_hours_page(*, province: Unit, school_year: SchoolYear, audience: str =
     """Modules in force in the year that the ministry's catalog gives no periods, by catalog and code,
     each with the province's periods of the year when it set them; and the province's periods that
     no longer count because the ministry's catalog now gives the module periods. Three queries."""
-    rows = ModuleLocalHours.objects.filter(unit=province).in_force(school_year).select_related("set_by")
+    rows = ModuleLocalHours.objects.filter(unit=province).in_force(school_year).select_related("set_by__person")
     modules = (
         Module.objects.in_force(school_year)
         .filter(hours_total__isnull=True)

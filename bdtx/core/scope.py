@@ -79,6 +79,8 @@ class Perm:
     DEADLINES_MANAGE = "deadlines.manage"
     STANDARDS_VIEW = "standards.view"
     STANDARDS_EVALUATE = "standards.evaluate"  # the principal's evaluation against the standard
+    TRAINING_VIEW = "training.view"  # cohorts organised in the subtree (and those its institution assesses)
+    TRAINING_MANAGE = "training.manage"  # organise cohorts: schedule, trainers, enrolment, groups
 
 
 class UnitLike(Protocol):

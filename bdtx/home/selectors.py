@@ -25,6 +25,7 @@ from bdtx.plans.models import DeadlineDefault, PersonalPlan, PlanStatus, UnitPla
 from bdtx.plans.unit.selectors import children_in_year, is_school_like
 from bdtx.regimes.models import Regime
 from bdtx.standards.models import Assessment, Confidence, Framework
+from bdtx.training.models import MentorRule, TrainerRule
 
 HEADS = (Position.PRINCIPAL, Position.DIRECTOR)
 
@@ -151,6 +152,8 @@ class DataSources:
     frameworks: list[Any]  # Framework rows annotated n_criteria, n_partial, n_unverified
     regimes: list[Any]
     deadline_defaults: list[Any]
+    trainer_rules: list[Any]
+    mentor_rules: list[Any]
 
     @property
     def to_check(self) -> int:
@@ -160,11 +163,12 @@ class DataSources:
             + sum(1 for f in self.frameworks if f.n_partial or f.n_unverified or f.completeness_note)
             + sum(1 for r in self.regimes if r.verification_note)
             + sum(1 for d in self.deadline_defaults if d.verification_note)
+            + sum(1 for r in [*self.trainer_rules, *self.mentor_rules] if r.verification_note)
         )
 
 
 def data_sources(scope: Scope) -> DataSources:
-    """Every data set with its legal source and what is still to be checked (four queries)."""
+    """Every data set with its legal source and what is still to be checked (six queries)."""
     if not scope.has_anywhere(Perm.CATALOG_MANAGE):
         raise PermissionDenied
     catalogs = Catalog.objects.annotate(
@@ -186,4 +190,6 @@ def data_sources(scope: Scope) -> DataSources:
         frameworks=list(frameworks),
         regimes=list(Regime.objects.order_by("first_year")),
         deadline_defaults=list(DeadlineDefault.objects.order_by("kind", "first_year")),
+        trainer_rules=list(TrainerRule.objects.order_by("first_year")),
+        mentor_rules=list(MentorRule.objects.order_by("first_year")),
     )

@@ -14,6 +14,8 @@ from bdtx.organisations import selectors as units
 from bdtx.organisations.models import UnitKind
 from bdtx.people.selectors import person_current_employment, staff_counts
 from bdtx.plans.due import due_next
+from bdtx.plans.unit.selectors import is_school_like, may_act_for, unit_plan_find
+from bdtx.training.selectors import mentor_hours, my_enrolments, my_groups
 
 
 def home(request: AuthenticatedHttpRequest) -> HttpResponse:
@@ -32,6 +34,9 @@ def home(request: AuthenticatedHttpRequest) -> HttpResponse:
     ]
     institutions = [ra for ra in assignments if ra.role == Role.INSTITUTION_STAFF]
     me = getattr(request.user, "person", None)
+    hours = (
+        mentor_hours(person=me, school_year=year) if me and my_groups(person=me, school_year=year).exists() else None
+    )
     return render(
         request,
         "home/home.html",
@@ -44,6 +49,8 @@ def home(request: AuthenticatedHttpRequest) -> HttpResponse:
             "my_employment": person_current_employment(person=me, school_year=year) if me else None,
             "due_items": due_next(scope=request.scope, person=me, school_year=year),
             "waiting": waiting_for(scope=request.scope, person=me, school_year=year),
+            "my_cohorts": my_enrolments(person=me, school_year=year),
+            "mentor_hours": hours,
         },
     )
 
@@ -57,6 +64,8 @@ def unit_detail(request: AuthenticatedHttpRequest, uuid: str) -> HttpResponse:
     # A training institution keeps no staff records (its staff are not BDTX learners).
     sees_staff = unit.kind != UnitKind.INSTITUTION and scope.has(Perm.PEOPLE_VIEW, unit.path)
     manages_roles = scope.has(Perm.ROLES_MANAGE, unit.path)
+    # its plans, as the plans' pages allow them (PLANS_VIEW over the unit); an institution has none
+    sees_plans = unit.kind != UnitKind.INSTITUTION and scope.has(Perm.PLANS_VIEW, unit.path)
     return render(
         request,
         "home/unit_detail.html",
@@ -71,6 +80,10 @@ def unit_detail(request: AuthenticatedHttpRequest, uuid: str) -> HttpResponse:
             "staff": staff_counts(scope=scope, school_year=year, unit=unit) if sees_staff else None,
             "accounts": role_assignment_list(scope=scope, unit=unit).count() if manages_roles else None,
             "accounts_here": manages_roles and unit.kind in ACCOUNT_AT_UNIT_KINDS,
+            "sees_plans": sees_plans,
+            "unit_plan": unit_plan_find(unit=unit, school_year=year) if sees_plans else None,
+            "can_compile": sees_plans and may_act_for(scope=scope, unit=unit),
+            "plans_below": sees_plans and not is_school_like(unit),
         },
     )
 

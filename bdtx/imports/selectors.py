@@ -30,7 +30,7 @@ def import_job_list(*, scope: Scope, kind: str | None = None) -> QuerySet[Import
             q |= Q(kind=importer.key) & path_within_q("unit__path", paths, connection.vendor)
     return (
         ImportJob.objects.filter(q)
-        .select_related("unit", "created_by")
+        .select_related("unit", "created_by__person")
         .defer("problems", "columns", "ignored_columns", "timings")
         .order_by("-created_at", "-id")
     )
@@ -38,4 +38,6 @@ def import_job_list(*, scope: Scope, kind: str | None = None) -> QuerySet[Import
 
 def import_job_get(*, scope: Scope, uuid: str) -> ImportJob:
     """One job inside the viewer's scope (ImportJob.DoesNotExist → 404); the caller checks the permission."""
-    return ImportJob.objects.visible_to(scope).select_related("unit", "created_by", "school_year").get(uuid=uuid)
+    return (
+        ImportJob.objects.visible_to(scope).select_related("unit", "created_by__person", "school_year").get(uuid=uuid)
+    )

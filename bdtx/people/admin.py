@@ -22,5 +22,5 @@ class PersonAdmin(ReadOnlyAdmin):
     list_display = ["family_name", "middle_name", "given_name", "gender", "date_of_birth"]
     search_fields = ["search_text"]
     exclude = ["ethnicity", "personal_id"]
-    readonly_fields = ["uuid", "sort_key", "search_text"]
+    readonly_fields = ["uuid", "sort_key", "search_text", "search_given"]
     inlines = [EmploymentInline]

@@ -2,12 +2,12 @@
 
 from django.conf import settings
 from django.db import models
-from django.db.models import Exists, OuterRef, Q
+from django.db.models import Exists, Expression, F, OuterRef, Q
 from django.utils.translation import gettext_lazy as _
 
 from bdtx.core.models import BaseModel, SchoolYear
 from bdtx.core.scope import Scope, ScopedQuerySet, path_within_q
-from bdtx.core.search import search_q
+from bdtx.core.search import search_q, search_rank
 from bdtx.core.text import fold, nfc, vn_sort_key
 from bdtx.organisations.models import SchoolLevel, Unit
 
@@ -123,6 +123,13 @@ class PersonQuerySet(ScopedQuerySet):
         return self.filter(search_q(text, "search_text"))
 
 
+def person_search_rank(text: str | None, prefix: str = "") -> Expression:
+    """`search_rank` of a search of people by `search_text`: their given name first ("hoa": every
+    Hoa, Hòa, Hóa), then the whole word anywhere in the name (Thanh Hoa), then names with a word
+    that starts with it (Hoàng), then the rest (Khoa). Sort by it, then by `sort_key`."""
+    return search_rank(text, f"{prefix}search_text", exact=F(f"{prefix}search_given"))
+
+
 class Person(BaseModel):
     family_name = models.CharField(_("family name"), max_length=64)
     middle_name = models.CharField(_("middle name"), max_length=64, blank=True)
@@ -140,6 +147,8 @@ class Person(BaseModel):
     )
     sort_key = models.CharField(max_length=255, db_index=True, editable=False)
     search_text = models.CharField(max_length=255, editable=False)
+    # the given name folded: a search ranks the people whose given name it names first
+    search_given = models.CharField(max_length=64, editable=False)
 
     objects = PersonQuerySet.as_manager()
 
@@ -165,6 +174,7 @@ class Person(BaseModel):
         self.email = nfc(self.email)
         self.sort_key = vn_sort_key(self.given_name, self.family_name, self.middle_name)[:255]
         self.search_text = fold(f"{self.full_name} {self.phone} {self.email}")[:255]
+        self.search_given = fold(self.given_name)[:64]
 
     def save(self, *args, **kwargs):
         self.refresh_derived()

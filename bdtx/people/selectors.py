@@ -13,7 +13,16 @@ from bdtx.core.search import search_q
 from bdtx.core.text import fold
 from bdtx.organisations.models import Unit, UnitKind
 from bdtx.organisations.selectors import units_under_on
-from bdtx.people.models import KINH_CODE, Employment, Ethnicity, Gender, Person, StaffType, difficult_area_q
+from bdtx.people.models import (
+    KINH_CODE,
+    Employment,
+    Ethnicity,
+    Gender,
+    Person,
+    StaffType,
+    difficult_area_q,
+    person_search_rank,
+)
 
 
 @dataclass(frozen=True)
@@ -31,7 +40,8 @@ class StaffFilter:
 
 
 def staff_list(*, scope: Scope, f: StaffFilter) -> QuerySet[Employment]:
-    """Employments of one school year that the viewer may list, filtered, sorted the Vietnamese way."""
+    """Employments of one school year that the viewer may list, filtered, sorted the Vietnamese way
+    (a search: the best matches first, `person_search_rank`)."""
     qs = (
         Employment.objects.visible_to(scope, Perm.PEOPLE_VIEW)
         .filter(school_year=f.school_year)
@@ -58,6 +68,7 @@ def staff_list(*, scope: Scope, f: StaffFilter) -> QuerySet[Employment]:
         # Name, phone, e-mail: never the ID number, or the list would answer "who has this ID?" to
         # roles that may not see ID numbers, and IDs would travel in the address (`person_by_personal_id`).
         qs = qs.filter(search_q(f.q, "person__search_text"))
+        return qs.order_by(person_search_rank(f.q, "person__"), "person__sort_key", "person_id")
     return qs.order_by("person__sort_key", "person_id")
 
 

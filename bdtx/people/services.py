@@ -55,7 +55,7 @@ def _validate_person(person: Person) -> None:
         problem = personal_id_problem(person.personal_id, gender=person.gender, birth=person.date_of_birth)
         if problem:
             raise ValidationError({"personal_id": problem})
-    person.full_clean(exclude=["user", "sort_key", "search_text"])
+    person.full_clean(exclude=["user", "sort_key", "search_text", "search_given"])
 
 
 def _employment_snapshot(employment: Employment) -> dict[str, object]:
@@ -400,7 +400,7 @@ def staff_bulk_upsert(
         for p, unit_id in zip(to_create, create_units, strict=True):
             audit.append(_audit_row(actor_id, "person.create", source, p, units[unit_id], note))
         if to_update:
-            bulk_update_fields(to_update, [*PERSON_FIELDS, "sort_key", "search_text"])
+            bulk_update_fields(to_update, [*PERSON_FIELDS, "sort_key", "search_text", "search_given"])
         existing = {
             e.person_id: e
             for e in Employment.objects.filter(school_year=school_year, person_id__in=[p.pk for p in row_person]).defer(

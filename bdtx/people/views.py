@@ -13,6 +13,7 @@ from bdtx.core.exporters import write_xlsx, xlsx_response
 from bdtx.core.http import AuthenticatedHttpRequest, get_in_scope_or_404, year_from_request
 from bdtx.core.models import SchoolYear
 from bdtx.core.paging import paginate
+from bdtx.core.person_links import person_links
 from bdtx.core.scope import Perm
 from bdtx.core.selectors import school_year_current
 from bdtx.organisations.filters import list_context_from_request
@@ -206,6 +207,8 @@ def person_detail(request: AuthenticatedHttpRequest, uuid: str) -> HttpResponse:
             "can_edit": may_manage and not _held_elsewhere(request, py),
             "can_transfer": may_manage,
             "can_audit": bool(path) and request.scope.has(Perm.AUDIT_VIEW, path),
+            # the self-assessment and personal plan of the year, where the viewer may open them
+            "links": person_links(scope=request.scope, person_id=person.pk, school_year=py.school_year),
             "can_create_account": bool(path) and not person.user_id and request.scope.has(Perm.ROLES_MANAGE, path),
             # the reset itself checks the rest (accounts_resettable): the account is no higher authority
             "can_reset_password": bool(path)

@@ -9,6 +9,9 @@ class PlansConfig(AppConfig):
 
     def ready(self) -> None:
         from bdtx.core.audit import audit_actions
+        from bdtx.core.person_links import register_person_link
         from bdtx.plans.audit import ACTIONS
+        from bdtx.plans.personal.links import KEY, personal_plan_link
 
         audit_actions.register(*ACTIONS, app=self.label)
+        register_person_link(KEY, personal_plan_link, order=20)

@@ -25,6 +25,11 @@ ACTIONS = [
     AuditAction("plan.approve", _("Personal plan approved")),
     AuditAction("plan.return", _("Personal plan returned")),
     AuditAction("plan.reopen", _("Personal plan reopened")),
+    AuditAction(
+        "plan.copies_create",
+        _("Personal plans created from an exemplar (loader)"),
+        fields={"plans": _("plans created")},
+    ),
     AuditAction("plan.item_add", _("Module added to a personal plan"), fields=ITEM_FIELDS, values=ITEM_VALUES),
     AuditAction("plan.item_update", _("Line of a personal plan changed"), fields=ITEM_FIELDS, values=ITEM_VALUES),
     AuditAction("plan.item_remove", _("Module removed from a personal plan"), fields=ITEM_FIELDS, values=ITEM_VALUES),

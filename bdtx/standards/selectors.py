@@ -6,11 +6,13 @@ from django.db.models import Count, Exists, F, IntegerField, OuterRef, Prefetch,
 from django.db.models.functions import Coalesce, Greatest
 
 from bdtx.core.models import SchoolYear
+from bdtx.core.person_links import PERSONAL_PLAN, PersonLink, person_link
 from bdtx.core.scope import Perm, Scope
 from bdtx.core.search import search_q
+from bdtx.core.selectors import school_year_current
 from bdtx.organisations.models import Unit
 from bdtx.organisations.selectors import national_unit
-from bdtx.people.models import Audience, Employment, Person, Position
+from bdtx.people.models import Audience, Employment, Person, Position, person_search_rank
 from bdtx.people.selectors import units_under_in_year
 from bdtx.standards.models import (
     Assessment,
@@ -201,9 +203,47 @@ def assessment_get(*, scope: Scope, uuid: str) -> Assessment:
     visible = Assessment.objects.visible_to(scope).values("pk")
     return (
         Assessment.objects.filter(Q(pk__in=visible) | _colleague_q(scope))
-        .select_related("person", "unit", "unit__parent", "framework", "school_year", "evaluated_by")
+        .select_related("person", "unit", "unit__parent", "framework", "school_year", "evaluated_by__person")
         .get(uuid=uuid)
     )
+
+
+def assessment_of(*, scope: Scope, person_id: int, school_year: SchoolYear) -> Assessment | None:
+    """The person's assessment of that school year, if the viewer may see it as `assessment_get` does."""
+    visible = Assessment.objects.visible_to(scope).values("pk")
+    return (
+        Assessment.objects.filter(Q(pk__in=visible) | _colleague_q(scope))
+        .filter(person_id=person_id, school_year=school_year)
+        .select_related("unit")
+        .first()
+    )
+
+
+@dataclass(frozen=True)
+class NextStep:
+    """What a person does after their self-assessment: their personal plan of `school_year`."""
+
+    school_year: SchoolYear
+    plan: PersonLink | None  # None: they cannot make it yet (not on that year's staff list)
+
+
+def assessment_next_step(*, scope: Scope, assessment: Assessment) -> NextStep | None:
+    """After their self-assessment, a person makes (or opens) their personal plan for the next school
+    year, whose proposed modules come from it: plans of year Y are due before Y begins, at the end of
+    the year Y - 1 whose self-assessment leads to them (`plans.personal.recommend`). Until their
+    school puts them on next year's staff list, the plan they can still work on is this year's, if it
+    is not done. Only for the person, once submitted, and while next year's plan is not in the past.
+    The plan is what `plans` registered (`bdtx.core.person_links`): standards cannot import it."""
+    if not scope.is_person(assessment.person_id) or assessment.status == Assessment.Status.DRAFT:
+        return None
+    following = SchoolYear.of(assessment.school_year_id + 1)
+    if following.pk < school_year_current().pk:
+        return None
+    for year in (following, assessment.school_year):
+        plan = person_link(PERSONAL_PLAN, scope=scope, person_id=assessment.person_id, school_year=year)
+        if plan is not None and plan.url and (year == following or plan.todo):
+            return NextStep(year, plan)
+    return NextStep(following, None)
 
 
 def assessment_is_of_head(assessment: Assessment) -> bool:
@@ -349,6 +389,7 @@ def assessment_list(*, scope: Scope, f: AssessmentFilter) -> QuerySet[Assessment
         qs = qs.filter(status=f.status)
     if f.q:
         qs = qs.filter(search_q(f.q, "person__search_text"))
+        return qs.order_by(person_search_rank(f.q, "person__"), "person__sort_key", "person_id")
     return qs.order_by("person__sort_key", "person_id")
 
 

@@ -127,6 +127,7 @@ def assessment_detail(request: AuthenticatedHttpRequest, uuid: str) -> HttpRespo
         "opinions": selectors.assessment_opinions(assessment),
         "opinion_form": OpinionForm() if access.opinion else None,
         "show_evaluation": access.owner or access.view_all,
+        "next_step": selectors.assessment_next_step(scope=request.scope, assessment=assessment),
         **_completeness(request, assessment.framework),
     }
     return render(request, "standards/detail.html", context)

@@ -37,6 +37,7 @@ INSTALLED_APPS = [
     "bdtx.standards",
     "bdtx.catalog",
     "bdtx.plans",
+    "bdtx.training",
     "bdtx.api",
     "bdtx.home",
     "bdtx.demo",
@@ -140,9 +141,6 @@ SECURE_CSP = {
     "default-src": [CSP.SELF],
     "script-src": [CSP.SELF],
     "style-src": [CSP.SELF, CSP.NONCE],
-    # Inline style="…" attributes, still written by two templates owned elsewhere (tests/test_csp.py
-    # lists them; bdtx.js's data-bar-width replaces them). Drop this line when that list is empty.
-    "style-src-attr": [CSP.UNSAFE_INLINE],
     "img-src": [CSP.SELF, "data:"],  # Bootstrap draws its icons (select arrow, close, toggler) as data: SVG
     "object-src": [CSP.NONE],
     "frame-ancestors": [CSP.NONE],

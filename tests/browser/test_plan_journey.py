@@ -178,6 +178,7 @@ def test_teacher_plans_principal_returns_then_approves_and_the_school_plan_reach
 ) -> None:
     teacher = world.people["teacher_a1"]
     school, commune, province = world.u("th_a1"), world.u("xa_a1"), world.u("so_a")
+    y = planning_year
     page.on("dialog", lambda d: d.accept())  # "Submit your self-assessment? …"
 
     # 1. The teacher rates every criterion, gives evidence for one, submits, sees her rating.
@@ -201,6 +202,9 @@ def test_teacher_plans_principal_returns_then_approves_and_the_school_plan_reach
     expect(page.locator("#status")).to_have_text(vi("Self-assessment submitted"))
     expect(page.locator("#self-result")).to_have_text(vi(Level.MET.label))
     expect(page.locator("#criteria-table")).to_contain_text(EVIDENCE)
+    # The page says what comes next: her plan (this year's, not made yet; she is on no list for the next)
+    expect(page.locator("#next-step")).to_contain_text(vi("Next step"))
+    expect(page.locator("#next-step-link")).to_have_attribute("href", f"{reverse('plans:mine')}?year={y.year}")
     screenshot(page, "plan-journey-1-self-assessment-submitted")
 
     # 2. Her plan: recommendations with reasons, the focus module first; she adds them until
@@ -233,7 +237,6 @@ def test_teacher_plans_principal_returns_then_approves_and_the_school_plan_reach
     expect(left_out).to_contain_text(said)
     expect(left_out).to_contain_text(UNKNOWN_PERIODS)  # named when opened
     periods = page.locator(".card .fs-5.fw-semibold")  # planned/required, per programme
-    y = planning_year
     expect(periods).to_have_text([f"{y.bd01}/{y.bd01}", f"{y.bd02}/{y.bd02}", f"0/{y.bd03}"])
     expect(page.locator("#problems")).to_be_visible()
     expect(page.locator("#submit-plan")).to_have_attribute("aria-describedby", "problems")

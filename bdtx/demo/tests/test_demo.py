@@ -320,3 +320,74 @@ def test_the_readme_names_every_demo_account_and_the_password():
     for account in DEMO_ACCOUNTS:
         assert f"`{account.username}`" in readme, account.username
     assert f"`{DEMO_PASSWORD}`" in readme
+
+
+def test_the_demo_has_plans_in_every_state_each_one_as_the_services_would_make_it(demo):
+    from bdtx.plans.models import PersonalPlan, PlanStatus, UnitPlan
+    from bdtx.plans.personal.selectors import plan_problems
+
+    year = school_year_current()
+    plans = PersonalPlan.objects.filter(school_year=year)
+    by_status = Counter(plans.values_list("status", flat=True))
+    staff = Employment.objects.filter(school_year=year).count()
+    assert set(by_status) == set(PlanStatus.values)
+    assert by_status[PlanStatus.APPROVED] > staff / 3  # most people of Cao Bằng have an approved plan
+    assert sum(by_status.values()) < staff  # and some have not started
+    # Every plan sent up is one that could be sent: its lines fill each programme's periods.
+    for status in (PlanStatus.SUBMITTED, PlanStatus.APPROVED, PlanStatus.RETURNED):
+        for plan in plans.filter(status=status).order_by("?")[:15]:
+            assert plan_problems(plan=plan) == [], (status, plan.person.full_name)
+            assert plan.events.filter(action="plan.submit").exists()
+    # The accounts' own plans tell a story: returned to the teacher, the principal's waits.
+    mine = {
+        u: PersonalPlan.objects.get(person__user__username=u, school_year=year).status
+        for u in ("giaovien", "hieutruong", "cotcan")
+    }
+    assert mine == {"giaovien": "returned", "hieutruong": "submitted", "cotcan": "approved"}
+    # Schools' plans part of the way up; the accounts' school has its own still to make.
+    units = UnitPlan.objects.filter(school_year=year)
+    assert units.filter(status=PlanStatus.SUBMITTED).exists() and units.filter(status=PlanStatus.APPROVED).exists()
+    school = Unit.objects.get(code=ACCOUNT_SCHOOL)
+    assert not units.filter(unit=school).exists()
+    # Each province gets its own picture: the smaller one is behind.
+    share = {
+        code: plans.filter(unit__path__startswith=Unit.objects.get(code=code).path, status=PlanStatus.APPROVED).count()
+        / _staff_under(code)
+        for code in (PROVINCE_CODE, LANG_SON)
+    }
+    assert share[PROVINCE_CODE] > share[LANG_SON] > 0
+
+
+def test_the_ministrys_board_compares_the_provinces_approved_plans_today(demo, client):
+    from bdtx.plans.models import PersonalPlan, PlanStatus
+
+    year = school_year_current()
+    assert client.login(username="bo", password=DEMO_PASSWORD)
+    html = client.get("/plans/board/").content.decode()
+    for code in (PROVINCE_CODE, LANG_SON):
+        province = Unit.objects.get(code=code)
+        approved = PersonalPlan.objects.filter(
+            school_year=year, status=PlanStatus.APPROVED, unit__path__startswith=province.path
+        ).count()
+        assert f"{approved} / {_staff_under(code)}" in html, code
+
+
+def test_the_demo_has_this_years_cohorts_of_the_focus_modules_with_groups(demo):
+    from bdtx.training.models import Cohort, Enrolment, EnrolmentStatus, SupportGroup
+    from bdtx.training.selectors import mentor_rule_for
+
+    year = school_year_current()
+    cohorts = Cohort.objects.filter(organiser__code=PROVINCE_CODE, school_year=year).select_related("module")
+    codes = {c.module.code for c in cohorts}
+    assert {"MĐ 04", "MĐ 05", "MĐ 09", "GVMN 04", "QLMN 11"} <= codes
+    assert all(c.phases.count() == 3 and c.institution is not None for c in cohorts)
+    enrolled = Enrolment.objects.filter(cohort__in=cohorts, status=EnrolmentStatus.ENROLLED)
+    assert enrolled.count() > 1000
+    assert Enrolment.objects.filter(cohort__in=cohorts, status=EnrolmentStatus.WAITING).exists()  # one small cohort
+    assert not enrolled.filter(group__isnull=True).exists()
+    largest = max(g.members.count() for g in SupportGroup.objects.filter(cohort__in=cohorts))
+    assert largest <= mentor_rule_for(year).max_group_size
+    assert SupportGroup.objects.filter(cohort__in=cohorts, mentor__isnull=False).exists()
+    from bdtx.demo.training import training_demo_load
+
+    assert training_demo_load() == 0  # idempotent

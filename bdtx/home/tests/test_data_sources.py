@@ -32,6 +32,9 @@ def test_the_panel_lists_every_data_set_with_what_is_still_to_be_checked(world, 
         assert regime.name in r.text
     assert "cần đối chiếu với văn bản Thông tư 19/2019" in r.text  # the default deadlines' note
     assert r.context["sources"].to_check >= 2
+    # the training rules: their sources, and what is still to be checked, for the maintainers only
+    assert "Thông tư 17/2022" in r.text and "Công văn 1395/SGDĐT-ĐTBD" in r.text
+    assert "Cần đối chiếu văn bản: điều khoản của Thông tư 17/2022" in r.text
 
 
 def test_the_panel_costs_a_constant_number_of_queries(world, login):

@@ -31,7 +31,7 @@ from bdtx.core.scope import Perm, Scope, ancestor_paths
 from bdtx.core.search import matches, search_q
 from bdtx.organisations.models import Unit
 from bdtx.organisations.selectors import province_of
-from bdtx.people.models import Audience, Employment, EmploymentStatus, Person
+from bdtx.people.models import Audience, Employment, EmploymentStatus, Person, person_search_rank
 from bdtx.people.selectors import units_under_in_year
 from bdtx.plans.deadlines.selectors import deadline_index_for_scope
 from bdtx.plans.models import (
@@ -273,7 +273,9 @@ def personal_plan_list(*, scope: Scope, f: PlanFilter) -> QuerySet[Any]:
     if f.late:
         qs = qs.filter(is_late=True)
     if f.q:
+        # a name searched: the best matches first, wherever they work (`person_search_rank`)
         qs = qs.filter(search_q(f.q, "person__search_text"))
+        return qs.order_by(person_search_rank(f.q, "person__"), "unit__name", "person__sort_key", "pk")
     return qs.order_by("unit__name", "person__sort_key", "pk")
 
 

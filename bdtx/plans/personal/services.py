@@ -11,7 +11,7 @@ from django.utils.translation import gettext as _
 
 from bdtx.catalog.models import Module
 from bdtx.catalog.selectors import module_effective_hours
-from bdtx.core.models import SchoolYear
+from bdtx.core.models import AuditLog, SchoolYear
 from bdtx.core.scope import Perm, Scope
 from bdtx.core.services import audit_record
 from bdtx.people.models import Employment, Person
@@ -348,3 +348,71 @@ def plan_reopen(*, scope: Scope, plan: PersonalPlan, comment: str) -> PersonalPl
         action="plan.reopen",
         comment=comment.strip(),
     )
+
+
+@transaction.atomic
+def plan_copies_create(
+    *, scope: Scope, exemplar: PersonalPlan, copies: list[tuple[Employment, str]], comment: str = ""
+) -> int:
+    """Give each (employment, status) the exemplar's lines in a plan of that status, in bulk: for
+    loaders (the demo) that fill a province with plans made like one the services checked. The
+    system only; a status other than draft needs an exemplar that can be submitted. Each plan gets
+    the events of the steps it went through; one audit entry records the batch."""
+    if not scope.is_system:
+        raise PermissionDenied
+    statuses = {status for _job, status in copies}
+    if statuses - {PlanStatus.DRAFT} and plan_problems(plan=exemplar):
+        raise ValidationError(_("The exemplar plan cannot be submitted: its copies can only be drafts."))
+    now = timezone.now()
+    plans = [
+        PersonalPlan(
+            person_id=job.person_id,
+            unit_id=job.unit_id,
+            school_year_id=exemplar.school_year_id,
+            regime_id=exemplar.regime_id,
+            status=status,
+            submitted_at=now if status != PlanStatus.DRAFT else None,
+            decided_at=now if status in (PlanStatus.APPROVED, PlanStatus.RETURNED) else None,
+            comment=comment if status == PlanStatus.RETURNED else "",
+        )
+        for job, status in copies
+    ]
+    PersonalPlan.objects.bulk_create(plans, batch_size=500)
+    lines = list(exemplar.items.order_by("pk"))
+    PlanItem.objects.bulk_create(
+        [
+            PlanItem(
+                plan=plan,
+                programme=line.programme,
+                content_id=line.content_id,
+                module_id=line.module_id,
+                title=line.title,
+                hours=line.hours,
+                form=line.form,
+                start_month=line.start_month,
+                end_month=line.end_month,
+                reason=line.reason,
+            )
+            for plan in plans
+            for line in lines
+        ],
+        batch_size=1000,
+    )
+    events = []
+    for plan in plans:  # the steps each plan went through, as the services above record them
+        events.append(PlanEvent(plan=plan, actor_id=scope.user_id, action="plan.create"))
+        if plan.status != PlanStatus.DRAFT:
+            events.append(PlanEvent(plan=plan, actor_id=scope.user_id, action="plan.submit"))
+        if plan.status == PlanStatus.APPROVED:
+            events.append(PlanEvent(plan=plan, actor_id=scope.user_id, action="plan.approve"))
+        elif plan.status == PlanStatus.RETURNED:
+            events.append(PlanEvent(plan=plan, actor_id=scope.user_id, action="plan.return", comment=comment))
+    PlanEvent.objects.bulk_create(events, batch_size=1000)
+    audit_record(
+        actor_id=scope.user_id,
+        action="plan.copies_create",
+        obj=exemplar,
+        changes={"plans": [None, len(plans)]},
+        source=AuditLog.Source.SYSTEM,
+    )
+    return len(plans)

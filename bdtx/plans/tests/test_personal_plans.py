@@ -389,3 +389,47 @@ def test_a_module_that_would_take_programme_03_over_its_periods_is_refused(world
         add(plan, pcat.m["A20"])
     assert "40" in " ".join(exc.value.messages)
     assert plan.items.filter(programme="BD03").count() == 1
+
+
+# --- copies for loaders (the demo) --------------------------------------------------------------
+
+
+def test_copies_of_an_exemplar_take_its_lines_and_the_events_of_their_status(world, pcat):
+    from bdtx.core.scope import SYSTEM
+    from bdtx.people.models import Employment
+
+    content(world)
+    exemplar = start(world)
+    add(exemplar, pcat.m["A20"], pcat.m["B20"])
+    jobs = {j.person_id: j for j in Employment.objects.filter(school_year_id=YEAR).exclude(person=exemplar.person)}
+    a, b = list(jobs.values())[:2]
+    n = personal_services.plan_copies_create(
+        scope=SYSTEM, exemplar=exemplar, copies=[(a, PlanStatus.APPROVED), (b, PlanStatus.RETURNED)], comment="Sửa"
+    )
+    assert n == 2
+    for job, status, steps in (
+        (a, PlanStatus.APPROVED, {"plan.create", "plan.submit", "plan.approve"}),
+        (b, PlanStatus.RETURNED, {"plan.create", "plan.submit", "plan.return"}),
+    ):
+        plan = job.person.plans.get(school_year_id=YEAR)
+        assert plan.status == status and plan.unit_id == job.unit_id
+        assert sorted(plan.items.values_list("title", "hours")) == sorted(exemplar.items.values_list("title", "hours"))
+        assert set(plan.events.values_list("action", flat=True)) == steps
+    assert AuditLog.objects.filter(action="plan.copies_create").count() == 1
+
+
+def test_copies_are_for_the_system_only_and_never_send_up_a_plan_that_cannot_be_submitted(world, pcat):
+    from bdtx.core.scope import SYSTEM
+    from bdtx.people.models import Employment
+
+    content(world)
+    exemplar = start(world)
+    add(exemplar, pcat.m["A20"])  # 20 of the 40 periods of programme 03
+    job = Employment.objects.filter(school_year_id=YEAR).exclude(person=exemplar.person).first()
+    with pytest.raises(PermissionDenied):
+        personal_services.plan_copies_create(
+            scope=scope_for_user(world.users["so_a"]), exemplar=exemplar, copies=[(job, PlanStatus.DRAFT)]
+        )
+    with pytest.raises(ValidationError):
+        personal_services.plan_copies_create(scope=SYSTEM, exemplar=exemplar, copies=[(job, PlanStatus.SUBMITTED)])
+    assert personal_services.plan_copies_create(scope=SYSTEM, exemplar=exemplar, copies=[(job, PlanStatus.DRAFT)]) == 1

@@ -140,6 +140,27 @@ def test_board_query_count_does_not_grow_with_children(world, login, django_asse
     assert r.context["board"].total == 13
 
 
+def test_board_shows_each_units_approved_personal_plans_of_its_people_today(world, login, catalogue):
+    """Whether or not a unit compiled its plan, the board counts, as of now, the people in scope in
+    each unit's subtree and those with an approved personal plan; the ministry compares provinces so."""
+    from bdtx.people.models import Employment
+    from bdtx.plans.unit.selectors import live_coverage
+
+    year = school_year_current()
+    plan_for(world.people["teacher_a1"], world.u("th_a1"), catalogue)  # approved
+    plan_for(world.people["principal_a1"], world.u("th_a1"), catalogue, status=PlanStatus.SUBMITTED)
+    staff = Employment.objects.filter(school_year=year, unit=world.u("th_a1"), status__in=("working", "leave"))
+    assert staff.count() >= 2
+    coverage = live_coverage(unit=world.u("xa_a1"), school_year=year)
+    assert coverage[world.u("th_a1").pk].approved == 1
+    assert coverage[world.u("th_a1").pk].in_scope == staff.count()
+    # One level up the school's people count in its commune's row.
+    upper = live_coverage(unit=world.u("xa_a1").parent, school_year=year)
+    assert upper[world.u("xa_a1").pk].approved == 1
+    html = login(world.users["xa_a1"]).get(BOARD).content.decode()
+    assert f"1 / {staff.count()}" in html
+
+
 # --- the unit plan page and its actions --------------------------------------------------------
 
 

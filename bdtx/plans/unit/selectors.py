@@ -9,15 +9,15 @@ from datetime import date
 from functools import cached_property
 from typing import Any
 
-from django.db.models import Count, Exists, Max, Min, OuterRef, Q, QuerySet, Subquery, Sum
-from django.db.models.functions import Coalesce
+from django.db.models import Count, Exists, Max, Min, OuterRef, Q, QuerySet, Subquery, Sum, Value
+from django.db.models.functions import Coalesce, StrIndex, Substr
 from django.utils import timezone
 from django.utils.functional import Promise
 
 from bdtx.core.models import SchoolYear
 from bdtx.core.scope import Perm, Scope, ancestor_paths
 from bdtx.organisations.models import Unit, UnitKind
-from bdtx.organisations.selectors import parent_on, unit_children_on, units_under_on
+from bdtx.organisations.selectors import parent_on, unit_children_on, unit_path_on, units_under_on
 from bdtx.people.models import KINH_CODE, Employment, EmploymentStatus, Position, StaffType, difficult_area_q
 from bdtx.plans.deadlines.selectors import deadline_due, deadline_resolver, is_late
 from bdtx.plans.models import (
@@ -310,6 +310,7 @@ class BoardRow:
     due: date | None
     late: bool
     has_children: bool
+    live: "LiveCoverage | None" = None
 
     @cached_property
     def figures(self) -> UnitPlanFigures | None:
@@ -371,6 +372,7 @@ def board_get(*, scope: Scope, unit: Unit, school_year: SchoolYear, status: str 
         for kind in {DEADLINE_KIND_OF_UNIT.get(u.kind) for u in units} - {None}
     }
     today = timezone.localdate()
+    coverage = live_coverage(unit=unit, school_year=school_year)
     rows = []
     for u in units:
         plan = plans.get(u.pk)
@@ -378,7 +380,7 @@ def board_get(*, scope: Scope, unit: Unit, school_year: SchoolYear, status: str 
         kind = DEADLINE_KIND_OF_UNIT.get(u.kind)
         due = resolvers[str(kind)](u) if kind else None
         late = is_late(status=st, submitted_at=plan.submitted_at if plan else None, due=due, today=today)
-        rows.append(BoardRow(u, plan, st, due, late, has_children=not is_school_like(u)))
+        rows.append(BoardRow(u, plan, st, due, late, has_children=not is_school_like(u), live=coverage.get(u.pk)))
     counts = board_counts(children=children, school_year=school_year)
     own_kind = DEADLINE_KIND_OF_UNIT.get(unit.kind)
     ancestors = list(
@@ -599,3 +601,50 @@ def figures_view(figures: UnitPlanFigures) -> FiguresView:
         pending=figures.pending,
         source=figures.source,
     )
+
+
+@dataclass(frozen=True)
+class LiveCoverage:
+    """People in scope under a unit this year and how many of them have an approved personal plan,
+    as they stand now (a unit plan's figures are those of the day it was compiled)."""
+
+    approved: int
+    in_scope: int
+
+    @property
+    def percent(self) -> int:
+        return round(100 * self.approved / self.in_scope) if self.in_scope else 0
+
+
+def live_coverage(*, unit: Unit, school_year: SchoolYear) -> dict[int, LiveCoverage]:
+    """For each unit under `unit` in the year's tree, its subtree's people in scope and approved
+    personal plans: two grouped queries whatever the number of units (the ministry's board compares
+    its provinces with it; a commune's, its schools)."""
+    day = school_year.ends_on
+    prefix = unit_path_on(unit=unit, day=day)
+    if prefix is None:
+        return {}
+    start = len(prefix) + 1
+    segment = Substr("unit__placements__path", start, StrIndex(Substr("unit__placements__path", start), Value("/")) - 1)
+    in_tree = (
+        Q(unit__placements__valid_from__lte=day)
+        & (Q(unit__placements__valid_to__isnull=True) | Q(unit__placements__valid_to__gt=day))
+        & Q(unit__placements__path__startswith=prefix, unit__placements__path__gt=prefix)
+    )
+    staff = (
+        Employment.objects.filter(in_tree, school_year=school_year, status__in=IN_SCOPE_STATUSES)
+        .annotate(child=segment)
+        .values("child")
+        .annotate(n=Count("person_id", distinct=True))
+        .order_by()
+    )
+    approved = (
+        PersonalPlan.objects.filter(in_tree, school_year=school_year, status=PlanStatus.APPROVED)
+        .annotate(child=segment)
+        .values("child")
+        .annotate(n=Count("person_id", distinct=True))
+        .order_by()
+    )
+    people = {int(r["child"]): r["n"] for r in staff if r["child"]}
+    plans = {int(r["child"]): r["n"] for r in approved if r["child"]}
+    return {pk: LiveCoverage(approved=plans.get(pk, 0), in_scope=n) for pk, n in people.items()}

@@ -3,6 +3,8 @@
 from django.core.management.base import BaseCommand, CommandError, CommandParser
 from django.utils.translation import gettext as _
 
+from bdtx.plans.models import PlanStatus
+
 
 class Command(BaseCommand):
     help = (
@@ -33,7 +35,12 @@ class Command(BaseCommand):
         content = programme_demo_load()
         if content:
             self.stdout.write(_("Programme content and focus modules published: %(n)d rows.") % {"n": content})
-        if not any(s.loaded for s in summaries):
+        from bdtx.demo.plans import plans_demo_load
+        from bdtx.demo.training import training_demo_load
+
+        plans_loaded = [p for p in plans_demo_load() if p.loaded]
+        cohorts = training_demo_load()  # enrolled from the approved plans above
+        if not any(s.loaded for s in summaries) and not plans_loaded and not cohorts:
             self.stdout.write(_("The demo provinces are already loaded: nothing to do."))
             return
         for summary in summaries:
@@ -46,4 +53,19 @@ class Command(BaseCommand):
                     _("Demo province %(name)s loaded in %(s).1f s: %(units)d units; staff by school year: %(years)s.")
                     % {"name": summary.province, "s": summary.seconds, "units": summary.units, "years": years}
                 )
+            )
+        for plans in plans_loaded:
+            people = ", ".join(f"{PlanStatus(k).label.lower()}: {n}" for k, n in sorted(plans.by_status.items()))
+            units = ", ".join(
+                f"{PlanStatus(k).label.lower() if k in PlanStatus.values else _('compiled in all')}: {n}"
+                for k, n in sorted(plans.unit_plans.items())
+            )
+            self.stdout.write(
+                _("Demo plans of %(name)s: personal plans %(plans)s; unit plans %(units)s (%(s).1f s).")
+                % {"name": plans.province, "plans": people, "units": units, "s": plans.seconds}
+            )
+        if cohorts:
+            self.stdout.write(
+                _("Training cohorts of this school year, enrolled from approved plans and split into groups: %(n)d.")
+                % {"n": cohorts}
             )

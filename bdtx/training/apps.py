@@ -1,0 +1,14 @@
+from django.apps import AppConfig
+from django.utils.translation import gettext_lazy as _
+
+
+class TrainingConfig(AppConfig):
+    name = "bdtx.training"
+    label = "training"
+    verbose_name = _("Training delivery")
+
+    def ready(self) -> None:
+        from bdtx.core.audit import audit_actions
+        from bdtx.training.audit import ACTIONS
+
+        audit_actions.register(*ACTIONS, app=self.label)

@@ -1,0 +1,36 @@
+"""Audit actions of training delivery (registered from `TrainingConfig.ready`)."""
+
+from django.utils.translation import gettext_lazy as _
+
+from bdtx.core.audit import AuditAction, ValueFormat, school_year_label
+from bdtx.plans.models import Form
+from bdtx.training.models import CohortStatus, Degree, EnrolmentStatus, TrainerRole
+
+COUNTS = {
+    "enrolled": _("enrolled"),
+    "waiting": _("on the waiting list"),
+    "groups": _("groups"),
+    "without_mentor": _("groups without a core teacher"),
+    "learners": _("learners"),
+    "from": _("from"),
+    "to": _("to"),
+}
+COHORT_VALUES: dict[str, ValueFormat] = {
+    "form": Form.choices,
+    "status": CohortStatus.choices,
+    "school_year": school_year_label,
+}
+TRAINER_VALUES: dict[str, ValueFormat] = {"role": TrainerRole.choices, "degree": Degree.choices}
+ENROLMENT_VALUES: dict[str, ValueFormat] = {"status": EnrolmentStatus.choices}
+
+ACTIONS = [
+    AuditAction("cohort.create", _("Cohort created"), values=COHORT_VALUES),
+    AuditAction("cohort.update", _("Cohort changed"), values=COHORT_VALUES),
+    AuditAction("cohort.session_add", _("In-person session added to a cohort")),
+    AuditAction("trainer.add", _("Trainer added to a cohort"), values=TRAINER_VALUES),
+    AuditAction("enrolment.bulk", _("Learners enrolled from approved plans"), fields=COUNTS),
+    AuditAction("enrolment.withdraw", _("Learner withdrawn from a cohort"), values=ENROLMENT_VALUES),
+    AuditAction("enrolment.move", _("Learner moved to another cohort"), fields=COUNTS),
+    AuditAction("group.split", _("Cohort split into support groups"), fields=COUNTS),
+    AuditAction("group.member_move", _("Learner moved to another support group"), fields=COUNTS),
+]

@@ -1,0 +1,344 @@
+"""Training delivery: cohorts (đợt / lớp bồi dưỡng) with their schedule, trainers, learners enrolled
+from approved personal plans, and core teachers' support groups (seed 003, Cao Bằng 1395/SGDĐT-ĐTBD).
+
+A cohort belongs to the unit that organises it (a Sở, a commune or district office, a school): it is
+scoped by the organiser's path. The training institution that assesses it sees it too.
+"""
+
+from django.db import models
+from django.db.models import Q
+from django.utils.translation import gettext_lazy as _
+
+from bdtx.core.models import BaseModel, InForceQuerySet, VersionedByYear, year_range_constraint
+from bdtx.core.scope import Scope, ScopedQuerySet, path_within_q
+from bdtx.plans.models import Form
+from bdtx.regimes.models import Programme
+
+
+class CohortStatus(models.TextChoices):
+    DRAFT = "draft", _("Draft")
+    OPEN = "open", _("Open")
+    CLOSED = "closed", _("Closed")
+
+
+class PhaseKind(models.TextChoices):
+    SELF_STUDY = "self_study", _("Self-study on the LMS")
+    IN_PERSON = "in_person", _("In person")
+    ASSIGNMENTS = "assignments", _("Self-study and assignments on the LMS")
+
+
+class ScheduleTemplate(models.Model):
+    """A shape of schedule a cohort can be made from: its phases and their lengths in days, kept as
+    data and naming its source (the 7-2-7 model of seed 003)."""
+
+    code = models.CharField(_("code"), max_length=16, unique=True)
+    name = models.CharField(_("name"), max_length=255)
+    # [{"kind": "self_study", "days": 7}, {"kind": "in_person", "days": 2}, ...] in order
+    phases = models.JSONField(_("phases"))
+    source = models.CharField(_("source"), max_length=500)
+    active = models.BooleanField(_("offered"), default=True)
+
+    class Meta:
+        ordering = ["code"]
+        verbose_name = _("schedule template")
+        verbose_name_plural = _("schedule templates")
+
+    def __str__(self) -> str:
+        return self.name
+
+
+class CohortQuerySet(ScopedQuerySet):
+    scope_path_field = "organiser__path"
+
+    def visible_to(self, scope: Scope, permission: str | None = None) -> "CohortQuerySet":
+        """Cohorts organised in the scope's subtrees, and those a training institution of the scope assesses."""
+        vendor = self._vendor()
+        paths = scope.paths(permission)
+        return self.filter(
+            path_within_q("organiser__path", paths, vendor) | path_within_q("institution__path", paths, vendor)
+        )
+
+
+class Cohort(BaseModel):
+    """One đợt / lớp bồi dưỡng: a module (programme 03) or a content topic (01, 02) for one school year."""
+
+    school_year = models.ForeignKey("core.SchoolYear", on_delete=models.PROTECT, related_name="+")
+    organiser = models.ForeignKey("organisations.Unit", on_delete=models.PROTECT, related_name="+")
+    name = models.CharField(_("name"), max_length=255)
+    programme = models.CharField(_("programme"), max_length=4, choices=Programme.choices, default=Programme.BD03)
+    module = models.ForeignKey(
+        "catalog.Module", null=True, blank=True, on_delete=models.PROTECT, related_name="+", verbose_name=_("module")
+    )
+    content_title = models.CharField(_("content topic"), max_length=500, blank=True)
+    form = models.CharField(_("form"), max_length=16, choices=Form.choices, default=Form.BLENDED)
+    capacity = models.PositiveIntegerField(_("capacity"))
+    institution = models.ForeignKey(
+        "organisations.Unit",
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
+        related_name="+",
+        verbose_name=_("assessing training institution"),
+    )
+    status = models.CharField(_("status"), max_length=8, choices=CohortStatus.choices, default=CohortStatus.DRAFT)
+    template = models.ForeignKey(
+        ScheduleTemplate, null=True, blank=True, on_delete=models.PROTECT, related_name="+", verbose_name=_("template")
+    )
+
+    objects = CohortQuerySet.as_manager()
+
+    class Meta:
+        ordering = ["-school_year", "name", "id"]
+        verbose_name = _("cohort")
+        verbose_name_plural = _("cohorts")
+        constraints = [
+            models.CheckConstraint(
+                condition=Q(programme=Programme.BD03, module__isnull=False) | ~Q(programme=Programme.BD03),
+                name="cohort_bd03_has_module",
+            ),
+        ]
+        indexes = [models.Index(fields=["school_year", "module"], name="cohort_year_module")]
+
+    def __str__(self) -> str:
+        return self.name
+
+    @property
+    def subject(self) -> str:
+        """What is taught: the module, or the content topic."""
+        return str(self.module) if self.module_id else self.content_title
+
+
+class CohortPhase(models.Model):
+    cohort = models.ForeignKey(Cohort, on_delete=models.CASCADE, related_name="phases")
+    position = models.PositiveSmallIntegerField(default=0)
+    kind = models.CharField(_("kind"), max_length=16, choices=PhaseKind.choices)
+    starts_on = models.DateField(_("from"))
+    ends_on = models.DateField(_("to"))
+    days = models.PositiveSmallIntegerField(_("days"))
+
+    class Meta:
+        ordering = ["cohort", "position"]
+        verbose_name = _("phase")
+        constraints = [
+            models.CheckConstraint(condition=Q(ends_on__gte=models.F("starts_on")), name="phase_dates_in_order"),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.get_kind_display()} {self.starts_on:%d/%m/%Y}–{self.ends_on:%d/%m/%Y}"
+
+
+class CohortSession(BaseModel):
+    """An in-person session: where and when."""
+
+    cohort = models.ForeignKey(Cohort, on_delete=models.CASCADE, related_name="sessions")
+    phase = models.ForeignKey(CohortPhase, null=True, blank=True, on_delete=models.SET_NULL, related_name="sessions")
+    venue = models.CharField(_("venue"), max_length=255)
+    starts_at = models.DateTimeField(_("starts at"))
+    ends_at = models.DateTimeField(_("ends at"))
+
+    class Meta:
+        ordering = ["starts_at", "id"]
+        verbose_name = _("in-person session")
+        constraints = [
+            models.CheckConstraint(condition=Q(ends_at__gt=models.F("starts_at")), name="session_times_in_order"),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.venue} {self.starts_at:%d/%m/%Y %H:%M}"
+
+
+class Degree(models.TextChoices):
+    NONE = "none", _("No degree")
+    COLLEGE = "college", _("College (cao đẳng)")
+    BACHELOR = "bachelor", _("Bachelor (đại học)")
+    MASTER = "master", _("Master (thạc sĩ)")
+    DOCTOR = "doctor", _("Doctor (tiến sĩ)")
+
+
+DEGREE_RANK = {d: i for i, d in enumerate(Degree.values)}
+
+
+class Enforcement(models.TextChoices):
+    REFUSE = "refuse", _("Refuse a trainer who does not qualify")
+    WARN = "warn", _("Accept with a warning")
+
+
+class TrainerRule(VersionedByYear):
+    """What a trainer (báo cáo viên / giảng viên) must have, by regulation and school year."""
+
+    code = models.CharField(_("code"), max_length=32, unique=True)
+    min_degree = models.CharField(_("lowest degree"), max_length=16, choices=Degree.choices, default=Degree.NONE)
+    min_years_experience = models.PositiveSmallIntegerField(
+        _("years of BDTX experience"), null=True, blank=True, help_text=_("Empty: no minimum.")
+    )
+    requires_it_skills = models.BooleanField(_("IT skills required"), default=False)
+    enforcement = models.CharField(
+        _("when a trainer does not qualify"), max_length=8, choices=Enforcement.choices, default=Enforcement.WARN
+    )
+    source = models.CharField(_("legal source"), max_length=255)
+    verification_note = models.TextField(_("still to be checked"), blank=True)
+
+    objects = InForceQuerySet["TrainerRule"].as_manager()
+
+    class Meta:
+        ordering = ["first_year"]
+        verbose_name = _("trainer rule")
+        verbose_name_plural = _("trainer rules")
+        constraints = [year_range_constraint("trainer_rule_year_range")]
+
+    def __str__(self) -> str:
+        return f"{self.source} ({self.years_label})"
+
+
+class TrainerRole(models.TextChoices):
+    REPORTER = "reporter", _("Presenter (báo cáo viên)")
+    LECTURER = "lecturer", _("Lecturer (giảng viên)")
+
+
+class Trainer(BaseModel):
+    """A trainer of a cohort, with the qualification checked against the trainer rule of its year."""
+
+    cohort = models.ForeignKey(Cohort, on_delete=models.CASCADE, related_name="trainers")
+    # Trainers of a training institution have no staff record (they are not BDTX learners): the name
+    # is kept here; `person` links one who has.
+    person = models.ForeignKey("people.Person", null=True, blank=True, on_delete=models.PROTECT, related_name="+")
+    full_name = models.CharField(_("full name"), max_length=255)
+    role = models.CharField(_("role"), max_length=16, choices=TrainerRole.choices, default=TrainerRole.REPORTER)
+    degree = models.CharField(_("degree"), max_length=16, choices=Degree.choices)
+    years_experience = models.PositiveSmallIntegerField(_("years of BDTX experience"))
+    it_skills = models.BooleanField(_("IT skills"), default=False)
+    # What the rule found lacking when the trainer was added ([] = qualifies), and under which rule.
+    shortfalls = models.JSONField(default=list, blank=True)
+    rule = models.ForeignKey(TrainerRule, null=True, blank=True, on_delete=models.PROTECT, related_name="+")
+
+    class Meta:
+        ordering = ["cohort", "full_name", "id"]
+        verbose_name = _("trainer")
+        verbose_name_plural = _("trainers")
+
+    def __str__(self) -> str:
+        return self.full_name
+
+    @property
+    def qualifies(self) -> bool:
+        return not self.shortfalls
+
+
+class MentorRule(VersionedByYear):
+    """Core teachers' support groups: the largest group, and how supported learners convert into the
+    core teacher's own periods (seed 003: a group of 50 learners = at least 40 tiết quy đổi)."""
+
+    max_group_size = models.PositiveSmallIntegerField(_("largest group"))
+    learners_per_block = models.PositiveSmallIntegerField(_("learners"))
+    hours_per_block = models.PositiveSmallIntegerField(_("periods counted for them"))
+    source = models.CharField(_("legal source"), max_length=255)
+    verification_note = models.TextField(_("still to be checked"), blank=True)
+
+    objects = InForceQuerySet["MentorRule"].as_manager()
+
+    class Meta:
+        ordering = ["first_year"]
+        verbose_name = _("core teacher rule")
+        verbose_name_plural = _("core teacher rules")
+        constraints = [
+            year_range_constraint("mentor_rule_year_range"),
+            models.CheckConstraint(
+                condition=Q(max_group_size__gt=0, learners_per_block__gt=0), name="mentor_rule_positive"
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.source} ({self.years_label})"
+
+
+class SupportGroupQuerySet(ScopedQuerySet):
+    scope_path_field = "cohort__organiser__path"
+
+
+class SupportGroup(BaseModel):
+    """A group of a cohort's learners supported by one core teacher (giáo viên / CBQL cốt cán)."""
+
+    cohort = models.ForeignKey(Cohort, on_delete=models.CASCADE, related_name="groups")
+    number = models.PositiveIntegerField(_("number"))
+    name = models.CharField(_("name"), max_length=100)
+    mentor = models.ForeignKey(
+        "people.Person",
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
+        related_name="mentored_groups",
+        verbose_name=_("core teacher"),
+    )
+
+    objects = SupportGroupQuerySet.as_manager()
+
+    class Meta:
+        ordering = ["cohort", "number"]
+        verbose_name = _("support group")
+        verbose_name_plural = _("support groups")
+        constraints = [models.UniqueConstraint(fields=["cohort", "number"], name="group_number_per_cohort")]
+
+    def __str__(self) -> str:
+        return self.name
+
+
+class EnrolmentStatus(models.TextChoices):
+    ENROLLED = "enrolled", _("Enrolled")
+    WAITING = "waiting", _("Waiting list")
+    WITHDRAWN = "withdrawn", _("Withdrawn")
+    MOVED = "moved", _("Moved to another cohort")
+
+
+ACTIVE_STATUSES = (EnrolmentStatus.ENROLLED, EnrolmentStatus.WAITING)
+
+
+class EnrolmentQuerySet(ScopedQuerySet):
+    scope_path_field = "unit__path"
+    scope_person_field = "person_id"
+
+    def active(self) -> "EnrolmentQuerySet":
+        return self.filter(status__in=ACTIVE_STATUSES)
+
+
+class Enrolment(BaseModel):
+    """A learner in a cohort. Module and school year are the cohort's, kept here so that the database
+    itself refuses a second active enrolment of a person in the same module and year."""
+
+    cohort = models.ForeignKey(Cohort, on_delete=models.CASCADE, related_name="enrolments")
+    person = models.ForeignKey("people.Person", on_delete=models.PROTECT, related_name="enrolments")
+    unit = models.ForeignKey("organisations.Unit", on_delete=models.PROTECT, related_name="+")  # the learner's school
+    school_year = models.ForeignKey("core.SchoolYear", on_delete=models.PROTECT, related_name="+")
+    module = models.ForeignKey("catalog.Module", null=True, blank=True, on_delete=models.PROTECT, related_name="+")
+    status = models.CharField(
+        _("status"), max_length=16, choices=EnrolmentStatus.choices, default=EnrolmentStatus.ENROLLED
+    )
+    reason = models.CharField(_("reason"), max_length=500, blank=True)
+    group = models.ForeignKey(
+        SupportGroup, null=True, blank=True, on_delete=models.SET_NULL, related_name="members", verbose_name=_("group")
+    )
+
+    objects = EnrolmentQuerySet.as_manager()
+
+    class Meta:
+        ordering = ["cohort", "id"]
+        verbose_name = _("enrolment")
+        verbose_name_plural = _("enrolments")
+        constraints = [
+            models.UniqueConstraint(
+                fields=["person", "module", "school_year"],
+                condition=Q(status__in=ACTIVE_STATUSES, module__isnull=False),
+                name="one_active_enrolment_per_module_year",
+            ),
+            models.UniqueConstraint(
+                fields=["cohort", "person"],
+                condition=Q(status__in=ACTIVE_STATUSES),
+                name="one_active_enrolment_per_cohort",
+            ),
+        ]
+        indexes = [
+            models.Index(fields=["cohort", "status"], name="enrolment_cohort_status"),
+            models.Index(fields=["person", "school_year"], name="enrolment_person_year"),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.person_id} → {self.cohort_id} ({self.status})"

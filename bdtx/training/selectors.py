@@ -1,0 +1,243 @@
+"""Reads of training delivery: cohorts, their schedule, learners and groups, a learner's own cohorts,
+a core teacher's groups and the periods their support counts for."""
+
+from dataclasses import dataclass
+from datetime import date
+from decimal import ROUND_HALF_UP, Decimal
+
+from django.core.exceptions import PermissionDenied
+from django.db.models import Count, OuterRef, Prefetch, Q, QuerySet, Subquery
+from django.utils import timezone
+
+from bdtx.core.models import SchoolYear
+from bdtx.core.scope import Perm, Scope
+from bdtx.organisations.models import Unit
+from bdtx.people.models import Employment, Person
+from bdtx.training.models import (
+    ACTIVE_STATUSES,
+    Cohort,
+    CohortPhase,
+    CohortQuerySet,
+    CohortSession,
+    Enrolment,
+    EnrolmentStatus,
+    MentorRule,
+    SupportGroup,
+    TrainerRule,
+)
+
+
+def cohort_list(
+    *, scope: Scope, school_year: SchoolYear, unit: Unit | None = None, programme: str = "", form: str = ""
+) -> CohortQuerySet:
+    """Cohorts of a school year the viewer may see (organised under `unit`, when given), with counts."""
+    qs = Cohort.objects.visible_to(scope, Perm.TRAINING_VIEW).filter(school_year=school_year)
+    if unit is not None:
+        qs = qs.within(unit.path)
+    if programme:
+        qs = qs.filter(programme=programme)
+    if form:
+        qs = qs.filter(form=form)
+    return (
+        qs.select_related("organiser", "module", "institution")
+        .annotate(
+            enrolled=Count("enrolments", filter=Q(enrolments__status=EnrolmentStatus.ENROLLED)),
+            waiting=Count("enrolments", filter=Q(enrolments__status=EnrolmentStatus.WAITING)),
+        )
+        .order_by("name", "id")
+    )
+
+
+def other_cohorts(*, scope: Scope, cohort: Cohort) -> QuerySet[Cohort]:
+    """Cohorts a learner of `cohort` can be moved to: same module (or programme) and year, which the
+    viewer organises."""
+    qs = Cohort.objects.visible_to(scope, Perm.TRAINING_MANAGE).filter(
+        school_year_id=cohort.school_year_id, programme=cohort.programme, module_id=cohort.module_id
+    )
+    return qs.exclude(pk=cohort.pk).order_by("name", "id")
+
+
+def cohort_get(*, scope: Scope, uuid: str) -> Cohort:
+    """A cohort organised in the viewer's subtrees or assessed by their institution (404 otherwise)."""
+    return (
+        Cohort.objects.visible_to(scope).select_related("organiser", "module", "institution", "template").get(uuid=uuid)
+    )
+
+
+def cohort_require_view(scope: Scope, cohort: Cohort) -> None:
+    """403 unless the viewer sees training over the organiser, or over the assessing institution."""
+    if scope.has(Perm.TRAINING_VIEW, cohort.organiser.path):
+        return
+    if cohort.institution is not None and scope.has(Perm.TRAINING_VIEW, cohort.institution.path):
+        return
+    raise PermissionDenied
+
+
+def cohort_can_manage(scope: Scope, cohort: Cohort) -> bool:
+    return scope.has(Perm.TRAINING_MANAGE, cohort.organiser.path)
+
+
+@dataclass(frozen=True)
+class CohortCounts:
+    enrolled: int
+    waiting: int
+    left: int  # withdrawn or moved
+    groups: int
+    grouped: int
+
+
+def cohort_counts(*, cohort: Cohort) -> CohortCounts:
+    """How many learners are enrolled, waiting, gone, and in groups (two queries)."""
+    c = Enrolment.objects.filter(cohort=cohort).aggregate(
+        enrolled=Count("pk", filter=Q(status=EnrolmentStatus.ENROLLED)),
+        waiting=Count("pk", filter=Q(status=EnrolmentStatus.WAITING)),
+        left=Count("pk", filter=~Q(status__in=ACTIVE_STATUSES)),
+        grouped=Count("pk", filter=Q(status=EnrolmentStatus.ENROLLED, group__isnull=False)),
+    )
+    return CohortCounts(groups=SupportGroup.objects.filter(cohort=cohort).count(), **c)
+
+
+def cohort_phases(*, cohort: Cohort) -> list[CohortPhase]:
+    return list(CohortPhase.objects.filter(cohort=cohort).order_by("position"))
+
+
+def cohort_sessions(*, cohort: Cohort) -> list[CohortSession]:
+    return list(CohortSession.objects.filter(cohort=cohort).order_by("starts_at", "id"))
+
+
+def _mentor_unit_name(school_year_id: int) -> Subquery:
+    return Subquery(
+        Employment.objects.filter(person=OuterRef("mentor_id"), school_year_id=school_year_id).values("unit__name")[:1]
+    )
+
+
+def group_list(*, cohort: Cohort) -> QuerySet[SupportGroup]:
+    """The cohort's groups with their core teacher, the core teacher's school and the group's size."""
+    return (
+        SupportGroup.objects.filter(cohort=cohort)
+        .select_related("mentor")
+        .annotate(
+            size=Count("members", filter=Q(members__status=EnrolmentStatus.ENROLLED)),
+            mentor_unit=_mentor_unit_name(cohort.school_year_id),
+        )
+        .order_by("number")
+    )
+
+
+def enrolment_list(*, scope: Scope, cohort: Cohort, status: str = "") -> QuerySet[Enrolment]:
+    """The cohort's learners the viewer may see, by school then name."""
+    qs = Enrolment.objects.visible_to(scope, Perm.TRAINING_VIEW).filter(cohort=cohort)
+    if status:
+        qs = qs.filter(status=status)
+    return qs.select_related("person", "unit", "group").order_by("unit__path", "person__sort_key", "id")
+
+
+def enrolment_get(*, scope: Scope, uuid: str) -> Enrolment:
+    return (
+        Enrolment.objects.visible_to(scope)
+        .select_related("cohort", "cohort__organiser", "cohort__institution", "person", "unit", "group")
+        .get(uuid=uuid)
+    )
+
+
+def trainer_rule_for(school_year: SchoolYear) -> TrainerRule | None:
+    return TrainerRule.objects.in_force(school_year).order_by("-first_year").first()
+
+
+def mentor_rule_for(school_year: SchoolYear) -> MentorRule | None:
+    return MentorRule.objects.in_force(school_year).order_by("-first_year").first()
+
+
+# --- the learner ---------------------------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class NextStep:
+    """What comes next in a cohort for a learner: a phase or an in-person session, and when."""
+
+    label: str
+    starts: date
+    ends: date
+    venue: str = ""
+
+
+def my_enrolments(*, person: Person | None, school_year: SchoolYear) -> list[Enrolment]:
+    """A learner's active enrolments of the year, with the cohort's phases and sessions (4 queries)."""
+    if person is None:
+        return []
+    rows = list(
+        Enrolment.objects.filter(person=person, school_year=school_year, status__in=ACTIVE_STATUSES)
+        .select_related("cohort", "cohort__module", "cohort__organiser", "group", "group__mentor")
+        .prefetch_related(
+            Prefetch("cohort__phases", queryset=CohortPhase.objects.order_by("position")),
+            Prefetch("cohort__sessions", queryset=CohortSession.objects.order_by("starts_at", "id")),
+        )
+        .order_by("cohort__name", "id")
+    )
+    today = timezone.localdate()
+    for e in rows:
+        e.next_step = next_step(cohort=e.cohort, today=today)  # type: ignore[attr-defined]
+    return rows
+
+
+def next_step(*, cohort: Cohort, today: date) -> NextStep | None:
+    """The first in-person session or phase not over by `today` (from prefetched rows)."""
+    for s in cohort.sessions.all():
+        if timezone.localtime(s.ends_at).date() >= today:
+            return NextStep(
+                label=str(s.phase.get_kind_display()) if s.phase else "",
+                starts=timezone.localtime(s.starts_at).date(),
+                ends=timezone.localtime(s.ends_at).date(),
+                venue=s.venue,
+            )
+    for p in cohort.phases.all():
+        if p.ends_on >= today:
+            return NextStep(label=str(p.get_kind_display()), starts=p.starts_on, ends=p.ends_on)
+    return None
+
+
+# --- the core teacher ----------------------------------------------------------------------------
+
+
+def my_groups(*, person: Person | None, school_year: SchoolYear) -> QuerySet[SupportGroup]:
+    """The groups a core teacher leads in a school year, with sizes."""
+    if person is None:
+        return SupportGroup.objects.none()
+    return (
+        SupportGroup.objects.filter(mentor=person, cohort__school_year=school_year)
+        .select_related("cohort", "cohort__module")
+        .annotate(size=Count("members", filter=Q(members__status=EnrolmentStatus.ENROLLED)))
+        .order_by("cohort__name", "number")
+    )
+
+
+def my_group_members(*, person: Person, school_year: SchoolYear) -> QuerySet[Enrolment]:
+    """The learners of a core teacher's groups: school, enrolment status."""
+    return (
+        Enrolment.objects.filter(group__mentor=person, school_year=school_year, status__in=ACTIVE_STATUSES)
+        .select_related("person", "unit", "group", "cohort")
+        .order_by("group__cohort__name", "group__number", "unit__path", "person__sort_key")
+    )
+
+
+@dataclass(frozen=True)
+class MentorHours:
+    learners: int
+    hours: Decimal
+    rule: MentorRule | None
+
+
+def mentor_hours(*, person: Person, school_year: SchoolYear) -> MentorHours:
+    """The tiết quy đổi a core teacher's support counts for: learners they support (enrolled in their
+    groups of the year) × the rule's periods per block of learners, proportionally (seed 003: 50
+    learners = 40 tiết), to one decimal."""
+    learners = Enrolment.objects.filter(
+        group__mentor=person, school_year=school_year, status=EnrolmentStatus.ENROLLED
+    ).count()
+    rule = mentor_rule_for(school_year)
+    if rule is None:
+        return MentorHours(learners=learners, hours=Decimal(0), rule=None)
+    hours = (Decimal(learners) * rule.hours_per_block / rule.learners_per_block).quantize(
+        Decimal("0.1"), rounding=ROUND_HALF_UP
+    )
+    return MentorHours(learners=learners, hours=hours, rule=rule)

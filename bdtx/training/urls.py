@@ -1,0 +1,19 @@
+from django.urls import path
+
+from bdtx.training import views
+
+app_name = "training"
+urlpatterns = [
+    path("", views.cohort_list, name="list"),
+    path("new/", views.cohort_new, name="new"),
+    path("my-groups/", views.my_groups, name="my_groups"),
+    path("<uuid:uuid>/", views.cohort_detail, name="detail"),
+    path("<uuid:uuid>/edit/", views.cohort_edit, name="edit"),
+    path("<uuid:uuid>/trainers/", views.trainer_add, name="trainer_add"),
+    path("<uuid:uuid>/sessions/", views.session_add, name="session_add"),
+    path("<uuid:uuid>/enrol/", views.cohort_enrol, name="enrol"),
+    path("<uuid:uuid>/groups/", views.cohort_groups, name="groups"),
+    path("enrolments/<uuid:uuid>/group/", views.enrolment_group, name="enrolment_group"),
+    path("enrolments/<uuid:uuid>/move/", views.enrolment_move, name="enrolment_move"),
+    path("enrolments/<uuid:uuid>/withdraw/", views.enrolment_withdraw, name="enrolment_withdraw"),
+]

@@ -1,0 +1,311 @@
+"""Pages of training delivery: cohorts (list, new, detail with trainers and sessions), enrolment from
+approved plans (preview, then confirm), support groups, and a core teacher's own groups."""
+
+from django.contrib import messages
+from django.core.exceptions import PermissionDenied, ValidationError
+from django.http import HttpResponse
+from django.shortcuts import redirect, render
+from django.utils.translation import gettext as _
+from django.views.decorators.http import require_POST
+
+from bdtx.core.http import AuthenticatedHttpRequest, get_in_scope_or_404
+from bdtx.core.paging import paginate
+from bdtx.core.scope import Perm
+from bdtx.core.selectors import school_year_current
+from bdtx.organisations.filters import list_context_from_request
+from bdtx.training import selectors, services
+from bdtx.training.forms import (
+    CohortEditForm,
+    CohortFilterForm,
+    CohortForm,
+    EnrolFilterForm,
+    GroupMoveForm,
+    MoveForm,
+    ReasonForm,
+    SessionForm,
+    TrainerForm,
+)
+from bdtx.training.models import Cohort, EnrolmentStatus
+
+
+def cohort_list(request: AuthenticatedHttpRequest) -> HttpResponse:
+    """Cohorts of a school year in the viewer's scope, filtered by unit, programme and form."""
+    if not request.scope.has_anywhere(Perm.TRAINING_VIEW):
+        raise PermissionDenied
+    ctx = list_context_from_request(request)
+    form = CohortFilterForm(ctx.params, years=ctx.years, units=ctx.units)
+    f = form.cleaned_data if form.is_valid() else {}
+    qs = selectors.cohort_list(
+        scope=request.scope,
+        school_year=ctx.school_year,
+        unit=ctx.unit,
+        programme=f.get("programme", ""),
+        form=f.get("form", ""),
+    )
+    page, base = paginate(request, qs)
+    template = "training/_cohort_table.html" if request.htmx else "training/cohort_list.html"
+    return render(
+        request,
+        template,
+        {
+            "ctx": ctx,
+            "form": form,
+            "page_obj": page,
+            "querystring_base": base,
+            "can_create": request.scope.has_anywhere(Perm.TRAINING_MANAGE),
+        },
+    )
+
+
+def cohort_new(request: AuthenticatedHttpRequest) -> HttpResponse:
+    """Create a cohort, its phases from a schedule template (7-2-7) when one is chosen."""
+    if not request.scope.has_anywhere(Perm.TRAINING_MANAGE):
+        raise PermissionDenied
+    year = list_context_from_request(request).school_year
+    form = CohortForm(request.POST or None, scope=request.scope, school_year=year)
+    if request.method == "POST" and form.is_valid():
+        try:
+            cohort = services.cohort_create(scope=request.scope, school_year=year, **form.cleaned_data)
+        except ValidationError as e:
+            form.add_error(None, e)
+        else:
+            messages.success(request, _("The cohort is created."))
+            return redirect("training:detail", uuid=cohort.uuid)
+    return render(request, "training/cohort_form.html", {"form": form, "year": year})
+
+
+def _cohort(request: AuthenticatedHttpRequest, uuid: str) -> Cohort:
+    """The cohort (404 outside the scope), which the viewer may see (403 otherwise)."""
+    cohort = get_in_scope_or_404(selectors.cohort_get, scope=request.scope, uuid=uuid)
+    selectors.cohort_require_view(request.scope, cohort)
+    return cohort
+
+
+def _managed(request: AuthenticatedHttpRequest, uuid: str) -> Cohort:
+    cohort = get_in_scope_or_404(selectors.cohort_get, scope=request.scope, uuid=uuid)
+    request.scope.require(Perm.TRAINING_MANAGE, cohort.organiser.path)
+    return cohort
+
+
+def _detail(
+    request: AuthenticatedHttpRequest,
+    cohort: Cohort,
+    *,
+    trainer_form: TrainerForm | None = None,
+    session_form: SessionForm | None = None,
+) -> HttpResponse:
+    manage = selectors.cohort_can_manage(request.scope, cohort)
+    return render(
+        request,
+        "training/cohort_detail.html",
+        {
+            "cohort": cohort,
+            "counts": selectors.cohort_counts(cohort=cohort),
+            "phases": selectors.cohort_phases(cohort=cohort),
+            "sessions": selectors.cohort_sessions(cohort=cohort),
+            "trainers": list(cohort.trainers.select_related("rule").order_by("full_name", "id")),
+            "rule": selectors.trainer_rule_for(cohort.school_year),
+            "manage": manage,
+            "trainer_form": trainer_form or (TrainerForm() if manage else None),
+            "session_form": session_form or (SessionForm() if manage else None),
+        },
+    )
+
+
+def cohort_detail(request: AuthenticatedHttpRequest, uuid: str) -> HttpResponse:
+    return _detail(request, _cohort(request, uuid))
+
+
+def cohort_edit(request: AuthenticatedHttpRequest, uuid: str) -> HttpResponse:
+    """Change a cohort's name, form, capacity, assessing institution and status."""
+    cohort = _managed(request, uuid)
+    initial = {f: getattr(cohort, f) for f in ("name", "form", "capacity", "institution", "status")}
+    form = CohortEditForm(request.POST or None, initial=initial, scope=request.scope)
+    if request.method == "POST" and form.is_valid():
+        try:
+            services.cohort_update(scope=request.scope, cohort=cohort, **form.cleaned_data)
+        except ValidationError as e:
+            form.add_error(None, e)
+        else:
+            messages.success(request, _("Saved."))
+            return redirect("training:detail", uuid=cohort.uuid)
+    return render(request, "training/cohort_edit.html", {"form": form, "cohort": cohort})
+
+
+@require_POST
+def trainer_add(request: AuthenticatedHttpRequest, uuid: str) -> HttpResponse:
+    cohort = _managed(request, uuid)
+    form = TrainerForm(request.POST)
+    if form.is_valid():
+        try:
+            trainer, q = services.trainer_add(scope=request.scope, cohort=cohort, **form.cleaned_data)
+        except ValidationError as e:
+            form.add_error(None, e)
+        else:
+            if q.qualifies:
+                messages.success(request, _("%(name)s is added.") % {"name": trainer.full_name})
+            else:
+                messages.warning(
+                    request,
+                    _("%(name)s is added, but does not meet %(source)s: %(lacks)s.")
+                    % {
+                        "name": trainer.full_name,
+                        "source": q.rule.source if q.rule else "",
+                        "lacks": "; ".join(q.shortfalls),
+                    },
+                )
+            return redirect("training:detail", uuid=cohort.uuid)
+    return _detail(request, cohort, trainer_form=form)
+
+
+@require_POST
+def session_add(request: AuthenticatedHttpRequest, uuid: str) -> HttpResponse:
+    cohort = _managed(request, uuid)
+    form = SessionForm(request.POST)
+    if form.is_valid():
+        try:
+            services.session_add(scope=request.scope, cohort=cohort, **form.cleaned_data)
+        except ValidationError as e:
+            form.add_error(None, e)
+        else:
+            messages.success(request, _("The session is added."))
+            return redirect("training:detail", uuid=cohort.uuid)
+    return _detail(request, cohort, session_form=form)
+
+
+def cohort_enrol(request: AuthenticatedHttpRequest, uuid: str) -> HttpResponse:
+    """Enrol from approved plans: the counts first (GET), the enrolment on confirming (POST)."""
+    cohort = _managed(request, uuid)
+    data = request.POST if request.method == "POST" else (request.GET or None)
+    form = EnrolFilterForm(data, organiser=cohort.organiser)
+    filters = services.EnrolFilters()
+    if form.is_bound and form.is_valid():
+        filters = services.EnrolFilters(
+            unit=form.cleaned_data["unit"],
+            level=form.cleaned_data["level"],
+            staff_type=form.cleaned_data["staff_type"],
+        )
+    if request.method == "POST" and form.is_valid():
+        r = services.enrolment_bulk_from_plans(scope=request.scope, cohort=cohort, filters=filters)
+        messages.success(
+            request,
+            _("%(n)s learners enrolled, %(w)s on the waiting list.") % {"n": r.enrolled, "w": r.waiting},
+        )
+        return redirect("training:detail", uuid=cohort.uuid)
+    preview = services.enrolment_preview(scope=request.scope, cohort=cohort, filters=filters)
+    return render(request, "training/cohort_enrol.html", {"cohort": cohort, "form": form, "preview": preview})
+
+
+def cohort_groups(request: AuthenticatedHttpRequest, uuid: str) -> HttpResponse:
+    """The cohort's support groups with their core teacher and size, and its learners by group;
+    the organiser splits the cohort (POST) and moves learners between groups."""
+    cohort = _cohort(request, uuid)
+    manage = selectors.cohort_can_manage(request.scope, cohort)
+    if request.method == "POST":
+        if not manage:
+            raise PermissionDenied
+        try:
+            r = services.groups_split(scope=request.scope, cohort=cohort)
+        except ValidationError as e:
+            messages.error(request, "; ".join(e.messages))
+        else:
+            messages.success(
+                request,
+                _("%(g)s groups made for %(n)s learners; %(m)s without a core teacher.")
+                % {"g": r.groups, "n": r.learners, "m": r.without_mentor},
+            )
+        return redirect("training:groups", uuid=cohort.uuid)
+    members = selectors.enrolment_list(scope=request.scope, cohort=cohort, status=EnrolmentStatus.ENROLLED)
+    page, base = paginate(request, members.order_by("group__number", "unit__path", "person__sort_key", "id"))
+    return render(
+        request,
+        "training/cohort_groups.html",
+        {
+            "cohort": cohort,
+            "groups": list(selectors.group_list(cohort=cohort)),
+            "others": list(selectors.other_cohorts(scope=request.scope, cohort=cohort)) if manage else [],
+            "rule": selectors.mentor_rule_for(cohort.school_year),
+            "page_obj": page,
+            "querystring_base": base,
+            "manage": manage,
+        },
+    )
+
+
+@require_POST
+def enrolment_group(request: AuthenticatedHttpRequest, uuid: str) -> HttpResponse:
+    """Move one learner to another group of the cohort, by hand."""
+    enrolment = get_in_scope_or_404(selectors.enrolment_get, scope=request.scope, uuid=uuid)
+    request.scope.require(Perm.TRAINING_MANAGE, enrolment.cohort.organiser.path)
+    form = GroupMoveForm(request.POST, cohort_id=enrolment.cohort_id)
+    if form.is_valid():
+        try:
+            services.group_member_move(scope=request.scope, enrolment=enrolment, group=form.cleaned_data["group"])
+        except ValidationError as e:
+            messages.error(request, "; ".join(e.messages))
+        else:
+            messages.success(request, _("%(name)s is moved.") % {"name": enrolment.person.full_name})
+    else:
+        messages.error(request, _("Choose a group."))
+    return redirect("training:groups", uuid=enrolment.cohort.uuid)
+
+
+@require_POST
+def enrolment_withdraw(request: AuthenticatedHttpRequest, uuid: str) -> HttpResponse:
+    """Withdraw one learner from the cohort, with a reason."""
+    enrolment = get_in_scope_or_404(selectors.enrolment_get, scope=request.scope, uuid=uuid)
+    request.scope.require(Perm.TRAINING_MANAGE, enrolment.cohort.organiser.path)
+    form = ReasonForm(request.POST)
+    if form.is_valid():
+        try:
+            services.enrolment_withdraw(scope=request.scope, enrolment=enrolment, reason=form.cleaned_data["reason"])
+        except ValidationError as e:
+            messages.error(request, "; ".join(e.messages))
+        else:
+            messages.success(request, _("%(name)s is withdrawn.") % {"name": enrolment.person.full_name})
+    else:
+        messages.error(request, _("Give the reason."))
+    return redirect("training:groups", uuid=enrolment.cohort.uuid)
+
+
+@require_POST
+def enrolment_move(request: AuthenticatedHttpRequest, uuid: str) -> HttpResponse:
+    """Move one learner to another cohort of the same module and year, with a reason."""
+    enrolment = get_in_scope_or_404(selectors.enrolment_get, scope=request.scope, uuid=uuid)
+    request.scope.require(Perm.TRAINING_MANAGE, enrolment.cohort.organiser.path)
+    form = MoveForm(request.POST, scope=request.scope, cohort=enrolment.cohort)
+    if form.is_valid():
+        try:
+            services.enrolment_move(
+                scope=request.scope, enrolment=enrolment, to=form.cleaned_data["to"], reason=form.cleaned_data["reason"]
+            )
+        except ValidationError as e:
+            messages.error(request, "; ".join(e.messages))
+        else:
+            messages.success(
+                request,
+                _("%(name)s is moved to %(cohort)s.")
+                % {"name": enrolment.person.full_name, "cohort": form.cleaned_data["to"].name},
+            )
+    else:
+        messages.error(request, _("Choose the cohort and give the reason."))
+    return redirect("training:groups", uuid=enrolment.cohort.uuid)
+
+
+def my_groups(request: AuthenticatedHttpRequest) -> HttpResponse:
+    """A core teacher's page: the groups they lead this year and their learners (school, status)."""
+    me = getattr(request.user, "person", None)
+    year = school_year_current()
+    groups = list(selectors.my_groups(person=me, school_year=year))
+    if me is None or not groups:
+        return render(request, "training/my_groups.html", {"groups": [], "members": [], "year": year})
+    return render(
+        request,
+        "training/my_groups.html",
+        {
+            "groups": groups,
+            "members": list(selectors.my_group_members(person=me, school_year=year)),
+            "hours": selectors.mentor_hours(person=me, school_year=year),
+            "year": year,
+        },
+    )

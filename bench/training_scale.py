@@ -1,0 +1,244 @@
+"""Benchmark: enrol 100,000 learners from approved plans into a cohort and split them into groups.
+
+Run from the project root:  .venv/bin/python bench/training_scale.py [--learners 100000] [--keep]
+On PostgreSQL:              scripts/with-postgres.sh .venv/bin/python bench/training_scale.py
+
+It uses the dev settings with BDTX_VAR_DIR pointing at a fresh temporary directory (a new SQLite
+database; with DATABASE_URL=postgres://… a database of its own on that server, dropped at the end),
+migrates, builds a province of 20 communes and 1,000 schools, and writes the learners in bulk: a
+person, an employment (2 % core teachers) and an approved personal plan holding module 4 of the GDPT
+2018 teachers' catalog each. Then it calls the services the pages call — `enrolment_preview`,
+`enrolment_bulk_from_plans` (capacity 95 % of the learners: the rest go on the waiting list) and
+`groups_split` — and prints rows/second for each step, and the peak resident memory.
+"""
+
+import argparse
+import os
+import resource
+import shutil
+import sys
+import tempfile
+import time
+from collections.abc import Callable
+from datetime import date
+from pathlib import Path
+from urllib.parse import urlsplit, urlunsplit
+
+ROOT = Path(__file__).resolve().parent.parent
+sys.path.insert(0, str(ROOT))
+
+GIVEN = ["Hoa", "Hương", "Lan", "Mai", "Hằng", "Trang", "Thảo", "An", "Bình", "Cường", "Dũng", "Hải", "Hùng"]
+FAMILY = ["Nguyễn", "Trần", "Lê", "Phạm", "Hoàng", "Nông", "Lò", "Bế", "Vũ", "Đặng"]
+MIDDLE = ["Thị", "Văn", "Minh", "Thu", "Đức", "Ngọc"]
+
+
+def _fresh_postgres_database() -> Callable[[], None] | None:
+    """With DATABASE_URL on PostgreSQL, create an empty database for the run; return its dropper."""
+    url = urlsplit(os.environ.get("DATABASE_URL", ""))
+    if url.scheme not in ("postgres", "postgresql"):
+        return None
+    import psycopg
+
+    name = f"bdtx_bench_{os.getpid()}"
+    maintenance = urlunsplit(url._replace(scheme="postgresql", path="/postgres"))
+    with psycopg.connect(maintenance, autocommit=True) as conn:
+        conn.execute(f'CREATE DATABASE "{name}"')
+    os.environ["DATABASE_URL"] = urlunsplit(url._replace(path=f"/{name}"))
+
+    def drop() -> None:
+        with psycopg.connect(maintenance, autocommit=True) as conn:
+            conn.execute(f'DROP DATABASE IF EXISTS "{name}"')
+
+    return drop
+
+
+def peak_rss_mb() -> float:
+    return resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024  # kB on Linux
+
+
+def _load() -> str:
+    return " ".join(f"{x:.1f}" for x in os.getloadavg())
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--learners", type=int, default=100_000)
+    parser.add_argument("--schools", type=int, default=1000)
+    parser.add_argument("--keep", action="store_true", help="keep the temporary directory")
+    parser.add_argument("--profile", action="store_true", help="profile the group split (top 15 by cumulative time)")
+    args = parser.parse_args()
+
+    tmp = Path(tempfile.mkdtemp(prefix="bdtx-bench-"))
+    os.environ["BDTX_VAR_DIR"] = str(tmp)
+    drop_database = _fresh_postgres_database()
+    os.environ["DJANGO_SETTINGS_MODULE"] = "config.settings.dev"
+    import django
+
+    django.setup()
+    from django.conf import settings
+    from django.core.management import call_command
+    from django.db import connection, transaction
+    from django.utils import timezone
+
+    settings.DEBUG = False  # as in production: no query log
+
+    from bdtx.catalog.models import Module
+    from bdtx.core.bulk import bulk_insert, bulk_insert_values
+    from bdtx.core.scope import SYSTEM
+    from bdtx.core.selectors import school_year_current
+    from bdtx.organisations.models import Unit, UnitKind
+    from bdtx.organisations.services import unit_create
+    from bdtx.people.models import Employment, Person
+    from bdtx.plans.models import PersonalPlan, PlanItem, PlanStatus
+    from bdtx.regimes.models import Programme, Regime
+    from bdtx.training.models import EnrolmentStatus, ScheduleTemplate
+    from bdtx.training.services import cohort_create, enrolment_bulk_from_plans, enrolment_preview, groups_split
+
+    def step(label: str, rows: int, seconds: float) -> None:
+        print(f"  {label:<58} {rows:>9,} rows {seconds:8.2f} s {rows / seconds:>10,.0f} rows/s")
+
+    try:
+        t = time.perf_counter()
+        call_command("migrate", verbosity=0)
+        print(f"database: {connection.vendor} in {tmp}  (migrated in {time.perf_counter() - t:.1f} s)")
+        start = date(2000, 1, 1)
+        year = school_year_current()
+        bo = unit_create(scope=SYSTEM, kind=UnitKind.MINISTRY, name="Bộ", code="B-BO", parent=None, valid_from=start)
+        so = unit_create(scope=SYSTEM, kind=UnitKind.DEPARTMENT, name="Sở", code="B-SO", parent=bo, valid_from=start)
+        t = time.perf_counter()
+        schools: list[Unit] = []
+        communes = [
+            unit_create(
+                scope=SYSTEM, kind=UnitKind.COMMUNE, name=f"Xã {n}", code=f"B-X{n:03d}", parent=so, valid_from=start
+            )
+            for n in range(20)
+        ]
+        for n in range(args.schools):
+            schools.append(
+                unit_create(
+                    scope=SYSTEM,
+                    kind=UnitKind.SCHOOL,
+                    name=f"Trường Tiểu học số {n}",
+                    code=f"B-TH{n:04d}",
+                    parent=communes[n % len(communes)],
+                    valid_from=start,
+                    levels=["TH"],
+                )
+            )
+        print(f"tree: {len(schools):,} schools under {len(communes)} communes ({time.perf_counter() - t:.1f} s)")
+        module = Module.objects.get(catalog__code="GDPT2018-GV-QD4660", code="MĐ 04")
+        regime = Regime.objects.for_year(year)
+        n = args.learners
+        print(f"\n{n:,} learners, school year {year.label}, load {_load()}")
+
+        with transaction.atomic():
+            t = time.perf_counter()
+            people = []
+            for i in range(n):
+                p = Person(
+                    family_name=FAMILY[i % len(FAMILY)],
+                    middle_name=MIDDLE[(i // 7) % len(MIDDLE)],
+                    given_name=f"{GIVEN[(i // 3) % len(GIVEN)]} {i}",
+                    gender="F" if i % 3 else "M",
+                )
+                p.refresh_derived()
+                people.append(p)
+            bulk_insert(people, fetch_pk_by="uuid")
+            now = timezone.now()
+            school_of = [schools[i % len(schools)].pk for i in range(n)]
+            bulk_insert_values(
+                Employment,
+                [
+                    {
+                        "person_id": p.pk,
+                        "school_year_id": year.pk,
+                        "unit_id": school_of[i],
+                        "school_level": "TH",
+                        "is_mentor": i % 50 == 0,  # 2 % core teachers
+                    }
+                    for i, p in enumerate(people)
+                ],
+            )
+            bulk_insert_values(
+                PersonalPlan,
+                [
+                    {
+                        "person_id": p.pk,
+                        "unit_id": school_of[i],
+                        "school_year_id": year.pk,
+                        "regime_id": regime.pk,
+                        "status": PlanStatus.APPROVED,
+                        "submitted_at": now,
+                        "decided_at": now,
+                    }
+                    for i, p in enumerate(people)
+                ],
+            )
+            plan_ids = PersonalPlan.objects.filter(school_year=year).values_list("pk", flat=True).iterator(5000)
+            bulk_insert_values(
+                PlanItem,
+                [
+                    {
+                        "plan_id": pk,
+                        "programme": Programme.BD03,
+                        "module_id": module.pk,
+                        "title": module.title,
+                        "hours": 40,
+                        "form": "ban_tap_trung",
+                    }
+                    for pk in plan_ids
+                ],
+            )
+            step("learners written (4 rows each: person, job, plan, item)", n, time.perf_counter() - t)
+
+        cohort = cohort_create(
+            scope=SYSTEM,
+            organiser=so,
+            school_year=year,
+            name="Mô đun 4 — toàn tỉnh",
+            programme=Programme.BD03,
+            module=module,
+            form="ban_tap_trung",
+            capacity=n * 95 // 100,
+            template=ScheduleTemplate.objects.get(code="7-2-7"),
+            starts_on=date(year.start_year, 12, 1),
+        )
+        t = time.perf_counter()
+        preview = enrolment_preview(scope=SYSTEM, cohort=cohort)
+        step("enrolment preview (counted, nothing written)", preview.eligible, time.perf_counter() - t)
+        t = time.perf_counter()
+        result = enrolment_bulk_from_plans(scope=SYSTEM, cohort=cohort)
+        step("enrolment from approved plans", result.enrolled + result.waiting, time.perf_counter() - t)
+        print(f"    enrolled {result.enrolled:,}, waiting {result.waiting:,}")
+        t = time.perf_counter()
+        again = enrolment_bulk_from_plans(scope=SYSTEM, cohort=cohort)
+        step("enrolling again (nobody twice)", preview.eligible, time.perf_counter() - t)
+        assert again.enrolled == again.waiting == 0
+        t = time.perf_counter()
+        if args.profile:
+            import cProfile
+            import pstats
+
+            with cProfile.Profile() as prof:
+                split = groups_split(scope=SYSTEM, cohort=cohort)
+        else:
+            split = groups_split(scope=SYSTEM, cohort=cohort)
+        step("groups split (with core teachers)", split.learners, time.perf_counter() - t)
+        if args.profile:
+            pstats.Stats(prof).sort_stats("cumulative").print_stats(15)
+        print(f"    {split.groups:,} groups, {split.without_mentor:,} without a core teacher")
+        grouped = cohort.enrolments.filter(status=EnrolmentStatus.ENROLLED, group__isnull=False).count()
+        assert grouped == result.enrolled, (grouped, result.enrolled)
+        print(f"  peak RSS: {peak_rss_mb():.0f} MB")
+    finally:
+        if drop_database:
+            connection.close()
+            drop_database()
+        if args.keep:
+            print(f"\nkept {tmp}")
+        else:
+            shutil.rmtree(tmp, ignore_errors=True)
+
+
+if __name__ == "__main__":
+    main()
