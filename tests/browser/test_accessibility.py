@@ -29,7 +29,7 @@ SHOTS = {
 
 def _key_pages(world: World, role: str) -> list[str]:
     """The pages a person of the role uses most (landing, staff list, person page, plan, self-assessment,
-    assessments, units, imports, audit log, catalog: those the role may open), with the shared world's
+    assessments, units, imports, audit log, catalog, cohorts: those the role may open), with the shared world's
     data and the teacher's plan for this year begun."""
     teacher, school = world.people["teacher_a1"], world.u("th_a1")
     year = school_year_current()
@@ -86,6 +86,8 @@ def _key_pages(world: World, role: str) -> list[str]:
         reverse("regimes:list"),
         reverse("regimes:hours"),
         reverse("home:data_sources"),
+        reverse("training:list"),
+        reverse("training:new"),
     ]
 
 
