@@ -82,9 +82,12 @@ def test_the_check_finds_a_dropdown_without_a_name_and_accepts_each_way_of_namin
     assert unnamed_fields(named) == []
 
 
-# a teacher, a principal, a commune office, a Sở, the ministry and the system administrator
+# a teacher, a core teacher, a principal, a commune office, a Sở, a training institution, the ministry
+# and the system administrator
 USERS = {
     "teacher_a1": "th_a1",
+    "mentor_a1": "th_a1",
+    "institution": "cs_dt",
     "principal_a1": "th_a1",
     "xa_a1": "xa_a1",
     "so_a": "so_a",
