@@ -6,13 +6,14 @@ Playwright's own browser downloads are never used; the tests drive Debian's chro
 """
 
 import os
-from collections.abc import Callable
+from collections.abc import Callable, Generator
 from pathlib import Path
 
 import pytest
 from playwright.sync_api import BrowserContext, Page
 
 from conftest import PASSWORD, World
+from tests.browser.accessibility import AxeWatch
 
 # Playwright's sync API runs an event loop in the test thread; Django would then refuse ORM calls
 # from that thread (SynchronousOnlyOperation), although they are ordinary blocking calls.
@@ -62,6 +63,38 @@ def browser_type_launch_args(browser_type_launch_args: dict) -> dict:
     return {**browser_type_launch_args, "executable_path": CHROMIUM, "args": CHROMIUM_ARGS}
 
 
+AXE_WATCH = pytest.StashKey[AxeWatch]()
+
+
+@pytest.fixture(autouse=True)
+def axe_watch(request: pytest.FixtureRequest) -> AxeWatch:
+    """The accessibility check of every page the test visits (tests/browser/accessibility.py)."""
+    watch = AxeWatch()
+    request.node.stash[AXE_WATCH] = watch
+    return watch
+
+
+@pytest.fixture
+def new_context(new_context: Callable[..., BrowserContext], axe_watch: AxeWatch) -> Callable[..., BrowserContext]:
+    """pytest-playwright's contexts (`context`, `page` and the tests' own), each watched by axe."""
+
+    def _new_context(**kwargs: object) -> BrowserContext:
+        context = new_context(**kwargs)
+        axe_watch.watch(context)
+        return context
+
+    return _new_context
+
+
+@pytest.hookimpl(wrapper=True)
+def pytest_runtest_call(item: pytest.Item) -> Generator[None]:
+    """A journey that passed fails if a page it visited has a serious or critical axe violation."""
+    yield  # a test that failed already fails with its own error
+    watch = item.stash.get(AXE_WATCH, None)
+    if watch is not None:
+        watch.finish()
+
+
 @pytest.fixture(scope="session")
 def base_url(live_server) -> str:  # type: ignore[no-untyped-def]
     """Relative URLs (page.goto("/people/")) go to the live server.
@@ -74,8 +107,15 @@ def base_url(live_server) -> str:  # type: ignore[no-untyped-def]
 
 @pytest.fixture(scope="session")
 def browser_context_args(browser_context_args: dict) -> dict:
-    # A Vietnamese browser in Vietnam, as the people using BDTX have.
-    return {**browser_context_args, "locale": "vi-VN", "timezone_id": "Asia/Ho_Chi_Minh"}
+    # A Vietnamese browser in Vietnam, as the people using BDTX have. Reduced motion turns Bootstrap's
+    # colour transitions off: axe, checking a page while the journey clicks on, would otherwise measure
+    # the contrast of a button half-way between two colours.
+    return {
+        **browser_context_args,
+        "locale": "vi-VN",
+        "timezone_id": "Asia/Ho_Chi_Minh",
+        "reduced_motion": "reduce",
+    }
 
 
 @pytest.fixture

@@ -13,6 +13,7 @@ from python_calamine import CalamineWorkbook
 
 from bdtx.people.models import Gender
 from conftest import World
+from tests.browser.accessibility import AxeWatch
 
 Shot = Callable[[Page, str], Path]
 
@@ -112,6 +113,7 @@ def test_back_to_a_filtered_list_shows_the_whole_page_when_the_browser_keeps_no_
     live_server,
     world: World,
     sign_in,
+    axe_watch: AxeWatch,
 ) -> None:
     """Without the back-forward cache (memory pressure, an open connection, other browsers), Back
     loads the address again, and the browser's HTTP cache holds what htmx fetched there: the table
@@ -119,7 +121,9 @@ def test_back_to_a_filtered_list_shows_the_whole_page_when_the_browser_keeps_no_
     args = [*browser_type_launch_args["args"], "--disable-features=BackForwardCache"]
     browser = browser_type.launch(**{**browser_type_launch_args, "args": args})
     try:
-        page = browser.new_context(**browser_context_args).new_page()
+        context = browser.new_context(**browser_context_args)
+        axe_watch.watch(context)
+        page = context.new_page()
         sign_in(page, "so_a")
         page.goto(f"{live_server.url}/people/")
         page.locator("#staff-filter select[name=unit]").select_option(str(world.u("th_a1").uuid))
@@ -134,5 +138,6 @@ def test_back_to_a_filtered_list_shows_the_whole_page_when_the_browser_keeps_no_
         expect(page.locator("#staff-count")).to_have_attribute("data-count", "4")
         _dropdowns_match_the_address(page)
         assert len(_exported_rows(page)) == 4
+        axe_watch.finish()  # before the browser closes
     finally:
         browser.close()

@@ -6,7 +6,7 @@ from collections.abc import Callable
 from pathlib import Path
 
 from django.utils import translation
-from playwright.sync_api import Browser, Page, expect
+from playwright.sync_api import BrowserContext, Page, expect
 
 from conftest import World
 
@@ -20,7 +20,12 @@ def vi(text: str) -> str:
 
 
 def test_the_department_gives_its_institution_an_account_and_its_holder_lands_on_what_they_can_do(
-    page: Page, browser: Browser, live_server, world: World, sign_in, screenshot: Shot
+    page: Page,
+    new_context: Callable[..., BrowserContext],
+    live_server,
+    world: World,
+    sign_in,
+    screenshot: Shot,
 ) -> None:
     institution = world.u("cs_dt")
     sign_in(page, "so_a")
@@ -38,7 +43,7 @@ def test_the_department_gives_its_institution_an_account_and_its_holder_lands_on
     expect(page.locator("#new-username")).to_have_text("ngocanh.cdsp")
     password = page.locator("#new-password").inner_text().strip()
 
-    other = browser.new_context(locale="vi-VN", timezone_id="Asia/Ho_Chi_Minh").new_page()
+    other = new_context().new_page()  # a second browser, Vietnamese as every context here
     sign_in(other, "ngocanh.cdsp", password)
     expect(other).to_have_url(f"{live_server.url}/")
     card = other.locator(".institution-card")

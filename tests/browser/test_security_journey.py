@@ -74,7 +74,9 @@ def test_the_pages_work_under_the_content_security_policy(page: Page, live_serve
     assert not errors, "\n".join(errors)
 
     # the policy is enforced, and the watch above sees it refusing: an injected inline handler does not run
-    page.evaluate("""document.body.insertAdjacentHTML('beforeend', '<img src="x" onerror="document.title=1">')""")
+    page.evaluate(
+        """document.body.insertAdjacentHTML('beforeend', '<img src="x" alt="" onerror="document.title=1">')"""
+    )
     expect(page.locator("img[src=x]")).to_have_count(1)
     page.wait_for_timeout(300)
     assert page.title() != "1" and errors and "inline event handler" in errors[0]

@@ -6,6 +6,9 @@
    data-autosubmit            on a <select> (or any field): submits its form when it changes.
    data-bar-width="42"        sets the element's width to 42 % (a progress bar), as an inline
                               style="width: …" would, which the policy's style-src forbids.
+   .table-responsive          a table that may scroll sideways: without a link or field inside,
+                              the region itself takes the keyboard focus (tabindex="0"), so the
+                              arrow keys can scroll it (WCAG 2.1.1).
 
    Listeners sit on the document, so content htmx swaps in later behaves the same. */
 (function () {
@@ -36,6 +39,21 @@
     }
   }
 
-  document.addEventListener("DOMContentLoaded", function () { setBarWidths(document); });
-  document.addEventListener("htmx:load", function (event) { setBarWidths(event.target); });
+  var FOCUSABLE = "a[href], button, input, select, textarea, summary, [tabindex]";
+
+  function focusableScrollRegions(root) {
+    var regions = root.querySelectorAll ? Array.prototype.slice.call(root.querySelectorAll(".table-responsive")) : [];
+    if (root.matches && root.matches(".table-responsive")) { regions.push(root); }
+    for (var i = 0; i < regions.length; i++) {
+      if (!regions[i].hasAttribute("tabindex") && !regions[i].querySelector(FOCUSABLE)) {
+        regions[i].setAttribute("tabindex", "0");
+      }
+    }
+  }
+
+  document.addEventListener("DOMContentLoaded", function () { setBarWidths(document); focusableScrollRegions(document); });
+  document.addEventListener("htmx:load", function (event) {
+    setBarWidths(event.target);
+    focusableScrollRegions(event.target.closest ? (event.target.closest(".table-responsive") || event.target) : event.target);
+  });
 })();
