@@ -46,7 +46,9 @@ class StaffFilterForm(BootstrapFormMixin, forms.Form):
         choices=[("", _("Any area")), ("1", _("Difficult area")), ("0", _("Not a difficult area"))],
     )
     mentor = forms.ChoiceField(
-        required=False, label=_("Core teacher"), choices=[("", _("Core teachers and others")), ("1", _("Core teachers only"))]
+        required=False,
+        label=_("Core teacher"),
+        choices=[("", _("Core teachers and others")), ("1", _("Core teachers only"))],
     )
 
     def __init__(self, *args, years: list[tuple[int, str]], units: list[tuple[str, str]], sensitive: bool, **kwargs):
