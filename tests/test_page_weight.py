@@ -94,6 +94,13 @@ def test_each_page_names_only_the_scripts_it_uses(world, client):
     assert _scripts(client.get(reverse("plans:mine")).text) == {"bootstrap.bundle.min.js", "bdtx.js", "htmx.min.js"}
 
 
+@pytest.mark.django_db
+def test_the_page_carries_its_icon_so_no_browser_asks_for_favicon_ico(client):
+    html = client.get(reverse("accounts:login")).text
+    icon = re.search(r'<link rel="icon" href="([^"]+)"', html)
+    assert icon and icon.group(1).startswith("data:image/svg+xml,")  # no request, no 404 on a cold page
+
+
 def test_a_message_brings_bootstraps_script_to_close_it_even_signed_out(rf):
     request = rf.get("/")
     request.user = AnonymousUser()
