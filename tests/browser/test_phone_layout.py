@@ -232,6 +232,11 @@ def test_every_page_teachers_principals_and_communes_edit_on_fits_a_phone(
     # The teacher: her self-assessment (the criteria form, every evidence box open) and her plan.
     teacher = phone_of(new_context, sign_in, "teacher_a1")
     check(teacher, "standards:mine", opens="#self-form details summary", shot="phone-self-assessment")
+    levels = teacher.locator(".level-radios label")
+    assert levels.count() >= 4
+    for n in range(4):  # a criterion's level buttons are thumb-sized (44 px) and share the row
+        box = levels.nth(n).bounding_box()
+        assert box and box["height"] >= 44 and box["x"] + box["width"] <= 360, box
     check(teacher, "plans:mine", opens="#plan-items summary")
 
     # The principal: personal plans to approve, the decision on one, evaluating a self-assessment,
