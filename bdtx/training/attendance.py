@@ -228,6 +228,42 @@ def attendance_mark(*, scope: Scope, session: CohortSession, enrolment: Enrolmen
     return row
 
 
+@transaction.atomic
+def attendance_mark_unmarked(*, scope: Scope, session: CohortSession, mark: str = AttendanceMark.ABSENT) -> int:
+    """Give every enrolled learner still without a mark at the session the same mark (at the end of a
+    session: the rest are absent). Two queries whatever the cohort's size, one audit entry with the count;
+    marks already set (by the roster or a check-in) stay."""
+    cohort = session.cohort
+    if not can_take_attendance(scope, cohort):
+        raise PermissionDenied
+    if mark not in AttendanceMark.values:
+        raise ValidationError(_("Unknown attendance mark."))
+    ids = list(
+        Enrolment.objects.filter(cohort=cohort, status=EnrolmentStatus.ENROLLED)
+        .exclude(attendance__session=session)
+        .values_list("pk", flat=True)
+    )
+    Attendance.objects.bulk_create(
+        [
+            Attendance(
+                session=session, enrolment_id=i, mark=mark, source=AttendanceSource.ROSTER, marked_by_id=scope.user_id
+            )
+            for i in ids
+        ],
+        batch_size=2000,
+    )
+    if ids:
+        audit_record(
+            actor_id=scope.user_id,
+            action="attendance.mark_rest",
+            obj=session,
+            object_repr=f"{cohort.name}: {session}",
+            unit_path=cohort.organiser.path,
+            changes={"mark": [None, mark], "learners": [None, len(ids)]},
+        )
+    return len(ids)
+
+
 @dataclass(frozen=True)
 class CheckIn:
     attendance: Attendance
@@ -291,6 +327,7 @@ __all__ = [
     "CheckIn",
     "attendance_check_in",
     "attendance_mark",
+    "attendance_mark_unmarked",
     "attendance_rule_for",
     "can_see_attendance",
     "can_take_attendance",

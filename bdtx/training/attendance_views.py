@@ -45,6 +45,8 @@ def session_roster(request: AuthenticatedHttpRequest, uuid: str) -> HttpResponse
     if request.method == "POST":
         if not take:
             raise PermissionDenied
+        if "rest" in request.POST:
+            return _mark_rest(request, session)
         return _mark(request, session)
     if not attendance.can_see_attendance(request.scope, cohort):
         raise PermissionDenied
@@ -100,6 +102,12 @@ def _mark(request: AuthenticatedHttpRequest, session: CohortSession) -> HttpResp
         )
     messages.success(request, _("Attendance of %(name)s is saved.") % {"name": enrolment.person.full_name})
     return redirect(back)
+
+
+def _mark_rest(request: AuthenticatedHttpRequest, session: CohortSession) -> HttpResponse:
+    n = attendance.attendance_mark_unmarked(scope=request.scope, session=session, mark=AttendanceMark.ABSENT)
+    messages.success(request, _("%(n)s learners without a mark are marked absent.") % {"n": n})
+    return redirect("training:attendance", uuid=session.uuid)
 
 
 def _check_in_url(request: AuthenticatedHttpRequest, session: CohortSession) -> str:

@@ -38,7 +38,7 @@ ACTIONS = [
 # --- attendance (bdtx/training/attendance.py) ---
 from bdtx.training.models import AttendanceMark  # noqa: E402
 
-ATTENDANCE_FIELDS = {"mark": _("attendance")}
+ATTENDANCE_FIELDS = {"mark": _("attendance"), "learners": _("learners")}
 ATTENDANCE_VALUES: dict[str, ValueFormat] = {"mark": AttendanceMark.choices}
 ACTIONS += [
     AuditAction(
@@ -46,5 +46,11 @@ ACTIONS += [
     ),
     AuditAction(
         "attendance.check_in", _("Learner checked in by QR code"), fields=ATTENDANCE_FIELDS, values=ATTENDANCE_VALUES
+    ),
+    AuditAction(
+        "attendance.mark_rest",
+        _("Learners without a mark given the same mark"),
+        fields=ATTENDANCE_FIELDS,
+        values=ATTENDANCE_VALUES,
     ),
 ]

@@ -116,8 +116,24 @@ def test_a_learner_checks_in_by_qr_on_a_phone_and_the_organiser_sees_it_on_the_r
     assert Attendance.objects.get(session=session, enrolment=absent).mark == "absent"
     screenshot(page, "attendance-3-roster")
 
+    # Keyboard: the arrow keys move within a row's marks, each change is saved, the focus stays.
+    page.locator(f"#m-{absent.uuid}-absent").focus()
+    page.keyboard.press("ArrowRight")
+    expect(page.locator(f"#row-{absent.uuid}")).to_have_attribute("data-mark", "excused")
+    assert page.evaluate("document.activeElement.id") == f"m-{absent.uuid}-excused"
+    assert Attendance.objects.get(session=session, enrolment=absent).mark == "excused"
+
     # 4. The roster on a phone, as a trainer in the room would use it.
     page.set_viewport_size({"width": 360, "height": 740})
     page.reload()
     expect(page.locator(f"#row-{e.uuid}")).to_be_visible()
     screenshot(page, "attendance-4-roster-phone")
+
+    # 5. The cohort page counts each session's marks and the learners who meet the threshold.
+    page.set_viewport_size({"width": 1366, "height": 900})
+    page.goto(f"{live_server.url}{reverse('training:detail', kwargs={'uuid': cohort.uuid})}")
+    card = page.locator("#cohort-attendance")
+    expect(card.locator("[data-count=attendance-met]")).to_have_text("1")
+    expect(card.locator("[data-count=attendance-enrolled]")).to_have_text("4")
+    card.scroll_into_view_if_needed()
+    screenshot(page, "attendance-5-cohort")

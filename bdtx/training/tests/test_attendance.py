@@ -333,3 +333,23 @@ def test_pages_take_the_same_queries_for_a_small_and_a_bigger_cohort(world, mods
             )
         )
     assert marks[0] == marks[1]
+
+
+def test_at_the_end_the_rest_are_marked_absent_in_one_go_and_marks_set_stay(world, room, login):
+    c, s = room
+    e = _enrolment(world, c)
+    attendance.attendance_check_in(scope=_scope(world, "teacher_a1"), token=attendance.check_in_token(s))
+    client = login(world.users["so_a"])
+    url = _url("training:attendance", s)
+    assert 'id="rest-form"' in client.get(url).content.decode()
+    with CaptureQueriesContext(connection) as ctx:
+        n = attendance.attendance_mark_unmarked(scope=_scope(world, "so_a"), session=s)
+    assert n == 3 and len(ctx.captured_queries) <= 8  # not a query per learner
+    assert Attendance.objects.get(session=s, enrolment=e).mark == "present"
+    assert Attendance.objects.filter(session=s, mark="absent").count() == 3
+    entry = AuditLog.objects.get(action="attendance.mark_rest")
+    assert entry.changes == {"mark": [None, "absent"], "learners": [None, 3]} and entry.object_uuid == s.uuid
+    assert client.post(url, {"rest": "absent"}).status_code == 302  # nothing left: no second entry
+    assert AuditLog.objects.filter(action="attendance.mark_rest").count() == 1
+    r = login(world.users["institution"]).post(url, {"rest": "absent"})
+    assert r.status_code == 403
