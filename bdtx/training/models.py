@@ -9,7 +9,6 @@ from django.conf import settings
 from django.db import models
 from django.db.models import Q
 from django.utils.translation import gettext_lazy as _
-from django.utils.translation import pgettext_lazy
 
 from bdtx.core.models import BaseModel, InForceQuerySet, VersionedByYear, year_range_constraint
 from bdtx.core.scope import Scope, ScopedQuerySet, path_within_q
@@ -357,7 +356,7 @@ class Enrolment(BaseModel):
 
 class AttendanceMark(models.TextChoices):
     PRESENT = "present", _("Present")
-    LATE = "late", pgettext_lazy("attendance", "Late")
+    LATE = "late", _("Arrived late")
     ABSENT = "absent", _("Absent")
     EXCUSED = "excused", _("Excused")
 

@@ -65,7 +65,7 @@ class Migration(migrations.Migration):
                 ('uuid', models.UUIDField(default=uuid.uuid4, editable=False, unique=True)),
                 ('created_at', models.DateTimeField(auto_now_add=True)),
                 ('updated_at', models.DateTimeField(auto_now=True)),
-                ('mark', models.CharField(choices=[('present', 'Present'), ('late', 'Late'), ('absent', 'Absent'), ('excused', 'Excused')], max_length=8, verbose_name='attendance')),
+                ('mark', models.CharField(choices=[('present', 'Present'), ('late', 'Arrived late'), ('absent', 'Absent'), ('excused', 'Excused')], max_length=8, verbose_name='attendance')),
                 ('source', models.CharField(choices=[('roster', 'Roster'), ('check_in', 'QR check-in')], max_length=8, verbose_name='source')),
                 ('enrolment', models.ForeignKey(on_delete=django.db.models.deletion.CASCADE, related_name='attendance', to='training.enrolment')),
                 ('marked_by', models.ForeignKey(blank=True, null=True, on_delete=django.db.models.deletion.SET_NULL, related_name='+', to=settings.AUTH_USER_MODEL)),
