@@ -303,14 +303,16 @@ def attendance_check_in(*, scope: Scope, token: str, now: datetime | None = None
                 "closes": f"{timezone.localtime(closes):%H:%M %d/%m/%Y}",
             }
         )
-    existing = Attendance.objects.select_for_update().filter(session=session, enrolment=enrolment).first()
-    if existing is not None:
-        return CheckIn(attendance=existing, session=session, created=False)
     late_after = rule.late_after_minutes if rule is not None else 15
     mark = AttendanceMark.LATE if now > session.starts_at + timedelta(minutes=late_after) else AttendanceMark.PRESENT
-    row = Attendance.objects.create(
-        session=session, enrolment=enrolment, mark=mark, source=AttendanceSource.CHECK_IN, marked_by_id=scope.user_id
+    # get_or_create: two taps at once find the row the first one wrote (the unique constraint decides)
+    row, created = Attendance.objects.get_or_create(
+        session=session,
+        enrolment=enrolment,
+        defaults={"mark": mark, "source": AttendanceSource.CHECK_IN, "marked_by_id": scope.user_id},
     )
+    if not created:
+        return CheckIn(attendance=row, session=session, created=False)
     audit_record(
         actor_id=scope.user_id,
         action="attendance.check_in",
