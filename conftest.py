@@ -12,7 +12,7 @@ flush, after which the database is reloaded from a snapshot taken once the world
 import copy
 from collections.abc import Generator
 from dataclasses import dataclass, field
-from datetime import date
+from datetime import UTC, date, datetime
 from typing import Any
 
 import pytest
@@ -141,7 +141,7 @@ def _training(w: World) -> None:
     """A cohort of programme 02 in each province, a learner of each enrolled in a group: objects of
     every training model for the URL walk to try from the other province (written directly, no audit)."""
     from bdtx.core.models import SchoolYear
-    from bdtx.training.models import Cohort, Enrolment, SupportGroup
+    from bdtx.training.models import Attendance, Cohort, CohortSession, Enrolment, SupportGroup
 
     year = SchoolYear.of(2026)
     for province, school, learner in (("so_a", "thcs_a2", "teacher_a2"), ("so_b", "th_b1", "teacher_b1")):
@@ -155,9 +155,17 @@ def _training(w: World) -> None:
             capacity=100,
         )
         group = SupportGroup.objects.create(cohort=cohort, number=1, name="Nhóm 1")
-        Enrolment.objects.create(
+        enrolment = Enrolment.objects.create(
             cohort=cohort, person=w.people[learner], unit=w.units[school], school_year=year, group=group
         )
+        # an in-person session with a mark: the attendance pages for the walk to try
+        session = CohortSession.objects.create(
+            cohort=cohort,
+            venue="Hội trường",
+            starts_at=datetime(2026, 12, 8, 0, 30, tzinfo=UTC),
+            ends_at=datetime(2026, 12, 8, 4, 0, tzinfo=UTC),
+        )
+        Attendance.objects.create(session=session, enrolment=enrolment, mark="present", source="roster")
 
 
 @dataclass

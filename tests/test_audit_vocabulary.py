@@ -432,6 +432,9 @@ EXAMPLES: dict[str, tuple[str, dict, str]] = {
         "",
     ),
     "group.member_move": ("training.enrolment", {"from": [None, "Nhóm 1"], "to": [None, "Nhóm 2"]}, ""),
+    "attendance.mark": ("training.attendance", {"mark": ["absent", "excused"]}, ""),
+    "attendance.check_in": ("training.attendance", {"mark": [None, "late"]}, ""),
+    "attendance.mark_rest": ("training.cohortsession", {"mark": [None, "absent"], "learners": [None, 12]}, ""),
 }
 SAME_IN_VIETNAMESE = {"email"}  # keys whose Vietnamese name is the key itself
 RAW = re.compile(r"[\[\]{}]|^(True|False|None)$|\bNone\b")

@@ -34,3 +34,23 @@ ACTIONS = [
     AuditAction("group.split", _("Cohort split into support groups"), fields=COUNTS),
     AuditAction("group.member_move", _("Learner moved to another support group"), fields=COUNTS),
 ]
+
+# --- attendance (bdtx/training/attendance.py) ---
+from bdtx.training.models import AttendanceMark  # noqa: E402
+
+ATTENDANCE_FIELDS = {"mark": _("attendance"), "learners": _("learners")}
+ATTENDANCE_VALUES: dict[str, ValueFormat] = {"mark": AttendanceMark.choices}
+ACTIONS += [
+    AuditAction(
+        "attendance.mark", _("Attendance marked on the roster"), fields=ATTENDANCE_FIELDS, values=ATTENDANCE_VALUES
+    ),
+    AuditAction(
+        "attendance.check_in", _("Learner checked in by QR code"), fields=ATTENDANCE_FIELDS, values=ATTENDANCE_VALUES
+    ),
+    AuditAction(
+        "attendance.mark_rest",
+        _("Learners without a mark given the same mark"),
+        fields=ATTENDANCE_FIELDS,
+        values=ATTENDANCE_VALUES,
+    ),
+]

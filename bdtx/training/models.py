@@ -5,6 +5,7 @@ A cohort belongs to the unit that organises it (a Sở, a commune or district of
 scoped by the organiser's path. The training institution that assesses it sees it too.
 """
 
+from django.conf import settings
 from django.db import models
 from django.db.models import Q
 from django.utils.translation import gettext_lazy as _
@@ -127,6 +128,10 @@ class CohortPhase(models.Model):
         return f"{self.get_kind_display()} {self.starts_on:%d/%m/%Y}–{self.ends_on:%d/%m/%Y}"
 
 
+class CohortSessionQuerySet(ScopedQuerySet):
+    scope_path_field = "cohort__organiser__path"
+
+
 class CohortSession(BaseModel):
     """An in-person session: where and when."""
 
@@ -135,6 +140,8 @@ class CohortSession(BaseModel):
     venue = models.CharField(_("venue"), max_length=255)
     starts_at = models.DateTimeField(_("starts at"))
     ends_at = models.DateTimeField(_("ends at"))
+
+    objects = CohortSessionQuerySet.as_manager()
 
     class Meta:
         ordering = ["starts_at", "id"]
@@ -342,3 +349,78 @@ class Enrolment(BaseModel):
 
     def __str__(self) -> str:
         return f"{self.person_id} → {self.cohort_id} ({self.status})"
+
+
+# --- attendance at in-person sessions ------------------------------------------------------------
+
+
+class AttendanceMark(models.TextChoices):
+    PRESENT = "present", _("Present")
+    LATE = "late", _("Arrived late")
+    ABSENT = "absent", _("Absent")
+    EXCUSED = "excused", _("Excused")
+
+
+# What counts as having attended a session, for the threshold.
+ATTENDED_MARKS = (AttendanceMark.PRESENT, AttendanceMark.LATE)
+
+
+class AttendanceSource(models.TextChoices):
+    ROSTER = "roster", _("Roster")
+    CHECK_IN = "check_in", _("QR check-in")
+
+
+class AttendanceRule(VersionedByYear):
+    """How attendance at in-person sessions is judged: the share of a cohort's sessions a learner must
+    attend (present or late), when the QR check-in opens, and after how long an arrival is late."""
+
+    min_share = models.PositiveSmallIntegerField(_("sessions to attend (percent)"))
+    opens_minutes_before = models.PositiveSmallIntegerField(_("check-in opens (minutes before the start)"))
+    late_after_minutes = models.PositiveSmallIntegerField(_("late after (minutes from the start)"))
+    source = models.CharField(_("source"), max_length=255)
+    verification_note = models.TextField(_("still to be checked"), blank=True)
+
+    objects = InForceQuerySet["AttendanceRule"].as_manager()
+
+    class Meta:
+        ordering = ["first_year"]
+        verbose_name = _("attendance rule")
+        verbose_name_plural = _("attendance rules")
+        constraints = [
+            year_range_constraint("attendance_rule_year_range"),
+            models.CheckConstraint(condition=Q(min_share__lte=100), name="attendance_rule_share_percent"),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.source} ({self.years_label})"
+
+
+class AttendanceQuerySet(ScopedQuerySet):
+    scope_path_field = "enrolment__unit__path"
+    scope_person_field = "enrolment__person_id"
+
+
+class Attendance(BaseModel):
+    """A learner's mark at one in-person session, from the roster or the learner's own QR check-in."""
+
+    session = models.ForeignKey(CohortSession, on_delete=models.CASCADE, related_name="attendance")
+    enrolment = models.ForeignKey(Enrolment, on_delete=models.CASCADE, related_name="attendance")
+    mark = models.CharField(_("attendance"), max_length=8, choices=AttendanceMark.choices)
+    source = models.CharField(_("source"), max_length=8, choices=AttendanceSource.choices)
+    marked_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
+    )
+
+    objects = AttendanceQuerySet.as_manager()
+
+    class Meta:
+        ordering = ["session", "id"]
+        verbose_name = _("attendance")
+        verbose_name_plural = _("attendance")
+        constraints = [
+            models.UniqueConstraint(fields=["session", "enrolment"], name="one_attendance_per_session"),
+        ]
+        indexes = [models.Index(fields=["enrolment", "mark"], name="attendance_enrolment_mark")]
+
+    def __str__(self) -> str:
+        return f"{self.enrolment_id} @ {self.session_id}: {self.mark}"

@@ -1,6 +1,6 @@
 from django.urls import path
 
-from bdtx.training import views
+from bdtx.training import attendance_views, views
 
 app_name = "training"
 urlpatterns = [
@@ -16,4 +16,8 @@ urlpatterns = [
     path("enrolments/<uuid:uuid>/group/", views.enrolment_group, name="enrolment_group"),
     path("enrolments/<uuid:uuid>/move/", views.enrolment_move, name="enrolment_move"),
     path("enrolments/<uuid:uuid>/withdraw/", views.enrolment_withdraw, name="enrolment_withdraw"),
+    path("sessions/<uuid:uuid>/attendance/", attendance_views.session_roster, name="attendance"),
+    path("sessions/<uuid:uuid>/qr/", attendance_views.session_qr, name="attendance_qr"),
+    path("sessions/<uuid:uuid>/qr.svg", attendance_views.session_qr_image, name="attendance_qr_image"),
+    path("check-in/<str:token>/", attendance_views.check_in, name="check_in"),
 ]

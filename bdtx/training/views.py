@@ -13,7 +13,7 @@ from bdtx.core.paging import paginate
 from bdtx.core.scope import Perm
 from bdtx.core.selectors import school_year_current
 from bdtx.organisations.filters import list_context_from_request
-from bdtx.training import selectors, services
+from bdtx.training import attendance, selectors, services
 from bdtx.training.forms import (
     CohortEditForm,
     CohortFilterForm,
@@ -108,6 +108,7 @@ def _detail(
             "manage": manage,
             "trainer_form": trainer_form or (TrainerForm() if manage else None),
             "session_form": session_form or (SessionForm() if manage else None),
+            "attendance": attendance.cohort_attendance(cohort=cohort),
         },
     )
 
