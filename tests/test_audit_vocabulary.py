@@ -432,6 +432,12 @@ EXAMPLES: dict[str, tuple[str, dict, str]] = {
         "",
     ),
     "group.member_move": ("training.enrolment", {"from": [None, "Nhóm 1"], "to": [None, "Nhóm 2"]}, ""),
+    "question.ask": ("training.question", {"kind": [None, "gv_cc"], "file": [None, "bai-tap.docx"]}, ""),
+    "question.reply": (
+        "training.question",
+        {"kind": [None, "gv_bcv"], "role": [None, "trainer"], "answered": [None, True]},
+        "",
+    ),
 }
 SAME_IN_VIETNAMESE = {"email"}  # keys whose Vietnamese name is the key itself
 RAW = re.compile(r"[\[\]{}]|^(True|False|None)$|\bNone\b")

@@ -1,6 +1,6 @@
 from django.urls import path
 
-from bdtx.training import views
+from bdtx.training import question_views, views
 
 app_name = "training"
 urlpatterns = [
@@ -16,4 +16,8 @@ urlpatterns = [
     path("enrolments/<uuid:uuid>/group/", views.enrolment_group, name="enrolment_group"),
     path("enrolments/<uuid:uuid>/move/", views.enrolment_move, name="enrolment_move"),
     path("enrolments/<uuid:uuid>/withdraw/", views.enrolment_withdraw, name="enrolment_withdraw"),
+    path("<uuid:uuid>/questions/", question_views.cohort_questions, name="questions"),
+    path("questions/<uuid:uuid>/", question_views.question_detail, name="question"),
+    path("questions/files/<uuid:uuid>/", question_views.question_file, name="question_file"),
+    path("interactions/", question_views.interactions, name="interactions"),
 ]
