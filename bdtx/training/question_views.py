@@ -19,7 +19,7 @@ from bdtx.core.paging import paginate
 from bdtx.core.scope import Perm
 from bdtx.organisations.filters import list_context_from_request
 from bdtx.training import questions as q
-from bdtx.training.models import Cohort, InteractionKind, SupportGroup
+from bdtx.training.models import InteractionKind
 
 FILE_ACCEPT = (
     ".pdf,.docx,.xlsx,.pptx,.png,.jpg,.jpeg,.mp4,.doc,.xls,.ppt,.odt,.ods,.odp,.txt"  # a hint; the content decides
@@ -54,15 +54,6 @@ SHOW_CHOICES = [
 ]
 
 
-def _group(cohort: Cohort, raw: str) -> SupportGroup | None:
-    if not raw:
-        return None
-    try:
-        return SupportGroup.objects.get(cohort=cohort, uuid=raw)
-    except (SupportGroup.DoesNotExist, ValidationError):
-        raise Http404 from None
-
-
 def cohort_questions(request: AuthenticatedHttpRequest, uuid: str) -> HttpResponse:
     """The cohort's questions the viewer may read (a learner: all of their cohort; a core teacher:
     their groups'; trainers and organisers: all), filtered; a learner asks here (POST)."""
@@ -84,7 +75,8 @@ def cohort_questions(request: AuthenticatedHttpRequest, uuid: str) -> HttpRespon
                 messages.success(request, _("Your question is sent."))
                 return redirect("training:question", uuid=question.uuid)
     show = request.GET.get("show", "")
-    group = _group(cohort, request.GET.get("group", ""))
+    raw = request.GET.get("group", "")
+    group = get_in_scope_or_404(q.group_of, cohort=cohort, uuid=raw) if raw else None
     waiting = q.cohort_waiting(cohort=cohort)
     before = q.overdue_before(cohort.school_year)
     page, base = paginate(request, q.question_list(access=access, show=show, group=group, overdue=before))

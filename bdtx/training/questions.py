@@ -201,6 +201,11 @@ def question_get(*, scope: Scope, uuid: str) -> Question:
     )
 
 
+def group_of(*, cohort: Cohort, uuid: str) -> SupportGroup:
+    """A support group of the cohort (DoesNotExist otherwise), to filter its questions."""
+    return SupportGroup.objects.get(cohort=cohort, uuid=uuid)
+
+
 def question_messages(*, question: Question) -> list[QuestionMessage]:
     return list(QuestionMessage.objects.filter(question=question).order_by("created_at", "id"))
 
@@ -356,12 +361,12 @@ def question_ask(
     if not title.strip():
         raise ValidationError(_("Write your question."))
     text = _check(body, upload)
+    jobs = Employment.objects.filter(person_id=enrolment.person_id, school_year_id=cohort.school_year_id)
     audience = (
-        Employment.objects.filter(person_id=enrolment.person_id, school_year_id=cohort.school_year_id)
-        .order_by("-unit_id")
-        .values_list("staff_type", flat=True)
-        .first()
-    ) or StaffType.TEACHER
+        jobs.filter(unit_id=enrolment.unit_id).values_list("staff_type", flat=True).first()
+        or jobs.order_by("pk").values_list("staff_type", flat=True).first()
+        or StaffType.TEACHER
+    )
     group = enrolment.group
     question = Question.objects.create(
         cohort=cohort, enrolment=enrolment, group=group, unit=enrolment.unit, audience=audience, title=title.strip()

@@ -34,7 +34,7 @@ def vi(text: str) -> str:
 
 
 def test_a_learner_asks_on_a_phone_and_the_core_teacher_answers(
-    page: Page, phone_page: Page, live_server, world: World, sign_in, screenshot: Shot
+    page: Page, phone_page: Page, new_context, live_server, world: World, sign_in, screenshot: Shot
 ) -> None:
     module = Module.objects.get(catalog__code="GDPT2018-GV-QD4660", code="MĐ 04")
     year = school_year_current()
@@ -107,3 +107,17 @@ def test_a_learner_asks_on_a_phone_and_the_core_teacher_answers(
     screenshot(phone, "questions-5-learner-reads-phone")
     question.refresh_from_db()
     assert question.answered_at is not None and question.messages.count() == 2
+
+    # 4. The Sở monitors the interactions from its cohort list: per support group, the six kinds.
+    page = new_context().new_page()  # the Sở, in a browser of its own
+    sign_in(page, "so_a")
+    page.goto(f"{live_server.url}{reverse('training:list')}")
+    with page.expect_navigation():
+        page.locator("#interactions-link").click()
+    page.locator("#i-by").select_option("group")
+    with page.expect_navigation():
+        page.locator("#interactions-filter button[type=submit]").click()
+    row = page.locator("#interactions tbody tr", has_text="Mô đun 4 — đợt 1")
+    expect(row.locator("[data-total]")).to_have_text("2")
+    expect(row.locator("[data-kind]").nth(1)).to_have_text("2")  # teacher ↔ core teacher, both messages
+    screenshot(page, "questions-6-interactions")
