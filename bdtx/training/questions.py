@@ -124,7 +124,7 @@ def access_for(*, scope: Scope, cohort: Cohort) -> Access:
     if person_id is not None:
         enrolment = (
             Enrolment.objects.filter(cohort=cohort, person_id=person_id, status=EnrolmentStatus.ENROLLED)
-            .select_related("person", "unit", "group")
+            .select_related("person", "unit", "group__mentor")
             .first()
         )
         groups = frozenset(SupportGroup.objects.filter(cohort=cohort, mentor_id=person_id).values_list("pk", flat=True))

@@ -328,3 +328,13 @@ def test_pages_take_the_same_queries_for_a_small_and_a_larger_cohort(world, mods
     for few, many in zip(pages(a), pages(b), strict=True):
         assert _queries(client, few) == _queries(client, many), few
     assert QuestionMessage.objects.filter(question__cohort=b).count() == 75
+    # a learner of each cohort reads the list of every question of their cohort in as many queries
+    from bdtx.core.tests.factories import UserFactory
+
+    counts = []
+    for c, people in learners.items():
+        user = UserFactory()
+        people[0].user = user
+        people[0].save(update_fields=["user"])
+        counts.append(_queries(login(user), reverse("training:questions", kwargs={"uuid": c.uuid})))
+    assert counts[0] == counts[1]
