@@ -141,7 +141,15 @@ def _training(w: World) -> None:
     """A cohort of programme 02 in each province, a learner of each enrolled in a group: objects of
     every training model for the URL walk to try from the other province (written directly, no audit)."""
     from bdtx.core.models import SchoolYear
-    from bdtx.training.models import Attendance, Cohort, CohortSession, Enrolment, SupportGroup
+    from bdtx.training.models import (
+        Attendance,
+        Cohort,
+        CohortSession,
+        Enrolment,
+        Question,
+        QuestionMessage,
+        SupportGroup,
+    )
 
     year = SchoolYear.of(2026)
     for province, school, learner in (("so_a", "thcs_a2", "teacher_a2"), ("so_b", "th_b1", "teacher_b1")):
@@ -166,6 +174,13 @@ def _training(w: World) -> None:
             ends_at=datetime(2026, 12, 8, 4, 0, tzinfo=UTC),
         )
         Attendance.objects.create(session=session, enrolment=enrolment, mark="present", source="roster")
+        # a question with its first message: the questions pages for the walk
+        question = Question.objects.create(
+            cohort=cohort, enrolment=enrolment, group=group, unit=w.units[school], title="Câu hỏi về bài tập"
+        )
+        QuestionMessage.objects.create(
+            question=question, author_name=w.people[learner].full_name, role="learner", kind="gv_cc", body="Xin hỏi."
+        )
 
 
 @dataclass

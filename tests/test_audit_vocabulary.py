@@ -435,6 +435,12 @@ EXAMPLES: dict[str, tuple[str, dict, str]] = {
     "attendance.mark": ("training.attendance", {"mark": ["absent", "excused"]}, ""),
     "attendance.check_in": ("training.attendance", {"mark": [None, "late"]}, ""),
     "attendance.mark_rest": ("training.cohortsession", {"mark": [None, "absent"], "learners": [None, 12]}, ""),
+    "question.ask": ("training.question", {"kind": [None, "gv_cc"], "file": [None, "bai-tap.docx"]}, ""),
+    "question.reply": (
+        "training.question",
+        {"kind": [None, "gv_bcv"], "role": [None, "trainer"], "answered": [None, True]},
+        "",
+    ),
 }
 SAME_IN_VIETNAMESE = {"email"}  # keys whose Vietnamese name is the key itself
 RAW = re.compile(r"[\[\]{}]|^(True|False|None)$|\bNone\b")

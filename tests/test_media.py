@@ -17,6 +17,7 @@ SERVED_BY = {
     "catalog.Material.file": "catalog:material",
     "standards.CriterionRating.evidence_file": "standards:evidence",
     "imports.ImportJob.file": "imports:file",
+    "training.QuestionMessage.file": "training:question_file",
 }
 
 

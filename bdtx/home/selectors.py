@@ -4,7 +4,7 @@ Each line says what, how many, and links to the list filtered to exactly those. 
 of queries per unit the person holds a role at (a handful of units at most).
 """
 
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from typing import Any
 
 from django.core.exceptions import PermissionDenied
@@ -25,7 +25,8 @@ from bdtx.plans.models import DeadlineDefault, PersonalPlan, PlanStatus, UnitPla
 from bdtx.plans.unit.selectors import children_in_year, is_school_like
 from bdtx.regimes.models import Regime
 from bdtx.standards.models import Assessment, Confidence, Framework
-from bdtx.training.models import MentorRule, TrainerRule
+from bdtx.training.models import MentorRule, QuestionRule, TrainerRule
+from bdtx.training.questions import mentor_waiting
 
 HEADS = (Position.PRINCIPAL, Position.DIRECTOR)
 
@@ -48,6 +49,7 @@ def waiting_for(*, scope: Scope, person: Person | None, school_year: SchoolYear)
     years = (school_year, school_year.next)
     if person is not None:
         out += _my_own(person=person, school_year=school_year, years=years)
+        out += _to_answer(person=person, school_year=school_year)
     for unit in units_holding(scope=scope, permission=Perm.PLANS_APPROVE):
         out += _to_decide(scope=scope, unit=unit, years=years)
     for unit in units_holding(scope=scope, permission=Perm.STANDARDS_EVALUATE):
@@ -71,6 +73,21 @@ def _my_own(*, person: Person, school_year: SchoolYear, years: tuple[SchoolYear,
         text = _("Your self-assessment against the professional standard for %(y)s is not submitted yet.")
         out.append(Waiting(text % {"y": school_year.label}, _url("standards:mine"), "warning"))
     return out
+
+
+def _to_answer(*, person: Person, school_year: SchoolYear) -> list[Waiting]:
+    """A core teacher's learners' questions not answered yet (the overdue ones said apart)."""
+    w = mentor_waiting(person_id=person.pk, school_year=school_year)
+    if not w.waiting:
+        return []
+    text = ngettext(
+        "%(n)s question of your learners waits for your answer.",
+        "%(n)s questions of your learners wait for your answer.",
+        w.waiting,
+    ) % {"n": w.waiting}
+    if w.overdue:
+        text += " " + _("%(n)s of them for more than %(d)s days.") % {"n": w.overdue, "d": w.days}
+    return [Waiting(text, _url("training:my_groups"), "danger" if w.overdue else "primary")]
 
 
 def _to_decide(*, scope: Scope, unit: Unit, years: tuple[SchoolYear, SchoolYear]) -> list[Waiting]:
@@ -154,6 +171,7 @@ class DataSources:
     deadline_defaults: list[Any]
     trainer_rules: list[Any]
     mentor_rules: list[Any]
+    question_rules: list[Any] = field(default_factory=list)
 
     @property
     def to_check(self) -> int:
@@ -163,12 +181,12 @@ class DataSources:
             + sum(1 for f in self.frameworks if f.n_partial or f.n_unverified or f.completeness_note)
             + sum(1 for r in self.regimes if r.verification_note)
             + sum(1 for d in self.deadline_defaults if d.verification_note)
-            + sum(1 for r in [*self.trainer_rules, *self.mentor_rules] if r.verification_note)
+            + sum(1 for r in [*self.trainer_rules, *self.mentor_rules, *self.question_rules] if r.verification_note)
         )
 
 
 def data_sources(scope: Scope) -> DataSources:
-    """Every data set with its legal source and what is still to be checked (six queries)."""
+    """Every data set with its legal source and what is still to be checked (seven queries)."""
     if not scope.has_anywhere(Perm.CATALOG_MANAGE):
         raise PermissionDenied
     catalogs = Catalog.objects.annotate(
@@ -192,4 +210,5 @@ def data_sources(scope: Scope) -> DataSources:
         deadline_defaults=list(DeadlineDefault.objects.order_by("kind", "first_year")),
         trainer_rules=list(TrainerRule.objects.order_by("first_year")),
         mentor_rules=list(MentorRule.objects.order_by("first_year")),
+        question_rules=list(QuestionRule.objects.order_by("first_year")),
     )

@@ -4,7 +4,7 @@ from django.utils.translation import gettext_lazy as _
 
 from bdtx.core.audit import AuditAction, ValueFormat, school_year_label
 from bdtx.plans.models import Form
-from bdtx.training.models import CohortStatus, Degree, EnrolmentStatus, TrainerRole
+from bdtx.training.models import CohortStatus, Degree, EnrolmentStatus, InteractionKind, TrainerRole, WriterRole
 
 COUNTS = {
     "enrolled": _("enrolled"),
@@ -22,6 +22,13 @@ COHORT_VALUES: dict[str, ValueFormat] = {
 }
 TRAINER_VALUES: dict[str, ValueFormat] = {"role": TrainerRole.choices, "degree": Degree.choices}
 ENROLMENT_VALUES: dict[str, ValueFormat] = {"status": EnrolmentStatus.choices}
+QUESTION_FIELDS = {
+    "kind": _("interaction"),
+    "role": _("written as"),
+    "file": _("attached file"),
+    "answered": _("answered"),
+}
+QUESTION_VALUES: dict[str, ValueFormat] = {"kind": InteractionKind.choices, "role": WriterRole.choices}
 
 ACTIONS = [
     AuditAction("cohort.create", _("Cohort created"), values=COHORT_VALUES),
@@ -33,6 +40,8 @@ ACTIONS = [
     AuditAction("enrolment.move", _("Learner moved to another cohort"), fields=COUNTS),
     AuditAction("group.split", _("Cohort split into support groups"), fields=COUNTS),
     AuditAction("group.member_move", _("Learner moved to another support group"), fields=COUNTS),
+    AuditAction("question.ask", _("Question asked in a cohort"), fields=QUESTION_FIELDS, values=QUESTION_VALUES),
+    AuditAction("question.reply", _("Reply to a question"), fields=QUESTION_FIELDS, values=QUESTION_VALUES),
 ]
 
 # --- attendance (bdtx/training/attendance.py) ---

@@ -12,6 +12,7 @@ from django.utils.translation import gettext_lazy as _
 
 from bdtx.core.models import BaseModel, InForceQuerySet, VersionedByYear, year_range_constraint
 from bdtx.core.scope import Scope, ScopedQuerySet, path_within_q
+from bdtx.people.models import StaffType
 from bdtx.plans.models import Form
 from bdtx.regimes.models import Programme
 
@@ -395,6 +396,32 @@ class AttendanceRule(VersionedByYear):
         return f"{self.source} ({self.years_label})"
 
 
+# --- questions and interactions ------------------------------------------------------------------
+
+
+class QuestionRule(VersionedByYear):
+    """How long a learner's question may wait for an answer from their core teacher or a trainer
+    before it is flagged to the core teacher and the organiser."""
+
+    answer_within_days = models.PositiveSmallIntegerField(_("days to answer"))
+    source = models.CharField(_("legal source"), max_length=255)
+    verification_note = models.TextField(_("still to be checked"), blank=True)
+
+    objects = InForceQuerySet["QuestionRule"].as_manager()
+
+    class Meta:
+        ordering = ["first_year"]
+        verbose_name = _("question rule")
+        verbose_name_plural = _("question rules")
+        constraints = [
+            year_range_constraint("question_rule_year_range"),
+            models.CheckConstraint(condition=Q(answer_within_days__gt=0), name="question_rule_positive"),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.source} ({self.years_label})"
+
+
 class AttendanceQuerySet(ScopedQuerySet):
     scope_path_field = "enrolment__unit__path"
     scope_person_field = "enrolment__person_id"
@@ -424,3 +451,84 @@ class Attendance(BaseModel):
 
     def __str__(self) -> str:
         return f"{self.enrolment_id} @ {self.session_id}: {self.mark}"
+
+
+class WriterRole(models.TextChoices):
+    LEARNER = "learner", _("Learner")
+    MENTOR = "mentor", _("Core teacher")
+    TRAINER = "trainer", _("Trainer or organiser")
+
+
+class InteractionKind(models.TextChoices):
+    """The six interactions seed 003 asks to monitor (Cao Bằng 1395/SGDĐT-ĐTBD, 3.2). The third of
+    each side counts exchanges with a trainer (báo cáo viên): the seed writes it "giáo viên với báo
+    cáo viên" for teachers and "cán bộ quản lý cốt cán với báo cáo viên" for managers."""
+
+    TEACHER_TEACHER = "gv_gv", _("Teacher ↔ teacher")
+    TEACHER_MENTOR = "gv_cc", _("Teacher ↔ core teacher")
+    TEACHER_TRAINER = "gv_bcv", _("Teacher or core teacher ↔ trainer")
+    MANAGER_MANAGER = "ql_ql", _("Manager ↔ manager")
+    MANAGER_MENTOR = "ql_cc", _("Manager ↔ core manager")
+    MANAGER_TRAINER = "ql_bcv", _("Manager or core manager ↔ trainer")
+
+
+class QuestionQuerySet(ScopedQuerySet):
+    scope_path_field = "cohort__organiser__path"
+
+
+class Question(BaseModel):
+    """A learner's question in a cohort: the thread's head. Its text is the first message."""
+
+    cohort = models.ForeignKey(Cohort, on_delete=models.CASCADE, related_name="questions")
+    enrolment = models.ForeignKey(Enrolment, on_delete=models.PROTECT, related_name="questions")
+    # the asker's group when asking (the core teacher who should answer), and their school
+    group = models.ForeignKey(SupportGroup, null=True, blank=True, on_delete=models.SET_NULL, related_name="questions")
+    unit = models.ForeignKey("organisations.Unit", on_delete=models.PROTECT, related_name="+")
+    # the asker's staff type (GV or CBQL): which side of the monitored interactions the thread is on
+    audience = models.CharField(max_length=4, choices=StaffType.choices, default=StaffType.TEACHER)
+    title = models.CharField(_("question"), max_length=200)
+    # the first reply of the core teacher or a trainer (a fellow learner's reply does not answer it)
+    answered_at = models.DateTimeField(null=True, blank=True)
+
+    objects = QuestionQuerySet.as_manager()
+
+    class Meta:
+        ordering = ["-created_at", "-id"]
+        verbose_name = _("question")
+        verbose_name_plural = _("questions")
+        indexes = [
+            models.Index(fields=["cohort", "answered_at"], name="question_cohort_answered"),
+            models.Index(fields=["group", "answered_at"], name="question_group_answered"),
+        ]
+
+    def __str__(self) -> str:
+        return self.title
+
+
+class QuestionMessageQuerySet(ScopedQuerySet):
+    scope_path_field = "question__cohort__organiser__path"
+
+
+class QuestionMessage(BaseModel):
+    """One message of a thread, classified when written into one of the six monitored interactions
+    (kept, so that counting is one grouped query)."""
+
+    question = models.ForeignKey(Question, on_delete=models.CASCADE, related_name="messages")
+    author = models.ForeignKey("auth.User", null=True, on_delete=models.SET_NULL, related_name="+")
+    author_name = models.CharField(max_length=255)
+    role = models.CharField(max_length=8, choices=WriterRole.choices)
+    kind = models.CharField(max_length=8, choices=InteractionKind.choices)
+    body = models.TextField(_("message"))
+    file = models.FileField(_("attached file"), upload_to="questions/%Y/", blank=True, max_length=255)
+    filename = models.CharField(max_length=255, blank=True)
+
+    objects = QuestionMessageQuerySet.as_manager()
+
+    class Meta:
+        ordering = ["created_at", "id"]
+        verbose_name = _("message")
+        verbose_name_plural = _("messages")
+        indexes = [models.Index(fields=["question", "created_at"], name="qmessage_question_created")]
+
+    def __str__(self) -> str:
+        return f"{self.author_name}: {self.body[:40]}"

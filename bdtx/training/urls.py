@@ -1,6 +1,6 @@
 from django.urls import path
 
-from bdtx.training import attendance_views, views
+from bdtx.training import attendance_views, question_views, views
 
 app_name = "training"
 urlpatterns = [
@@ -20,4 +20,8 @@ urlpatterns = [
     path("sessions/<uuid:uuid>/qr/", attendance_views.session_qr, name="attendance_qr"),
     path("sessions/<uuid:uuid>/qr.svg", attendance_views.session_qr_image, name="attendance_qr_image"),
     path("check-in/<str:token>/", attendance_views.check_in, name="check_in"),
+    path("<uuid:uuid>/questions/", question_views.cohort_questions, name="questions"),
+    path("questions/<uuid:uuid>/", question_views.question_detail, name="question"),
+    path("questions/files/<uuid:uuid>/", question_views.question_file, name="question_file"),
+    path("interactions/", question_views.interactions, name="interactions"),
 ]

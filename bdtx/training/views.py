@@ -13,7 +13,7 @@ from bdtx.core.paging import paginate
 from bdtx.core.scope import Perm
 from bdtx.core.selectors import school_year_current
 from bdtx.organisations.filters import list_context_from_request
-from bdtx.training import attendance, selectors, services
+from bdtx.training import attendance, questions, selectors, services
 from bdtx.training.forms import (
     CohortEditForm,
     CohortFilterForm,
@@ -106,6 +106,7 @@ def _detail(
             "trainers": list(cohort.trainers.select_related("rule").order_by("full_name", "id")),
             "rule": selectors.trainer_rule_for(cohort.school_year),
             "manage": manage,
+            "questions_waiting": questions.cohort_waiting(cohort=cohort),
             "trainer_form": trainer_form or (TrainerForm() if manage else None),
             "session_form": session_form or (SessionForm() if manage else None),
             "attendance": attendance.cohort_attendance(cohort=cohort),
@@ -300,6 +301,9 @@ def my_groups(request: AuthenticatedHttpRequest) -> HttpResponse:
     groups = list(selectors.my_groups(person=me, school_year=year))
     if me is None or not groups:
         return render(request, "training/my_groups.html", {"groups": [], "members": [], "year": year})
+    waiting = questions.waiting_by_group(person_id=me.pk, school_year=year)
+    for g in groups:
+        g.questions_waiting = waiting.get(g.pk)  # type: ignore[attr-defined]
     return render(
         request,
         "training/my_groups.html",
