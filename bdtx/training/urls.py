@@ -17,3 +17,12 @@ urlpatterns = [
     path("enrolments/<uuid:uuid>/move/", views.enrolment_move, name="enrolment_move"),
     path("enrolments/<uuid:uuid>/withdraw/", views.enrolment_withdraw, name="enrolment_withdraw"),
 ]
+
+# --- LMS exchange (issue 9) ---
+from bdtx.training import lms_views  # noqa: E402
+
+urlpatterns += [
+    path("<uuid:uuid>/lms/", lms_views.cohort_lms, name="lms"),
+    path("<uuid:uuid>/lms/accounts.xlsx", lms_views.accounts_export, {"fmt": "xlsx"}, name="lms_accounts_xlsx"),
+    path("<uuid:uuid>/lms/accounts.csv", lms_views.accounts_export, {"fmt": "csv"}, name="lms_accounts_csv"),
+]

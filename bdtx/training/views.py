@@ -13,7 +13,7 @@ from bdtx.core.paging import paginate
 from bdtx.core.scope import Perm
 from bdtx.core.selectors import school_year_current
 from bdtx.organisations.filters import list_context_from_request
-from bdtx.training import selectors, services
+from bdtx.training import lms, selectors, services
 from bdtx.training.forms import (
     CohortEditForm,
     CohortFilterForm,
@@ -106,6 +106,7 @@ def _detail(
             "trainers": list(cohort.trainers.select_related("rule").order_by("full_name", "id")),
             "rule": selectors.trainer_rule_for(cohort.school_year),
             "manage": manage,
+            "lms_exchange": lms.lms_can_exchange(request.scope, cohort),
             "trainer_form": trainer_form or (TrainerForm() if manage else None),
             "session_form": session_form or (SessionForm() if manage else None),
         },
@@ -304,7 +305,7 @@ def my_groups(request: AuthenticatedHttpRequest) -> HttpResponse:
         "training/my_groups.html",
         {
             "groups": groups,
-            "members": list(selectors.my_group_members(person=me, school_year=year)),
+            "members": list(lms.with_lms_state(selectors.my_group_members(person=me, school_year=year))),
             "hours": selectors.mentor_hours(person=me, school_year=year),
             "year": year,
         },
