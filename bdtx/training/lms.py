@@ -35,6 +35,7 @@ from django.utils import timezone
 from django.utils.dateparse import parse_datetime
 from django.utils.translation import gettext as _
 
+from bdtx.core.bulk import bulk_insert_values
 from bdtx.core.exporters import Column, TextWriter, new_workbook
 from bdtx.core.models import AuditLog
 from bdtx.core.scope import Perm, Scope
@@ -124,7 +125,7 @@ class LmsSummary:
 
 def lms_summary(*, cohort: Cohort) -> LmsSummary:
     """How many learners have an LMS result, and how many passed (one query)."""
-    qs = with_lms_state(Enrolment.objects.filter(cohort=cohort, status=EnrolmentStatus.ENROLLED))
+    qs = with_lms_state(Enrolment.objects.filter(cohort=cohort, status=EnrolmentStatus.ENROLLED).order_by())
     learners = with_result = passed = 0
     for has, ok in qs.values_list("lms_at", "lms_passed"):  # type: ignore[misc]
         learners += 1
@@ -311,16 +312,14 @@ STATE_FIELDS = ("progress", "passed", "score")
 
 
 def _latest_states(enrolment_ids: Iterable[int]) -> dict[int, dict[str, Any]]:
-    """{enrolment id: its latest progress/passed/score} in one query (by chunks of ids)."""
+    """{enrolment id: its latest progress/passed/score}, one query per 20,000 learners."""
     ids = list(set(enrolment_ids))
     out: dict[int, dict[str, Any]] = {}
+    latest = LmsResult.objects.filter(enrolment=OuterRef("pk")).order_by("-id").values("id")[:1]
     for i in range(0, len(ids), 20000):
-        chunk = ids[i : i + 20000]
-        latest = LmsResult.objects.filter(enrolment=OuterRef("pk")).order_by("-id")
-        qs = Enrolment.objects.filter(pk__in=chunk).annotate(
-            **{f"s_{k}": Subquery(latest.values(k)[:1]) for k in STATE_FIELDS}
-        )
-        for pk, progress, passed, score in qs.values_list("pk", "s_progress", "s_passed", "s_score"):  # type: ignore[misc]
+        last = Enrolment.objects.filter(pk__in=ids[i : i + 20000]).order_by().annotate(last=Subquery(latest))
+        rows = LmsResult.objects.filter(id__in=last.values("last")).order_by()
+        for pk, progress, passed, score in rows.values_list("enrolment_id", *STATE_FIELDS):
             out[pk] = {"progress": progress, "passed": passed, "score": score}
     return out
 
@@ -338,16 +337,17 @@ def _write_results(results: Sequence[ResultIn], source: str) -> int:
         if s["passed"] is True and s["progress"] is None:
             s["progress"] = 100
         rows.append(
-            LmsResult(
-                enrolment_id=r.enrolment_id,
-                source=source,
-                recorded_at=r.recorded_at,
-                reference=r.reference[:100],
-                statement_id=r.statement_id,
+            {
+                "enrolment_id": r.enrolment_id,
+                "source": source,
+                "recorded_at": r.recorded_at,
+                "reference": r.reference[:100],
+                "statement_id": r.statement_id,
                 **s,
-            )
+            }
         )
-    LmsResult.objects.bulk_create(rows, batch_size=2000)
+    for i in range(0, len(rows), 5000):
+        bulk_insert_values(LmsResult, rows[i : i + 5000])
     return len(rows)
 
 
