@@ -5,8 +5,10 @@ Only the organisers (training.manage over the organiser) and the assessing insti
 with the LMS: a cohort outside the scope is a 404, inside without the right a 403.
 """
 
+from typing import Any
+
 from django import forms
-from django.core.exceptions import ValidationError
+from django.core.exceptions import PermissionDenied, ValidationError
 from django.http import Http404, HttpResponse, StreamingHttpResponse
 from django.http.response import HttpResponseBase
 from django.shortcuts import redirect, render
@@ -17,11 +19,12 @@ from bdtx.core.exporters import xlsx_response
 from bdtx.core.forms import BootstrapFormMixin
 from bdtx.core.http import AuthenticatedHttpRequest, get_in_scope_or_404
 from bdtx.core.paging import paginate
-from bdtx.core.scope import Perm
+from bdtx.core.scope import Perm, Scope
 from bdtx.imports.services import import_job_create
+from bdtx.organisations.models import Unit, UnitKind
 from bdtx.training import lms, selectors
 from bdtx.training.importers import KEY
-from bdtx.training.models import Cohort
+from bdtx.training.models import Cohort, Lms
 
 
 class LmsUploadForm(BootstrapFormMixin, forms.Form):
@@ -95,3 +98,41 @@ def accounts_export(request: AuthenticatedHttpRequest, uuid: str, fmt: str) -> H
     response = StreamingHttpResponse(lms.accounts_csv(cohort=cohort), content_type="text/csv; charset=utf-8")
     response["Content-Disposition"] = f'attachment; filename="{filename}.csv"'
     return response
+
+
+# --- the LMSs that push results, and their tokens ------------------------------------------------
+
+LMS_UNIT_KINDS = (UnitKind.MINISTRY, UnitKind.DEPARTMENT, UnitKind.DISTRICT, UnitKind.COMMUNE)
+
+
+class LmsForm(BootstrapFormMixin, forms.Form):
+    name = forms.CharField(label=_("Name"), max_length=255)
+    unit = forms.ModelChoiceField(
+        queryset=Unit.objects.none(), to_field_name="uuid", label=_("Serves the cohorts organised under")
+    )
+
+    def __init__(self, *args: Any, scope: Scope, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        units = (
+            Unit.objects.visible_to(scope, Perm.TRAINING_MANAGE)
+            .filter(kind__in=LMS_UNIT_KINDS, dissolved_on__isnull=True)
+            .order_by("depth", "name")
+        )
+        self.set_queryset("unit", units)
+
+
+def lms_list(request: AuthenticatedHttpRequest) -> HttpResponse:
+    """The LMSs registered for the organiser's area; registering one shows its token once."""
+    if not request.scope.has_anywhere(Perm.TRAINING_MANAGE):
+        raise PermissionDenied
+    form = LmsForm(request.POST or None, scope=request.scope)
+    if not form.fields["unit"].queryset.exists():  # type: ignore[attr-defined]
+        raise PermissionDenied  # a school's staff: an LMS serves an office's area
+    token = ""
+    if request.method == "POST" and form.is_valid():
+        _lms, token = lms.lms_create(
+            scope=request.scope, unit=form.cleaned_data["unit"], name=form.cleaned_data["name"]
+        )
+        form = LmsForm(scope=request.scope)
+    systems = Lms.objects.visible_to(request.scope, Perm.TRAINING_MANAGE).select_related("unit").order_by("name", "id")
+    return render(request, "training/lms/lms_list.html", {"form": form, "token": token, "systems": list(systems)})

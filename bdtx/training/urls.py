@@ -22,6 +22,7 @@ urlpatterns = [
 from bdtx.training import lms_views  # noqa: E402
 
 urlpatterns += [
+    path("lms-systems/", lms_views.lms_list, name="lms_list"),
     path("<uuid:uuid>/lms/", lms_views.cohort_lms, name="lms"),
     path("<uuid:uuid>/lms/accounts.xlsx", lms_views.accounts_export, {"fmt": "xlsx"}, name="lms_accounts_xlsx"),
     path("<uuid:uuid>/lms/accounts.csv", lms_views.accounts_export, {"fmt": "csv"}, name="lms_accounts_csv"),

@@ -418,3 +418,26 @@ def test_the_core_teachers_page_shows_lms_progress_and_last_activity(world, mods
     _post(client, lmsworld["a"], st2)
     after, _text = _page_queries(mentor, reverse("training:my_groups"))
     assert after == before
+
+
+# --- registering an LMS -------------------------------------------------------------------------------------
+
+
+@pytest.mark.parametrize("user", ["teacher_a1", "mentor_a1", "principal_a1", "institution", "norole"])
+def test_registering_an_lms_is_for_organisers_only(world, login, user):
+    assert login(world.users[user]).get(reverse("training:lms_list")).status_code == 403
+
+
+def test_an_organiser_registers_an_lms_and_sees_its_token_once(world, lmsworld, login):
+    client = login(world.users["so_a"])
+    r = client.post(reverse("training:lms_list"), {"name": "LMS Viettel", "unit": world.u("so_a").uuid})
+    assert r.status_code == 200
+    text = r.content.decode()
+    lms = Lms.objects.get(name="LMS Viettel")
+    token = text.split('<code class="user-select-all text-break">')[1].split("</code>")[0]
+    assert lms_for_token(token) == lms and token not in lms.token_hash
+    again = client.get(reverse("training:lms_list")).content.decode()
+    assert "LMS Viettel" in again and token not in again and 'id="lms-token"' not in again
+    assert "LMS tỉnh B" not in again  # another province's LMS is not listed
+    r = client.post(reverse("training:lms_list"), {"name": "Ngoài", "unit": world.u("so_b").uuid})
+    assert r.status_code == 200 and not Lms.objects.filter(name="Ngoài").exists()
