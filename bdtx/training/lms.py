@@ -29,7 +29,7 @@ from typing import Any
 from django.core.exceptions import PermissionDenied
 from django.core.files.uploadedfile import SimpleUploadedFile
 from django.db import transaction
-from django.db.models import OuterRef, QuerySet, Subquery
+from django.db.models import OuterRef, Q, QuerySet, Subquery
 from django.db.models.functions import Lower
 from django.utils import timezone
 from django.utils.dateparse import parse_datetime
@@ -533,9 +533,13 @@ def xapi_statements_accept(*, lms: Lms, statements: Sequence[Any]) -> XapiOutcom
     # the learners: active enrolments of these cohorts, by person UUID and by e-mail (one query)
     by_uuid: dict[tuple[int, uuidlib.UUID], int] = {}
     by_email: dict[tuple[int, str], list[int]] = {}
+    usernames = {p.username for p in new if p.username}
+    emails = {p.email for p in new if p.email}
     rows = (
         Enrolment.objects.filter(cohort__in=list(cohorts.values()), status__in=ACTIVE_STATUSES)
         .annotate(email_l=Lower("person__email"))
+        .filter(Q(person__uuid__in=usernames) | (Q(email_l__in=emails) if emails else Q(pk__in=[])))
+        .order_by()
         .values_list("pk", "cohort_id", "person__uuid", "email_l")
     )
     for pk, cid, pu, em in rows:
