@@ -9,13 +9,15 @@ database; a row naming nobody enrolled in the cohort is an error. The ID number 
 is matched, never written into a message, and its cell is hidden like the staff import's.
 """
 
+from collections.abc import Mapping
 from dataclasses import dataclass
 from datetime import datetime, time
 from decimal import ROUND_HALF_UP, Decimal, InvalidOperation
 from typing import Any
 
+from django import forms
 from django.core.exceptions import PermissionDenied, ValidationError
-from django.db.models import QuerySet
+from django.db.models import Q, QuerySet
 from django.db.models.functions import Lower
 from django.urls import reverse
 from django.utils import timezone
@@ -26,7 +28,7 @@ from bdtx.core.importing.base import Checked, FileProblem, Importer, JobInfo, Pr
 from bdtx.core.importing.parsing import Field, Layout, RawRow, as_date, as_digits, as_text
 from bdtx.core.scope import Perm, Scope
 from bdtx.core.text import fold
-from bdtx.organisations.models import Unit
+from bdtx.organisations.models import Unit, UnitKind
 from bdtx.training.lms import ResultIn, lms_can_exchange, lms_results_import, username_uuid
 from bdtx.training.models import ACTIVE_STATUSES, Cohort, Enrolment
 
@@ -183,6 +185,14 @@ def check_row(raw: RawRow, ctx: LmsContext) -> CheckedResult:
     return CheckedResult(raw.number, record, [], enrolment)
 
 
+class LmsImportOptionsForm(forms.Form):
+    """The cohort, named by the link of the cohort's LMS page (`?cohort=<uuid>`)."""
+
+    cohort = forms.UUIDField(
+        widget=forms.HiddenInput, error_messages={"required": gettext_lazy("Start from the LMS page of the cohort.")}
+    )
+
+
 class LmsResultsImporter(Importer[LmsContext, ResultIn]):
     """LMS progress and results of one cohort's learners (from the cohort's LMS page)."""
 
@@ -211,10 +221,14 @@ class LmsResultsImporter(Importer[LmsContext, ResultIn]):
             raise PermissionDenied
 
     def unit_choices(self, scope: Scope) -> QuerySet[Unit]:
-        return Unit.objects.none()
+        """The offices that organise cohorts, and the institutions whose own staff the viewer is: a
+        job belongs to the first (its cohort comes from the cohort's LMS page)."""
+        manage = Unit.objects.visible_to(scope, Perm.TRAINING_MANAGE).values("pk")
+        institutions = Unit.objects.filter(pk__in=scope.units_with(Perm.TRAINING_VIEW), kind=UnitKind.INSTITUTION)
+        return Unit.objects.filter(Q(pk__in=manage) | Q(pk__in=institutions.values("pk"))).order_by("depth", "name")
 
-    def may_import(self, scope: Scope) -> bool:
-        return False  # started from a cohort's LMS page, which names the cohort
+    def options_form(self, data: Any = None, *, initial: Mapping[str, Any] | None = None) -> forms.Form:
+        return LmsImportOptionsForm(data, initial={"cohort": (initial or {}).get("cohort")})
 
     def clean_options(self, data: Any, *, scope: Scope) -> dict[str, Any]:
         cohort = data.get("cohort")

@@ -345,6 +345,9 @@ def test_an_import_with_bad_rows_writes_nothing_and_says_row_column_in_vietnames
     assert "Không có học viên" in messages and "0 đến 10" in messages, messages
     assert "001085099999" not in json.dumps(job.problems, ensure_ascii=False)  # the ID is never echoed
     assert not LmsResult.objects.exists()
+    page = client.get(job.get_absolute_url())
+    assert page.status_code == 200 and "Tiến độ là tỉ lệ phần trăm từ 0 đến 100." in page.content.decode()
+    assert login(world.users["so_b"]).get(job.get_absolute_url()).status_code == 404
     job = run_confirm(job, user=world.users["so_a"], only_valid=True)
     assert job.status == ImportJob.Status.DONE
     res = LmsResult.objects.get()
@@ -365,6 +368,8 @@ def test_a_clean_csv_is_imported_at_once_by_the_institution(world, lmsworld, log
     )
     assert job.status == ImportJob.Status.DONE, job.problems
     assert job.unit == world.u("cs_dt")
+    page = login(world.users["institution"]).get(job.get_absolute_url())
+    assert page.status_code == 200 and reverse("training:lms", kwargs={"uuid": c.uuid}) in page.content.decode()
     got = {
         r.enrolment.person_id: (r.progress, r.passed, r.score) for r in LmsResult.objects.select_related("enrolment")
     }
@@ -441,3 +446,25 @@ def test_an_organiser_registers_an_lms_and_sees_its_token_once(world, lmsworld, 
     assert "LMS tỉnh B" not in again  # another province's LMS is not listed
     r = client.post(reverse("training:lms_list"), {"name": "Ngoài", "unit": world.u("so_b").uuid})
     assert r.status_code == 200 and not Lms.objects.filter(name="Ngoài").exists()
+
+
+def test_the_shared_upload_page_takes_the_cohort_from_the_link(
+    world, lmsworld, login, django_capture_on_commit_callbacks
+):
+    from django.core.files.uploadedfile import SimpleUploadedFile
+
+    c, people = lmsworld["c"], lmsworld["people"]
+    url = reverse("imports:new", args=["lms_results"])
+    assert login(world.users["teacher_a1"]).get(url).status_code == 403
+    client = login(world.users["institution"])
+    r = client.get(url, {"cohort": str(c.uuid)})
+    assert r.status_code == 200 and str(c.uuid) in r.content.decode()
+    content = _xlsx(["Tên đăng nhập", "Tiến độ", "Kết quả"], [[lms_username(people[0]), 30, None]])
+    with django_capture_on_commit_callbacks(execute=True):
+        r = client.post(url, {"cohort": str(c.uuid), "file": SimpleUploadedFile("kq.xlsx", content)})
+    assert r.status_code == 302, r.content.decode()[:3000]
+    assert LmsResult.objects.get().progress == 30
+    # a cohort the institution does not assess cannot be named by hand
+    other = lmsworld["b"]
+    r = client.post(url, {"cohort": str(other.uuid), "file": SimpleUploadedFile("kq.xlsx", content)})
+    assert r.status_code == 403 and LmsResult.objects.count() == 1
