@@ -229,6 +229,7 @@ def main() -> None:
         print(f"    {split.groups:,} groups, {split.without_mentor:,} without a core teacher")
         grouped = cohort.enrolments.filter(status=EnrolmentStatus.ENROLLED, group__isnull=False).count()
         assert grouped == result.enrolled, (grouped, result.enrolled)
+        lms_exchange(cohort, step)
         print(f"  peak RSS: {peak_rss_mb():.0f} MB")
     finally:
         if drop_database:
@@ -238,6 +239,84 @@ def main() -> None:
             print(f"\nkept {tmp}")
         else:
             shutil.rmtree(tmp, ignore_errors=True)
+
+
+def lms_exchange(cohort, step) -> None:  # type: ignore[no-untyped-def]
+    """Issue 9: the account list, an LMS results file of one row per learner checked and written by the
+    importer the shared pipeline calls, and xAPI statements in batches of 500."""
+    import io
+    import uuid as uuidlib
+
+    from django.db import transaction
+
+    from bdtx.core.exporters import new_workbook
+    from bdtx.core.importing.base import JobInfo
+    from bdtx.core.importing.parsing import read_table
+    from bdtx.core.scope import SYSTEM
+    from bdtx.training import lms
+    from bdtx.training.importers import KEY, LmsResultsImporter
+    from bdtx.training.models import Enrolment, LmsResult
+
+    t = time.perf_counter()
+    size = len(lms.accounts_xlsx(cohort=cohort))
+    learners = cohort.enrolments.filter(status="enrolled").count()
+    step("LMS account list (.xlsx)", learners, time.perf_counter() - t)
+    print(f"    {size / 2**20:.1f} MB")
+    uuids = list(Enrolment.objects.filter(cohort=cohort).values_list("person__uuid", flat=True))
+    path = Path(tempfile.mkdtemp()) / "lms.xlsx"
+    wb = new_workbook(path, constant_memory=True, tmpdir=str(path.parent))
+    ws = wb.add_worksheet()
+    for c, h in enumerate(["STT", "Tên đăng nhập", "Tiến độ (%)", "Kết quả", "Điểm"]):
+        ws.write_string(0, c, h)
+    for r, u in enumerate(uuids, start=1):
+        ws.write_number(r, 0, r)
+        ws.write_string(r, 1, u.hex)
+        ws.write_number(r, 2, 100 if r % 5 else 60)
+        ws.write_string(r, 3, "Đạt" if r % 5 else "Không đạt")
+        ws.write_number(r, 4, 5 + r % 50 / 10)
+    wb.close()
+    content = path.read_bytes()
+    shutil.rmtree(path.parent, ignore_errors=True)
+    importer = LmsResultsImporter()
+    info = JobInfo(
+        id=0,
+        uuid=uuidlib.uuid4(),
+        kind=KEY,
+        unit=cohort.organiser,
+        school_year_id=cohort.school_year_id,
+        created_by_id=None,
+        original_filename="lms.xlsx",
+        options={"cohort": str(cohort.uuid), "cohort_name": cohort.name},
+    )
+    t = time.perf_counter()
+    table = read_table(io.BytesIO(content), importer.fields, required_any=importer.required_any)
+    ctx = importer.prepare(info, SYSTEM, table.layout)
+    checked = [importer.check_row(raw, ctx) for raw in table.rows]
+    importer.check_file(checked, ctx)
+    records = [c.record for c in checked if c.valid and c.record is not None]
+    step("LMS results file checked (read, matched, validated)", len(checked), time.perf_counter() - t)
+    assert len(records) == len(uuids), (len(records), len(uuids))
+    t = time.perf_counter()
+    with transaction.atomic():
+        written = importer.write(info, records, scope=SYSTEM)
+    step("LMS results written (merged with the latest state)", written.created, time.perf_counter() - t)
+    lms_a, _token = lms.lms_create(scope=SYSTEM, unit=cohort.organiser, name="LMS bench")
+    n = min(20000, len(uuids))
+    t = time.perf_counter()
+    for i in range(0, n, lms.MAX_STATEMENTS):
+        batch = [
+            {
+                "id": str(uuidlib.uuid4()),
+                "actor": {"account": {"name": u.hex}},
+                "verb": {"id": "http://adlnet.gov/expapi/verbs/scored"},
+                "object": {"id": lms.activity_id(cohort)},
+                "result": {"score": {"scaled": 0.8}},
+            }
+            for u in uuids[i : i + lms.MAX_STATEMENTS]
+        ]
+        lms.xapi_statements_accept(lms=lms_a, statements=batch)
+    step("xAPI statements accepted (batches of 500)", n, time.perf_counter() - t)
+    assert LmsResult.objects.count() == len(uuids) + n
 
 
 if __name__ == "__main__":

@@ -442,6 +442,20 @@ EXAMPLES: dict[str, tuple[str, dict, str]] = {
         "",
     ),
 }
+# LMS exchange (issue 9)
+EXAMPLES.update(
+    {
+        "lms.create": ("training.lms", {}, ""),
+        "lms.xapi": ("training.lms", {"statements": 48, "repeated": 2}, ""),
+        "lms_import.upload": ("imports.importjob", {}, "Mô đun 4 — đợt 1"),
+        "lms_import.confirm": ("imports.importjob", {}, "only valid rows"),
+        "lms.import": (
+            "imports.importjob",
+            {"rows": 480, "written": 478, "created": 478, "updated": 0, "skipped": 2},
+            "478 kết quả LMS",
+        ),
+    }
+)
 SAME_IN_VIETNAMESE = {"email"}  # keys whose Vietnamese name is the key itself
 RAW = re.compile(r"[\[\]{}]|^(True|False|None)$|\bNone\b")
 

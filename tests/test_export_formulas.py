@@ -153,6 +153,19 @@ EXERCISED = {
 }
 
 
+def lms_accounts(world, login) -> None:  # type: ignore[no-untyped-def]
+    """The LMS account list of the world's cohort of province A (teacher_a2 enrolled, in a group)."""
+    from bdtx.training.models import Cohort
+
+    cohort = Cohort.objects.get(organiser=world.u("so_a"), programme="BD02")
+    Person.objects.filter(pk=world.people["teacher_a2"].pk).update(family_name=EVIL, email="@SUM(1)")
+    content = _get(login(world.users["so_a"]), reverse("training:lms_accounts_xlsx", args=[cohort.uuid]))
+    assert_text_not_formula(content, EVIL, "@SUM(1)")
+
+
+EXERCISED["training/lms.py"] = [lms_accounts]  # also the .csv → .xlsx conversion of an upload (text cells)
+
+
 def _writers() -> set[str]:
     found = set()
     for path in ROOT.rglob("*.py"):

@@ -12,3 +12,8 @@ class TrainingConfig(AppConfig):
         from bdtx.training.audit import ACTIONS
 
         audit_actions.register(*ACTIONS, app=self.label)
+
+        from bdtx.core.importing.base import register
+        from bdtx.training.importers import LmsResultsImporter
+
+        register(LmsResultsImporter())

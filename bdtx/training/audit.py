@@ -63,3 +63,22 @@ ACTIONS += [
         values=ATTENDANCE_VALUES,
     ),
 ]
+
+# --- LMS exchange (issue 9) ---
+from bdtx.core.importing.audit import ONLY_VALID, SUMMARY_FIELDS  # noqa: E402
+
+ACTIONS += [
+    AuditAction("lms.create", _("LMS registered (token issued)")),
+    AuditAction(
+        "lms.xapi",
+        _("LMS statements received"),
+        fields={"statements": _("statements recorded"), "repeated": _("statements already received")},
+    ),
+    AuditAction("lms_import.upload", _("LMS results file uploaded")),
+    AuditAction("lms_import.confirm", _("LMS results import confirmed"), notes=(ONLY_VALID,)),
+    AuditAction(
+        "lms.import",
+        _("LMS results file imported"),
+        fields={**SUMMARY_FIELDS, "created": _("results recorded"), "updated": _("results updated")},
+    ),
+]

@@ -532,3 +532,92 @@ class QuestionMessage(BaseModel):
 
     def __str__(self) -> str:
         return f"{self.author_name}: {self.body[:40]}"
+
+
+# --- LMS exchange (issue 9) ---------------------------------------------------------------------
+
+
+class LmsQuerySet(ScopedQuerySet):
+    scope_path_field = "unit__path"
+
+
+class Lms(BaseModel):
+    """A learning management system run by others (seed 003: accounts issued by a provider) that
+    pushes xAPI statements for the cohorts organised under `unit` (a Sở: its province).
+
+    It authenticates with a bearer token shown once when made; only its SHA-256 is kept."""
+
+    name = models.CharField(_("name"), max_length=255)
+    unit = models.ForeignKey(
+        "organisations.Unit", on_delete=models.PROTECT, related_name="+", verbose_name=_("serves the cohorts of")
+    )
+    token_hash = models.CharField(max_length=64, unique=True, editable=False)
+    active = models.BooleanField(_("active"), default=True)
+    last_used_at = models.DateTimeField(null=True, blank=True, editable=False)
+
+    objects = LmsQuerySet.as_manager()
+
+    class Meta:
+        ordering = ["name", "id"]
+        verbose_name = _("LMS")
+        verbose_name_plural = _("LMSs")
+
+    def __str__(self) -> str:
+        return self.name
+
+
+class LmsStatement(models.Model):
+    """An xAPI statement an LMS pushed and the system accepted, kept as received. The statement id is
+    unique per LMS: a statement sent again is recognised and not written twice."""
+
+    lms = models.ForeignKey(Lms, on_delete=models.PROTECT, related_name="statements")
+    statement_id = models.UUIDField()
+    verb = models.CharField(max_length=16)
+    enrolment = models.ForeignKey(Enrolment, on_delete=models.CASCADE, related_name="+")
+    raw = models.JSONField()
+    received_at = models.DateTimeField(auto_now_add=True)
+
+    class Meta:
+        ordering = ["received_at", "id"]
+        constraints = [models.UniqueConstraint(fields=["lms", "statement_id"], name="lms_statement_once")]
+
+    def __str__(self) -> str:
+        return f"{self.lms_id}:{self.statement_id}"
+
+
+class LmsSource(models.TextChoices):
+    IMPORT = "import", _("Imported file")
+    XAPI = "xapi", _("xAPI statement")
+
+
+class LmsResult(models.Model):
+    """One result received for a learner of a cohort: a history, one row per file row or statement.
+    Each row carries the learner's whole LMS state after it (a statement saying only "passed" keeps
+    the progress and score of the row before), so the latest row (highest id) is the current state."""
+
+    enrolment = models.ForeignKey(Enrolment, on_delete=models.CASCADE, related_name="lms_results")
+    progress = models.PositiveSmallIntegerField(_("progress (%)"), null=True, blank=True)
+    passed = models.BooleanField(_("passed on the LMS"), null=True, blank=True)
+    score = models.DecimalField(_("LMS score"), max_digits=4, decimal_places=2, null=True, blank=True)
+    source = models.CharField(_("source"), max_length=8, choices=LmsSource.choices)
+    recorded_at = models.DateTimeField(_("recorded at"))  # when the LMS says it happened
+    received_at = models.DateTimeField(auto_now_add=True)
+    statement = models.ForeignKey(LmsStatement, null=True, blank=True, on_delete=models.SET_NULL, related_name="+")
+    reference = models.CharField(max_length=100, blank=True)  # "<import job uuid>:<row>" or the statement id
+
+    class Meta:
+        ordering = ["enrolment", "id"]
+        verbose_name = _("LMS result")
+        verbose_name_plural = _("LMS results")
+        constraints = [
+            models.CheckConstraint(
+                condition=Q(progress__isnull=True) | Q(progress__lte=100), name="lms_result_progress_percent"
+            ),
+            models.CheckConstraint(
+                condition=Q(score__isnull=True) | Q(score__gte=0, score__lte=10), name="lms_result_score_0_10"
+            ),
+        ]
+        indexes = [models.Index(fields=["enrolment", "-id"], name="lms_result_latest")]
+
+    def __str__(self) -> str:
+        return f"{self.enrolment_id}: {self.progress}% {self.passed}"

@@ -25,3 +25,13 @@ urlpatterns = [
     path("questions/files/<uuid:uuid>/", question_views.question_file, name="question_file"),
     path("interactions/", question_views.interactions, name="interactions"),
 ]
+
+# --- LMS exchange (issue 9) ---
+from bdtx.training import lms_views  # noqa: E402
+
+urlpatterns += [
+    path("lms-systems/", lms_views.lms_list, name="lms_list"),
+    path("<uuid:uuid>/lms/", lms_views.cohort_lms, name="lms"),
+    path("<uuid:uuid>/lms/accounts.xlsx", lms_views.accounts_export, {"fmt": "xlsx"}, name="lms_accounts_xlsx"),
+    path("<uuid:uuid>/lms/accounts.csv", lms_views.accounts_export, {"fmt": "csv"}, name="lms_accounts_csv"),
+]

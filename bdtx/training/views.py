@@ -13,7 +13,7 @@ from bdtx.core.paging import paginate
 from bdtx.core.scope import Perm
 from bdtx.core.selectors import school_year_current
 from bdtx.organisations.filters import list_context_from_request
-from bdtx.training import attendance, questions, selectors, services
+from bdtx.training import attendance, lms, questions, selectors, services
 from bdtx.training.forms import (
     CohortEditForm,
     CohortFilterForm,
@@ -107,6 +107,7 @@ def _detail(
             "rule": selectors.trainer_rule_for(cohort.school_year),
             "manage": manage,
             "questions_waiting": questions.cohort_waiting(cohort=cohort),
+            "lms_exchange": lms.lms_can_exchange(request.scope, cohort),
             "trainer_form": trainer_form or (TrainerForm() if manage else None),
             "session_form": session_form or (SessionForm() if manage else None),
             "attendance": attendance.cohort_attendance(cohort=cohort),
@@ -309,7 +310,7 @@ def my_groups(request: AuthenticatedHttpRequest) -> HttpResponse:
         "training/my_groups.html",
         {
             "groups": groups,
-            "members": list(selectors.my_group_members(person=me, school_year=year)),
+            "members": list(lms.with_lms_state(selectors.my_group_members(person=me, school_year=year))),
             "hours": selectors.mentor_hours(person=me, school_year=year),
             "year": year,
         },

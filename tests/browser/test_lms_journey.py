@@ -1,0 +1,73 @@
+"""LMS exchange (issue 9): the Sở opens a cohort's LMS page (exports, import form, each learner's LMS
+progress), after an LMS pushed a result; the core teacher sees the progress and last activity of
+their group on a 360 px phone. Interface strings through gettext (`vi`)."""
+
+from collections.abc import Callable
+from datetime import date
+from pathlib import Path
+
+import pytest
+from django.urls import reverse
+from django.utils import timezone, translation
+from playwright.sync_api import Page, expect
+
+from bdtx.catalog.models import Module
+from bdtx.core.scope import SYSTEM
+from bdtx.core.selectors import school_year_current
+from bdtx.core.tests.factories import EmploymentFactory
+from bdtx.plans.models import PersonalPlan, PlanItem, PlanStatus
+from bdtx.regimes.models import Programme, Regime
+from bdtx.training.lms import ResultIn, lms_results_import
+from bdtx.training.models import Enrolment, ScheduleTemplate
+from bdtx.training.services import cohort_create, enrolment_bulk_from_plans, groups_split
+from conftest import World
+
+Shot = Callable[[Page, str], Path]
+
+pytestmark = pytest.mark.browser
+
+
+def vi(text: str) -> str:
+    with translation.override("vi"):
+        return str(translation.gettext(text))
+
+
+def test_the_lms_page_and_the_core_teachers_phone_show_lms_progress(
+    page: Page, phone_page: Page, live_server, world: World, sign_in, screenshot: Shot
+) -> None:
+    module = Module.objects.get(catalog__code="GDPT2018-GV-QD4660", code="MĐ 04")
+    year = school_year_current()
+    people = [world.people["teacher_a1"], *(EmploymentFactory(unit=world.u("th_a1")).person for _ in range(3))]
+    for p in people:
+        plan = PersonalPlan.objects.create(
+            person=p, unit=world.u("th_a1"), school_year=year, regime=Regime.objects.for_year(year),
+            status=PlanStatus.APPROVED,
+        )  # fmt: skip
+        PlanItem.objects.create(plan=plan, programme=Programme.BD03, module=module, title=module.title, hours=40)
+    cohort = cohort_create(
+        scope=SYSTEM, organiser=world.u("so_a"), school_year=year, name="Mô đun 4 — LMS", programme=Programme.BD03,
+        module=module, form="ban_tap_trung", capacity=50, template=ScheduleTemplate.objects.get(code="7-2-7"),
+        starts_on=date(year.start_year, 12, 1),
+    )  # fmt: skip
+    enrolment_bulk_from_plans(scope=SYSTEM, cohort=cohort)
+    groups_split(scope=SYSTEM, cohort=cohort)
+    e = Enrolment.objects.get(cohort=cohort, person=world.people["teacher_a1"])
+    lms_results_import(
+        scope=SYSTEM,
+        cohort=cohort,
+        results=[ResultIn(enrolment_id=e.pk, recorded_at=timezone.now(), reference="t", progress=80, passed=True)],
+    )
+
+    sign_in(page, "so_a")
+    page.goto(f"{live_server.url}{reverse('training:detail', kwargs={'uuid': cohort.uuid})}")
+    with page.expect_navigation():
+        page.locator("#lms-link").click()
+    expect(page.locator("#export-xlsx")).to_be_visible()
+    expect(page.locator("#lms-learners")).to_contain_text("80%")
+    expect(page.locator("#lms-learners")).to_contain_text(vi("Passed"))
+    screenshot(page, "lms-cohort-page")
+
+    sign_in(phone_page, "mentor_a1")
+    phone_page.goto(f"{live_server.url}{reverse('training:my_groups')}")
+    expect(phone_page.locator("#my-members")).to_contain_text("80%")
+    screenshot(phone_page, "lms-core-teacher-phone")
