@@ -15,18 +15,17 @@ resident memory. A second pass imports the same people with new phone numbers: e
 import argparse
 import os
 import random
-import resource
 import shutil
 import sys
 import tempfile
 import time
-from collections.abc import Callable
 from datetime import date, timedelta
 from pathlib import Path
-from urllib.parse import urlsplit, urlunsplit
 
 ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
+
+from common import fresh_postgres_database, load_average, peak_rss_mb  # noqa: E402
 
 FAMILY = [
     ("Nguyễn", 38),
@@ -124,34 +123,6 @@ def write_file(path: Path, rows: int, school_codes: list[str], *, phone_seed: in
     wb.close()
 
 
-def _fresh_postgres_database() -> Callable[[], None] | None:
-    """With DATABASE_URL on PostgreSQL, create an empty database for the run; return its dropper."""
-    url = urlsplit(os.environ.get("DATABASE_URL", ""))
-    if url.scheme not in ("postgres", "postgresql"):
-        return None
-    import psycopg
-
-    name = f"bdtx_bench_{os.getpid()}"
-    maintenance = urlunsplit(url._replace(scheme="postgresql", path="/postgres"))
-    with psycopg.connect(maintenance, autocommit=True) as conn:
-        conn.execute(f'CREATE DATABASE "{name}"')
-    os.environ["DATABASE_URL"] = urlunsplit(url._replace(path=f"/{name}"))
-
-    def drop() -> None:
-        with psycopg.connect(maintenance, autocommit=True) as conn:
-            conn.execute(f'DROP DATABASE IF EXISTS "{name}"')
-
-    return drop
-
-
-def _load() -> str:
-    return " ".join(f"{x:.1f}" for x in os.getloadavg())
-
-
-def peak_rss_mb() -> float:
-    return resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024  # kB on Linux
-
-
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--rows", type=int, default=50_000)
@@ -160,7 +131,7 @@ def main() -> None:
 
     tmp = Path(tempfile.mkdtemp(prefix="bdtx-bench-"))
     os.environ["BDTX_VAR_DIR"] = str(tmp)
-    drop_database = _fresh_postgres_database()
+    drop_database = fresh_postgres_database()
     os.environ["DJANGO_SETTINGS_MODULE"] = "config.settings.dev"
     import django
 
@@ -241,7 +212,9 @@ def main() -> None:
                 print(f"  {phase:<6} {s:7.2f} s  {n / s:9,.0f} rows/s")
             print(f"  store   {other:7.2f} s  (upload kept, job and audit rows)")
             print(f"  total  {total:7.2f} s  {n / total:9,.0f} rows/s end to end")
-            print(f"  (CPU time of this process {cpu:.2f} s, {n / cpu:,.0f} rows per CPU second; load {_load()})")
+            print(
+                f"  (CPU time of this process {cpu:.2f} s, {n / cpu:,.0f} rows per CPU second; load {load_average()})"
+            )
             print(f"  peak RSS so far: {peak_rss_mb():.0f} MB")
     finally:
         if drop_database:

@@ -14,50 +14,21 @@ person, an employment (2 % core teachers) and an approved personal plan holding 
 
 import argparse
 import os
-import resource
 import shutil
 import sys
 import tempfile
 import time
-from collections.abc import Callable
 from datetime import date
 from pathlib import Path
-from urllib.parse import urlsplit, urlunsplit
 
 ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
 
+from common import fresh_postgres_database, load_average, peak_rss_mb  # noqa: E402
+
 GIVEN = ["Hoa", "Hương", "Lan", "Mai", "Hằng", "Trang", "Thảo", "An", "Bình", "Cường", "Dũng", "Hải", "Hùng"]
 FAMILY = ["Nguyễn", "Trần", "Lê", "Phạm", "Hoàng", "Nông", "Lò", "Bế", "Vũ", "Đặng"]
 MIDDLE = ["Thị", "Văn", "Minh", "Thu", "Đức", "Ngọc"]
-
-
-def _fresh_postgres_database() -> Callable[[], None] | None:
-    """With DATABASE_URL on PostgreSQL, create an empty database for the run; return its dropper."""
-    url = urlsplit(os.environ.get("DATABASE_URL", ""))
-    if url.scheme not in ("postgres", "postgresql"):
-        return None
-    import psycopg
-
-    name = f"bdtx_bench_{os.getpid()}"
-    maintenance = urlunsplit(url._replace(scheme="postgresql", path="/postgres"))
-    with psycopg.connect(maintenance, autocommit=True) as conn:
-        conn.execute(f'CREATE DATABASE "{name}"')
-    os.environ["DATABASE_URL"] = urlunsplit(url._replace(path=f"/{name}"))
-
-    def drop() -> None:
-        with psycopg.connect(maintenance, autocommit=True) as conn:
-            conn.execute(f'DROP DATABASE IF EXISTS "{name}"')
-
-    return drop
-
-
-def peak_rss_mb() -> float:
-    return resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024  # kB on Linux
-
-
-def _load() -> str:
-    return " ".join(f"{x:.1f}" for x in os.getloadavg())
 
 
 def main() -> None:
@@ -70,7 +41,7 @@ def main() -> None:
 
     tmp = Path(tempfile.mkdtemp(prefix="bdtx-bench-"))
     os.environ["BDTX_VAR_DIR"] = str(tmp)
-    drop_database = _fresh_postgres_database()
+    drop_database = fresh_postgres_database()
     os.environ["DJANGO_SETTINGS_MODULE"] = "config.settings.dev"
     import django
 
@@ -129,7 +100,7 @@ def main() -> None:
         module = Module.objects.get(catalog__code="GDPT2018-GV-QD4660", code="MĐ 04")
         regime = Regime.objects.for_year(year)
         n = args.learners
-        print(f"\n{n:,} learners, school year {year.label}, load {_load()}")
+        print(f"\n{n:,} learners, school year {year.label}, load {load_average()}")
 
         with transaction.atomic():
             t = time.perf_counter()
