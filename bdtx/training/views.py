@@ -1,6 +1,10 @@
 """Pages of training delivery: cohorts (list, new, detail with trainers and sessions), enrolment from
 approved plans (preview, then confirm), support groups, and a core teacher's own groups."""
 
+from collections.abc import Callable
+from typing import Any
+
+from django import forms
 from django.contrib import messages
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.http import HttpResponse
@@ -25,7 +29,7 @@ from bdtx.training.forms import (
     SessionForm,
     TrainerForm,
 )
-from bdtx.training.models import Cohort, EnrolmentStatus
+from bdtx.training.models import Cohort, Enrolment, EnrolmentStatus
 
 
 def cohort_list(request: AuthenticatedHttpRequest) -> HttpResponse:
@@ -235,64 +239,68 @@ def cohort_groups(request: AuthenticatedHttpRequest, uuid: str) -> HttpResponse:
     )
 
 
+def _on_enrolment(
+    request: AuthenticatedHttpRequest,
+    uuid: str,
+    make_form: Callable[[Enrolment], forms.Form],
+    act: Callable[[Enrolment, dict[str, Any]], str],
+    invalid: str,
+) -> HttpResponse:
+    """One learner's row on the groups page: the enrolment inside the scope (404), the organiser's
+    permission (403), the form, then the service `act` runs (it returns the message to show); a
+    refusal or an invalid form is said in words. Back to the cohort's groups either way."""
+    enrolment = get_in_scope_or_404(selectors.enrolment_get, scope=request.scope, uuid=uuid)
+    request.scope.require(Perm.TRAINING_MANAGE, enrolment.cohort.organiser.path)
+    form = make_form(enrolment)
+    if not form.is_valid():
+        messages.error(request, invalid)
+    else:
+        try:
+            messages.success(request, act(enrolment, form.cleaned_data))
+        except ValidationError as e:
+            messages.error(request, "; ".join(e.messages))
+    return redirect("training:groups", uuid=enrolment.cohort.uuid)
+
+
 @require_POST
 def enrolment_group(request: AuthenticatedHttpRequest, uuid: str) -> HttpResponse:
     """Move one learner to another group of the cohort, by hand."""
-    enrolment = get_in_scope_or_404(selectors.enrolment_get, scope=request.scope, uuid=uuid)
-    request.scope.require(Perm.TRAINING_MANAGE, enrolment.cohort.organiser.path)
-    form = GroupMoveForm(request.POST, cohort_id=enrolment.cohort_id)
-    if form.is_valid():
-        try:
-            services.group_member_move(scope=request.scope, enrolment=enrolment, group=form.cleaned_data["group"])
-        except ValidationError as e:
-            messages.error(request, "; ".join(e.messages))
-        else:
-            messages.success(request, _("%(name)s is moved.") % {"name": enrolment.person.full_name})
-    else:
-        messages.error(request, _("Choose a group."))
-    return redirect("training:groups", uuid=enrolment.cohort.uuid)
+
+    def act(enrolment: Enrolment, data: dict[str, Any]) -> str:
+        services.group_member_move(scope=request.scope, enrolment=enrolment, group=data["group"])
+        return _("%(name)s is moved.") % {"name": enrolment.person.full_name}
+
+    return _on_enrolment(
+        request, uuid, lambda e: GroupMoveForm(request.POST, cohort_id=e.cohort_id), act, _("Choose a group.")
+    )
 
 
 @require_POST
 def enrolment_withdraw(request: AuthenticatedHttpRequest, uuid: str) -> HttpResponse:
     """Withdraw one learner from the cohort, with a reason."""
-    enrolment = get_in_scope_or_404(selectors.enrolment_get, scope=request.scope, uuid=uuid)
-    request.scope.require(Perm.TRAINING_MANAGE, enrolment.cohort.organiser.path)
-    form = ReasonForm(request.POST)
-    if form.is_valid():
-        try:
-            services.enrolment_withdraw(scope=request.scope, enrolment=enrolment, reason=form.cleaned_data["reason"])
-        except ValidationError as e:
-            messages.error(request, "; ".join(e.messages))
-        else:
-            messages.success(request, _("%(name)s is withdrawn.") % {"name": enrolment.person.full_name})
-    else:
-        messages.error(request, _("Give the reason."))
-    return redirect("training:groups", uuid=enrolment.cohort.uuid)
+
+    def act(enrolment: Enrolment, data: dict[str, Any]) -> str:
+        services.enrolment_withdraw(scope=request.scope, enrolment=enrolment, reason=data["reason"])
+        return _("%(name)s is withdrawn.") % {"name": enrolment.person.full_name}
+
+    return _on_enrolment(request, uuid, lambda e: ReasonForm(request.POST), act, _("Give the reason."))
 
 
 @require_POST
 def enrolment_move(request: AuthenticatedHttpRequest, uuid: str) -> HttpResponse:
     """Move one learner to another cohort of the same module and year, with a reason."""
-    enrolment = get_in_scope_or_404(selectors.enrolment_get, scope=request.scope, uuid=uuid)
-    request.scope.require(Perm.TRAINING_MANAGE, enrolment.cohort.organiser.path)
-    form = MoveForm(request.POST, scope=request.scope, cohort=enrolment.cohort)
-    if form.is_valid():
-        try:
-            services.enrolment_move(
-                scope=request.scope, enrolment=enrolment, to=form.cleaned_data["to"], reason=form.cleaned_data["reason"]
-            )
-        except ValidationError as e:
-            messages.error(request, "; ".join(e.messages))
-        else:
-            messages.success(
-                request,
-                _("%(name)s is moved to %(cohort)s.")
-                % {"name": enrolment.person.full_name, "cohort": form.cleaned_data["to"].name},
-            )
-    else:
-        messages.error(request, _("Choose the cohort and give the reason."))
-    return redirect("training:groups", uuid=enrolment.cohort.uuid)
+
+    def act(enrolment: Enrolment, data: dict[str, Any]) -> str:
+        services.enrolment_move(scope=request.scope, enrolment=enrolment, to=data["to"], reason=data["reason"])
+        return _("%(name)s is moved to %(cohort)s.") % {"name": enrolment.person.full_name, "cohort": data["to"].name}
+
+    return _on_enrolment(
+        request,
+        uuid,
+        lambda e: MoveForm(request.POST, scope=request.scope, cohort=e.cohort),
+        act,
+        _("Choose the cohort and give the reason."),
+    )
 
 
 def my_groups(request: AuthenticatedHttpRequest) -> HttpResponse:
