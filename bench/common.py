@@ -3,7 +3,9 @@ the process's peak memory (scripts import it as `common`, being run from bench/)
 
 import os
 import resource
+import tempfile
 from collections.abc import Callable
+from pathlib import Path
 from urllib.parse import urlsplit, urlunsplit
 
 
@@ -33,3 +35,20 @@ def peak_rss_mb() -> float:
 
 def load_average() -> str:
     return " ".join(f"{x:.1f}" for x in os.getloadavg())
+
+
+def django_in_a_fresh_place() -> tuple[Path, Callable[[], None] | None]:
+    """Point the dev settings at a new temporary directory (and, on PostgreSQL, a database of its
+    own), set Django up without a query log, as in production; the directory and the dropper of the
+    database, for the script to clean up."""
+    tmp = Path(tempfile.mkdtemp(prefix="bdtx-bench-"))
+    os.environ["BDTX_VAR_DIR"] = str(tmp)
+    drop_database = fresh_postgres_database()
+    os.environ["DJANGO_SETTINGS_MODULE"] = "config.settings.dev"
+    import django
+
+    django.setup()
+    from django.conf import settings
+
+    settings.DEBUG = False  # as in production: no query log
+    return tmp, drop_database

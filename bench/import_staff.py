@@ -13,11 +13,9 @@ resident memory. A second pass imports the same people with new phone numbers: e
 """
 
 import argparse
-import os
 import random
 import shutil
 import sys
-import tempfile
 import time
 from datetime import date, timedelta
 from pathlib import Path
@@ -25,7 +23,7 @@ from pathlib import Path
 ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
 
-from common import fresh_postgres_database, load_average, peak_rss_mb  # noqa: E402
+from common import django_in_a_fresh_place, load_average, peak_rss_mb  # noqa: E402
 
 FAMILY = [
     ("Nguyễn", 38),
@@ -129,19 +127,12 @@ def main() -> None:
     parser.add_argument("--keep", action="store_true", help="keep the temporary directory")
     args = parser.parse_args()
 
-    tmp = Path(tempfile.mkdtemp(prefix="bdtx-bench-"))
-    os.environ["BDTX_VAR_DIR"] = str(tmp)
-    drop_database = fresh_postgres_database()
-    os.environ["DJANGO_SETTINGS_MODULE"] = "config.settings.dev"
-    import django
-
-    django.setup()
+    tmp, drop_database = django_in_a_fresh_place()
     from django.conf import settings
     from django.core.files import File
     from django.core.management import call_command
     from django.db import connection
 
-    settings.DEBUG = False  # as in production: no query log
     # The upload only sniffs the file (2 MB of it) and queues the check, as in production; the queued
     # task runs here at once instead of in a worker process, so this process does all the work.
     settings.TASKS = {"default": {"BACKEND": "django.tasks.backends.immediate.ImmediateBackend"}}

@@ -13,7 +13,6 @@ person, an employment (2 % core teachers) and an approved personal plan holding 
 """
 
 import argparse
-import os
 import shutil
 import sys
 import tempfile
@@ -24,7 +23,7 @@ from pathlib import Path
 ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
 
-from common import fresh_postgres_database, load_average, peak_rss_mb  # noqa: E402
+from common import django_in_a_fresh_place, load_average, peak_rss_mb  # noqa: E402
 
 GIVEN = ["Hoa", "Hương", "Lan", "Mai", "Hằng", "Trang", "Thảo", "An", "Bình", "Cường", "Dũng", "Hải", "Hùng"]
 FAMILY = ["Nguyễn", "Trần", "Lê", "Phạm", "Hoàng", "Nông", "Lò", "Bế", "Vũ", "Đặng"]
@@ -39,19 +38,10 @@ def main() -> None:
     parser.add_argument("--profile", action="store_true", help="profile the group split (top 15 by cumulative time)")
     args = parser.parse_args()
 
-    tmp = Path(tempfile.mkdtemp(prefix="bdtx-bench-"))
-    os.environ["BDTX_VAR_DIR"] = str(tmp)
-    drop_database = fresh_postgres_database()
-    os.environ["DJANGO_SETTINGS_MODULE"] = "config.settings.dev"
-    import django
-
-    django.setup()
-    from django.conf import settings
+    tmp, drop_database = django_in_a_fresh_place()
     from django.core.management import call_command
     from django.db import connection, transaction
     from django.utils import timezone
-
-    settings.DEBUG = False  # as in production: no query log
 
     from bdtx.catalog.models import Module
     from bdtx.core.bulk import bulk_insert, bulk_insert_values
