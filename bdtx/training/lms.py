@@ -26,7 +26,8 @@ from datetime import UTC, datetime
 from decimal import ROUND_HALF_UP, Decimal, InvalidOperation
 from typing import Any
 
-from django.core.exceptions import PermissionDenied
+from django.conf import settings
+from django.core.exceptions import PermissionDenied, ValidationError
 from django.core.files.uploadedfile import SimpleUploadedFile
 from django.db import transaction
 from django.db.models import OuterRef, Q, QuerySet, Subquery
@@ -243,7 +244,14 @@ def accounts_csv(*, cohort: Cohort) -> Iterator[str]:
 def csv_to_xlsx(upload: Any, name: str) -> SimpleUploadedFile:
     """An uploaded .csv (UTF-8, with or without BOM; comma, semicolon or tab) as an .xlsx of text
     cells with the same row numbers, so the shared import pipeline (which reads .xlsx) checks it."""
-    raw = upload.read()
+    # Bounded like every upload before any of it is read: the size the pipeline allows, then its
+    # rows and cell length while converting (a .csv is text, so its size is what it inflates to).
+    size = upload.size or 0
+    if size > settings.IMPORT_MAX_UPLOAD_BYTES:
+        raise ValidationError(
+            _("The file is larger than %(mb)d MB.") % {"mb": settings.IMPORT_MAX_UPLOAD_BYTES // 2**20}, code="size"
+        )
+    raw = upload.read(settings.IMPORT_MAX_UPLOAD_BYTES + 1)
     try:
         text = raw.decode("utf-8-sig")
     except UnicodeDecodeError:
@@ -257,7 +265,17 @@ def csv_to_xlsx(upload: Any, name: str) -> SimpleUploadedFile:
         wb = new_workbook(path, constant_memory=True, tmpdir=tmp)
         ws = wb.add_worksheet("LMS")
         for r, row in enumerate(csv.reader(io.StringIO(text), dialect)):
+            if r >= settings.IMPORT_MAX_ROWS:
+                raise ValidationError(
+                    _("The file has more than %(n)s rows.") % {"n": settings.IMPORT_MAX_ROWS}, code="rows"
+                )
             for c, value in enumerate(row):
+                if len(value) > settings.IMPORT_MAX_CELL_CHARS:
+                    raise ValidationError(
+                        _("Row %(row)s, column %(col)s: a cell holds more than %(n)s characters.")
+                        % {"row": r + 1, "col": c + 1, "n": settings.IMPORT_MAX_CELL_CHARS},
+                        code="cell",
+                    )
                 if value:
                     ws.write_string(r, c, value)
         wb.close()

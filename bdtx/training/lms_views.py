@@ -51,13 +51,13 @@ def cohort_lms(request: AuthenticatedHttpRequest, uuid: str) -> HttpResponse:
     if request.method == "POST" and form.is_valid():
         upload = form.cleaned_data["file"]
         name = upload.name or "lms.xlsx"
-        if name.lower().endswith(".csv"):
-            upload = lms.csv_to_xlsx(upload, name)
         # the job belongs to the unit the viewer acts for: the organiser, or the institution
         unit = cohort.organiser
         if not request.scope.has(Perm.TRAINING_MANAGE, unit.path) and cohort.institution is not None:
             unit = cohort.institution
         try:
+            if name.lower().endswith(".csv"):
+                upload = lms.csv_to_xlsx(upload, name)
             job = import_job_create(
                 scope=request.scope,
                 kind=KEY,

@@ -11,9 +11,11 @@ from decimal import Decimal
 import pytest
 import xlsxwriter
 from django.core.exceptions import PermissionDenied
+from django.core.files.uploadedfile import SimpleUploadedFile
 from django.db import connection
 from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
+from django.utils.translation import gettext
 from python_calamine import CalamineWorkbook
 
 from bdtx.accounts.models import ROLE_PERMISSIONS, Role
@@ -374,6 +376,39 @@ def test_a_clean_csv_is_imported_at_once_by_the_institution(world, lmsworld, log
         r.enrolment.person_id: (r.progress, r.passed, r.score) for r in LmsResult.objects.select_related("enrolment")
     }
     assert got == {people[0].pk: (100, True, Decimal("9.50")), people[1].pk: (45, None, None)}
+
+
+@pytest.mark.parametrize(
+    ("limits", "content", "message"),
+    [
+        (
+            {"IMPORT_MAX_UPLOAD_BYTES": 100},
+            "Username;Progress\n" + "x;1\n" * 50,
+            ("The file is larger than %(mb)d MB.", {"mb": 0}),
+        ),
+        ({"IMPORT_MAX_ROWS": 3}, "Username;Progress\n" + "x;1\n" * 5, ("The file has more than %(n)s rows.", {"n": 3})),
+        (
+            {"IMPORT_MAX_CELL_CHARS": 10},
+            "Username;Progress\n" + "x" * 11 + ";1\n",
+            ("Row %(row)s, column %(col)s: a cell holds more than %(n)s characters.", {"row": 2, "col": 1, "n": 10}),
+        ),
+    ],
+    ids=["size", "rows", "cell"],
+)
+def test_a_csv_past_the_upload_bounds_is_refused_before_it_is_converted(
+    world, lmsworld, login, settings, limits, content, message
+):
+    """A .csv is turned into .xlsx in the request: bounded like any upload (size first, then rows
+    and cell length while converting), refused with a message and no job."""
+    for name, value in limits.items():
+        setattr(settings, name, value)
+    c = lmsworld["c"]
+    upload = SimpleUploadedFile("lms.csv", content.encode())
+    r = login(world.users["so_a"]).post(reverse("training:lms", kwargs={"uuid": c.uuid}), {"file": upload})
+    assert r.status_code == 200
+    msgid, args = message
+    assert r.context["form"].errors["file"] == [gettext(msgid) % args]
+    assert not ImportJob.objects.filter(kind="lms_results").exists()
 
 
 def test_the_import_page_refuses_an_upload_from_outside(world, lmsworld, login):
