@@ -18,6 +18,8 @@ SERVED_BY = {
     "standards.CriterionRating.evidence_file": "standards:evidence",
     "imports.ImportJob.file": "imports:file",
     "training.QuestionMessage.file": "training:question_file",
+    "training.PracticeWork.file": "training:practice_file",
+    "training.ApplicationEvidence.file": "training:evidence_file",
 }
 
 

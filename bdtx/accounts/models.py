@@ -43,15 +43,20 @@ _OFFICE = {
     # school (school-based cohorts).
     Perm.TRAINING_VIEW,
     Perm.TRAINING_MANAGE,
+    Perm.TRAINING_ASSESS,  # an organiser enters the scores of its cohorts (and assesses when no institution does)
 }
+# The managing office (`TRAINING_APPROVE`) approves the completion lists of its schools (a commune or
+# district office, the Sở for the schools it manages directly); a school does not approve its own.
 _AUTHORITY = {Perm.DEADLINES_MANAGE, Perm.CONTENT_MANAGE}
 
 ROLE_PERMISSIONS: dict[str, frozenset[str]] = {
     Role.LEARNER: frozenset(),
     Role.MENTOR: frozenset(),
     Role.SCHOOL_ADMIN: frozenset(_OFFICE),
-    Role.OFFICE_STAFF: frozenset(_OFFICE | {Perm.DEADLINES_MANAGE}),
-    Role.DEPARTMENT_STAFF: frozenset(_OFFICE | _AUTHORITY | {Perm.UNITS_MANAGE, Perm.CATALOG_MANAGE}),
+    Role.OFFICE_STAFF: frozenset(_OFFICE | {Perm.DEADLINES_MANAGE, Perm.TRAINING_APPROVE}),
+    Role.DEPARTMENT_STAFF: frozenset(
+        _OFFICE | _AUTHORITY | {Perm.UNITS_MANAGE, Perm.CATALOG_MANAGE, Perm.TRAINING_APPROVE}
+    ),
     # The ministry sees national figures and lists but not individuals' sensitive data.
     Role.MINISTRY_STAFF: frozenset(
         {Perm.UNITS_VIEW, Perm.PEOPLE_VIEW, Perm.PEOPLE_EXPORT, Perm.AUDIT_VIEW, Perm.PLANS_VIEW, Perm.PLANS_APPROVE}
@@ -59,8 +64,10 @@ ROLE_PERMISSIONS: dict[str, frozenset[str]] = {
         | _AUTHORITY
     ),
     # A training institution sees the cohorts it assesses (`CohortQuerySet.visible_to`).
-    Role.INSTITUTION_STAFF: frozenset({Perm.UNITS_VIEW, Perm.TRAINING_VIEW}),
-    Role.SYSTEM_ADMIN: frozenset(_OFFICE | _AUTHORITY | {Perm.UNITS_MANAGE, Perm.CATALOG_MANAGE}),
+    Role.INSTITUTION_STAFF: frozenset({Perm.UNITS_VIEW, Perm.TRAINING_VIEW, Perm.TRAINING_ASSESS}),
+    Role.SYSTEM_ADMIN: frozenset(
+        _OFFICE | _AUTHORITY | {Perm.UNITS_MANAGE, Perm.CATALOG_MANAGE, Perm.TRAINING_APPROVE}
+    ),
 }
 
 # Where each role can be held. A grantor may give a role only at a unit inside their subtree and

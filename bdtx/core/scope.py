@@ -81,6 +81,8 @@ class Perm:
     STANDARDS_EVALUATE = "standards.evaluate"  # the principal's evaluation against the standard
     TRAINING_VIEW = "training.view"  # cohorts organised in the subtree (and those its institution assesses)
     TRAINING_MANAGE = "training.manage"  # organise cohorts: schedule, trainers, enrolment, groups
+    TRAINING_ASSESS = "training.assess"  # enter scores, mark a module passed for the training institution
+    TRAINING_APPROVE = "training.approve"  # approve the completion lists of the schools an office manages
 
 
 class UnitLike(Protocol):

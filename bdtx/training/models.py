@@ -8,6 +8,7 @@ scoped by the organiser's path. The training institution that assesses it sees i
 from django.conf import settings
 from django.db import models
 from django.db.models import Q
+from django.utils.functional import Promise
 from django.utils.translation import gettext_lazy as _
 
 from bdtx.core.models import BaseModel, InForceQuerySet, VersionedByYear, year_range_constraint
@@ -324,6 +325,14 @@ class Enrolment(BaseModel):
     group = models.ForeignKey(
         SupportGroup, null=True, blank=True, on_delete=models.SET_NULL, related_name="members", verbose_name=_("group")
     )
+    # The three-way completion (bdtx/training/completion.py): recomputed from the LMS's result, the
+    # core teacher's and the institution's marks and the attendance threshold, set-based.
+    completed = models.BooleanField(_("module completed"), default=False)
+    completion_checked_at = models.DateTimeField(null=True, blank=True, editable=False)
+    # the completion list it was sent to its managing office in (locked once approved)
+    completion_list = models.ForeignKey(
+        "CompletionList", null=True, blank=True, on_delete=models.SET_NULL, related_name="enrolments"
+    )
 
     objects = EnrolmentQuerySet.as_manager()
 
@@ -621,3 +630,260 @@ class LmsResult(models.Model):
 
     def __str__(self) -> str:
         return f"{self.enrolment_id}: {self.progress}% {self.passed}"
+
+
+# --- scores and the three-way completion (issue 9) ------------------------------------------------
+
+
+class ComponentKind(models.TextChoices):
+    LMS_TEST = "lms_test", _("Multiple-choice test on the LMS")
+    PRACTICE = "practice", _("Practice work (bài thu hoạch)")
+    RESEARCH = "research", _("Research exercise")
+    OTHER = "other", _("Other assessment")
+
+
+class Assessor(models.TextChoices):
+    LMS = "lms", _("The LMS")
+    MENTOR = "mentor", _("The core teacher")
+    INSTITUTION = "institution", _("The training institution")
+
+
+class AssessmentComponent(models.Model):
+    """One assessed component of a cohort's module, scored on the 10-point scale; passed at the pass
+    mark of the regime of the cohort's school year (`Regime.pass_mark`)."""
+
+    cohort = models.ForeignKey(Cohort, on_delete=models.CASCADE, related_name="components")
+    position = models.PositiveSmallIntegerField(default=0)
+    kind = models.CharField(_("kind"), max_length=16, choices=ComponentKind.choices)
+    name = models.CharField(_("name"), max_length=200)
+    assessed_by = models.CharField(_("assessed by"), max_length=16, choices=Assessor.choices)
+
+    class Meta:
+        ordering = ["cohort", "position", "id"]
+        verbose_name = _("assessed component")
+        verbose_name_plural = _("assessed components")
+        constraints = [models.UniqueConstraint(fields=["cohort", "name"], name="component_name_per_cohort")]
+
+    def __str__(self) -> str:
+        return self.name
+
+
+# The components a new cohort starts with (the organiser adds or removes others): seed 003 assesses a
+# module by the LMS's automatic test and the core teacher's grading of the practice work; a programme
+# 01/02 content is assessed by its bài thu hoạch, graded by the institution (or the organiser).
+DEFAULT_COMPONENTS: dict[bool, list[tuple[str, str | Promise, str]]] = {
+    True: [
+        (ComponentKind.LMS_TEST, _("Multiple-choice test on the LMS"), Assessor.LMS),
+        (ComponentKind.PRACTICE, _("Practice work (bài thu hoạch)"), Assessor.MENTOR),
+    ],
+    False: [(ComponentKind.PRACTICE, _("Practice work (bài thu hoạch)"), Assessor.INSTITUTION)],
+}
+
+
+class ScoreSource(models.TextChoices):
+    GRID = "grid", _("Entered in the grid")
+    IMPORT = "import", _("Imported file")
+    PRACTICE = "practice", _("Practice work graded")
+    LMS = "lms", _("From the LMS")
+
+
+class ScoreQuerySet(ScopedQuerySet):
+    scope_path_field = "enrolment__unit__path"
+    scope_person_field = "enrolment__person_id"
+
+
+class Score(models.Model):
+    """A learner's current score for one component (every change is in the audit log)."""
+
+    enrolment = models.ForeignKey(Enrolment, on_delete=models.CASCADE, related_name="scores")
+    component = models.ForeignKey(AssessmentComponent, on_delete=models.CASCADE, related_name="scores")
+    value = models.DecimalField(_("score"), max_digits=4, decimal_places=2)
+    source = models.CharField(_("source"), max_length=8, choices=ScoreSource.choices)
+    entered_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
+    )
+    entered_at = models.DateTimeField(_("entered at"))
+
+    objects = ScoreQuerySet.as_manager()
+
+    class Meta:
+        ordering = ["enrolment", "component"]
+        verbose_name = _("score")
+        verbose_name_plural = _("scores")
+        constraints = [
+            models.UniqueConstraint(fields=["enrolment", "component"], name="one_score_per_component"),
+            models.CheckConstraint(condition=Q(value__gte=0, value__lte=10), name="score_0_10"),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.enrolment_id}/{self.component_id}: {self.value}"
+
+
+class PracticeWorkQuerySet(ScopedQuerySet):
+    scope_path_field = "enrolment__unit__path"
+    scope_person_field = "enrolment__person_id"
+
+
+class PracticeWork(BaseModel):
+    """A file a learner handed in for a practice component (bài thu hoạch). Every submission is kept;
+    the latest one is graded by the learner's core teacher, with a comment."""
+
+    enrolment = models.ForeignKey(Enrolment, on_delete=models.CASCADE, related_name="practice_works")
+    component = models.ForeignKey(AssessmentComponent, on_delete=models.PROTECT, related_name="+")
+    file = models.FileField(_("file"), upload_to="practice/%Y/", max_length=255)
+    filename = models.CharField(max_length=255)
+    note = models.CharField(_("note"), max_length=500, blank=True)
+    score = models.DecimalField(_("score"), max_digits=4, decimal_places=2, null=True, blank=True)
+    comment = models.TextField(_("core teacher's comment"), blank=True)
+    graded_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
+    )
+    graded_at = models.DateTimeField(null=True, blank=True)
+
+    objects = PracticeWorkQuerySet.as_manager()
+
+    class Meta:
+        ordering = ["enrolment", "-created_at", "-id"]
+        verbose_name = _("practice work")
+        verbose_name_plural = _("practice work")
+        constraints = [
+            models.CheckConstraint(
+                condition=Q(score__isnull=True) | Q(score__gte=0, score__lte=10), name="practice_score_0_10"
+            ),
+        ]
+        indexes = [models.Index(fields=["enrolment", "graded_at"], name="practice_enrolment_graded")]
+
+    def __str__(self) -> str:
+        return self.filename
+
+
+class SignalSource(models.TextChoices):
+    MANUAL = "manual", _("Marked by hand")
+    SCORES = "scores", _("From the scores")
+    PRACTICE = "practice", _("From the graded practice work")
+    IMPORT = "import", _("Imported file")
+
+
+class SignalQuerySet(ScopedQuerySet):
+    scope_path_field = "enrolment__unit__path"
+    scope_person_field = "enrolment__person_id"
+
+
+class CompletionSignal(models.Model):
+    """The core teacher's or the training institution's mark of a learner's module (the LMS's mark is
+    its latest `LmsResult`). One current row per party; every change is in the audit log."""
+
+    enrolment = models.ForeignKey(Enrolment, on_delete=models.CASCADE, related_name="signals")
+    party = models.CharField(_("marked by"), max_length=16, choices=Assessor.choices)
+    passed = models.BooleanField(_("passed"))
+    source = models.CharField(_("source"), max_length=8, choices=SignalSource.choices)
+    recorded_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
+    )
+    recorded_at = models.DateTimeField(_("recorded at"))
+
+    objects = SignalQuerySet.as_manager()
+
+    class Meta:
+        ordering = ["enrolment", "party"]
+        verbose_name = _("completion mark")
+        verbose_name_plural = _("completion marks")
+        constraints = [
+            models.UniqueConstraint(fields=["enrolment", "party"], name="one_signal_per_party"),
+            models.CheckConstraint(condition=~Q(party=Assessor.LMS), name="signal_not_lms"),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.enrolment_id} {self.party}: {self.passed}"
+
+
+class CompletionListStatus(models.TextChoices):
+    SUBMITTED = "submitted", _("Waiting for approval")
+    APPROVED = "approved", _("Approved")
+    RETURNED = "returned", _("Returned")
+
+
+class CompletionListQuerySet(ScopedQuerySet):
+    scope_path_field = "office__path"
+
+    def visible_to(self, scope: Scope, permission: str | None = None) -> "CompletionListQuerySet":
+        """The office's own lists, and the lists of the cohorts the scope organises."""
+        vendor = self._vendor()
+        paths = scope.paths(permission)
+        return self.filter(
+            path_within_q("office__path", paths, vendor) | path_within_q("cohort__organiser__path", paths, vendor)
+        )
+
+
+class CompletionList(BaseModel):
+    """The completion list of a cohort for one managing office: the learners of the schools it
+    manages (the commune or district office for its schools, the Sở for the schools it manages
+    directly). The organiser sends it; the office approves it, which locks it: a change after that
+    needs a reason and is audited."""
+
+    cohort = models.ForeignKey(Cohort, on_delete=models.CASCADE, related_name="completion_lists")
+    office = models.ForeignKey("organisations.Unit", on_delete=models.PROTECT, related_name="+")
+    status = models.CharField(
+        _("status"), max_length=12, choices=CompletionListStatus.choices, default=CompletionListStatus.SUBMITTED
+    )
+    learners = models.PositiveIntegerField(_("learners"), default=0)
+    completed = models.PositiveIntegerField(_("completed"), default=0)
+    submitted_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
+    )
+    submitted_at = models.DateTimeField(null=True, blank=True)
+    decided_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
+    )
+    decided_at = models.DateTimeField(null=True, blank=True)
+    note = models.CharField(_("note"), max_length=500, blank=True)
+
+    objects = CompletionListQuerySet.as_manager()
+
+    class Meta:
+        ordering = ["cohort", "office__name", "id"]
+        verbose_name = _("completion list")
+        verbose_name_plural = _("completion lists")
+        constraints = [models.UniqueConstraint(fields=["cohort", "office"], name="one_completion_list_per_office")]
+
+    def __str__(self) -> str:
+        return f"{self.cohort_id} / {self.office_id}: {self.status}"
+
+    @property
+    def locked(self) -> bool:
+        return self.status == CompletionListStatus.APPROVED
+
+
+class EvidenceKind(models.TextChoices):
+    OBSERVATION = "observation", _("Lesson observation")
+    PRODUCT = "product", _("Product of teaching")
+
+
+class EvidenceQuerySet(ScopedQuerySet):
+    scope_path_field = "enrolment__unit__path"
+    scope_person_field = "enrolment__person_id"
+
+
+class ApplicationEvidence(BaseModel):
+    """Evidence, recorded by the school, that a completed module is applied in teaching (TT 17/2022:
+    a lesson observation or a product)."""
+
+    enrolment = models.ForeignKey(Enrolment, on_delete=models.CASCADE, related_name="evidence")
+    kind = models.CharField(_("kind"), max_length=16, choices=EvidenceKind.choices)
+    observed_on = models.DateField(_("date"))
+    description = models.TextField(_("description"))
+    file = models.FileField(_("file"), upload_to="evidence/%Y/", blank=True, max_length=255)
+    filename = models.CharField(max_length=255, blank=True)
+    recorded_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
+    )
+
+    objects = EvidenceQuerySet.as_manager()
+
+    class Meta:
+        ordering = ["enrolment", "-observed_on", "-id"]
+        verbose_name = _("evidence of application")
+        verbose_name_plural = _("evidence of application")
+
+    def __str__(self) -> str:
+        return f"{self.get_kind_display()} {self.observed_on:%d/%m/%Y}"

@@ -26,7 +26,9 @@ from bdtx.plans.models import PersonalPlan, PlanItem, PlanStatus
 from bdtx.regimes.models import Programme
 from bdtx.training.models import (
     ACTIVE_STATUSES,
+    DEFAULT_COMPONENTS,
     DEGREE_RANK,
+    AssessmentComponent,
     Cohort,
     CohortPhase,
     CohortSession,
@@ -120,6 +122,10 @@ def cohort_create(
         capacity=capacity,
         institution=institution,
         template=template,
+    )
+    AssessmentComponent.objects.bulk_create(
+        AssessmentComponent(cohort=cohort, position=i, kind=kind, name=str(name), assessed_by=by)
+        for i, (kind, name, by) in enumerate(DEFAULT_COMPONENTS[cohort.programme == Programme.BD03])
     )
     if template is not None and starts_on is not None:
         CohortPhase.objects.bulk_create(
