@@ -82,3 +82,25 @@ ACTIONS += [
         fields={**SUMMARY_FIELDS, "created": _("results recorded"), "updated": _("results updated")},
     ),
 ]
+
+# --- scores and completion (bdtx/training/scores.py, completion.py) ---
+from bdtx.training.models import Assessor, CompletionListStatus, SignalSource  # noqa: E402
+
+COMPLETION_FIELDS = {
+    "party": _("marked by"),
+    "passed": _("passed"),
+    "source": _("source"),
+    "learners": _("learners"),
+    "completed": _("completed"),
+    "status": _("status"),
+}
+COMPLETION_VALUES: dict[str, ValueFormat] = {
+    "party": Assessor.choices,
+    "source": SignalSource.choices,
+    "status": CompletionListStatus.choices,
+}
+ACTIONS += [
+    AuditAction(
+        "completion.mark", _("Module marked passed or not passed"), fields=COMPLETION_FIELDS, values=COMPLETION_VALUES
+    ),
+]
