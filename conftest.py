@@ -142,9 +142,11 @@ def _training(w: World) -> None:
     every training model for the URL walk to try from the other province (written directly, no audit)."""
     from bdtx.core.models import SchoolYear
     from bdtx.training.models import (
+        ApplicationEvidence,
         Attendance,
         Cohort,
         CohortSession,
+        CompletionList,
         Enrolment,
         Question,
         QuestionMessage,
@@ -180,6 +182,12 @@ def _training(w: World) -> None:
         )
         QuestionMessage.objects.create(
             question=question, author_name=w.people[learner].full_name, role="learner", kind="gv_cc", body="Xin hỏi."
+        )
+        # a completion list sent to the school's managing office, and evidence of application
+        sent = CompletionList.objects.create(cohort=cohort, office=w.units[school].parent, learners=1, completed=1)
+        Enrolment.objects.filter(pk=enrolment.pk).update(completion_list=sent, completed=True)
+        ApplicationEvidence.objects.create(
+            enrolment=enrolment, kind="observation", observed_on=date(2026, 11, 20), description="Dự giờ tiết Toán."
         )
 
 

@@ -456,6 +456,21 @@ EXAMPLES.update(
         ),
     }
 )
+# Three-way completion (issue 9)
+EXAMPLES.update(
+    {
+        "completion.mark": (
+            "training.enrolment",
+            {"party": [None, "institution"], "passed": [True, False], "source": [None, "manual"]},
+            "Chấm lại bài thu hoạch",
+        ),
+        "completion.mark_scores": ("training.cohort", {"learners": [None, 42]}, ""),
+        "completion.send": ("training.completionlist", {"learners": [None, 120], "completed": [None, 97]}, ""),
+        "completion.approve": ("training.completionlist", {"learners": [None, 120], "completed": [None, 97]}, ""),
+        "completion.return": ("training.completionlist", {}, "Thiếu điểm bài thu hoạch của 3 học viên"),
+        "evidence.add": ("training.applicationevidence", {"kind": [None, "observation"]}, ""),
+    }
+)
 SAME_IN_VIETNAMESE = {"email"}  # keys whose Vietnamese name is the key itself
 RAW = re.compile(r"[\[\]{}]|^(True|False|None)$|\bNone\b")
 

@@ -22,5 +22,7 @@ def scope(request: HttpRequest) -> dict[str, object]:
             "plans_board": s.has_anywhere(Perm.PLANS_VIEW),
             "standards_review": s.has_anywhere(Perm.STANDARDS_VIEW),
             "training": s.has_anywhere(Perm.TRAINING_VIEW),
+            "training_manage": s.has_anywhere(Perm.TRAINING_MANAGE),
+            "completion_approve": s.has_anywhere(Perm.TRAINING_APPROVE),
         },
     }

@@ -23,6 +23,7 @@ from django.utils.translation import gettext as _
 from bdtx.core.models import SchoolYear
 from bdtx.core.scope import Perm, Scope
 from bdtx.core.services import audit_record
+from bdtx.training.completion import completion_recompute
 from bdtx.training.models import (
     ATTENDED_MARKS,
     Attendance,
@@ -225,6 +226,7 @@ def attendance_mark(*, scope: Scope, session: CohortSession, enrolment: Enrolmen
         unit_path=enrolment.unit.path,
         changes={"mark": [before, mark]},
     )
+    completion_recompute(enrolments=Enrolment.objects.filter(pk=enrolment.pk))
     return row
 
 
@@ -261,6 +263,7 @@ def attendance_mark_unmarked(*, scope: Scope, session: CohortSession, mark: str 
             unit_path=cohort.organiser.path,
             changes={"mark": [None, mark], "learners": [None, len(ids)]},
         )
+        completion_recompute(enrolments=Enrolment.objects.filter(cohort=cohort))
     return len(ids)
 
 
@@ -321,6 +324,7 @@ def attendance_check_in(*, scope: Scope, token: str, now: datetime | None = None
         unit_path=enrolment.unit.path,
         changes={"mark": [None, mark]},
     )
+    completion_recompute(enrolments=Enrolment.objects.filter(pk=enrolment.pk))
     return CheckIn(attendance=row, session=session, created=True)
 
 

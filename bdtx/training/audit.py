@@ -84,7 +84,7 @@ ACTIONS += [
 ]
 
 # --- scores and completion (bdtx/training/scores.py, completion.py) ---
-from bdtx.training.models import Assessor, CompletionListStatus, SignalSource  # noqa: E402
+from bdtx.training.models import Assessor, CompletionListStatus, EvidenceKind, SignalSource  # noqa: E402
 
 COMPLETION_FIELDS = {
     "party": _("marked by"),
@@ -100,6 +100,13 @@ COMPLETION_VALUES: dict[str, ValueFormat] = {
     "status": CompletionListStatus.choices,
 }
 ACTIONS += [
+    AuditAction(
+        "completion.mark_scores", _("Learners whose scores reach the pass mark marked passed"), fields=COMPLETION_FIELDS
+    ),
+    AuditAction("completion.send", _("Completion list sent to the managing office"), fields=COMPLETION_FIELDS),
+    AuditAction("completion.approve", _("Completion list approved"), fields=COMPLETION_FIELDS),
+    AuditAction("completion.return", _("Completion list returned")),
+    AuditAction("evidence.add", _("Evidence of application recorded"), values={"kind": EvidenceKind.choices}),
     AuditAction(
         "completion.mark", _("Module marked passed or not passed"), fields=COMPLETION_FIELDS, values=COMPLETION_VALUES
     ),

@@ -43,6 +43,7 @@ from bdtx.core.scope import Perm, Scope
 from bdtx.core.services import audit_record
 from bdtx.organisations.models import Unit
 from bdtx.people.models import Person
+from bdtx.training.completion import completion_recompute
 from bdtx.training.models import (
     ACTIVE_STATUSES,
     Cohort,
@@ -379,7 +380,9 @@ def lms_results_import(*, scope: Scope, cohort: Cohort, results: Sequence[Result
     )
     if any(r.enrolment_id not in allowed for r in results):
         raise PermissionDenied
-    return _write_results(results, LmsSource.IMPORT)
+    n = _write_results(results, LmsSource.IMPORT)
+    completion_recompute(enrolments=Enrolment.objects.filter(cohort=cohort))
+    return n
 
 
 # --- xAPI ----------------------------------------------------------------------------------------------
@@ -604,6 +607,7 @@ def xapi_statements_accept(*, lms: Lms, statements: Sequence[Any]) -> XapiOutcom
         ],
         LmsSource.XAPI,
     )
+    completion_recompute(enrolments=Enrolment.objects.filter(pk__in={e for _p, e in results}))
     Lms.objects.filter(pk=lms.pk).update(last_used_at=now)
     audit_record(
         actor_id=None,

@@ -4,6 +4,7 @@ a core teacher's groups and the periods their support counts for."""
 from dataclasses import dataclass
 from datetime import date
 from decimal import ROUND_HALF_UP, Decimal
+from typing import Any
 
 from django.core.exceptions import PermissionDenied
 from django.db.models import Count, OuterRef, Prefetch, Q, QuerySet, Subquery
@@ -19,8 +20,10 @@ from bdtx.training.models import (
     CohortPhase,
     CohortQuerySet,
     CohortSession,
+    CompletionSignal,
     Enrolment,
     EnrolmentStatus,
+    LmsResult,
     MentorRule,
     SupportGroup,
     TrainerRule,
@@ -161,13 +164,32 @@ class NextStep:
     venue: str = ""
 
 
+def signal_columns() -> dict[str, Any]:
+    """Whether the LMS (its latest result), the core teacher and the institution marked it passed."""
+    latest = LmsResult.objects.filter(enrolment=OuterRef("pk")).order_by("-id")
+    cols: dict[str, Any] = {"lms_passed": Subquery(latest.values("passed")[:1])}
+    for party in ("mentor", "institution"):
+        mark = CompletionSignal.objects.filter(enrolment=OuterRef("pk"), party=party)
+        cols[f"{party}_passed"] = Subquery(mark.values("passed")[:1])
+    return cols
+
+
 def my_enrolments(*, person: Person | None, school_year: SchoolYear) -> list[Enrolment]:
     """A learner's active enrolments of the year, with the cohort's phases and sessions (4 queries)."""
     if person is None:
         return []
     rows = list(
         Enrolment.objects.filter(person=person, school_year=school_year, status__in=ACTIVE_STATUSES)
-        .select_related("cohort", "cohort__module", "cohort__organiser", "group", "group__mentor")
+        .select_related(
+            "cohort",
+            "cohort__module",
+            "cohort__organiser",
+            "group",
+            "group__mentor",
+            "completion_list",
+            "completion_list__office",
+        )
+        .annotate(**signal_columns())
         .prefetch_related(
             Prefetch("cohort__phases", queryset=CohortPhase.objects.order_by("position")),
             Prefetch("cohort__sessions", queryset=CohortSession.objects.order_by("starts_at", "id")),

@@ -35,3 +35,15 @@ urlpatterns += [
     path("<uuid:uuid>/lms/accounts.xlsx", lms_views.accounts_export, {"fmt": "xlsx"}, name="lms_accounts_xlsx"),
     path("<uuid:uuid>/lms/accounts.csv", lms_views.accounts_export, {"fmt": "csv"}, name="lms_accounts_csv"),
 ]
+
+# --- three-way completion (issue 9) ---
+from bdtx.training import completion_views  # noqa: E402
+
+urlpatterns += [
+    path("<uuid:uuid>/completion/", completion_views.cohort_completion, name="completion"),
+    path("completion-lists/", completion_views.completion_lists, name="completion_lists"),
+    path("completion-lists/<uuid:uuid>/", completion_views.completion_list, name="completion_list"),
+    path("evidence/", completion_views.evidence_list, name="evidence"),
+    path("enrolments/<uuid:uuid>/evidence/", completion_views.evidence_add, name="evidence_add"),
+    path("evidence/files/<uuid:uuid>/", completion_views.evidence_file, name="evidence_file"),
+]
