@@ -191,6 +191,7 @@ def main() -> None:
         grouped = cohort.enrolments.filter(status=EnrolmentStatus.ENROLLED, group__isnull=False).count()
         assert grouped == result.enrolled, (grouped, result.enrolled)
         lms_exchange(cohort, step)
+        completion_step(cohort, step)
         print(f"  peak RSS: {peak_rss_mb():.0f} MB")
     finally:
         if drop_database:
@@ -278,6 +279,41 @@ def lms_exchange(cohort, step) -> None:  # type: ignore[no-untyped-def]
         lms.xapi_statements_accept(lms=lms_a, statements=batch)
     step("xAPI statements accepted (batches of 500)", n, time.perf_counter() - t)
     assert LmsResult.objects.count() == len(uuids) + n
+
+
+def completion_step(cohort, step) -> None:  # type: ignore[no-untyped-def]
+    """Issue 9: the core teachers' and the institution's marks written in bulk (as an import would),
+    then the three-way completion recomputed for the whole cohort in one set-based UPDATE, the cohort's
+    summary (one aggregate) and the lists sent to the managing offices."""
+    from django.utils import timezone
+
+    from bdtx.core.bulk import bulk_insert_values
+    from bdtx.core.scope import SYSTEM
+    from bdtx.training import completion
+    from bdtx.training.models import CompletionSignal, Enrolment, EnrolmentStatus
+
+    ids = list(Enrolment.objects.filter(cohort=cohort, status=EnrolmentStatus.ENROLLED).values_list("pk", flat=True))
+    now = timezone.now()
+    t = time.perf_counter()
+    for party in ("mentor", "institution"):
+        rows = [
+            {"enrolment_id": pk, "party": party, "passed": pk % 10 != 0, "source": "manual", "recorded_at": now}
+            for pk in ids
+        ]
+        for i in range(0, len(rows), 5000):
+            bulk_insert_values(CompletionSignal, rows[i : i + 5000])
+    step("core teachers' and institution's marks written", 2 * len(ids), time.perf_counter() - t)
+    t = time.perf_counter()
+    n = completion.completion_recompute(enrolments=Enrolment.objects.filter(cohort=cohort))
+    step("three-way completion recomputed (one UPDATE)", n, time.perf_counter() - t)
+    t = time.perf_counter()
+    summary = completion.completion_summary(cohort=cohort)
+    step("completion summary of the cohort (one aggregate)", summary.enrolled, time.perf_counter() - t)
+    print(f"    completed {summary.completed:,} of {summary.enrolled:,} (LMS {summary.lms:,})")
+    t = time.perf_counter()
+    lists = completion.completion_lists_send(scope=SYSTEM, cohort=cohort)
+    step("completion lists sent to the managing offices", sum(x.learners for x in lists), time.perf_counter() - t)
+    print(f"    {len(lists)} lists")
 
 
 if __name__ == "__main__":

@@ -18,15 +18,17 @@ TRAINING = {"training:list"}  # cohorts: organisers manage them, the ministry an
 OFFICE = (
     EVERYONE | REVIEW | TRAINING | {"organisations:list", "people:list", "imports:list", "accounts:users", "core:audit"}
 )
+EVIDENCE = {"training:evidence"}  # organisers record that completed modules are applied (TT 17/2022)
+APPROVE = {"training:completion_lists"}  # managing offices approve completion lists (not a school)
 CATALOG = {"catalog:catalogs", "standards:frameworks", "regimes:list", "home:data_sources"}
 
 # What each role's menu held before the entries were grouped (the permissions of the role).
 MENU = {
-    "sysadmin": OFFICE | CATALOG,
+    "sysadmin": OFFICE | CATALOG | EVIDENCE | APPROVE,
     "ministry": (OFFICE - {"imports:list", "accounts:users"}) | CATALOG,
-    "so_a": OFFICE | CATALOG,
-    "xa_a1": OFFICE,
-    "principal_a1": OFFICE,
+    "so_a": OFFICE | CATALOG | EVIDENCE | APPROVE,
+    "xa_a1": OFFICE | EVIDENCE | APPROVE,
+    "principal_a1": OFFICE | EVIDENCE,
     "teacher_a1": EVERYONE | MINE,
     "mentor_a1": EVERYONE | MINE,
     "institution": EVERYONE | TRAINING | {"organisations:list"},
@@ -54,6 +56,6 @@ def test_a_principal_with_a_staff_record_finds_her_own_plan_and_self_assessment_
     Person.objects.filter(pk=world.people["principal_a1"].pk).update(user=world.users["principal_a1"])
     client.force_login(world.users["principal_a1"])
     links = _menu_links(client)
-    assert links == {reverse(name) for name in OFFICE | MINE}
+    assert links == {reverse(name) for name in OFFICE | EVIDENCE | MINE}
     for name in MINE:
         assert client.get(reverse(name)).status_code == 200

@@ -210,6 +210,7 @@ def with_signals(qs: QuerySet[Enrolment], *, cohort: Cohort) -> QuerySet[Enrolme
     share = rule.min_share if rule is not None else 100
     ann: dict[str, Any] = {
         "lms_passed": Subquery(latest.values("passed")[:1]),
+        "lms_progress": Subquery(latest.values("progress")[:1]),
         "lms_source": Subquery(latest.values("source")[:1]),
         "lms_at": Subquery(latest.values("recorded_at")[:1]),
         "attended": _attended(),

@@ -63,6 +63,7 @@ def _with_cells(page: Any) -> list[Any]:
                     "passed": getattr(e, f"{party}_passed"),
                     "source": SOURCE_LABELS.get(getattr(e, f"{party}_source") or "", ""),
                     "at": getattr(e, f"{party}_at"),
+                    "progress": e.lms_progress if party == "lms" else None,
                 },
             )
             for party, label in PARTIES

@@ -40,7 +40,10 @@ class Command(BaseCommand):
 
         plans_loaded = [p for p in plans_demo_load() if p.loaded]
         cohorts = training_demo_load()  # enrolled from the approved plans above
-        if not any(s.loaded for s in summaries) and not plans_loaded and not cohorts:
+        from bdtx.demo.delivery import delivery_demo_load
+
+        delivered = delivery_demo_load()  # the cohort that ran in October: marks, lists to approve
+        if not any(s.loaded for s in summaries) and not plans_loaded and not cohorts and not delivered:
             self.stdout.write(_("The demo provinces are already loaded: nothing to do."))
             return
         for summary in summaries:
