@@ -35,3 +35,15 @@ urlpatterns += [
     path("<uuid:uuid>/lms/accounts.xlsx", lms_views.accounts_export, {"fmt": "xlsx"}, name="lms_accounts_xlsx"),
     path("<uuid:uuid>/lms/accounts.csv", lms_views.accounts_export, {"fmt": "csv"}, name="lms_accounts_csv"),
 ]
+
+# --- scores and practice work (issue 9) ---
+from bdtx.training import score_views  # noqa: E402
+
+urlpatterns += [
+    path("<uuid:uuid>/scores/", score_views.cohort_scores, name="scores"),
+    path("<uuid:uuid>/scores/components/", score_views.score_components, name="score_components"),
+    path("<uuid:uuid>/scores/import/", score_views.scores_import, name="scores_import"),
+    path("<uuid:uuid>/scores/template.xlsx", score_views.scores_template, name="scores_template"),
+    path("enrolments/<uuid:uuid>/practice/", score_views.practice, name="practice"),
+    path("practice/files/<uuid:uuid>/", score_views.practice_file, name="practice_file"),
+]
