@@ -471,6 +471,27 @@ EXAMPLES.update(
         "evidence.add": ("training.applicationevidence", {"kind": [None, "observation"]}, ""),
     }
 )
+# Scores and practice work (issue 9)
+EXAMPLES.update(
+    {
+        "component.add": ("training.cohort", {"kind": [None, "research"], "assessed_by": [None, "institution"]}, ""),
+        "component.remove": ("training.cohort", {"kind": ["other", None], "assessed_by": ["institution", None]}, ""),
+        "score.set": ("training.enrolment", {"score": ["4.5", "7.25"], "source": [None, "grid"]}, "Chấm phúc khảo"),
+        "practice.submit": ("training.practicework", {"file": [None, "bai-thu-hoach.pdf"]}, ""),
+        "practice.grade": (
+            "training.practicework",
+            {"score": [None, "8.5"], "comment": [None, "Cần bổ sung minh chứng"]},
+            "",
+        ),
+        "score_import.upload": ("imports.importjob", {}, "Mô đun 4 — đợt 1"),
+        "score_import.confirm": ("imports.importjob", {}, "only valid rows"),
+        "score.import": (
+            "imports.importjob",
+            {"rows": 480, "written": 478, "created": 470, "updated": 8, "skipped": 2},
+            "478 điểm",
+        ),
+    }
+)
 SAME_IN_VIETNAMESE = {"email"}  # keys whose Vietnamese name is the key itself
 RAW = re.compile(r"[\[\]{}]|^(True|False|None)$|\bNone\b")
 

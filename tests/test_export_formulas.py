@@ -166,6 +166,22 @@ def lms_accounts(world, login) -> None:  # type: ignore[no-untyped-def]
 EXERCISED["training/lms.py"] = [lms_accounts]  # also the .csv → .xlsx conversion of an upload (text cells)
 
 
+def scores_template(world, login) -> None:  # type: ignore[no-untyped-def]
+    """The scores template of the world's cohort of province A: learners' names and component names are text."""
+    from bdtx.training.models import AssessmentComponent, Cohort
+
+    cohort = Cohort.objects.get(organiser=world.u("so_a"), programme="BD02")
+    AssessmentComponent.objects.create(
+        cohort=cohort, position=9, kind="other", name="+Điểm lạ", assessed_by="institution"
+    )
+    Person.objects.filter(pk=world.people["teacher_a2"].pk).update(family_name=EVIL, email="@SUM(1)")
+    content = _get(login(world.users["so_a"]), reverse("training:scores_template", args=[cohort.uuid]))
+    assert_text_not_formula(content, EVIL, "@SUM(1)", "+Điểm lạ")
+
+
+EXERCISED["training/scores.py"] = [scores_template]
+
+
 def _writers() -> set[str]:
     found = set()
     for path in ROOT.rglob("*.py"):

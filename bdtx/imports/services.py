@@ -455,7 +455,7 @@ def import_job_check(*, job: ImportJob, scope: Scope) -> CheckResult:
     with job.file.open("rb") as fh:
         t = time.perf_counter()
         table = read_table(
-            fh, importer.fields, required_any=importer.required_any, not_found=str(importer.no_table_message)
+            fh, importer.fields_for(info), required_any=importer.required_any, not_found=str(importer.no_table_message)
         )
         clock.read += time.perf_counter() - t
         result.layout = table.layout

@@ -14,6 +14,7 @@ class TrainingConfig(AppConfig):
         audit_actions.register(*ACTIONS, app=self.label)
 
         from bdtx.core.importing.base import register
-        from bdtx.training.importers import LmsResultsImporter
+        from bdtx.training.importers import LmsResultsImporter, ScoresImporter
 
         register(LmsResultsImporter())
+        register(ScoresImporter())

@@ -111,3 +111,36 @@ ACTIONS += [
         "completion.mark", _("Module marked passed or not passed"), fields=COMPLETION_FIELDS, values=COMPLETION_VALUES
     ),
 ]
+
+# --- scores and practice work (bdtx/training/scores.py) ---
+from bdtx.training.models import ComponentKind, ScoreSource  # noqa: E402
+
+SCORE_FIELDS = {
+    "score": _("score"),
+    "source": _("source"),
+    "kind": _("kind"),
+    "assessed_by": _("assessed by"),
+    "file": _("file"),
+    "comment": _("core teacher's comment"),
+}
+SCORE_VALUES: dict[str, ValueFormat] = {
+    "source": ScoreSource.choices,
+    "kind": ComponentKind.choices,
+    "assessed_by": Assessor.choices,
+}
+ACTIONS += [
+    AuditAction("component.add", _("Assessed component added to a cohort"), fields=SCORE_FIELDS, values=SCORE_VALUES),
+    AuditAction(
+        "component.remove", _("Assessed component removed from a cohort"), fields=SCORE_FIELDS, values=SCORE_VALUES
+    ),
+    AuditAction("score.set", _("Score entered or changed"), fields=SCORE_FIELDS, values=SCORE_VALUES),
+    AuditAction("practice.submit", _("Practice work handed in"), fields=SCORE_FIELDS, values=SCORE_VALUES),
+    AuditAction("practice.grade", _("Practice work graded"), fields=SCORE_FIELDS, values=SCORE_VALUES),
+    AuditAction("score_import.upload", _("Scores file uploaded")),
+    AuditAction("score_import.confirm", _("Scores import confirmed"), notes=(ONLY_VALID,)),
+    AuditAction(
+        "score.import",
+        _("Scores file imported"),
+        fields={**SUMMARY_FIELDS, "created": _("scores entered"), "updated": _("scores changed")},
+    ),
+]

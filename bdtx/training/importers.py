@@ -9,11 +9,11 @@ database; a row naming nobody enrolled in the cohort is an error. The ID number 
 is matched, never written into a message, and its cell is hidden like the staff import's.
 """
 
-from collections.abc import Mapping
+from collections.abc import Iterable, Mapping
 from dataclasses import dataclass
 from datetime import datetime, time
 from decimal import ROUND_HALF_UP, Decimal, InvalidOperation
-from typing import Any
+from typing import Any, Protocol
 
 from django import forms
 from django.core.exceptions import PermissionDenied, ValidationError
@@ -24,13 +24,22 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
-from bdtx.core.importing.base import Checked, FileProblem, Importer, JobInfo, Problem, Written
-from bdtx.core.importing.parsing import Field, Layout, RawRow, as_date, as_digits, as_text
+from bdtx.core.importing.base import Checked, Field, FileProblem, Importer, JobInfo, Problem, Written
+from bdtx.core.importing.parsing import Layout, RawRow, as_date, as_digits, as_text, normalise_header
 from bdtx.core.scope import Perm, Scope
 from bdtx.core.text import fold
 from bdtx.organisations.models import Unit, UnitKind
 from bdtx.training.lms import ResultIn, lms_can_exchange, lms_results_import, username_uuid
-from bdtx.training.models import ACTIVE_STATUSES, Cohort, Enrolment
+from bdtx.training.models import (
+    ACTIVE_STATUSES,
+    AssessmentComponent,
+    Assessor,
+    Cohort,
+    CompletionListStatus,
+    Enrolment,
+    EnrolmentStatus,
+)
+from bdtx.training.scores import ScoreIn, can_assess, parse_score, scores_import
 
 KEY = "lms_results"
 
@@ -68,6 +77,35 @@ FIELDS = [
 REQUIRED = frozenset({"username", "email", "personal_id"})
 _PASSED = {"dat", "passed", "pass", "x", "1", "co", "yes", "true", "hoan thanh", "completed"}
 _FAILED = {"khong dat", "chua dat", "failed", "fail", "0", "khong", "no", "false", "chua hoan thanh"}
+
+
+class LearnerLookup(Protocol):
+    """A cohort's learners by LMS username (person uuid hex), e-mail and ID number → enrolment id."""
+
+    by_username: dict[str, int]
+    by_email: dict[str, list[int]]
+    by_personal_id: dict[str, int]
+
+
+def learner_lookups(
+    cohort: Cohort, statuses: Iterable[str]
+) -> tuple[dict[str, int], dict[str, list[int]], dict[str, int]]:
+    """The lookups of `LearnerLookup` for the cohort's learners of these statuses (one query)."""
+    by_username: dict[str, int] = {}
+    by_email: dict[str, list[int]] = {}
+    by_pid: dict[str, int] = {}
+    rows = (
+        Enrolment.objects.filter(cohort=cohort, status__in=list(statuses))
+        .annotate(email_l=Lower("person__email"))
+        .values_list("pk", "person__uuid", "email_l", "person__personal_id")
+    )
+    for pk, pu, em, pid in rows.iterator(chunk_size=5000):
+        by_username[pu.hex] = pk
+        if em:
+            by_email.setdefault(em, []).append(pk)
+        if pid:
+            by_pid[pid] = pk
+    return by_username, by_email, by_pid
 
 
 @dataclass
@@ -110,14 +148,9 @@ def _score(value: Any) -> Decimal:
     return number.quantize(Decimal("0.01"), rounding=ROUND_HALF_UP)
 
 
-def check_row(raw: RawRow, ctx: LmsContext) -> CheckedResult:
-    """One row → the result to write, or the problems found (all of them)."""
-    problems: list[Problem] = []
-
-    def bad(key: str, code: str, message: str) -> None:
-        value = "" if key == "personal_id" else raw.text(key)[:200]
-        problems.append(Problem(raw.number, key, value, code, message))
-
+def match_learner(raw: RawRow, ctx: LearnerLookup, bad: Any, problems: list[Problem]) -> int | None:
+    """The enrolment a row names by LMS username, e-mail or ID number (the first that names a learner
+    of the cohort wins), or None with the problem reported through `bad(key, code, message)`."""
     username = raw.text("username").strip()
     email = raw.text("email").strip().lower()
     pid = as_digits(raw.values.get("personal_id")) if raw.values.get("personal_id") not in (None, "") else ""
@@ -144,6 +177,18 @@ def check_row(raw: RawRow, ctx: LmsContext) -> CheckedResult:
                 "learner.not_enrolled",
                 _("No learner enrolled in this cohort has this LMS username, e-mail or ID number."),
             )
+    return enrolment
+
+
+def check_row(raw: RawRow, ctx: LmsContext) -> CheckedResult:
+    """One row → the result to write, or the problems found (all of them)."""
+    problems: list[Problem] = []
+
+    def bad(key: str, code: str, message: str) -> None:
+        value = "" if key == "personal_id" else raw.text(key)[:200]
+        problems.append(Problem(raw.number, key, value, code, message))
+
+    enrolment = match_learner(raw, ctx, bad, problems)
 
     values: dict[str, Any] = {}
     if text := raw.text("progress").strip():
@@ -260,20 +305,7 @@ class LmsResultsImporter(Importer[LmsContext, ResultIn]):
         cohort = self._cohort(job)
         if not lms_can_exchange(scope, cohort):
             raise FileProblem(_("You may no longer exchange LMS data for this cohort."))
-        by_username: dict[str, int] = {}
-        by_email: dict[str, list[int]] = {}
-        by_pid: dict[str, int] = {}
-        rows = (
-            Enrolment.objects.filter(cohort=cohort, status__in=ACTIVE_STATUSES)
-            .annotate(email_l=Lower("person__email"))
-            .values_list("pk", "person__uuid", "email_l", "person__personal_id")
-        )
-        for pk, pu, em, pid in rows.iterator(chunk_size=5000):
-            by_username[pu.hex] = pk
-            if em:
-                by_email.setdefault(em, []).append(pk)
-            if pid:
-                by_pid[pid] = pk
+        by_username, by_email, by_pid = learner_lookups(cohort, ACTIVE_STATUSES)
         return LmsContext(cohort, layout, by_username, by_email, by_pid, timezone.now())
 
     def check_row(self, raw: RawRow, ctx: LmsContext) -> CheckedResult:
@@ -308,3 +340,210 @@ class LmsResultsImporter(Importer[LmsContext, ResultIn]):
         except PermissionDenied:
             raise FileProblem(_("You may no longer exchange LMS data for this cohort.")) from None
         return Written(n, 0, note=_("%(n)s LMS results") % {"n": n})
+
+
+# --- scores (bdtx/training/scores.py) ---------------------------------------------------------------
+
+SCORES_KEY = "scores"
+# The learner's columns (as the LMS import names them); one column per component comes from the cohort.
+SCORE_LEARNER_FIELDS = [f for f in FIELDS if f.key in ("stt", "username", "email", "personal_id", "full_name")]
+
+
+@dataclass
+class ScoresContext:
+    cohort: Cohort
+    layout: Layout
+    by_username: dict[str, int]
+    by_email: dict[str, list[int]]
+    by_personal_id: dict[str, int]
+    locked: set[int]  # enrolments whose completion list is approved
+    components: dict[str, tuple[int, str]]  # field key → (component id, name)
+
+
+@dataclass
+class CheckedScores(Checked[list[ScoreIn]]):
+    enrolment_id: int | None = None
+
+
+def component_key(component_id: int) -> str:
+    return f"c{component_id}"
+
+
+def check_scores_row(raw: RawRow, ctx: ScoresContext) -> CheckedScores:
+    """One row → the learner's scores to write (an empty row of scores writes nothing), or its problems."""
+    problems: list[Problem] = []
+
+    def bad(key: str, code: str, message: str) -> None:
+        value = "" if key == "personal_id" else raw.text(key)[:200]
+        problems.append(Problem(raw.number, key, value, code, message))
+
+    enrolment = match_learner(raw, ctx, bad, problems)
+    if enrolment is not None and enrolment in ctx.locked:
+        bad(
+            "",
+            "learner.locked",
+            _("The completion list of this learner is approved: correct the score in the grid, with the reason."),
+        )
+    scores: list[ScoreIn] = []
+    for key, (component_id, name) in ctx.components.items():
+        if not raw.text(key).strip():
+            continue
+        try:
+            value = parse_score(raw.values.get(key))
+        except ValueError:
+            bad(key, "score.invalid", _("“%(component)s”: the score is a number from 0 to 10.") % {"component": name})
+            continue
+        if enrolment is not None:
+            scores.append(ScoreIn(enrolment_id=enrolment, component_id=component_id, value=value))
+    for key in raw.undecodable:
+        bad(key, "text.undecodable", _("The text could not be read (unknown encoding)."))
+    if problems or enrolment is None:
+        return CheckedScores(raw.number, None, problems, enrolment)
+    return CheckedScores(raw.number, scores, [], enrolment)
+
+
+class ScoresImportOptionsForm(forms.Form):
+    """The cohort, named by the link of the cohort's scores page (`?cohort=<uuid>`)."""
+
+    cohort = forms.UUIDField(
+        widget=forms.HiddenInput, error_messages={"required": gettext_lazy("Start from the scores page of the cohort.")}
+    )
+
+
+class ScoresImporter(Importer[ScoresContext, list[ScoreIn]]):
+    """Scores of one cohort's learners, one column per assessed component (from the cohort's scores page)."""
+
+    key = SCORES_KEY
+    label = gettext_lazy("Scores")
+    title = gettext_lazy("Import scores (.xlsx)")
+    permission = Perm.TRAINING_VIEW
+    fields = SCORE_LEARNER_FIELDS
+    required_any = REQUIRED
+    no_table_message = gettext_lazy(
+        "No table of scores was found: the first 15 rows of every sheet were searched for a header row with "
+        "“Tên đăng nhập”, “Email” or “Số CCCD” and one column per component named as on the scores page. "
+        "Download the cohort's template from its scores page."
+    )
+    sensitive_keys = frozenset({"personal_id"})
+    sensitive_file = True
+    asks_unit = False
+    asks_school_year = False
+    created_label = gettext_lazy("scores entered")
+    updated_label = gettext_lazy("scores changed")
+    upload_action = "score_import.upload"
+    confirm_action = "score_import.confirm"
+    write_action = "score.import"
+
+    def check_permission(self, scope: Scope, unit: Any) -> None:
+        if not scope.has(Perm.TRAINING_ASSESS, unit.path):
+            raise PermissionDenied
+
+    def unit_choices(self, scope: Scope) -> QuerySet[Unit]:
+        """The units where the viewer assesses (an organiser, an institution); the job belongs to the
+        cohort's organiser or institution, taken from the cohort's scores page."""
+        return Unit.objects.filter(pk__in=scope.units_with(Perm.TRAINING_ASSESS)).order_by("depth", "name")
+
+    def options_form(self, data: Any = None, *, initial: Mapping[str, Any] | None = None) -> forms.Form:
+        return ScoresImportOptionsForm(data, initial={"cohort": (initial or {}).get("cohort")})
+
+    def clean_options(self, data: Any, *, scope: Scope) -> dict[str, Any]:
+        cohort = data.get("cohort")
+        if not isinstance(cohort, Cohort):
+            cohort = Cohort.objects.select_related("organiser", "institution").filter(uuid=cohort).first()
+        if cohort is None:
+            raise ValidationError(_("The cohort no longer exists."))
+        if not can_assess(scope, cohort):
+            raise PermissionDenied
+        return {"cohort": str(cohort.uuid), "cohort_name": cohort.name}
+
+    def describe(self, job: JobInfo) -> str:
+        return str(job.options.get("cohort_name", ""))
+
+    def upload_note(self, job: JobInfo) -> str:
+        return str(job.options.get("cohort_name", ""))
+
+    def result_link(self, job: JobInfo) -> tuple[str, str]:
+        return reverse("training:scores", kwargs={"uuid": job.options["cohort"]}), str(_("See the cohort's scores"))
+
+    def _cohort(self, job: JobInfo) -> Cohort:
+        c = job.options.get("cohort")
+        cohort = (
+            Cohort.objects.select_related("organiser", "institution", "school_year").filter(uuid=str(c)).first()
+            if c
+            else None
+        )
+        if cohort is None:
+            raise FileProblem(_("The cohort no longer exists."))
+        return cohort
+
+    def _components(self, job: JobInfo) -> list[tuple[int, str]]:
+        c = job.options.get("cohort")
+        return list(
+            AssessmentComponent.objects.filter(cohort__uuid=str(c))
+            .exclude(assessed_by=Assessor.LMS)
+            .order_by("position", "id")
+            .values_list("pk", "name")
+        )
+
+    def fields_for(self, job: JobInfo) -> list[Field]:
+        """The learner's columns, and one per component the LMS does not score, named as the component
+        ("Điểm …" in front of the name is understood too)."""
+        extra = []
+        for pk, name in self._components(job):
+            norm = normalise_header(name)
+            extra.append(Field(component_key(pk), exact=(norm, f"diem {norm}"), label=name))
+        return [*SCORE_LEARNER_FIELDS, *extra]
+
+    def layout_problems(self, layout: Layout, ctx: ScoresContext) -> list[Problem]:
+        if any(layout.has(k) for k in ctx.components):
+            return []
+        row = layout.header_rows[-1] if layout.header_rows else 0
+        names = ", ".join(f"“{name}”" for _pk, name in ctx.components.values())
+        return [
+            Problem(
+                row,
+                "",
+                "",
+                "column.missing",
+                _("The file has no column of scores: name one column as a component of the cohort (%(names)s).")
+                % {"names": names},
+            )
+        ]
+
+    def prepare(self, job: JobInfo, scope: Scope, layout: Layout) -> ScoresContext:
+        cohort = self._cohort(job)
+        if not can_assess(scope, cohort):
+            raise FileProblem(_("You may no longer enter the scores of this cohort."))
+        by_username, by_email, by_pid = learner_lookups(cohort, [EnrolmentStatus.ENROLLED])
+        locked = set(
+            Enrolment.objects.filter(
+                cohort=cohort, status=EnrolmentStatus.ENROLLED, completion_list__status=CompletionListStatus.APPROVED
+            ).values_list("pk", flat=True)
+        )
+        components = {component_key(pk): (pk, name) for pk, name in self._components(job)}
+        return ScoresContext(cohort, layout, by_username, by_email, by_pid, locked, components)
+
+    def check_row(self, raw: RawRow, ctx: ScoresContext) -> CheckedScores:
+        return check_scores_row(raw, ctx)
+
+    def check_file(self, rows: list[Checked[list[ScoreIn]]], ctx: ScoresContext) -> None:
+        seen: dict[int, int] = {}
+        for c in rows:
+            e = getattr(c, "enrolment_id", None)
+            if e is None:
+                continue
+            first = seen.setdefault(e, c.row)
+            if first != c.row:
+                message = _("The same learner appears again: row %(r)s is theirs too.") % {"r": first}
+                c.reject(Problem(c.row, "", "", "learner.duplicate", message))
+
+    def write(self, job: JobInfo, records: list[list[ScoreIn]], *, scope: Scope) -> Written:
+        cohort = self._cohort(job)
+        flat = [s for row in records for s in row]
+        try:
+            created, updated = scores_import(scope=scope, cohort=cohort, scores=flat)
+        except PermissionDenied:
+            raise FileProblem(_("You may no longer enter the scores of this cohort.")) from None
+        except ValidationError as e:
+            raise FileProblem(" ".join(e.messages)) from None
+        return Written(created, updated, note=_("%(n)s scores") % {"n": created + updated})

@@ -47,3 +47,15 @@ urlpatterns += [
     path("enrolments/<uuid:uuid>/evidence/", completion_views.evidence_add, name="evidence_add"),
     path("evidence/files/<uuid:uuid>/", completion_views.evidence_file, name="evidence_file"),
 ]
+
+# --- scores and practice work (issue 9) ---
+from bdtx.training import score_views  # noqa: E402
+
+urlpatterns += [
+    path("<uuid:uuid>/scores/", score_views.cohort_scores, name="scores"),
+    path("<uuid:uuid>/scores/components/", score_views.score_components, name="score_components"),
+    path("<uuid:uuid>/scores/import/", score_views.scores_import, name="scores_import"),
+    path("<uuid:uuid>/scores/template.xlsx", score_views.scores_template, name="scores_template"),
+    path("enrolments/<uuid:uuid>/practice/", score_views.practice, name="practice"),
+    path("practice/files/<uuid:uuid>/", score_views.practice_file, name="practice_file"),
+]

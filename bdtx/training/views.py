@@ -17,7 +17,7 @@ from bdtx.core.paging import paginate
 from bdtx.core.scope import Perm
 from bdtx.core.selectors import school_year_current
 from bdtx.organisations.filters import list_context_from_request
-from bdtx.training import attendance, lms, questions, selectors, services
+from bdtx.training import attendance, lms, questions, scores, selectors, services
 from bdtx.training.forms import (
     CohortEditForm,
     CohortFilterForm,
@@ -311,14 +311,19 @@ def my_groups(request: AuthenticatedHttpRequest) -> HttpResponse:
     if me is None or not groups:
         return render(request, "training/my_groups.html", {"groups": [], "members": [], "year": year})
     waiting = questions.waiting_by_group(person_id=me.pk, school_year=year)
+    members = list(
+        lms.with_lms_state(scores.with_practice_state(selectors.my_group_members(person=me, school_year=year)))
+    )
     for g in groups:
         g.questions_waiting = waiting.get(g.pk)  # type: ignore[attr-defined]
+        to_grade = [m for m in members if m.group_id == g.pk and getattr(m, "practice_to_grade", False)]
+        g.practice_to_grade = len(to_grade)  # type: ignore[attr-defined]
     return render(
         request,
         "training/my_groups.html",
         {
             "groups": groups,
-            "members": list(lms.with_lms_state(selectors.my_group_members(person=me, school_year=year))),
+            "members": members,
             "hours": selectors.mentor_hours(person=me, school_year=year),
             "year": year,
         },

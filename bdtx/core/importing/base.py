@@ -220,6 +220,11 @@ class Importer[C, R]:
 
     # --- checking -----------------------------------------------------------------------------
 
+    def fields_for(self, job: JobInfo) -> Sequence[Field]:
+        """The columns to look for in this job's file: `fields`, unless they depend on the job (the
+        scores import has one column per assessed component of the job's cohort)."""
+        return self.fields
+
     def prepare(self, job: JobInfo, scope: Scope, layout: Layout) -> C:
         """The database facts the checks need, gathered once per pass (FileProblem to refuse the file)."""
         raise NotImplementedError

@@ -391,3 +391,14 @@ def test_the_demo_has_this_years_cohorts_of_the_focus_modules_with_groups(demo):
     from bdtx.demo.training import training_demo_load
 
     assert training_demo_load() == 0  # idempotent
+
+
+def test_the_demo_cohorts_have_scores_and_practice_work_graded_and_waiting(demo):
+    from bdtx.training.models import CompletionSignal, PracticeWork, Score
+
+    year = school_year_current()
+    assert Score.objects.filter(enrolment__cohort__school_year=year, value__lt=5).exists()  # under the pass mark
+    works = PracticeWork.objects.filter(enrolment__cohort__school_year=year)
+    assert works.filter(graded_at__isnull=False).exclude(comment="").exists()
+    assert works.filter(graded_at__isnull=True).exists()
+    assert CompletionSignal.objects.filter(party="mentor", source="practice").exists()

@@ -6,6 +6,9 @@
    data-autosubmit            on a <select> (or any field): submits its form when it changes.
    data-bar-width="42"        sets the element's width to 42 % (a progress bar), as an inline
                               style="width: …" would, which the policy's style-src forbids.
+   data-grid                  on a table of inputs (the score sheet): Enter in an input with
+                              data-col="…" moves to the same column on the next row (Tab moves
+                              along the row); on the last row it submits the input's form.
    .table-responsive          a table that may scroll sideways: without a link or field inside,
                               the region itself takes the keyboard focus (tabindex="0"), so the
                               arrow keys can scroll it (WCAG 2.1.1).
@@ -50,6 +53,26 @@
       }
     }
   }
+
+  document.addEventListener("keydown", function (event) {
+    var field = event.target;
+    if (event.key !== "Enter" || !field.closest || !field.hasAttribute("data-col")) { return; }
+    var grid = field.closest("[data-grid]");
+    if (!grid) { return; }
+    event.preventDefault();
+    var column = grid.querySelectorAll("input[data-col='" + field.getAttribute("data-col") + "']");
+    for (var i = 0; i < column.length; i++) {
+      if (column[i] === field) {
+        if (i + 1 < column.length) {
+          column[i + 1].focus();
+          column[i + 1].select();
+        } else if (field.form) {
+          if (field.form.requestSubmit) { field.form.requestSubmit(); } else { field.form.submit(); }
+        }
+        return;
+      }
+    }
+  });
 
   document.addEventListener("DOMContentLoaded", function () { setBarWidths(document); focusableScrollRegions(document); });
   document.addEventListener("htmx:load", function (event) {
