@@ -24,6 +24,7 @@ from bdtx.organisations.models import SchoolLevel, Unit, UnitKind
 from bdtx.people.models import Audience, Employment, EmploymentStatus, Person, StaffType
 from bdtx.plans.models import PersonalPlan, PlanItem, PlanStatus
 from bdtx.regimes.models import Programme
+from bdtx.training.completion import is_locked
 from bdtx.training.models import (
     ACTIVE_STATUSES,
     DEFAULT_COMPONENTS,
@@ -463,6 +464,8 @@ def enrolment_withdraw(*, scope: Scope, enrolment: Enrolment, reason: str) -> En
         raise ValidationError(_("Give the reason."))
     if enrolment.status not in ACTIVE_STATUSES:
         raise ValidationError(_("This learner is no longer in the cohort."))
+    if is_locked(enrolment):
+        raise ValidationError(_("The managing office has approved this learner's completion: they stay in the cohort."))
     before = snapshot(enrolment, ["status", "reason"])
     enrolment.status, enrolment.reason, enrolment.group = EnrolmentStatus.WITHDRAWN, reason.strip(), None
     enrolment.save(update_fields=["status", "reason", "group", "updated_at"])
@@ -489,6 +492,8 @@ def enrolment_move(*, scope: Scope, enrolment: Enrolment, to: Cohort, reason: st
         raise ValidationError(_("Give the reason."))
     if enrolment.status not in ACTIVE_STATUSES:
         raise ValidationError(_("This learner is no longer in the cohort."))
+    if is_locked(enrolment):
+        raise ValidationError(_("The managing office has approved this learner's completion: they stay in the cohort."))
     if to.pk == cohort.pk or to.school_year_id != cohort.school_year_id or to.module_id != cohort.module_id:
         raise ValidationError(_("Move a learner only to another cohort of the same module and school year."))
     if to.programme != cohort.programme:

@@ -408,3 +408,17 @@ def test_lms_results_arriving_recompute_completion(world, cw):
     _lms(cw, e)
     assert _completed(e)
     assert datetime.now().year >= 2026
+
+
+def test_a_learner_on_an_approved_list_is_neither_withdrawn_nor_moved(world, cw, mods, scope_of):
+    from bdtx.training.services import enrolment_move, enrolment_withdraw
+
+    other = cohort(world, mods, name="Lớp mô đun 4 — đợt 2")
+    c.completion_lists_send(scope=scope_of("so_a"), cohort=cw)
+    lst = CompletionList.objects.get(cohort=cw, office=world.u("xa_a1"))
+    c.completion_list_approve(scope=scope_of("xa_a1"), completion_list=lst)
+    e = _e(cw, world.people["teacher_a1"])
+    with pytest.raises(ValidationError):
+        enrolment_withdraw(scope=scope_of("so_a"), enrolment=e, reason="Nghỉ")
+    with pytest.raises(ValidationError):
+        enrolment_move(scope=scope_of("so_a"), enrolment=e, to=other, reason="Gần nhà")
