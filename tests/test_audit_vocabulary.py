@@ -492,6 +492,13 @@ EXAMPLES.update(
         ),
     }
 )
+# A schedule entered by hand (issue 9)
+EXAMPLES.update(
+    {
+        "cohort.phase_add": ("training.cohort", {"kind": [None, "in_person"], "from": [None, "12/10/2026"]}, ""),
+        "cohort.phase_remove": ("training.cohort", {"kind": ["self_study", None], "to": ["11/10/2026", None]}, ""),
+    }
+)
 SAME_IN_VIETNAMESE = {"email"}  # keys whose Vietnamese name is the key itself
 RAW = re.compile(r"[\[\]{}]|^(True|False|None)$|\bNone\b")
 

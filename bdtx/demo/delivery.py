@@ -32,6 +32,7 @@ from bdtx.training.models import (
     Cohort,
     CohortPhase,
     CohortSession,
+    CohortStatus,
     CompletionSignal,
     Enrolment,
     EnrolmentStatus,
@@ -41,6 +42,7 @@ from bdtx.training.models import (
     QuestionMessage,
     SignalSource,
 )
+from bdtx.training.services import cohort_update
 
 WAITING_OFFICE = "UBND xã Hòa An"  # its list waits for the demo office account `xa`
 QUESTIONS = [
@@ -106,6 +108,7 @@ def delivery_demo_load() -> int:
         if lst.office.name != WAITING_OFFICE:
             completion.completion_list_approve(scope=so, completion_list=lst)
     _evidence(cohort)
+    cohort_update(scope=so, cohort=cohort, status=CohortStatus.CLOSED)
     return len(learners)
 
 

@@ -18,3 +18,8 @@ class TrainingConfig(AppConfig):
 
         register(LmsResultsImporter())
         register(ScoresImporter())
+
+        from bdtx.plans.panels import register_plan_panel
+        from bdtx.training.selectors import mentor_hours_panel
+
+        register_plan_panel(mentor_hours_panel)

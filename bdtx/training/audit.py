@@ -144,3 +144,22 @@ ACTIONS += [
         fields={**SUMMARY_FIELDS, "created": _("scores entered"), "updated": _("scores changed")},
     ),
 ]
+
+# --- a schedule entered by hand (bdtx/training/phases.py) ---
+from bdtx.training.models import PhaseKind  # noqa: E402
+
+PHASE_FIELDS = {"kind": _("phase"), "from": _("from"), "to": _("to")}
+ACTIONS += [
+    AuditAction(
+        "cohort.phase_add",
+        _("Phase added to a cohort's schedule"),
+        fields=PHASE_FIELDS,
+        values={"kind": PhaseKind.choices},
+    ),
+    AuditAction(
+        "cohort.phase_remove",
+        _("Phase removed from a cohort's schedule"),
+        fields=PHASE_FIELDS,
+        values={"kind": PhaseKind.choices},
+    ),
+]

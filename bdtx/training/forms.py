@@ -132,3 +132,15 @@ class MoveForm(BootstrapFormMixin, forms.Form):
     def __init__(self, *args: Any, scope: Scope, cohort: Cohort, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
         self.set_queryset("to", other_cohorts(scope=scope, cohort=cohort))
+
+
+# --- a schedule entered by hand (phase_views) ---
+from bdtx.training.models import PhaseKind  # noqa: E402
+
+PHASE_DATE = forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d")
+
+
+class PhaseForm(BootstrapFormMixin, forms.Form):
+    kind = forms.ChoiceField(label=_("Phase"), choices=PhaseKind.choices)
+    starts_on = forms.DateField(label=_("From"), widget=PHASE_DATE)
+    ends_on = forms.DateField(label=_("To"), widget=PHASE_DATE)

@@ -14,6 +14,8 @@ from bdtx.core.models import SchoolYear
 from bdtx.core.scope import Perm, Scope
 from bdtx.organisations.models import Unit
 from bdtx.people.models import Employment, Person
+from bdtx.plans.models import PersonalPlan
+from bdtx.plans.panels import PlanPanel
 from bdtx.training.models import (
     ACTIVE_STATUSES,
     Cohort,
@@ -263,3 +265,12 @@ def mentor_hours(*, person: Person, school_year: SchoolYear) -> MentorHours:
         Decimal("0.1"), rounding=ROUND_HALF_UP
     )
     return MentorHours(learners=learners, hours=hours, rule=rule)
+
+
+def mentor_hours_panel(plan: PersonalPlan) -> PlanPanel | None:
+    """The core teacher's tiết quy đổi on their plan's page (seed 003: supporting a group of 50
+    learners counts for 40 periods of their own BDTX), when they support anyone that year."""
+    hours = mentor_hours(person=plan.person, school_year=plan.school_year)
+    if not hours.learners:
+        return None
+    return PlanPanel("training/_plan_mentor_hours.html", {"hours": hours, "plan": plan})

@@ -59,3 +59,11 @@ urlpatterns += [
     path("enrolments/<uuid:uuid>/practice/", score_views.practice, name="practice"),
     path("practice/files/<uuid:uuid>/", score_views.practice_file, name="practice_file"),
 ]
+
+# --- a schedule entered by hand ---
+from bdtx.training import phase_views  # noqa: E402
+
+urlpatterns += [
+    path("<uuid:uuid>/phases/", phase_views.phase_add, name="phase_add"),
+    path("<uuid:uuid>/phases/<int:position>/remove/", phase_views.phase_remove, name="phase_remove"),
+]

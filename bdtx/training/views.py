@@ -25,6 +25,7 @@ from bdtx.training.forms import (
     EnrolFilterForm,
     GroupMoveForm,
     MoveForm,
+    PhaseForm,
     ReasonForm,
     SessionForm,
     TrainerForm,
@@ -114,6 +115,7 @@ def _detail(
             "lms_exchange": lms.lms_can_exchange(request.scope, cohort),
             "trainer_form": trainer_form or (TrainerForm() if manage else None),
             "session_form": session_form or (SessionForm() if manage else None),
+            "phase_form": PhaseForm() if manage else None,
             "attendance": attendance.cohort_attendance(cohort=cohort),
         },
     )

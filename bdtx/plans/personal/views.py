@@ -20,6 +20,7 @@ from bdtx.organisations.selectors import units_holding
 from bdtx.people.models import Person
 from bdtx.plans.deadlines import selectors as deadlines_selectors
 from bdtx.plans.models import DeadlineKind, PersonalPlan, PlanStatus
+from bdtx.plans.panels import plan_panels
 from bdtx.plans.personal import selectors as personal_selectors
 from bdtx.plans.personal import services as personal_services
 from bdtx.plans.personal.forms import DecisionForm, ModuleAddForm, PlanFilterForm, PlanItemForm
@@ -78,6 +79,7 @@ def _plan_context(request: AuthenticatedHttpRequest, plan: PersonalPlan, is_owne
         "decision_form": DecisionForm(),
         "deadline": deadline,
         "late": deadline.is_late(done_on=decided_on) if deadline else False,
+        "panels": plan_panels(plan),
     }
     if editable:
         ctx["problems"] = personal_selectors.plan_problems(plan=plan, items=items) if required else []

@@ -15,6 +15,7 @@ from django.urls import reverse
 from django.utils import timezone
 
 from bdtx.core.models import AuditLog
+from bdtx.plans.models import PersonalPlan
 from bdtx.core.scope import SYSTEM
 from bdtx.training import completion as c
 from bdtx.training.lms import ResultIn, lms_results_import
@@ -422,3 +423,21 @@ def test_a_learner_on_an_approved_list_is_neither_withdrawn_nor_moved(world, cw,
         enrolment_withdraw(scope=scope_of("so_a"), enrolment=e, reason="Nghỉ")
     with pytest.raises(ValidationError):
         enrolment_move(scope=scope_of("so_a"), enrolment=e, to=other, reason="Gần nhà")
+
+
+def test_a_core_teachers_plan_page_shows_their_tiet_quy_doi(world, cw, mods, client, login):
+    from bdtx.training.models import SupportGroup
+
+    group = SupportGroup.objects.filter(cohort=cw, mentor__isnull=False).select_related("mentor").first()
+    assert group is not None
+    mentor_unit = group.mentor.employments.select_related("unit").first().unit
+    plan = PersonalPlan.objects.filter(person=group.mentor, school_year=mods.year).first() or approve(
+        group.mentor, mentor_unit, mods.ql
+    )
+    login(world.users["so_a"])
+    page = client.get(reverse("plans:detail", args=[plan.uuid])).content.decode()
+    assert 'id="plan-mentor-hours"' in page
+    learners = Enrolment.objects.filter(group__mentor=group.mentor, status=EnrolmentStatus.ENROLLED).count()
+    assert f"{learners} học viên" in page
+    other = PersonalPlan.objects.get(person=world.people["teacher_a1"], school_year=mods.year)
+    assert 'id="plan-mentor-hours"' not in client.get(reverse("plans:detail", args=[other.uuid])).content.decode()
