@@ -15,8 +15,8 @@ from django.urls import reverse
 from django.utils import timezone
 
 from bdtx.core.models import AuditLog
-from bdtx.plans.models import PersonalPlan
 from bdtx.core.scope import SYSTEM
+from bdtx.plans.models import PersonalPlan
 from bdtx.training import completion as c
 from bdtx.training.lms import ResultIn, lms_results_import
 from bdtx.training.models import (
