@@ -304,8 +304,14 @@ def completion_step(cohort, step) -> None:  # type: ignore[no-untyped-def]
             bulk_insert_values(CompletionSignal, rows[i : i + 5000])
     step("core teachers' and institution's marks written", 2 * len(ids), time.perf_counter() - t)
     t = time.perf_counter()
-    n = completion.completion_recompute(enrolments=Enrolment.objects.filter(cohort=cohort))
-    step("three-way completion recomputed (one UPDATE)", n, time.perf_counter() - t)
+    total = Enrolment.objects.filter(cohort=cohort).count()  # the waiting list too: never completed
+    changed = completion.completion_recompute(enrolments=Enrolment.objects.filter(cohort=cohort))
+    step("three-way completion recomputed (set-based UPDATEs)", total, time.perf_counter() - t)
+    print(f"    {changed:,} learners changed")
+    t = time.perf_counter()
+    again = completion.completion_recompute(enrolments=Enrolment.objects.filter(cohort=cohort))
+    step("recomputed again (nothing changed, nothing written)", total, time.perf_counter() - t)
+    assert again == 0, again
     t = time.perf_counter()
     summary = completion.completion_summary(cohort=cohort)
     step("completion summary of the cohort (one aggregate)", summary.enrolled, time.perf_counter() - t)

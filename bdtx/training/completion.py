@@ -5,6 +5,7 @@ share of sessions the attendance rule asks. The managing office approves each co
 schools it manages; an approved list is locked and a correction after that needs a reason.
 """
 
+import math
 from collections import defaultdict
 from dataclasses import dataclass
 from datetime import date
@@ -16,6 +17,7 @@ from django.core.exceptions import PermissionDenied, ValidationError
 from django.core.files.uploadedfile import UploadedFile
 from django.db import transaction
 from django.db.models import (
+    BooleanField,
     Case,
     Count,
     Exists,
@@ -30,6 +32,7 @@ from django.db.models import (
     When,
 )
 from django.db.models.functions import Coalesce
+from django.db.models.lookups import Exact, GreaterThanOrEqual
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
@@ -83,10 +86,12 @@ def correction_reason(*, enrolment: Enrolment, reason: str = "") -> str:
 # --- recomputation (set-based) ---------------------------------------------------------------------
 
 
-def _lms_passed() -> Exists:
-    """The learner's latest LMS result says passed (imported or pushed: `LmsResult`)."""
-    latest = LmsResult.objects.filter(enrolment=OuterRef(OuterRef("pk"))).order_by("-id").values("id")[:1]
-    return Exists(LmsResult.objects.filter(id=Subquery(latest), passed=True))
+def _lms_passed() -> Exact:
+    """The learner's latest LMS result says passed (imported or pushed: `LmsResult`): one indexed
+    subquery per row (`lms_result_latest`)."""
+    latest = LmsResult.objects.filter(enrolment=OuterRef("pk")).order_by("-id").values("passed")[:1]
+    # never NULL (no result yet, or one without a verdict), so that NOT(...) excludes it too
+    return Exact(Coalesce(Subquery(latest, output_field=BooleanField()), Value(False)), True)
 
 
 def _marked(party: str) -> Exists:
@@ -119,39 +124,51 @@ def _required(share: int) -> ExpressionWrapper:
     return ExpressionWrapper((sessions * Value(share) + Value(99)) / Value(100), output_field=IntegerField())
 
 
-def completion_condition(share: int) -> Q:
-    """All three parties marked the module passed and the attendance threshold is met."""
-    return Q(_lms_passed()) & Q(_marked(Assessor.MENTOR)) & Q(_marked(Assessor.INSTITUTION)) & Q(_attendance_met(share))
-
-
-def _attendance_met(share: int) -> Exists:
-    # `attended >= required` as one expression the UPDATE can carry (no annotation on an UPDATE).
-    return Exists(
-        Enrolment.objects.filter(pk=OuterRef("pk")).annotate(a=_attended(), r=_required(share)).filter(a__gte=F("r"))
-    )
+def completion_condition(required: int) -> Q:
+    """All three parties marked the module passed and, when the cohort asks `required` sessions, the
+    learner attended that many (present or late)."""
+    q = Q(_lms_passed()) & Q(_marked(Assessor.MENTOR)) & Q(_marked(Assessor.INSTITUTION))
+    return q & Q(GreaterThanOrEqual(_attended(), required)) if required else q
 
 
 def completion_recompute(*, enrolments: QuerySet[Enrolment], include_locked: bool = False) -> int:
-    """Recompute `completed` of these enrolments in one UPDATE per school year (the attendance rule is
-    the year's); the withdrawn and the waiting are never completed. Learners on an approved list keep
-    what the office approved unless `include_locked` (a correction with its reason). Returns the rows."""
+    """Recompute `completed` of these enrolments set-based: the sessions each cohort asks (its sessions
+    × the attendance rule of its year, rounded up) are worked out first for the few cohorts concerned,
+    then one UPDATE per distinct requirement carries the three signals as subqueries. The withdrawn and
+    the waiting are never completed. Learners on an approved list keep what the office approved unless
+    `include_locked` (a correction with its reason). Returns the rows that changed."""
     if not include_locked:
         enrolments = enrolments.exclude(completion_list__status=CompletionListStatus.APPROVED)
+    targets = enrolments.order_by().values("pk")
+    cohorts = dict(
+        Cohort.objects.filter(pk__in=enrolments.order_by().values("cohort_id")).values_list("pk", "school_year_id")
+    )
+    if not cohorts:
+        return 0
+    sessions = dict(
+        CohortSession.objects.filter(cohort_id__in=list(cohorts))
+        .order_by()
+        .values("cohort")
+        .annotate(n=Count("pk"))
+        .values_list("cohort", "n")
+    )
+    shares = {}
+    for year in SchoolYear.objects.filter(pk__in=set(cohorts.values())):
+        rule = AttendanceRule.objects.in_force(year).order_by("-first_year").first()
+        shares[year.pk] = rule.min_share if rule is not None else 100
+    by_required: dict[int, list[int]] = defaultdict(list)
+    for cohort_id, year_id in cohorts.items():
+        by_required[math.ceil(sessions.get(cohort_id, 0) * shares[year_id] / 100)].append(cohort_id)
     now = timezone.now()
     n = 0
-    years = set(enrolments.order_by().values_list("school_year_id", flat=True).distinct())
-    for year_id in years:
-        rule = AttendanceRule.objects.in_force(SchoolYear.objects.get(pk=year_id)).order_by("-first_year").first()
-        share = rule.min_share if rule is not None else 100
-        # Filtering by the ids of the given set keeps the UPDATE a plain WHERE (no joins to update).
-        ids = enrolments.filter(school_year_id=year_id).values("pk")
-        n += Enrolment.objects.filter(pk__in=ids).update(
-            completed=Case(
-                When(Q(status=EnrolmentStatus.ENROLLED) & completion_condition(share), then=Value(True)),
-                default=Value(False),
-            ),
-            completion_checked_at=now,
-        )
+    for required, cohort_ids in sorted(by_required.items()):
+        # Filtering by the ids of the given set keeps the UPDATE a plain WHERE (no joins to update);
+        # only rows whose value changes are written (a row rewritten for nothing costs PostgreSQL a
+        # new tuple version and its index entries).
+        rows = Enrolment.objects.filter(pk__in=targets, cohort_id__in=cohort_ids)
+        done = Q(status=EnrolmentStatus.ENROLLED) & completion_condition(required)
+        n += rows.filter(completed=False).filter(done).update(completed=True, completion_checked_at=now)
+        n += rows.filter(completed=True).exclude(done).update(completed=False, completion_checked_at=now)
     return n
 
 

@@ -328,7 +328,7 @@ class Enrolment(BaseModel):
     # The three-way completion (bdtx/training/completion.py): recomputed from the LMS's result, the
     # core teacher's and the institution's marks and the attendance threshold, set-based.
     completed = models.BooleanField(_("module completed"), default=False)
-    completion_checked_at = models.DateTimeField(null=True, blank=True, editable=False)
+    completion_checked_at = models.DateTimeField(null=True, blank=True, editable=False)  # when it last changed
     # the completion list it was sent to its managing office in (locked once approved)
     completion_list = models.ForeignKey(
         "CompletionList", null=True, blank=True, on_delete=models.SET_NULL, related_name="enrolments"

@@ -160,9 +160,14 @@ def test_each_signal_keeps_its_source_and_time(world, cw):
     assert row.mentor_source == SignalSource.MANUAL and row.institution_at is not None
 
 
-def test_recomputation_is_set_based(world, cw, django_assert_max_num_queries):
-    with django_assert_max_num_queries(5):  # years, the year, its rule, the UPDATE (whatever the size)
-        c.completion_recompute(enrolments=Enrolment.objects.filter(cohort=cw))
+def test_recomputation_is_set_based_and_writes_only_what_changes(world, cw, django_assert_max_num_queries):
+    for e in Enrolment.objects.filter(cohort=cw).select_related("cohort", "unit", "group", "completion_list")[:2]:
+        _all_three(cw, e)
+    Enrolment.objects.filter(cohort=cw).update(completed=False)
+    # the cohorts, their sessions, the years, a year's rule, then two UPDATEs — whatever the size
+    with django_assert_max_num_queries(6):
+        assert c.completion_recompute(enrolments=Enrolment.objects.filter(cohort=cw)) == 2
+    assert c.completion_recompute(enrolments=Enrolment.objects.filter(cohort=cw)) == 0
 
 
 # --- the institution's mark from the scores ----------------------------------------------------------
