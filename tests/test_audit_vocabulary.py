@@ -492,6 +492,14 @@ EXAMPLES.update(
         ),
     }
 )
+# LMS administration (issue 9)
+EXAMPLES.update(
+    {
+        "lms.deactivate": ("training.lms", {}, ""),
+        "lms.activate": ("training.lms", {}, ""),
+        "lms.rotate": ("training.lms", {}, ""),
+    }
+)
 SAME_IN_VIETNAMESE = {"email"}  # keys whose Vietnamese name is the key itself
 RAW = re.compile(r"[\[\]{}]|^(True|False|None)$|\bNone\b")
 

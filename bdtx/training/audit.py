@@ -144,3 +144,10 @@ ACTIONS += [
         fields={**SUMMARY_FIELDS, "created": _("scores entered"), "updated": _("scores changed")},
     ),
 ]
+
+# --- LMS administration (bdtx/training/lms.py) ---
+ACTIONS += [
+    AuditAction("lms.deactivate", _("LMS deactivated (token refused)")),
+    AuditAction("lms.activate", _("LMS reactivated (token accepted again)")),
+    AuditAction("lms.rotate", _("LMS token replaced (the old one refused)")),
+]
