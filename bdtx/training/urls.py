@@ -59,3 +59,10 @@ urlpatterns += [
     path("enrolments/<uuid:uuid>/practice/", score_views.practice, name="practice"),
     path("practice/files/<uuid:uuid>/", score_views.practice_file, name="practice_file"),
 ]
+
+# --- LMS administration ---
+urlpatterns += [
+    path("lms-systems/<uuid:uuid>/deactivate/", lms_views.lms_deactivate, name="lms_deactivate"),
+    path("lms-systems/<uuid:uuid>/activate/", lms_views.lms_activate, name="lms_activate"),
+    path("lms-systems/<uuid:uuid>/rotate/", lms_views.lms_rotate, name="lms_rotate"),
+]
