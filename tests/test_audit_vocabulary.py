@@ -499,6 +499,14 @@ EXAMPLES.update(
         "cohort.phase_remove": ("training.cohort", {"kind": ["self_study", None], "to": ["11/10/2026", None]}, ""),
     }
 )
+# LMS administration (issue 9)
+EXAMPLES.update(
+    {
+        "lms.deactivate": ("training.lms", {}, ""),
+        "lms.activate": ("training.lms", {}, ""),
+        "lms.rotate": ("training.lms", {}, ""),
+    }
+)
 SAME_IN_VIETNAMESE = {"email"}  # keys whose Vietnamese name is the key itself
 RAW = re.compile(r"[\[\]{}]|^(True|False|None)$|\bNone\b")
 

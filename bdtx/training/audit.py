@@ -163,3 +163,10 @@ ACTIONS += [
         values={"kind": PhaseKind.choices},
     ),
 ]
+
+# --- LMS administration (bdtx/training/lms.py) ---
+ACTIONS += [
+    AuditAction("lms.deactivate", _("LMS deactivated (token refused)")),
+    AuditAction("lms.activate", _("LMS reactivated (token accepted again)")),
+    AuditAction("lms.rotate", _("LMS token replaced (the old one refused)")),
+]

@@ -293,12 +293,16 @@ def token_hash(token: str) -> str:
     return hashlib.sha256(token.encode()).hexdigest()
 
 
+def _new_token() -> str:
+    return "bdtx_" + secrets.token_urlsafe(32)
+
+
 @transaction.atomic
 def lms_create(*, scope: Scope, unit: Unit, name: str) -> tuple[Lms, str]:
     """Register an LMS serving the cohorts organised under `unit`; returns it and its token, which is
     shown this once (only its hash is kept)."""
     scope.require(Perm.TRAINING_MANAGE, unit.path)
-    token = "bdtx_" + secrets.token_urlsafe(32)
+    token = _new_token()
     lms = Lms.objects.create(name=name.strip(), unit=unit, token_hash=token_hash(token))
     audit_record(actor_id=scope.user_id, action="lms.create", obj=lms, unit_path=unit.path)
     return lms, token
@@ -309,6 +313,59 @@ def lms_for_token(token: str) -> Lms | None:
     if not token:
         return None
     return Lms.objects.filter(token_hash=token_hash(token), active=True).select_related("unit").first()
+
+
+def lms_systems(*, scope: Scope) -> QuerySet[Lms]:
+    """The LMSs the scope manages (training.manage over the unit each serves), by name."""
+    return Lms.objects.visible_to(scope, Perm.TRAINING_MANAGE).select_related("unit").order_by("name", "id")
+
+
+def lms_get(*, scope: Scope, uuid: str) -> Lms:
+    """The LMS with this UUID among those the scope sees (`Lms.DoesNotExist` outside it)."""
+    return Lms.objects.visible_to(scope).select_related("unit").get(uuid=uuid)
+
+
+def _locked(scope: Scope, lms: Lms) -> Lms:
+    """The LMS's row, locked for the transaction, once the scope may manage it (403 otherwise)."""
+    scope.require(Perm.TRAINING_MANAGE, lms.unit.path)
+    return Lms.objects.select_for_update().select_related("unit").get(pk=lms.pk)
+
+
+def _set_active(scope: Scope, lms: Lms, *, active: bool) -> Lms:
+    locked = _locked(scope, lms)
+    if locked.active != active:  # asked twice (a second click, two tabs): written and audited once
+        locked.active = active
+        locked.save(update_fields=["active", "updated_at"])
+        audit_record(
+            actor_id=scope.user_id,
+            action="lms.activate" if active else "lms.deactivate",
+            obj=locked,
+            unit_path=locked.unit.path,
+        )
+    return locked
+
+
+@transaction.atomic
+def lms_deactivate(*, scope: Scope, lms: Lms) -> Lms:
+    """Stop the LMS: its token is refused (as an unknown one) until it is reactivated."""
+    return _set_active(scope, lms, active=False)
+
+
+@transaction.atomic
+def lms_activate(*, scope: Scope, lms: Lms) -> Lms:
+    """Let a stopped LMS push statements again with the token it had."""
+    return _set_active(scope, lms, active=True)
+
+
+@transaction.atomic
+def lms_rotate(*, scope: Scope, lms: Lms) -> tuple[Lms, str]:
+    """Give the LMS a new token, shown this once; the old one is refused from now on."""
+    locked = _locked(scope, lms)
+    token = _new_token()
+    locked.token_hash = token_hash(token)
+    locked.save(update_fields=["token_hash", "updated_at"])
+    audit_record(actor_id=scope.user_id, action="lms.rotate", obj=locked, unit_path=locked.unit.path)
+    return locked, token
 
 
 # --- writing results ---------------------------------------------------------------------------------

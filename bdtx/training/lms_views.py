@@ -8,12 +8,14 @@ with the LMS: a cohort outside the scope is a 404, inside without the right a 40
 from typing import Any
 
 from django import forms
+from django.contrib import messages
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.http import Http404, HttpResponse, StreamingHttpResponse
 from django.http.response import HttpResponseBase
 from django.shortcuts import redirect, render
 from django.utils.translation import get_language
 from django.utils.translation import gettext_lazy as _
+from django.views.decorators.http import require_POST
 
 from bdtx.core.exporters import xlsx_response
 from bdtx.core.forms import BootstrapFormMixin
@@ -134,5 +136,44 @@ def lms_list(request: AuthenticatedHttpRequest) -> HttpResponse:
             scope=request.scope, unit=form.cleaned_data["unit"], name=form.cleaned_data["name"]
         )
         form = LmsForm(scope=request.scope)
-    systems = Lms.objects.visible_to(request.scope, Perm.TRAINING_MANAGE).select_related("unit").order_by("name", "id")
-    return render(request, "training/lms/lms_list.html", {"form": form, "token": token, "systems": list(systems)})
+    return _lms_list_page(request, form, token)
+
+
+def _lms_list_page(
+    request: AuthenticatedHttpRequest, form: LmsForm, token: str, shown: Lms | None = None
+) -> HttpResponse:
+    """The LMS list; `token` (just issued to `shown`, or to a new LMS) appears in this response only."""
+    systems = list(lms.lms_systems(scope=request.scope))
+    context = {"form": form, "token": token, "token_for": shown, "systems": systems}
+    return render(request, "training/lms/lms_list.html", context)
+
+
+# --- LMS administration: stop, restart, new token ------------------------------------------------
+
+
+def _lms(request: AuthenticatedHttpRequest, uuid: str) -> Lms:
+    """The LMS (404 outside the scope) the viewer manages (403 otherwise)."""
+    system = get_in_scope_or_404(lms.lms_get, scope=request.scope, uuid=uuid)
+    request.scope.require(Perm.TRAINING_MANAGE, system.unit.path)
+    return system
+
+
+@require_POST
+def lms_deactivate(request: AuthenticatedHttpRequest, uuid: str) -> HttpResponse:
+    system = lms.lms_deactivate(scope=request.scope, lms=_lms(request, uuid))
+    messages.success(request, _("“%(n)s” is stopped: its token is refused until it is reactivated.") % {"n": system})
+    return redirect("training:lms_list")
+
+
+@require_POST
+def lms_activate(request: AuthenticatedHttpRequest, uuid: str) -> HttpResponse:
+    system = lms.lms_activate(scope=request.scope, lms=_lms(request, uuid))
+    messages.success(request, _("“%(n)s” is active again: its token is accepted.") % {"n": system})
+    return redirect("training:lms_list")
+
+
+@require_POST
+def lms_rotate(request: AuthenticatedHttpRequest, uuid: str) -> HttpResponse:
+    """A new token for the LMS, shown in this response only (like registering one)."""
+    system, token = lms.lms_rotate(scope=request.scope, lms=_lms(request, uuid))
+    return _lms_list_page(request, LmsForm(scope=request.scope), token, shown=system)

@@ -67,3 +67,10 @@ urlpatterns += [
     path("<uuid:uuid>/phases/", phase_views.phase_add, name="phase_add"),
     path("<uuid:uuid>/phases/<int:position>/remove/", phase_views.phase_remove, name="phase_remove"),
 ]
+
+# --- LMS administration ---
+urlpatterns += [
+    path("lms-systems/<uuid:uuid>/deactivate/", lms_views.lms_deactivate, name="lms_deactivate"),
+    path("lms-systems/<uuid:uuid>/activate/", lms_views.lms_activate, name="lms_activate"),
+    path("lms-systems/<uuid:uuid>/rotate/", lms_views.lms_rotate, name="lms_rotate"),
+]
