@@ -59,3 +59,11 @@ urlpatterns += [
     path("enrolments/<uuid:uuid>/practice/", score_views.practice, name="practice"),
     path("practice/files/<uuid:uuid>/", score_views.practice_file, name="practice_file"),
 ]
+
+# --- trainers ---
+from bdtx.training import trainer_views  # noqa: E402
+
+urlpatterns += [
+    path("<uuid:uuid>/trainers/people/", trainer_views.trainer_people, name="trainer_people"),
+    path("my-sessions/", trainer_views.my_sessions, name="my_sessions"),
+]
