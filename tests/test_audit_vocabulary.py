@@ -413,6 +413,7 @@ EXAMPLES: dict[str, tuple[str, dict, str]] = {
         "training.trainer",
         {
             "full_name": [None, "Lò Văn An"],
+            "person": [None, "Lò Văn An"],
             "role": [None, "reporter"],
             "degree": [None, "master"],
             "it_skills": [None, True],

@@ -15,7 +15,7 @@ from bdtx.organisations.models import UnitKind
 from bdtx.people.selectors import person_current_employment, staff_counts
 from bdtx.plans.due import due_next
 from bdtx.plans.unit.selectors import is_school_like, may_act_for, unit_plan_find
-from bdtx.training.selectors import mentor_hours, my_enrolments, my_groups
+from bdtx.training.selectors import is_trainer_in, mentor_hours, my_enrolments, my_groups
 
 
 def home(request: AuthenticatedHttpRequest) -> HttpResponse:
@@ -51,6 +51,7 @@ def home(request: AuthenticatedHttpRequest) -> HttpResponse:
             "waiting": waiting_for(scope=request.scope, person=me, school_year=year),
             "my_cohorts": my_enrolments(person=me, school_year=year),
             "mentor_hours": hours,
+            "trains": is_trainer_in(person=me, school_year=year),
         },
     )
 

@@ -34,7 +34,12 @@ ACTIONS = [
     AuditAction("cohort.create", _("Cohort created"), values=COHORT_VALUES),
     AuditAction("cohort.update", _("Cohort changed"), values=COHORT_VALUES),
     AuditAction("cohort.session_add", _("In-person session added to a cohort")),
-    AuditAction("trainer.add", _("Trainer added to a cohort"), values=TRAINER_VALUES),
+    AuditAction(
+        "trainer.add",
+        _("Trainer added to a cohort"),
+        fields={"person": _("linked staff record")},
+        values=TRAINER_VALUES,
+    ),
     AuditAction("enrolment.bulk", _("Learners enrolled from approved plans"), fields=COUNTS),
     AuditAction("enrolment.withdraw", _("Learner withdrawn from a cohort"), values=ENROLMENT_VALUES),
     AuditAction("enrolment.move", _("Learner moved to another cohort"), fields=COUNTS),

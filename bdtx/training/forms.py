@@ -8,11 +8,11 @@ from bdtx.core.forms import BootstrapFormMixin
 from bdtx.core.models import SchoolYear
 from bdtx.core.scope import Perm, Scope
 from bdtx.organisations.models import SchoolLevel, Unit, UnitKind
-from bdtx.people.models import StaffType
+from bdtx.people.models import Person, StaffType
 from bdtx.plans.models import Form
 from bdtx.regimes.models import Programme
 from bdtx.training.models import Cohort, CohortStatus, Degree, ScheduleTemplate, SupportGroup, TrainerRole
-from bdtx.training.selectors import other_cohorts
+from bdtx.training.selectors import other_cohorts, trainer_people
 
 DATE = forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d")
 DATETIME = forms.DateTimeInput(attrs={"type": "datetime-local"}, format="%Y-%m-%dT%H:%M")
@@ -83,11 +83,35 @@ class CohortEditForm(BootstrapFormMixin, forms.Form):
 
 
 class TrainerForm(BootstrapFormMixin, forms.Form):
-    full_name = forms.CharField(label=_("Full name"), max_length=255)
+    # Chosen from a search (`training:trainer_people`), rendered by the template as radio buttons;
+    # empty: a training institution's trainer, without a staff record.
+    person = forms.ModelChoiceField(
+        label=_("Staff record"),
+        queryset=Person.objects.none(),
+        to_field_name="uuid",
+        required=False,
+        error_messages={"invalid_choice": _("Choose a person working under the organiser this school year.")},
+    )
+    full_name = forms.CharField(
+        label=_("Full name"),
+        max_length=255,
+        required=False,
+        help_text=_("Taken from the staff record when one is linked."),
+    )
     role = forms.ChoiceField(label=_("Role"), choices=TrainerRole.choices)
     degree = forms.ChoiceField(label=_("Degree"), choices=Degree.choices, initial=Degree.BACHELOR)
     years_experience = forms.IntegerField(label=_("Years of BDTX experience"), min_value=0, max_value=60)
     it_skills = forms.BooleanField(label=_("IT skills"), required=False)
+
+    def __init__(self, *args: Any, cohort: Cohort, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        self.set_queryset("person", trainer_people(cohort=cohort))
+
+    def clean(self) -> dict[str, Any]:
+        data = super().clean() or {}
+        if not data.get("person") and not (data.get("full_name") or "").strip() and "person" not in self.errors:
+            self.add_error("full_name", _("Write the trainer's full name, or link a staff record."))
+        return data
 
 
 class SessionForm(BootstrapFormMixin, forms.Form):

@@ -7,13 +7,14 @@ from decimal import ROUND_HALF_UP, Decimal
 from typing import Any
 
 from django.core.exceptions import PermissionDenied
-from django.db.models import Count, OuterRef, Prefetch, Q, QuerySet, Subquery
+from django.db.models import Count, Exists, OuterRef, Prefetch, Q, QuerySet, Subquery
 from django.utils import timezone
 
 from bdtx.core.models import SchoolYear
 from bdtx.core.scope import Perm, Scope
+from bdtx.core.search import search_q
 from bdtx.organisations.models import Unit
-from bdtx.people.models import Employment, Person
+from bdtx.people.models import Employment, EmploymentStatus, Person, person_search_rank
 from bdtx.plans.models import PersonalPlan
 from bdtx.plans.panels import PlanPanel
 from bdtx.training.models import (
@@ -28,6 +29,7 @@ from bdtx.training.models import (
     LmsResult,
     MentorRule,
     SupportGroup,
+    Trainer,
     TrainerRule,
 )
 
@@ -274,3 +276,69 @@ def mentor_hours_panel(plan: PersonalPlan) -> PlanPanel | None:
     if not hours.learners:
         return None
     return PlanPanel("training/_plan_mentor_hours.html", {"hours": hours, "plan": plan})
+
+
+# --- trainers linked to a staff record -----------------------------------------------------------
+
+TRAINER_CANDIDATES_SHOWN = 20
+
+
+def trainer_staff(*, cohort: Cohort) -> QuerySet[Employment]:
+    """Employments a cohort's trainer may be linked to: people working, in the cohort's school year,
+    in a unit under the organiser (its subtree is what its organisers manage)."""
+    return (
+        Employment.objects.within(cohort.organiser.path)
+        .filter(school_year_id=cohort.school_year_id, status=EmploymentStatus.WORKING)
+        .select_related("person", "unit")
+    )
+
+
+def trainer_people(*, cohort: Cohort) -> QuerySet[Person]:
+    """The people of `trainer_staff`: what the trainer form accepts and `trainer_add` checks."""
+    return Person.objects.filter(Exists(trainer_staff(cohort=cohort).filter(person=OuterRef("pk"))))
+
+
+def trainer_candidates(*, cohort: Cohort, q: str, limit: int = TRAINER_CANDIDATES_SHOWN) -> list[Employment]:
+    """At most `limit` of `trainer_staff` matching a search by name, phone, e-mail
+    or account user name (the staff code where accounts are named by it), the best matches first.
+    An empty search finds nobody: the organiser types before choosing. One query."""
+    if not q.strip():
+        return []
+    qs = trainer_staff(cohort=cohort).filter(search_q(q, "person__search_text", "person__user__username__icontains"))
+    return list(qs.order_by(person_search_rank(q, "person__"), "person__sort_key", "person_id")[:limit])
+
+
+def my_trainer_roles(*, person: Person | None, school_year: SchoolYear) -> list[Trainer]:
+    """The cohorts of a school year a person is linked to as a trainer, with the cohort (one query)."""
+    if person is None:
+        return []
+    return list(
+        Trainer.objects.filter(person=person, cohort__school_year=school_year)
+        .select_related("cohort", "cohort__module", "cohort__organiser")
+        .order_by("cohort__name", "cohort_id", "id")
+    )
+
+
+def is_trainer_in(*, person: Person | None, school_year: SchoolYear) -> bool:
+    """Whether a person is linked as a trainer in any cohort of the school year (one query)."""
+    return person is not None and Trainer.objects.filter(person=person, cohort__school_year=school_year).exists()
+
+
+def my_trainer_sessions(*, person: Person, school_year: SchoolYear, upcoming: bool) -> QuerySet[CohortSession]:
+    """In-person sessions of the cohorts a person trains in a school year: those not yet over by start
+    time, or those over, the latest first. A cohort counts once however often the person is linked."""
+    cohorts = Trainer.objects.filter(person=person, cohort__school_year=school_year).values("cohort_id")
+    qs = CohortSession.objects.filter(cohort_id__in=cohorts).select_related("cohort", "cohort__module")
+    now = timezone.now()
+    if upcoming:
+        return qs.filter(ends_at__gte=now).order_by("starts_at", "id")
+    return qs.filter(ends_at__lt=now).order_by("-starts_at", "-id")
+
+
+def my_trainer_session_counts(*, person: Person, school_year: SchoolYear) -> dict[str, int]:
+    """How many of those sessions are upcoming and past (one query)."""
+    cohorts = Trainer.objects.filter(person=person, cohort__school_year=school_year).values("cohort_id")
+    now = timezone.now()
+    return CohortSession.objects.filter(cohort_id__in=cohorts).aggregate(
+        upcoming=Count("pk", filter=Q(ends_at__gte=now)), past=Count("pk", filter=Q(ends_at__lt=now))
+    )

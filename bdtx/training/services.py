@@ -44,7 +44,7 @@ from bdtx.training.models import (
     Trainer,
     TrainerRule,
 )
-from bdtx.training.selectors import mentor_rule_for, trainer_rule_for
+from bdtx.training.selectors import mentor_rule_for, trainer_rule_for, trainer_staff
 
 BATCH = 5000
 
@@ -241,16 +241,31 @@ def trainer_add(
     *,
     scope: Scope,
     cohort: Cohort,
-    full_name: str,
     role: str,
     degree: str,
     years_experience: int,
     it_skills: bool,
+    full_name: str = "",
     person: Person | None = None,
 ) -> tuple[Trainer, Qualification]:
     """Add a trainer. Under a rule that refuses, one who does not qualify is refused (ValidationError
-    naming what is lacking); under one that warns, added with the shortfalls kept."""
+    naming what is lacking); under one that warns, added with the shortfalls kept.
+
+    A trainer linked to a staff record (`person`) takes its name from it, and must work in the
+    cohort's school year under the organiser (`trainer_staff`: the subtree the organiser manages),
+    once per cohort; a training institution's trainer has no staff record and gives `full_name`."""
     _require_manage(scope, cohort)
+    if person is not None:
+        if not trainer_staff(cohort=cohort).filter(person=person).exists():
+            raise ValidationError(
+                _("%(name)s does not work under %(unit)s in the school year %(y)s: choose a trainer from its staff.")
+                % {"name": person.full_name, "unit": cohort.organiser.name, "y": cohort.school_year.label}
+            )
+        if Trainer.objects.filter(cohort=cohort, person=person).exists():
+            raise ValidationError(_("%(name)s is already a trainer of this cohort.") % {"name": person.full_name})
+        full_name = person.full_name
+    if not full_name.strip():
+        raise ValidationError(_("Write the trainer's full name, or link a staff record."))
     q = trainer_qualification(
         school_year=cohort.school_year, degree=degree, years_experience=years_experience, it_skills=it_skills
     )
@@ -277,7 +292,7 @@ def trainer_add(
         obj=trainer,
         object_repr=f"{cohort.name}: {trainer.full_name}",
         unit_path=cohort.organiser.path,
-        changes=diff({}, snapshot(trainer, ["full_name", "role", "degree", "years_experience", "it_skills"])),
+        changes=diff({}, snapshot(trainer, ["full_name", "person", "role", "degree", "years_experience", "it_skills"])),
         note="; ".join(q.shortfalls),
     )
     return trainer, q

@@ -74,3 +74,11 @@ urlpatterns += [
     path("lms-systems/<uuid:uuid>/activate/", lms_views.lms_activate, name="lms_activate"),
     path("lms-systems/<uuid:uuid>/rotate/", lms_views.lms_rotate, name="lms_rotate"),
 ]
+
+# --- trainers ---
+from bdtx.training import trainer_views  # noqa: E402
+
+urlpatterns += [
+    path("<uuid:uuid>/trainers/people/", trainer_views.trainer_people, name="trainer_people"),
+    path("my-sessions/", trainer_views.my_sessions, name="my_sessions"),
+]

@@ -100,6 +100,9 @@ def _detail(
     session_form: SessionForm | None = None,
 ) -> HttpResponse:
     manage = selectors.cohort_can_manage(request.scope, cohort)
+    if trainer_form is None and manage:
+        trainer_form = TrainerForm(cohort=cohort)
+    chosen = getattr(trainer_form, "cleaned_data", {}).get("person") if trainer_form is not None else None
     return render(
         request,
         "training/cohort_detail.html",
@@ -113,7 +116,8 @@ def _detail(
             "manage": manage,
             "questions_waiting": questions.cohort_waiting(cohort=cohort),
             "lms_exchange": lms.lms_can_exchange(request.scope, cohort),
-            "trainer_form": trainer_form or (TrainerForm() if manage else None),
+            "trainer_form": trainer_form,
+            "trainer_chosen": chosen,
             "session_form": session_form or (SessionForm() if manage else None),
             "phase_form": PhaseForm() if manage else None,
             "attendance": attendance.cohort_attendance(cohort=cohort),
@@ -144,7 +148,7 @@ def cohort_edit(request: AuthenticatedHttpRequest, uuid: str) -> HttpResponse:
 @require_POST
 def trainer_add(request: AuthenticatedHttpRequest, uuid: str) -> HttpResponse:
     cohort = _managed(request, uuid)
-    form = TrainerForm(request.POST)
+    form = TrainerForm(request.POST, cohort=cohort)
     if form.is_valid():
         try:
             trainer, q = services.trainer_add(scope=request.scope, cohort=cohort, **form.cleaned_data)
