@@ -1,15 +1,19 @@
-"""Three-way completion (issue 9): the LMS result is in and the core teacher marked the module passed;
-the training institution marks its pass on the cohort's completion page, the Sở sends the list to the
-managing offices, the commune office approves its list, and the learner sees the module completed on
-a 360 px phone. Interface strings through gettext (`vi`)."""
+"""Issue 9's story from the practice work to the completed module, every step on the pages: a learner
+hands in their practice work on a 360 px phone; the core teacher grades it (which is their mark); the
+Sở imports the LMS's results file; the training institution marks its pass on the cohort's completion
+page; the Sở sends the list to the managing offices; the commune office approves its list; the learner
+sees the module completed on the phone. Interface strings through gettext (`vi`)."""
 
+import io
+import re
 from collections.abc import Callable
 from datetime import date
 from pathlib import Path
 
 import pytest
+import xlsxwriter
 from django.urls import reverse
-from django.utils import timezone, translation
+from django.utils import translation
 from playwright.sync_api import Page, expect
 
 from bdtx.catalog.models import Module
@@ -17,13 +21,14 @@ from bdtx.core.scope import SYSTEM
 from bdtx.core.selectors import school_year_current
 from bdtx.plans.models import PersonalPlan, PlanItem, PlanStatus
 from bdtx.regimes.models import Programme, Regime
-from bdtx.training.completion import signal_write
-from bdtx.training.lms import ResultIn, lms_results_import
-from bdtx.training.models import Assessor, CompletionList, Enrolment, ScheduleTemplate, SignalSource
+from bdtx.training.lms import lms_username
+from bdtx.training.models import CompletionList, CompletionSignal, Enrolment, LmsResult, ScheduleTemplate
 from bdtx.training.services import cohort_create, enrolment_bulk_from_plans, groups_split
 from conftest import World
 
 Shot = Callable[[Page, str], Path]
+PDF = b"%PDF-1.4\n1 0 obj << /Type /Catalog >> endobj\ntrailer << /Root 1 0 R >>\n%%EOF\n"
+XLSX = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
 
 pytestmark = pytest.mark.browser
 
@@ -33,7 +38,7 @@ def vi(text: str) -> str:
         return str(translation.gettext(text))
 
 
-def test_the_institution_marks_the_office_approves_and_the_learner_sees_the_module_completed(
+def test_practice_graded_lms_imported_institution_marks_office_approves_learner_sees_it_completed(
     new_context, phone_page: Page, live_server, world: World, sign_in, screenshot: Shot
 ) -> None:
     def as_user(username: str) -> Page:
@@ -59,12 +64,43 @@ def test_the_institution_marks_the_office_approves_and_the_learner_sees_the_modu
     e = Enrolment.objects.select_related("unit", "completion_list", "person", "cohort").get(
         cohort=cohort, person=learner
     )
-    lms_results_import(
-        scope=SYSTEM,
-        cohort=cohort,
-        results=[ResultIn(enrolment_id=e.pk, recorded_at=timezone.now(), reference="t", progress=100, passed=True)],
+
+    # the learner hands in the practice work from the landing page, on a phone
+    phone = phone_page
+    sign_in(phone, "teacher_a1")
+    with phone.expect_navigation():
+        phone.locator(f"#my-cohorts a[href='{reverse('training:practice', kwargs={'uuid': e.uuid})}']").click()
+    phone.locator("#id_file").set_input_files(
+        {"name": "bai-thu-hoach.pdf", "mimeType": "application/pdf", "buffer": PDF}
     )
-    signal_write(scope=SYSTEM, enrolment=e, party=Assessor.MENTOR, passed=True, source=SignalSource.PRACTICE)
+    with phone.expect_navigation():
+        phone.locator("#practice-form button[type=submit]").click()
+    expect(phone.locator("#practice-list")).to_contain_text("bai-thu-hoach.pdf")
+
+    # the core teacher grades it: 8 reaches the pass mark, so their mark is "passed"
+    page = as_user("mentor_a1")
+    page.goto(f"{live_server.url}{reverse('training:my_groups')}")
+    with page.expect_navigation():
+        page.locator(f"#my-members a[data-practice='{e.uuid}']").click()
+    form = page.locator("form[id^=grade-form-]").first
+    form.locator("#id_score").fill("8")
+    form.locator("#id_comment").fill("Bài làm tốt, vận dụng được vào kế hoạch bài dạy.")
+    with page.expect_navigation():
+        form.locator("button[type=submit]").click()
+    assert CompletionSignal.objects.get(enrolment=e, party="mentor").passed is True
+
+    # the Sở imports the LMS's results file on the cohort's LMS page
+    page = as_user("so_a")
+    page.goto(f"{live_server.url}{reverse('training:lms', kwargs={'uuid': cohort.uuid})}")
+    page.locator("#lms-import-form input[type=file]").set_input_files(
+        {"name": "ket-qua-lms.xlsx", "mimeType": XLSX, "buffer": _lms_file(lms_username(learner))}
+    )
+    with page.expect_navigation():
+        page.locator("#lms-import-form button[type=submit]").click()
+    expect(page).to_have_url(re.compile(r"/imports/[0-9a-f-]{36}/$"))
+    expect(page.locator("#job-message")).to_have_class(re.compile("alert-success"))
+    screenshot(page, "completion-lms-imported")
+    assert LmsResult.objects.get(enrolment=e).passed is True
 
     # the institution sees what is missing and marks its pass
     page = as_user("institution")
@@ -96,10 +132,23 @@ def test_the_institution_marks_the_office_approves_and_the_learner_sees_the_modu
     expect(page.locator("#list-status")).to_have_attribute("data-status", "approved")
     assert CompletionList.objects.get(cohort=cohort).status == "approved"
 
-    # the learner sees the module completed, on a phone
-    sign_in(phone_page, "teacher_a1")
-    phone_page.goto(f"{live_server.url}/")
-    status = phone_page.locator("#my-cohorts [data-completion]")
+    # the learner sees the module completed, on the phone
+    phone.goto(f"{live_server.url}/")
+    status = phone.locator("#my-cohorts [data-completion]")
     expect(status).to_have_attribute("data-completion", "approved")
     expect(status).to_contain_text(vi("Module completed"))
-    screenshot(phone_page, "completion-learner-phone")
+    screenshot(phone, "completion-learner-phone")
+
+
+def _lms_file(username: str) -> bytes:
+    """The LMS operator's results file: the columns the import page names."""
+    out = io.BytesIO()
+    book = xlsxwriter.Workbook(out, {"in_memory": True})
+    sheet = book.add_worksheet()
+    for col, (head, value) in enumerate(
+        [("Tên đăng nhập", username), ("Tiến độ", 100), ("Kết quả", "Đạt"), ("Điểm", 8.5)]
+    ):
+        sheet.write(0, col, head)
+        sheet.write(1, col, value)
+    book.close()
+    return out.getvalue()
