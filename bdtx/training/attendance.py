@@ -71,7 +71,7 @@ def is_trainer(scope: Scope, cohort: Cohort) -> bool:
 
 def can_take_attendance(scope: Scope, cohort: Cohort) -> bool:
     """The organisers of the cohort and its trainers (signed in with their staff record)."""
-    return scope.has(Perm.TRAINING_MANAGE, cohort.organiser.path) or is_trainer(scope, cohort)
+    return cohort.managed_by(scope) or is_trainer(scope, cohort)
 
 
 def can_see_attendance(scope: Scope, cohort: Cohort) -> bool:

@@ -374,7 +374,7 @@ def completion_mark_from_scores(*, scope: Scope, cohort: Cohort) -> int:
 def completion_recompute_cohort(*, scope: Scope, cohort: Cohort) -> int:
     """Recompute the cohort's completion from its signals (the organiser's button; imports and marks
     recompute what they touch by themselves)."""
-    if not scope.has(Perm.TRAINING_MANAGE, cohort.organiser.path):
+    if not cohort.managed_by(scope):
         raise PermissionDenied
     return completion_recompute(enrolments=Enrolment.objects.filter(cohort=cohort))
 
@@ -403,7 +403,7 @@ def completion_lists_send(*, scope: Scope, cohort: Cohort) -> list[CompletionLis
     """The organiser sends the cohort's completion list to each managing office: one list per office
     with the learners of the schools it manages. A list already approved is left as approved; a
     returned one is sent again. Completion is recomputed first."""
-    if not scope.has(Perm.TRAINING_MANAGE, cohort.organiser.path):
+    if not cohort.managed_by(scope):
         raise PermissionDenied
     completion_recompute(enrolments=Enrolment.objects.filter(cohort=cohort))
     active = Enrolment.objects.filter(cohort=cohort, status=EnrolmentStatus.ENROLLED).exclude(

@@ -117,7 +117,7 @@ def cohort_completion(request: AuthenticatedHttpRequest, uuid: str) -> HttpRespo
     """Each learner's three signals (with source and time) and attendance; who still lacks what."""
     cohort = _cohort(request, uuid)
     scope = request.scope
-    manage = scope.has(Perm.TRAINING_MANAGE, cohort.organiser.path)
+    manage = cohort.managed_by(scope)
     assess = c.can_mark_institution(scope, cohort)
     if request.method == "POST":
         action = request.POST.get("action", "")

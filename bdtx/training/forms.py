@@ -6,13 +6,13 @@ from django.utils.translation import gettext_lazy as _
 from bdtx.catalog.models import Module
 from bdtx.core.forms import BootstrapFormMixin
 from bdtx.core.models import SchoolYear
-from bdtx.core.scope import Perm, Scope
+from bdtx.core.scope import Scope
 from bdtx.organisations.models import SchoolLevel, Unit, UnitKind
 from bdtx.people.models import Person, StaffType
 from bdtx.plans.models import Form
 from bdtx.regimes.models import Programme
 from bdtx.training.models import Cohort, CohortStatus, Degree, ScheduleTemplate, SupportGroup, TrainerRole
-from bdtx.training.selectors import other_cohorts, trainer_people
+from bdtx.training.selectors import cohort_organiser_choices, other_cohorts, trainer_people
 
 DATE = forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d")
 DATETIME = forms.DateTimeInput(attrs={"type": "datetime-local"}, format="%Y-%m-%dT%H:%M")
@@ -52,10 +52,15 @@ class CohortForm(BootstrapFormMixin, forms.Form):
         empty_label=_("No template: phases entered by hand"),
     )
     starts_on = forms.DateField(label=_("First day"), required=False, widget=DATE)
+    institution_organises = forms.BooleanField(
+        label=_("The training institution organises it for the organiser"),
+        required=False,
+        help_text=_("Its staff then set the schedule, enrol from the organiser's approved plans, split the groups."),
+    )
 
     def __init__(self, *args: Any, scope: Scope, school_year: SchoolYear, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
-        self.set_queryset("organiser", Unit.objects.filter(pk__in=scope.units_with(Perm.TRAINING_MANAGE)).active())
+        self.set_queryset("organiser", cohort_organiser_choices(scope=scope))
         self.set_queryset(
             "module",
             Module.objects.in_force(school_year).select_related("catalog").order_by("catalog__code", "code"),
@@ -72,6 +77,9 @@ class CohortEditForm(BootstrapFormMixin, forms.Form):
     capacity = forms.IntegerField(label=_("Capacity"), min_value=1)
     institution = forms.ModelChoiceField(
         label=_("Assessing training institution"), queryset=Unit.objects.none(), required=False
+    )
+    institution_organises = forms.BooleanField(
+        label=_("The training institution organises it for the organiser"), required=False
     )
     status = forms.ChoiceField(label=_("Status"), choices=CohortStatus.choices)
 

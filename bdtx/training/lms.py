@@ -83,7 +83,7 @@ def activity_id(cohort: Cohort) -> str:
 
 def lms_can_exchange(scope: Scope, cohort: Cohort) -> bool:
     """The organisers (training.manage over the organiser) and the assessing institution."""
-    if scope.has(Perm.TRAINING_MANAGE, cohort.organiser.path):
+    if cohort.managed_by(scope):
         return True
     return cohort.institution is not None and scope.holds_at(Perm.TRAINING_VIEW, cohort.institution)
 

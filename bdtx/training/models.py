@@ -12,7 +12,7 @@ from django.utils.functional import Promise
 from django.utils.translation import gettext_lazy as _
 
 from bdtx.core.models import BaseModel, InForceQuerySet, VersionedByYear, year_range_constraint
-from bdtx.core.scope import Scope, ScopedQuerySet, path_within_q
+from bdtx.core.scope import Perm, Scope, ScopedQuerySet, path_within_q
 from bdtx.people.models import StaffType
 from bdtx.plans.models import Form
 from bdtx.regimes.models import Programme
@@ -83,6 +83,9 @@ class Cohort(BaseModel):
         related_name="+",
         verbose_name=_("assessing training institution"),
     )
+    # A training institution acting for the organiser (issue 9): its own staff organise the cohort —
+    # schedule, enrolment from the organiser's approved plans, groups, attendance — as the organiser's do.
+    institution_organises = models.BooleanField(_("the institution organises it for the organiser"), default=False)
     status = models.CharField(_("status"), max_length=8, choices=CohortStatus.choices, default=CohortStatus.DRAFT)
     template = models.ForeignKey(
         ScheduleTemplate, null=True, blank=True, on_delete=models.PROTECT, related_name="+", verbose_name=_("template")
@@ -104,6 +107,17 @@ class Cohort(BaseModel):
 
     def __str__(self) -> str:
         return self.name
+
+    def managed_by(self, scope: Scope) -> bool:
+        """Who organises the cohort: training managers over the organiser and, when the assessing
+        institution acts for the organiser, that institution's own staff (not an authority above it)."""
+        if scope.has(Perm.TRAINING_MANAGE, self.organiser.path):
+            return True
+        return (
+            self.institution_organises
+            and self.institution is not None
+            and scope.holds_at(Perm.TRAINING_ASSESS, self.institution)
+        )
 
     @property
     def subject(self) -> str:

@@ -4,17 +4,18 @@ Phases follow one another without overlapping, inside the cohort's school year."
 
 from datetime import date
 
-from django.core.exceptions import ValidationError
+from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import transaction
 from django.utils.translation import gettext as _
 
-from bdtx.core.scope import Perm, Scope
+from bdtx.core.scope import Scope
 from bdtx.core.services import audit_record
 from bdtx.training.models import Cohort, CohortPhase, PhaseKind
 
 
 def _require_manage(scope: Scope, cohort: Cohort) -> None:
-    scope.require(Perm.TRAINING_MANAGE, cohort.organiser.path)
+    if not cohort.managed_by(scope):
+        raise PermissionDenied
 
 
 def _renumber(cohort: Cohort) -> None:

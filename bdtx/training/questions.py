@@ -134,7 +134,7 @@ def access_for(*, scope: Scope, cohort: Cohort) -> Access:
         enrolment=enrolment,
         mentor_group_ids=groups,
         trainer=is_trainer or _sees_training(scope, cohort) or scope.is_system,
-        manage=scope.has(Perm.TRAINING_MANAGE, cohort.organiser.path),
+        manage=cohort.managed_by(scope),
     )
 
 

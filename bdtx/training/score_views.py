@@ -169,7 +169,8 @@ def _save_row(
 def score_components(request: AuthenticatedHttpRequest, uuid: str) -> HttpResponse:
     """The organiser adds a component, or removes one (`remove=<id>`) that has no scores."""
     cohort = get_in_scope_or_404(selectors.cohort_get, scope=request.scope, uuid=uuid)
-    request.scope.require(Perm.TRAINING_MANAGE, cohort.organiser.path)
+    if not cohort.managed_by(request.scope):
+        raise PermissionDenied
     try:
         if raw := request.POST.get("remove", ""):
             if not raw.isdigit():

@@ -79,7 +79,7 @@ def can_assess(scope: Scope, cohort: Cohort) -> bool:
 
 
 def can_manage_components(scope: Scope, cohort: Cohort) -> bool:
-    return scope.has(Perm.TRAINING_MANAGE, cohort.organiser.path)
+    return cohort.managed_by(scope)
 
 
 def pass_mark_for(cohort: Cohort) -> Decimal | None:

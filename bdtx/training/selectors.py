@@ -13,7 +13,7 @@ from django.utils import timezone
 from bdtx.core.models import SchoolYear
 from bdtx.core.scope import Perm, Scope
 from bdtx.core.search import search_q
-from bdtx.organisations.models import Unit
+from bdtx.organisations.models import Unit, UnitKind
 from bdtx.people.models import Employment, EmploymentStatus, Person, person_search_rank
 from bdtx.plans.models import PersonalPlan
 from bdtx.plans.panels import PlanPanel
@@ -80,8 +80,17 @@ def cohort_require_view(scope: Scope, cohort: Cohort) -> None:
     raise PermissionDenied
 
 
+def cohort_organiser_choices(*, scope: Scope) -> QuerySet[Unit]:
+    """Units the viewer may create cohorts for: where they manage training, and the authority a
+    training institution of theirs belongs to (the institution then organises for it)."""
+    institutions = Unit.objects.filter(pk__in=scope.units_with(Perm.TRAINING_ASSESS), kind=UnitKind.INSTITUTION)
+    return Unit.objects.filter(
+        Q(pk__in=scope.units_with(Perm.TRAINING_MANAGE)) | Q(pk__in=institutions.values("parent_id"))
+    ).active()
+
+
 def cohort_can_manage(scope: Scope, cohort: Cohort) -> bool:
-    return scope.has(Perm.TRAINING_MANAGE, cohort.organiser.path)
+    return cohort.managed_by(scope)
 
 
 @dataclass(frozen=True)
@@ -140,8 +149,10 @@ def enrolment_list(*, scope: Scope, cohort: Cohort, status: str = "") -> QuerySe
 
 
 def enrolment_get(*, scope: Scope, uuid: str) -> Enrolment:
+    """A learner in the viewer's subtree, or in a cohort they see (a training institution organising
+    or assessing it sees its learners, who work elsewhere)."""
     return (
-        Enrolment.objects.visible_to(scope)
+        (Enrolment.objects.visible_to(scope) | Enrolment.objects.filter(cohort__in=Cohort.objects.visible_to(scope)))
         .select_related("cohort", "cohort__organiser", "cohort__institution", "person", "unit", "group")
         .get(uuid=uuid)
     )

@@ -50,13 +50,23 @@ BATCH = 5000
 
 
 def _require_manage(scope: Scope, cohort: Cohort) -> None:
-    if not scope.has(Perm.TRAINING_MANAGE, cohort.organiser.path):
+    if not cohort.managed_by(scope):
         raise PermissionDenied
 
 
 # --- cohorts -------------------------------------------------------------------------------------
 
-COHORT_FIELDS = ["name", "programme", "module", "content_title", "form", "capacity", "institution", "status"]
+COHORT_FIELDS = [
+    "name",
+    "programme",
+    "module",
+    "content_title",
+    "form",
+    "capacity",
+    "institution",
+    "institution_organises",
+    "status",
+]
 
 
 def _check_cohort(
@@ -99,9 +109,20 @@ def cohort_create(
     institution: Unit | None = None,
     template: ScheduleTemplate | None = None,
     starts_on: date | None = None,
+    institution_organises: bool = False,
 ) -> Cohort:
-    """A cohort organised by `organiser`; with a template and a start date, its phases follow the template."""
-    if not scope.has(Perm.TRAINING_MANAGE, organiser.path):
+    """A cohort organised by `organiser`; with a template and a start date, its phases follow the template.
+    A training institution's staff create one for the authority it belongs to, organising it for them
+    (`institution_organises`)."""
+    if institution_organises and institution is None:
+        raise ValidationError(_("Choose the training institution that organises the cohort."))
+    acting = (
+        institution_organises
+        and institution is not None
+        and scope.holds_at(Perm.TRAINING_ASSESS, institution)
+        and institution.path.startswith(organiser.path)
+    )
+    if not (scope.has(Perm.TRAINING_MANAGE, organiser.path) or acting):
         raise PermissionDenied
     _check_cohort(
         school_year=school_year,
@@ -122,6 +143,7 @@ def cohort_create(
         form=form,
         capacity=capacity,
         institution=institution,
+        institution_organises=institution_organises,
         template=template,
     )
     AssessmentComponent.objects.bulk_create(
@@ -148,7 +170,15 @@ def cohort_create(
 def cohort_update(*, scope: Scope, cohort: Cohort, **fields: Any) -> Cohort:
     """Change a cohort's name, form, capacity, assessing institution, status (not its year or organiser)."""
     _require_manage(scope, cohort)
-    unknown = set(fields) - {"name", "form", "capacity", "institution", "status", "content_title"}
+    unknown = set(fields) - {
+        "name",
+        "form",
+        "capacity",
+        "institution",
+        "institution_organises",
+        "status",
+        "content_title",
+    }
     if unknown:
         raise TypeError(f"cohort_update cannot change {sorted(unknown)}")
     before = snapshot(cohort, COHORT_FIELDS)
@@ -163,6 +193,8 @@ def cohort_update(*, scope: Scope, cohort: Cohort, **fields: Any) -> Cohort:
     )
     if cohort.status not in CohortStatus.values:
         raise ValidationError(_("Unknown status."))
+    if cohort.institution_organises and cohort.institution is None:
+        raise ValidationError(_("Choose the training institution that organises the cohort."))
     cohort.save()
     audit_record(
         actor_id=scope.user_id,

@@ -1,13 +1,13 @@
 """Pages of a cohort's trainers: the search that links a trainer to a staff record on the cohort's page,
 and a trainer's own page of the in-person sessions they run."""
 
+from django.core.exceptions import PermissionDenied
 from django.http import HttpResponse
 from django.shortcuts import render
 from django.views.decorators.http import require_GET
 
 from bdtx.core.http import AuthenticatedHttpRequest, get_in_scope_or_404, year_from_request
 from bdtx.core.paging import paginate
-from bdtx.core.scope import Perm
 from bdtx.training import selectors
 
 
@@ -16,7 +16,8 @@ def trainer_people(request: AuthenticatedHttpRequest, uuid: str) -> HttpResponse
     """The trainer form's search (htmx): at most 20 people working under the organiser this school year
     whose name, phone, e-mail or user name matches, as choices (the organiser's only: 404/403)."""
     cohort = get_in_scope_or_404(selectors.cohort_get, scope=request.scope, uuid=uuid)
-    request.scope.require(Perm.TRAINING_MANAGE, cohort.organiser.path)
+    if not cohort.managed_by(request.scope):
+        raise PermissionDenied
     q = request.GET.get("person_q", "")[:100]
     found = selectors.trainer_candidates(cohort=cohort, q=q, limit=selectors.TRAINER_CANDIDATES_SHOWN + 1)
     return render(

@@ -57,14 +57,14 @@ def cohort_list(request: AuthenticatedHttpRequest) -> HttpResponse:
             "form": form,
             "page_obj": page,
             "querystring_base": base,
-            "can_create": request.scope.has_anywhere(Perm.TRAINING_MANAGE),
+            "can_create": selectors.cohort_organiser_choices(scope=request.scope).exists(),
         },
     )
 
 
 def cohort_new(request: AuthenticatedHttpRequest) -> HttpResponse:
     """Create a cohort, its phases from a schedule template (7-2-7) when one is chosen."""
-    if not request.scope.has_anywhere(Perm.TRAINING_MANAGE):
+    if not selectors.cohort_organiser_choices(scope=request.scope).exists():
         raise PermissionDenied
     year = list_context_from_request(request).school_year
     form = CohortForm(request.POST or None, scope=request.scope, school_year=year)
@@ -88,7 +88,8 @@ def _cohort(request: AuthenticatedHttpRequest, uuid: str) -> Cohort:
 
 def _managed(request: AuthenticatedHttpRequest, uuid: str) -> Cohort:
     cohort = get_in_scope_or_404(selectors.cohort_get, scope=request.scope, uuid=uuid)
-    request.scope.require(Perm.TRAINING_MANAGE, cohort.organiser.path)
+    if not cohort.managed_by(request.scope):
+        raise PermissionDenied
     return cohort
 
 
@@ -132,7 +133,9 @@ def cohort_detail(request: AuthenticatedHttpRequest, uuid: str) -> HttpResponse:
 def cohort_edit(request: AuthenticatedHttpRequest, uuid: str) -> HttpResponse:
     """Change a cohort's name, form, capacity, assessing institution and status."""
     cohort = _managed(request, uuid)
-    initial = {f: getattr(cohort, f) for f in ("name", "form", "capacity", "institution", "status")}
+    initial = {
+        f: getattr(cohort, f) for f in ("name", "form", "capacity", "institution", "institution_organises", "status")
+    }
     form = CohortEditForm(request.POST or None, initial=initial, scope=request.scope)
     if request.method == "POST" and form.is_valid():
         try:
@@ -256,7 +259,8 @@ def _on_enrolment(
     permission (403), the form, then the service `act` runs (it returns the message to show); a
     refusal or an invalid form is said in words. Back to the cohort's groups either way."""
     enrolment = get_in_scope_or_404(selectors.enrolment_get, scope=request.scope, uuid=uuid)
-    request.scope.require(Perm.TRAINING_MANAGE, enrolment.cohort.organiser.path)
+    if not enrolment.cohort.managed_by(request.scope):
+        raise PermissionDenied
     form = make_form(enrolment)
     if not form.is_valid():
         messages.error(request, invalid)

@@ -118,8 +118,8 @@ def test_the_assessing_institution_views_but_does_not_manage(world, full, login)
     for name in MANAGE_POSTS:
         assert client.post(reverse(name, kwargs={"uuid": c.uuid})).status_code == 403, name
     e = Enrolment.objects.filter(cohort=c).first()
-    # the learners are not under the institution: their enrolments are outside its scope
-    assert client.post(reverse("training:enrolment_withdraw", kwargs={"uuid": e.uuid})).status_code == 404
+    # it sees the learners of the cohorts it assesses (on their pages), but does not organise them
+    assert client.post(reverse("training:enrolment_withdraw", kwargs={"uuid": e.uuid})).status_code == 403
 
 
 def test_inside_the_scope_without_the_permission_answers_403(world, full, login, monkeypatch):
