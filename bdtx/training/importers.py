@@ -230,6 +230,30 @@ def check_row(raw: RawRow, ctx: LmsContext) -> CheckedResult:
     return CheckedResult(raw.number, record, [], enrolment)
 
 
+class CohortJob:
+    """What the importers of a cohort's file share: the cohort chosen on its page, kept in the job's
+    options (its uuid and name), checked against what the importer allows over it."""
+
+    def cohort_allowed(self, scope: Scope, cohort: Cohort) -> bool:
+        raise NotImplementedError
+
+    def clean_options(self, data: Any, *, scope: Scope) -> dict[str, Any]:
+        cohort = data.get("cohort")
+        if not isinstance(cohort, Cohort):
+            cohort = Cohort.objects.select_related("organiser", "institution").filter(uuid=cohort).first()
+        if cohort is None:
+            raise ValidationError(_("The cohort no longer exists."))
+        if not self.cohort_allowed(scope, cohort):
+            raise PermissionDenied
+        return {"cohort": str(cohort.uuid), "cohort_name": cohort.name}
+
+    def describe(self, job: JobInfo) -> str:
+        return str(job.options.get("cohort_name", ""))
+
+    def upload_note(self, job: JobInfo) -> str:
+        return str(job.options.get("cohort_name", ""))
+
+
 class LmsImportOptionsForm(forms.Form):
     """The cohort, named by the link of the cohort's LMS page (`?cohort=<uuid>`)."""
 
@@ -238,7 +262,7 @@ class LmsImportOptionsForm(forms.Form):
     )
 
 
-class LmsResultsImporter(Importer[LmsContext, ResultIn]):
+class LmsResultsImporter(CohortJob, Importer[LmsContext, ResultIn]):
     """LMS progress and results of one cohort's learners (from the cohort's LMS page)."""
 
     key = KEY
@@ -275,21 +299,8 @@ class LmsResultsImporter(Importer[LmsContext, ResultIn]):
     def options_form(self, data: Any = None, *, initial: Mapping[str, Any] | None = None) -> forms.Form:
         return LmsImportOptionsForm(data, initial={"cohort": (initial or {}).get("cohort")})
 
-    def clean_options(self, data: Any, *, scope: Scope) -> dict[str, Any]:
-        cohort = data.get("cohort")
-        if not isinstance(cohort, Cohort):
-            cohort = Cohort.objects.select_related("organiser", "institution").filter(uuid=cohort).first()
-        if cohort is None:
-            raise ValidationError(_("The cohort no longer exists."))
-        if not lms_can_exchange(scope, cohort):
-            raise PermissionDenied
-        return {"cohort": str(cohort.uuid), "cohort_name": cohort.name}
-
-    def describe(self, job: JobInfo) -> str:
-        return str(job.options.get("cohort_name", ""))
-
-    def upload_note(self, job: JobInfo) -> str:
-        return str(job.options.get("cohort_name", ""))
+    def cohort_allowed(self, scope: Scope, cohort: Cohort) -> bool:
+        return lms_can_exchange(scope, cohort)
 
     def result_link(self, job: JobInfo) -> tuple[str, str]:
         return reverse("training:lms", kwargs={"uuid": job.options["cohort"]}), str(_("See the cohort's LMS results"))
@@ -410,7 +421,7 @@ class ScoresImportOptionsForm(forms.Form):
     )
 
 
-class ScoresImporter(Importer[ScoresContext, list[ScoreIn]]):
+class ScoresImporter(CohortJob, Importer[ScoresContext, list[ScoreIn]]):
     """Scores of one cohort's learners, one column per assessed component (from the cohort's scores page)."""
 
     key = SCORES_KEY
@@ -446,21 +457,8 @@ class ScoresImporter(Importer[ScoresContext, list[ScoreIn]]):
     def options_form(self, data: Any = None, *, initial: Mapping[str, Any] | None = None) -> forms.Form:
         return ScoresImportOptionsForm(data, initial={"cohort": (initial or {}).get("cohort")})
 
-    def clean_options(self, data: Any, *, scope: Scope) -> dict[str, Any]:
-        cohort = data.get("cohort")
-        if not isinstance(cohort, Cohort):
-            cohort = Cohort.objects.select_related("organiser", "institution").filter(uuid=cohort).first()
-        if cohort is None:
-            raise ValidationError(_("The cohort no longer exists."))
-        if not can_assess(scope, cohort):
-            raise PermissionDenied
-        return {"cohort": str(cohort.uuid), "cohort_name": cohort.name}
-
-    def describe(self, job: JobInfo) -> str:
-        return str(job.options.get("cohort_name", ""))
-
-    def upload_note(self, job: JobInfo) -> str:
-        return str(job.options.get("cohort_name", ""))
+    def cohort_allowed(self, scope: Scope, cohort: Cohort) -> bool:
+        return can_assess(scope, cohort)
 
     def result_link(self, job: JobInfo) -> tuple[str, str]:
         return reverse("training:scores", kwargs={"uuid": job.options["cohort"]}), str(_("See the cohort's scores"))

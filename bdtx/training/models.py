@@ -445,7 +445,9 @@ class QuestionRule(VersionedByYear):
         return f"{self.source} ({self.years_label})"
 
 
-class AttendanceQuerySet(ScopedQuerySet):
+class EnrolmentScopedQuerySet(ScopedQuerySet):
+    """Rows of a learner's enrolment: scoped by the learner's school, and the learner's own."""
+
     scope_path_field = "enrolment__unit__path"
     scope_person_field = "enrolment__person_id"
 
@@ -461,7 +463,7 @@ class Attendance(BaseModel):
         settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
     )
 
-    objects = AttendanceQuerySet.as_manager()
+    objects = EnrolmentScopedQuerySet.as_manager()
 
     class Meta:
         ordering = ["session", "id"]
@@ -701,11 +703,6 @@ class ScoreSource(models.TextChoices):
     LMS = "lms", _("From the LMS")
 
 
-class ScoreQuerySet(ScopedQuerySet):
-    scope_path_field = "enrolment__unit__path"
-    scope_person_field = "enrolment__person_id"
-
-
 class Score(models.Model):
     """A learner's current score for one component (every change is in the audit log)."""
 
@@ -718,7 +715,7 @@ class Score(models.Model):
     )
     entered_at = models.DateTimeField(_("entered at"))
 
-    objects = ScoreQuerySet.as_manager()
+    objects = EnrolmentScopedQuerySet.as_manager()
 
     class Meta:
         ordering = ["enrolment", "component"]
@@ -731,11 +728,6 @@ class Score(models.Model):
 
     def __str__(self) -> str:
         return f"{self.enrolment_id}/{self.component_id}: {self.value}"
-
-
-class PracticeWorkQuerySet(ScopedQuerySet):
-    scope_path_field = "enrolment__unit__path"
-    scope_person_field = "enrolment__person_id"
 
 
 class PracticeWork(BaseModel):
@@ -754,7 +746,7 @@ class PracticeWork(BaseModel):
     )
     graded_at = models.DateTimeField(null=True, blank=True)
 
-    objects = PracticeWorkQuerySet.as_manager()
+    objects = EnrolmentScopedQuerySet.as_manager()
 
     class Meta:
         ordering = ["enrolment", "-created_at", "-id"]
@@ -778,11 +770,6 @@ class SignalSource(models.TextChoices):
     IMPORT = "import", _("Imported file")
 
 
-class SignalQuerySet(ScopedQuerySet):
-    scope_path_field = "enrolment__unit__path"
-    scope_person_field = "enrolment__person_id"
-
-
 class CompletionSignal(models.Model):
     """The core teacher's or the training institution's mark of a learner's module (the LMS's mark is
     its latest `LmsResult`). One current row per party; every change is in the audit log."""
@@ -796,7 +783,7 @@ class CompletionSignal(models.Model):
     )
     recorded_at = models.DateTimeField(_("recorded at"))
 
-    objects = SignalQuerySet.as_manager()
+    objects = EnrolmentScopedQuerySet.as_manager()
 
     class Meta:
         ordering = ["enrolment", "party"]
@@ -873,11 +860,6 @@ class EvidenceKind(models.TextChoices):
     PRODUCT = "product", _("Product of teaching")
 
 
-class EvidenceQuerySet(ScopedQuerySet):
-    scope_path_field = "enrolment__unit__path"
-    scope_person_field = "enrolment__person_id"
-
-
 class ApplicationEvidence(BaseModel):
     """Evidence, recorded by the school, that a completed module is applied in teaching (TT 17/2022:
     a lesson observation or a product)."""
@@ -892,7 +874,7 @@ class ApplicationEvidence(BaseModel):
         settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
     )
 
-    objects = EvidenceQuerySet.as_manager()
+    objects = EnrolmentScopedQuerySet.as_manager()
 
     class Meta:
         ordering = ["enrolment", "-observed_on", "-id"]
