@@ -192,6 +192,7 @@ def main() -> None:
         assert grouped == result.enrolled, (grouped, result.enrolled)
         lms_exchange(cohort, step)
         completion_step(cohort, step)
+        results_step(year, step)
         print(f"  peak RSS: {peak_rss_mb():.0f} MB")
     finally:
         if drop_database:
@@ -320,6 +321,23 @@ def completion_step(cohort, step) -> None:  # type: ignore[no-untyped-def]
     lists = completion.completion_lists_send(scope=SYSTEM, cohort=cohort)
     step("completion lists sent to the managing offices", sum(x.learners for x in lists), time.perf_counter() - t)
     print(f"    {len(lists)} lists")
+
+
+def results_step(year, step) -> None:  # type: ignore[no-untyped-def]
+    """Issue 10: every learner's year result computed from the data (plan items covered by completed
+    modules, every score against the pass mark, the regime's rule), for the whole province at once."""
+    from bdtx.core.scope import SYSTEM
+    from bdtx.organisations.models import Unit
+    from bdtx.results.compute import results_compute
+
+    province = Unit.objects.get(code="B-SO")  # the Sở main() builds
+    t = time.perf_counter()
+    summary = results_compute(scope=SYSTEM, unit=province, school_year=year)
+    step("year results computed (set-based reads, batched writes)", summary.people, time.perf_counter() - t)
+    print(f"    {summary.completed:,} completed")
+    t = time.perf_counter()
+    again = results_compute(scope=SYSTEM, unit=province, school_year=year)
+    step("year results computed again (replaced)", again.people, time.perf_counter() - t)
 
 
 if __name__ == "__main__":

@@ -508,6 +508,10 @@ EXAMPLES.update(
         "lms.rotate": ("training.lms", {}, ""),
     }
 )
+# Year results (issue 10)
+EXAMPLES.update(
+    {"results.compute": ("organisations.unit", {"people": [None, 42], "completed": [None, 39], "kept": [None, 0]}, "")}
+)
 SAME_IN_VIETNAMESE = {"email"}  # keys whose Vietnamese name is the key itself
 RAW = re.compile(r"[\[\]{}]|^(True|False|None)$|\bNone\b")
 

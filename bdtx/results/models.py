@@ -1,0 +1,66 @@
+"""Each person's BDTX result of a school year (issue 10), computed from data by the regime of that
+year — TT 19/2019 (with TT 17/2022): Hoàn thành when every item of the approved plan is completed
+and every graded component reaches the pass mark; TT 26/2012: the average and the Giỏi / Khá /
+Trung bình / Không hoàn thành classification — with the reasons when it is not completed. A result
+is proposed by the school and recognised by the managing authority; a recognised one is frozen.
+"""
+
+from django.conf import settings
+from django.db import models
+from django.utils.translation import gettext_lazy as _
+
+from bdtx.core.models import BaseModel
+from bdtx.core.scope import ScopedQuerySet
+
+
+class ResultStatus(models.TextChoices):
+    COMPUTED = "computed", _("Computed")
+    PROPOSED = "proposed", _("Proposed by the school")
+    RECOGNISED = "recognised", _("Recognised")
+
+
+class ResultSource(models.TextChoices):
+    COMPUTED = "computed", _("Computed from the year's data")
+    IMPORTED = "imported", _("Imported (earlier years)")
+
+
+class YearResultQuerySet(ScopedQuerySet):
+    scope_path_field = "unit__path"
+    scope_person_field = "person_id"
+
+
+class YearResult(BaseModel):
+    person = models.ForeignKey("people.Person", on_delete=models.PROTECT, related_name="year_results")
+    school_year = models.ForeignKey("core.SchoolYear", on_delete=models.PROTECT, related_name="+")
+    unit = models.ForeignKey("organisations.Unit", on_delete=models.PROTECT, related_name="+")  # the plan's unit
+    plan = models.ForeignKey("plans.PersonalPlan", null=True, blank=True, on_delete=models.SET_NULL, related_name="+")
+    regime = models.ForeignKey("regimes.Regime", on_delete=models.PROTECT, related_name="+")
+    category = models.CharField(_("result"), max_length=32)  # a code of the regime's result categories
+    label = models.CharField(_("result"), max_length=100)
+    completed = models.BooleanField(_("completed the BDTX plan"))
+    average = models.DecimalField(_("average"), max_digits=4, decimal_places=2, null=True, blank=True)
+    # why it is not completed: [{"code": "item", "title": …}, {"code": "score", "what": …, "value": "4.99"}, …]
+    reasons = models.JSONField(default=list, blank=True)
+    source = models.CharField(_("source"), max_length=8, choices=ResultSource.choices, default=ResultSource.COMPUTED)
+    status = models.CharField(_("status"), max_length=12, choices=ResultStatus.choices, default=ResultStatus.COMPUTED)
+    computed_at = models.DateTimeField(null=True, blank=True)
+    proposed_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
+    )
+    proposed_at = models.DateTimeField(null=True, blank=True)
+    recognised_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
+    )
+    recognised_at = models.DateTimeField(null=True, blank=True)
+
+    objects = YearResultQuerySet.as_manager()
+
+    class Meta:
+        ordering = ["school_year", "unit", "person"]
+        verbose_name = _("year result")
+        verbose_name_plural = _("year results")
+        constraints = [models.UniqueConstraint(fields=["person", "school_year"], name="one_result_per_person_year")]
+        indexes = [models.Index(fields=["school_year", "unit", "status"], name="result_year_unit_status")]
+
+    def __str__(self) -> str:
+        return f"{self.person_id} {self.school_year_id}: {self.label}"
