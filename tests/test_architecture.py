@@ -24,6 +24,7 @@ LAYERS: list[set[str]] = [
     {"catalog"},
     {"plans"},
     {"training"},
+    {"certificates"},
     {"home", "api", "demo"},  # surfaces that gather many apps
 ]
 LEVEL = {app: i for i, layer in enumerate(LAYERS) for app in layer}

@@ -38,6 +38,7 @@ INSTALLED_APPS = [
     "bdtx.catalog",
     "bdtx.plans",
     "bdtx.training",
+    "bdtx.certificates",
     "bdtx.api",
     "bdtx.home",
     "bdtx.demo",
