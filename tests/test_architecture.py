@@ -25,6 +25,7 @@ LAYERS: list[set[str]] = [
     {"plans"},
     {"training"},
     {"results"},
+    {"certificates"},  # will issue certificates for recognised results
     {"home", "api", "demo"},  # surfaces that gather many apps
 ]
 LEVEL = {app: i for i, layer in enumerate(LAYERS) for app in layer}

@@ -34,3 +34,17 @@ def test_the_training_benchmark_runs_on_a_few_learners(tmp_path):
     )
     assert run.returncode == 0, run.stderr[-2000:]
     assert "enrolled 285, waiting 15" in run.stdout and "groups split" in run.stdout
+
+
+def test_the_certificate_benchmark_runs_on_a_few_pages(tmp_path):
+    env = {k: v for k, v in os.environ.items() if k not in ("DATABASE_URL", "DJANGO_SETTINGS_MODULE")}
+    run = subprocess.run(
+        [sys.executable, "bench/certificates.py", "--n", "20"],
+        cwd=ROOT,
+        env={**env, "TMPDIR": str(tmp_path)},
+        capture_output=True,
+        text=True,
+        timeout=600,
+    )
+    assert run.returncode == 0, run.stderr[-2000:]
+    assert "render_certificates" in run.stdout and "bare ReportLab" in run.stdout and "ratio" in run.stdout

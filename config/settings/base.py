@@ -39,6 +39,7 @@ INSTALLED_APPS = [
     "bdtx.plans",
     "bdtx.training",
     "bdtx.results",
+    "bdtx.certificates",
     "bdtx.api",
     "bdtx.home",
     "bdtx.demo",
