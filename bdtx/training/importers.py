@@ -234,6 +234,15 @@ class CohortJob:
     """What the importers of a cohort's file share: the cohort chosen on its page, kept in the job's
     options (its uuid and name), checked against what the importer allows over it."""
 
+    # A cohort's file names its learners (matched by username, e-mail or ID number): the cohort
+    # comes from its page, not from a unit or a year asked on the import form.
+    permission = Perm.TRAINING_VIEW
+    required_any = REQUIRED
+    sensitive_keys = frozenset({"personal_id"})
+    sensitive_file = True
+    asks_unit = False
+    asks_school_year = False
+
     def cohort_allowed(self, scope: Scope, cohort: Cohort) -> bool:
         raise NotImplementedError
 
@@ -268,17 +277,11 @@ class LmsResultsImporter(CohortJob, Importer[LmsContext, ResultIn]):
     key = KEY
     label = gettext_lazy("LMS results")
     title = gettext_lazy("Import LMS results (.xlsx, .csv)")
-    permission = Perm.TRAINING_VIEW
     fields = FIELDS
-    required_any = REQUIRED
     no_table_message = gettext_lazy(
         "No table of LMS results was found: the first 15 rows of every sheet were searched for a header row "
         "with columns such as “Tên đăng nhập”, “Email”, “Tiến độ”, “Kết quả”, “Điểm”."
     )
-    sensitive_keys = frozenset({"personal_id"})
-    sensitive_file = True
-    asks_unit = False
-    asks_school_year = False
     created_label = gettext_lazy("results recorded")
     updated_label = gettext_lazy("results updated")
     upload_action = "lms_import.upload"
@@ -427,18 +430,12 @@ class ScoresImporter(CohortJob, Importer[ScoresContext, list[ScoreIn]]):
     key = SCORES_KEY
     label = gettext_lazy("Scores")
     title = gettext_lazy("Import scores (.xlsx)")
-    permission = Perm.TRAINING_VIEW
     fields = SCORE_LEARNER_FIELDS
-    required_any = REQUIRED
     no_table_message = gettext_lazy(
         "No table of scores was found: the first 15 rows of every sheet were searched for a header row with "
         "“Tên đăng nhập”, “Email” or “Số CCCD” and one column per component named as on the scores page. "
         "Download the cohort's template from its scores page."
     )
-    sensitive_keys = frozenset({"personal_id"})
-    sensitive_file = True
-    asks_unit = False
-    asks_school_year = False
     created_label = gettext_lazy("scores entered")
     updated_label = gettext_lazy("scores changed")
     upload_action = "score_import.upload"

@@ -186,7 +186,22 @@ class Enforcement(models.TextChoices):
     WARN = "warn", _("Accept with a warning")
 
 
-class TrainerRule(VersionedByYear):
+class SourcedRule(VersionedByYear):
+    """A training rule kept as data for a span of school years, with the text it comes from and what
+    is still to be checked against the circulars (shown to administrators)."""
+
+    source = models.CharField(_("legal source"), max_length=255)
+    verification_note = models.TextField(_("still to be checked"), blank=True)
+
+    class Meta:
+        abstract = True
+        ordering = ["first_year"]
+
+    def __str__(self) -> str:
+        return f"{self.source} ({self.years_label})"
+
+
+class TrainerRule(SourcedRule):
     """What a trainer (báo cáo viên / giảng viên) must have, by regulation and school year."""
 
     code = models.CharField(_("code"), max_length=32, unique=True)
@@ -198,19 +213,13 @@ class TrainerRule(VersionedByYear):
     enforcement = models.CharField(
         _("when a trainer does not qualify"), max_length=8, choices=Enforcement.choices, default=Enforcement.WARN
     )
-    source = models.CharField(_("legal source"), max_length=255)
-    verification_note = models.TextField(_("still to be checked"), blank=True)
 
     objects = InForceQuerySet["TrainerRule"].as_manager()
 
-    class Meta:
-        ordering = ["first_year"]
+    class Meta(SourcedRule.Meta):
         verbose_name = _("trainer rule")
         verbose_name_plural = _("trainer rules")
         constraints = [year_range_constraint("trainer_rule_year_range")]
-
-    def __str__(self) -> str:
-        return f"{self.source} ({self.years_label})"
 
 
 class TrainerRole(models.TextChoices):
@@ -247,20 +256,17 @@ class Trainer(BaseModel):
         return not self.shortfalls
 
 
-class MentorRule(VersionedByYear):
+class MentorRule(SourcedRule):
     """Core teachers' support groups: the largest group, and how supported learners convert into the
     core teacher's own periods (seed 003: a group of 50 learners = at least 40 tiết quy đổi)."""
 
     max_group_size = models.PositiveSmallIntegerField(_("largest group"))
     learners_per_block = models.PositiveSmallIntegerField(_("learners"))
     hours_per_block = models.PositiveSmallIntegerField(_("periods counted for them"))
-    source = models.CharField(_("legal source"), max_length=255)
-    verification_note = models.TextField(_("still to be checked"), blank=True)
 
     objects = InForceQuerySet["MentorRule"].as_manager()
 
-    class Meta:
-        ordering = ["first_year"]
+    class Meta(SourcedRule.Meta):
         verbose_name = _("core teacher rule")
         verbose_name_plural = _("core teacher rules")
         constraints = [
@@ -269,9 +275,6 @@ class MentorRule(VersionedByYear):
                 condition=Q(max_group_size__gt=0, learners_per_block__gt=0), name="mentor_rule_positive"
             ),
         ]
-
-    def __str__(self) -> str:
-        return f"{self.source} ({self.years_label})"
 
 
 class SupportGroupQuerySet(ScopedQuerySet):
@@ -394,20 +397,19 @@ class AttendanceSource(models.TextChoices):
     CHECK_IN = "check_in", _("QR check-in")
 
 
-class AttendanceRule(VersionedByYear):
+class AttendanceRule(SourcedRule):
     """How attendance at in-person sessions is judged: the share of a cohort's sessions a learner must
     attend (present or late), when the QR check-in opens, and after how long an arrival is late."""
 
     min_share = models.PositiveSmallIntegerField(_("sessions to attend (percent)"))
     opens_minutes_before = models.PositiveSmallIntegerField(_("check-in opens (minutes before the start)"))
     late_after_minutes = models.PositiveSmallIntegerField(_("late after (minutes from the start)"))
+    # no circular gives these figures: the source names a practice, not a legal text
     source = models.CharField(_("source"), max_length=255)
-    verification_note = models.TextField(_("still to be checked"), blank=True)
 
     objects = InForceQuerySet["AttendanceRule"].as_manager()
 
-    class Meta:
-        ordering = ["first_year"]
+    class Meta(SourcedRule.Meta):
         verbose_name = _("attendance rule")
         verbose_name_plural = _("attendance rules")
         constraints = [
@@ -415,34 +417,25 @@ class AttendanceRule(VersionedByYear):
             models.CheckConstraint(condition=Q(min_share__lte=100), name="attendance_rule_share_percent"),
         ]
 
-    def __str__(self) -> str:
-        return f"{self.source} ({self.years_label})"
-
 
 # --- questions and interactions ------------------------------------------------------------------
 
 
-class QuestionRule(VersionedByYear):
+class QuestionRule(SourcedRule):
     """How long a learner's question may wait for an answer from their core teacher or a trainer
     before it is flagged to the core teacher and the organiser."""
 
     answer_within_days = models.PositiveSmallIntegerField(_("days to answer"))
-    source = models.CharField(_("legal source"), max_length=255)
-    verification_note = models.TextField(_("still to be checked"), blank=True)
 
     objects = InForceQuerySet["QuestionRule"].as_manager()
 
-    class Meta:
-        ordering = ["first_year"]
+    class Meta(SourcedRule.Meta):
         verbose_name = _("question rule")
         verbose_name_plural = _("question rules")
         constraints = [
             year_range_constraint("question_rule_year_range"),
             models.CheckConstraint(condition=Q(answer_within_days__gt=0), name="question_rule_positive"),
         ]
-
-    def __str__(self) -> str:
-        return f"{self.source} ({self.years_label})"
 
 
 class EnrolmentScopedQuerySet(ScopedQuerySet):

@@ -16,15 +16,11 @@ from django.urls import reverse
 from django.utils import translation
 from playwright.sync_api import Page, expect
 
-from bdtx.catalog.models import Module
-from bdtx.core.scope import SYSTEM
 from bdtx.core.selectors import school_year_current
-from bdtx.plans.models import PersonalPlan, PlanItem, PlanStatus
-from bdtx.regimes.models import Programme, Regime
 from bdtx.training.lms import lms_username
-from bdtx.training.models import CompletionList, CompletionSignal, Enrolment, LmsResult, ScheduleTemplate
-from bdtx.training.services import cohort_create, enrolment_bulk_from_plans, groups_split
+from bdtx.training.models import CompletionList, CompletionSignal, Enrolment, LmsResult
 from conftest import World
+from tests.browser.module4 import module4_cohort
 
 Shot = Callable[[Page, str], Path]
 PDF = b"%PDF-1.4\n1 0 obj << /Type /Catalog >> endobj\ntrailer << /Root 1 0 R >>\n%%EOF\n"
@@ -46,21 +42,12 @@ def test_practice_graded_lms_imported_institution_marks_office_approves_learner_
         sign_in(page, username)
         return page
 
-    module = Module.objects.get(catalog__code="GDPT2018-GV-QD4660", code="MĐ 04")
-    year = school_year_current()
     learner = world.people["teacher_a1"]
-    plan = PersonalPlan.objects.create(
-        person=learner, unit=world.u("th_a1"), school_year=year, regime=Regime.objects.for_year(year),
-        status=PlanStatus.APPROVED,
+    year = school_year_current()
+    cohort = module4_cohort(
+        people=[learner], school=world.u("th_a1"), organiser=world.u("so_a"), name="Mô đun 4 — hoàn thành",
+        starts_on=date(year.start_year, 10, 5), institution=world.u("cs_dt"),
     )  # fmt: skip
-    PlanItem.objects.create(plan=plan, programme=Programme.BD03, module=module, title=module.title, hours=40)
-    cohort = cohort_create(
-        scope=SYSTEM, organiser=world.u("so_a"), school_year=year, name="Mô đun 4 — hoàn thành",
-        programme=Programme.BD03, module=module, form="ban_tap_trung", capacity=50, institution=world.u("cs_dt"),
-        template=ScheduleTemplate.objects.get(code="7-2-7"), starts_on=date(year.start_year, 10, 5),
-    )  # fmt: skip
-    enrolment_bulk_from_plans(scope=SYSTEM, cohort=cohort)
-    groups_split(scope=SYSTEM, cohort=cohort)
     e = Enrolment.objects.select_related("unit", "completion_list", "person", "cohort").get(
         cohort=cohort, person=learner
     )

@@ -11,16 +11,13 @@ from django.urls import reverse
 from django.utils import timezone, translation
 from playwright.sync_api import Page, expect
 
-from bdtx.catalog.models import Module
 from bdtx.core.scope import SYSTEM
 from bdtx.core.selectors import school_year_current
 from bdtx.core.tests.factories import EmploymentFactory
-from bdtx.plans.models import PersonalPlan, PlanItem, PlanStatus
-from bdtx.regimes.models import Programme, Regime
 from bdtx.training.lms import ResultIn, lms_results_import
-from bdtx.training.models import Enrolment, ScheduleTemplate
-from bdtx.training.services import cohort_create, enrolment_bulk_from_plans, groups_split
+from bdtx.training.models import Enrolment
 from conftest import World
+from tests.browser.module4 import module4_cohort
 
 Shot = Callable[[Page, str], Path]
 
@@ -35,22 +32,11 @@ def vi(text: str) -> str:
 def test_the_lms_page_and_the_core_teachers_phone_show_lms_progress(
     page: Page, phone_page: Page, live_server, world: World, sign_in, screenshot: Shot
 ) -> None:
-    module = Module.objects.get(catalog__code="GDPT2018-GV-QD4660", code="MĐ 04")
-    year = school_year_current()
     people = [world.people["teacher_a1"], *(EmploymentFactory(unit=world.u("th_a1")).person for _ in range(3))]
-    for p in people:
-        plan = PersonalPlan.objects.create(
-            person=p, unit=world.u("th_a1"), school_year=year, regime=Regime.objects.for_year(year),
-            status=PlanStatus.APPROVED,
-        )  # fmt: skip
-        PlanItem.objects.create(plan=plan, programme=Programme.BD03, module=module, title=module.title, hours=40)
-    cohort = cohort_create(
-        scope=SYSTEM, organiser=world.u("so_a"), school_year=year, name="Mô đun 4 — LMS", programme=Programme.BD03,
-        module=module, form="ban_tap_trung", capacity=50, template=ScheduleTemplate.objects.get(code="7-2-7"),
-        starts_on=date(year.start_year, 12, 1),
+    cohort = module4_cohort(
+        people=people, school=world.u("th_a1"), organiser=world.u("so_a"), name="Mô đun 4 — LMS",
+        starts_on=date(school_year_current().start_year, 12, 1),
     )  # fmt: skip
-    enrolment_bulk_from_plans(scope=SYSTEM, cohort=cohort)
-    groups_split(scope=SYSTEM, cohort=cohort)
     e = Enrolment.objects.get(cohort=cohort, person=world.people["teacher_a1"])
     lms_results_import(
         scope=SYSTEM,

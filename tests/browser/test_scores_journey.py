@@ -17,22 +17,16 @@ from django.urls import reverse
 from django.utils import timezone, translation
 from playwright.sync_api import Page, expect
 
-from bdtx.catalog.models import Module
-from bdtx.core.scope import SYSTEM
-from bdtx.core.selectors import school_year_current
-from bdtx.plans.models import PersonalPlan, PlanItem, PlanStatus
-from bdtx.regimes.models import Programme, Regime
 from bdtx.training.models import (
     CompletionSignal,
     ComponentKind,
     Enrolment,
     PracticeWork,
-    ScheduleTemplate,
     Score,
     SupportGroup,
 )
-from bdtx.training.services import cohort_create, enrolment_bulk_from_plans, groups_split
 from conftest import World
+from tests.browser.module4 import module4_cohort
 
 Shot = Callable[[Page, str], Path]
 
@@ -50,32 +44,10 @@ def vi(text: str) -> str:
 def test_a_learner_hands_in_on_a_phone_the_core_teacher_grades_and_the_organiser_enters_scores(
     page: Page, phone_page: Page, new_context, live_server, world: World, sign_in, screenshot: Shot
 ) -> None:
-    module = Module.objects.get(catalog__code="GDPT2018-GV-QD4660", code="MĐ 04")
-    year = school_year_current()
-    plan = PersonalPlan.objects.create(
-        person=world.people["teacher_a1"],
-        unit=world.u("th_a1"),
-        school_year=year,
-        regime=Regime.objects.for_year(year),
-        status=PlanStatus.APPROVED,
-        decided_at=timezone.now(),
-    )
-    PlanItem.objects.create(plan=plan, programme=Programme.BD03, module=module, title=module.title, hours=40)
-    cohort = cohort_create(
-        scope=SYSTEM,
-        organiser=world.u("so_a"),
-        school_year=year,
-        name="Mô đun 4 — đợt 1",
-        programme=Programme.BD03,
-        module=module,
-        form="ban_tap_trung",
-        capacity=50,
-        institution=world.u("cs_dt"),
-        template=ScheduleTemplate.objects.get(code="7-2-7"),
-        starts_on=timezone.localdate() + timedelta(days=2),
-    )
-    enrolment_bulk_from_plans(scope=SYSTEM, cohort=cohort)
-    groups_split(scope=SYSTEM, cohort=cohort)
+    cohort = module4_cohort(
+        people=[world.people["teacher_a1"]], school=world.u("th_a1"), organiser=world.u("so_a"),
+        name="Mô đun 4 — đợt 1", starts_on=timezone.localdate() + timedelta(days=2), institution=world.u("cs_dt"),
+    )  # fmt: skip
     assert SupportGroup.objects.get(cohort=cohort).mentor == world.people["mentor_a1"]
     enrolment = Enrolment.objects.get(cohort=cohort, person=world.people["teacher_a1"])
     practice = cohort.components.get(kind=ComponentKind.PRACTICE)
