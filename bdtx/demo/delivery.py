@@ -41,7 +41,9 @@ from bdtx.training.models import (
     Question,
     QuestionMessage,
     SignalSource,
+    WriterRole,
 )
+from bdtx.training.questions import classify
 from bdtx.training.services import cohort_update
 
 WAITING_OFFICE = "UBND xã Hòa An"  # its list waits for the demo office account `xa`
@@ -151,16 +153,22 @@ def _questions(cohort: Cohort, learners: list[Enrolment]) -> None:
         assert e.group is not None and e.group.mentor is not None
         asked = now - timedelta(days=days_ago)
         q = Question.objects.create(
-            cohort=cohort, enrolment=e, group=e.group, unit=e.unit, title=title, answered_at=asked if answer else None
+            cohort=cohort,
+            enrolment=e,
+            group=e.group,
+            unit=e.unit,
+            title=title,
+            answered_at=asked + timedelta(hours=5) if answer else None,
         )
         Question.objects.filter(pk=q.pk).update(created_at=asked)
+        # the module 4 cohort is the teachers' (GV): learner ↔ core teacher on the teachers' side
+        kind = classify(audience=q.audience, writer=WriterRole.LEARNER, counterpart=WriterRole.MENTOR)
         QuestionMessage.objects.create(
-            question=q, author_name=e.person.full_name, role="learner", kind="gv_cc", body=title
+            question=q, author_name=e.person.full_name, role=WriterRole.LEARNER, kind=kind, body=title
         )
         if answer:
-            Question.objects.filter(pk=q.pk).update(answered_at=asked + timedelta(hours=5))
             QuestionMessage.objects.create(
-                question=q, author_name=e.group.mentor.full_name, role="mentor", kind="gv_cc", body=answer
+                question=q, author_name=e.group.mentor.full_name, role=WriterRole.MENTOR, kind=kind, body=answer
             )
 
 

@@ -8,7 +8,6 @@ without a staff record has no account to sign in with: the organiser marks for t
 """
 
 import logging
-import math
 from dataclasses import dataclass
 from datetime import datetime, timedelta
 
@@ -20,8 +19,7 @@ from django.db.models.functions import Coalesce
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
-from bdtx.core.models import SchoolYear
-from bdtx.core.scope import Perm, Scope
+from bdtx.core.scope import Scope
 from bdtx.core.services import audit_record
 from bdtx.training.completion import completion_recompute
 from bdtx.training.models import (
@@ -36,16 +34,13 @@ from bdtx.training.models import (
     EnrolmentStatus,
     Trainer,
 )
+from bdtx.training.selectors import attendance_rule_for, required_sessions
 
 log = logging.getLogger(__name__)
 
 TOKEN_SALT = "bdtx.training.check-in"
 
 # --- reads ---------------------------------------------------------------------------------------
-
-
-def attendance_rule_for(school_year: SchoolYear) -> AttendanceRule | None:
-    return AttendanceRule.objects.in_force(school_year).order_by("-first_year").first()
 
 
 def session_get(*, scope: Scope, uuid: str) -> CohortSession:
@@ -76,17 +71,7 @@ def can_take_attendance(scope: Scope, cohort: Cohort) -> bool:
 
 def can_see_attendance(scope: Scope, cohort: Cohort) -> bool:
     """Those who take it, and those who see training over the organiser or the assessing institution."""
-    if scope.has(Perm.TRAINING_VIEW, cohort.organiser.path):
-        return True
-    if cohort.institution is not None and scope.has(Perm.TRAINING_VIEW, cohort.institution.path):
-        return True
-    return can_take_attendance(scope, cohort)
-
-
-def required_sessions(rule: AttendanceRule | None, sessions: int) -> int:
-    """Sessions a learner must attend out of `sessions` (rounded up); without a rule, all of them."""
-    share = rule.min_share if rule is not None else 100
-    return math.ceil(sessions * share / 100)
+    return cohort.viewed_by(scope) or can_take_attendance(scope, cohort)
 
 
 def enrolment_attendance(*, cohort: Cohort) -> QuerySet[Enrolment]:

@@ -5,7 +5,6 @@ share of sessions the attendance rule asks. The managing office approves each co
 schools it manages; an approved list is locked and a correction after that needs a reason.
 """
 
-import math
 from collections import defaultdict
 from dataclasses import dataclass
 from datetime import date
@@ -42,14 +41,13 @@ from bdtx.core.models import SchoolYear
 from bdtx.core.scope import Perm, Scope
 from bdtx.core.services import audit_record
 from bdtx.organisations.models import Unit, UnitPlacement
-from bdtx.regimes.models import Regime
+from bdtx.regimes.selectors import regime_for_year_or_none
 from bdtx.training.models import (
     ATTENDED_MARKS,
     ApplicationEvidence,
     AssessmentComponent,
     Assessor,
     Attendance,
-    AttendanceRule,
     Cohort,
     CohortSession,
     CompletionList,
@@ -62,6 +60,7 @@ from bdtx.training.models import (
     Score,
     SignalSource,
 )
+from bdtx.training.selectors import attendance_rule_for, required_sessions, signal_columns
 
 
 def is_locked(enrolment: Enrolment) -> bool:
@@ -140,11 +139,11 @@ def completion_recompute(*, enrolments: QuerySet[Enrolment], include_locked: boo
     if not include_locked:
         enrolments = enrolments.exclude(completion_list__status=CompletionListStatus.APPROVED)
     targets = enrolments.order_by().values("pk")
-    cohorts = dict(
-        Cohort.objects.filter(pk__in=enrolments.order_by().values("cohort_id")).values_list("pk", "school_year_id")
-    )
-    if not cohorts:
+    # the cohorts concerned with their year, and the completion lists whose counts follow: one query
+    keys = set(enrolments.order_by().values_list("cohort_id", "school_year_id", "completion_list_id").distinct())
+    if not keys:
         return 0
+    cohorts = {cohort_id: year_id for cohort_id, year_id, _list in keys}
     sessions = dict(
         CohortSession.objects.filter(cohort_id__in=list(cohorts))
         .order_by()
@@ -152,13 +151,10 @@ def completion_recompute(*, enrolments: QuerySet[Enrolment], include_locked: boo
         .annotate(n=Count("pk"))
         .values_list("cohort", "n")
     )
-    shares = {}
-    for year in SchoolYear.objects.filter(pk__in=set(cohorts.values())):
-        rule = AttendanceRule.objects.in_force(year).order_by("-first_year").first()
-        shares[year.pk] = rule.min_share if rule is not None else 100
+    rules = {year.pk: attendance_rule_for(year) for year in SchoolYear.objects.filter(pk__in=set(cohorts.values()))}
     by_required: dict[int, list[int]] = defaultdict(list)
     for cohort_id, year_id in cohorts.items():
-        by_required[math.ceil(sessions.get(cohort_id, 0) * shares[year_id] / 100)].append(cohort_id)
+        by_required[required_sessions(rules[year_id], sessions.get(cohort_id, 0))].append(cohort_id)
     now = timezone.now()
     n = 0
     for required, cohort_ids in sorted(by_required.items()):
@@ -169,6 +165,8 @@ def completion_recompute(*, enrolments: QuerySet[Enrolment], include_locked: boo
         done = Q(status=EnrolmentStatus.ENROLLED) & completion_condition(required)
         n += rows.filter(completed=False).filter(done).update(completed=True, completion_checked_at=now)
         n += rows.filter(completed=True).exclude(done).update(completed=False, completion_checked_at=now)
+    # the lists' counts follow (a learner withdrawn changes them without changing `completed`)
+    _refresh_list_counts(*(list_id for *_x, list_id in keys))
     return n
 
 
@@ -222,23 +220,9 @@ def can_mark_mentor(scope: Scope, enrolment: Enrolment) -> bool:
 def with_signals(qs: QuerySet[Enrolment], *, cohort: Cohort) -> QuerySet[Enrolment]:
     """Each learner with the three signals (passed, source, time) and attendance against the threshold,
     as subquery columns: one query whatever the cohort's size."""
-    latest = LmsResult.objects.filter(enrolment=OuterRef("pk")).order_by("-id")
-    rule = AttendanceRule.objects.in_force(cohort.school_year).order_by("-first_year").first()
+    rule = attendance_rule_for(cohort.school_year)
     share = rule.min_share if rule is not None else 100
-    ann: dict[str, Any] = {
-        "lms_passed": Subquery(latest.values("passed")[:1]),
-        "lms_progress": Subquery(latest.values("progress")[:1]),
-        "lms_source": Subquery(latest.values("source")[:1]),
-        "lms_at": Subquery(latest.values("recorded_at")[:1]),
-        "attended": _attended(),
-        "required": _required(share),
-    }
-    for party in (Assessor.MENTOR, Assessor.INSTITUTION):
-        mark = CompletionSignal.objects.filter(enrolment=OuterRef("pk"), party=party)
-        ann[f"{party}_passed"] = Subquery(mark.values("passed")[:1])
-        ann[f"{party}_source"] = Subquery(mark.values("source")[:1])
-        ann[f"{party}_at"] = Subquery(mark.values("recorded_at")[:1])
-    return qs.annotate(**ann)
+    return qs.annotate(**signal_columns(detail=True), attended=_attended(), required=_required(share))
 
 
 MISSING = {
@@ -310,17 +294,15 @@ def completion_mark(
         raise ValidationError(_("The LMS's mark comes from the LMS (imported or pushed)."))
     if not allowed:
         raise PermissionDenied
-    signal = signal_write(
+    return signal_write(
         scope=scope, enrolment=enrolment, party=party, passed=passed, source=SignalSource.MANUAL, reason=reason
     )
-    _refresh_list_counts(enrolment.completion_list_id)
-    return signal
 
 
 def passed_all_scores(*, cohort: Cohort) -> QuerySet[Enrolment]:
     """Enrolled learners with a score at or above the regime's pass mark in every component the
     cohort's people grade (the LMS's own test counts through the LMS's mark)."""
-    regime = Regime.objects.in_force(cohort.school_year).order_by("-first_year").first()
+    regime = regime_for_year_or_none(cohort.school_year)
     if regime is None:
         raise ValidationError(_("No regime is in force for this school year: the pass mark is unknown."))
     graded = AssessmentComponent.objects.filter(cohort=cohort).exclude(assessed_by=Assessor.LMS)
@@ -391,11 +373,24 @@ def _managing_offices(unit_ids: set[int], school_year: SchoolYear) -> dict[int, 
 
 
 def _refresh_list_counts(*list_ids: int | None) -> None:
-    for list_id in {i for i in list_ids if i is not None}:
-        c = Enrolment.objects.filter(completion_list_id=list_id, status=EnrolmentStatus.ENROLLED).aggregate(
-            learners=Count("pk"), completed=Count("pk", filter=Q(completed=True))
+    """Each list's learners and completed, from its enrolled learners: one grouped query, then one
+    UPDATE per list (a cohort has a list per managing office: a handful)."""
+    ids = {i for i in list_ids if i is not None}
+    if not ids:
+        return
+    counts = {
+        list_id: (learners, completed)
+        for list_id, learners, completed in Enrolment.objects.filter(
+            completion_list_id__in=ids, status=EnrolmentStatus.ENROLLED
         )
-        CompletionList.objects.filter(pk=list_id).update(**c)
+        .order_by()
+        .values("completion_list_id")
+        .annotate(learners=Count("pk"), completed=Count("pk", filter=Q(completed=True)))
+        .values_list("completion_list_id", "learners", "completed")
+    }
+    for list_id in ids:
+        learners, completed = counts.get(list_id, (0, 0))
+        CompletionList.objects.filter(pk=list_id).update(learners=learners, completed=completed)
 
 
 @transaction.atomic

@@ -82,10 +82,11 @@ def activity_id(cohort: Cohort) -> str:
 
 
 def lms_can_exchange(scope: Scope, cohort: Cohort) -> bool:
-    """The organisers (training.manage over the organiser) and the assessing institution."""
+    """The organisers (training.manage over the organiser) and the assessing institution's own staff
+    (who assess: its results are what they write)."""
     if cohort.managed_by(scope):
         return True
-    return cohort.institution is not None and scope.holds_at(Perm.TRAINING_VIEW, cohort.institution)
+    return cohort.institution is not None and scope.holds_at(Perm.TRAINING_ASSESS, cohort.institution)
 
 
 def lms_require_exchange(scope: Scope, cohort: Cohort) -> None:

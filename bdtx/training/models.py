@@ -108,6 +108,12 @@ class Cohort(BaseModel):
     def __str__(self) -> str:
         return self.name
 
+    def viewed_by(self, scope: Scope) -> bool:
+        """Who sees the cohort's training: training viewers over the organiser or the assessing institution."""
+        if scope.has(Perm.TRAINING_VIEW, self.organiser.path):
+            return True
+        return self.institution is not None and scope.has(Perm.TRAINING_VIEW, self.institution.path)
+
     def managed_by(self, scope: Scope) -> bool:
         """Who organises the cohort: training managers over the organiser and, when the assessing
         institution acts for the organiser, that institution's own staff (not an authority above it)."""

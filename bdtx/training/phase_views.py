@@ -3,15 +3,14 @@ back as messages on the cohort page)."""
 
 from django.contrib import messages
 from django.core.exceptions import ValidationError
-from django.http import Http404, HttpResponse
+from django.http import HttpResponse
 from django.shortcuts import redirect
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
-from bdtx.core.http import AuthenticatedHttpRequest
+from bdtx.core.http import AuthenticatedHttpRequest, get_in_scope_or_404
 from bdtx.training import phases
 from bdtx.training.forms import PhaseForm
-from bdtx.training.models import CohortPhase
 from bdtx.training.views import _managed
 
 
@@ -35,9 +34,7 @@ def phase_add(request: AuthenticatedHttpRequest, uuid: str) -> HttpResponse:
 @require_POST
 def phase_remove(request: AuthenticatedHttpRequest, uuid: str, position: int) -> HttpResponse:
     cohort = _managed(request, uuid)
-    phase = CohortPhase.objects.select_related("cohort__organiser").filter(cohort=cohort, position=position).first()
-    if phase is None:
-        raise Http404
+    phase = get_in_scope_or_404(phases.phase_get, cohort=cohort, position=position)
     phases.phase_remove(scope=request.scope, phase=phase)
     messages.success(request, _("The phase is removed from the schedule."))
     return redirect("training:detail", uuid=cohort.uuid)

@@ -62,6 +62,13 @@ def phase_add(*, scope: Scope, cohort: Cohort, kind: str, starts_on: date, ends_
     return phase
 
 
+def phase_get(*, cohort: Cohort, position: int) -> CohortPhase:
+    """A phase of a cohort the caller already resolved in the viewer's scope (DoesNotExist otherwise)."""
+    return CohortPhase.objects.select_related("cohort__organiser", "cohort__institution").get(
+        cohort=cohort, position=position
+    )
+
+
 @transaction.atomic
 def phase_remove(*, scope: Scope, phase: CohortPhase) -> None:
     """Remove a phase; in-person sessions held in it stay, no longer attached to a phase."""

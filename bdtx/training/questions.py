@@ -111,9 +111,7 @@ class Access:
 
 
 def _sees_training(scope: Scope, cohort: Cohort) -> bool:
-    return scope.has(Perm.TRAINING_VIEW, cohort.organiser.path) or (
-        cohort.institution is not None and scope.has(Perm.TRAINING_VIEW, cohort.institution.path)
-    )
+    return cohort.viewed_by(scope)
 
 
 def access_for(*, scope: Scope, cohort: Cohort) -> Access:

@@ -39,7 +39,7 @@ from bdtx.core.models import AuditLog
 from bdtx.core.scope import Perm, Scope
 from bdtx.core.services import audit_record
 from bdtx.regimes.selectors import regime_for_year_or_none
-from bdtx.training.completion import correction_reason, is_locked, signal_write
+from bdtx.training.completion import can_mark_mentor, correction_reason, is_locked, signal_write
 from bdtx.training.lms import with_lms_state
 from bdtx.training.models import (
     AssessmentComponent,
@@ -66,9 +66,7 @@ CENT = Decimal("0.01")
 
 def can_view_scores(scope: Scope, cohort: Cohort) -> bool:
     """Those who see training over the organiser or the assessing institution."""
-    if scope.has(Perm.TRAINING_VIEW, cohort.organiser.path):
-        return True
-    return cohort.institution is not None and scope.has(Perm.TRAINING_VIEW, cohort.institution.path)
+    return cohort.viewed_by(scope)
 
 
 def can_assess(scope: Scope, cohort: Cohort) -> bool:
@@ -530,8 +528,7 @@ def practice_work_get(*, scope: Scope, uuid: str) -> PracticeWork:
 
 
 def is_mentor_of(scope: Scope, enrolment: Enrolment) -> bool:
-    group = enrolment.group
-    return scope.person_id is not None and group is not None and group.mentor_id == scope.person_id
+    return can_mark_mentor(scope, enrolment)
 
 
 def can_see_practice(scope: Scope, enrolment: Enrolment) -> bool:

@@ -1,6 +1,7 @@
 """Reads of training delivery: cohorts, their schedule, learners and groups, a learner's own cohorts,
 a core teacher's groups and the periods their support counts for."""
 
+import math
 from dataclasses import dataclass
 from datetime import date
 from decimal import ROUND_HALF_UP, Decimal
@@ -19,6 +20,7 @@ from bdtx.plans.models import PersonalPlan
 from bdtx.plans.panels import PlanPanel
 from bdtx.training.models import (
     ACTIVE_STATUSES,
+    AttendanceRule,
     Cohort,
     CohortPhase,
     CohortQuerySet,
@@ -73,11 +75,8 @@ def cohort_get(*, scope: Scope, uuid: str) -> Cohort:
 
 def cohort_require_view(scope: Scope, cohort: Cohort) -> None:
     """403 unless the viewer sees training over the organiser, or over the assessing institution."""
-    if scope.has(Perm.TRAINING_VIEW, cohort.organiser.path):
-        return
-    if cohort.institution is not None and scope.has(Perm.TRAINING_VIEW, cohort.institution.path):
-        return
-    raise PermissionDenied
+    if not cohort.viewed_by(scope):
+        raise PermissionDenied
 
 
 def cohort_organiser_choices(*, scope: Scope) -> QuerySet[Unit]:
@@ -179,14 +178,34 @@ class NextStep:
     venue: str = ""
 
 
-def signal_columns() -> dict[str, Any]:
-    """Whether the LMS (its latest result), the core teacher and the institution marked it passed."""
+def signal_columns(*, detail: bool = False) -> dict[str, Any]:
+    """Whether the LMS (its latest result), the core teacher and the institution marked it passed;
+    with `detail`, each signal's source and time too, and the LMS progress. One subquery per column."""
     latest = LmsResult.objects.filter(enrolment=OuterRef("pk")).order_by("-id")
     cols: dict[str, Any] = {"lms_passed": Subquery(latest.values("passed")[:1])}
+    if detail:
+        cols |= {
+            "lms_progress": Subquery(latest.values("progress")[:1]),
+            "lms_source": Subquery(latest.values("source")[:1]),
+            "lms_at": Subquery(latest.values("recorded_at")[:1]),
+        }
     for party in ("mentor", "institution"):
         mark = CompletionSignal.objects.filter(enrolment=OuterRef("pk"), party=party)
         cols[f"{party}_passed"] = Subquery(mark.values("passed")[:1])
+        if detail:
+            cols[f"{party}_source"] = Subquery(mark.values("source")[:1])
+            cols[f"{party}_at"] = Subquery(mark.values("recorded_at")[:1])
     return cols
+
+
+def attendance_rule_for(school_year: SchoolYear) -> AttendanceRule | None:
+    return AttendanceRule.objects.in_force(school_year).order_by("-first_year").first()
+
+
+def required_sessions(rule: AttendanceRule | None, sessions: int) -> int:
+    """Sessions a learner must attend out of `sessions` (rounded up); without a rule, all of them."""
+    share = rule.min_share if rule is not None else 100
+    return math.ceil(sessions * share / 100)
 
 
 def my_enrolments(*, person: Person | None, school_year: SchoolYear) -> list[Enrolment]:

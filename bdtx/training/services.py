@@ -24,7 +24,7 @@ from bdtx.organisations.models import SchoolLevel, Unit, UnitKind
 from bdtx.people.models import Audience, Employment, EmploymentStatus, Person, StaffType
 from bdtx.plans.models import PersonalPlan, PlanItem, PlanStatus
 from bdtx.regimes.models import Programme
-from bdtx.training.completion import is_locked
+from bdtx.training.completion import completion_recompute, is_locked
 from bdtx.training.models import (
     ACTIVE_STATUSES,
     DEFAULT_COMPONENTS,
@@ -516,6 +516,7 @@ def enrolment_withdraw(*, scope: Scope, enrolment: Enrolment, reason: str) -> En
     before = snapshot(enrolment, ["status", "reason"])
     enrolment.status, enrolment.reason, enrolment.group = EnrolmentStatus.WITHDRAWN, reason.strip(), None
     enrolment.save(update_fields=["status", "reason", "group", "updated_at"])
+    completion_recompute(enrolments=Enrolment.objects.filter(pk=enrolment.pk))  # never completed; its list follows
     _promote_waiting(cohort)
     audit_record(
         actor_id=scope.user_id,
@@ -547,6 +548,7 @@ def enrolment_move(*, scope: Scope, enrolment: Enrolment, to: Cohort, reason: st
         raise ValidationError(_("Move a learner only to another cohort of the same module and school year."))
     enrolment.status, enrolment.reason, enrolment.group = EnrolmentStatus.MOVED, reason.strip(), None
     enrolment.save(update_fields=["status", "reason", "group", "updated_at"])
+    completion_recompute(enrolments=Enrolment.objects.filter(pk=enrolment.pk))
     status = EnrolmentStatus.ENROLLED if _places_left(to) else EnrolmentStatus.WAITING
     new = Enrolment.objects.create(
         cohort=to,

@@ -446,3 +446,29 @@ def test_a_core_teachers_plan_page_shows_their_tiet_quy_doi(world, cw, mods, cli
     assert f"{learners} học viên" in page
     other = PersonalPlan.objects.get(person=world.people["teacher_a1"], school_year=mods.year)
     assert 'id="plan-mentor-hours"' not in client.get(reverse("plans:detail", args=[other.uuid])).content.decode()
+
+
+def test_a_sent_lists_counts_follow_lms_results_and_withdrawals(world, cw, scope_of):
+    """The counts a list shows (lists page, cohort page) stay those of its learners as data arrives."""
+    from bdtx.training.services import enrolment_withdraw
+
+    c.completion_lists_send(scope=scope_of("so_a"), cohort=cw)
+    e = _e(cw, world.people["teacher_a1"])
+    _mark(e, Assessor.MENTOR)
+    _mark(e, Assessor.INSTITUTION)
+    _lms(cw, e)  # the third mark arrives by an LMS file
+    lst = CompletionList.objects.get(cohort=cw, office=world.u("xa_a1"))
+    assert (lst.learners, lst.completed) == (3, 1)
+    other = _e(cw, staff_of(cw, exclude=e))
+    enrolment_withdraw(scope=scope_of("so_a"), enrolment=other, reason="Nghỉ hưu")
+    assert CompletionList.objects.get(pk=lst.pk).learners == 2
+
+
+def staff_of(co, *, exclude):  # type: ignore[no-untyped-def]
+    """Another learner of the cohort's list at th_a1."""
+    return (
+        Enrolment.objects.filter(cohort=co, unit__code="TH-A1", status=EnrolmentStatus.ENROLLED)
+        .exclude(pk=exclude.pk)
+        .values_list("person", flat=True)
+        .first()
+    )
