@@ -25,7 +25,8 @@ LAYERS: list[set[str]] = [
     {"plans"},
     {"training"},
     {"results"},
-    {"certificates"},  # will issue certificates for recognised results
+    {"certificates"},  # certificates of recognised results, and their public verification
+    {"records"},  # each person's BDTX record: every year, with its result and certificate
     {"home", "api", "demo"},  # surfaces that gather many apps
 ]
 LEVEL = {app: i for i, layer in enumerate(LAYERS) for app in layer}

@@ -48,15 +48,15 @@ _OFFICE = {
 # The managing office (`TRAINING_APPROVE`) approves the completion lists of its schools (a commune or
 # district office, the Sở for the schools it manages directly); a school does not approve its own.
 _AUTHORITY = {Perm.DEADLINES_MANAGE, Perm.CONTENT_MANAGE}
+# The managing authority recognises its schools' year results and issues their certificates.
+_RECOGNISE = {Perm.TRAINING_APPROVE, Perm.RESULTS_RECOGNISE, Perm.CERTIFICATES_ISSUE}
 
 ROLE_PERMISSIONS: dict[str, frozenset[str]] = {
     Role.LEARNER: frozenset(),
     Role.MENTOR: frozenset(),
     Role.SCHOOL_ADMIN: frozenset(_OFFICE),
-    Role.OFFICE_STAFF: frozenset(_OFFICE | {Perm.DEADLINES_MANAGE, Perm.TRAINING_APPROVE}),
-    Role.DEPARTMENT_STAFF: frozenset(
-        _OFFICE | _AUTHORITY | {Perm.UNITS_MANAGE, Perm.CATALOG_MANAGE, Perm.TRAINING_APPROVE}
-    ),
+    Role.OFFICE_STAFF: frozenset(_OFFICE | _RECOGNISE | {Perm.DEADLINES_MANAGE}),
+    Role.DEPARTMENT_STAFF: frozenset(_OFFICE | _AUTHORITY | _RECOGNISE | {Perm.UNITS_MANAGE, Perm.CATALOG_MANAGE}),
     # The ministry sees national figures and lists but not individuals' sensitive data.
     Role.MINISTRY_STAFF: frozenset(
         {Perm.UNITS_VIEW, Perm.PEOPLE_VIEW, Perm.PEOPLE_EXPORT, Perm.AUDIT_VIEW, Perm.PLANS_VIEW, Perm.PLANS_APPROVE}
@@ -65,9 +65,7 @@ ROLE_PERMISSIONS: dict[str, frozenset[str]] = {
     ),
     # A training institution sees the cohorts it assesses (`CohortQuerySet.visible_to`).
     Role.INSTITUTION_STAFF: frozenset({Perm.UNITS_VIEW, Perm.TRAINING_VIEW, Perm.TRAINING_ASSESS}),
-    Role.SYSTEM_ADMIN: frozenset(
-        _OFFICE | _AUTHORITY | {Perm.UNITS_MANAGE, Perm.CATALOG_MANAGE, Perm.TRAINING_APPROVE}
-    ),
+    Role.SYSTEM_ADMIN: frozenset(_OFFICE | _AUTHORITY | _RECOGNISE | {Perm.UNITS_MANAGE, Perm.CATALOG_MANAGE}),
 }
 
 # Where each role can be held. A grantor may give a role only at a unit inside their subtree and

@@ -83,6 +83,10 @@ class Perm:
     TRAINING_MANAGE = "training.manage"  # organise cohorts: schedule, trainers, enrolment, groups
     TRAINING_ASSESS = "training.assess"  # enter scores, mark a module passed for the training institution
     TRAINING_APPROVE = "training.approve"  # approve the completion lists of the schools an office manages
+    # Recognise the year results a school proposes (seed 003: "để được công nhận hoàn thành BDTX"); which
+    # authority recognises a school's results is set per province (`results.RecognitionRule`).
+    RESULTS_RECOGNISE = "results.recognise"
+    CERTIFICATES_ISSUE = "certificates.issue"  # issue and revoke the certificates of recognised results
 
 
 class UnitLike(Protocol):

@@ -41,6 +41,10 @@ class YearResult(BaseModel):
     average = models.DecimalField(_("average"), max_digits=4, decimal_places=2, null=True, blank=True)
     # why it is not completed: [{"code": "item", "title": …}, {"code": "score", "what": …, "value": "4.99"}, …]
     reasons = models.JSONField(default=list, blank=True)
+    # the component scores the result was graded from, as text: {"nd1": "8.50", "nd2": "7.00", "nd3": ["9.00"]}
+    # (TT 26/2012), or what the historic spreadsheet gave for an imported result
+    components = models.JSONField(default=dict, blank=True)
+    note = models.TextField(_("note"), blank=True)  # an imported result's remark, a correction's reason
     source = models.CharField(_("source"), max_length=8, choices=ResultSource.choices, default=ResultSource.COMPUTED)
     status = models.CharField(_("status"), max_length=12, choices=ResultStatus.choices, default=ResultStatus.COMPUTED)
     computed_at = models.DateTimeField(null=True, blank=True)
@@ -52,6 +56,12 @@ class YearResult(BaseModel):
         settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
     )
     recognised_at = models.DateTimeField(null=True, blank=True)
+    # the authority that recognised it (the school's managing office, or the Sở, as the province's
+    # `RecognitionRule` says): it issues the certificate
+    recognised_unit = models.ForeignKey(
+        "organisations.Unit", null=True, blank=True, on_delete=models.PROTECT, related_name="+"
+    )
+    return_comment = models.TextField(_("returned with the comment"), blank=True)  # the last return's reason
 
     objects = YearResultQuerySet.as_manager()
 

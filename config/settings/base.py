@@ -40,6 +40,7 @@ INSTALLED_APPS = [
     "bdtx.training",
     "bdtx.results",
     "bdtx.certificates",
+    "bdtx.records",
     "bdtx.api",
     "bdtx.home",
     "bdtx.demo",
