@@ -15,7 +15,7 @@ from bdtx.core.services import audit_record, diff, snapshot
 from bdtx.organisations.models import Unit, UnitKind
 from bdtx.organisations.selectors import require_national
 from bdtx.regimes.grading import AGGREGATES, MINIMUM_OVER, TEN, ZERO
-from bdtx.regimes.models import HoursShift, Regime
+from bdtx.regimes.models import HoursShift, Programme, Regime
 
 # --- a province's split of programmes 01 and 02 ------------------------------------------------
 
@@ -167,6 +167,13 @@ def _check_grading(grading: Any, codes: set[str]) -> list[str]:
                 errors.append(_("Score component %(i)s needs a code.") % {"i": i})
             elif comp.get("aggregate", "single") not in AGGREGATES:
                 errors.append(_("Score component %(i)s: “aggregate” is “single” or “mean”.") % {"i": i})
+            elif comp.get("programmes") is not None and (
+                not isinstance(comp["programmes"], list) or not set(comp["programmes"]) <= set(Programme.values)
+            ):
+                errors.append(
+                    _("Score component %(i)s: “programmes” lists programme codes (%(codes)s).")
+                    % {"i": i, "codes": ", ".join(Programme.values)}
+                )
     for i, t in enumerate(thresholds, start=1):
         if not isinstance(t, dict) or t.get("category") not in codes:
             errors.append(_("Threshold %(i)s names no known result category.") % {"i": i})

@@ -12,3 +12,8 @@ class ResultsConfig(AppConfig):
         from bdtx.results.audit import ACTIONS
 
         audit_actions.register(*ACTIONS, app=self.label)
+
+        from bdtx.results.compute import results_refresh
+        from bdtx.training.hooks import on_learning_changed
+
+        on_learning_changed(results_refresh)

@@ -42,6 +42,7 @@ from bdtx.core.scope import Perm, Scope
 from bdtx.core.services import audit_record
 from bdtx.organisations.models import Unit, UnitPlacement
 from bdtx.regimes.selectors import regime_for_year_or_none
+from bdtx.training.hooks import learning_changed
 from bdtx.training.models import (
     ATTENDED_MARKS,
     ApplicationEvidence,
@@ -167,6 +168,8 @@ def completion_recompute(*, enrolments: QuerySet[Enrolment], include_locked: boo
         n += rows.filter(completed=True).exclude(done).update(completed=False, completion_checked_at=now)
     # the lists' counts follow (a learner withdrawn changes them without changing `completed`)
     _refresh_list_counts(*(list_id for *_x, list_id in keys))
+    if n:  # the year results not yet recognised follow what decides them
+        learning_changed(Enrolment.objects.filter(pk__in=targets))
     return n
 
 

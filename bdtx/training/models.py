@@ -269,6 +269,11 @@ class MentorRule(SourcedRule):
     max_group_size = models.PositiveSmallIntegerField(_("largest group"))
     learners_per_block = models.PositiveSmallIntegerField(_("learners"))
     hours_per_block = models.PositiveSmallIntegerField(_("periods counted for them"))
+    # the programme of the core teacher's own plan the tiết quy đổi stand for (their chosen modules);
+    # empty: they are shown but do not count towards the year result
+    counts_towards = models.CharField(
+        _("counts towards"), max_length=4, choices=Programme.choices, blank=True, default=Programme.BD03
+    )
 
     objects = InForceQuerySet["MentorRule"].as_manager()
 

@@ -40,6 +40,7 @@ from bdtx.core.scope import Perm, Scope
 from bdtx.core.services import audit_record
 from bdtx.regimes.selectors import regime_for_year_or_none
 from bdtx.training.completion import can_mark_mentor, correction_reason, is_locked, signal_write
+from bdtx.training.hooks import learning_changed
 from bdtx.training.lms import with_lms_state
 from bdtx.training.models import (
     AssessmentComponent,
@@ -327,7 +328,9 @@ def score_set(
     if current == value:
         return False
     note = correction_reason(enrolment=enrolment, reason=reason)
-    return _write_score(scope=scope, enrolment=enrolment, component=component, value=value, source=source, note=note)
+    _write_score(scope=scope, enrolment=enrolment, component=component, value=value, source=source, note=note)
+    learning_changed(Enrolment.objects.filter(pk=enrolment.pk))
+    return True
 
 
 @transaction.atomic
@@ -362,6 +365,7 @@ def scores_set_row(
         _write_score(
             scope=scope, enrolment=enrolment, component=component, value=value, source=ScoreSource.GRID, note=note
         )
+    learning_changed(Enrolment.objects.filter(pk=enrolment.pk))
     return len(changed)
 
 
@@ -438,6 +442,8 @@ def scores_import(*, scope: Scope, cohort: Cohort, scores: Sequence[ScoreIn]) ->
     Score.objects.bulk_create(new, batch_size=2000)
     Score.objects.bulk_update(changed, ["value", "source", "entered_by", "entered_at"], batch_size=2000)
     AuditLog.objects.bulk_create(entries, batch_size=2000)
+    if new or changed:
+        learning_changed(Enrolment.objects.filter(pk__in={s.enrolment_id for s in (*new, *changed)}))
     return len(new), len(changed)
 
 
@@ -666,6 +672,7 @@ def practice_grade(*, scope: Scope, work: PracticeWork, score: Decimal | str, co
         source=SignalSource.PRACTICE,
         reason=note,
     )
+    learning_changed(Enrolment.objects.filter(pk=enrolment.pk))
     return row
 
 

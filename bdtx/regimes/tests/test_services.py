@@ -172,6 +172,14 @@ def test_a_regime_ending_before_it_begins_is_refused(world):
         ("result_categories", [{"code": "a", "label": "A", "completed": True}]),
         ("grading", {"thresholds": [{"category": "gioi", "min_average": 9, "min_score": 7}]}),
         ("grading", {"pass_category": "nope"}),
+        (
+            "grading",
+            {
+                "components": [{"code": "nd1", "programmes": ["BD09"]}],
+                "thresholds": [{"category": "hoan_thanh", "min_average": 5, "min_score": 5}],
+                "otherwise": "khong_hoan_thanh",
+            },
+        ),
         ("pass_mark", Decimal("11")),
     ],
 )

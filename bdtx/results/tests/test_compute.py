@@ -163,3 +163,106 @@ def test_the_computation_is_set_based(world, mods, rw, django_assert_max_num_que
     with django_assert_max_num_queries(12):
         summary = results_compute(scope=SYSTEM, unit=world.u("th_a1"), school_year=mods.year)
     assert summary.people == 8
+
+
+# --- a core teacher's tiết quy đổi (seed 003: supporting 50 learners = 40 periods) ---------------------
+
+
+def _core_teacher_supporting(world, mods, c, learners: int):  # type: ignore[no-untyped-def]
+    """A core teacher of th_a1 whose approved plan holds module QL (40 periods of programme 03, never
+    taken), leading a support group of `learners` enrolled learners of cohort `c`."""
+    from bdtx.training.models import SupportGroup
+
+    mentor = staff(world.u("th_a1"), 1, mentor=True)[0]
+    approve(mentor, world.u("th_a1"), mods.ql)
+    PlanItem.objects.filter(plan__person=mentor, module=mods.ql).update(hours=40)
+    group = SupportGroup.objects.create(cohort=c, number=99, name="Nhóm cốt cán", mentor=mentor)
+    learners_ = staff(world.u("th_a1"), learners)
+    for p in learners_:
+        Enrolment.objects.create(cohort=c, person=p, unit=world.u("th_a1"), school_year=mods.year, group=group)
+    return mentor
+
+
+def test_fifty_learners_supported_stand_for_the_core_teachers_forty_periods(world, mods, rw):
+    c, _people = rw
+    mentor = _core_teacher_supporting(world, mods, c, 50)
+    results_compute(scope=SYSTEM, unit=world.u("th_a1"), school_year=mods.year)
+    r = _result(mentor, mods)
+    # no module taken, no score: the programme 03 item is covered by 40.0 tiết quy đổi
+    assert {"code": "item", "title": mods.ql.title} not in r.reasons
+    assert r.components["mentor_hours"] == "40.0" and r.components["programme"] == Programme.BD03
+    assert {"code": "no_scores"} in r.reasons  # and nothing else about items
+
+
+def test_forty_nine_learners_fall_short_and_the_item_stays_open(world, mods, rw):
+    c, _people = rw
+    mentor = _core_teacher_supporting(world, mods, c, 49)  # 49 × 40 / 50 = 39.2 < 40
+    results_compute(scope=SYSTEM, unit=world.u("th_a1"), school_year=mods.year)
+    r = _result(mentor, mods)
+    assert not r.completed
+    assert {"code": "item", "title": mods.ql.title} in r.reasons
+    assert {"code": "mentor_hours", "hours": "39.2", "needed": "40"} in r.reasons
+
+
+def test_tiet_quy_doi_count_for_nothing_when_the_rule_says_so(world, mods, rw):
+    from bdtx.training.models import MentorRule
+
+    c, _people = rw
+    MentorRule.objects.update(counts_towards="")
+    mentor = _core_teacher_supporting(world, mods, c, 50)
+    results_compute(scope=SYSTEM, unit=world.u("th_a1"), school_year=mods.year)
+    r = _result(mentor, mods)
+    assert {"code": "item", "title": mods.ql.title} in r.reasons and "mentor_hours" not in r.components
+
+
+# --- results follow the data until they are recognised ------------------------------------------------
+
+
+def test_a_score_changed_before_recognition_recomputes_the_result(world, mods, rw):
+    from bdtx.training.scores import score_set
+
+    c, (a, b) = rw
+    e = _complete(c, a, practice="4")
+    _complete(c, b)
+    results_compute(scope=SYSTEM, unit=world.u("th_a1"), school_year=mods.year)
+    assert not _result(a, mods).completed
+    YearResult.objects.filter(person=b).update(status=ResultStatus.RECOGNISED)
+    component = AssessmentComponent.objects.get(cohort=c, kind="practice")
+    score_set(scope=SYSTEM, enrolment=e, component=component, value="6,5")
+    assert _result(a, mods).completed  # recomputed in the same transaction
+    eb = Enrolment.objects.select_related("cohort", "unit", "completion_list", "person").get(cohort=c, person=b)
+    score_set(scope=SYSTEM, enrolment=eb, component=component, value="2")
+    assert _result(b, mods).completed  # recognised: frozen
+
+
+def test_a_completion_lost_before_recognition_recomputes_the_result(world, mods, rw):
+    c, (a, _b) = rw
+    e = _complete(c, a)
+    results_compute(scope=SYSTEM, unit=world.u("th_a1"), school_year=mods.year)
+    assert _result(a, mods).completed
+    signal_write(scope=SYSTEM, enrolment=e, party=Assessor.MENTOR, passed=False, source=SignalSource.MANUAL)
+    r = _result(a, mods)
+    assert not r.completed and {"code": "item", "title": mods.gv.title} in r.reasons
+
+
+def test_people_whose_school_has_not_computed_get_no_result_from_a_change(world, mods, rw):
+    c, (a, _b) = rw
+    _complete(c, a)
+    assert not YearResult.objects.filter(person=a).exists()
+
+
+def test_tt26_components_take_the_programmes_the_regime_data_lists(world, mods):
+    """Swap what nd1 and nd3 take in the regime's data: the same scores grade differently."""
+    from bdtx.results.compute import _grade_input
+
+    regime = Regime.objects.for_year(SchoolYear.of(2015))
+    scores = [(1, Programme.BD01, "a", Decimal("6")), (2, Programme.BD02, "b", Decimal("9")),
+              (3, Programme.BD03, "c", Decimal("9")), (4, Programme.BD03, "d", Decimal("7"))]  # fmt: skip
+    assert _grade_input(regime, scores) == {"nd1": Decimal("6"), "nd2": Decimal("9"), "nd3": [Decimal(9), Decimal(7)]}
+    grading = dict(regime.grading)
+    grading["components"] = [
+        {**comp, "programmes": {"nd1": ["BD03"], "nd2": ["BD02"], "nd3": ["BD01"]}[comp["code"]]}
+        for comp in grading["components"]
+    ]
+    regime.grading = grading
+    assert _grade_input(regime, scores) == {"nd1": [Decimal(9), Decimal(7)], "nd2": Decimal("9"), "nd3": Decimal("6")}
