@@ -402,3 +402,23 @@ def test_the_demo_cohorts_have_scores_and_practice_work_graded_and_waiting(demo)
     assert works.filter(graded_at__isnull=False).exclude(comment="").exists()
     assert works.filter(graded_at__isnull=True).exists()
     assert CompletionSignal.objects.filter(party="mentor", source="practice").exists()
+
+
+def test_the_previous_year_ran_to_its_end_and_its_results_are_computed_from_it(demo):
+    from bdtx.core.models import SchoolYear
+    from bdtx.plans.models import PersonalPlan
+    from bdtx.results.models import YearResult
+    from bdtx.training.models import CompletionList, Enrolment
+
+    year = SchoolYear.of(school_year_current().start_year - 1)
+    results = YearResult.objects.filter(school_year=year)
+    assert results.count() == PersonalPlan.objects.filter(school_year=year, status="approved").count() > 1000
+    assert results.filter(completed=True).count() > 20 * results.filter(completed=False).count() > 0
+    reasons = {
+        r["code"] for reasons in results.filter(completed=False).values_list("reasons", flat=True) for r in reasons
+    }
+    assert {"item", "score"} <= reasons  # a module not completed, a score under the pass mark
+    # every completion list of the year approved; the people not completed really lack something
+    assert not CompletionList.objects.filter(cohort__school_year=year).exclude(status="approved").exists()
+    failed = [p for p, rs in results.values_list("person_id", "reasons") if any(r["code"] == "item" for r in rs)]
+    assert Enrolment.objects.filter(school_year=year, person_id__in=failed, completed=False).exists()

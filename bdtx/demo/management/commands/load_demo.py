@@ -43,7 +43,10 @@ class Command(BaseCommand):
         from bdtx.demo.delivery import delivery_demo_load
 
         delivered = delivery_demo_load()  # the cohort that ran in October: marks, lists to approve
-        if not any(s.loaded for s in summaries) and not plans_loaded and not cohorts and not delivered:
+        from bdtx.demo.results import previous_year_demo_load
+
+        results = previous_year_demo_load()  # last year ran to its end: results, certificates
+        if not any(s.loaded for s in summaries) and not plans_loaded and not cohorts and not delivered and not results:
             self.stdout.write(_("The demo provinces are already loaded: nothing to do."))
             return
         for summary in summaries:
@@ -71,4 +74,9 @@ class Command(BaseCommand):
             self.stdout.write(
                 _("Training cohorts of this school year, enrolled from approved plans and split into groups: %(n)d.")
                 % {"n": cohorts}
+            )
+        if results:
+            self.stdout.write(
+                _("Year results of the previous school year computed, recognised and certified: %(n)d.")
+                % {"n": results}
             )

@@ -1,0 +1,233 @@
+"""Demo year results: the previous school year in Cao Bằng ran to its end — personal plans approved,
+every programme's training done, scores, three-way completion and the offices' approved completion
+lists — so its results are computed, proposed by the schools, recognised and certified (one
+certificate revoked); the current year has the results of the demo principal's school computed and
+waiting for the commune's recognition.
+
+The previous year's plans copy the lines of each person's approved plan of the current year (the
+demo has no needs assessment for last year); its cohorts — one per programme 01/02 topic and per
+module, organised by the Sở and assessed by CĐSP Cao Bằng — and their learners' LMS results, marks
+and scores are written in bulk (a few thousand rows), drawn from each person's id so a reload gives
+the same picture. `Enrolment.completed`, the completion lists and the results then go through the
+real services (`completion_recompute`, `completion_lists_send`/`approve`, `results_compute`), so
+they follow the same rules as on the pages. Idempotent: a year with results is left as it is."""
+
+from collections import defaultdict
+from datetime import UTC, date, datetime, time, timedelta
+from decimal import Decimal
+
+from django.contrib.auth.models import User
+from django.db import transaction
+from django.utils import timezone
+
+from bdtx.accounts.selectors import scope_for_user
+from bdtx.core.models import SchoolYear
+from bdtx.core.scope import SYSTEM
+from bdtx.core.selectors import school_year_current
+from bdtx.demo.cao_bang import INSTITUTION
+from bdtx.demo.cao_bang import PROVINCE_CODE as CAO_BANG
+from bdtx.organisations.models import Unit
+from bdtx.people.models import Employment
+from bdtx.plans.models import PersonalPlan, PlanItem, PlanStatus
+from bdtx.regimes.models import Regime
+from bdtx.results.compute import results_compute
+from bdtx.results.models import YearResult
+from bdtx.training import completion
+from bdtx.training.models import (
+    AssessmentComponent,
+    Assessor,
+    Cohort,
+    CohortStatus,
+    CompletionSignal,
+    ComponentKind,
+    Enrolment,
+    EnrolmentStatus,
+    LmsResult,
+    LmsSource,
+    Score,
+    ScoreSource,
+    SignalSource,
+)
+
+
+def _draw(pk: int, salt: int) -> int:
+    """A number 0–999 fixed by the id and a salt (Knuth's multiplicative hash)."""
+    return ((pk * 1000003 + salt) * 2654435761 % 2**32) * 1000 // 2**32
+
+
+def _at(year: SchoolYear, month: int, day: int) -> datetime:
+    y = year.start_year if month >= 8 else year.start_year + 1
+    return datetime.combine(date(y, month, day), time(9), tzinfo=UTC)
+
+
+@transaction.atomic
+def previous_year_demo_load() -> int:
+    """The previous school year's training and results in Cao Bằng; returns the results computed
+    (0 when the year has results already)."""
+    current = school_year_current()
+    year = SchoolYear.of(current.start_year - 1)
+    province = Unit.objects.filter(code=CAO_BANG).first()
+    if province is None or YearResult.objects.filter(school_year=year, unit__path__startswith=province.path).exists():
+        return 0
+    regime = Regime.objects.for_year(year)
+    units_then = dict(
+        Employment.objects.filter(school_year=year, unit__path__startswith=province.path).values_list(
+            "person_id", "unit_id"
+        )
+    )
+    plans_now = list(
+        PersonalPlan.objects.filter(
+            school_year=current, status=PlanStatus.APPROVED, unit__path__startswith=province.path
+        ).values_list("pk", "person_id")
+    )
+    plans_now = [(pk, person) for pk, person in plans_now if person in units_then]
+    decided = _at(year, 10, 20)
+    plans = PersonalPlan.objects.bulk_create(
+        [
+            PersonalPlan(
+                person_id=person,
+                unit_id=units_then[person],
+                school_year=year,
+                regime=regime,
+                status=PlanStatus.APPROVED,
+                submitted_at=decided - timedelta(days=5),
+                decided_at=decided,
+            )
+            for _pk, person in plans_now
+        ]
+    )
+    plan_of = {p.person_id: p for p in plans}
+    items_now: dict[int, list[tuple[str, int | None, str, int, str]]] = defaultdict(list)
+    for plan_id, programme, module_id, title, hours, form in PlanItem.objects.filter(
+        plan_id__in=[pk for pk, _p in plans_now]
+    ).values_list("plan_id", "programme", "module_id", "title", "hours", "form"):
+        items_now[plan_id].append((programme, module_id, title, hours, form))
+    person_of_plan = dict(plans_now)
+    this, then = str(current), str(year)  # "… năm học 2026-2027" of a programme 01 topic is last year's
+    new_items = [
+        PlanItem(
+            plan=plan_of[person_of_plan[pk]], programme=pr, module_id=m, title=t.replace(this, then), hours=h, form=f
+        )
+        for pk, items in items_now.items()
+        for pr, m, t, h, f in items
+    ]
+    PlanItem.objects.bulk_create(new_items, batch_size=2000)
+    cohorts = _cohorts(year, province, {(it.programme, it.module_id, it.title) for it in new_items})
+    _learning(year, cohorts, new_items)
+    so = scope_for_user(User.objects.get(username="so"))
+    for cohort in cohorts.values():
+        completion.completion_recompute(enrolments=Enrolment.objects.filter(cohort=cohort))
+        for lst in completion.completion_lists_send(scope=so, cohort=cohort):
+            completion.completion_list_approve(scope=so, completion_list=lst)
+    Cohort.objects.filter(pk__in=[c.pk for c in cohorts.values()]).update(status=CohortStatus.CLOSED)
+    summary = results_compute(scope=SYSTEM, unit=province, school_year=year)
+    return summary.people
+
+
+def _key(programme: str, module_id: int | None, title: str) -> tuple:
+    """A module's cohort, or a programme 01/02 topic's."""
+    return (programme, module_id) if module_id else (programme, title)
+
+
+def _cohorts(year: SchoolYear, province: Unit, keys: set[tuple[str, int | None, str]]) -> dict[tuple, Cohort]:
+    """One closed cohort per programme 01/02 topic and per module, with an institution-assessed
+    practice component (bài thu hoạch); keyed like the plan items they cover."""
+    institution = Unit.objects.get(code=INSTITUTION[0])
+    by_key: dict[tuple, Cohort] = {}
+    wanted: dict[tuple, tuple[str, int | None, str]] = {}
+    for programme, module_id, title in sorted(keys, key=lambda k: (k[0], k[1] or 0, k[2])):
+        wanted.setdefault(_key(programme, module_id, title), (programme, module_id, title))
+    made = Cohort.objects.bulk_create(
+        [
+            Cohort(
+                school_year=year,
+                organiser=province,
+                name=f"{'Mô đun' if module_id else 'Nội dung'} {title[:200]} — năm học {year}",
+                programme=programme,
+                module_id=module_id,
+                content_title="" if module_id else title,
+                capacity=5000,
+                institution=institution,
+                status=CohortStatus.OPEN,
+            )
+            for programme, module_id, title in wanted.values()
+        ]
+    )
+    for key, cohort in zip(wanted, made, strict=True):
+        by_key[key] = cohort
+    AssessmentComponent.objects.bulk_create(
+        [
+            AssessmentComponent(
+                cohort=c,
+                position=1,
+                kind=ComponentKind.PRACTICE,
+                name="Bài thu hoạch",
+                assessed_by=Assessor.INSTITUTION,
+            )
+            for c in made
+        ]
+    )
+    return by_key
+
+
+def _learning(year: SchoolYear, cohorts: dict[tuple, Cohort], items: list[PlanItem]) -> None:
+    """Each plan line taken in its cohort: LMS result, the core teacher's and the institution's marks,
+    the practice score. About 96 % pass everything; the others fail one piece (a score under 5, a
+    mark not given), so the year has people who did not complete, with their reasons."""
+    components = {c.cohort_id: c for c in AssessmentComponent.objects.filter(cohort__in=list(cohorts.values()))}
+    enrolments = []
+    for it in items:
+        cohort = cohorts[_key(it.programme, it.module_id, it.title)]
+        enrolments.append(
+            Enrolment(
+                cohort=cohort,
+                person_id=it.plan.person_id,
+                unit_id=it.plan.unit_id,
+                school_year=year,
+                module_id=it.module_id,
+                status=EnrolmentStatus.ENROLLED,
+            )
+        )
+    enrolments = Enrolment.objects.bulk_create(enrolments, batch_size=2000)
+    finished = _at(year, 4, 20)
+    lms, signals, scores = [], [], []
+    for e in enrolments:
+        draw = _draw(e.person_id, e.cohort_id)
+        bd03 = e.module_id is not None
+        lms.append(
+            LmsResult(
+                enrolment=e,
+                progress=100,
+                passed=draw >= 8,
+                score=Decimal(60 + draw % 41) / 10,
+                source=LmsSource.IMPORT,
+                recorded_at=finished,
+                reference="demo:previous-year",
+            )
+        )
+        for party in (Assessor.MENTOR, Assessor.INSTITUTION):
+            if party == Assessor.MENTOR and 8 <= draw < 14:
+                continue  # the core teacher never marked it
+            signals.append(
+                CompletionSignal(
+                    enrolment=e,
+                    party=party,
+                    passed=True,
+                    source=SignalSource.MANUAL,
+                    recorded_at=finished + timedelta(days=3),
+                )
+            )
+        value = Decimal(30 + draw % 20) / 10 if 14 <= draw < 20 and bd03 else Decimal(55 + draw % 46) / 10
+        scores.append(
+            Score(
+                enrolment=e,
+                component=components[e.cohort_id],
+                value=min(value, Decimal(10)),
+                source=ScoreSource.IMPORT,
+                entered_at=finished + timedelta(days=5),
+            )
+        )
+    LmsResult.objects.bulk_create(lms, batch_size=2000)
+    CompletionSignal.objects.bulk_create(signals, batch_size=2000)
+    Score.objects.bulk_create(scores, batch_size=2000)
+    Enrolment.objects.filter(pk__in=[e.pk for e in enrolments]).update(completion_checked_at=timezone.now())
