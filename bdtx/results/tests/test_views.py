@@ -211,6 +211,7 @@ def test_the_office_corrects_a_recognised_result_with_a_reason(world, mods, reco
     assert _result(recognised.person, mods).completed
     html = client.get(_detail(recognised)).content.decode()
     assert "Sửa kết quả BDTX đã công nhận" in html and "Chấm phúc khảo" in html
+    assert 'id="result-reasons"' not in html  # completed now: no reason why not
     assert AuditLog.objects.filter(action="results.correct", object_uuid=recognised.uuid).count() == 1
 
 
