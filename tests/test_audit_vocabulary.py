@@ -512,6 +512,36 @@ EXAMPLES.update(
 EXAMPLES.update(
     {"results.compute": ("organisations.unit", {"people": [None, 42], "completed": [None, 39], "kept": [None, 0]}, "")}
 )
+# The year results' workflow (issue 10)
+EXAMPLES.update(
+    {
+        "results.propose": (
+            "organisations.unit",
+            {"people": [None, 42], "completed": [None, 39], "school_year": [None, 2025]},
+            "",
+        ),
+        "results.recognise": (
+            "organisations.unit",
+            {
+                "people": [None, 42],
+                "completed": [None, 39],
+                "school_year": [None, 2025],
+                "recogniser": [None, "UBND xã Đông"],
+            },
+            "",
+        ),
+        "results.return": (
+            "organisations.unit",
+            {"people": [None, 42], "school_year": [None, 2025]},
+            "Thiếu điểm bài thu hoạch của 3 giáo viên",
+        ),
+        "results.correct": (
+            "results.yearresult",
+            {"label": ["Không hoàn thành kế hoạch BDTX", "Hoàn thành kế hoạch BDTX"], "completed": [False, True]},
+            "Chấm phúc khảo bài thu hoạch",
+        ),
+    }
+)
 SAME_IN_VIETNAMESE = {"email"}  # keys whose Vietnamese name is the key itself
 RAW = re.compile(r"[\[\]{}]|^(True|False|None)$|\bNone\b")
 

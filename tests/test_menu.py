@@ -20,15 +20,17 @@ OFFICE = (
 )
 EVIDENCE = {"training:evidence"}  # organisers record that completed modules are applied (TT 17/2022)
 APPROVE = {"training:completion_lists"}  # managing offices approve completion lists (not a school)
+RESULTS = {"results:school"}  # a school proposes its year results (PLANS_APPROVE)
+RECOGNISE = {"results:recognise"}  # the managing authority recognises them (RESULTS_RECOGNISE)
 CATALOG = {"catalog:catalogs", "standards:frameworks", "regimes:list", "home:data_sources"}
 
 # What each role's menu held before the entries were grouped (the permissions of the role).
 MENU = {
-    "sysadmin": OFFICE | CATALOG | EVIDENCE | APPROVE,
-    "ministry": (OFFICE - {"imports:list", "accounts:users"}) | CATALOG,
-    "so_a": OFFICE | CATALOG | EVIDENCE | APPROVE,
-    "xa_a1": OFFICE | EVIDENCE | APPROVE,
-    "principal_a1": OFFICE | EVIDENCE,
+    "sysadmin": OFFICE | CATALOG | EVIDENCE | APPROVE | RESULTS | RECOGNISE,
+    "ministry": (OFFICE - {"imports:list", "accounts:users"}) | CATALOG | RESULTS,
+    "so_a": OFFICE | CATALOG | EVIDENCE | APPROVE | RESULTS | RECOGNISE,
+    "xa_a1": OFFICE | EVIDENCE | APPROVE | RESULTS | RECOGNISE,
+    "principal_a1": OFFICE | EVIDENCE | RESULTS,
     "teacher_a1": EVERYONE | MINE,
     "mentor_a1": EVERYONE | MINE,
     "institution": EVERYONE | TRAINING | {"organisations:list"},
@@ -56,6 +58,6 @@ def test_a_principal_with_a_staff_record_finds_her_own_plan_and_self_assessment_
     Person.objects.filter(pk=world.people["principal_a1"].pk).update(user=world.users["principal_a1"])
     client.force_login(world.users["principal_a1"])
     links = _menu_links(client)
-    assert links == {reverse(name) for name in OFFICE | EVIDENCE | MINE}
+    assert links == {reverse(name) for name in OFFICE | EVIDENCE | RESULTS | MINE}
     for name in MINE:
         assert client.get(reverse(name)).status_code == 200

@@ -24,5 +24,8 @@ def scope(request: HttpRequest) -> dict[str, object]:
             "training": s.has_anywhere(Perm.TRAINING_VIEW),
             "training_manage": s.has_anywhere(Perm.TRAINING_MANAGE),
             "completion_approve": s.has_anywhere(Perm.TRAINING_APPROVE),
+            # a school proposes its year results (PLANS_APPROVE), its authority recognises them
+            "results": s.has_anywhere(Perm.PLANS_APPROVE) or s.has_anywhere(Perm.RESULTS_RECOGNISE),
+            "results_recognise": s.has_anywhere(Perm.RESULTS_RECOGNISE),
         },
     }

@@ -9,7 +9,7 @@ from django.conf import settings
 from django.db import models
 from django.utils.translation import gettext_lazy as _
 
-from bdtx.core.models import BaseModel
+from bdtx.core.models import BaseModel, InForceQuerySet, VersionedByYear, year_range_constraint
 from bdtx.core.scope import ScopedQuerySet
 
 
@@ -74,3 +74,49 @@ class YearResult(BaseModel):
 
     def __str__(self) -> str:
         return f"{self.person_id} {self.school_year_id}: {self.label}"
+
+
+class Recogniser(models.TextChoices):
+    MANAGING = (
+        "managing",
+        _("The school's managing unit (the commune or district office, or the Sở for its own schools)"),
+    )
+    PROVINCE = "province", _("The Department of Education (Sở) for all its schools")
+
+
+class RecognitionRule(VersionedByYear):
+    """Who recognises a school's year results in a province, for a span of school years (seed 003:
+    results are sent up "để được công nhận hoàn thành BDTX"; each province decides who recognises).
+
+    `managing`: the unit that manages the school in that school year (its parent in the tree in force
+    then): the commune or district office, or the Sở for the schools it manages directly. `province`:
+    the Sở for every school of the province. A province without a rule in force uses `managing`
+    (`bdtx.results.selectors.recognisers_of`).
+    """
+
+    province = models.ForeignKey(
+        "organisations.Unit",
+        on_delete=models.PROTECT,
+        related_name="+",
+        limit_choices_to={"kind": "department"},
+        verbose_name=_("province (Department of Education)"),
+    )
+    recogniser = models.CharField(
+        _("who recognises the results"), max_length=12, choices=Recogniser.choices, default=Recogniser.MANAGING
+    )
+    source = models.CharField(_("legal source"), max_length=255)
+    verification_note = models.TextField(_("still to be checked"), blank=True)
+
+    objects = InForceQuerySet["RecognitionRule"].as_manager()
+
+    class Meta:
+        ordering = ["province", "first_year"]
+        verbose_name = _("recognition rule")
+        verbose_name_plural = _("recognition rules")
+        constraints = [
+            models.UniqueConstraint(fields=["province", "first_year"], name="one_recognition_rule_per_province_start"),
+            year_range_constraint("recognition_rule_year_range"),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.province_id}: {self.get_recogniser_display()} ({self.years_label})"
