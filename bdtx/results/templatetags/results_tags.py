@@ -3,9 +3,15 @@
 from typing import Any
 
 from django import template
+from django.utils import translation
 from django.utils.translation import gettext as _
 
 register = template.Library()
+
+
+def _decimal(text: Any) -> str:
+    """A stored decimal ("4.99") as Vietnamese writes it ("4,99")."""
+    return str(text).replace(".", ",") if translation.get_language() == "vi" else str(text)
 
 
 def reason_text(reason: dict[str, Any]) -> str:
@@ -16,12 +22,19 @@ def reason_text(reason: dict[str, Any]) -> str:
     if code == "score":
         return _("%(what)s: %(value)s below the pass mark") % {
             "what": reason.get("what", ""),
-            "value": reason.get("value", ""),
+            "value": _decimal(reason.get("value", "")),
         }
     if code == "empty_plan":
         return _("The approved plan has no item")
     if code == "no_scores":
         return _("No graded score this school year")
+    if code == "mentor_hours":
+        return _("Core teacher's converted periods: %(hours)s of the %(needed)s periods still needed") % {
+            "hours": _decimal(reason.get("hours", "")),
+            "needed": reason.get("needed", ""),
+        }
+    if code == "component_missing":
+        return _("No score for: %(what)s") % {"what": reason.get("what", "")}
     return str(code or "")
 
 

@@ -53,12 +53,16 @@ def test_reasons_read_in_vietnamese():
         {"code": "score", "what": "Bài thu hoạch", "value": "4.99"},
         {"code": "empty_plan"},
         {"code": "no_scores"},
+        {"code": "mentor_hours", "hours": "39.2", "needed": "40"},
+        {"code": "component_missing", "what": "Điểm nội dung bồi dưỡng 2"},
     ]
     assert reason_texts(reasons) == [
         "Chưa hoàn thành: Mô đun 4",
-        "Bài thu hoạch: 4.99 dưới điểm đạt",
+        "Bài thu hoạch: 4,99 dưới điểm đạt",
         "Kế hoạch được duyệt không có nội dung nào",
         "Chưa có điểm đánh giá nào trong năm học",
+        "Tiết quy đổi của giáo viên cốt cán: 39,2 trên 40 tiết còn thiếu",
+        "Chưa có điểm: Điểm nội dung bồi dưỡng 2",
     ]
 
 
