@@ -512,6 +512,19 @@ EXAMPLES.update(
 EXAMPLES.update(
     {"results.compute": ("organisations.unit", {"people": [None, 42], "completed": [None, 39], "kept": [None, 0]}, "")}
 )
+# Certificates (issue 10)
+EXAMPLES.update(
+    {
+        "certificate.issue": (
+            "certificates.certificate",
+            {"number": "12/GCN-SGDĐT", "result": "Hoàn thành", "school_year": "2025-2026"},
+            "",
+        ),
+        "certificate.revoke": ("certificates.certificate", {"status": ["issued", "revoked"]}, "Cấp nhầm người"),
+        "certificate_job.start": ("certificates.issuejob", {"school_year": "2025-2026"}, ""),
+        "issuer_key.rotate": ("certificates.issuer", {}, ""),
+    }
+)
 SAME_IN_VIETNAMESE = {"email"}  # keys whose Vietnamese name is the key itself
 RAW = re.compile(r"[\[\]{}]|^(True|False|None)$|\bNone\b")
 

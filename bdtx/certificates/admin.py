@@ -1,4 +1,5 @@
 from django.contrib import admin
+from django.http import HttpRequest
 
 from bdtx.certificates.forms import IssuerAdminForm
 from bdtx.certificates.models import Issuer, IssuerKey
@@ -6,12 +7,12 @@ from bdtx.certificates.models import Issuer, IssuerKey
 
 class IssuerKeyInline(admin.TabularInline):
     model = IssuerKey
-    fields = ["public_key", "created_at", "retired_at"]
-    readonly_fields = fields
+    fields = ("public_key", "created_at", "retired_at")
+    readonly_fields = ("public_key", "created_at", "retired_at")
     extra = 0
     can_delete = False
 
-    def has_add_permission(self, request, obj=None):  # type: ignore[no-untyped-def]
+    def has_add_permission(self, request: HttpRequest, obj: Issuer | None = None) -> bool:
         return False
 
 

@@ -42,7 +42,7 @@ class IssuerAdminForm(forms.ModelForm):
         model = Issuer
         fields = ["unit", "layout", "background", "place", "number_format"]
 
-    def clean_background(self):  # type: ignore[no-untyped-def]
+    def clean_background(self) -> object:
         file = self.cleaned_data.get("background")
         if file and hasattr(file, "content_type"):  # a new upload
             uploads.upload_accept(file, allowed={"png", "jpeg"}, max_bytes=MAX_BACKGROUND_BYTES)

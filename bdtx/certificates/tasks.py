@@ -14,7 +14,7 @@ from bdtx.certificates.models import IssueJob
 def certificates_issue_task(job_id: int) -> None:
     """Issue a unit's certificates for a year and draw their PDF files (`services.issue_job_run`)."""
     job = IssueJob.objects.get(pk=job_id)
-    user = get_user_model().objects.filter(pk=job.created_by_id).first()
+    user = get_user_model().objects.filter(pk=job.created_by_id).first() if job.created_by_id else None
     if user is None:
         IssueJob.objects.filter(pk=job_id).update(status=IssueJob.Status.FAILED, error="no user")
         return

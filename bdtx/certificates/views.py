@@ -8,6 +8,7 @@ from django.contrib.auth.decorators import login_not_required
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.http import FileResponse, Http404, HttpRequest, HttpResponse, JsonResponse
 from django.shortcuts import redirect, render
+from django.utils.http import content_disposition_header
 from django.utils.translation import get_language
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
@@ -128,9 +129,7 @@ def certificate_detail(request: AuthenticatedHttpRequest, uuid: str) -> HttpResp
 def certificate_pdf(request: AuthenticatedHttpRequest, uuid: str) -> HttpResponse:
     certificate = _certificate(request, uuid)
     response = HttpResponse(services.certificate_pdf(certificate), content_type="application/pdf")
-    response["Content-Disposition"] = FileResponse(
-        filename=services.certificate_filename(certificate), as_attachment=True
-    )["Content-Disposition"]
+    response["Content-Disposition"] = content_disposition_header(True, services.certificate_filename(certificate))
     response["X-Content-Type-Options"] = "nosniff"
     return response
 
@@ -138,9 +137,9 @@ def certificate_pdf(request: AuthenticatedHttpRequest, uuid: str) -> HttpRespons
 def certificate_credential(request: AuthenticatedHttpRequest, uuid: str) -> JsonResponse:
     certificate = _certificate(request, uuid)
     response = JsonResponse(certificate.credential, json_dumps_params={"ensure_ascii": False, "indent": 2})
-    response["Content-Disposition"] = FileResponse(
-        filename=services.certificate_filename(certificate, "json"), as_attachment=True
-    )["Content-Disposition"]
+    response["Content-Disposition"] = content_disposition_header(
+        True, services.certificate_filename(certificate, "json")
+    )
     return response
 
 

@@ -30,8 +30,12 @@ def recognised(
     )
     PlanItem.objects.bulk_create(
         [
-            PlanItem(plan=plan, programme=Programme.BD01, title="Chương trình bồi dưỡng 01 — chính trị, chính sách", hours=40),
-            PlanItem(plan=plan, programme=Programme.BD02, title="Chương trình bồi dưỡng 02 — nhiệm vụ địa phương", hours=40),
+            PlanItem(
+                plan=plan, programme=Programme.BD01, title="Chương trình bồi dưỡng 01 — chính trị, chính sách", hours=40
+            ),
+            PlanItem(
+                plan=plan, programme=Programme.BD02, title="Chương trình bồi dưỡng 02 — nhiệm vụ địa phương", hours=40
+            ),
             PlanItem(plan=plan, programme=Programme.BD03, title="Mô đun GVPT 04: Xây dựng kế hoạch dạy học", hours=40),
         ]
     )

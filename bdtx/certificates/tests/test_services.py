@@ -22,7 +22,9 @@ pytestmark = pytest.mark.django_db
 
 
 def _sequences(issuer_unit) -> list[int]:  # type: ignore[no-untyped-def]
-    return list(Certificate.objects.filter(issuer__unit=issuer_unit).order_by("sequence").values_list("sequence", flat=True))
+    return list(
+        Certificate.objects.filter(issuer__unit=issuer_unit).order_by("sequence").values_list("sequence", flat=True)
+    )
 
 
 def test_the_office_issues_numbered_certificates_for_the_results_it_recognised(world, scope_of, year):
@@ -55,12 +57,12 @@ def test_an_authority_issues_only_the_results_it_recognised(world, scope_of, yea
     teachers(world.u("th_a1"), 2, by=world.u("xa_a1"))
     # the Sở sees the school, but the commune recognised these results: the commune issues them
     assert services.certificates_issue(scope=scope_of("so_a"), unit=world.u("so_a"), school_year=year) == 0
-    result = YearResult_first()
+    result = _first_result()
     with pytest.raises(PermissionDenied):
         services.certificate_issue(scope=scope_of("so_a"), result=result)
 
 
-def YearResult_first():  # type: ignore[no-untyped-def]
+def _first_result():  # type: ignore[no-untyped-def]
     from bdtx.results.models import YearResult
 
     return YearResult.objects.select_related("unit", "recognised_unit", "person", "school_year").first()
@@ -78,9 +80,9 @@ def test_a_failed_issuance_rolls_back_and_leaves_no_gap(world, scope_of, year):
     results = teachers(world.u("th_a1"), 3, by=world.u("xa_a1"))
     scope = scope_of("xa_a1")
     services.certificate_issue(scope=scope, result=results[0])
-    with mock.patch("bdtx.certificates.services.audit_record", side_effect=RuntimeError("disk full")):
-        with pytest.raises(RuntimeError):
-            services.certificate_issue(scope=scope, result=results[1])
+    failing = mock.patch("bdtx.certificates.services.audit_record", side_effect=RuntimeError("disk full"))
+    with failing, pytest.raises(RuntimeError):
+        services.certificate_issue(scope=scope, result=results[1])
     assert not Certificate.objects.filter(result=results[1]).exists()
     services.certificates_issue(scope=scope, unit=world.u("th_a1"), school_year=year)
     assert _sequences(world.u("xa_a1")) == [1, 2, 3]
@@ -122,11 +124,16 @@ def test_the_credential_verifies_with_the_issuers_key_and_fails_after_tampering(
     [public] = selectors.issuer_public_keys(issuer=c.issuer)
     assert verify_credential(c.credential, public)
     assert c.credential["credentialSubject"]["identifier"][0]["identityHash"] == "Nguyễn Thị Đào"
-    tampered = {**c.credential, "credentialSubject": {**c.credential["credentialSubject"], "result": [{"type": ["Result"], "value": "Giỏi"}]}}
+    tampered = {
+        **c.credential,
+        "credentialSubject": {**c.credential["credentialSubject"], "result": [{"type": ["Result"], "value": "Giỏi"}]},
+    }
     assert not verify_credential(tampered, public)
 
 
-def test_the_private_key_is_stored_encrypted_and_rotation_keeps_old_credentials_verifiable(world, scope_of, year, settings):
+def test_the_private_key_is_stored_encrypted_and_rotation_keeps_old_credentials_verifiable(
+    world, scope_of, year, settings
+):
     results = teachers(world.u("th_a1"), 2, by=world.u("xa_a1"))
     scope = scope_of("xa_a1")
     first = services.certificate_issue(scope=scope, result=results[0])
@@ -135,7 +142,7 @@ def test_the_private_key_is_stored_encrypted_and_rotation_keeps_old_credentials_
     assert "PRIVATE KEY" not in key.private_key_encrypted
     assert "PRIVATE KEY" in keys.decrypt_private_key(key.private_key_encrypted)
     settings.BDTX_CERTIFICATE_KEY_SECRET = "another secret"
-    with pytest.raises(Exception):  # noqa: B017, PT011 - cryptography's InvalidToken
+    with pytest.raises(Exception):  # noqa: B017 - cryptography's InvalidToken
         keys.decrypt_private_key(key.private_key_encrypted)
     services.issuer_key_rotate(scope=scope, issuer=first.issuer)
     second = services.certificate_issue(scope=scope, result=results[1])
