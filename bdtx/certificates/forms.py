@@ -3,16 +3,17 @@ from django.utils.translation import gettext_lazy as _
 
 from bdtx.certificates.models import Issuer
 from bdtx.core import uploads
+from bdtx.core.forms import BootstrapFormMixin
 
 MAX_BACKGROUND_BYTES = 4 * 2**20
 MAX_CREDENTIAL_BYTES = 256 * 2**10
 
 
-class RevokeForm(forms.Form):
+class RevokeForm(BootstrapFormMixin, forms.Form):
     reason = forms.CharField(label=_("Reason for revoking"), max_length=1000, widget=forms.Textarea(attrs={"rows": 2}))
 
 
-class CredentialCheckForm(forms.Form):
+class CredentialCheckForm(BootstrapFormMixin, forms.Form):
     """A credential (.json) to check against the certificate of the page: pasted or uploaded."""
 
     text = forms.CharField(
