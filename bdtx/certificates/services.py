@@ -14,7 +14,7 @@ import secrets
 import tempfile
 import zipfile
 from collections.abc import Callable, Iterable, Iterator
-from datetime import date
+from datetime import date, timedelta
 from typing import IO, Any
 
 from django.conf import settings
@@ -388,6 +388,22 @@ def _files(certificates: list[Certificate], job: IssueJob, archive: IO[bytes]) -
         pdf = render_certificates(pages())
     archive.seek(0)
     return pdf
+
+
+STALLED_AFTER = timedelta(minutes=10)  # a working job saves its progress every few seconds
+
+
+def issue_job_expire(*, job: IssueJob) -> bool:
+    """Mark failed a job whose worker stopped (no progress for `STALLED_AFTER` while issuing or
+    drawing). What it issued stays issued; issuing again continues with the rest."""
+    if job.status not in (IssueJob.Status.ISSUING, IssueJob.Status.RENDERING):
+        return False
+    stalled = IssueJob.objects.filter(
+        pk=job.pk, status=job.status, updated_at__lt=timezone.now() - STALLED_AFTER
+    ).update(status=IssueJob.Status.FAILED, error="stalled", finished_at=timezone.now())
+    if stalled:
+        job.refresh_from_db()
+    return bool(stalled)
 
 
 def issue_job_run(*, job_id: int, scope: Scope) -> IssueJob:

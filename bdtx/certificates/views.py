@@ -79,6 +79,7 @@ def issue_start(request: AuthenticatedHttpRequest) -> HttpResponse:
 def _job(request: AuthenticatedHttpRequest, uuid: str) -> IssueJob:
     job = get_in_scope_or_404(selectors.issue_job_get, scope=request.scope, uuid=uuid)
     request.scope.require(Perm.CERTIFICATES_ISSUE, job.unit.path)
+    services.issue_job_expire(job=job)
     return job
 
 

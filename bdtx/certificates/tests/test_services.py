@@ -5,10 +5,12 @@ credential, the issuer's encrypted key and its rotation, and the bulk job with i
 import io
 import subprocess
 import zipfile
+from datetime import timedelta
 from unittest import mock
 
 import pytest
 from django.core.exceptions import PermissionDenied, ValidationError
+from django.utils import timezone
 
 from bdtx.certificates import keys, selectors, services
 from bdtx.certificates.credential import verify_credential
@@ -194,3 +196,15 @@ def test_the_bulk_job_issues_reaches_100_and_keeps_one_pdf_and_a_zip(
         assert "2-GCN-UBND Nguyễn Thị Đào.pdf" in names or any("Nguyễn Thị Đào" in n for n in names)
         assert all(_pdf_pages(z.read(n)) == 1 for n in names)
     assert AuditLog.objects.filter(action="certificate_job.start").count() == 1
+
+
+def test_a_job_whose_worker_stopped_shows_as_failed_and_issuing_again_continues(world, scope_of, year):
+    results = teachers(world.u("th_a1"), 3, by=world.u("xa_a1"))
+    services.certificate_issue(scope=scope_of("xa_a1"), result=results[0])
+    job = IssueJob.objects.create(unit=world.u("th_a1"), school_year=year, status=IssueJob.Status.ISSUING)
+    assert not services.issue_job_expire(job=job)  # working
+    IssueJob.objects.filter(pk=job.pk).update(updated_at=timezone.now() - timedelta(minutes=11))
+    assert services.issue_job_expire(job=job)
+    assert job.status == IssueJob.Status.FAILED
+    assert services.certificates_issue(scope=scope_of("xa_a1"), unit=world.u("th_a1"), school_year=year) == 2
+    assert _sequences(world.u("xa_a1")) == [1, 2, 3]
