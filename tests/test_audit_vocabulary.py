@@ -522,7 +522,7 @@ EXAMPLES.update(
         ),
         "certificate.revoke": ("certificates.certificate", {"status": ["issued", "revoked"]}, "Cấp nhầm người"),
         "certificate_job.start": ("certificates.issuejob", {"school_year": "2025-2026"}, ""),
-        "issuer_key.rotate": ("certificates.issuer", {}, ""),
+        "issuer_key.rotate": ("certificates.issuerkey", {}, ""),
     }
 )
 SAME_IN_VIETNAMESE = {"email"}  # keys whose Vietnamese name is the key itself

@@ -15,6 +15,12 @@ class IssuerKeyInline(admin.TabularInline):
     def has_add_permission(self, request: HttpRequest, obj: Issuer | None = None) -> bool:
         return False
 
+    def has_change_permission(self, request: HttpRequest, obj: Issuer | None = None) -> bool:
+        return False
+
+    def has_delete_permission(self, request: HttpRequest, obj: Issuer | None = None) -> bool:
+        return False
+
 
 @admin.register(Issuer)
 class IssuerAdmin(admin.ModelAdmin):

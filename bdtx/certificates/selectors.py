@@ -60,6 +60,10 @@ def certificate_by_token(*, token: str) -> Certificate | None:
     )
 
 
+def issuer_get(*, scope: Scope, uuid: str) -> Issuer:
+    return Issuer.objects.visible_to(scope).select_related("unit").get(uuid=uuid)
+
+
 def issuer_public_keys(*, issuer: Issuer) -> list[str]:
     """Every public key the issuer ever signed with (retired ones too: old credentials still verify)."""
     return list(IssuerKey.objects.filter(issuer=issuer).values_list("public_key", flat=True))

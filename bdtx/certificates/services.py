@@ -108,7 +108,7 @@ def issuer_key_rotate(*, scope: Scope, issuer: Issuer) -> IssuerKey:
         key = IssuerKey.objects.create(
             issuer=issuer, public_key=public, private_key_encrypted=keys.encrypt_private_key(pem)
         )
-        audit_record(actor_id=scope.user_id, action="issuer_key.rotate", obj=issuer, unit_path=issuer.unit.path)
+        audit_record(actor_id=scope.user_id, action="issuer_key.rotate", obj=key, unit_path=issuer.unit.path)
     return key
 
 

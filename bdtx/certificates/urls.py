@@ -18,5 +18,6 @@ urlpatterns: list[URLPattern | URLResolver] = [
     path("<uuid:uuid>/certificate.pdf", views.certificate_pdf, name="pdf"),
     path("<uuid:uuid>/credential.json", views.certificate_credential, name="credential"),
     path("<uuid:uuid>/revoke/", views.certificate_revoke, name="revoke"),
+    path("issuers/<uuid:uuid>/background/", views.issuer_background, name="issuer_background"),
     path("verify/<str:token>/", views.verify, name="verify"),
 ]

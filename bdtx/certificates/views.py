@@ -17,6 +17,7 @@ from bdtx.certificates import selectors, services
 from bdtx.certificates.credential import verify_credential
 from bdtx.certificates.forms import CredentialCheckForm, RevokeForm
 from bdtx.certificates.models import Certificate, CertificateStatus, IssueJob
+from bdtx.core import uploads
 from bdtx.core.http import AuthenticatedHttpRequest, get_in_scope_or_404, year_from_request
 from bdtx.core.paging import paginate
 from bdtx.core.scope import Perm
@@ -106,6 +107,16 @@ def job_file(request: AuthenticatedHttpRequest, uuid: str, kind: str) -> FileRes
     response = FileResponse(file.open("rb"), as_attachment=True, filename=name, content_type=content_type)
     response["X-Content-Type-Options"] = "nosniff"
     return response
+
+
+def issuer_background(request: AuthenticatedHttpRequest, uuid: str) -> FileResponse:
+    """An issuer's background image, to its own staff who issue certificates."""
+    issuer = get_in_scope_or_404(selectors.issuer_get, scope=request.scope, uuid=uuid)
+    if not request.scope.holds_at(Perm.CERTIFICATES_ISSUE, issuer.unit):
+        raise PermissionDenied
+    if not issuer.background:
+        raise Http404
+    return uploads.file_response(issuer.background, filename="nen-giay-chung-nhan", allowed={"png", "jpeg"})
 
 
 def _certificate(request: AuthenticatedHttpRequest, uuid: str) -> Certificate:

@@ -196,3 +196,16 @@ def test_the_verification_page_checks_a_credential(world, cert):
     bad = client.post(url, {"text": json.dumps(tampered)}).content.decode()
     assert "alert-danger" in bad
     assert "alert-danger" in client.post(url, {"text": "not json"}).content.decode()
+
+
+def test_the_issuers_background_is_served_to_its_own_staff_only(world, login, cert):
+    from django.core.files.base import ContentFile
+
+    png = b"\x89PNG\r\n\x1a\n\x00\x00\x00\rIHDR" + b"\x00" * 32
+    cert.issuer.background.save("nen.png", ContentFile(png))
+    url = reverse("certificates:issuer_background", args=[cert.issuer.uuid])
+    assert login(world.users["so_b"]).get(url).status_code == 404
+    assert login(world.users["principal_a1"]).get(url).status_code == 404  # a school does not see its office
+    assert login(world.users["so_a"]).get(url).status_code == 403  # the Sở sees the office, is not its staff
+    response = login(world.users["xa_a1"]).get(url)
+    assert response.status_code == 200 and response["Content-Type"] == "image/png"
