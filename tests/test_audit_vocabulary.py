@@ -542,6 +542,19 @@ EXAMPLES.update(
         ),
     }
 )
+# Certificates (issue 10)
+EXAMPLES.update(
+    {
+        "certificate.issue": (
+            "certificates.certificate",
+            {"number": "12/GCN-SGDĐT", "result": "Hoàn thành", "school_year": "2025-2026"},
+            "",
+        ),
+        "certificate.revoke": ("certificates.certificate", {"status": ["issued", "revoked"]}, "Cấp nhầm người"),
+        "certificate_job.start": ("certificates.issuejob", {"school_year": "2025-2026"}, ""),
+        "issuer_key.rotate": ("certificates.issuerkey", {}, ""),
+    }
+)
 SAME_IN_VIETNAMESE = {"email"}  # keys whose Vietnamese name is the key itself
 RAW = re.compile(r"[\[\]{}]|^(True|False|None)$|\bNone\b")
 

@@ -20,6 +20,9 @@ SERVED_BY = {
     "training.QuestionMessage.file": "training:question_file",
     "training.PracticeWork.file": "training:practice_file",
     "training.ApplicationEvidence.file": "training:evidence_file",
+    "certificates.Issuer.background": "certificates:issuer_background",
+    "certificates.IssueJob.pdf": "certificates:job_pdf",
+    "certificates.IssueJob.archive": "certificates:job_zip",
 }
 
 

@@ -115,7 +115,7 @@ def test_the_walk_sees_every_app_url():
     assert {"people:list", "people:detail", "home:unit", "core:audit", "imports:list"} <= names
 
 
-# Pages that must answer without signing in: signing in and resetting a password. The JSON API
+# Pages that must answer without signing in: signing in, resetting a password, verifying a certificate. The JSON API
 # answers 403 itself (DRF), the admin sends to its own login.
 PUBLIC = {
     "accounts:login",
@@ -124,6 +124,7 @@ PUBLIC = {
     "accounts:password_reset_confirm",
     "accounts:password_reset_complete",
     "set_language",
+    "certificates:verify",  # a certificate's public verification page (its QR code): no sign-in by design
 }
 
 

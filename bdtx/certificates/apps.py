@@ -6,3 +6,9 @@ class CertificatesConfig(AppConfig):
     name = "bdtx.certificates"
     label = "certificates"
     verbose_name = _("Certificates")
+
+    def ready(self) -> None:
+        from bdtx.certificates.audit import ACTIONS
+        from bdtx.core.audit import audit_actions
+
+        audit_actions.register(*ACTIONS, app=self.label)

@@ -13,6 +13,7 @@ faster than a PNG through `ImageReader` (bench/certificates.py, docs/benchmarks.
 
 from __future__ import annotations
 
+import functools
 import io
 from collections.abc import Iterable, Sequence
 from dataclasses import asdict, dataclass, field, fields
@@ -262,10 +263,16 @@ def _page_for(c: Canvas, layout: CertificateLayout, n: int, images: dict[bytes, 
     return page
 
 
+@functools.lru_cache(maxsize=64)
+def _qr_matrix(url: str) -> tuple[tuple[int, ...], ...]:
+    """The QR code's modules. Cached a little: a bulk job draws each certificate twice in a row (its
+    own PDF for the .zip, then its page of the combined PDF), and the encoding is most of the work."""
+    return tuple(tuple(row) for row in segno.make(url, error="m", boost_error=False).matrix)
+
+
 def _draw_qr(c: Canvas, url: str, x: float, y: float, size: float) -> None:
     """The QR code as vector rectangles, one per horizontal run of dark modules, in module units."""
-    qr = segno.make(url, error="m", boost_error=False)
-    matrix = qr.matrix
+    matrix = _qr_matrix(url)
     n = len(matrix)
     c.saveState()
     c.translate(x, y + size)

@@ -137,6 +137,12 @@ PASSWORD_RESET_ADDRESS_LIMIT = int(os.environ.get("BDTX_PASSWORD_RESET_ADDRESS_L
 # docs/deploy.md: 1. Never more than there are: the client would then choose its own address.
 TRUSTED_PROXIES = int(os.environ.get("BDTX_TRUSTED_PROXIES", "0"))
 
+# Certificates (docs/deploy.md): the secret the issuers' private signing keys are encrypted with
+# (empty: derived from SECRET_KEY; set it, and back it up, in production), and the address the
+# certificates' QR codes point to (empty: the address of the request that started the issuance).
+BDTX_CERTIFICATE_KEY_SECRET = os.environ.get("BDTX_CERTIFICATE_KEY_SECRET", "")
+BDTX_PUBLIC_BASE_URL = os.environ.get("BDTX_PUBLIC_BASE_URL", "")
+
 # Content-Security-Policy on every response: scripts, styles, images and requests only from this
 # site, no inline script or event handler (the pages' behaviour is in bdtx/static/bdtx/bdtx.js), no
 # eval, no plugins, never framed, forms post only here: script inside an uploaded HTML or SVG file
