@@ -29,13 +29,14 @@ from django.db import transaction
 from django.utils import timezone, translation
 from django.utils.functional import Promise
 
+from bdtx.core.bulk import bulk_insert_values
 from bdtx.core.scope import Scope
 from bdtx.notifications.kinds import NotificationKind, notification_kinds
 from bdtx.notifications.models import Notification, NotificationPreference
 
 logger = logging.getLogger(__name__)
 
-BATCH = 2000  # users per insert (and per preference lookup); SQLite takes up to 32,766 parameters
+BATCH = 5000  # users per preference lookup and insert; SQLite takes up to 32,766 parameters
 
 
 def _render(text: str | Promise, params: Mapping[str, Any] | None) -> str:
@@ -94,20 +95,22 @@ def notify(
             continue
         choices = _choices(spec, ids)
         rows = [
-            Notification(
-                user_id=u,
-                kind=kind,
-                event_key=event_key,
-                title=title_text,
-                body=body_text,
-                url=url,
-                in_app=choices[u][0],
-                email_pending=choices[u][1],
-            )
+            {
+                "user_id": u,
+                "kind": kind,
+                "event_key": event_key,
+                "title": title_text,
+                "body": body_text,
+                "url": url,
+                "read_at": None,
+                "emailed_at": None,
+                "in_app": choices[u][0],
+                "email_pending": choices[u][1],
+            }
             for u in ids
         ]
-        Notification.objects.bulk_create(rows, ignore_conflicts=True)
-        any_email = any_email or any(r.email_pending for r in rows)
+        bulk_insert_values(Notification, rows, ignore_conflicts=True)
+        any_email = any_email or any(r["email_pending"] for r in rows)
         count += len(ids)
     if any_email:
         transaction.on_commit(_enqueue_emails)
