@@ -7,6 +7,7 @@ urlpatterns = [
     path("", include("bdtx.home.urls")),
     path("", include("bdtx.core.urls")),
     path("accounts/", include("bdtx.accounts.urls")),
+    path("notifications/", include("bdtx.notifications.urls")),
     path("units/", include("bdtx.organisations.urls")),
     path("people/", include("bdtx.people.urls")),
     path("imports/", include("bdtx.imports.urls")),

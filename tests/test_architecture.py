@@ -18,6 +18,7 @@ LAYERS: list[set[str]] = [
     {"organisations"},
     {"people"},
     {"accounts"},
+    {"notifications"},  # what people are told (in the app, by e-mail); apps register their kinds
     {"imports"},
     {"regimes"},
     {"standards"},

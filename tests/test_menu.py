@@ -11,7 +11,7 @@ from bdtx.people.models import Person
 
 pytestmark = pytest.mark.django_db
 
-EVERYONE = {"home:home", "accounts:password_change", "catalog:content", "catalog:modules"}
+EVERYONE = {"home:home", "accounts:password_change", "catalog:content", "catalog:modules", "notifications:list"}
 MINE = {"standards:mine", "plans:mine"}
 REVIEW = {"plans:list", "plans:board", "standards:list"}
 TRAINING = {"training:list"}  # cohorts: organisers manage them, the ministry and an institution view them

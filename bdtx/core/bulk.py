@@ -110,12 +110,16 @@ def bulk_insert(objs: Sequence[models.Model], *, fetch_pk_by: str | None = None)
                 obj._state.db = alias
 
 
-def bulk_insert_values(model: type[models.Model], rows: Sequence[dict[str, Any]]) -> None:
+def bulk_insert_values(
+    model: type[models.Model], rows: Sequence[dict[str, Any]], *, ignore_conflicts: bool = False
+) -> None:
     """INSERT rows given as {attname: value}, all with the same keys, without building instances.
 
     Fields a row does not name get their default (a callable one, such as a UUID, per row) or,
     for auto_now timestamps, the time of the call. Model instances cost tens of microseconds
     each to build; for audit entries and link rows nobody reads back, a dict is enough.
+    With `ignore_conflicts`, a row that would break a unique constraint is skipped (`ON CONFLICT DO
+    NOTHING`, on SQLite and PostgreSQL alike), as `bulk_create(ignore_conflicts=True)` does.
     """
     if not rows:
         return
@@ -135,13 +139,23 @@ def bulk_insert_values(model: type[models.Model], rows: Sequence[dict[str, Any]]
         else:
             constant = f.get_db_prep_save(f.get_default(), conn)
             getters.append(lambda row, constant=constant: constant)  # type: ignore[misc]
-    _insert(conn, meta.db_table, fields, ([g(row) for g in getters] for row in rows))
+    _insert(conn, meta.db_table, fields, ([g(row) for g in getters] for row in rows), ignore_conflicts=ignore_conflicts)
 
 
-def _insert(conn: BaseDatabaseWrapper, table: str, fields: list[Any], rows: Iterable[list[Any]]) -> None:
+def _insert(
+    conn: BaseDatabaseWrapper,
+    table: str,
+    fields: list[Any],
+    rows: Iterable[list[Any]],
+    *,
+    ignore_conflicts: bool = False,
+) -> None:
     qn = conn.ops.quote_name
-    sql = "INSERT INTO {} ({}) VALUES ({})".format(
-        qn(table), ", ".join(qn(str(f.column)) for f in fields), ", ".join(["%s"] * len(fields))
+    sql = "INSERT INTO {} ({}) VALUES ({}){}".format(
+        qn(table),
+        ", ".join(qn(str(f.column)) for f in fields),
+        ", ".join(["%s"] * len(fields)),
+        " ON CONFLICT DO NOTHING" if ignore_conflicts else "",
     )
     _executemany(conn, sql, rows)
 

@@ -15,3 +15,10 @@ class PlansConfig(AppConfig):
 
         audit_actions.register(*ACTIONS, app=self.label)
         register_person_link(KEY, personal_plan_link, order=20)
+
+        from bdtx.notifications.kinds import notification_kinds
+        from bdtx.notifications.reminders import register_reminder
+        from bdtx.plans.notifications import KINDS, deadline_reminders
+
+        notification_kinds.register(*KINDS, app=self.label)
+        register_reminder("plans.deadlines", deadline_reminders)

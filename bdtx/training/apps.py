@@ -23,3 +23,8 @@ class TrainingConfig(AppConfig):
         from bdtx.training.selectors import mentor_hours_panel
 
         register_plan_panel(mentor_hours_panel)
+
+        from bdtx.notifications.kinds import notification_kinds
+        from bdtx.training.notifications import KINDS
+
+        notification_kinds.register(*KINDS, app=self.label)

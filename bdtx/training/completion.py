@@ -61,6 +61,7 @@ from bdtx.training.models import (
     Score,
     SignalSource,
 )
+from bdtx.training.notifications import completion_list_decided
 from bdtx.training.selectors import attendance_rule_for, required_sessions, signal_columns
 
 
@@ -473,6 +474,7 @@ def completion_list_approve(*, scope: Scope, completion_list: CompletionList) ->
         unit_path=lst.office.path,
         changes={"learners": [None, lst.learners], "completed": [None, lst.completed]},
     )
+    completion_list_decided(lst)
     return lst
 
 
@@ -498,6 +500,7 @@ def completion_list_return(*, scope: Scope, completion_list: CompletionList, rea
         unit_path=lst.office.path,
         note=lst.note,
     )
+    completion_list_decided(lst)
     return lst
 
 

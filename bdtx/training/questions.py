@@ -48,6 +48,7 @@ from bdtx.training.models import (
     Trainer,
     WriterRole,
 )
+from bdtx.training.notifications import question_answered
 
 QUESTION_FILE_TYPES = uploads.EVIDENCE_TYPES  # documents, pictures, a short video: what a learner may attach
 
@@ -453,4 +454,6 @@ def question_reply(
             **({"answered": [None, True]} if answered else {}),
         },
     )
+    if answered:
+        question_answered(question)
     return message

@@ -32,6 +32,7 @@ INSTALLED_APPS = [
     "bdtx.organisations",
     "bdtx.people",
     "bdtx.accounts",
+    "bdtx.notifications",
     "bdtx.imports",
     "bdtx.regimes",
     "bdtx.standards",
@@ -185,6 +186,9 @@ MAILERS: dict[str, dict[str, Any]] = {
     "default": {"BACKEND": os.environ.get("DJANGO_EMAIL_BACKEND", "django.core.mail.backends.console.EmailBackend")}
 }
 DEFAULT_FROM_EMAIL = os.environ.get("DJANGO_DEFAULT_FROM_EMAIL", "BDTX <no-reply@bdtx.local>")
+# The site's address as people reach it: the links in notification e-mails (sent by the background
+# worker, which has no request to read it from).
+SITE_URL = os.environ.get("DJANGO_SITE_URL", "http://127.0.0.1:8000")
 
 REST_FRAMEWORK = {
     "DEFAULT_SCHEMA_CLASS": "drf_spectacular.openapi.AutoSchema",

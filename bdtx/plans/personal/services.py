@@ -16,6 +16,7 @@ from bdtx.core.scope import Perm, Scope
 from bdtx.core.services import audit_record
 from bdtx.people.models import Employment, Person
 from bdtx.plans.models import Form, PersonalPlan, PlanEvent, PlanItem, PlanStatus
+from bdtx.plans.notifications import personal_plan_decided
 from bdtx.plans.personal import selectors
 from bdtx.plans.personal.selectors import EDITABLE, plan_items, plan_problems, plan_required_hours
 from bdtx.regimes.models import Programme, Regime
@@ -304,6 +305,7 @@ def _decide(
     plan.save(update_fields=["status", "decided_at", "decided_by", "comment", "updated_at"])
     _event(plan, scope.user_id, action, comment)
     _audit(plan, scope.user_id, action, {"status": [before, plan.status]}, note=comment[:255])
+    personal_plan_decided(plan)
     return plan
 
 

@@ -17,6 +17,7 @@ from bdtx.core.scope import Scope
 from bdtx.core.services import audit_record
 from bdtx.organisations.models import Unit
 from bdtx.plans.models import PlanStatus, UnitPlan, UnitPlanEvent
+from bdtx.plans.notifications import unit_plan_decided
 from bdtx.plans.unit.selectors import may_act_for, may_decide, parent_in_year, unit_plan_figures, unit_plan_is_stale
 
 RECOMPILABLE = (PlanStatus.DRAFT, PlanStatus.RETURNED)
@@ -121,6 +122,7 @@ def unit_plan_approve(*, scope: Scope, plan: UnitPlan, comment: str = "") -> Uni
     plan.comment = comment.strip()
     plan.save(update_fields=["status", "decided_at", "decided_by", "comment", "updated_at"])
     _record(scope=scope, plan=plan, action="unit_plan.approve", before=before, comment=plan.comment)
+    unit_plan_decided(plan)
     return plan
 
 
@@ -152,4 +154,5 @@ def unit_plan_return(*, scope: Scope, plan: UnitPlan, comment: str) -> UnitPlan:
     plan.comment = comment.strip()
     plan.save(update_fields=["status", "decided_at", "decided_by", "comment", "updated_at"])
     _record(scope=scope, plan=plan, action="unit_plan.return", before=before, comment=plan.comment)
+    unit_plan_decided(plan)
     return plan

@@ -9,6 +9,9 @@
    data-grid                  on a table of inputs (the score sheet): Enter in an input with
                               data-col="…" moves to the same column on the next row (Tab moves
                               along the row); on the last row it submits the input's form.
+   data-unread-url="/…"       on the navbar's bell: asks that address for the unread count after the
+                              page has loaded and every minute while the page is shown, and
+                              writes it into the bell's [data-unread-count] badge (hidden at 0).
    .table-responsive          a table that may scroll sideways: without a link or field inside,
                               the region itself takes the keyboard focus (tabindex="0"), so the
                               arrow keys can scroll it (WCAG 2.1.1).
@@ -74,7 +77,29 @@
     }
   });
 
-  document.addEventListener("DOMContentLoaded", function () { setBarWidths(document); focusableScrollRegions(document); });
+  function refreshBell() {
+    var bell = document.querySelector("[data-unread-url]");
+    if (!bell || !window.fetch || document.hidden) { return; }
+    var badge = bell.querySelector("[data-unread-count]");
+    window.fetch(bell.getAttribute("data-unread-url"), { credentials: "same-origin", headers: { "Accept": "application/json" } })
+      .then(function (response) { return response.ok ? response.json() : null; })
+      .then(function (data) {
+        if (!data || !badge) { return; }
+        var n = parseInt(data.unread, 10) || 0;
+        badge.textContent = n > 99 ? "99+" : String(n);
+        badge.hidden = n === 0;
+      })
+      .catch(function () { /* offline, or signed out: the bell keeps its last count */ });
+  }
+
+  document.addEventListener("DOMContentLoaded", function () {
+    setBarWidths(document);
+    focusableScrollRegions(document);
+    if (document.querySelector("[data-unread-url]")) {
+      refreshBell();
+      window.setInterval(refreshBell, 60000);
+    }
+  });
   document.addEventListener("htmx:load", function (event) {
     setBarWidths(event.target);
     focusableScrollRegions(event.target.closest ? (event.target.closest(".table-responsive") || event.target) : event.target);
