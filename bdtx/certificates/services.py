@@ -17,7 +17,6 @@ from collections.abc import Callable, Iterable, Iterator
 from datetime import date, timedelta
 from typing import IO, Any
 
-from django.conf import settings
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.core.files import File
 from django.core.files.base import ContentFile
@@ -37,6 +36,7 @@ from bdtx.certificates.models import (
     NumberSeries,
 )
 from bdtx.certificates.render import CertificateData, CertificateLayout, render_certificate, render_certificates
+from bdtx.core.http import site_url
 from bdtx.core.models import SchoolYear
 from bdtx.core.scope import Perm, Scope
 from bdtx.core.services import audit_record
@@ -49,12 +49,11 @@ from bdtx.results.models import ResultStatus, YearResult
 logger = logging.getLogger(__name__)
 
 BATCH = 50  # results read at a time by a bulk issuance
-DEFAULT_BASE_URL = "http://127.0.0.1:8000"
 
 
 def public_base_url(request_base: str = "") -> str:
-    """Where the verification links point: `BDTX_PUBLIC_BASE_URL`, else the request's, else the dev server."""
-    return (getattr(settings, "BDTX_PUBLIC_BASE_URL", "") or request_base or DEFAULT_BASE_URL).rstrip("/")
+    """Where the verification links point: the site's address (`SITE_URL`), else the request's."""
+    return site_url(request_base)
 
 
 # --------------------------------------------------------------------------------------------------

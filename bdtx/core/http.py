@@ -74,3 +74,13 @@ def _ip_or_none(text: str) -> str | None:
         return str(ipaddress.ip_address(text.strip()))
     except ValueError:
         return None
+
+
+DEV_SITE_URL = "http://127.0.0.1:8000"
+
+
+def site_url(request_base: str = "") -> str:
+    """The site's address as people reach it, for links that leave the site (a certificate's QR code,
+    a notification e-mail): `SITE_URL` (env `DJANGO_SITE_URL`), else the address of the request that
+    asked, else the development server's. No trailing slash."""
+    return (str(getattr(settings, "SITE_URL", "")) or request_base or DEV_SITE_URL).rstrip("/")

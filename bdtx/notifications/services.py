@@ -30,6 +30,7 @@ from django.utils import timezone, translation
 from django.utils.functional import Promise
 
 from bdtx.core.bulk import bulk_insert_values
+from bdtx.core.http import site_url
 from bdtx.core.scope import Scope
 from bdtx.notifications.kinds import NotificationKind, notification_kinds
 from bdtx.notifications.models import Notification, NotificationPreference
@@ -124,7 +125,7 @@ def _enqueue_emails() -> None:
 
 
 def _site_url() -> str:
-    return str(getattr(settings, "SITE_URL", "")).rstrip("/")
+    return site_url()
 
 
 def _message(n: Mapping[str, Any], address: str) -> EmailMessage:

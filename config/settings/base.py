@@ -139,10 +139,8 @@ PASSWORD_RESET_ADDRESS_LIMIT = int(os.environ.get("BDTX_PASSWORD_RESET_ADDRESS_L
 TRUSTED_PROXIES = int(os.environ.get("BDTX_TRUSTED_PROXIES", "0"))
 
 # Certificates (docs/deploy.md): the secret the issuers' private signing keys are encrypted with
-# (empty: derived from SECRET_KEY; set it, and back it up, in production), and the address the
-# certificates' QR codes point to (empty: the address of the request that started the issuance).
+# (empty: derived from SECRET_KEY; set it, and back it up, in production).
 BDTX_CERTIFICATE_KEY_SECRET = os.environ.get("BDTX_CERTIFICATE_KEY_SECRET", "")
-BDTX_PUBLIC_BASE_URL = os.environ.get("BDTX_PUBLIC_BASE_URL", "")
 
 # Content-Security-Policy on every response: scripts, styles, images and requests only from this
 # site, no inline script or event handler (the pages' behaviour is in bdtx/static/bdtx/bdtx.js), no
@@ -186,9 +184,10 @@ MAILERS: dict[str, dict[str, Any]] = {
     "default": {"BACKEND": os.environ.get("DJANGO_EMAIL_BACKEND", "django.core.mail.backends.console.EmailBackend")}
 }
 DEFAULT_FROM_EMAIL = os.environ.get("DJANGO_DEFAULT_FROM_EMAIL", "BDTX <no-reply@bdtx.local>")
-# The site's address as people reach it: the links in notification e-mails (sent by the background
-# worker, which has no request to read it from).
-SITE_URL = os.environ.get("DJANGO_SITE_URL", "http://127.0.0.1:8000")
+# The site's address as people reach it (`bdtx.core.http.site_url`): the links in notification e-mails
+# (sent by the background worker, which has no request to read it from) and in certificates' QR codes
+# (empty: the address of the request that started the issuance, else the development server's).
+SITE_URL = os.environ.get("DJANGO_SITE_URL", "")
 
 REST_FRAMEWORK = {
     "DEFAULT_SCHEMA_CLASS": "drf_spectacular.openapi.AutoSchema",
