@@ -18,9 +18,13 @@ from decimal import Decimal
 
 from django.contrib.auth.models import User
 from django.db import transaction
+from django.db.models import Q
 from django.utils import timezone
 
+from bdtx.accounts.models import Role, RoleAssignment
 from bdtx.accounts.selectors import scope_for_user
+from bdtx.certificates.models import Certificate
+from bdtx.certificates.services import certificate_revoke, certificates_issue
 from bdtx.core.models import SchoolYear
 from bdtx.core.scope import SYSTEM
 from bdtx.core.selectors import school_year_current
@@ -32,6 +36,8 @@ from bdtx.plans.models import PersonalPlan, PlanItem, PlanStatus
 from bdtx.regimes.models import Regime
 from bdtx.results.compute import results_compute
 from bdtx.results.models import YearResult
+from bdtx.results.selectors import recogniser_of
+from bdtx.results.services import result_correct, results_propose, results_recognise
 from bdtx.training import completion
 from bdtx.training.models import (
     AssessmentComponent,
@@ -47,6 +53,14 @@ from bdtx.training.models import (
     Score,
     ScoreSource,
     SignalSource,
+)
+
+# The demo accounts are given last year's plan even if this year's is not approved (the teacher
+# downloads her certificate of last year).
+ACCOUNTS = ("giaovien", "hieutruong", "cotcan")
+CORRECTION = (
+    "Phúc tra bài thu hoạch mô đun theo đơn của nhà trường: điểm dưới 5, kết quả năm học chuyển sang "
+    "Không hoàn thành; thu hồi giấy chứng nhận đã cấp."
 )
 
 
@@ -75,10 +89,11 @@ def previous_year_demo_load() -> int:
             "person_id", "unit_id"
         )
     )
+    accounts = set(User.objects.filter(username__in=ACCOUNTS).values_list("person__pk", flat=True))
     plans_now = list(
-        PersonalPlan.objects.filter(
-            school_year=current, status=PlanStatus.APPROVED, unit__path__startswith=province.path
-        ).values_list("pk", "person_id")
+        PersonalPlan.objects.filter(school_year=current, unit__path__startswith=province.path)
+        .filter(Q(status=PlanStatus.APPROVED) | Q(person_id__in=accounts))
+        .values_list("pk", "person_id")
     )
     plans_now = [(pk, person) for pk, person in plans_now if person in units_then]
     decided = _at(year, 10, 20)
@@ -121,7 +136,35 @@ def previous_year_demo_load() -> int:
             completion.completion_list_approve(scope=so, completion_list=lst)
     Cohort.objects.filter(pk__in=[c.pk for c in cohorts.values()]).update(status=CohortStatus.CLOSED)
     summary = results_compute(scope=SYSTEM, unit=province, school_year=year)
+    # every school proposed its list, and the managing units recognised them
+    for school in Unit.objects.filter(pk__in=YearResult.objects.filter(school_year=year).values("unit_id")):
+        results_propose(scope=SYSTEM, school=school, school_year=year)
+        results_recognise(scope=SYSTEM, school=school, school_year=year)
+    _certificates(year, current)
     return summary.people
+
+
+def _certificates(year: SchoolYear, current: SchoolYear) -> None:
+    """The demo school's commune issued last year's certificates (the others are left for the offices
+    to issue from the certificates page, in the background); one was revoked after its result was
+    corrected. This year, the demo school has computed and proposed its results: they wait for the
+    commune's recognition."""
+    school = RoleAssignment.objects.select_related("unit").get(user__username="hieutruong", role=Role.SCHOOL_ADMIN).unit
+    commune = recogniser_of(school=school, school_year=year)
+    if commune is None:
+        return
+    certificates_issue(scope=SYSTEM, unit=commune, school_year=year)
+    revoked = (
+        Certificate.objects.filter(result__unit=school, school_year=year)
+        .exclude(person__user__username__in=ACCOUNTS)
+        .order_by("sequence")
+        .select_related("result")
+        .last()
+    )
+    if revoked is not None:
+        result_correct(scope=SYSTEM, result=revoked.result, category="khong_hoan_thanh", reason=CORRECTION)
+        certificate_revoke(scope=SYSTEM, certificate=revoked, reason=CORRECTION)
+    results_propose(scope=SYSTEM, school=school, school_year=current)
 
 
 def _key(programme: str, module_id: int | None, title: str) -> tuple:
