@@ -758,6 +758,7 @@ class HistoricResultsImporter(Importer[HistoricContext, HistoricRow]):
     created_label = gettext_lazy("results added")
     updated_label = gettext_lazy("results updated")
     has_template = True
+    help_template = "results/historic_import_help.html"
     upload_action = "results.history_upload"
     confirm_action = "results.history_confirm"
     write_action = "results.history_import"
