@@ -220,3 +220,32 @@ def test_rows_are_checked_without_the_database(world):
         RawRow(9, {"staff_code": "TEACHER_A1", "school_year": "2013-2014", "classification": "kht"}), ctx
     )
     assert checked.valid and checked.record is not None and checked.record.category == "khong_hoan_thanh"
+
+
+@pytest.mark.parametrize(
+    ("text", "code"),
+    [
+        ("Giỏi", "gioi"),
+        ("GIỎI", "gioi"),
+        ("Loại Khá", "kha"),
+        ("kha", "kha"),
+        ("TB", "trung_binh"),
+        ("Trung bình", "trung_binh"),
+        ("Không hoàn thành", "khong_hoan_thanh"),
+        ("Chưa hoàn thành", "khong_hoan_thanh"),
+    ],
+)
+def test_classifications_are_read_as_offices_write_them(text, code):
+    from bdtx.results.importers import CLASS_WORDS, words
+
+    assert CLASS_WORDS[words(text)] == code
+
+
+def test_headers_without_diacritics_are_recognised(world, upload):
+    header = ["TT", "Ho va ten", "Ngay sinh", "Nam hoc", "Diem ND1", "Diem ND2", "Diem ND3", "Xep loai"]
+    colleague = world.people["colleague_a1"]
+    job = upload(
+        results_file([1, colleague.full_name, colleague.date_of_birth, "2014-2015", 6, 6, 6, "TB"], header=header)
+    )
+    assert job.status == ImportJob.Status.DONE, job.problems
+    assert result(colleague, 2014).category == "trung_binh"
