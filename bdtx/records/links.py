@@ -14,12 +14,17 @@ KEY = "records.record"
 
 def record_link(*, scope: Scope, person_id: int, school_year: SchoolYear) -> PersonLink | None:
     """The record covers every year: the link is the same whatever the year the page shows, for who
-    may open it (`record_may_view`: the person, or PEOPLE_VIEW over their current unit). Two queries."""
-    latest = Employment.objects.filter(person_id=person_id).select_related("unit").order_by("-school_year_id").first()
+    may open it (`record_may_view`: the person, or PEOPLE_VIEW over their current unit). One query."""
+    latest = (
+        Employment.objects.filter(person_id=person_id)
+        .select_related("unit", "person")
+        .order_by("-school_year_id")
+        .first()
+    )
     if not record_may_view(scope, person_id, latest):
         return None
-    uuid = Person.objects.filter(pk=person_id).values_list("uuid", flat=True).first()
-    if uuid is None:
-        return None
+    # without an employment only the person themself gets here
+    person = latest.person if latest is not None else Person.objects.only("uuid").get(pk=person_id)
+    uuid = person.uuid
     url = reverse("records:detail", args=[uuid])
     return PersonLink(KEY, _("BDTX record"), _("Every school year, with results and certificates"), url)
