@@ -555,6 +555,23 @@ EXAMPLES.update(
         "issuer_key.rotate": ("certificates.issuerkey", {}, ""),
     }
 )
+# The historic results import (issue 10)
+EXAMPLES.update(
+    {
+        "results.history_upload": ("imports.importjob", {}, ""),
+        "results.history_confirm": ("imports.importjob", {}, "only valid rows"),
+        "results.history_import": (
+            "imports.importjob",
+            {"rows": 40, "written": 38, "created": 30, "updated": 8, "skipped": 2},
+            "ket-qua-2015-2019.xlsx: 38 rows",
+        ),
+        "results.import": (
+            "results.yearresult",
+            {"label": ["Khá", "Giỏi"], "average": ["8.9", "9.0"]},
+            "ket-qua-2015-2019.xlsx row 12",
+        ),
+    }
+)
 SAME_IN_VIETNAMESE = {"email"}  # keys whose Vietnamese name is the key itself
 RAW = re.compile(r"[\[\]{}]|^(True|False|None)$|\bNone\b")
 

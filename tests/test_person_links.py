@@ -38,7 +38,8 @@ def _page(client, person, **params):  # type: ignore[no-untyped-def]
 
 
 def _links(response) -> dict[str, tuple[str, str]]:  # type: ignore[no-untyped-def]
-    return {link.key: (link.status, link.url) for link in response.context["links"]}
+    """The links of the year's records; the BDTX record of every year (`records`) is checked on its own."""
+    return {link.key: (link.status, link.url) for link in response.context["links"] if link.key != "records.record"}
 
 
 def test_the_principal_opens_a_teachers_plan_and_assessment_from_their_page(world, login):
@@ -88,7 +89,9 @@ def test_no_link_for_a_role_whose_pages_would_answer_403(world, login, monkeypat
     monkeypatch.setitem(ROLE_PERMISSIONS, Role.SCHOOL_ADMIN, ROLE_PERMISSIONS[Role.SCHOOL_ADMIN] - views)
     client = login(world.users["principal_a1"])
     r = _page(client, world.people["teacher_a1"])
-    assert r.status_code == 200 and r.context["links"] == [] and 'id="bdtx-records"' not in r.text
+    # only the BDTX record (records) stays: staff viewers open it
+    assert r.status_code == 200 and [link.key for link in r.context["links"]] == ["records.record"]
+    assert client.get(r.context["links"][0].url).status_code == 200
     assert client.get(reverse("plans:detail", args=[plan.uuid])).status_code == 403
     assert client.get(reverse("standards:detail", args=[assessment.uuid])).status_code == 403
 
@@ -116,11 +119,20 @@ def test_the_links_cost_a_few_queries_whatever_the_records(world):
         scope.paths()  # the scope's own queries, made once per request
         with CaptureQueriesContext(connection) as ctx:
             person_links(scope=scope, person_id=teacher.pk, school_year=year)
-        assert len(ctx.captured_queries) <= 5, user
+        assert len(ctx.captured_queries) <= 6, user  # the BDTX record's link costs one
     _records(world)
     for user in ("principal_a1", "teacher_a1", "so_a"):
         scope = scope_for_user(world.users[user])
         scope.paths()
         with CaptureQueriesContext(connection) as ctx:
-            assert len(person_links(scope=scope, person_id=teacher.pk, school_year=year)) == 2
-        assert len(ctx.captured_queries) <= 5, user
+            assert len(person_links(scope=scope, person_id=teacher.pk, school_year=year)) == 3  # and the record
+        assert len(ctx.captured_queries) <= 6, user  # the BDTX record's link costs one
+
+
+def test_the_bdtx_record_of_every_year_is_linked_for_who_may_open_it(world, login):
+    teacher = world.people["teacher_a1"]
+    url = reverse("records:detail", args=[teacher.uuid])
+    for user in ("principal_a1", "teacher_a1"):
+        client = login(world.users[user])
+        links = {link.key: link.url for link in _page(client, teacher).context["links"]}
+        assert links["records.record"] == url and client.get(url).status_code == 200

@@ -9,3 +9,9 @@ class RecordsConfig(AppConfig):
     name = "bdtx.records"
     label = "records"
     verbose_name = _("BDTX records")
+
+    def ready(self) -> None:
+        from bdtx.core.person_links import register_person_link
+        from bdtx.records.links import KEY, record_link
+
+        register_person_link(KEY, record_link, order=90)

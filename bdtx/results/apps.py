@@ -9,9 +9,14 @@ class ResultsConfig(AppConfig):
 
     def ready(self) -> None:
         from bdtx.core.audit import audit_actions
+        from bdtx.core.importing import base as importing
         from bdtx.results.audit import ACTIONS
+        from bdtx.results.importers import ACTIONS as IMPORT_ACTIONS
+        from bdtx.results.importers import HistoricResultsImporter
 
         audit_actions.register(*ACTIONS, app=self.label)
+        audit_actions.register(*IMPORT_ACTIONS, app=self.label)
+        importing.register(HistoricResultsImporter())
 
         from bdtx.results.compute import results_refresh
         from bdtx.training.hooks import on_learning_changed

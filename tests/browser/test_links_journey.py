@@ -81,9 +81,10 @@ def test_a_principal_finds_hoa_and_goes_from_the_school_and_a_teacher_to_their_p
     # 3. The teacher's page: her self-assessment and her plan of the year, each one click away.
     page.goto(f"{live_server.url}{reverse('people:detail', args=[teacher.uuid])}")
     records = page.locator("#bdtx-records li")
-    expect(records).to_have_count(2)
+    expect(records).to_have_count(3)
     expect(records.nth(0)).to_contain_text("Đã gửi bản tự đánh giá")
     expect(records.nth(1)).to_contain_text("Kế hoạch BDTX cá nhân")
+    expect(records.nth(2)).to_contain_text("Hồ sơ BDTX")  # the record of every year (records)
     screenshot(page, "small-person-records")
     with page.expect_navigation():
         records.nth(1).get_by_role("link").click()
