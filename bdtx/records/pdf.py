@@ -106,7 +106,11 @@ def _year(y: YearRecord, st: _Styles) -> list[Flowable]:
         if r.note:
             rows.append([_("Note"), r.note])
         if y.certificate is not None:
-            rows.append([_("Certificate"), str(getattr(y.certificate, "number", y.certificate))])
+            c = y.certificate
+            status = str(c.get_status_display())
+            if c.is_revoked and c.revoked_at is not None:
+                status += " " + c.revoked_at.strftime("%d/%m/%Y")
+            rows.append([_("Certificate"), f"{c.number} — {status}"])
         out.append(_table(rows, [55 * mm, WIDTH - 55 * mm], st, header=False))
     if y.mentor_hours:
         out.append(Spacer(1, 3))

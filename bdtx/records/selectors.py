@@ -10,14 +10,15 @@ from typing import Any
 from django.core.exceptions import PermissionDenied
 from django.db.models import Count, IntegerField, OuterRef, Prefetch, Subquery, Value
 from django.db.models.functions import Coalesce
-from django.utils.translation import gettext as _
 
+from bdtx.certificates.models import Certificate
 from bdtx.core.models import SchoolYear
 from bdtx.core.scope import Perm, Scope
 from bdtx.people.models import Employment, Person
 from bdtx.plans.models import PersonalPlan, PlanItem
 from bdtx.regimes.models import Regime
 from bdtx.results.models import YearResult
+from bdtx.results.templatetags.results_tags import reason_texts
 from bdtx.training.models import (
     ATTENDED_MARKS,
     Assessor,
@@ -59,15 +60,13 @@ def record_require_view(scope: Scope, person: Person, employments: list[Employme
         raise PermissionDenied
 
 
-def certificate_for(result: YearResult) -> Any:
-    """The certificate issued for a recognised year result, or None.
-
-    A placeholder until the certificates app has its models: the lead wires it there (number,
-    status, the verification link) after merging. `records/_certificate.html` renders what it
-    returns as `certificate` (attributes `number`, `status` or `get_status_display`, `url`). Wire it
-    with a bulk read (one query for every result of the record), or the page's query count grows.
-    """
-    return None
+def certificate_for(result: YearResult) -> Certificate | None:
+    """The certificate issued for a recognised year result, or None (read with the result:
+    `select_related("certificate")`, no query of its own)."""
+    try:
+        return result.certificate
+    except Certificate.DoesNotExist:
+        return None
 
 
 @dataclass
@@ -82,7 +81,7 @@ class YearRecord:
     mentor_learners: int = 0
     mentor_hours: Decimal = Decimal(0)
     pass_mark: Decimal | None = None
-    certificate: Any = None
+    certificate: Certificate | None = None
 
     @property
     def unit_name(self) -> str:
@@ -207,7 +206,7 @@ def record_build(*, person: Person, employments: list[Employment]) -> Record:
     results = {
         r.school_year_id: r
         for r in YearResult.objects.filter(person=person).select_related(
-            "unit", "regime", "proposed_by__person", "recognised_by__person", "recognised_unit"
+            "unit", "regime", "proposed_by__person", "recognised_by__person", "recognised_unit", "certificate"
         )
     }
     by_year: dict[int, list[Enrolment]] = defaultdict(list)
@@ -252,21 +251,8 @@ def record_build(*, person: Person, employments: list[Employment]) -> Record:
 
 
 def result_reason_texts(result: YearResult) -> list[str]:
-    """Why a result is not completed, in words (the codes `results.compute` writes)."""
-    out = []
-    for r in result.reasons or []:
-        code = r.get("code")
-        if code == "item":
-            out.append(_("Plan item not completed: %(title)s") % {"title": r.get("title", "")})
-        elif code == "score":
-            out.append(_("Score under the pass mark: %(what)s (%(value)s)") % r)
-        elif code == "empty_plan":
-            out.append(_("The plan has no items."))
-        elif code == "no_scores":
-            out.append(_("No score recorded."))
-        else:
-            out.append(str(r.get("text") or code or ""))
-    return out
+    """Why a result is not completed, in words (as on the results pages)."""
+    return reason_texts(result.reasons)
 
 
 def component_rows(result: YearResult) -> list[tuple[str, str]]:

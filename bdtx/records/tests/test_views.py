@@ -226,3 +226,28 @@ def test_the_pdf_holds_the_record_with_its_vietnamese_exact(world, mods, login, 
     assert "HỒ SƠ BỒI DƯỠNG THƯỜNG XUYÊN" in text
     assert teacher.full_name in text and "Hoàn thành kế hoạch BDTX" in text and "Trường Tiểu học Đông" in text
     assert "01/10/2026" in text and "Bài thu hoạch: 8,5" in text
+
+
+def test_the_record_shows_each_years_certificate_and_a_revoked_one_with_its_date(world, mods, login):
+    from bdtx.certificates.services import certificate_issue, certificate_revoke
+    from bdtx.core.scope import SYSTEM
+
+    teacher = world.people["teacher_a1"]
+    for y in (2024, 2025):
+        year_of(teacher, world, mods, y)
+    YearResult.objects.filter(person=teacher).update(status=ResultStatus.RECOGNISED, recognised_unit=world.u("xa_a1"))
+    issued = [
+        certificate_issue(scope=SYSTEM, result=r)
+        for r in YearResult.objects.filter(person=teacher).select_related("unit", "person", "school_year")
+    ]
+    assert all(c is not None for c in issued)
+    old = next(c for c in issued if c is not None and c.school_year.start_year == 2024)
+    certificate_revoke(scope=SYSTEM, certificate=old, reason="Cấp nhầm")
+    html = login(world.users["teacher_a1"]).get(url(teacher)).content.decode()
+    assert html.count("data-certificate") == 2
+    assert all(c is not None and c.number in html for c in issued)
+    assert "Đã thu hồi" in html and timezone.localdate().strftime("%d/%m/%Y") in html
+    assert reverse("certificates:pdf", args=[old.uuid]) in html  # the person downloads their own
+    principal = login(world.users["principal_a1"]).get(url(teacher)).content.decode()
+    assert reverse("certificates:pdf", args=[old.uuid]) not in principal  # not theirs to download
+    assert reverse("certificates:verify", args=[old.verify_token]) in principal
