@@ -68,7 +68,12 @@ def _results_page(request: AuthenticatedHttpRequest, unit: Unit) -> HttpResponse
         raise PermissionDenied
     if request.method == "POST":
         _act(request, unit)
-        return redirect(request.get_full_path())
+        # back to the list without its status filter and page: an action moves the results out of the
+        # status being looked at ("proposed" after recognising would show an empty list)
+        kept = request.GET.copy()
+        for key in ("status", "page"):
+            kept.pop(key, None)
+        return redirect(f"{request.path}?{kept.urlencode()}" if kept else request.path)
     year = year_from_request(request)
     status = request.GET.get("status", "")
     status = status if status in ResultStatus.values else ""

@@ -132,6 +132,18 @@ def test_the_office_recognises_and_returns_from_the_schools_page(world, mods, sc
     assert {_result(p, mods).status for p in school} == {ResultStatus.RECOGNISED}
 
 
+def test_after_an_action_the_list_drops_its_status_filter_and_shows_the_results(world, mods, school, login, scope_of):
+    """Recognising from the list filtered on "proposed" empties that filter: back to the whole list."""
+    results_propose(scope=scope_of("principal_a1"), school=world.u("th_a1"), school_year=mods.year)
+    client = login(world.users["xa_a1"])
+    r = client.post(_unit_url(world, mods) + "&status=proposed&page=1", {"action": "recognise"})
+    assert "status=" not in r["Location"] and "page=" not in r["Location"] and f"year={mods.year.pk}" in r["Location"]
+    html = client.get(r["Location"]).content.decode()
+    assert all(p.full_name in html for p in school)
+    filtered = client.get(_unit_url(world, mods) + "&status=proposed").content.decode()
+    assert "Không có kết quả nào khớp với bộ lọc." in filtered
+
+
 def _people(world, mods, n: int) -> None:  # type: ignore[no-untyped-def]
     for p in staff(world.u("th_a1"), n):
         approve(p, world.u("th_a1"), mods.gv)
