@@ -24,7 +24,7 @@ from django.utils import timezone
 from bdtx.accounts.models import Role, RoleAssignment
 from bdtx.accounts.selectors import scope_for_user
 from bdtx.certificates.models import Certificate
-from bdtx.certificates.services import certificate_revoke, certificates_issue
+from bdtx.certificates.services import certificate_revoke, certificates_issue, issuer_for
 from bdtx.core.models import SchoolYear
 from bdtx.core.scope import SYSTEM
 from bdtx.core.selectors import school_year_current
@@ -36,7 +36,7 @@ from bdtx.plans.models import PersonalPlan, PlanItem, PlanStatus
 from bdtx.regimes.models import Regime
 from bdtx.results.compute import results_compute
 from bdtx.results.models import YearResult
-from bdtx.results.selectors import recogniser_of
+from bdtx.results.selectors import recogniser_of, recognisers_of
 from bdtx.results.services import result_correct, results_propose, results_recognise
 from bdtx.training import completion
 from bdtx.training.models import (
@@ -58,6 +58,7 @@ from bdtx.training.models import (
 # The demo accounts are given last year's plan even if this year's is not approved (the teacher
 # downloads her certificate of last year).
 ACCOUNTS = ("giaovien", "hieutruong", "cotcan")
+SIGNER = "Nông Văn Hùng"
 CORRECTION = (
     "Phúc tra bài thu hoạch mô đun theo đơn của nhà trường: điểm dưới 5, kết quả năm học chuyển sang "
     "Không hoàn thành; thu hồi giấy chứng nhận đã cấp."
@@ -136,10 +137,20 @@ def previous_year_demo_load() -> int:
             completion.completion_list_approve(scope=so, completion_list=lst)
     Cohort.objects.filter(pk__in=[c.pk for c in cohorts.values()]).update(status=CohortStatus.CLOSED)
     summary = results_compute(scope=SYSTEM, unit=province, school_year=year)
-    # every school proposed its list, and the managing units recognised them
-    for school in Unit.objects.filter(pk__in=YearResult.objects.filter(school_year=year).values("unit_id")):
-        results_propose(scope=SYSTEM, school=school, school_year=year)
-        results_recognise(scope=SYSTEM, school=school, school_year=year)
+    # every school proposed its list, and the managing units recognised them (as the demo accounts
+    # where there is one: the demo school's principal, the commune `xa`)
+    as_user = {
+        ra.unit_id: scope_for_user(ra.user)
+        for ra in RoleAssignment.objects.filter(
+            user__username__in=("hieutruong", "xa"), role__in=(Role.SCHOOL_ADMIN, Role.OFFICE_STAFF)
+        ).select_related("user")
+    }
+    schools = Unit.objects.filter(pk__in=YearResult.objects.filter(school_year=year).values("unit_id"))
+    recognisers = recognisers_of(school_ids=[s.pk for s in schools], school_year=year)
+    for school in schools:
+        results_propose(scope=as_user.get(school.pk, SYSTEM), school=school, school_year=year)
+        by = recognisers.get(school.pk)
+        results_recognise(scope=as_user.get(by.pk, SYSTEM) if by else SYSTEM, school=school, school_year=year)
     _certificates(year, current)
     return summary.people
 
@@ -153,7 +164,10 @@ def _certificates(year: SchoolYear, current: SchoolYear) -> None:
     commune = recogniser_of(school=school, school_year=year)
     if commune is None:
         return
-    certificates_issue(scope=SYSTEM, unit=commune, school_year=year)
+    issuer = issuer_for(commune)  # its chairman signs (the layout an administrator keeps as data)
+    issuer.layout = {**issuer.layout, "signer_name": SIGNER}
+    issuer.save(update_fields=["layout"])
+    certificates_issue(scope=scope_for_user(User.objects.get(username="xa")), unit=commune, school_year=year)
     revoked = (
         Certificate.objects.filter(result__unit=school, school_year=year)
         .exclude(person__user__username__in=ACCOUNTS)
@@ -162,9 +176,11 @@ def _certificates(year: SchoolYear, current: SchoolYear) -> None:
         .last()
     )
     if revoked is not None:
-        result_correct(scope=SYSTEM, result=revoked.result, category="khong_hoan_thanh", reason=CORRECTION)
-        certificate_revoke(scope=SYSTEM, certificate=revoked, reason=CORRECTION)
-    results_propose(scope=SYSTEM, school=school, school_year=current)
+        xa = scope_for_user(User.objects.get(username="xa"))
+        result_correct(scope=xa, result=revoked.result, category="khong_hoan_thanh", reason=CORRECTION)
+        certificate_revoke(scope=xa, certificate=revoked, reason=CORRECTION)
+    principal = scope_for_user(User.objects.get(username="hieutruong"))
+    results_propose(scope=principal, school=school, school_year=current)
 
 
 def _key(programme: str, module_id: int | None, title: str) -> tuple:
