@@ -19,6 +19,7 @@ urlpatterns = [
     path("results/", include("bdtx.results.urls")),
     path("certificates/", include("bdtx.certificates.urls")),
     path("records/", include("bdtx.records.urls")),
+    path("surveys/", include("bdtx.surveys.urls")),
     path("i18n/setlang/", login_not_required(set_language), name="set_language"),
     path("api/", include("bdtx.api.urls")),
     path("django-admin/", admin.site.urls),

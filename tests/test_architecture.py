@@ -25,7 +25,7 @@ LAYERS: list[set[str]] = [
     {"catalog"},
     {"plans"},
     {"training"},
-    {"results"},
+    {"results", "surveys"},  # surveys: learners' feedback on a cohort, anonymous (beside results)
     {"certificates"},  # certificates of recognised results, and their public verification
     {"records"},  # each person's BDTX record: every year, with its result and certificate
     {"home", "api", "demo"},  # surfaces that gather many apps

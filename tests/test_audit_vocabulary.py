@@ -572,6 +572,16 @@ EXAMPLES.update(
         ),
     }
 )
+# Learner surveys (issue 11): answering is audited as a participation, without answers or submission
+EXAMPLES.update(
+    {
+        "questionnaire.create": ("surveys.questionnaire", {"questions": [None, 9], "satisfied_from": [None, 4]}, ""),
+        "questionnaire.update": ("surveys.questionnaire", {"questions": [9, 10], "status": ["draft", "published"]}, ""),
+        "survey.attach": ("surveys.survey", {"opens_on": [None, "2026-10-20"], "closes_on": [None, "2026-11-03"]}, ""),
+        "survey.participate": ("surveys.survey", {}, ""),
+        "survey.remind": ("surveys.survey", {"learners": [None, 37]}, ""),
+    }
+)
 SAME_IN_VIETNAMESE = {"email"}  # keys whose Vietnamese name is the key itself
 RAW = re.compile(r"[\[\]{}]|^(True|False|None)$|\bNone\b")
 

@@ -182,6 +182,42 @@ def scores_template(world, login) -> None:  # type: ignore[no-untyped-def]
 EXERCISED["training/scores.py"] = [scores_template]
 
 
+def survey_results(world, login) -> None:  # type: ignore[no-untyped-def]
+    """A survey's results of the world's cohort of province A: open answers are text, never formulas."""
+    from datetime import timedelta
+
+    from django.utils import timezone
+
+    from bdtx.core.scope import SYSTEM
+    from bdtx.core.tests.factories import EmploymentFactory, as_person
+    from bdtx.surveys import services
+    from bdtx.surveys.models import QuestionKind
+    from bdtx.training.models import Cohort, Enrolment
+
+    cohort = Cohort.objects.get(organiser=world.u("so_a"), programme="BD02")
+    qn = services.questionnaire_create(
+        scope=SYSTEM,
+        owner=None,
+        title="Phiếu",
+        status="published",
+        questions=[services.QuestionSpec(QuestionKind.OPEN, "+Góp ý")],
+    )
+    today = timezone.localdate()
+    survey = services.survey_attach(
+        scope=SYSTEM, cohort=cohort, questionnaire=qn, opens_on=today, closes_on=today + timedelta(days=3)
+    )
+    texts = [EVIL, *EVIL_STARTS[:4]]
+    for text in texts:
+        person = EmploymentFactory(unit=world.u("thcs_a2")).person
+        Enrolment.objects.create(cohort=cohort, person=person, unit=world.u("thcs_a2"), school_year=cohort.school_year)
+        services.survey_answer(scope=as_person(person), survey=survey, answers={qn.questions.get().pk: text})
+    content = _get(login(world.users["so_a"]), reverse("surveys:export", args=[survey.uuid]))
+    assert_text_not_formula(content, *texts)
+
+
+EXERCISED["surveys/views.py"] = [survey_results]
+
+
 def _writers() -> set[str]:
     found = set()
     for path in ROOT.rglob("*.py"):

@@ -14,7 +14,8 @@ pytestmark = pytest.mark.django_db
 EVERYONE = {"home:home", "accounts:password_change", "catalog:content", "catalog:modules", "notifications:list"}
 MINE = {"standards:mine", "plans:mine"}
 REVIEW = {"plans:list", "plans:board", "standards:list"}
-TRAINING = {"training:list"}  # cohorts: organisers manage them, the ministry and an institution view them
+# cohorts and their learner surveys: organisers manage them, the ministry and an institution view them
+TRAINING = {"training:list", "surveys:list"}
 OFFICE = (
     EVERYONE | REVIEW | TRAINING | {"organisations:list", "people:list", "imports:list", "accounts:users", "core:audit"}
 )

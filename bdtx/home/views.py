@@ -2,6 +2,7 @@
 
 from django.http import HttpResponse
 from django.shortcuts import render
+from django.utils import timezone
 
 from bdtx.accounts.models import ACCOUNT_AT_UNIT_KINDS, Role
 from bdtx.accounts.selectors import role_assignment_list, role_assignments_for
@@ -15,6 +16,7 @@ from bdtx.organisations.models import UnitKind
 from bdtx.people.selectors import person_current_employment, staff_counts
 from bdtx.plans.due import due_next
 from bdtx.plans.unit.selectors import is_school_like, may_act_for, unit_plan_find
+from bdtx.surveys.selectors import surveys_waiting
 from bdtx.training.selectors import is_trainer_in, mentor_hours, my_enrolments, my_groups
 
 
@@ -50,6 +52,7 @@ def home(request: AuthenticatedHttpRequest) -> HttpResponse:
             "due_items": due_next(scope=request.scope, person=me, school_year=year),
             "waiting": waiting_for(scope=request.scope, person=me, school_year=year),
             "my_cohorts": my_enrolments(person=me, school_year=year),
+            "my_surveys": list(surveys_waiting(person=me, today=timezone.localdate())),
             "mentor_hours": hours,
             "trains": is_trainer_in(person=me, school_year=year),
         },

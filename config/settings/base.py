@@ -42,6 +42,7 @@ INSTALLED_APPS = [
     "bdtx.results",
     "bdtx.certificates",
     "bdtx.records",
+    "bdtx.surveys",
     "bdtx.api",
     "bdtx.home",
     "bdtx.demo",
