@@ -258,8 +258,8 @@ def test_every_formula_start_is_written_as_quoted_text(start):
 
 def historic_results_template(world, login) -> None:  # type: ignore[no-untyped-def]
     """The historic results template: the unit's name in its title row is quoted text."""
-    Unit.objects.filter(pk=world.u("th_a1").pk).update(name=EVIL)
-    content = _get(login(world.users["principal_a1"]), reverse("imports:template", args=["historic_results"]))
+    Unit.objects.filter(pk=world.u("xa_a1").pk).update(name=EVIL)  # the commune office imports them
+    content = _get(login(world.users["xa_a1"]), reverse("imports:template", args=["historic_results"]))
     cells = _cells(content)
     assert not [c for c in cells if c[2] == "<f>"]
     assert any(c[2] == EVIL.upper() and c[3] for c in cells), "the unit's name is quoted text"

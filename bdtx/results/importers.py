@@ -27,7 +27,9 @@ of "computed" or "proposed" would put them in today's recognition queue, where a
 are frozen. `source = imported` keeps them apart from what the system decided itself: the record
 page says "imported from earlier records", and `recognised_unit` names who vouched for the data,
 not who decided the result in its year. No certificate should be issued from them (the paper one
-of the time exists).
+of the time exists). For the same reason only an authority that recognises results
+(`Perm.RESULTS_RECOGNISE`: a commune or district office, the Sở) imports them over its subtree: a
+school cannot record its own historic results as recognised.
 """
 
 import re
@@ -617,9 +619,9 @@ def duplicate_rows(rows: list[CheckedHistoric]) -> None:
 def historic_results_write(*, scope: Scope, unit: Unit, rows: list[HistoricRow], filename: str) -> tuple[int, int]:
     """Write the checked rows as imported, recognised results (see the module's docstring): new ones
     created, earlier imports of the same person and year updated; a result computed here since the
-    check is left alone. PEOPLE_IMPORT over `unit`; one audit entry per result, in the caller's
+    check is left alone. RESULTS_RECOGNISE over `unit`; one audit entry per result, in the caller's
     transaction. Returns (created, updated)."""
-    scope.require(Perm.PEOPLE_IMPORT, unit.path)
+    scope.require(Perm.RESULTS_RECOGNISE, unit.path)
     found = {
         (r.person_id, r.school_year_id): r
         for r in YearResult.objects.filter(person_id__in={row.person_id for row in rows}).select_related("unit")
@@ -744,7 +746,7 @@ class HistoricResultsImporter(Importer[HistoricContext, HistoricRow]):
     key = "historic_results"
     label = gettext_lazy("Results of earlier years")
     title = gettext_lazy("Import the BDTX results of earlier years")
-    permission = Perm.PEOPLE_IMPORT
+    permission = Perm.RESULTS_RECOGNISE
     fields = FIELDS
     required_any = PERSON_KEYS
     no_table_message = gettext_lazy(
@@ -764,17 +766,17 @@ class HistoricResultsImporter(Importer[HistoricContext, HistoricRow]):
     write_action = "results.history_import"
 
     def check_permission(self, scope: Scope, unit: Any) -> None:
-        scope.require(Perm.PEOPLE_IMPORT, unit.path)
+        scope.require(Perm.RESULTS_RECOGNISE, unit.path)
 
     def unit_choices(self, scope: Scope) -> QuerySet[Unit]:
         return (
-            Unit.objects.visible_to(scope, Perm.PEOPLE_IMPORT)
+            Unit.objects.visible_to(scope, Perm.RESULTS_RECOGNISE)
             .exclude(kind=UnitKind.INSTITUTION)
             .order_by("depth", "name")
         )
 
     def may_import(self, scope: Scope) -> bool:
-        return scope.has_anywhere(Perm.PEOPLE_IMPORT)
+        return scope.has_anywhere(Perm.RESULTS_RECOGNISE)
 
     def upload_note(self, job: JobInfo) -> str:
         return ""

@@ -43,7 +43,7 @@ def results_file(*rows: list[object], header: list[str] = HEADER) -> bytes:
 
 @pytest.fixture
 def upload(world):  # type: ignore[no-untyped-def]
-    def _upload(content: bytes, *, user: str = "principal_a1", unit: str = "th_a1") -> ImportJob:
+    def _upload(content: bytes, *, user: str = "xa_a1", unit: str = "th_a1") -> ImportJob:
         return run_upload(
             kind="historic_results", content=content, user=world.users[user], unit=world.u(unit), school_year=None
         )
@@ -52,7 +52,7 @@ def upload(world):  # type: ignore[no-untyped-def]
 
 
 def confirm(world, job: ImportJob) -> ImportJob:  # type: ignore[no-untyped-def]
-    return run_confirm(job, user=world.users["principal_a1"], only_valid=bool(job.error_count))
+    return run_confirm(job, user=world.users["xa_a1"], only_valid=bool(job.error_count))
 
 
 def problems(job: ImportJob) -> dict[int, list[tuple[str, str, str]]]:
@@ -196,13 +196,15 @@ def test_people_of_another_school_are_not_found(world, upload):
     assert problems(job)[5] == [("staff_code", "person.unknown", "error")]
 
 
-def test_a_teacher_may_not_import(world, upload):
+@pytest.mark.parametrize("user", ["teacher_a1", "principal_a1"])
+def test_only_an_authority_that_recognises_results_imports_them(world, upload, user):
+    """Imported results are recorded as recognised: a teacher, and a school for its own people, may not."""
     with pytest.raises(PermissionDenied):
-        upload(results_file([1, "teacher_a1", None, None, None, "2017", 9, 9, 9, None, None]), user="teacher_a1")
+        upload(results_file([1, "teacher_a1", None, None, None, "2017", 9, 9, 9, None, None]), user=user)
 
 
 def test_the_template_downloads_and_its_example_row_is_skipped(world, login, upload):
-    r = login(world.users["principal_a1"]).get(reverse("imports:template", args=["historic_results"]))
+    r = login(world.users["xa_a1"]).get(reverse("imports:template", args=["historic_results"]))
     assert r.status_code == 200 and r.content[:2] == b"PK"
     job = upload(r.content)
     # the header is found, and its only row is the example, skipped: no rows to import
