@@ -101,8 +101,9 @@ def _year(y: YearRecord, st: _Styles) -> list[Flowable]:
         rows.append([_("Status"), _("Imported from earlier records") if r.source == "imported" else _result_status(r)])
         for label, value in getattr(r, "component_rows", []):
             rows.append([label, value])
-        for text in getattr(r, "reason_texts", []):
-            rows.append([_("Not completed because"), text])
+        reasons = getattr(r, "reason_texts", [])
+        if reasons:  # one row, the reasons one per line (each already says what is missing)
+            rows.append([_("Not completed because"), Paragraph("<br/>".join(escape(t) for t in reasons), st.cell)])
         if r.note:
             rows.append([_("Note"), r.note])
         if y.certificate is not None:
