@@ -209,13 +209,14 @@ def test_a_zip_that_is_not_a_workbook_is_refused():
 
 
 def test_every_app_registers_its_importer_once():
-    assert sorted(importing.keys()) == ["catalog", "lms_results", "scores", "staff", "temis"]
+    assert sorted(importing.keys()) == ["catalog", "historic_results", "lms_results", "scores", "staff", "temis"]
     assert [type(i).__module__ for i in importing.all()] == [
         "bdtx.people.importers",
         "bdtx.standards.importers",
         "bdtx.catalog.importers",
         "bdtx.training.importers",
         "bdtx.training.importers",
+        "bdtx.results.importers",
     ]
     with pytest.raises(KeyError):
         importing.get("nothing")

@@ -46,7 +46,12 @@ def create(apps, schema_editor):
 
 
 def remove(apps, schema_editor):
-    apps.get_model("surveys", "Questionnaire").objects.filter(title=TITLE, owner=None).delete()
+    # Raw deletes: unapplying a chain of migrations, the deletion collector meets other apps' models
+    # of another state ("Must be Questionnaire instance"); the shipped questionnaire has only its questions.
+    Questionnaire = apps.get_model("surveys", "Questionnaire")
+    ids = list(Questionnaire.objects.filter(title=TITLE, owner=None).values_list("pk", flat=True))
+    apps.get_model("surveys", "Question").objects.filter(questionnaire_id__in=ids)._raw_delete(schema_editor.connection.alias)
+    Questionnaire.objects.filter(pk__in=ids)._raw_delete(schema_editor.connection.alias)
 
 
 class Migration(migrations.Migration):
