@@ -34,6 +34,7 @@ def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--learners", type=int, default=100_000)
     parser.add_argument("--schools", type=int, default=1000)
+    parser.add_argument("--certificates", type=int, default=2000, help="results recognised and certified")
     parser.add_argument("--keep", action="store_true", help="keep the temporary directory")
     parser.add_argument("--profile", action="store_true", help="profile the group split (top 15 by cumulative time)")
     args = parser.parse_args()
@@ -193,6 +194,7 @@ def main() -> None:
         lms_exchange(cohort, step)
         completion_step(cohort, step)
         results_step(year, step)
+        certificates_step(year, step, args.certificates)
         print(f"  peak RSS: {peak_rss_mb():.0f} MB")
     finally:
         if drop_database:
@@ -338,6 +340,32 @@ def results_step(year, step) -> None:  # type: ignore[no-untyped-def]
     t = time.perf_counter()
     again = results_compute(scope=SYSTEM, unit=province, school_year=year)
     step("year results computed again (replaced)", again.people, time.perf_counter() - t)
+
+
+def certificates_step(year, step, n: int) -> None:  # type: ignore[no-untyped-def]
+    """Issue 10: the Sở recognises `n` completed results and issues their certificates (each numbered
+    in its own short transaction with the series row locked, signed, audited), then draws them all in
+    one PDF, as the bulk job does."""
+    from bdtx.certificates.models import Certificate
+    from bdtx.certificates.services import certificates_issue, certificates_pdf
+    from bdtx.core.scope import SYSTEM
+    from bdtx.organisations.models import Unit
+    from bdtx.results.models import ResultStatus, YearResult
+
+    if not n:
+        return
+    province = Unit.objects.get(code="B-SO")
+    ids = list(YearResult.objects.filter(school_year=year, completed=True).values_list("pk", flat=True)[:n])
+    YearResult.objects.filter(pk__in=ids).update(status=ResultStatus.RECOGNISED, recognised_unit=province)
+    t = time.perf_counter()
+    issued = certificates_issue(scope=SYSTEM, unit=province, school_year=year)
+    step("certificates issued (numbered, signed, audited)", issued, time.perf_counter() - t)
+    numbers = sorted(Certificate.objects.values_list("sequence", flat=True))
+    assert numbers == list(range(1, issued + 1)), "numbers have a gap or a duplicate"
+    t = time.perf_counter()
+    pdf = certificates_pdf(Certificate.objects.select_related("issuer__unit", "school_year").order_by("sequence"))
+    step("certificates drawn in one PDF", issued, time.perf_counter() - t)
+    print(f"    {len(pdf) / 2**20:.1f} MB")
 
 
 if __name__ == "__main__":
