@@ -66,7 +66,7 @@ LAST = 1  # the second: 1 day before (or on the day itself)
 SUBMITTED = (PlanStatus.SUBMITTED, PlanStatus.APPROVED)
 
 
-def _deciders(unit_ids: QuerySet) -> QuerySet:
+def deciders(unit_ids: QuerySet) -> QuerySet:
     """User ids of the active role holders at those units who decide plans there."""
     roles = [r for r, perms in ROLE_PERMISSIONS.items() if Perm.PLANS_APPROVE in perms and r != Role.SYSTEM_ADMIN]
     return (
@@ -153,7 +153,7 @@ def _personal_plan_reminders(year: SchoolYear, today: date) -> int:
         )
         count += _tell(
             "deadline.plans_to_approve",
-            _deciders(waiting.filter(due_on=due).values("unit_id")),
+            deciders(waiting.filter(due_on=due).values("unit_id")),
             year=year,
             due=due,
             today=today,
@@ -181,7 +181,7 @@ def _unit_plan_reminders(year: SchoolYear, today: date) -> int:
         for due in dates:
             count += _tell(
                 "deadline.unit_plan",
-                _deciders(not_submitted.filter(due_on=due).values("pk")),
+                deciders(not_submitted.filter(due_on=due).values("pk")),
                 year=year,
                 due=due,
                 today=today,
@@ -191,7 +191,7 @@ def _unit_plan_reminders(year: SchoolYear, today: date) -> int:
             )
             count += _tell(
                 "deadline.unit_plan",
-                _deciders(children_waiting.filter(due_on=due).values("pk")),
+                deciders(children_waiting.filter(due_on=due).values("pk")),
                 year=year,
                 due=due,
                 today=today,
@@ -231,7 +231,7 @@ def unit_plan_decided(plan: UnitPlan) -> None:
         return
     returned = plan.status == PlanStatus.RETURNED
     notify(
-        user_ids=_deciders(Unit.objects.filter(pk=plan.unit_id).values("pk")),
+        user_ids=deciders(Unit.objects.filter(pk=plan.unit_id).values("pk")),
         kind="unit_plan.returned" if returned else "unit_plan.approved",
         event_key=f"unit_plan:{plan.pk}:{plan.status}:{plan.decided_at:%Y%m%d%H%M%S%f}",
         title=(

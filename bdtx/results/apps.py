@@ -18,6 +18,11 @@ class ResultsConfig(AppConfig):
         audit_actions.register(*IMPORT_ACTIONS, app=self.label)
         importing.register(HistoricResultsImporter())
 
+        from bdtx.notifications.kinds import notification_kinds
+        from bdtx.results.notifications import KINDS
+
+        notification_kinds.register(*KINDS, app=self.label)
+
         from bdtx.results.compute import results_refresh
         from bdtx.training.hooks import on_learning_changed
 

@@ -18,6 +18,7 @@ from bdtx.core.services import audit_record
 from bdtx.organisations.models import Unit
 from bdtx.results.compute import results_compute
 from bdtx.results.models import ResultStatus, YearResult
+from bdtx.results.notifications import results_decided
 from bdtx.results.selectors import may_recognise, recogniser_of
 
 
@@ -100,6 +101,7 @@ def results_recognise(*, scope: Scope, school: Unit, school_year: SchoolYear) ->
             "recogniser": [None, recogniser.name],
         },
     )
+    results_decided(school=school, school_year=school_year, people=people)
     return people
 
 
@@ -129,6 +131,7 @@ def results_return(*, scope: Scope, school: Unit, school_year: SchoolYear, comme
         changes={"people": [None, people], "school_year": [None, school_year.pk]},
         note=comment[:255],
     )
+    results_decided(school=school, school_year=school_year, people=people, comment=comment)
     return people
 
 

@@ -162,6 +162,22 @@ def test_return_needs_a_comment_and_the_school_proposes_again(world, mods, schoo
     assert _statuses(mods) == {ResultStatus.RECOGNISED}
 
 
+def test_the_principal_is_told_of_a_return_with_its_reason_and_of_the_recognition(world, mods, school, scope_of):
+    from bdtx.notifications.models import Notification
+
+    th = world.u("th_a1")
+    principal = world.users["principal_a1"]
+    results_propose(scope=scope_of("principal_a1"), school=th, school_year=mods.year)
+    results_return(scope=scope_of("xa_a1"), school=th, school_year=mods.year, comment="Thiếu điểm bài thu hoạch")
+    returned = Notification.objects.get(user=principal, kind="results.returned")
+    assert "Trường Tiểu học Đông" in returned.title and "Thiếu điểm bài thu hoạch" in returned.body
+    assert not Notification.objects.filter(kind="results.returned").exclude(user=principal).exists()
+    results_propose(scope=scope_of("principal_a1"), school=th, school_year=mods.year)
+    results_recognise(scope=scope_of("xa_a1"), school=th, school_year=mods.year)
+    recognised = Notification.objects.get(user=principal, kind="results.recognised")
+    assert recognised.title.startswith("2 kết quả") and str(mods.year) in recognised.title
+
+
 # --- recognised: frozen, corrected with a reason -----------------------------------------------------------
 
 
