@@ -141,7 +141,7 @@ def result_correct(*, scope: Scope, result: YearResult, category: str, reason: s
     categories), with a reason, kept in the result's note and its audit entry with the old and the
     new values. Only a recognised result is corrected by hand: the others are recomputed from data."""
     r = (
-        YearResult.objects.select_for_update()
+        YearResult.objects.select_for_update(of=("self",))
         .select_related("person", "unit", "regime", "recognised_unit")
         .get(pk=result.pk)
     )

@@ -119,7 +119,7 @@ def questionnaire_update(
 ) -> Questionnaire:
     """Change a questionnaire. Its questions and rule change only while no one has answered it (the
     answers would no longer mean what they were given for); a change of questions is a new version."""
-    qn = Questionnaire.objects.select_for_update().select_related("owner").get(pk=questionnaire.pk)
+    qn = Questionnaire.objects.select_for_update(of=("self",)).select_related("owner").get(pk=questionnaire.pk)
     if not _may_keep(scope, qn.owner):
         raise PermissionDenied
     answered = Submission.objects.filter(survey__questionnaire=qn).exists()
@@ -284,7 +284,9 @@ def survey_remind(*, scope: Scope, survey: Survey) -> int:
     """Remind by e-mail the enrolled learners who have not answered (at most once a day, while the
     survey is open); the e-mails go from a background task. Returns how many were reminded."""
     survey = (
-        Survey.objects.select_for_update().select_related("cohort__organiser", "cohort__institution").get(pk=survey.pk)
+        Survey.objects.select_for_update(of=("self",))
+        .select_related("cohort__organiser", "cohort__institution")
+        .get(pk=survey.pk)
     )
     if not survey.cohort.managed_by(scope):
         raise PermissionDenied
