@@ -19,10 +19,9 @@ from bdtx.plans.models import PersonalPlan, PlanItem
 from bdtx.regimes.models import Regime
 from bdtx.results.models import YearResult
 from bdtx.results.templatetags.results_tags import reason_texts
+from bdtx.training.completion import attended_sessions
 from bdtx.training.models import (
-    ATTENDED_MARKS,
     Assessor,
-    Attendance,
     AttendanceRule,
     CohortSession,
     Enrolment,
@@ -108,13 +107,6 @@ def _enrolments(person: Person) -> list[Enrolment]:
     """Every enrolment of the person (waiting, withdrawn, moved too), each with the cohort, the group's
     core teacher, the three completion signals with their source and time, the sessions attended
     and held, and the scores with their component: three queries."""
-    attended = (
-        Attendance.objects.filter(enrolment=OuterRef("pk"), mark__in=ATTENDED_MARKS)
-        .order_by()
-        .values("enrolment")
-        .annotate(n=Count("pk"))
-        .values("n")[:1]
-    )
     sessions = (
         CohortSession.objects.filter(cohort=OuterRef("cohort_id"))
         .order_by()
@@ -127,7 +119,7 @@ def _enrolments(person: Person) -> list[Enrolment]:
         .select_related("cohort", "cohort__module", "cohort__organiser", "cohort__institution", "group__mentor")
         .annotate(
             **signal_columns(detail=True),
-            sessions_attended=Coalesce(Subquery(attended, output_field=IntegerField()), Value(0)),
+            sessions_attended=attended_sessions(),
             sessions_held=Coalesce(Subquery(sessions, output_field=IntegerField()), Value(0)),
         )
         .prefetch_related(

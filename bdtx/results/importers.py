@@ -37,7 +37,7 @@ import tempfile
 from collections import defaultdict
 from dataclasses import dataclass, field
 from datetime import date
-from decimal import Decimal, InvalidOperation
+from decimal import Decimal
 from pathlib import Path
 from typing import Any
 
@@ -61,9 +61,9 @@ from bdtx.people.models import Employment
 from bdtx.regimes.grading import grade_compute
 from bdtx.regimes.models import Regime
 from bdtx.results.models import ResultSource, ResultStatus, YearResult
+from bdtx.training.scores import parse_score
 
 MAX_MODULES = 8  # "ND3 – MĐ1" … "ND3 – MĐ8" columns
-TEN = Decimal(10)
 AVERAGE_TOLERANCE = Decimal("0.05")  # a file's average this close to the computed one is the same
 
 
@@ -198,20 +198,6 @@ def parse_school_year(value: Any) -> int:
         if (len(m.group(2)) == 2 and end != (start + 1) % 100) or (len(m.group(2)) == 4 and end != start + 1):
             raise ValueError(value)
     return start
-
-
-def parse_score(value: Any) -> Decimal:
-    """A score on the 10-point scale: 8, 8.5, "8,5" → Decimal; ValueError outside 0-10 or not a number."""
-    if isinstance(value, bool):
-        raise ValueError(value)
-    text = str(value).strip().replace(",", ".") if not isinstance(value, int | float) else repr(value)
-    try:
-        d = Decimal(text)
-    except InvalidOperation:
-        raise ValueError(value) from None
-    if not d.is_finite() or not 0 <= d <= TEN:
-        raise ValueError(value)
-    return d.quantize(Decimal("0.01"))
 
 
 # --- what checking needs -------------------------------------------------------------------------

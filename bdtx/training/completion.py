@@ -99,7 +99,7 @@ def _marked(party: str) -> Exists:
     return Exists(CompletionSignal.objects.filter(enrolment=OuterRef("pk"), party=party, passed=True))
 
 
-def _attended() -> Coalesce:
+def attended_sessions() -> Coalesce:
     n = (
         Attendance.objects.filter(enrolment=OuterRef("pk"), mark__in=ATTENDED_MARKS)
         .order_by()
@@ -129,7 +129,7 @@ def completion_condition(required: int) -> Q:
     """All three parties marked the module passed and, when the cohort asks `required` sessions, the
     learner attended that many (present or late)."""
     q = Q(_lms_passed()) & Q(_marked(Assessor.MENTOR)) & Q(_marked(Assessor.INSTITUTION))
-    return q & Q(GreaterThanOrEqual(_attended(), required)) if required else q
+    return q & Q(GreaterThanOrEqual(attended_sessions(), required)) if required else q
 
 
 def completion_recompute(*, enrolments: QuerySet[Enrolment], include_locked: bool = False) -> int:
@@ -226,7 +226,7 @@ def with_signals(qs: QuerySet[Enrolment], *, cohort: Cohort) -> QuerySet[Enrolme
     as subquery columns: one query whatever the cohort's size."""
     rule = attendance_rule_for(cohort.school_year)
     share = rule.min_share if rule is not None else 100
-    return qs.annotate(**signal_columns(detail=True), attended=_attended(), required=_required(share))
+    return qs.annotate(**signal_columns(detail=True), attended=attended_sessions(), required=_required(share))
 
 
 MISSING = {
