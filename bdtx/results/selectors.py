@@ -10,6 +10,7 @@ from django.utils import timezone
 
 from bdtx.core.models import AuditLog, SchoolYear
 from bdtx.core.scope import Perm, Scope, ancestor_ids
+from bdtx.core.text import vn_text_key
 from bdtx.organisations.models import Unit, UnitPlacement
 from bdtx.results.models import Recogniser, RecognitionRule, ResultStatus, YearResult
 
@@ -157,7 +158,7 @@ def schools_for_recognition(*, scope: Scope, school_year: SchoolYear) -> list[Sc
         for pk, c in counts.items()
         if pk in recognisers and may_recognise(scope, recognisers[pk])
     ]
-    out.sort(key=lambda s: (s.proposed == 0, s.school.name))
+    out.sort(key=lambda s: (s.proposed == 0, vn_text_key(s.school.name)))
     return out
 
 

@@ -19,7 +19,7 @@ from django.db.models.functions import Coalesce
 
 from bdtx.core.models import SchoolYear
 from bdtx.core.scope import Perm, Scope
-from bdtx.core.text import fold
+from bdtx.core.text import vn_text_key
 from bdtx.people.models import KINH_CODE, Employment, Person, difficult_area_q
 from bdtx.surveys.models import (
     LIKERT_LABELS,
@@ -248,7 +248,7 @@ def survey_results(*, surveys: QuerySet[Survey]) -> Results:
             r.counts = [(label, counts.get((q.pk, i), 0)) for i, label in enumerate(q.choices)]
             r.answered = sum(n for _l, n in r.counts)
         else:
-            r.texts = sorted(texts[q.pk], key=lambda t: (fold(t), t))
+            r.texts = sorted(texts[q.pk], key=lambda t: (vn_text_key(t), t))
             r.answered = len(r.texts)
         results.questions.append(r)
     return results

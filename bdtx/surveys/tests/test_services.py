@@ -85,6 +85,14 @@ def test_results_are_suppressed_under_five_answers_and_shown_at_five(survey, enr
     assert r.questions[1].counts == [("Điện thoại", 5), ("Máy tính", 0)]
 
 
+def test_open_answers_follow_the_vietnamese_alphabet(survey, enrol):
+    """D comes before Đ in Vietnamese: folding the diacritics away would put "Đặt" before "Dạy"."""
+    for p, text in zip(enrol(5), ("Đặt câu hỏi", "Dạy học", "Bổ ích", "Ôn tập", "Ổn định"), strict=True):
+        _answer(survey, p, text=text)
+    r = selectors.survey_results(surveys=Survey.objects.filter(pk=survey.pk))
+    assert r.open_answers == ["Bổ ích", "Dạy học", "Đặt câu hỏi", "Ổn định", "Ôn tập"]  # letters first, then tones
+
+
 def test_satisfaction_starts_at_four(survey, enrol):
     people = enrol(5)
     for p, v in zip(people, (3, 3, 4, 5, 1), strict=True):
