@@ -44,28 +44,38 @@ _OFFICE = {
     Perm.TRAINING_VIEW,
     Perm.TRAINING_MANAGE,
     Perm.TRAINING_ASSESS,  # an organiser enters the scores of its cohorts (and assesses when no institution does)
+    Perm.REPORTS_VIEW,
+    Perm.REPORTS_FILE,  # every level files its own reports to the level above
 }
 # The managing office (`TRAINING_APPROVE`) approves the completion lists of its schools (a commune or
 # district office, the Sở for the schools it manages directly); a school does not approve its own.
 _AUTHORITY = {Perm.DEADLINES_MANAGE, Perm.CONTENT_MANAGE}
 # The managing authority recognises its schools' year results and issues their certificates.
 _RECOGNISE = {Perm.TRAINING_APPROVE, Perm.RESULTS_RECOGNISE, Perm.CERTIFICATES_ISSUE}
+# A level above accepts or returns the reports its children filed (the office its schools', the Sở its
+# offices', the ministry the Sở's).
+_DECIDE_REPORTS = {Perm.REPORTS_DECIDE}
 
 ROLE_PERMISSIONS: dict[str, frozenset[str]] = {
     Role.LEARNER: frozenset(),
     Role.MENTOR: frozenset(),
     Role.SCHOOL_ADMIN: frozenset(_OFFICE),
-    Role.OFFICE_STAFF: frozenset(_OFFICE | _RECOGNISE | {Perm.DEADLINES_MANAGE}),
-    Role.DEPARTMENT_STAFF: frozenset(_OFFICE | _AUTHORITY | _RECOGNISE | {Perm.UNITS_MANAGE, Perm.CATALOG_MANAGE}),
+    Role.OFFICE_STAFF: frozenset(_OFFICE | _RECOGNISE | _DECIDE_REPORTS | {Perm.DEADLINES_MANAGE}),
+    Role.DEPARTMENT_STAFF: frozenset(
+        _OFFICE | _AUTHORITY | _RECOGNISE | _DECIDE_REPORTS | {Perm.UNITS_MANAGE, Perm.CATALOG_MANAGE}
+    ),
     # The ministry sees national figures and lists but not individuals' sensitive data.
     Role.MINISTRY_STAFF: frozenset(
         {Perm.UNITS_VIEW, Perm.PEOPLE_VIEW, Perm.PEOPLE_EXPORT, Perm.AUDIT_VIEW, Perm.PLANS_VIEW, Perm.PLANS_APPROVE}
-        | {Perm.STANDARDS_VIEW, Perm.CATALOG_MANAGE, Perm.TRAINING_VIEW}
+        | {Perm.STANDARDS_VIEW, Perm.CATALOG_MANAGE, Perm.TRAINING_VIEW, Perm.REPORTS_VIEW}
         | _AUTHORITY
+        | _DECIDE_REPORTS
     ),
     # A training institution sees the cohorts it assesses (`CohortQuerySet.visible_to`).
     Role.INSTITUTION_STAFF: frozenset({Perm.UNITS_VIEW, Perm.TRAINING_VIEW, Perm.TRAINING_ASSESS}),
-    Role.SYSTEM_ADMIN: frozenset(_OFFICE | _AUTHORITY | _RECOGNISE | {Perm.UNITS_MANAGE, Perm.CATALOG_MANAGE}),
+    Role.SYSTEM_ADMIN: frozenset(
+        _OFFICE | _AUTHORITY | _RECOGNISE | _DECIDE_REPORTS | {Perm.UNITS_MANAGE, Perm.CATALOG_MANAGE}
+    ),
 }
 
 # Where each role can be held. A grantor may give a role only at a unit inside their subtree and

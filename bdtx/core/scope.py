@@ -87,6 +87,12 @@ class Perm:
     # authority recognises a school's results is set per province (`results.RecognitionRule`).
     RESULTS_RECOGNISE = "results.recognise"
     CERTIFICATES_ISSUE = "certificates.issue"  # issue and revoke the certificates of recognised results
+    # Reports up the tree (issue 11): see the subtree's dashboards and reports; prepare and file the
+    # unit's own (the yearly results report, Biểu 3 and its text sections); accept or return the
+    # reports the units below filed to it.
+    REPORTS_VIEW = "reports.view"
+    REPORTS_FILE = "reports.file"
+    REPORTS_DECIDE = "reports.decide"
 
 
 class UnitLike(Protocol):
