@@ -224,7 +224,7 @@ def record_build(*, person: Person, employments: list[Employment]) -> Record:
         learners = mentored.get(y, 0)
         result = results.get(y)
         if result is not None:
-            result.reason_texts = result_reason_texts(result)  # type: ignore[attr-defined]
+            result.reason_texts = reason_texts(result.reasons)  # type: ignore[attr-defined]
             result.component_rows = component_rows(result)  # type: ignore[attr-defined]
         years.append(
             YearRecord(
@@ -240,11 +240,6 @@ def record_build(*, person: Person, employments: list[Employment]) -> Record:
             )
         )
     return Record(person=person, employment=employments[0] if employments else None, years=years)
-
-
-def result_reason_texts(result: YearResult) -> list[str]:
-    """Why a result is not completed, in words (as on the results pages)."""
-    return reason_texts(result.reasons)
 
 
 def component_rows(result: YearResult) -> list[tuple[str, str]]:
