@@ -828,6 +828,10 @@ def main() -> int:
                 print(f"  MISMATCH: {len(missing)} of the hand SQL's {len(figures)} figures are not in the report's:")
                 for key, value in missing[:20]:
                     print(f"    {key} = {value}")
+                print(
+                    "  (a figure computed differently shows here, and so does one the report leaves out, e.g. a split"
+                    " by group it does not give: read the keys before deciding which side is wrong)"
+                )
             if label == "province":
                 print(f"  province: {ms:.1f} ms (goal < 200 ms): {'met' if ms < 200 else 'NOT met'}")
         print(f"  peak RSS {peak_rss_mb():.0f} MB")
