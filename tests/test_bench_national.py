@@ -113,7 +113,7 @@ def test_the_comparison_with_the_report_finds_a_figure_that_differs():
         enrolled: int
         completed: int
 
-    hand = {("module", 7, "enrolled", "total"): 12, ("module", 7, "completed", "total"): 9, ("x",): 12}
+    hand = {("module", 7, "enrolled", "total"): 12, ("module", 7, "completed", "total"): 9, ("x",): 12, ("y",): 0}
     assert national.missing_from(hand, {"rows": [Row("a", 12, 9), Row("b", 12, 4)], "share": 75.0}) == []
     # one 12 too few: the multiset check sees it
     assert national.missing_from(hand, [Row("a", 12, 9)]) == [(("x",), 12)]
