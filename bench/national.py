@@ -3,6 +3,8 @@
 Run from the project root (PostgreSQL only):
     bash scripts/with-postgres.sh .venv/bin/python bench/national.py --scale 1.0    # national size
     bash scripts/with-postgres.sh .venv/bin/python bench/national.py --scale 0.01   # a quick run
+    DATABASE_URL=postgres://… .venv/bin/python bench/national.py --keep            # keep the database, then
+    DATABASE_URL=postgres://… .venv/bin/python bench/national.py --database NAME   # time it again, no load
 
 It uses the dev settings with a database of its own on that server (dropped at the end), migrates,
 then writes the dataset with COPY (psycopg 3, not the ORM): the organisation tree (the ministry, 34
@@ -20,8 +22,9 @@ way, checks its numbers against the hand SQL's (exit 1 when they differ) and pri
 report/hand (goal ≤ 1.2×) and the province time (goal < 200 ms). Without it the script says so and
 stops after the hand SQL's timings.
 
-tests/test_bench_national.py runs `load_national` at a tiny scale on the PostgreSQL test database and
-checks `hand_figures` against the same definitions computed from the ORM.
+tests/test_bench_national.py runs `load_national` at a tiny scale on the PostgreSQL test database,
+checks `hand_figures` against the same definitions computed from the ORM, and the comparison against
+a stand-in for the report (equal figures pass, a wrong one fails).
 """
 
 import argparse

@@ -4,6 +4,8 @@ same definitions computed here from the ORM, person by person (nothing is timed)
 
 import dataclasses
 import importlib.util
+import sys
+import types
 from collections import Counter, defaultdict
 from pathlib import Path
 from typing import Any
@@ -75,7 +77,7 @@ def orm_figures(*, unit: Any, school_year: Any) -> dict[tuple[Any, ...], int]:
 
 
 @pytest.mark.skipif(connection.vendor != "postgresql", reason="the national benchmark loads with COPY: PostgreSQL only")
-def test_the_national_loader_and_the_hand_sql_agree_with_the_orm(db):
+def test_the_national_loader_and_the_hand_sql_agree_with_the_orm(db, monkeypatch, capsys):
     from bdtx.core.models import SchoolYear
     from bdtx.organisations.models import Unit
     from bdtx.people.models import Person
@@ -99,6 +101,24 @@ def test_the_national_loader_and_the_hand_sql_agree_with_the_orm(db):
         kinds = {k[0] for k in expected} | {k[1] for k in expected if k[0] == "programme"}
         assert {"population", "split", "programme", "module", "BD01", "BD02", "BD03"} <= kinds
     assert 0 < population["department"] < population["ministry"] < 300  # some retired, some at an office
+
+    # the comparison the lead runs once the report is merged: equal figures pass, one wrong fails
+    def live_figures(*, unit: Any, school_year: Any) -> dict[str, Any]:
+        figures = national.hand_figures(path=unit.path, school_year=school_year.start_year)
+        return {"rows": [{"label": str(k), "n": v} for k, v in figures.items()], "share": 0.5}
+
+    def wrong_figures(*, unit: Any, school_year: Any) -> dict[str, Any]:
+        right = live_figures(unit=unit, school_year=school_year)
+        return {**right, "rows": [{**r, "n": r["n"] + 1} if "women" in r["label"] else r for r in right["rows"]]}
+
+    selectors = types.ModuleType("bdtx.yearreports.selectors")
+    monkeypatch.setitem(sys.modules, "bdtx.yearreports.selectors", selectors)
+    selectors.live_figures = live_figures  # type: ignore[attr-defined]
+    assert national._measure(loaded, lambda: "0", lambda: 0.0) == 0
+    selectors.live_figures = wrong_figures  # type: ignore[attr-defined]
+    assert national._measure(loaded, lambda: "0", lambda: 0.0) == 1
+    out = capsys.readouterr().out
+    assert "report/hand" in out and "MISMATCH" in out
     # the app reads the rows as its own
     assert results_summary(unit=root, school_year=year).total > 250
     assert Person.objects.filter(pk__gt=0).order_by("-pk").first().sort_key
