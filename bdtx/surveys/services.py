@@ -30,6 +30,7 @@ from bdtx.surveys.models import (
     Submission,
     Survey,
 )
+from bdtx.surveys.notifications import surveys_waiting_notify
 from bdtx.surveys.selectors import nonrespondents
 from bdtx.training.models import Cohort, CohortPhase, Enrolment, EnrolmentStatus
 
@@ -191,6 +192,8 @@ def survey_attach(
         unit_path=cohort.organiser.path,
         changes={"opens_on": [None, opens_on.isoformat()], "closes_on": [None, closes_on.isoformat()]},
     )
+    # already open: its learners are told now rather than by tomorrow's reminders
+    surveys_waiting_notify(surveys=Survey.objects.filter(pk=survey.pk), today=timezone.localdate())
     return survey
 
 
