@@ -49,7 +49,7 @@ class QuestionSpec:
     counts_for_satisfaction: bool = False
 
 
-def _may_keep(scope: Scope, owner: Unit | None) -> bool:
+def may_keep(scope: Scope, owner: Unit | None) -> bool:
     """Who writes a questionnaire: training managers of its unit; the shared ones, the system only."""
     return scope.is_system if owner is None else scope.has(Perm.TRAINING_MANAGE, owner.path)
 
@@ -89,7 +89,7 @@ def questionnaire_create(
     status: str = QuestionnaireStatus.DRAFT,
 ) -> Questionnaire:
     """A questionnaire kept by `owner` (a training manager there), or shared when `owner` is None (system)."""
-    if not _may_keep(scope, owner):
+    if not may_keep(scope, owner):
         raise PermissionDenied
     if not 1 <= satisfied_from <= 5:
         raise ValidationError(_("Satisfaction starts at a point from 1 to 5."))
@@ -121,7 +121,7 @@ def questionnaire_update(
     """Change a questionnaire. Its questions and rule change only while no one has answered it (the
     answers would no longer mean what they were given for); a change of questions is a new version."""
     qn = Questionnaire.objects.select_for_update(of=("self",)).select_related("owner").get(pk=questionnaire.pk)
-    if not _may_keep(scope, qn.owner):
+    if not may_keep(scope, qn.owner):
         raise PermissionDenied
     answered = Submission.objects.filter(survey__questionnaire=qn).exists()
     changes: dict[str, list[object]] = {}
@@ -197,11 +197,12 @@ def survey_attach(
     return survey
 
 
+@transaction.atomic
 def survey_attach_module(
     *, scope: Scope, module: Module, school_year: SchoolYear, questionnaire: Questionnaire
 ) -> list[Survey]:
     """Put the questionnaire to every cohort of the module in that school year which the scope
-    organises and which does not have it yet (each with its own opening day)."""
+    organises and which does not have it yet (each with its own opening day): all or none."""
     cohorts = Cohort.objects.filter(module=module, school_year=school_year).select_related("organiser", "institution")
     taken = set(Survey.objects.filter(questionnaire=questionnaire).values_list("cohort_id", flat=True))
     return [
