@@ -34,7 +34,7 @@ class QuestionnaireForm(BootstrapFormMixin, forms.Form):
 
 class QuestionForm(BootstrapFormMixin, forms.Form):
     kind = forms.ChoiceField(label=_("Kind of question"), choices=QuestionKind.choices, initial=QuestionKind.LIKERT5)
-    text = forms.CharField(label=_("Question"), max_length=500)
+    text = forms.CharField(label=_("Question"), max_length=500, widget=forms.Textarea(attrs={"rows": 2}))
     choices = forms.CharField(
         label=_("Choices (one a line)"),
         required=False,
@@ -99,6 +99,7 @@ def question_formset(*, data: Any = None, questions: list[Question] | None = Non
     ]
     formset = formset_class(data=data, initial=initial, prefix="q")
     for f in formset.forms:
+        f.order_fields(["kind", "ORDER", "text", "choices", "required", "counts_for_satisfaction", "DELETE"])
         f.fields["ORDER"].label = _("Order")
         f.fields["ORDER"].widget.attrs["class"] = "form-control"
         if "DELETE" in f.fields:
