@@ -70,7 +70,8 @@ def surveys_waiting_notify(*, surveys: QuerySet[Survey], today: date) -> int:
         s.pk: render_message(
             _("A survey waits for your answers: %(title)s"),
             _(
-                "Cohort %(cohort)s. Your answers are anonymous: no one can tell which answers are yours. Open until %(closes)s."
+                "Cohort %(cohort)s. Your answers are anonymous: no one can tell which answers are yours. "
+                "Open until %(closes)s."
             ),
             {"title": s.questionnaire.title, "cohort": s.cohort.name, "closes": f"{s.closes_on:%d/%m/%Y}"},
         )
