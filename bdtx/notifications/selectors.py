@@ -35,6 +35,8 @@ class KindChoice:
 def notification_choices(*, scope: Scope) -> list[KindChoice]:
     """Every registered kind that can concern the scope's user (`NotificationKind.concerns`), with
     their choice (their preference, else the kind's defaults)."""
+    if scope.user_id is None:  # the system itself is told nothing
+        return []
     prefs = {
         p.kind: p for p in NotificationPreference.objects.filter(user_id=scope.user_id).only("kind", "in_app", "email")
     }
