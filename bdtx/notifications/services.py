@@ -216,6 +216,15 @@ def notification_mark_read(*, scope: Scope, uuid: Any | None = None) -> int:
     return qs.update(read_at=timezone.now())
 
 
+def notification_settle(*, user_id: int, kind: str, event_key: str) -> int:
+    """Mark read what the user was told of an event that no longer waits for them (a survey they have
+    now answered), so the bell stops counting it; called by the service that settles it, inside its
+    transaction. Returns how many rows changed (0 or 1)."""
+    return Notification.objects.filter(user_id=user_id, kind=kind, event_key=event_key, read_at__isnull=True).update(
+        read_at=timezone.now()
+    )
+
+
 @transaction.atomic
 def notification_preferences_set(*, scope: Scope, choices: Mapping[str, tuple[bool, bool]]) -> None:
     """Store the user's own (in the app, by e-mail) choice for each kind; a choice equal to the

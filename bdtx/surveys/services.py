@@ -19,6 +19,7 @@ from bdtx.catalog.models import Module
 from bdtx.core.models import SchoolYear
 from bdtx.core.scope import Perm, Scope
 from bdtx.core.services import audit_record
+from bdtx.notifications.services import notification_settle
 from bdtx.organisations.models import Unit
 from bdtx.surveys.models import (
     Answer,
@@ -30,7 +31,7 @@ from bdtx.surveys.models import (
     Submission,
     Survey,
 )
-from bdtx.surveys.notifications import surveys_waiting_notify
+from bdtx.surveys.notifications import WAITING, event_key, surveys_waiting_notify
 from bdtx.surveys.selectors import nonrespondents
 from bdtx.training.models import Cohort, CohortPhase, Enrolment, EnrolmentStatus
 
@@ -281,6 +282,8 @@ def survey_answer(*, scope: Scope, survey: Survey, answers: Mapping[int, object]
         obj=survey,
         unit_path=enrolment.cohort.organiser.path,
     )
+    if scope.user_id is not None:  # the survey waits for them no more: the bell stops counting it
+        notification_settle(user_id=scope.user_id, kind=WAITING, event_key=event_key(survey))
 
 
 @transaction.atomic

@@ -128,3 +128,11 @@ def test_the_queries_do_not_grow_with_the_learners(survey, enrol):
     few = _queries(survey)
     enrol(25)
     assert _queries(survey) == few
+
+
+def test_answering_settles_the_notification_and_leaves_the_others_unread(survey, enrol):
+    a, b = enrol(2)
+    reminders_send(today=timezone.localdate())
+    _answer(survey, a)
+    unread = dict(Notification.objects.filter(kind="survey.waiting").values_list("user_id", "read_at"))
+    assert unread[a.user_id] is not None and unread[b.user_id] is None
