@@ -61,9 +61,16 @@ def questionnaires_usable(*, scope: Scope) -> QuerySet[Questionnaire]:
 def questionnaires_kept(*, scope: Scope) -> QuerySet[Any]:
     """The questionnaires a training manager works with: those kept by the units where they manage
     training (and below), drafts included, and the shared published ones (read-only to them), each
-    with `question_count` and `survey_count`. One query: counted by subqueries, no join that multiplies rows."""
+    with `question_count` and `survey_count` (of the surveys of their own cohorts). One query:
+    counted by subqueries, no join that multiplies rows."""
     questions = Question.objects.filter(questionnaire=OuterRef("pk")).order_by().values("questionnaire")
-    surveys = Survey.objects.filter(questionnaire=OuterRef("pk")).order_by().values("questionnaire")
+    # only the surveys of the viewer's own cohorts: the shared questionnaire's use elsewhere is not theirs to count
+    surveys = (
+        Survey.objects.visible_to(scope, Perm.TRAINING_MANAGE)
+        .filter(questionnaire=OuterRef("pk"))
+        .order_by()
+        .values("questionnaire")
+    )
     return (
         Questionnaire.objects.visible_to(scope, Perm.TRAINING_MANAGE)
         .filter(Q(owner__isnull=False) | Q(status=QuestionnaireStatus.PUBLISHED))

@@ -276,3 +276,19 @@ def test_the_module_page_offers_neither_another_provinces_modules_nor_questionna
     assert "Mô đun khảo sát" not in page and theirs.title not in page
     r = client.post(reverse("surveys:attach_module"), {"module": module.pk, "questionnaire": theirs.pk, "year": "2026"})
     assert r.status_code == 200 and not Survey.objects.filter(questionnaire=theirs).exists()
+
+
+def test_the_list_counts_only_the_viewers_own_surveys_of_the_shared_questionnaire(world, login, scope_of):
+    from bdtx.training.models import Cohort as C
+
+    shared = Questionnaire.objects.get(owner=None, title__startswith=SHARED)
+    services.survey_attach(
+        scope=scope_of("so_b"), cohort=C.objects.get(organiser=world.u("so_b")), questionnaire=shared
+    )
+    page = login(world.users["so_a"]).get(reverse("surveys:questionnaires")).content.decode()
+    row = page[page.index(f'data-questionnaire="{shared.uuid}"') :]
+    row = row[: row.index("</tr>")]
+    assert '<td data-label="Đợt khảo sát">0</td>' in row
+    page_b = login(world.users["so_b"]).get(reverse("surveys:questionnaires")).content.decode()
+    row_b = page_b[page_b.index(f'data-questionnaire="{shared.uuid}"') :]
+    assert '<td data-label="Đợt khảo sát">1</td>' in row_b[: row_b.index("</tr>")]
