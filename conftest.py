@@ -189,6 +189,17 @@ def _training(w: World) -> None:
         ApplicationEvidence.objects.create(
             enrolment=enrolment, kind="observation", observed_on=date(2026, 11, 20), description="Dự giờ tiết Toán."
         )
+        _survey(w, province, cohort)
+
+
+def _survey(w: World, province: str, cohort: Any) -> None:
+    """A questionnaire the Sở keeps, put to its cohort (closed long ago: nobody is asked to answer):
+    the questionnaire and survey pages for the URL walk to try from the other province."""
+    from bdtx.surveys.models import Question, Questionnaire, Survey
+
+    qn = Questionnaire.objects.create(title=f"Phiếu của {w.units[province].name}", owner=w.units[province])
+    Question.objects.create(questionnaire=qn, position=1, kind="likert5", text="Tôi hài lòng.")
+    Survey.objects.create(questionnaire=qn, cohort=cohort, opens_on=date(2026, 1, 5), closes_on=date(2026, 1, 19))
 
 
 @dataclass

@@ -11,6 +11,11 @@
 A kind's code is namespaced (`plan.returned`); a namespace belongs to the app that registered it
 first. Each user may switch a kind off in the app or by e-mail (`NotificationPreference`); without a
 preference the kind's defaults apply (always in the app, by e-mail when `default_email`).
+
+A kind that concerns only some roles names the permissions it concerns (`permissions=…`: whoever
+holds one of them somewhere); the settings page offers a user only the kinds that can concern them
+(a learner is not asked about unit plans). A kind with none concerns everyone (a person's own plan,
+question or survey).
 """
 
 from __future__ import annotations
@@ -20,6 +25,8 @@ from dataclasses import dataclass
 
 from django.core.exceptions import ImproperlyConfigured
 from django.utils.functional import Promise
+
+from bdtx.core.scope import Scope
 
 CODE = re.compile(r"[a-z][a-z0-9_]*\.[a-z][a-z0-9_]*")
 MAX_CODE_LENGTH = 64  # Notification.kind, NotificationPreference.kind
@@ -31,6 +38,11 @@ class NotificationKind:
     label: str | Promise  # what the settings page calls it
     description: str | Promise = ""  # when it is sent, in a sentence
     default_email: bool = True
+    permissions: frozenset[str] = frozenset()  # whom it can concern: holders of one of these; none: everyone
+
+    def concerns(self, scope: Scope) -> bool:
+        """Whether this kind can tell the scope's user anything (the settings offer it)."""
+        return not self.permissions or any(scope.has_anywhere(p) for p in self.permissions)
 
 
 class KindRegistry:

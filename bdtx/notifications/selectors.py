@@ -6,6 +6,7 @@ from typing import Any
 
 from django.db.models import QuerySet
 
+from bdtx.core.scope import Scope
 from bdtx.notifications.kinds import NotificationKind, notification_kinds
 from bdtx.notifications.models import Notification, NotificationPreference
 
@@ -31,11 +32,18 @@ class KindChoice:
     email: bool
 
 
-def notification_choices(*, user_id: int) -> list[KindChoice]:
-    """Every registered kind with the user's choice (their preference, else the kind's defaults)."""
-    prefs = {p.kind: p for p in NotificationPreference.objects.filter(user_id=user_id).only("kind", "in_app", "email")}
+def notification_choices(*, scope: Scope) -> list[KindChoice]:
+    """Every registered kind that can concern the scope's user (`NotificationKind.concerns`), with
+    their choice (their preference, else the kind's defaults)."""
+    if scope.user_id is None:  # the system itself is told nothing
+        return []
+    prefs = {
+        p.kind: p for p in NotificationPreference.objects.filter(user_id=scope.user_id).only("kind", "in_app", "email")
+    }
     out = []
     for kind in notification_kinds.all():
+        if not kind.concerns(scope):
+            continue
         p = prefs.get(kind.code)
         out.append(KindChoice(kind=kind, in_app=p.in_app if p else True, email=p.email if p else kind.default_email))
     return out

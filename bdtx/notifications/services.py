@@ -19,6 +19,7 @@ from __future__ import annotations
 
 import logging
 from collections.abc import Iterable, Iterator, Mapping
+from dataclasses import dataclass
 from itertools import islice
 from typing import Any
 
@@ -43,12 +44,6 @@ BATCH = 5000  # users per preference lookup and insert; SQLite takes up to 32,76
 def _render(text: str | Promise, params: Mapping[str, Any] | None) -> str:
     text = str(text)
     return text % {k: str(v) for k, v in params.items()} if params else text
-
-
-def _chunks(ids: Iterable[int], size: int) -> Iterator[list[int]]:
-    it = iter(ids)
-    while chunk := list(islice(it, size)):
-        yield chunk
 
 
 def _choices(kind: NotificationKind, user_ids: list[int]) -> dict[int, tuple[bool, bool]]:
@@ -82,37 +77,66 @@ def notify(
     told. Returns how many users were given to it (None and repeats left out), not how many rows
     were new. Works in batches: a queryset of a whole country's user ids is fine.
     """
-    spec = notification_kinds.require(kind)
-    with translation.override(settings.LANGUAGE_CODE):
-        title_text = _render(title, params)[:255]
-        body_text = _render(body, params)
+    title_text, body_text = render_message(title, body, params)
     seen: set[int] = set()
+
+    def events() -> Iterator[Event]:
+        for u in user_ids:
+            if u is not None and u not in seen:
+                seen.add(u)
+                yield Event(u, event_key, title_text, body_text, url)
+
+    return notify_each(kind=kind, events=events())
+
+
+@dataclass(frozen=True)
+class Event:
+    """One event told to one user, its texts already rendered (`render_message`)."""
+
+    user_id: int
+    event_key: str
+    title: str
+    body: str = ""
+    url: str = ""
+
+
+def render_message(
+    title: str | Promise, body: str | Promise = "", params: Mapping[str, Any] | None = None
+) -> tuple[str, str]:
+    """A notification's title and text in the site's language, `%(name)s`-formatted with `params`."""
+    with translation.override(settings.LANGUAGE_CODE):
+        return _render(title, params)[:255], _render(body, params)
+
+
+def notify_each(*, kind: str, events: Iterable[Event]) -> int:
+    """Tell many users of many events of one kind at once (a daily reminder of every survey that
+    opened, each to its own learners): the rows are written in batches of `BATCH`, one preference
+    lookup and one INSERT per batch, whatever the number of events. An (user, event key) already
+    told is skipped by the database, as with `notify`. Returns how many events were given."""
+    spec = notification_kinds.require(kind)
     count = 0
     any_email = False
-    for chunk in _chunks((u for u in user_ids if u is not None), BATCH):
-        ids = [u for u in chunk if u not in seen]
-        seen.update(ids)
-        if not ids:
-            continue
-        choices = _choices(spec, ids)
+    it = iter(events)
+    while batch := list(islice(it, BATCH)):
+        choices = _choices(spec, list({e.user_id for e in batch}))
         rows = [
             {
-                "user_id": u,
+                "user_id": e.user_id,
                 "kind": kind,
-                "event_key": event_key,
-                "title": title_text,
-                "body": body_text,
-                "url": url,
+                "event_key": e.event_key,
+                "title": e.title[:255],
+                "body": e.body,
+                "url": e.url,
                 "read_at": None,
                 "emailed_at": None,
-                "in_app": choices[u][0],
-                "email_pending": choices[u][1],
+                "in_app": choices[e.user_id][0],
+                "email_pending": choices[e.user_id][1],
             }
-            for u in ids
+            for e in batch
         ]
         bulk_insert_values(Notification, rows, ignore_conflicts=True)
         any_email = any_email or any(r["email_pending"] for r in rows)
-        count += len(ids)
+        count += len(batch)
     if any_email:
         transaction.on_commit(_enqueue_emails)
     return count
@@ -190,6 +214,15 @@ def notification_mark_read(*, scope: Scope, uuid: Any | None = None) -> int:
     if uuid is not None:
         qs = qs.filter(uuid=uuid)
     return qs.update(read_at=timezone.now())
+
+
+def notification_settle(*, user_id: int, kind: str, event_key: str) -> int:
+    """Mark read what the user was told of an event that no longer waits for them (a survey they have
+    now answered), so the bell stops counting it; called by the service that settles it, inside its
+    transaction. Returns how many rows changed (0 or 1)."""
+    return Notification.objects.filter(user_id=user_id, kind=kind, event_key=event_key, read_at__isnull=True).update(
+        read_at=timezone.now()
+    )
 
 
 @transaction.atomic

@@ -16,5 +16,5 @@ def notification_emails_send() -> None:
 
 @task
 def reminders_send(day: str | None = None) -> None:
-    """The daily reminders (deadlines in 7 days and in 1 day) for `day` (ISO date; default today)."""
+    """The daily reminders (deadlines in 7 days and in 1 day, surveys waiting) for `day` (ISO date; default today)."""
     reminders.reminders_send(today=date.fromisoformat(day) if day else timezone.localdate())

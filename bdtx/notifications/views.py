@@ -60,7 +60,7 @@ def notification_unread(request: AuthenticatedHttpRequest) -> JsonResponse:
 
 
 def notification_settings(request: AuthenticatedHttpRequest) -> HttpResponse:
-    choices = selectors.notification_choices(user_id=request.user.pk)
+    choices = selectors.notification_choices(scope=request.scope)
     if request.method == "POST":
         services.notification_preferences_set(
             scope=request.scope,

@@ -28,6 +28,8 @@ from bdtx.people.models import Employment, EmploymentStatus
 from bdtx.plans.deadlines.selectors import UNIT_PLAN_DEADLINE, DeadlineIndex, default_deadline
 from bdtx.plans.models import Deadline, DeadlineKind, PersonalPlan, PlanStatus, UnitPlan
 
+DECIDERS = frozenset({Perm.PLANS_APPROVE})  # whom unit plans and plans to approve concern
+
 KINDS = [
     NotificationKind(
         "plan.returned", _("My plan was returned"), _("The school sent your personal plan back with what to change.")
@@ -37,9 +39,13 @@ KINDS = [
         "unit_plan.returned",
         _("A unit plan was returned"),
         _("The unit above sent your unit's plan back with what to change."),
+        permissions=DECIDERS,
     ),
     NotificationKind(
-        "unit_plan.approved", _("A unit plan was approved"), _("The unit above approved your unit's plan.")
+        "unit_plan.approved",
+        _("A unit plan was approved"),
+        _("The unit above approved your unit's plan."),
+        permissions=DECIDERS,
     ),
     NotificationKind(
         "deadline.personal_plan",
@@ -50,6 +56,7 @@ KINDS = [
         "deadline.plans_to_approve",
         _("Plans waiting for my approval, deadline near"),
         _("7 days and 1 day before the deadline, while personal plans wait for your approval."),
+        permissions=DECIDERS,
     ),
     NotificationKind(
         "deadline.unit_plan",
@@ -58,6 +65,7 @@ KINDS = [
             "7 days and 1 day before the deadline, while your unit's plan is not submitted or the plans of "
             "the units under it wait for your decision."
         ),
+        permissions=DECIDERS,
     ),
 ]
 

@@ -11,19 +11,21 @@ from bdtx.core.models import SchoolYear
 from bdtx.notifications.kinds import NotificationKind
 from bdtx.notifications.services import notify
 from bdtx.organisations.models import Unit
-from bdtx.plans.notifications import deciders
+from bdtx.plans.notifications import DECIDERS, deciders
 
 KINDS = [
     NotificationKind(
         "results.returned",
         _("The school's year results were returned"),
         _("The authority sent the school's proposed year results back with what to correct."),
+        permissions=DECIDERS,
     ),
     NotificationKind(
         "results.recognised",
         _("The school's year results were recognised"),
         _("The authority recognised the school's proposed year results."),
         default_email=False,
+        permissions=DECIDERS,
     ),
 ]
 

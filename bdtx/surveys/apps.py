@@ -15,3 +15,10 @@ class SurveysConfig(AppConfig):
         from bdtx.surveys.audit import ACTIONS
 
         audit_actions.register(*ACTIONS, app=self.label)
+
+        from bdtx.notifications.kinds import notification_kinds
+        from bdtx.notifications.reminders import register_reminder
+        from bdtx.surveys.notifications import KINDS, survey_waiting_reminders
+
+        notification_kinds.register(*KINDS, app=self.label)
+        register_reminder("surveys.waiting", survey_waiting_reminders)

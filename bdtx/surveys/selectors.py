@@ -17,6 +17,7 @@ from typing import Any
 from django.db.models import Avg, Count, Exists, F, IntegerField, OuterRef, Q, QuerySet, Subquery
 from django.db.models.functions import Coalesce
 
+from bdtx.catalog.models import Module
 from bdtx.core.models import SchoolYear
 from bdtx.core.scope import Perm, Scope
 from bdtx.core.text import vn_text_key
@@ -55,6 +56,64 @@ def survey_get(*, scope: Scope, uuid: str) -> Survey:
 def questionnaires_usable(*, scope: Scope) -> QuerySet[Questionnaire]:
     """Published questionnaires the scope may put to a cohort: its units' and the shared ones."""
     return Questionnaire.objects.visible_to(scope).filter(status=QuestionnaireStatus.PUBLISHED).select_related("owner")
+
+
+def questionnaires_kept(*, scope: Scope) -> QuerySet[Any]:
+    """The questionnaires a training manager works with: those kept by the units where they manage
+    training (and below), drafts included, and the shared published ones (read-only to them), each
+    with `question_count` and `survey_count` (of the surveys of their own cohorts). One query:
+    counted by subqueries, no join that multiplies rows."""
+    questions = Question.objects.filter(questionnaire=OuterRef("pk")).order_by().values("questionnaire")
+    # only the surveys of the viewer's own cohorts: the shared questionnaire's use elsewhere is not theirs to count
+    surveys = (
+        Survey.objects.visible_to(scope, Perm.TRAINING_MANAGE)
+        .filter(questionnaire=OuterRef("pk"))
+        .order_by()
+        .values("questionnaire")
+    )
+    return (
+        Questionnaire.objects.visible_to(scope, Perm.TRAINING_MANAGE)
+        .filter(Q(owner__isnull=False) | Q(status=QuestionnaireStatus.PUBLISHED))
+        .select_related("owner")
+        .annotate(
+            question_count=Coalesce(
+                Subquery(questions.annotate(n=Count("pk")).values("n"), output_field=IntegerField()), 0
+            ),
+            survey_count=Coalesce(
+                Subquery(surveys.annotate(n=Count("pk")).values("n"), output_field=IntegerField()), 0
+            ),
+        )
+        .order_by(F("owner").asc(nulls_first=True), "title", "id")
+    )
+
+
+def modules_to_survey(*, scope: Scope, school_year: SchoolYear) -> list[tuple[int, str, int]]:
+    """(module id, module, cohorts) of the modules the scope organises cohorts of that school year:
+    the choices of putting one questionnaire to every cohort of a module. Two queries."""
+    counts = dict(
+        Cohort.objects.visible_to(scope, Perm.TRAINING_MANAGE)
+        .filter(school_year=school_year, module__isnull=False)
+        .values("module")
+        .annotate(n=Count("pk"))
+        .order_by()
+        .values_list("module", "n")
+    )
+    modules = Module.objects.filter(pk__in=list(counts)).only("pk", "code", "title")
+    return sorted(((m.pk, str(m), counts[m.pk]) for m in modules), key=lambda r: (vn_text_key(r[1]), r[0]))
+
+
+def questionnaire_get(*, scope: Scope, uuid: Any) -> Questionnaire:
+    """A questionnaire the scope reaches: kept in its subtrees, or shared (DoesNotExist otherwise: a 404)."""
+    return Questionnaire.objects.visible_to(scope).select_related("owner").get(uuid=uuid)
+
+
+def questionnaire_questions(questionnaire: Questionnaire) -> list[Question]:
+    return list(Question.objects.filter(questionnaire=questionnaire).order_by("position"))
+
+
+def questionnaire_answered(questionnaire: Questionnaire) -> bool:
+    """Whether any learner has answered it (then its questions and rule are frozen)."""
+    return Submission.objects.filter(survey__questionnaire=questionnaire).exists()
 
 
 def questions_of(survey: Survey) -> list[Question]:

@@ -19,6 +19,7 @@ from bdtx.catalog.models import Module
 from bdtx.core.models import SchoolYear
 from bdtx.core.scope import Perm, Scope
 from bdtx.core.services import audit_record
+from bdtx.notifications.services import notification_settle
 from bdtx.organisations.models import Unit
 from bdtx.surveys.models import (
     Answer,
@@ -30,6 +31,7 @@ from bdtx.surveys.models import (
     Submission,
     Survey,
 )
+from bdtx.surveys.notifications import WAITING, event_key, surveys_waiting_notify
 from bdtx.surveys.selectors import nonrespondents
 from bdtx.training.models import Cohort, CohortPhase, Enrolment, EnrolmentStatus
 
@@ -48,7 +50,7 @@ class QuestionSpec:
     counts_for_satisfaction: bool = False
 
 
-def _may_keep(scope: Scope, owner: Unit | None) -> bool:
+def may_keep(scope: Scope, owner: Unit | None) -> bool:
     """Who writes a questionnaire: training managers of its unit; the shared ones, the system only."""
     return scope.is_system if owner is None else scope.has(Perm.TRAINING_MANAGE, owner.path)
 
@@ -88,7 +90,7 @@ def questionnaire_create(
     status: str = QuestionnaireStatus.DRAFT,
 ) -> Questionnaire:
     """A questionnaire kept by `owner` (a training manager there), or shared when `owner` is None (system)."""
-    if not _may_keep(scope, owner):
+    if not may_keep(scope, owner):
         raise PermissionDenied
     if not 1 <= satisfied_from <= 5:
         raise ValidationError(_("Satisfaction starts at a point from 1 to 5."))
@@ -120,7 +122,7 @@ def questionnaire_update(
     """Change a questionnaire. Its questions and rule change only while no one has answered it (the
     answers would no longer mean what they were given for); a change of questions is a new version."""
     qn = Questionnaire.objects.select_for_update(of=("self",)).select_related("owner").get(pk=questionnaire.pk)
-    if not _may_keep(scope, qn.owner):
+    if not may_keep(scope, qn.owner):
         raise PermissionDenied
     answered = Submission.objects.filter(survey__questionnaire=qn).exists()
     changes: dict[str, list[object]] = {}
@@ -191,14 +193,17 @@ def survey_attach(
         unit_path=cohort.organiser.path,
         changes={"opens_on": [None, opens_on.isoformat()], "closes_on": [None, closes_on.isoformat()]},
     )
+    # already open: its learners are told now rather than by tomorrow's reminders
+    surveys_waiting_notify(surveys=Survey.objects.filter(pk=survey.pk), today=timezone.localdate())
     return survey
 
 
+@transaction.atomic
 def survey_attach_module(
     *, scope: Scope, module: Module, school_year: SchoolYear, questionnaire: Questionnaire
 ) -> list[Survey]:
     """Put the questionnaire to every cohort of the module in that school year which the scope
-    organises and which does not have it yet (each with its own opening day)."""
+    organises and which does not have it yet (each with its own opening day): all or none."""
     cohorts = Cohort.objects.filter(module=module, school_year=school_year).select_related("organiser", "institution")
     taken = set(Survey.objects.filter(questionnaire=questionnaire).values_list("cohort_id", flat=True))
     return [
@@ -277,6 +282,8 @@ def survey_answer(*, scope: Scope, survey: Survey, answers: Mapping[int, object]
         obj=survey,
         unit_path=enrolment.cohort.organiser.path,
     )
+    if scope.user_id is not None:  # the survey waits for them no more: the bell stops counting it
+        notification_settle(user_id=scope.user_id, kind=WAITING, event_key=event_key(survey))
 
 
 @transaction.atomic

@@ -10,17 +10,29 @@ from django.contrib import messages
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.http import HttpResponse
 from django.shortcuts import redirect, render
+from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
+from bdtx.catalog.models import Module
 from bdtx.core.exporters import Column, write_xlsx, xlsx_response
 from bdtx.core.forms import BootstrapFormMixin
 from bdtx.core.http import AuthenticatedHttpRequest, get_in_scope_or_404, year_from_request
 from bdtx.core.paging import paginate
 from bdtx.core.scope import Perm
+from bdtx.organisations.models import Unit
 from bdtx.surveys import selectors, services
-from bdtx.surveys.models import LIKERT_LABELS, MIN_RESPONSES, Question, QuestionKind, Questionnaire, Survey
+from bdtx.surveys.forms import AttachModuleForm, QuestionnaireForm, question_formset
+from bdtx.surveys.models import (
+    LIKERT_LABELS,
+    MIN_RESPONSES,
+    Question,
+    QuestionKind,
+    Questionnaire,
+    QuestionnaireStatus,
+    Survey,
+)
 from bdtx.training.models import Cohort
 from bdtx.training.selectors import cohort_get
 
@@ -61,7 +73,11 @@ def survey_list(request: AuthenticatedHttpRequest) -> HttpResponse:
     cohorts = selectors.cohorts_with_surveys(scope=request.scope, school_year=year)
     for c in cohorts:
         c.can_attach = c.managed_by(request.scope)  # type: ignore[attr-defined]
-    return render(request, "surveys/survey_list.html", {"year": year, "cohorts": cohorts})
+    return render(
+        request,
+        "surveys/survey_list.html",
+        {"year": year, "cohorts": cohorts, "can_manage": request.scope.has_anywhere(Perm.TRAINING_MANAGE)},
+    )
 
 
 def survey_attach(request: AuthenticatedHttpRequest, uuid: str) -> HttpResponse:
@@ -224,3 +240,154 @@ def survey_answer(request: AuthenticatedHttpRequest, uuid: str) -> HttpResponse:
         },
         status=400 if error else 200,
     )
+
+
+# Questionnaires: the list of those the viewer's units keep (and the shared ones, read-only), a
+# questionnaire's page, creating (or copying) and changing one. Training managers only.
+
+
+def _owners(request: AuthenticatedHttpRequest) -> list[tuple[int, str]]:
+    """The units where the viewer manages training: who may keep a new questionnaire."""
+    ids = request.scope.units_with(Perm.TRAINING_MANAGE)
+    return list(Unit.objects.filter(pk__in=ids).order_by("path").values_list("pk", "name"))
+
+
+def _questionnaire(request: AuthenticatedHttpRequest, uuid: str) -> Questionnaire:
+    """The questionnaire (404 outside the scope); training managers of its unit, or of any unit for
+    a shared one, only (403)."""
+    qn: Questionnaire = get_in_scope_or_404(selectors.questionnaire_get, scope=request.scope, uuid=uuid)
+    if qn.owner is None:
+        if not request.scope.has_anywhere(Perm.TRAINING_MANAGE):
+            raise PermissionDenied
+    else:
+        request.scope.require(Perm.TRAINING_MANAGE, qn.owner.path)
+    return qn
+
+
+def questionnaire_list(request: AuthenticatedHttpRequest) -> HttpResponse:
+    if not request.scope.has_anywhere(Perm.TRAINING_MANAGE):
+        raise PermissionDenied
+    questionnaires = list(selectors.questionnaires_kept(scope=request.scope))
+    for qn in questionnaires:
+        qn.can_edit = services.may_keep(request.scope, qn.owner)
+    return render(request, "surveys/questionnaire_list.html", {"questionnaires": questionnaires})
+
+
+def questionnaire_detail(request: AuthenticatedHttpRequest, uuid: str) -> HttpResponse:
+    qn = _questionnaire(request, uuid)
+    return render(
+        request,
+        "surveys/questionnaire_detail.html",
+        {
+            "questionnaire": qn,
+            "questions": selectors.questionnaire_questions(qn),
+            "answered": selectors.questionnaire_answered(qn),
+            "can_edit": services.may_keep(request.scope, qn.owner),
+            "can_copy": bool(_owners(request)),
+        },
+    )
+
+
+def questionnaire_create(request: AuthenticatedHttpRequest) -> HttpResponse:
+    """A new questionnaire kept by one of the viewer's units; `?from=<uuid>` starts from a copy of
+    another one it reaches (the shared one, say)."""
+    owners = _owners(request)
+    if not owners:
+        raise PermissionDenied
+    source = _questionnaire(request, request.GET["from"]) if request.GET.get("from") else None
+    initial: dict[str, Any] = {"owner": owners[0][0], "status": QuestionnaireStatus.DRAFT}
+    if source:
+        initial |= {"title": source.title, "intro": source.intro, "satisfied_from": source.satisfied_from}
+    data = request.POST if request.method == "POST" else None
+    form = QuestionnaireForm(data, initial=initial)
+    form.set_choices("owner", owners)
+    formset = question_formset(data=data, questions=selectors.questionnaire_questions(source) if source else None)
+    if data is not None and form.is_valid() and formset.is_valid():
+        d = form.cleaned_data
+        try:
+            qn = services.questionnaire_create(
+                scope=request.scope,
+                owner=Unit.objects.get(pk=d["owner"]),
+                title=d["title"],
+                intro=d["intro"],
+                satisfied_from=d["satisfied_from"],
+                status=d["status"],
+                questions=formset.specs(),
+            )
+        except ValidationError as e:
+            form.add_error(None, e)
+        else:
+            messages.success(request, _("The questionnaire is saved."))
+            return redirect("surveys:questionnaire", uuid=qn.uuid)
+    return render(request, "surveys/questionnaire_form.html", {"form": form, "formset": formset, "questionnaire": None})
+
+
+def questionnaire_edit(request: AuthenticatedHttpRequest, uuid: str) -> HttpResponse:
+    """Change a questionnaire of the viewer's units. Once learners have answered it, only its title,
+    introduction and status change: its questions and rule are shown, not offered."""
+    qn = _questionnaire(request, uuid)
+    if not services.may_keep(request.scope, qn.owner):
+        raise PermissionDenied
+    answered = selectors.questionnaire_answered(qn)
+    questions = selectors.questionnaire_questions(qn)
+    data = request.POST if request.method == "POST" else None
+    initial = {"title": qn.title, "intro": qn.intro, "satisfied_from": qn.satisfied_from, "status": qn.status}
+    form = QuestionnaireForm(data, initial=initial)
+    del form.fields["owner"]
+    if answered:
+        del form.fields["satisfied_from"]
+    formset = None if answered else question_formset(data=data, questions=questions, extra=2)
+    if data is not None and form.is_valid() and (formset is None or formset.is_valid()):
+        d = form.cleaned_data
+        try:
+            services.questionnaire_update(
+                scope=request.scope,
+                questionnaire=qn,
+                title=d["title"],
+                intro=d["intro"],
+                status=d["status"],
+                satisfied_from=d.get("satisfied_from"),
+                questions=formset.specs() if formset is not None and formset.has_changed() else None,
+            )
+        except ValidationError as e:
+            form.add_error(None, e)
+        else:
+            messages.success(request, _("The questionnaire is saved."))
+            return redirect("surveys:questionnaire", uuid=qn.uuid)
+    return render(
+        request,
+        "surveys/questionnaire_form.html",
+        {"form": form, "formset": formset, "questionnaire": qn, "questions": questions, "answered": answered},
+    )
+
+
+def survey_attach_module(request: AuthenticatedHttpRequest) -> HttpResponse:
+    """Put one questionnaire to every cohort of a module the viewer organises in the school year."""
+    if not request.scope.has_anywhere(Perm.TRAINING_MANAGE):
+        raise PermissionDenied
+    year = year_from_request(request)
+    modules = selectors.modules_to_survey(scope=request.scope, school_year=year)
+    usable = {q.pk: q for q in selectors.questionnaires_usable(scope=request.scope)}
+    form = AttachModuleForm(request.POST if request.method == "POST" else None)
+    form.set_choices("module", [(m, f"{label} ({n})") for m, label, n in modules])
+    form.set_choices("questionnaire", [(q.pk, q.title) for q in usable.values()])
+    if request.method == "POST" and form.is_valid():
+        d = form.cleaned_data
+        try:
+            surveys = services.survey_attach_module(
+                scope=request.scope,
+                module=Module.objects.get(pk=d["module"]),
+                school_year=year,
+                questionnaire=usable[d["questionnaire"]],
+            )
+        except ValidationError as e:
+            form.add_error(None, e)
+        else:
+            if surveys:
+                messages.success(
+                    request, _("The survey is attached to %(n)s cohorts of the module.") % {"n": len(surveys)}
+                )
+            else:
+                messages.info(request, _("Every cohort of the module you organise has this questionnaire already."))
+            return redirect(f"{reverse('surveys:list')}?year={year.pk}")
+    return render(request, "surveys/attach_module.html", {"form": form, "year": year, "modules": modules})

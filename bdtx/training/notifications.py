@@ -4,9 +4,12 @@ the learner who asked it), a completion list returned or approved (to whoever se
 from django.urls import reverse
 from django.utils.translation import gettext_lazy as _
 
+from bdtx.core.scope import Perm
 from bdtx.notifications.kinds import NotificationKind
 from bdtx.notifications.services import notify
 from bdtx.training.models import CompletionList, CompletionListStatus, Enrolment, Question
+
+ORGANISERS = frozenset({Perm.TRAINING_MANAGE, Perm.TRAINING_ASSESS})  # who sends completion lists
 
 KINDS = [
     NotificationKind(
@@ -18,12 +21,14 @@ KINDS = [
         "completion.returned",
         _("A completion list was returned"),
         _("The managing office sent back a completion list you sent, with the reason."),
+        permissions=ORGANISERS,
     ),
     NotificationKind(
         "completion.approved",
         _("A completion list was approved"),
         _("The managing office approved a completion list you sent."),
         default_email=False,
+        permissions=ORGANISERS,
     ),
 ]
 

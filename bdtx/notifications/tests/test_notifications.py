@@ -206,3 +206,37 @@ def test_the_settings_page_switches_a_kind(world, login, client):
     everything = {f"{w}:{k}": "on" for w in ("in_app", "email") for k in ("plan.returned", "plan.approved")}
     client.post(reverse("notifications:settings"), everything)
     assert not NotificationPreference.objects.filter(user=user, kind__in=["plan.returned", "plan.approved"]).exists()
+
+
+LEARNERS_KINDS = {"plan.returned", "plan.approved", "deadline.personal_plan", "question.answered", "survey.waiting"}
+DECIDERS_KINDS = {"unit_plan.returned", "deadline.plans_to_approve", "results.returned", "results.recognised"}
+
+
+def _offered(client) -> set[str]:  # type: ignore[no-untyped-def]
+    import re
+
+    page = client.get(reverse("notifications:settings")).content.decode()
+    return set(re.findall(r'name="in_app:([a-z_.]+)"', page))
+
+
+def test_the_settings_offer_a_learner_only_what_can_concern_them(world, login):
+    offered = _offered(login(world.users["teacher_a1"]))
+    assert offered >= LEARNERS_KINDS
+    assert not offered & (DECIDERS_KINDS | {"completion.returned", "unit_plan.approved", "deadline.unit_plan"})
+
+
+def test_the_settings_offer_a_principal_the_unit_plans_and_an_organiser_the_completion_lists(world, login):
+    principal = _offered(login(world.users["principal_a1"]))
+    assert principal >= LEARNERS_KINDS | DECIDERS_KINDS
+    assert {"completion.returned", "completion.approved"} <= _offered(login(world.users["institution"]))
+    assert not DECIDERS_KINDS & _offered(login(world.users["institution"]))
+
+
+def test_saving_the_settings_leaves_a_kind_not_offered_as_it_was(world, login):
+    user = world.users["teacher_a1"]
+    NotificationPreference.objects.create(user=user, kind="unit_plan.returned", in_app=False, email=True)
+    client = login(user)
+    assert client.post(reverse("notifications:settings"), {}).status_code == 302  # everything offered off
+    assert NotificationPreference.objects.filter(user=user, kind="survey.waiting", in_app=False).exists()
+    kept = NotificationPreference.objects.get(user=user, kind="unit_plan.returned")
+    assert (kept.in_app, kept.email) == (False, True)

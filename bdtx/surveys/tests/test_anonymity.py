@@ -82,3 +82,21 @@ def test_two_learners_answer_and_nothing_says_whose_answers_are_whose(survey, en
     for p in (a, b):
         assert str(p.uuid) not in anonymous and p.full_name not in anonymous
         assert str(Enrolment.objects.get(person=p).uuid) not in anonymous
+
+
+def test_the_survey_waiting_notification_holds_nothing_of_the_answers(survey, enrol):
+    """Telling a learner of the survey, and settling it when they answer, reads and writes only who
+    takes part: the notification names the survey, never a submission nor an answer."""
+    from django.utils import timezone
+
+    from bdtx.notifications.models import Notification
+    from bdtx.notifications.reminders import reminders_send
+
+    (a,) = enrol(1)
+    reminders_send(today=timezone.localdate())
+    q1, q2, q3 = survey.questionnaire.questions.order_by("position")
+    services.survey_answer(scope=as_person(a), survey=survey, answers={q1.pk: 1, q2.pk: 1, q3.pk: "Bí mật riêng"})
+    told = json.dumps(list(Notification.objects.filter(user=a.user).values()), default=str)
+    (sub,) = Submission.objects.filter(survey=survey).values_list("id", flat=True)
+    assert str(sub) not in told and sub.hex not in told and "Bí mật riêng" not in told
+    assert not [str(x) for x in Answer.objects.values_list("id", flat=True) if str(x) in told]

@@ -1,5 +1,5 @@
-"""Daily reminders (deadlines in 7 and in 1 day). Run once a day (cron or a systemd timer,
-docs/deploy.md); running it again, or after a missed day, tells nobody twice."""
+"""Daily reminders (deadlines in 7 and in 1 day, surveys waiting for their learners). Run once a
+day (cron or a systemd timer, docs/deploy.md); running it again, or after a missed day, tells nobody twice."""
 
 from datetime import date
 from typing import Any
@@ -12,7 +12,7 @@ from bdtx.notifications.services import notification_emails_send
 
 
 class Command(BaseCommand):
-    help = "Send the reminders of the day (deadlines in 7 days and in 1 day), then the e-mails waiting."
+    help = "Send the reminders of the day (deadlines in 7 and 1 day ahead, surveys waiting), then the e-mails waiting."
 
     def add_arguments(self, parser: CommandParser) -> None:
         parser.add_argument("--date", help="the day to remind for, YYYY-MM-DD (default: today)")
