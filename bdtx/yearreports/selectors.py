@@ -1,0 +1,399 @@
+"""Reads of the yearly results report: the live figures of a unit's subtree (definitions in
+`figures`), the report rows, the status board of a level's children, who may act.
+"""
+
+from collections import Counter
+from dataclasses import dataclass, field
+from datetime import date
+from typing import Any
+
+from django.db.models import (
+    BooleanField,
+    Case,
+    Count,
+    Exists,
+    F,
+    IntegerField,
+    Max,
+    OuterRef,
+    Q,
+    QuerySet,
+    Subquery,
+    Value,
+    When,
+)
+from django.db.models.functions import StrIndex, Substr
+from django.utils import timezone
+
+from bdtx.core.models import SchoolYear
+from bdtx.core.scope import Perm, Scope, ancestor_paths
+from bdtx.organisations.models import Unit, UnitKind
+from bdtx.organisations.selectors import unit_path_on, units_under_on
+from bdtx.people.models import KINH_CODE, Employment, difficult_area_q
+from bdtx.plans.deadlines.selectors import deadline_due, deadline_resolver, is_late
+from bdtx.plans.models import DeadlineKind
+from bdtx.plans.unit.selectors import (
+    IN_SCOPE_STATUSES,
+    SCHOOL_KINDS,
+    children_in_year,
+    may_act_for,
+    may_decide,
+    parent_in_year,
+)
+from bdtx.regimes.models import Programme
+from bdtx.results.models import YearResult
+from bdtx.training.models import ACTIVE_STATUSES, Enrolment
+from bdtx.yearreports.figures import (
+    Groups,
+    ModuleParticipation,
+    Outcome,
+    Participation,
+    ReportFigures,
+    cell_key,
+)
+from bdtx.yearreports.models import ReportStatus, YearReport
+
+MISSING = "missing"  # board status of a child that has filed nothing
+
+# Which deadline applies to a unit's own results report, by the unit's kind.
+DEADLINE_KIND_OF_UNIT: dict[str, str] = {
+    UnitKind.SCHOOL: DeadlineKind.SCHOOL_RESULTS,
+    UnitKind.CENTRE: DeadlineKind.SCHOOL_RESULTS,
+    UnitKind.DISTRICT: DeadlineKind.OFFICE_RESULTS,
+    UnitKind.COMMUNE: DeadlineKind.OFFICE_RESULTS,
+    UnitKind.DEPARTMENT: DeadlineKind.PROVINCE_RESULTS,
+}
+
+SENT = (ReportStatus.FILED, ReportStatus.ACCEPTED)  # what a level above sums
+
+
+def _flag(q: Q) -> Case:
+    return Case(When(q, then=True), default=False, output_field=BooleanField())
+
+
+def _programme_bits(prefix: str = "") -> Any:
+    """Per person, the programmes of their active enrolments as bits: for the i-th programme, bit 2i
+    = enrolled in it, bit 2i+1 = one of its enrolments not completed (an aggregate over the
+    person's enrolments, so one correlated subquery answers all three programmes)."""
+    total: Any = None
+    for i, code in enumerate(Programme.values):
+        enrolled = Max(Case(When(cohort__programme=code, then=1 << (2 * i)), default=0, output_field=IntegerField()))
+        open_ = Max(
+            Case(
+                When(cohort__programme=code, completed=False, then=1 << (2 * i + 1)),
+                default=0,
+                output_field=IntegerField(),
+            )
+        )
+        total = enrolled + open_ if total is None else total + enrolled + open_
+    return total
+
+
+def population(*, unit: Unit, school_year: SchoolYear) -> QuerySet[Employment]:
+    """The people a unit's report counts: employments of the year, working or on leave, at schools
+    and centres under `unit` in that year's tree."""
+    schools = units_under_on(unit=unit, day=school_year.ends_on).filter(kind__in=SCHOOL_KINDS)
+    return Employment.objects.filter(
+        school_year=school_year, status__in=IN_SCOPE_STATUSES, unit_id__in=schools.values("pk")
+    )
+
+
+def live_figures(*, unit: Unit, school_year: SchoolYear) -> ReportFigures:
+    """Today's figures of `unit`'s subtree for the year (definitions in `yearreports.figures`).
+
+    Three queries whatever the size of the subtree: the unit's path in the year's tree, the
+    population grouped by its dimensions with each person's result and programmes (two correlated
+    subqueries per person, by the unique index of `YearResult` and the (person, year) index of
+    `Enrolment`), and the module enrolments of the population grouped by module and group.
+    """
+    people = population(unit=unit, school_year=school_year)
+    result = YearResult.objects.filter(person_id=OuterRef("person_id"), school_year=school_year).values("completed")
+    programmes = (
+        Enrolment.objects.filter(person_id=OuterRef("person_id"), school_year=school_year, status__in=ACTIVE_STATUSES)
+        .order_by()
+        .values("person_id")
+        .annotate(bits=_programme_bits())
+        .values("bits")
+    )
+    minority = Q(person__ethnicity__isnull=False) & ~Q(person__ethnicity_id=KINH_CODE)
+    rows = (
+        people.annotate(
+            ownership=F("unit__ownership"),
+            woman=_flag(Q(person__gender="F")),
+            minority=_flag(minority),
+            difficult=_flag(difficult_area_q()),
+            result=Subquery(result[:1]),
+            bits=Subquery(programmes[:1], output_field=IntegerField()),
+        )
+        .values("staff_type", "school_level", "ownership", "woman", "minority", "difficult", "result", "bits")
+        .annotate(n=Count("pk"))
+        .order_by()
+    )
+    cells: dict[str, Outcome] = {}
+    took: dict[str, Participation] = {}
+    for r in rows:
+        groups = Groups.of_person(
+            n=r["n"], woman=bool(r["woman"]), minority=bool(r["minority"]), difficult=bool(r["difficult"])
+        )
+        none = Groups()
+        outcome = Outcome(
+            people=groups,
+            completed=groups if r["result"] is True else none,
+            not_completed=groups if r["result"] is False else none,
+        )
+        key = cell_key(r["staff_type"], r["school_level"], r["ownership"])
+        cells[key] = cells[key] + outcome if key in cells else outcome
+        bits = r["bits"] or 0
+        for i, code in enumerate(Programme.values):
+            if bits & (1 << (2 * i)):
+                done = not bits & (1 << (2 * i + 1))
+                part = Participation(enrolled=groups, completed=groups if done else none)
+                took[code] = took[code] + part if code in took else part
+
+    modules: dict[str, ModuleParticipation] = {}
+    enrolments = (
+        Enrolment.objects.filter(
+            school_year=school_year,
+            status__in=ACTIVE_STATUSES,
+            module__isnull=False,
+            person__employments__in=people,
+        )
+        .annotate(
+            woman=_flag(Q(person__gender="F")),
+            minority=_flag(minority),
+        )
+        .values(
+            "module__uuid",
+            "module__catalog__code",
+            "module__code",
+            "module__title",
+            "woman",
+            "minority",
+            "completed",
+        )
+        .annotate(
+            n=Count("pk"),
+            difficult=Count("pk", filter=difficult_area_q(prefix="person__employments__")),
+        )
+        .order_by()
+    )
+    for m in enrolments:
+        n, woman, minor = m["n"], bool(m["woman"]), bool(m["minority"])
+        groups = Groups(n, n * woman, n * minor, n * (woman and minor), m["difficult"])
+        part = ModuleParticipation(
+            enrolled=groups,
+            completed=groups if m["completed"] else Groups(),
+            catalog=m["module__catalog__code"] or "",
+            code=m["module__code"] or "",
+            title=m["module__title"] or "",
+        )
+        key = str(m["module__uuid"])
+        modules[key] = modules[key] + part if key in modules else part
+    return ReportFigures(cells=cells, programmes=took, modules=modules)
+
+
+@dataclass(frozen=True)
+class ChildrenSum:
+    """What a level with units below would file now: the sum of its children's filed or accepted
+    reports, and how many of its children that leaves out."""
+
+    figures: ReportFigures
+    total: int
+    included: int
+
+    @property
+    def missing(self) -> int:
+        return self.total - self.included
+
+
+def children_sum(*, unit: Unit, school_year: SchoolYear) -> ChildrenSum:
+    """The sum of the filed and accepted reports of `unit`'s children in that year's tree (two queries)."""
+    children = children_in_year(unit=unit, school_year=school_year)
+    snapshots = list(
+        YearReport.objects.filter(unit__in=children, school_year=school_year, status__in=SENT).values_list(
+            "snapshot", flat=True
+        )
+    )
+    return ChildrenSum(
+        figures=ReportFigures.total_of(ReportFigures.from_json(s) for s in snapshots),
+        total=children.count(),
+        included=len(snapshots),
+    )
+
+
+def report_find(*, unit: Unit, school_year: SchoolYear) -> YearReport | None:
+    return (
+        YearReport.objects.filter(unit=unit, school_year=school_year)
+        .select_related("unit", "school_year", "filed_by", "decided_by")
+        .first()
+    )
+
+
+def report_events(report: YearReport | None) -> list[Any]:
+    return list(report.events.select_related("actor")) if report else []
+
+
+def may_file(*, scope: Scope, unit: Unit) -> bool:
+    """Filing a unit's report is for its own staff (`reports.file` held at the unit)."""
+    return may_act_for(scope=scope, unit=unit, perm=Perm.REPORTS_FILE)
+
+
+def may_decide_report(*, scope: Scope, unit: Unit, school_year: SchoolYear) -> bool:
+    """Accepting or returning `unit`'s report is for the parent it is filed to (or an authority above)."""
+    return may_decide(scope=scope, parent=parent_in_year(unit=unit, school_year=school_year), perm=Perm.REPORTS_DECIDE)
+
+
+def due_of(*, unit: Unit, school_year: SchoolYear) -> date | None:
+    """The date `unit`'s own report is due (None: no authority set one, and no default)."""
+    kind = DEADLINE_KIND_OF_UNIT.get(unit.kind)
+    return deadline_due(unit=unit, school_year=school_year, kind=kind) if kind else None
+
+
+def report_is_late(report: YearReport | None, due: date | None, today: date | None = None) -> bool:
+    return is_late(
+        status=report.status if report else MISSING,
+        submitted_at=report.filed_at if report else None,
+        due=due,
+        today=today,
+        sent=SENT,
+    )
+
+
+@dataclass(frozen=True)
+class DiffRow:
+    """One line of the snapshot against today: a label and the five groups of each."""
+
+    label: str
+    filed: Groups
+    today: Groups
+
+    @property
+    def change(self) -> Groups:
+        return self.today - self.filed
+
+    @property
+    def changed(self) -> bool:
+        return self.filed != self.today
+
+
+@dataclass
+class BoardRow:
+    unit: Unit
+    report: YearReport | None
+    status: str
+    due: date | None
+    late: bool
+    live_people: int = 0
+    live_completed: int = 0
+
+    @property
+    def figures(self) -> ReportFigures | None:
+        return self.report.figures if self.report and self.report.status != ReportStatus.DRAFT else None
+
+    @property
+    def overdue(self) -> bool:
+        """Not filed and the date has passed: someone must act."""
+        return self.late and self.status not in SENT
+
+
+@dataclass
+class Board:
+    unit: Unit
+    school_year: SchoolYear
+    own: YearReport | None
+    own_due: date | None
+    parent: Unit | None
+    rows: list[BoardRow]
+    counts: dict[str, int]
+    total: int
+    late: int
+    status_filter: str = ""
+    ancestors: list[Unit] = field(default_factory=list)
+
+
+def live_by_child(*, unit: Unit, school_year: SchoolYear) -> dict[int, tuple[int, int]]:
+    """For each child of `unit` in the year's tree: (people, completed) of its subtree today, in one
+    grouped query (the board shows them next to the children that filed nothing)."""
+    day = school_year.ends_on
+    prefix = unit_path_on(unit=unit, day=day)
+    if prefix is None:
+        return {}
+    start = len(prefix) + 1
+    path = "unit__placements__path"
+    segment = Substr(path, start, StrIndex(Substr(path, start), Value("/")) - 1)
+    in_tree = (
+        Q(unit__placements__valid_from__lte=day)
+        & (Q(unit__placements__valid_to__isnull=True) | Q(unit__placements__valid_to__gt=day))
+        & Q(unit__placements__path__startswith=prefix, unit__placements__path__gt=prefix)
+    )
+    done = YearResult.objects.filter(person_id=OuterRef("person_id"), school_year=school_year, completed=True)
+    rows = (
+        Employment.objects.filter(
+            in_tree, school_year=school_year, status__in=IN_SCOPE_STATUSES, unit__kind__in=SCHOOL_KINDS
+        )
+        .annotate(child=segment)
+        .values("child")
+        .annotate(n=Count("pk"), done=Count("pk", filter=Q(Exists(done))))
+        .order_by()
+    )
+    return {int(r["child"]): (r["n"], r["done"]) for r in rows if r["child"]}
+
+
+def board_get(*, scope: Scope, unit: Unit, school_year: SchoolYear, status: str = "") -> Board:
+    """The status board of `unit`'s children for a year: each child's report status, late flags,
+    counts, and today's people and completers of those that filed nothing. A fixed number of queries."""
+    children = children_in_year(unit=unit, school_year=school_year)
+    units = list(children)
+    reports = {
+        r.unit_id: r
+        for r in YearReport.objects.filter(unit__in=children, school_year=school_year).only(
+            "uuid", "unit_id", "status", "snapshot", "filed_at", "decided_at", "comment"
+        )
+    }
+    resolvers = {
+        kind: deadline_resolver(unit=unit, school_year=school_year, kind=kind)
+        for kind in {DEADLINE_KIND_OF_UNIT.get(u.kind) for u in units} - {None}
+        if kind
+    }
+    live = live_by_child(unit=unit, school_year=school_year)
+    today = timezone.localdate()
+    rows = []
+    for u in units:
+        report = reports.get(u.pk)
+        st = report.status if report and report.status != ReportStatus.DRAFT else MISSING
+        kind = DEADLINE_KIND_OF_UNIT.get(u.kind)
+        due = resolvers[kind](u) if kind else None
+        people, completed = live.get(u.pk, (0, 0))
+        rows.append(
+            BoardRow(
+                u, report, st, due, report_is_late(report, due, today), live_people=people, live_completed=completed
+            )
+        )
+    counts = Counter(r.status for r in rows)
+    ancestors = list(
+        Unit.objects.visible_to(scope, Perm.REPORTS_VIEW)
+        .filter(path__in=ancestor_paths(unit.path))
+        .exclude(pk=unit.pk)
+        .order_by("depth")
+    )
+    return Board(
+        unit=unit,
+        school_year=school_year,
+        own=report_find(unit=unit, school_year=school_year),
+        own_due=due_of(unit=unit, school_year=school_year),
+        parent=parent_in_year(unit=unit, school_year=school_year),
+        rows=[r for r in rows if not status or r.status == status or (status == "late" and r.late)],
+        counts={s: counts.get(s, 0) for s in (*SENT, ReportStatus.RETURNED, MISSING)},
+        total=len(rows),
+        late=sum(r.late for r in rows),
+        status_filter=status,
+        ancestors=ancestors,
+    )
+
+
+def board_default_unit(*, scope: Scope) -> Unit | None:
+    """The highest unit where the viewer may see reports: where their board opens."""
+    paths = scope.paths(Perm.REPORTS_VIEW)
+    if not paths:
+        return None
+    return Unit.objects.filter(path__in=paths).order_by("depth", "name").first()
