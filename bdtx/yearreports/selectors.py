@@ -24,12 +24,14 @@ from django.db.models import (
 )
 from django.db.models.functions import StrIndex, Substr
 from django.utils import timezone
+from django.utils.translation import gettext as _
 
 from bdtx.core.models import SchoolYear
 from bdtx.core.scope import Perm, Scope, ancestor_paths
-from bdtx.organisations.models import Unit, UnitKind
+from bdtx.core.text import vn_text_key
+from bdtx.organisations.models import Ownership, SchoolLevel, Unit, UnitKind
 from bdtx.organisations.selectors import unit_path_on, units_under_on
-from bdtx.people.models import KINH_CODE, Employment, difficult_area_q
+from bdtx.people.models import KINH_CODE, Employment, StaffType, difficult_area_q
 from bdtx.plans.deadlines.selectors import deadline_due, deadline_resolver, is_late
 from bdtx.plans.models import DeadlineKind
 from bdtx.plans.unit.selectors import (
@@ -50,6 +52,7 @@ from bdtx.yearreports.figures import (
     Participation,
     ReportFigures,
     cell_key,
+    cell_parts,
 )
 from bdtx.yearreports.models import ReportStatus, YearReport
 
@@ -343,7 +346,7 @@ def board_get(*, scope: Scope, unit: Unit, school_year: SchoolYear, status: str 
     """The status board of `unit`'s children for a year: each child's report status, late flags,
     counts, and today's people and completers of those that filed nothing. A fixed number of queries."""
     children = children_in_year(unit=unit, school_year=school_year)
-    units = list(children)
+    units = sorted(children, key=lambda u: (u.kind, vn_text_key(u.name)))
     reports = {
         r.unit_id: r
         for r in YearReport.objects.filter(unit__in=children, school_year=school_year).only(
@@ -397,3 +400,95 @@ def board_default_unit(*, scope: Scope) -> Unit | None:
     if not paths:
         return None
     return Unit.objects.filter(path__in=paths).order_by("depth", "name").first()
+
+
+def figures_to_file(*, unit: Unit, school_year: SchoolYear) -> ReportFigures:
+    """What filing `unit`'s report would store now: a school's live figures, a level's sum of its
+    children's filed and accepted reports."""
+    if unit.kind in SCHOOL_KINDS:
+        return live_figures(unit=unit, school_year=school_year)
+    return children_sum(unit=unit, school_year=school_year).figures
+
+
+# --- the figures arranged for the page, the .xlsx and the .docx ---------------------------------
+
+
+@dataclass(frozen=True)
+class OutcomeRow:
+    label: str
+    outcome: Outcome
+    level: int = 0  # 0 the total, 1 a staff type, 2 a school level × ownership under it
+
+    @property
+    def percent(self) -> int:
+        people = self.outcome.people.total
+        return round(100 * self.outcome.completed.total / people) if people else 0
+
+
+@dataclass(frozen=True)
+class PartRow:
+    label: str
+    part: Participation
+    code: str = ""
+
+    @property
+    def percent(self) -> int:
+        n = self.part.enrolled.total
+        return round(100 * self.part.completed.total / n) if n else 0
+
+
+def outcome_rows(figures: ReportFigures) -> list[OutcomeRow]:
+    """The total, then each staff type with its school levels × ownership under it."""
+    staff_labels = dict(StaffType.choices)
+    level_labels = dict(SchoolLevel.choices)
+    own_labels = dict(Ownership.choices)
+    rows = [OutcomeRow(str(_("All staff")), figures.overall, 0)]
+    for staff_type in StaffType.values:
+        cells = {k: v for k, v in figures.cells.items() if cell_parts(k)[0] == staff_type}
+        if not cells:
+            continue
+        rows.append(OutcomeRow(str(staff_labels[staff_type]), sum(cells.values(), Outcome()), 1))
+        order = {v: i for i, v in enumerate(SchoolLevel.values)}
+        for key in sorted(cells, key=lambda k: (order.get(cell_parts(k)[1], 99), cell_parts(k)[2])):
+            _st, level, own = cell_parts(key)
+            label = f"{level_labels.get(level, level) or _('No level')} · {own_labels.get(own, own)}"
+            rows.append(OutcomeRow(str(label), cells[key], 2))
+    return rows
+
+
+def programme_rows(figures: ReportFigures) -> list[PartRow]:
+    labels = dict(Programme.choices)
+    return [PartRow(str(labels[c]), figures.programmes[c], c) for c in Programme.values if c in figures.programmes]
+
+
+def module_rows(figures: ReportFigures) -> list[PartRow]:
+    modules = sorted(figures.modules.values(), key=lambda m: (m.catalog, m.code, vn_text_key(m.title)))
+    return [PartRow(f"{m.code}: {m.title}" if m.code else m.title, m, m.catalog) for m in modules]
+
+
+def diff_rows(filed: ReportFigures, today: ReportFigures) -> list[DiffRow]:
+    """The filed figures against today's, line by line (a module only where it differs)."""
+    f, t = filed.overall, today.overall
+    rows = [
+        DiffRow(str(_("People")), f.people, t.people),
+        DiffRow(str(_("Completed")), f.completed, t.completed),
+        DiffRow(str(_("Not completed")), f.not_completed, t.not_completed),
+        DiffRow(str(_("No result yet")), f.no_result, t.no_result),
+    ]
+    labels = dict(Programme.choices)
+    for code in Programme.values:
+        a, b = filed.programmes.get(code, Participation()), today.programmes.get(code, Participation())
+        rows.append(DiffRow(f"{labels[code]}: {_('enrolled')}", a.enrolled, b.enrolled))
+        rows.append(DiffRow(f"{labels[code]}: {_('completed')}", a.completed, b.completed))
+    for key in sorted(set(filed.modules) | set(today.modules)):
+        a_m = filed.modules.get(key)
+        b_m = today.modules.get(key)
+        m = a_m or b_m
+        assert m is not None
+        for what, x, y in (
+            (_("enrolled"), a_m.enrolled if a_m else Groups(), b_m.enrolled if b_m else Groups()),
+            (_("completed"), a_m.completed if a_m else Groups(), b_m.completed if b_m else Groups()),
+        ):
+            if x != y:
+                rows.append(DiffRow(f"{m.code}: {what}", x, y))
+    return rows
