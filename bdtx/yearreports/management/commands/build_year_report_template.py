@@ -106,7 +106,8 @@ def build(path: Path = TEMPLATE_PATH) -> Path:
             [
                 "TT",
                 "Chương trình, mô đun",
-                *(f"Tham gia: {g}" if g == "Tổng số" else g for g in GROUPS),
+                "Tham gia",
+                *GROUPS[1:],
                 "Hoàn thành",
                 "Tỷ lệ %",
                 "Không hoàn thành",
@@ -119,7 +120,7 @@ def build(path: Path = TEMPLATE_PATH) -> Path:
                 "{{ r.percent }}",
                 "{{ r.not_completed }}",
             ],
-            [0.8, 5.0, 1.4, 1.0, 1.1, 1.1, 1.3, 1.5, 1.2, 1.6],
+            [0.8, 5.2, 1.3, 1.0, 1.1, 1.1, 1.3, 1.5, 1.2, 1.6],
             loop,
         )
 
