@@ -100,7 +100,9 @@ def report(request: AuthenticatedHttpRequest, uuid: object, year: int) -> HttpRe
             "can_file": (not filed or (found is not None and found.status == ReportStatus.RETURNED))
             and parent is not None
             and sel.may_file(scope=request.scope, unit=unit),
-            "can_decide": filed and sel.may_decide_report(scope=request.scope, unit=unit, school_year=school_year),
+            "can_decide": found is not None
+            and found.status in sel.SENT
+            and sel.may_decide_report(scope=request.scope, unit=unit, school_year=school_year),
             "has_children": has_children,
             "file_form": ReportFileForm(),
             "decision_form": ReportDecisionForm(),

@@ -81,6 +81,7 @@ def test_file_return_refile_accept_through_the_pages(tree, login) -> None:  # ty
     report.refresh_from_db()
     assert report.status == ReportStatus.RETURNED
 
+    assert 'id="decide-form"' not in office.get(url("report", s1)).content.decode()  # nothing to decide now
     school = login(tree.users["hieutruong_s1"])
     assert "Thiếu số liệu CBQL." in school.get(url("report", s1)).content.decode()
     school.post(url("file", s1))
@@ -136,3 +137,19 @@ def test_the_docx_is_a_report_with_the_units_figures(tree, login) -> None:  # ty
     xml = zipfile.ZipFile(io.BytesIO(response.content)).read("word/document.xml").decode()
     assert "BÁO CÁO" in xml and "Mô đun một" in xml and tree.u("s1").name.upper() in xml
     assert "{{" not in xml and "{%" not in xml
+
+
+def test_a_units_page_links_to_its_report_and_the_board_below(world, login) -> None:  # type: ignore[no-untyped-def]
+    so = world.u("so_a")
+    page = login(world.users["so_a"]).get(reverse("home:unit", kwargs={"uuid": so.uuid}) + f"?year={YEAR}")
+    html = page.content.decode()
+    assert url("report", so) in html
+    assert f"{reverse('yearreports:board')}?unit={so.uuid}&amp;year={YEAR}" in html
+    school = world.u("th_a1")
+    institution = login(world.users["institution"]).get(reverse("home:unit", kwargs={"uuid": world.u("cs_dt").uuid}))
+    assert 'id="year-report"' not in institution.content.decode()
+    principal = login(world.users["principal_a1"]).get(reverse("home:unit", kwargs={"uuid": school.uuid}))
+    assert (
+        url("report", school) in principal.content.decode()
+        and "year-reports-board-link" not in principal.content.decode()
+    )
