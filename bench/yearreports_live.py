@@ -137,6 +137,7 @@ def main() -> None:
                             "person_id": p.pk,
                             "unit_id": school_of[i],
                             "school_year_id": year.pk,
+                            "module_id": None,  # every row names the same columns
                             "status": "enrolled",
                             "completed": done,
                         }
@@ -195,6 +196,7 @@ def main() -> None:
                     print("\n".join(r[0] for r in cur.fetchall()))
                     print("-" * 60)
     finally:
+        connection.close()
         if drop_database:
             drop_database()
 

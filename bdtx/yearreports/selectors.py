@@ -3,6 +3,7 @@
 """
 
 from collections import Counter
+from collections.abc import Mapping
 from dataclasses import dataclass, field
 from datetime import date
 from typing import Any
@@ -13,12 +14,9 @@ from django.db.models import (
     Count,
     Exists,
     F,
-    IntegerField,
-    Max,
+    FilteredRelation,
     OuterRef,
     Q,
-    QuerySet,
-    Subquery,
     Value,
     When,
 )
@@ -74,124 +72,102 @@ def _flag(q: Q) -> Case:
     return Case(When(q, then=True), default=False, output_field=BooleanField())
 
 
-def _programme_bits(prefix: str = "") -> Any:
-    """Per person, the programmes of their active enrolments as bits: for the i-th programme, bit 2i
-    = enrolled in it, bit 2i+1 = one of its enrolments not completed (an aggregate over the
-    person's enrolments, so one correlated subquery answers all three programmes)."""
-    total: Any = None
-    for i, code in enumerate(Programme.values):
-        enrolled = Max(Case(When(cohort__programme=code, then=1 << (2 * i)), default=0, output_field=IntegerField()))
-        open_ = Max(
-            Case(
-                When(cohort__programme=code, completed=False, then=1 << (2 * i + 1)),
-                default=0,
-                output_field=IntegerField(),
-            )
-        )
-        total = enrolled + open_ if total is None else total + enrolled + open_
-    return total
+WOMAN = Q(person__gender="F")
+MINORITY = Q(person__ethnicity__isnull=False) & ~Q(person__ethnicity_id=KINH_CODE)
 
 
-def population(*, unit: Unit, school_year: SchoolYear) -> QuerySet[Employment]:
-    """The people a unit's report counts: employments of the year, working or on leave, at schools
-    and centres under `unit` in that year's tree."""
-    schools = units_under_on(unit=unit, day=school_year.ends_on).filter(kind__in=SCHOOL_KINDS)
-    return Employment.objects.filter(
-        school_year=school_year, status__in=IN_SCOPE_STATUSES, unit_id__in=schools.values("pk")
-    )
+def _groups(row: Mapping[str, Any], n: int, difficult: int) -> Groups:
+    woman, minority = bool(row["woman"]), bool(row["minority"])
+    return Groups(n, n * woman, n * minority, n * (woman and minority), difficult)
 
 
 def live_figures(*, unit: Unit, school_year: SchoolYear) -> ReportFigures:
     """Today's figures of `unit`'s subtree for the year (definitions in `yearreports.figures`).
 
-    Three queries whatever the size of the subtree: the unit's path in the year's tree, the
-    population grouped by its dimensions with each person's result and programmes (two correlated
-    subqueries per person, by the unique index of `YearResult` and the (person, year) index of
-    `Enrolment`), and the module enrolments of the population grouped by module and group.
+    Four queries whatever the size of the subtree, each one GROUP BY with plain joins (no query per
+    unit or per person): the unit's path in the year's tree; the population grouped by staff type,
+    level, ownership, the person's traits and their year result (a left join on the year's
+    `YearResult`, unique per person and year); the active enrolments of the population grouped by
+    programme and traits, counting distinct people and distinct people with an enrolment not
+    completed; the same grouped by module and completion (one active enrolment per person, module
+    and year).
     """
-    people = population(unit=unit, school_year=school_year)
-    result = YearResult.objects.filter(person_id=OuterRef("person_id"), school_year=school_year).values("completed")
-    programmes = (
-        Enrolment.objects.filter(person_id=OuterRef("person_id"), school_year=school_year, status__in=ACTIVE_STATUSES)
-        .order_by()
-        .values("person_id")
-        .annotate(bits=_programme_bits())
-        .values("bits")
-    )
-    minority = Q(person__ethnicity__isnull=False) & ~Q(person__ethnicity_id=KINH_CODE)
+    schools = units_under_on(unit=unit, day=school_year.ends_on).filter(kind__in=SCHOOL_KINDS).values("pk")
+    people = Employment.objects.filter(school_year=school_year, status__in=IN_SCOPE_STATUSES, unit_id__in=schools)
     rows = (
-        people.annotate(
-            ownership=F("unit__ownership"),
-            woman=_flag(Q(person__gender="F")),
-            minority=_flag(minority),
-            difficult=_flag(difficult_area_q()),
-            result=Subquery(result[:1]),
-            bits=Subquery(programmes[:1], output_field=IntegerField()),
+        people.alias(
+            result_of_year=FilteredRelation(
+                "person__year_results", condition=Q(person__year_results__school_year=school_year)
+            )
         )
-        .values("staff_type", "school_level", "ownership", "woman", "minority", "difficult", "result", "bits")
+        .annotate(
+            ownership=F("unit__ownership"),
+            difficult=_flag(difficult_area_q()),
+            result=F("result_of_year__completed"),
+            woman=_flag(WOMAN),
+            minority=_flag(MINORITY),
+        )
+        .values("staff_type", "school_level", "ownership", "woman", "minority", "difficult", "result")
         .annotate(n=Count("pk"))
         .order_by()
     )
     cells: dict[str, Outcome] = {}
-    took: dict[str, Participation] = {}
     for r in rows:
-        groups = Groups.of_person(
-            n=r["n"], woman=bool(r["woman"]), minority=bool(r["minority"]), difficult=bool(r["difficult"])
-        )
-        none = Groups()
+        groups = _groups(r, r["n"], r["n"] * bool(r["difficult"]))
         outcome = Outcome(
             people=groups,
-            completed=groups if r["result"] is True else none,
-            not_completed=groups if r["result"] is False else none,
+            completed=groups if r["result"] is True else Groups(),
+            not_completed=groups if r["result"] is False else Groups(),
         )
         key = cell_key(r["staff_type"], r["school_level"], r["ownership"])
         cells[key] = cells[key] + outcome if key in cells else outcome
-        bits = r["bits"] or 0
-        for i, code in enumerate(Programme.values):
-            if bits & (1 << (2 * i)):
-                done = not bits & (1 << (2 * i + 1))
-                part = Participation(enrolled=groups, completed=groups if done else none)
-                took[code] = took[code] + part if code in took else part
 
-    modules: dict[str, ModuleParticipation] = {}
-    enrolments = (
-        Enrolment.objects.filter(
-            school_year=school_year,
-            status__in=ACTIVE_STATUSES,
-            module__isnull=False,
-            person__employments__in=people,
-        )
+    enrolments = Enrolment.objects.filter(
+        school_year=school_year,
+        status__in=ACTIVE_STATUSES,
+        person__employments__school_year=school_year,
+        person__employments__status__in=IN_SCOPE_STATUSES,
+        person__employments__unit_id__in=schools,
+    ).annotate(woman=_flag(WOMAN), minority=_flag(MINORITY))
+    difficult = difficult_area_q(prefix="person__employments__")
+
+    took: dict[str, Participation] = {}
+    for p in (
+        enrolments.values("cohort__programme", "woman", "minority")
         .annotate(
-            woman=_flag(Q(person__gender="F")),
-            minority=_flag(minority),
-        )
-        .values(
-            "module__uuid",
-            "module__catalog__code",
-            "module__code",
-            "module__title",
-            "woman",
-            "minority",
-            "completed",
-        )
-        .annotate(
-            n=Count("pk"),
-            difficult=Count("pk", filter=difficult_area_q(prefix="person__employments__")),
+            n=Count("person_id", distinct=True),
+            n_difficult=Count("person_id", distinct=True, filter=difficult),
+            open=Count("person_id", distinct=True, filter=Q(completed=False)),
+            open_difficult=Count("person_id", distinct=True, filter=Q(completed=False) & difficult),
         )
         .order_by()
-    )
-    for m in enrolments:
-        n, woman, minor = m["n"], bool(m["woman"]), bool(m["minority"])
-        groups = Groups(n, n * woman, n * minor, n * (woman and minor), m["difficult"])
-        part = ModuleParticipation(
-            enrolled=groups,
-            completed=groups if m["completed"] else Groups(),
+    ):
+        enrolled = _groups(p, p["n"], p["n_difficult"])
+        part = Participation(enrolled=enrolled, completed=enrolled - _groups(p, p["open"], p["open_difficult"]))
+        code = p["cohort__programme"]
+        took[code] = took[code] + part if code in took else part
+
+    modules: dict[str, ModuleParticipation] = {}
+    for m in (
+        enrolments.filter(module__isnull=False)
+        .values("module__uuid", "module__catalog__code", "module__code", "module__title", "woman", "minority")
+        .annotate(
+            n=Count("pk"),
+            n_difficult=Count("pk", filter=difficult),
+            done=Count("pk", filter=Q(completed=True)),
+            done_difficult=Count("pk", filter=Q(completed=True) & difficult),
+        )
+        .order_by()
+    ):
+        mp = ModuleParticipation(
+            enrolled=_groups(m, m["n"], m["n_difficult"]),
+            completed=_groups(m, m["done"], m["done_difficult"]),
             catalog=m["module__catalog__code"] or "",
             code=m["module__code"] or "",
             title=m["module__title"] or "",
         )
         key = str(m["module__uuid"])
-        modules[key] = modules[key] + part if key in modules else part
+        modules[key] = modules[key] + mp if key in modules else mp
     return ReportFigures(cells=cells, programmes=took, modules=modules)
 
 
