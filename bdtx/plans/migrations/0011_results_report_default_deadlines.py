@@ -13,7 +13,7 @@
 
 from django.db import migrations
 
-SOURCE = "Thông tư 19/2020/TT-BGDĐT (chế độ báo cáo năm học)"
+SOURCE = "Thông tư 19/2020/TT-BGDĐT"  # the school-year reporting regime (DOMAIN.md §3)
 DEFAULTS = [
     (
         "office_results",
