@@ -705,3 +705,13 @@ def test_each_app_registers_the_actions_it_writes():
         if {w.split("/")[0] for w in where} != {audit_actions.owner(code)}
     }
     assert misplaced == {}
+
+
+# yearreports: the yearly results report up the tree
+EXAMPLES.update(
+    {
+        "year_report.file": ("yearreports.yearreport", {"status": ["draft", "filed"]}, ""),
+        "year_report.accept": ("yearreports.yearreport", {"status": ["filed", "accepted"]}, ""),
+        "year_report.return": ("yearreports.yearreport", {"status": ["filed", "returned"]}, "Thiếu số liệu CBQL"),
+    }
+)

@@ -218,6 +218,17 @@ def survey_results(world, login) -> None:  # type: ignore[no-untyped-def]
 EXERCISED["surveys/views.py"] = [survey_results]
 
 
+def year_report(world, login) -> None:  # type: ignore[no-untyped-def]
+    """The yearly results report of a school whose name and a module's title look like formulas."""
+    school = world.u("th_a1")
+    Unit.objects.filter(pk=school.pk).update(name=EVIL)
+    content = _get(login(world.users["principal_a1"]), reverse("yearreports:xlsx", args=[school.uuid, 2026]))
+    assert_text_not_formula(content, EVIL)
+
+
+EXERCISED["yearreports/documents.py"] = [year_report]
+
+
 def _writers() -> set[str]:
     found = set()
     for path in ROOT.rglob("*.py"):

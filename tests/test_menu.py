@@ -23,15 +23,16 @@ EVIDENCE = {"training:evidence"}  # organisers record that completed modules are
 APPROVE = {"training:completion_lists"}  # managing offices approve completion lists (not a school)
 RESULTS = {"results:school"}  # a school proposes its year results (PLANS_APPROVE)
 RECOGNISE = {"results:recognise"}  # the managing authority recognises them (RESULTS_RECOGNISE)
+REPORTS = {"yearreports:board"}  # the yearly results reports up the tree (REPORTS_VIEW)
 CATALOG = {"catalog:catalogs", "standards:frameworks", "regimes:list", "home:data_sources"}
 
 # What each role's menu held before the entries were grouped (the permissions of the role).
 MENU = {
-    "sysadmin": OFFICE | CATALOG | EVIDENCE | APPROVE | RESULTS | RECOGNISE,
-    "ministry": (OFFICE - {"imports:list", "accounts:users"}) | CATALOG | RESULTS,
-    "so_a": OFFICE | CATALOG | EVIDENCE | APPROVE | RESULTS | RECOGNISE,
-    "xa_a1": OFFICE | EVIDENCE | APPROVE | RESULTS | RECOGNISE,
-    "principal_a1": OFFICE | EVIDENCE | RESULTS,
+    "sysadmin": OFFICE | CATALOG | EVIDENCE | APPROVE | RESULTS | RECOGNISE | REPORTS,
+    "ministry": (OFFICE - {"imports:list", "accounts:users"}) | CATALOG | RESULTS | REPORTS,
+    "so_a": OFFICE | CATALOG | EVIDENCE | APPROVE | RESULTS | RECOGNISE | REPORTS,
+    "xa_a1": OFFICE | EVIDENCE | APPROVE | RESULTS | RECOGNISE | REPORTS,
+    "principal_a1": OFFICE | EVIDENCE | RESULTS | REPORTS,
     "teacher_a1": EVERYONE | MINE,
     "mentor_a1": EVERYONE | MINE,
     "institution": EVERYONE | TRAINING | {"organisations:list"},
@@ -59,6 +60,6 @@ def test_a_principal_with_a_staff_record_finds_her_own_plan_and_self_assessment_
     Person.objects.filter(pk=world.people["principal_a1"].pk).update(user=world.users["principal_a1"])
     client.force_login(world.users["principal_a1"])
     links = _menu_links(client)
-    assert links == {reverse(name) for name in OFFICE | EVIDENCE | RESULTS | MINE}
+    assert links == {reverse(name) for name in OFFICE | EVIDENCE | RESULTS | REPORTS | MINE}
     for name in MINE:
         assert client.get(reverse(name)).status_code == 200

@@ -70,6 +70,8 @@ def unit_detail(request: AuthenticatedHttpRequest, uuid: str) -> HttpResponse:
     manages_roles = scope.has(Perm.ROLES_MANAGE, unit.path)
     # its plans, as the plans' pages allow them (PLANS_VIEW over the unit); an institution has none
     sees_plans = unit.kind != UnitKind.INSTITUTION and scope.has(Perm.PLANS_VIEW, unit.path)
+    # its yearly results report (yearreports), as those pages allow it (REPORTS_VIEW over the unit)
+    sees_reports = unit.kind != UnitKind.INSTITUTION and scope.has(Perm.REPORTS_VIEW, unit.path)
     return render(
         request,
         "home/unit_detail.html",
@@ -88,6 +90,8 @@ def unit_detail(request: AuthenticatedHttpRequest, uuid: str) -> HttpResponse:
             "unit_plan": unit_plan_find(unit=unit, school_year=year) if sees_plans else None,
             "can_compile": sees_plans and may_act_for(scope=scope, unit=unit),
             "plans_below": sees_plans and not is_school_like(unit),
+            "sees_reports": sees_reports,
+            "reports_below": sees_reports and not is_school_like(unit),
         },
     )
 

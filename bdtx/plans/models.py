@@ -104,6 +104,10 @@ class DeadlineKind(models.TextChoices):
     SCHOOL_PLAN = "school_plan", _("School plan submitted")
     OFFICE_PLAN = "office_plan", _("Office plan submitted")
     PROVINCE_PLAN = "province_plan", _("Provincial plan submitted")
+    # The yearly results report (yearreports): a school to its office, an office to the Sở, the Sở to the Bộ.
+    SCHOOL_RESULTS = "school_results", _("School results report filed")
+    OFFICE_RESULTS = "office_results", _("Office results report filed")
+    PROVINCE_RESULTS = "province_results", _("Provincial results report filed")
 
 
 class DeadlineQuerySet(ScopedQuerySet):

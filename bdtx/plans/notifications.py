@@ -74,9 +74,10 @@ LAST = 1  # the second: 1 day before (or on the day itself)
 SUBMITTED = (PlanStatus.SUBMITTED, PlanStatus.APPROVED)
 
 
-def deciders(unit_ids: QuerySet) -> QuerySet:
-    """User ids of the active role holders at those units who decide plans there."""
-    roles = [r for r, perms in ROLE_PERMISSIONS.items() if Perm.PLANS_APPROVE in perms and r != Role.SYSTEM_ADMIN]
+def deciders(unit_ids: QuerySet, perm: str = Perm.PLANS_APPROVE) -> QuerySet:
+    """User ids of the active role holders at those units who decide plans there (or, given
+    `perm`, who hold that permission there)."""
+    roles = [r for r, perms in ROLE_PERMISSIONS.items() if perm in perms and r != Role.SYSTEM_ADMIN]
     return (
         RoleAssignment.objects.filter(active=True, role__in=roles, unit_id__in=unit_ids)
         .values_list("user_id", flat=True)

@@ -10,3 +10,12 @@ class YearReportsConfig(AppConfig):
     name = "bdtx.yearreports"
     label = "yearreports"
     verbose_name = _("Yearly results reports")
+
+    def ready(self) -> None:
+        from bdtx.core.audit import audit_actions
+        from bdtx.notifications.kinds import notification_kinds
+        from bdtx.yearreports.audit import ACTIONS
+        from bdtx.yearreports.notifications import KINDS
+
+        audit_actions.register(*ACTIONS, app=self.label)
+        notification_kinds.register(*KINDS, app=self.label)

@@ -422,3 +422,26 @@ def test_the_previous_year_ran_to_its_end_and_its_results_are_computed_from_it(d
     assert not CompletionList.objects.filter(cohort__school_year=year).exclude(status="approved").exists()
     failed = [p for p, rs in results.values_list("person_id", "reasons") if any(r["code"] == "item" for r in rs)]
     assert Enrolment.objects.filter(school_year=year, person_id__in=failed, completed=False).exists()
+
+
+def test_last_year_was_reported_up_the_tree_and_this_year_waits_to_be_filed(demo, client):
+    from django.urls import reverse
+
+    from bdtx.demo.cao_bang import ACCOUNT_COMMUNE
+    from bdtx.yearreports.figures import ReportFigures
+    from bdtx.yearreports.models import YearReport
+
+    current = school_year_current()
+    year = SchoolYear.of(current.start_year - 1)
+    commune = Unit.objects.get(code=ACCOUNT_COMMUNE)
+    own = YearReport.objects.get(unit=commune, school_year=year)
+    schools = YearReport.objects.filter(school_year=year, unit__parent=commune)
+    assert own.status == "filed" and own.filed_at.month == 6
+    assert set(schools.values_list("status", flat=True)) == {"accepted"}
+    assert schools.filter(unit__code=ACCOUNT_SCHOOL).exists()
+    assert own.figures == ReportFigures.total_of(r.figures for r in schools)
+    assert own.figures.overall.completed.total > 0
+    assert not YearReport.objects.filter(school_year=current).exists()
+    client.force_login(User.objects.get(username="so"))
+    board = client.get(reverse("yearreports:board") + f"?year={year.pk}")
+    assert board.status_code == 200 and commune.name in board.content.decode()

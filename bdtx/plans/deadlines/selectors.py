@@ -38,6 +38,11 @@ DEADLINE_SETTERS: dict[str, frozenset[str]] = {
     DeadlineKind.SCHOOL_PLAN: frozenset({UnitKind.MINISTRY, UnitKind.DEPARTMENT, UnitKind.DISTRICT, UnitKind.COMMUNE}),
     DeadlineKind.OFFICE_PLAN: frozenset({UnitKind.MINISTRY, UnitKind.DEPARTMENT}),
     DeadlineKind.PROVINCE_PLAN: frozenset({UnitKind.MINISTRY}),
+    DeadlineKind.SCHOOL_RESULTS: frozenset(
+        {UnitKind.MINISTRY, UnitKind.DEPARTMENT, UnitKind.DISTRICT, UnitKind.COMMUNE}
+    ),
+    DeadlineKind.OFFICE_RESULTS: frozenset({UnitKind.MINISTRY, UnitKind.DEPARTMENT}),
+    DeadlineKind.PROVINCE_RESULTS: frozenset({UnitKind.MINISTRY}),
 }
 
 # The deadline a unit's own plan answers to, by the kind of unit.
@@ -218,10 +223,18 @@ def deadline_due(*, unit: Unit, school_year: SchoolYear, kind: str) -> date | No
     return deadline_resolver(unit=unit, school_year=school_year, kind=kind)(unit)
 
 
-def is_late(*, status: str, submitted_at: Any, due: date | None, today: date | None = None) -> bool:
-    """Submitted after the date, or still not submitted once it has passed."""
+def is_late(
+    *,
+    status: str,
+    submitted_at: Any,
+    due: date | None,
+    today: date | None = None,
+    sent: tuple[str, ...] = (PlanStatus.SUBMITTED, PlanStatus.APPROVED),
+) -> bool:
+    """Submitted after the date, or still not submitted once it has passed (`sent`: the statuses
+    of something sent up — a plan's by default, a report passes its own)."""
     if due is None:
         return False
-    if status in (PlanStatus.SUBMITTED, PlanStatus.APPROVED) and submitted_at is not None:
+    if status in sent and submitted_at is not None:
         return timezone.localdate(submitted_at) > due
     return (today or timezone.localdate()) > due

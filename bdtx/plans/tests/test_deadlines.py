@@ -39,6 +39,10 @@ def test_the_defaults_of_tt_19_2019_are_data_loaded_by_a_migration():
         S: (30, 6, 2020),
         DeadlineKind.OFFICE_PLAN: (31, 7, 2020),
         DeadlineKind.PROVINCE_PLAN: (31, 8, 2020),
+        # the yearly results report (migration 0011): office → Sở 25/6, Sở → Bộ 30/6; school → office has
+        # no default, each office sets it
+        DeadlineKind.OFFICE_RESULTS: (25, 6, 2020),
+        DeadlineKind.PROVINCE_RESULTS: (30, 6, 2020),
     }
 
 
@@ -254,3 +258,12 @@ def test_only_a_units_own_staff_set_its_dates_and_nobody_outside_removes_them(wo
     with pytest.raises(PermissionDenied):
         services.deadline_delete(scope=scope_for_user(world.users["so_b"]), deadline=d)
     assert Deadline.objects.filter(pk=d.pk).exists()
+
+
+def test_the_results_report_of_a_year_is_due_in_june_after_it(world):
+    """Year 2026-2027 is reported in June 2027 (year_offset 1): the commune to the Sở by 25/6."""
+    d = deadline_for(unit=world.u("xa_a1"), school_year=SchoolYear.of(YEAR), kind=DeadlineKind.OFFICE_RESULTS)
+    assert d.due_on == date(YEAR + 1, 6, 25) and d.set_by is None
+    assert (
+        deadline_for(unit=world.u("th_a1"), school_year=SchoolYear.of(YEAR), kind=DeadlineKind.SCHOOL_RESULTS) is None
+    )

@@ -295,7 +295,8 @@ def test_a_unit_outside_ones_own_cannot_be_chosen(world, login):
 
 def test_an_office_is_offered_only_the_deadlines_it_may_set(world, login):
     kinds = dict(login(world.users["xa_a1"]).get(reverse("plans:deadlines")).context["form"].fields["kind"].choices)
-    assert set(kinds) == {"personal_plan", "school_plan"}
+    # and the date its schools file their results report by (no default: each office sets it)
+    assert set(kinds) == {"personal_plan", "school_plan", "school_results"}
 
 
 @pytest.mark.parametrize("user", ["principal_a1", "teacher_a1", "institution", "norole"])

@@ -451,14 +451,16 @@ def participants(*, unit: Unit, school_year: SchoolYear, module_uuid: str = "") 
     return qs
 
 
-def may_act_for(*, scope: Scope, unit: Unit) -> bool:
-    """Compiling and submitting a unit's plan is for the unit's own staff (a role held at it)."""
-    return scope.holds_at(Perm.PLANS_APPROVE, unit)
+def may_act_for(*, scope: Scope, unit: Unit, perm: str = Perm.PLANS_APPROVE) -> bool:
+    """Compiling and submitting a unit's plan is for the unit's own staff (a role held at it); a
+    report up the tree passes its own permission (`perm`)."""
+    return scope.holds_at(perm, unit)
 
 
-def may_decide(*, scope: Scope, parent: Unit | None) -> bool:
-    """Approving or returning a plan is for the authority it is submitted to (or one above it)."""
-    return parent is not None and scope.has(Perm.PLANS_APPROVE, parent.path)
+def may_decide(*, scope: Scope, parent: Unit | None, perm: str = Perm.PLANS_APPROVE) -> bool:
+    """Approving or returning a plan is for the authority it is submitted to (or one above it); a
+    report up the tree passes its own permission (`perm`)."""
+    return parent is not None and scope.has(perm, parent.path)
 
 
 def _month_label(key: str) -> str:

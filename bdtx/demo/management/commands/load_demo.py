@@ -46,7 +46,17 @@ class Command(BaseCommand):
         from bdtx.demo.results import previous_year_demo_load
 
         results = previous_year_demo_load()  # last year ran to its end: results, certificates
-        if not any(s.loaded for s in summaries) and not plans_loaded and not cohorts and not delivered and not results:
+        from bdtx.demo.yearreports import year_reports_demo_load
+
+        reports = year_reports_demo_load()  # and was reported up the tree in June
+        if (
+            not any(s.loaded for s in summaries)
+            and not plans_loaded
+            and not cohorts
+            and not delivered
+            and not results
+            and not reports
+        ):
             self.stdout.write(_("The demo provinces are already loaded: nothing to do."))
             return
         for summary in summaries:
@@ -79,4 +89,8 @@ class Command(BaseCommand):
             self.stdout.write(
                 _("Year results of the previous school year computed, recognised and certified: %(n)d.")
                 % {"n": results}
+            )
+        if reports:
+            self.stdout.write(
+                _("Results reports of the previous school year filed up the tree: %(n)d.") % {"n": reports}
             )

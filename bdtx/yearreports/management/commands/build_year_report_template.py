@@ -1,0 +1,163 @@
+"""Build the .docx template of the yearly BDTX results report (bdtx/yearreports/data/bao_cao_ket_qua.docx).
+
+The same administrative layout as the unit plan's (Nghị định 30/2020/NĐ-CP), drawn with the plan
+template's builders: header (issuing authority, number | national motto, place and date), title,
+"Kính gửi", the figures in three tables (staff and results; per programme; per module), "Nơi nhận"
+and the signature block. Run after changing the layout and commit the file:
+
+    .venv/bin/python manage.py build_year_report_template
+"""
+
+import io
+from datetime import datetime
+from pathlib import Path
+
+from django.core.management.base import BaseCommand
+from docx import Document
+from docx.shared import Cm, Pt
+
+from bdtx.plans.management.commands.build_plan_template import (
+    BODY_PT,
+    CENTER,
+    FONT,
+    LEFT,
+    TEXT_WIDTH_CM,
+    _cant_split,
+    _fonts,
+    _reproducible,
+    borderless,
+    grid_table,
+    para,
+    rule,
+    tag,
+)
+
+TEMPLATE_PATH = Path(__file__).resolve().parents[2] / "data" / "bao_cao_ket_qua.docx"
+GROUPS = ["Tổng số", "Nữ", "DTTS", "Nữ DTTS", "Vùng khó khăn"]
+
+
+def build(path: Path = TEMPLATE_PATH) -> Path:
+    doc = Document()
+    section = doc.sections[0]
+    section.page_width, section.page_height = Cm(21), Cm(29.7)
+    section.top_margin, section.bottom_margin = Cm(2), Cm(2)
+    section.left_margin, section.right_margin = Cm(3), Cm(1.5)
+    normal = doc.styles["Normal"]
+    normal.font.name, normal.font.size = FONT, Pt(BODY_PT)
+    _fonts(normal.element)
+    doc.core_properties.title = "Báo cáo kết quả bồi dưỡng thường xuyên"
+    doc.core_properties.author = "BDTX"
+    doc.core_properties.created = doc.core_properties.modified = datetime(2026, 1, 1)
+    doc.core_properties.last_modified_by = "BDTX"
+    doc.core_properties.revision = 1
+
+    left_w, right_w = 6.8, 9.7
+    head = borderless(doc, [left_w, right_w])
+    left, right = head.rows[0].cells
+    para(left, "{{ governing_body }}", size=13, align=CENTER, after=0)
+    para(left, ("b", "{{ unit_name }}"), size=13, align=CENTER, after=0)
+    rule(left, 2.6, left_w)
+    para(left, "Số: {{ number }}", size=13, align=CENTER, before=6, after=0)
+    para(right, ("b", "CỘNG HÒA XÃ HỘI CHỦ NGHĨA VIỆT NAM"), size=13, align=CENTER, after=0)
+    para(right, ("b", "Độc lập - Tự do - Hạnh phúc"), size=14, align=CENTER, after=0)
+    rule(right, 6.2, right_w)
+    para(right, ("i", "{{ place }}, ngày {{ day }} tháng {{ month }} năm {{ year }}"), size=14, align=CENTER, before=6)
+
+    para(doc, ("b", "BÁO CÁO"), align=CENTER, before=18, after=0)
+    para(doc, ("b", "Kết quả bồi dưỡng thường xuyên giáo viên, cán bộ quản lý"), align=CENTER, after=0)
+    para(doc, ("b", "năm học {{ school_year }}"), align=CENTER, after=0)
+    rule(doc, 3.5, TEXT_WIDTH_CM)
+    tag(doc, "{%p if parent_name %}")
+    para(doc, "Kính gửi: {{ parent_name }}.", align=CENTER, before=6)
+    tag(doc, "{%p endif %}")
+    para(
+        doc,
+        "{{ unit_name_plain }} báo cáo kết quả bồi dưỡng thường xuyên năm học {{ school_year }} như sau:",
+        indent=True,
+        before=6,
+    )
+    para(doc, "{{ basis }}", indent=True)
+
+    para(doc, ("b", "I. SỐ GIÁO VIÊN, CÁN BỘ QUẢN LÝ VÀ KẾT QUẢ"), before=6, keep_next=True)
+    grid_table(
+        doc,
+        ["TT", "Đối tượng", *GROUPS, "Hoàn thành", "Tỷ lệ %", "Không hoàn thành", "Chưa có kết quả"],
+        [
+            "{{ r.n }}",
+            "{{ r.label }}",
+            *(f"{{{{ r.people[{i}] }}}}" for i in range(5)),
+            "{{ r.completed }}",
+            "{{ r.percent }}",
+            "{{ r.not_completed }}",
+            "{{ r.no_result }}",
+        ],
+        [0.8, 3.6, 1.3, 1.0, 1.1, 1.1, 1.3, 1.5, 1.2, 1.5, 1.6],
+        "r in outcome_rows",
+    )
+    para(doc, "(DTTS: dân tộc thiểu số; số liệu theo nhóm tính trên số người thuộc đối tượng.)", size=11, after=0)
+
+    for title, loop in (
+        ("II. KẾT QUẢ THEO CHƯƠNG TRÌNH BỒI DƯỠNG", "r in programme_rows"),
+        ("III. KẾT QUẢ THEO MÔ ĐUN (CHƯƠNG TRÌNH 03)", "r in module_rows"),
+    ):
+        para(doc, ("b", title), before=9, keep_next=True)
+        grid_table(
+            doc,
+            [
+                "TT",
+                "Chương trình, mô đun",
+                "Tham gia",
+                *GROUPS[1:],
+                "Hoàn thành",
+                "Tỷ lệ %",
+                "Không hoàn thành",
+            ],
+            [
+                "{{ r.n }}",
+                "{{ r.label }}",
+                *(f"{{{{ r.enrolled[{i}] }}}}" for i in range(5)),
+                "{{ r.completed }}",
+                "{{ r.percent }}",
+                "{{ r.not_completed }}",
+            ],
+            [0.8, 5.2, 1.3, 1.0, 1.1, 1.1, 1.3, 1.5, 1.2, 1.6],
+            loop,
+        )
+
+    para(doc, "{{ snapshot_note }}", indent=True, before=9, size=12)
+    para(
+        doc,
+        "Trên đây là báo cáo kết quả bồi dưỡng thường xuyên năm học {{ school_year }} của {{ unit_name_plain }}./.",
+        indent=True,
+        before=6,
+        keep_next=True,
+    )
+
+    foot = borderless(doc, [7.5, 9.0])
+    _cant_split(foot.rows[0])
+    left, right = foot.rows[0].cells
+    para(left, ("bi", "Nơi nhận:"), size=12, align=LEFT, before=12, after=0)
+    tag(left, "{%p for r in recipients %}")
+    para(left, "- {{ r }}", size=11, align=LEFT, after=0)
+    tag(left, "{%p endfor %}")
+    para(right, "", size=9, align=CENTER, after=0)
+    tag(right, "{%p if signer_prefix %}")
+    para(right, ("b", "{{ signer_prefix }}"), size=14, align=CENTER, after=0)
+    tag(right, "{%p endif %}")
+    para(right, ("b", "{{ signer_title }}"), size=14, align=CENTER, after=0)
+    for _ in range(4):
+        para(right, "", size=14, align=CENTER, after=0)
+    para(right, ("b", "{{ signer_name }}"), size=14, align=CENTER, after=0)
+
+    path.parent.mkdir(parents=True, exist_ok=True)
+    buffer = io.BytesIO()
+    doc.save(buffer)
+    path.write_bytes(_reproducible(buffer.getvalue()))
+    return path
+
+
+class Command(BaseCommand):
+    help = "Build the .docx template of the yearly BDTX results report."
+
+    def handle(self, *args: object, **options: object) -> None:
+        self.stdout.write(str(build()))

@@ -1,0 +1,470 @@
+"""Reads of the yearly results report: the live figures of a unit's subtree (definitions in
+`figures`), the report rows, the status board of a level's children, who may act.
+"""
+
+from collections import Counter
+from collections.abc import Mapping
+from dataclasses import dataclass, field
+from datetime import date
+from typing import Any
+
+from django.db.models import (
+    BooleanField,
+    Case,
+    Count,
+    Exists,
+    F,
+    FilteredRelation,
+    OuterRef,
+    Q,
+    Value,
+    When,
+)
+from django.db.models.functions import StrIndex, Substr
+from django.utils import timezone
+from django.utils.translation import gettext as _
+
+from bdtx.core.models import SchoolYear
+from bdtx.core.scope import Perm, Scope, ancestor_paths
+from bdtx.core.text import vn_text_key
+from bdtx.organisations.models import Ownership, SchoolLevel, Unit, UnitKind
+from bdtx.organisations.selectors import unit_path_on, units_under_on
+from bdtx.people.models import KINH_CODE, Employment, StaffType, difficult_area_q
+from bdtx.plans.deadlines.selectors import deadline_due, deadline_resolver, is_late
+from bdtx.plans.models import DeadlineKind
+from bdtx.plans.unit.selectors import (
+    IN_SCOPE_STATUSES,
+    SCHOOL_KINDS,
+    children_in_year,
+    may_act_for,
+    may_decide,
+    parent_in_year,
+)
+from bdtx.regimes.models import Programme
+from bdtx.results.models import YearResult
+from bdtx.training.models import ACTIVE_STATUSES, Enrolment
+from bdtx.yearreports.figures import (
+    Groups,
+    ModuleParticipation,
+    Outcome,
+    Participation,
+    ReportFigures,
+    cell_key,
+    cell_parts,
+)
+from bdtx.yearreports.models import ReportStatus, YearReport
+
+MISSING = "missing"  # board status of a child that has filed nothing
+
+# Which deadline applies to a unit's own results report, by the unit's kind.
+DEADLINE_KIND_OF_UNIT: dict[str, str] = {
+    UnitKind.SCHOOL: DeadlineKind.SCHOOL_RESULTS,
+    UnitKind.CENTRE: DeadlineKind.SCHOOL_RESULTS,
+    UnitKind.DISTRICT: DeadlineKind.OFFICE_RESULTS,
+    UnitKind.COMMUNE: DeadlineKind.OFFICE_RESULTS,
+    UnitKind.DEPARTMENT: DeadlineKind.PROVINCE_RESULTS,
+}
+
+SENT = (ReportStatus.FILED, ReportStatus.ACCEPTED)  # what a level above sums
+
+
+def _flag(q: Q) -> Case:
+    return Case(When(q, then=True), default=False, output_field=BooleanField())
+
+
+WOMAN = Q(person__gender="F")
+MINORITY = Q(person__ethnicity__isnull=False) & ~Q(person__ethnicity_id=KINH_CODE)
+
+
+def _groups(row: Mapping[str, Any], n: int, difficult: int) -> Groups:
+    woman, minority = bool(row["woman"]), bool(row["minority"])
+    return Groups(n, n * woman, n * minority, n * (woman and minority), difficult)
+
+
+def live_figures(*, unit: Unit, school_year: SchoolYear) -> ReportFigures:
+    """Today's figures of `unit`'s subtree for the year (definitions in `yearreports.figures`).
+
+    Four queries whatever the size of the subtree, each one GROUP BY with plain joins (no query per
+    unit or per person): the unit's path in the year's tree; the population grouped by staff type,
+    level, ownership, the person's traits and their year result (a left join on the year's
+    `YearResult`, unique per person and year); the active enrolments of the population grouped by
+    programme and traits, counting distinct people and distinct people with an enrolment not
+    completed; the same grouped by module and completion (one active enrolment per person, module
+    and year).
+    """
+    schools = units_under_on(unit=unit, day=school_year.ends_on).filter(kind__in=SCHOOL_KINDS).values("pk")
+    people = Employment.objects.filter(school_year=school_year, status__in=IN_SCOPE_STATUSES, unit_id__in=schools)
+    rows = (
+        people.alias(
+            result_of_year=FilteredRelation(
+                "person__year_results", condition=Q(person__year_results__school_year=school_year)
+            )
+        )
+        .annotate(
+            ownership=F("unit__ownership"),
+            difficult=_flag(difficult_area_q()),
+            result=F("result_of_year__completed"),
+            woman=_flag(WOMAN),
+            minority=_flag(MINORITY),
+        )
+        .values("staff_type", "school_level", "ownership", "woman", "minority", "difficult", "result")
+        .annotate(n=Count("pk"))
+        .order_by()
+    )
+    cells: dict[str, Outcome] = {}
+    for r in rows:
+        groups = _groups(r, r["n"], r["n"] * bool(r["difficult"]))
+        outcome = Outcome(
+            people=groups,
+            completed=groups if r["result"] is True else Groups(),
+            not_completed=groups if r["result"] is False else Groups(),
+        )
+        key = cell_key(r["staff_type"], r["school_level"], r["ownership"])
+        cells[key] = cells[key] + outcome if key in cells else outcome
+
+    enrolments = Enrolment.objects.filter(
+        school_year=school_year,
+        status__in=ACTIVE_STATUSES,
+        person__employments__school_year=school_year,
+        person__employments__status__in=IN_SCOPE_STATUSES,
+        person__employments__unit_id__in=schools,
+    ).annotate(woman=_flag(WOMAN), minority=_flag(MINORITY))
+    difficult = difficult_area_q(prefix="person__employments__")
+
+    took: dict[str, Participation] = {}
+    for p in (
+        enrolments.values("cohort__programme", "woman", "minority")
+        .annotate(
+            n=Count("person_id", distinct=True),
+            n_difficult=Count("person_id", distinct=True, filter=difficult),
+            open=Count("person_id", distinct=True, filter=Q(completed=False)),
+            open_difficult=Count("person_id", distinct=True, filter=Q(completed=False) & difficult),
+        )
+        .order_by()
+    ):
+        enrolled = _groups(p, p["n"], p["n_difficult"])
+        part = Participation(enrolled=enrolled, completed=enrolled - _groups(p, p["open"], p["open_difficult"]))
+        code = p["cohort__programme"]
+        took[code] = took[code] + part if code in took else part
+
+    modules: dict[str, ModuleParticipation] = {}
+    for m in (
+        enrolments.filter(module__isnull=False)
+        .values("module__uuid", "module__catalog__code", "module__code", "module__title", "woman", "minority")
+        .annotate(
+            n=Count("pk"),
+            n_difficult=Count("pk", filter=difficult),
+            done=Count("pk", filter=Q(completed=True)),
+            done_difficult=Count("pk", filter=Q(completed=True) & difficult),
+        )
+        .order_by()
+    ):
+        mp = ModuleParticipation(
+            enrolled=_groups(m, m["n"], m["n_difficult"]),
+            completed=_groups(m, m["done"], m["done_difficult"]),
+            catalog=m["module__catalog__code"] or "",
+            code=m["module__code"] or "",
+            title=m["module__title"] or "",
+        )
+        key = str(m["module__uuid"])
+        modules[key] = modules[key] + mp if key in modules else mp
+    return ReportFigures(cells=cells, programmes=took, modules=modules)
+
+
+@dataclass(frozen=True)
+class ChildrenSum:
+    """What a level with units below would file now: the sum of its children's filed or accepted
+    reports, and how many of its children that leaves out."""
+
+    figures: ReportFigures
+    total: int
+    included: int
+
+    @property
+    def missing(self) -> int:
+        return self.total - self.included
+
+
+def children_sum(*, unit: Unit, school_year: SchoolYear) -> ChildrenSum:
+    """The sum of the filed and accepted reports of `unit`'s children in that year's tree (two queries)."""
+    children = children_in_year(unit=unit, school_year=school_year)
+    snapshots = list(
+        YearReport.objects.filter(unit__in=children, school_year=school_year, status__in=SENT).values_list(
+            "snapshot", flat=True
+        )
+    )
+    return ChildrenSum(
+        figures=ReportFigures.total_of(ReportFigures.from_json(s) for s in snapshots),
+        total=children.count(),
+        included=len(snapshots),
+    )
+
+
+def report_find(*, unit: Unit, school_year: SchoolYear) -> YearReport | None:
+    return (
+        YearReport.objects.filter(unit=unit, school_year=school_year)
+        .select_related("unit", "school_year", "filed_by", "decided_by")
+        .first()
+    )
+
+
+def report_events(report: YearReport | None) -> list[Any]:
+    return list(report.events.select_related("actor")) if report else []
+
+
+def may_file(*, scope: Scope, unit: Unit) -> bool:
+    """Filing a unit's report is for its own staff (`reports.file` held at the unit)."""
+    return may_act_for(scope=scope, unit=unit, perm=Perm.REPORTS_FILE)
+
+
+def may_decide_report(*, scope: Scope, unit: Unit, school_year: SchoolYear) -> bool:
+    """Accepting or returning `unit`'s report is for the parent it is filed to (or an authority above)."""
+    return may_decide(scope=scope, parent=parent_in_year(unit=unit, school_year=school_year), perm=Perm.REPORTS_DECIDE)
+
+
+def due_of(*, unit: Unit, school_year: SchoolYear) -> date | None:
+    """The date `unit`'s own report is due (None: no authority set one, and no default)."""
+    kind = DEADLINE_KIND_OF_UNIT.get(unit.kind)
+    return deadline_due(unit=unit, school_year=school_year, kind=kind) if kind else None
+
+
+def report_is_late(report: YearReport | None, due: date | None, today: date | None = None) -> bool:
+    return is_late(
+        status=report.status if report else MISSING,
+        submitted_at=report.filed_at if report else None,
+        due=due,
+        today=today,
+        sent=SENT,
+    )
+
+
+@dataclass(frozen=True)
+class DiffRow:
+    """One line of the snapshot against today: a label and the five groups of each."""
+
+    label: str
+    filed: Groups
+    today: Groups
+
+    @property
+    def change(self) -> Groups:
+        return self.today - self.filed
+
+    @property
+    def changed(self) -> bool:
+        return self.filed != self.today
+
+
+@dataclass
+class BoardRow:
+    unit: Unit
+    report: YearReport | None
+    status: str
+    due: date | None
+    late: bool
+    live_people: int = 0
+    live_completed: int = 0
+
+    @property
+    def figures(self) -> ReportFigures | None:
+        return self.report.figures if self.report and self.report.status != ReportStatus.DRAFT else None
+
+    @property
+    def overdue(self) -> bool:
+        """Not filed and the date has passed: someone must act."""
+        return self.late and self.status not in SENT
+
+
+@dataclass
+class Board:
+    unit: Unit
+    school_year: SchoolYear
+    own: YearReport | None
+    own_due: date | None
+    parent: Unit | None
+    rows: list[BoardRow]
+    counts: dict[str, int]
+    total: int
+    late: int
+    status_filter: str = ""
+    ancestors: list[Unit] = field(default_factory=list)
+
+
+def live_by_child(*, unit: Unit, school_year: SchoolYear) -> dict[int, tuple[int, int]]:
+    """For each child of `unit` in the year's tree: (people, completed) of its subtree today, in one
+    grouped query (the board shows them next to the children that filed nothing)."""
+    day = school_year.ends_on
+    prefix = unit_path_on(unit=unit, day=day)
+    if prefix is None:
+        return {}
+    start = len(prefix) + 1
+    path = "unit__placements__path"
+    segment = Substr(path, start, StrIndex(Substr(path, start), Value("/")) - 1)
+    in_tree = (
+        Q(unit__placements__valid_from__lte=day)
+        & (Q(unit__placements__valid_to__isnull=True) | Q(unit__placements__valid_to__gt=day))
+        & Q(unit__placements__path__startswith=prefix, unit__placements__path__gt=prefix)
+    )
+    done = YearResult.objects.filter(person_id=OuterRef("person_id"), school_year=school_year, completed=True)
+    rows = (
+        Employment.objects.filter(
+            in_tree, school_year=school_year, status__in=IN_SCOPE_STATUSES, unit__kind__in=SCHOOL_KINDS
+        )
+        .annotate(child=segment)
+        .values("child")
+        .annotate(n=Count("pk"), done=Count("pk", filter=Q(Exists(done))))
+        .order_by()
+    )
+    return {int(r["child"]): (r["n"], r["done"]) for r in rows if r["child"]}
+
+
+def board_get(*, scope: Scope, unit: Unit, school_year: SchoolYear, status: str = "") -> Board:
+    """The status board of `unit`'s children for a year: each child's report status, late flags,
+    counts, and today's people and completers of those that filed nothing. A fixed number of queries."""
+    children = children_in_year(unit=unit, school_year=school_year)
+    units = sorted(children, key=lambda u: (u.kind, vn_text_key(u.name)))
+    reports = {
+        r.unit_id: r
+        for r in YearReport.objects.filter(unit__in=children, school_year=school_year).only(
+            "uuid", "unit_id", "status", "snapshot", "filed_at", "decided_at", "comment"
+        )
+    }
+    resolvers = {
+        kind: deadline_resolver(unit=unit, school_year=school_year, kind=kind)
+        for kind in {DEADLINE_KIND_OF_UNIT.get(u.kind) for u in units} - {None}
+        if kind
+    }
+    live = live_by_child(unit=unit, school_year=school_year)
+    today = timezone.localdate()
+    rows = []
+    for u in units:
+        report = reports.get(u.pk)
+        st = report.status if report and report.status != ReportStatus.DRAFT else MISSING
+        kind = DEADLINE_KIND_OF_UNIT.get(u.kind)
+        due = resolvers[kind](u) if kind else None
+        people, completed = live.get(u.pk, (0, 0))
+        rows.append(
+            BoardRow(
+                u, report, st, due, report_is_late(report, due, today), live_people=people, live_completed=completed
+            )
+        )
+    counts = Counter(r.status for r in rows)
+    ancestors = list(
+        Unit.objects.visible_to(scope, Perm.REPORTS_VIEW)
+        .filter(path__in=ancestor_paths(unit.path))
+        .exclude(pk=unit.pk)
+        .order_by("depth")
+    )
+    return Board(
+        unit=unit,
+        school_year=school_year,
+        own=report_find(unit=unit, school_year=school_year),
+        own_due=due_of(unit=unit, school_year=school_year),
+        parent=parent_in_year(unit=unit, school_year=school_year),
+        rows=[r for r in rows if not status or r.status == status or (status == "late" and r.late)],
+        counts={s: counts.get(s, 0) for s in (*SENT, ReportStatus.RETURNED, MISSING)},
+        total=len(rows),
+        late=sum(r.late for r in rows),
+        status_filter=status,
+        ancestors=ancestors,
+    )
+
+
+def board_default_unit(*, scope: Scope) -> Unit | None:
+    """The highest unit where the viewer may see reports: where their board opens."""
+    paths = scope.paths(Perm.REPORTS_VIEW)
+    if not paths:
+        return None
+    return Unit.objects.filter(path__in=paths).order_by("depth", "name").first()
+
+
+def figures_to_file(*, unit: Unit, school_year: SchoolYear) -> ReportFigures:
+    """What filing `unit`'s report would store now: a school's live figures, a level's sum of its
+    children's filed and accepted reports."""
+    if unit.kind in SCHOOL_KINDS:
+        return live_figures(unit=unit, school_year=school_year)
+    return children_sum(unit=unit, school_year=school_year).figures
+
+
+# --- the figures arranged for the page, the .xlsx and the .docx ---------------------------------
+
+
+@dataclass(frozen=True)
+class OutcomeRow:
+    label: str
+    outcome: Outcome
+    level: int = 0  # 0 the total, 1 a staff type, 2 a school level × ownership under it
+
+    @property
+    def percent(self) -> int:
+        people = self.outcome.people.total
+        return round(100 * self.outcome.completed.total / people) if people else 0
+
+
+@dataclass(frozen=True)
+class PartRow:
+    label: str
+    part: Participation
+    code: str = ""
+
+    @property
+    def percent(self) -> int:
+        n = self.part.enrolled.total
+        return round(100 * self.part.completed.total / n) if n else 0
+
+
+def outcome_rows(figures: ReportFigures) -> list[OutcomeRow]:
+    """The total, then each staff type with its school levels × ownership under it."""
+    staff_labels = dict(StaffType.choices)
+    level_labels = dict(SchoolLevel.choices)
+    own_labels = dict(Ownership.choices)
+    rows = [OutcomeRow(str(_("All staff")), figures.overall, 0)]
+    for staff_type in StaffType.values:
+        cells = {k: v for k, v in figures.cells.items() if cell_parts(k)[0] == staff_type}
+        if not cells:
+            continue
+        rows.append(OutcomeRow(str(staff_labels[staff_type]), sum(cells.values(), Outcome()), 1))
+        order = {v: i for i, v in enumerate(SchoolLevel.values)}
+        for key in sorted(cells, key=lambda k: (order.get(cell_parts(k)[1], 99), cell_parts(k)[2])):
+            _st, level, own = cell_parts(key)
+            label = f"{level_labels.get(level, level) or _('No level')} · {own_labels.get(own, own)}"
+            rows.append(OutcomeRow(str(label), cells[key], 2))
+    return rows
+
+
+def programme_rows(figures: ReportFigures) -> list[PartRow]:
+    labels = dict(Programme.choices)
+    return [PartRow(str(labels[c]), figures.programmes[c], c) for c in Programme.values if c in figures.programmes]
+
+
+def module_rows(figures: ReportFigures) -> list[PartRow]:
+    modules = sorted(figures.modules.values(), key=lambda m: (m.catalog, m.code, vn_text_key(m.title)))
+    return [PartRow(f"{m.code}: {m.title}" if m.code else m.title, m, m.catalog) for m in modules]
+
+
+def diff_rows(filed: ReportFigures, today: ReportFigures) -> list[DiffRow]:
+    """The filed figures against today's, line by line (a module only where it differs)."""
+    f, t = filed.overall, today.overall
+    rows = [
+        DiffRow(str(_("People")), f.people, t.people),
+        DiffRow(str(_("Completed")), f.completed, t.completed),
+        DiffRow(str(_("Not completed")), f.not_completed, t.not_completed),
+        DiffRow(str(_("No result yet")), f.no_result, t.no_result),
+    ]
+    labels = dict(Programme.choices)
+    for code in Programme.values:
+        a, b = filed.programmes.get(code, Participation()), today.programmes.get(code, Participation())
+        rows.append(DiffRow(f"{labels[code]}: {_('enrolled')}", a.enrolled, b.enrolled))
+        rows.append(DiffRow(f"{labels[code]}: {_('completed')}", a.completed, b.completed))
+    for key in sorted(set(filed.modules) | set(today.modules)):
+        a_m = filed.modules.get(key)
+        b_m = today.modules.get(key)
+        m = a_m or b_m
+        assert m is not None
+        for what, x, y in (
+            (_("enrolled"), a_m.enrolled if a_m else Groups(), b_m.enrolled if b_m else Groups()),
+            (_("completed"), a_m.completed if a_m else Groups(), b_m.completed if b_m else Groups()),
+        ):
+            if x != y:
+                rows.append(DiffRow(f"{m.code}: {what}", x, y))
+    return rows

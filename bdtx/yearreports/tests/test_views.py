@@ -1,0 +1,155 @@
+"""The board, a unit's report, filing and deciding through the pages, the exports; scope: outside
+the viewer's tree 404, inside without the permission 403."""
+
+import io
+import zipfile
+
+import pytest
+from django.urls import reverse
+from python_calamine import CalamineWorkbook
+
+from bdtx.yearreports.models import ReportStatus, YearReport
+
+from .conftest import result
+
+pytestmark = pytest.mark.django_db
+YEAR = 2026
+
+
+def url(name: str, unit, year: int = YEAR) -> str:  # type: ignore[no-untyped-def]
+    return reverse(f"yearreports:{name}", kwargs={"uuid": unit.uuid, "year": year})
+
+
+GETS = ["report", "xlsx", "docx"]
+POSTS = ["file", "decide"]
+
+
+@pytest.mark.parametrize("name", GETS + POSTS)
+def test_a_unit_outside_the_viewers_tree_is_not_found(world, login, name) -> None:  # type: ignore[no-untyped-def]
+    client = login(world.users["principal_b1"])
+    target = url(name, world.u("th_a1"))
+    response = client.post(target) if name in POSTS else client.get(target)
+    assert response.status_code == 404
+
+
+@pytest.mark.parametrize("name", GETS + POSTS)
+def test_a_role_inside_the_tree_without_the_right_may_not_see_reports(world, login, name) -> None:  # type: ignore[no-untyped-def]
+    """The training institution sees its own unit, but not reports."""
+    client = login(world.users["institution"])
+    target = url(name, world.u("cs_dt"))
+    response = client.post(target) if name in POSTS else client.get(target)
+    assert response.status_code == 403
+
+
+def test_the_board_of_a_unit_outside_is_not_found_and_without_the_right_forbidden(world, login) -> None:  # type: ignore[no-untyped-def]
+    board = reverse("yearreports:board")
+    assert login(world.users["principal_b1"]).get(f"{board}?unit={world.u('xa_a1').uuid}").status_code == 404
+    assert login(world.users["teacher_a1"]).get(board).status_code == 403
+    assert login(world.users["institution"]).get(f"{board}?unit={world.u('cs_dt').uuid}").status_code == 403
+
+
+def test_the_ministry_sees_but_does_not_file_a_schools_report(world, login) -> None:  # type: ignore[no-untyped-def]
+    client = login(world.users["ministry"])
+    assert client.get(url("report", world.u("th_a1"))).status_code == 200
+    assert client.post(url("file", world.u("th_a1"))).status_code == 403
+    assert not YearReport.objects.filter(unit=world.u("th_a1")).exists()
+
+
+def test_a_principal_may_not_decide_their_own_report(world, login) -> None:  # type: ignore[no-untyped-def]
+    client = login(world.users["principal_a1"])
+    client.post(url("file", world.u("th_a1")))
+    response = client.post(url("decide", world.u("th_a1")), {"decision": "accept"})
+    assert response.status_code == 403
+    assert YearReport.objects.get(unit=world.u("th_a1")).status == ReportStatus.FILED
+
+
+def test_file_return_refile_accept_through_the_pages(tree, login) -> None:  # type: ignore[no-untyped-def]
+    s1 = tree.u("s1")
+    school = login(tree.users["hieutruong_s1"])
+    page = school.get(url("report", s1))
+    assert page.status_code == 200
+    assert 'id="file-form"' in page.content.decode()
+    school.post(url("file", s1))
+    report = YearReport.objects.get(unit=s1)
+    assert report.status == ReportStatus.FILED
+
+    office = login(tree.users["xa_t1"])
+    office.post(url("decide", s1), {"decision": "return", "comment": ""})
+    report.refresh_from_db()
+    assert report.status == ReportStatus.FILED  # a return needs a comment
+    office.post(url("decide", s1), {"decision": "return", "comment": "Thiếu số liệu CBQL."})
+    report.refresh_from_db()
+    assert report.status == ReportStatus.RETURNED
+
+    assert 'id="decide-form"' not in office.get(url("report", s1)).content.decode()  # nothing to decide now
+    school = login(tree.users["hieutruong_s1"])
+    assert "Thiếu số liệu CBQL." in school.get(url("report", s1)).content.decode()
+    school.post(url("file", s1))
+    office = login(tree.users["xa_t1"])
+    office.post(url("decide", s1), {"decision": "accept", "comment": ""})
+    report.refresh_from_db()
+    assert report.status == ReportStatus.ACCEPTED
+
+    board = office.get(reverse("yearreports:board") + f"?unit={tree.u('xa_t1').uuid}&year={YEAR}")
+    html = board.content.decode()
+    assert board.status_code == 200
+    assert s1.name in html and tree.u("s2").name in html
+    filtered = office.get(reverse("yearreports:board") + f"?unit={tree.u('xa_t1').uuid}&year={YEAR}&status=missing")
+    assert s1.name not in filtered.content.decode() and tree.u("s2").name in filtered.content.decode()
+
+
+def test_the_page_shows_how_today_differs_from_what_was_filed(tree, login) -> None:  # type: ignore[no-untyped-def]
+    school = login(tree.users["hieutruong_s1"])
+    school.post(url("file", tree.u("s1")))
+    result(tree, "p3", True)
+    page = school.get(url("report", tree.u("s1")))
+    assert page.context["changed"] is True
+    completed = next(d for d in page.context["diff_rows"] if d.label == "Hoàn thành")
+    assert (completed.filed.total, completed.today.total) == (1, 2)
+
+
+def test_the_report_page_takes_a_constant_number_of_queries(tree, login, django_assert_max_num_queries) -> None:  # type: ignore[no-untyped-def]
+    client = login(tree.users["so_t"])
+    client.get(url("report", tree.u("so_t")))
+    with django_assert_max_num_queries(40):
+        assert client.get(url("report", tree.u("so_t"))).status_code == 200
+    with django_assert_max_num_queries(40):
+        assert client.get(reverse("yearreports:board") + f"?unit={tree.u('so_t').uuid}").status_code == 200
+
+
+def test_the_xlsx_holds_the_filed_figures(tree, login) -> None:  # type: ignore[no-untyped-def]
+    school = login(tree.users["hieutruong_s1"])
+    school.post(url("file", tree.u("s1")))
+    response = school.get(url("xlsx", tree.u("s1")))
+    assert response.status_code == 200
+    book = CalamineWorkbook.from_filelike(io.BytesIO(response.content))
+    rows = book.get_sheet_by_index(0).to_python()
+    total = next(r for r in rows if str(r[0]).strip() == "Tổng số cán bộ, giáo viên")
+    assert [int(v) for v in total[1:6]] == [4, 3, 2, 1, 3]  # people in the five groups
+    assert int(total[6]) == 1  # completed
+
+
+def test_the_docx_is_a_report_with_the_units_figures(tree, login) -> None:  # type: ignore[no-untyped-def]
+    school = login(tree.users["hieutruong_s1"])
+    school.post(url("file", tree.u("s1")))
+    response = school.get(url("docx", tree.u("s1")))
+    assert response.status_code == 200
+    xml = zipfile.ZipFile(io.BytesIO(response.content)).read("word/document.xml").decode()
+    assert "BÁO CÁO" in xml and "Mô đun một" in xml and tree.u("s1").name.upper() in xml
+    assert "{{" not in xml and "{%" not in xml
+
+
+def test_a_units_page_links_to_its_report_and_the_board_below(world, login) -> None:  # type: ignore[no-untyped-def]
+    so = world.u("so_a")
+    page = login(world.users["so_a"]).get(reverse("home:unit", kwargs={"uuid": so.uuid}) + f"?year={YEAR}")
+    html = page.content.decode()
+    assert url("report", so) in html
+    assert f"{reverse('yearreports:board')}?unit={so.uuid}&amp;year={YEAR}" in html
+    school = world.u("th_a1")
+    institution = login(world.users["institution"]).get(reverse("home:unit", kwargs={"uuid": world.u("cs_dt").uuid}))
+    assert 'id="year-report"' not in institution.content.decode()
+    principal = login(world.users["principal_a1"]).get(reverse("home:unit", kwargs={"uuid": school.uuid}))
+    assert (
+        url("report", school) in principal.content.decode()
+        and "year-reports-board-link" not in principal.content.decode()
+    )
