@@ -36,7 +36,6 @@ import statistics
 import sys
 import time
 from array import array
-from collections import Counter
 from collections.abc import Callable, Iterable, Iterator, Sequence
 from datetime import date, datetime
 from pathlib import Path
@@ -686,54 +685,53 @@ def hand_figures(*, path: str, school_year: int) -> dict[tuple[Any, ...], int]:
 # --- comparing with the report ----------------------------------------------------------------------
 
 
-def flatten_ints(value: Any) -> list[int]:
-    """Every integer figure inside the report's result (dataclasses, mappings, sequences, objects)."""
-    found: list[int] = []
-    seen: set[int] = set()
-
-    def walk(v: Any) -> None:
-        if isinstance(v, bool) or v is None:
-            return
-        if isinstance(v, int):
-            found.append(v)
-            return
-        if isinstance(v, (str, bytes, float, date)) or id(v) in seen:
-            return
-        seen.add(id(v))
-        if dataclasses.is_dataclass(v) and not isinstance(v, type):
-            for f in dataclasses.fields(v):
-                walk(getattr(v, f.name))
-        elif isinstance(v, dict):
-            for x in v.values():
-                walk(x)
-        elif isinstance(v, (list, tuple, set, frozenset)):
-            for x in v:
-                walk(x)
-        elif hasattr(v, "__dict__") and not hasattr(v, "_meta"):  # not model instances (their ids)
-            for k, x in vars(v).items():
-                if not k.startswith("_"):
-                    walk(x)
-
-    walk(value)
-    return found
+_REPORT_GROUPS = dict(zip(("total", "women", "minority", "minority_women", "difficult"), GROUPS, strict=True))
 
 
-def missing_from(hand: dict[tuple[Any, ...], int], live: Any) -> list[tuple[tuple[Any, ...], int]]:
-    """The hand figures the report does not show: each hand figure must be matched by an integer
-    of the report's result (as a multiset: two equal figures need two). The report's shape is not
-    fixed here, so the check is on the values; a report missing a figure or computing one
-    differently fails it. `live_keyed` replaces this with a key-by-key check when the report gives
-    its figures as `flat()` in the same keys."""
-    pool = Counter(flatten_ints(live))
-    missing = []
-    for key, value in sorted(hand.items(), key=lambda kv: str(kv[0])):
-        if value == 0:
-            continue  # an empty cell the report may leave out; a figure it gets wrong shows elsewhere
-        if pool[value] > 0:
-            pool[value] -= 1
-        else:
-            missing.append((key, value))
-    return missing
+def report_keyed(live: Any) -> dict[tuple[Any, ...], int]:
+    """The report's `ReportFigures` (bdtx.yearreports.figures) in the hand SQL's keys, so the two are
+    compared figure by figure: cells "GV|TH|public" → ("split", …), their sum → ("population", …),
+    programmes → ("programme", "BD01", …), modules by uuid → ("module", id, …). Zero figures are
+    left out on both sides (the hand SQL gives no row for a programme, module or split nobody is in)."""
+    from bdtx.catalog.models import Module
+
+    out: dict[tuple[Any, ...], int] = {}
+
+    def put(key: tuple[Any, ...], groups: Any) -> None:
+        for name, value in zip(_REPORT_GROUPS.values(), groups.as_list(), strict=True):
+            out[(*key, name)] = value
+
+    def outcome(key: tuple[Any, ...], o: Any) -> None:
+        put((*key, "population"), o.people)
+        put((*key, "completed"), o.completed)
+        put((*key, "not_completed"), o.not_completed)
+        put((*key, "no_result"), o.no_result)
+
+    for cell, o in live.cells.items():
+        staff_type, level, ownership = cell.split("|")
+        outcome(("split", staff_type, level, ownership), o)
+    outcome(("population",), live.overall)
+    for programme, p in live.programmes.items():
+        key = ("programme", programme)
+        put((*key, "enrolled"), p.enrolled)
+        put((*key, "completed"), p.completed)
+        put((*key, "not_completed"), p.not_completed)
+    ids = {str(u): i for u, i in Module.objects.filter(uuid__in=list(live.modules)).values_list("uuid", "id")}
+    for uuid, m in live.modules.items():
+        key = ("module", ids[uuid])
+        put((*key, "enrolled"), m.enrolled)
+        put((*key, "completed"), m.completed)
+        put((*key, "not_completed"), m.not_completed)
+    return out
+
+
+def keyed_differences(hand: dict[tuple[Any, ...], int], report: dict[tuple[Any, ...], int]) -> list[str]:
+    """Every key where the two disagree (a zero and an absent key agree)."""
+    return [
+        f"{key}: hand {hand.get(key, 0)}, report {report.get(key, 0)}"
+        for key in sorted(set(hand) | set(report), key=repr)
+        if hand.get(key, 0) != report.get(key, 0)
+    ]
 
 
 def median_ms(fn: Callable[[], Any], runs: int = 5) -> tuple[float, Any]:
@@ -863,25 +861,21 @@ def _measure(loaded: Loaded, load_average: Callable[[], str], peak_rss_mb: Calla
     print(f"\nthe report: bdtx.yearreports.selectors.live_figures, load {load_average()}")
 
     def report(unit: Any) -> Any:
-        live = live_figures(unit=unit, school_year=year)
-        flatten_ints(live)  # every figure computed, should any be lazy
-        return live
+        return live_figures(unit=unit, school_year=year)
 
     for label, unit in (("national", root), ("province", province)):
         ms, live = median_ms(lambda u=unit: report(u))
         hand_ms, figures = hand[label]
-        missing = missing_from(figures, live)
+        differences = keyed_differences(figures, report_keyed(live))
         ratio = ms / hand_ms
         print(f"  {label:<9} {ms:9.1f} ms   report/hand {ratio:.2f}×  (goal ≤ 1.2×)")
-        if missing:
+        if differences:
             status = 1
-            print(f"  MISMATCH: {len(missing)} of the hand SQL's {len(figures)} figures are not in the report's:")
-            for key, value in missing[:20]:
-                print(f"    {key} = {value}")
-            print(
-                "  (a figure computed differently shows here, and so does one the report leaves out, e.g. a split"
-                " by group it does not give: read the keys before deciding which side is wrong)"
-            )
+            print(f"  MISMATCH: {len(differences)} figures differ between the hand SQL and the report:")
+            for line in differences[:20]:
+                print(f"    {line}")
+        else:
+            print(f"  the same {len(figures)} figures, key by key")
         if label == "province":
             print(f"  province: {ms:.1f} ms (goal < 200 ms): {'met' if ms < 200 else 'NOT met'}")
     print(f"  peak RSS {peak_rss_mb():.0f} MB")

@@ -4,8 +4,6 @@ same definitions computed here from the ORM, person by person (nothing is timed)
 
 import dataclasses
 import importlib.util
-import sys
-import types
 from collections import Counter, defaultdict
 from pathlib import Path
 from typing import Any
@@ -102,20 +100,21 @@ def test_the_national_loader_and_the_hand_sql_agree_with_the_orm(db, monkeypatch
         assert {"population", "split", "programme", "module", "BD01", "BD02", "BD03"} <= kinds
     assert 0 < population["department"] < population["ministry"] < 300  # some retired, some at an office
 
-    # the comparison the lead runs once the report is merged: equal figures pass, one wrong fails
-    def live_figures(*, unit: Any, school_year: Any) -> dict[str, Any]:
-        figures = national.hand_figures(path=unit.path, school_year=school_year.start_year)
-        return {"rows": [{"label": str(k), "n": v} for k, v in figures.items()], "share": 0.5}
+    # the comparison with the report: its figures equal the hand SQL's key by key; one wrong fails
+    from bdtx.yearreports import selectors
+    from bdtx.yearreports.figures import Groups
 
-    def wrong_figures(*, unit: Any, school_year: Any) -> dict[str, Any]:
-        right = live_figures(unit=unit, school_year=school_year)
-        return {**right, "rows": [{**r, "n": r["n"] + 1} if "women" in r["label"] else r for r in right["rows"]]}
-
-    selectors = types.ModuleType("bdtx.yearreports.selectors")
-    monkeypatch.setitem(sys.modules, "bdtx.yearreports.selectors", selectors)
-    selectors.live_figures = live_figures  # type: ignore[attr-defined]
     assert national._measure(loaded, lambda: "0", lambda: 0.0) == 0
-    selectors.live_figures = wrong_figures  # type: ignore[attr-defined]
+    assert "the same" in capsys.readouterr().out
+    real = selectors.live_figures
+
+    def wrong_figures(*, unit: Any, school_year: Any) -> Any:
+        live = real(unit=unit, school_year=school_year)
+        key, outcome = next(iter(live.cells.items()))
+        live.cells[key] = dataclasses.replace(outcome, completed=outcome.completed + Groups(0, 1, 0, 0, 0))
+        return live
+
+    monkeypatch.setattr(selectors, "live_figures", wrong_figures)
     assert national._measure(loaded, lambda: "0", lambda: 0.0) == 1
     out = capsys.readouterr().out
     assert "report/hand" in out and "MISMATCH" in out
@@ -124,19 +123,17 @@ def test_the_national_loader_and_the_hand_sql_agree_with_the_orm(db, monkeypatch
     assert Person.objects.filter(pk__gt=0).order_by("-pk").first().sort_key
 
 
-def test_the_comparison_with_the_report_finds_a_figure_that_differs():
+def test_the_comparison_with_the_report_tells_every_key_that_differs():
     national = _national()
-
-    @dataclasses.dataclass
-    class Row:
-        label: str
-        enrolled: int
-        completed: int
-
-    hand = {("module", 7, "enrolled", "total"): 12, ("module", 7, "completed", "total"): 9, ("x",): 12, ("y",): 0}
-    assert national.missing_from(hand, {"rows": [Row("a", 12, 9), Row("b", 12, 4)], "share": 75.0}) == []
-    # one 12 too few: the multiset check sees it
-    assert national.missing_from(hand, [Row("a", 12, 9)]) == [(("x",), 12)]
-    assert national.missing_from(hand, {"completed": 8, "enrolled": [12, 12]}) == [
-        (("module", 7, "completed", "total"), 9)
+    hand = {("module", 7, "enrolled", "total"): 12, ("module", 7, "completed", "total"): 9, ("y",): 0}
+    assert (
+        national.keyed_differences(
+            hand, {("module", 7, "enrolled", "total"): 12, **{("module", 7, "completed", "total"): 9}}
+        )
+        == []
+    )
+    # a zero and an absent key agree; a figure only one side gives does not
+    assert national.keyed_differences(hand, {("module", 7, "enrolled", "total"): 12}) == [
+        "('module', 7, 'completed', 'total'): hand 9, report 0"
     ]
+    assert national.keyed_differences({}, {("x",): 1}) == ["('x',): hand 0, report 1"]

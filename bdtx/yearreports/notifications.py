@@ -18,12 +18,14 @@ KINDS = [
         "year_report.returned",
         _("A results report was returned"),
         _("The unit above sent your unit's yearly results report back with what to change."),
+        permissions=frozenset({Perm.REPORTS_FILE}),
     ),
     NotificationKind(
         "year_report.accepted",
         _("A results report was accepted"),
         _("The unit above accepted your unit's yearly results report."),
         default_email=False,
+        permissions=frozenset({Perm.REPORTS_FILE}),
     ),
 ]
 
