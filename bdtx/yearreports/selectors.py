@@ -3,33 +3,31 @@
 """
 
 from collections import Counter
-from collections.abc import Mapping
 from dataclasses import dataclass, field
 from datetime import date
 from typing import Any
 
+from django.core.exceptions import EmptyResultSet
+from django.db import connection
 from django.db.models import (
-    BooleanField,
-    Case,
     Count,
     Exists,
-    F,
-    FilteredRelation,
     OuterRef,
     Q,
+    QuerySet,
     Value,
-    When,
 )
 from django.db.models.functions import StrIndex, Substr
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
+from bdtx.catalog.models import Module
 from bdtx.core.models import SchoolYear
 from bdtx.core.scope import Perm, Scope, ancestor_paths
 from bdtx.core.text import vn_text_key
 from bdtx.organisations.models import Ownership, SchoolLevel, Unit, UnitKind
 from bdtx.organisations.selectors import unit_path_on, units_under_on
-from bdtx.people.models import KINH_CODE, Employment, StaffType, difficult_area_q
+from bdtx.people.models import KINH_CODE, Employment, Person, StaffType
 from bdtx.plans.deadlines.selectors import deadline_due, deadline_resolver, is_late
 from bdtx.plans.models import DeadlineKind
 from bdtx.plans.unit.selectors import (
@@ -42,7 +40,7 @@ from bdtx.plans.unit.selectors import (
 )
 from bdtx.regimes.models import Programme
 from bdtx.results.models import YearResult
-from bdtx.training.models import ACTIVE_STATUSES, Enrolment
+from bdtx.training.models import ACTIVE_STATUSES, Cohort, Enrolment
 from bdtx.yearreports.figures import (
     Groups,
     ModuleParticipation,
@@ -68,106 +66,117 @@ DEADLINE_KIND_OF_UNIT: dict[str, str] = {
 SENT = (ReportStatus.FILED, ReportStatus.ACCEPTED)  # what a level above sums
 
 
-def _flag(q: Q) -> Case:
-    return Case(When(q, then=True), default=False, output_field=BooleanField())
+def _groups(n: int, woman: object, minority: object, difficult: object) -> Groups:
+    """`n` people sharing the same three traits (the database gives booleans as 0/1 on SQLite)."""
+    return Groups.of_person(n=n, woman=bool(woman), minority=bool(minority), difficult=bool(difficult))
 
 
-WOMAN = Q(person__gender="F")
-MINORITY = Q(person__ethnicity__isnull=False) & ~Q(person__ethnicity_id=KINH_CODE)
+# The report's figures in one statement (definitions in `yearreports.figures`). The population of the
+# subtree is read once (a materialised CTE: employments of the year in scope at the subtree's schools,
+# with each person's traits and year result), its active enrolments once; then three GROUP BYs over
+# them: the cells, the programmes (per person and programme first: all completed or not), the modules.
+# Written in SQL because the ORM cannot name a CTE and aggregate over it twice; on PostgreSQL at
+# national size the three ORM queries it replaced (each joining the population again) took 1.9 times
+# as long for a province (docs/benchmarks.md). Plain SQL that SQLite (≥ 3.35) and PostgreSQL share.
+_LIVE_SQL = """
+WITH pop AS MATERIALIZED (
+    SELECT e.person_id, e.staff_type, e.school_level, u.ownership,
+           CASE WHEN p.gender = 'F' THEN 1 ELSE 0 END AS w,
+           CASE WHEN p.ethnicity_id IS NOT NULL AND p.ethnicity_id <> %s THEN 1 ELSE 0 END AS m,
+           CASE WHEN COALESCE(e.difficult_area, u.difficult_area) THEN 1 ELSE 0 END AS d,
+           CASE WHEN r.id IS NULL THEN NULL WHEN r.completed THEN 1 ELSE 0 END AS r
+    FROM {employment} e
+    JOIN {unit} u ON u.id = e.unit_id
+    JOIN {person} p ON p.id = e.person_id
+    LEFT JOIN {result} r ON r.person_id = e.person_id AND r.school_year_id = e.school_year_id
+    WHERE e.school_year_id = %s AND e.status IN ({statuses}) AND e.unit_id IN ({schools})
+), enr AS MATERIALIZED (
+    SELECT pop.person_id, pop.w, pop.m, pop.d, c.programme, en.module_id,
+           CASE WHEN en.completed THEN 1 ELSE 0 END AS done
+    FROM pop
+    JOIN {enrolment} en ON en.person_id = pop.person_id
+    JOIN {cohort} c ON c.id = en.cohort_id
+    WHERE en.school_year_id = %s AND en.status IN ({active})
+)
+SELECT 'cell', staff_type, school_level, ownership, w, m, d, r, COUNT(*)
+FROM pop GROUP BY staff_type, school_level, ownership, w, m, d, r
+UNION ALL
+SELECT 'programme', programme, NULL, NULL, w, m, d, done, COUNT(*)
+FROM (SELECT programme, w, m, d, MIN(done) AS done FROM enr GROUP BY person_id, programme, w, m, d) per_person
+GROUP BY programme, w, m, d, done
+UNION ALL
+SELECT 'module', CAST(module_id AS TEXT), NULL, NULL, w, m, d, done, COUNT(*)
+FROM enr WHERE module_id IS NOT NULL GROUP BY module_id, w, m, d, done
+"""
 
 
-def _groups(row: Mapping[str, Any], n: int, difficult: int) -> Groups:
-    woman, minority = bool(row["woman"]), bool(row["minority"])
-    return Groups(n, n * woman, n * minority, n * (woman and minority), difficult)
+def _live_rows(*, schools: QuerySet[Unit], school_year: SchoolYear) -> list[tuple[Any, ...]]:
+    """The rows of `_LIVE_SQL` for the population at `schools` (a queryset of units)."""
+    tables = {
+        "employment": Employment,
+        "unit": Unit,
+        "person": Person,
+        "result": YearResult,
+        "enrolment": Enrolment,
+        "cohort": Cohort,
+    }
+    schools_sql, schools_params = schools.values("pk").query.sql_with_params()
+    sql = _LIVE_SQL.format(
+        schools=schools_sql,
+        statuses=", ".join(["%s"] * len(IN_SCOPE_STATUSES)),
+        active=", ".join(["%s"] * len(ACTIVE_STATUSES)),
+        **{name: connection.ops.quote_name(model._meta.db_table) for name, model in tables.items()},
+    )
+    params = [KINH_CODE, school_year.pk, *IN_SCOPE_STATUSES, *schools_params, school_year.pk, *ACTIVE_STATUSES]
+    with connection.cursor() as cursor:
+        cursor.execute(sql, params)
+        return cursor.fetchall()
 
 
 def live_figures(*, unit: Unit, school_year: SchoolYear) -> ReportFigures:
     """Today's figures of `unit`'s subtree for the year (definitions in `yearreports.figures`).
 
-    Four queries whatever the size of the subtree, each one GROUP BY with plain joins (no query per
-    unit or per person): the unit's path in the year's tree; the population grouped by staff type,
-    level, ownership, the person's traits and their year result (a left join on the year's
-    `YearResult`, unique per person and year); the active enrolments of the population grouped by
-    programme and traits, counting distinct people and distinct people with an enrolment not
-    completed; the same grouped by module and completion (one active enrolment per person, module
-    and year).
+    Three queries whatever the size of the subtree: the unit's path in the year's tree; the figures
+    in one statement (`_LIVE_SQL`: the population and its enrolments read once, grouped three ways);
+    the titles of the modules in them.
     """
-    schools = units_under_on(unit=unit, day=school_year.ends_on).filter(kind__in=SCHOOL_KINDS).values("pk")
-    people = Employment.objects.filter(school_year=school_year, status__in=IN_SCOPE_STATUSES, unit_id__in=schools)
-    rows = (
-        people.alias(
-            result_of_year=FilteredRelation(
-                "person__year_results", condition=Q(person__year_results__school_year=school_year)
-            )
-        )
-        .annotate(
-            ownership=F("unit__ownership"),
-            difficult=_flag(difficult_area_q()),
-            result=F("result_of_year__completed"),
-            woman=_flag(WOMAN),
-            minority=_flag(MINORITY),
-        )
-        .values("staff_type", "school_level", "ownership", "woman", "minority", "difficult", "result")
-        .annotate(n=Count("pk"))
-        .order_by()
-    )
+    schools = units_under_on(unit=unit, day=school_year.ends_on).filter(kind__in=SCHOOL_KINDS)
+    try:
+        rows = _live_rows(schools=schools, school_year=school_year)
+    except EmptyResultSet:  # the unit was not in the tree of that year
+        return ReportFigures()
     cells: dict[str, Outcome] = {}
-    for r in rows:
-        groups = _groups(r, r["n"], r["n"] * bool(r["difficult"]))
-        outcome = Outcome(
-            people=groups,
-            completed=groups if r["result"] is True else Groups(),
-            not_completed=groups if r["result"] is False else Groups(),
-        )
-        key = cell_key(r["staff_type"], r["school_level"], r["ownership"])
-        cells[key] = cells[key] + outcome if key in cells else outcome
-
-    enrolments = Enrolment.objects.filter(
-        school_year=school_year,
-        status__in=ACTIVE_STATUSES,
-        person__employments__school_year=school_year,
-        person__employments__status__in=IN_SCOPE_STATUSES,
-        person__employments__unit_id__in=schools,
-    ).annotate(woman=_flag(WOMAN), minority=_flag(MINORITY))
-    difficult = difficult_area_q(prefix="person__employments__")
-
     took: dict[str, Participation] = {}
-    for p in (
-        enrolments.values("cohort__programme", "woman", "minority")
-        .annotate(
-            n=Count("person_id", distinct=True),
-            n_difficult=Count("person_id", distinct=True, filter=difficult),
-            open=Count("person_id", distinct=True, filter=Q(completed=False)),
-            open_difficult=Count("person_id", distinct=True, filter=Q(completed=False) & difficult),
-        )
-        .order_by()
-    ):
-        enrolled = _groups(p, p["n"], p["n_difficult"])
-        part = Participation(enrolled=enrolled, completed=enrolled - _groups(p, p["open"], p["open_difficult"]))
-        code = p["cohort__programme"]
-        took[code] = took[code] + part if code in took else part
-
+    by_module: dict[int, Participation] = {}
+    for kind, code, level, ownership, w, m, d, done, n in rows:
+        groups = _groups(n, w, m, d)
+        if kind == "cell":
+            outcome = Outcome(
+                people=groups,
+                completed=groups if done == 1 else Groups(),
+                not_completed=groups if done == 0 else Groups(),
+            )
+            key = cell_key(code, level, ownership)
+            cells[key] = cells[key] + outcome if key in cells else outcome
+            continue
+        part = Participation(enrolled=groups, completed=groups if done else Groups())
+        if kind == "programme":
+            took[code] = took[code] + part if code in took else part
+        else:
+            module_id = int(code)
+            by_module[module_id] = by_module[module_id] + part if module_id in by_module else part
     modules: dict[str, ModuleParticipation] = {}
-    for m in (
-        enrolments.filter(module__isnull=False)
-        .values("module__uuid", "module__catalog__code", "module__code", "module__title", "woman", "minority")
-        .annotate(
-            n=Count("pk"),
-            n_difficult=Count("pk", filter=difficult),
-            done=Count("pk", filter=Q(completed=True)),
-            done_difficult=Count("pk", filter=Q(completed=True) & difficult),
-        )
-        .order_by()
+    for module in (
+        Module.objects.filter(pk__in=by_module).select_related("catalog").only("uuid", "code", "title", "catalog__code")
     ):
-        mp = ModuleParticipation(
-            enrolled=_groups(m, m["n"], m["n_difficult"]),
-            completed=_groups(m, m["done"], m["done_difficult"]),
-            catalog=m["module__catalog__code"] or "",
-            code=m["module__code"] or "",
-            title=m["module__title"] or "",
+        part = by_module[module.pk]
+        modules[str(module.uuid)] = ModuleParticipation(
+            enrolled=part.enrolled,
+            completed=part.completed,
+            catalog=module.catalog.code or "",
+            code=module.code or "",
+            title=module.title or "",
         )
-        key = str(m["module__uuid"])
-        modules[key] = modules[key] + mp if key in modules else mp
     return ReportFigures(cells=cells, programmes=took, modules=modules)
 
 
