@@ -90,7 +90,9 @@ class Bieu3Report(BaseModel):
         indexes = [models.Index(fields=["unit", "school_year"], name="bieu3_unit_year")]
 
     def __str__(self) -> str:
-        return f"Biểu 3 {self.unit_id} {self.period_from:%d/%m/%Y}–{self.period_to:%d/%m/%Y}"
+        if self.period_from is None or self.period_to is None:
+            return "Biểu 3"
+        return f"Biểu 3 {self.period_from:%d/%m/%Y}–{self.period_to:%d/%m/%Y}"
 
     @property
     def preschool(self) -> bool:
