@@ -23,14 +23,15 @@ EVIDENCE = {"training:evidence"}  # organisers record that completed modules are
 APPROVE = {"training:completion_lists"}  # managing offices approve completion lists (not a school)
 RESULTS = {"results:school"}  # a school proposes its year results (PLANS_APPROVE)
 RECOGNISE = {"results:recognise"}  # the managing authority recognises them (RESULTS_RECOGNISE)
+BIEU3 = {"bieu3:list"}  # the levels that receive reports file Biểu 3 (offices, the Sở) or read it (the ministry)
 CATALOG = {"catalog:catalogs", "standards:frameworks", "regimes:list", "home:data_sources"}
 
 # What each role's menu held before the entries were grouped (the permissions of the role).
 MENU = {
-    "sysadmin": OFFICE | CATALOG | EVIDENCE | APPROVE | RESULTS | RECOGNISE,
-    "ministry": (OFFICE - {"imports:list", "accounts:users"}) | CATALOG | RESULTS,
-    "so_a": OFFICE | CATALOG | EVIDENCE | APPROVE | RESULTS | RECOGNISE,
-    "xa_a1": OFFICE | EVIDENCE | APPROVE | RESULTS | RECOGNISE,
+    "sysadmin": OFFICE | CATALOG | EVIDENCE | APPROVE | RESULTS | RECOGNISE | BIEU3,
+    "ministry": (OFFICE - {"imports:list", "accounts:users"}) | CATALOG | RESULTS | BIEU3,
+    "so_a": OFFICE | CATALOG | EVIDENCE | APPROVE | RESULTS | RECOGNISE | BIEU3,
+    "xa_a1": OFFICE | EVIDENCE | APPROVE | RESULTS | RECOGNISE | BIEU3,
     "principal_a1": OFFICE | EVIDENCE | RESULTS,
     "teacher_a1": EVERYONE | MINE,
     "mentor_a1": EVERYONE | MINE,

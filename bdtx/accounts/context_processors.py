@@ -27,5 +27,7 @@ def scope(request: HttpRequest) -> dict[str, object]:
             # a school proposes its year results (PLANS_APPROVE), its authority recognises them
             "results": s.has_anywhere(Perm.PLANS_APPROVE) or s.has_anywhere(Perm.RESULTS_RECOGNISE),
             "results_recognise": s.has_anywhere(Perm.RESULTS_RECOGNISE),
+            # Biểu 3 is the report of the levels that receive reports (offices, the Sở; the ministry reads it)
+            "bieu3": s.has_anywhere(Perm.REPORTS_DECIDE),
         },
     }

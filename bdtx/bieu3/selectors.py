@@ -35,10 +35,17 @@ def bieu3_list(*, scope: Scope, unit: Unit, school_year: SchoolYear) -> QuerySet
 
 def default_unit(*, scope: Scope) -> Unit | None:
     """The highest office (or Sở) where the viewer may see reports: where the list opens."""
-    paths = scope.paths(Perm.REPORTS_VIEW)
-    if not paths:
-        return None
-    return Unit.objects.filter(path__in=paths, kind__in=REPORTING_KINDS).order_by("depth", "name").first()
+    return reporting_units(scope=scope).first()
+
+
+def reporting_units(*, scope: Scope) -> QuerySet[Unit]:
+    """The offices and Sở whose reports the viewer may see, the highest first."""
+    return (
+        Unit.objects.visible_to(scope, Perm.REPORTS_VIEW)
+        .filter(kind__in=REPORTING_KINDS)
+        .active()
+        .order_by("depth", "name")
+    )
 
 
 def module_choices(*, unit: Unit, school_year: SchoolYear) -> QuerySet[Module]:

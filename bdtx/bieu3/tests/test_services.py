@@ -43,13 +43,14 @@ def test_outside_the_subtree_or_without_the_permission_no_report(world, scope_of
 
 def test_only_offices_and_the_so_file_it_and_the_period_and_modules_are_checked(world, scope_of):
     w = build(world)
+    before = Bieu3Report.objects.count()
     with pytest.raises(ValidationError):
         _create(world, w, scope_of("so_a"), unit="thcs_a2")
     with pytest.raises(ValidationError):
         _create(world, w, scope_of("so_a"), period_from=date(2027, 1, 1))
     with pytest.raises(ValidationError):
         _create(world, w, scope_of("so_a"), modules=[])
-    assert not Bieu3Report.objects.exists()
+    assert Bieu3Report.objects.count() == before
 
 
 def test_texts_are_saved_many_times_and_the_entry_names_the_sections(world, scope_of):
@@ -84,4 +85,7 @@ def test_a_report_is_deleted_by_who_files_it(world, scope_of):
     with pytest.raises(PermissionDenied):
         services.bieu3_delete(scope=scope_of("ministry"), report=report)
     services.bieu3_delete(scope=scope_of("so_a"), report=report)
-    assert not Bieu3Report.objects.exists() and AuditLog.objects.filter(action="bieu3.delete").count() == 1
+    assert (
+        not Bieu3Report.objects.filter(pk=report.pk).exists()
+        and AuditLog.objects.filter(action="bieu3.delete").count() == 1
+    )
