@@ -54,7 +54,8 @@ DEFINITIONS: list[str] = [
     "Mục 2.1: người đang công tác (kể cả tạm nghỉ) trong năm học tại các đơn vị thuộc địa bàn, đúng cấp học của"
     " báo cáo, có kế hoạch BDTX cá nhân đã được phê duyệt gồm mô đun.",
     "Mục 2.2: lượt học viên của địa bàn đang học hoặc chờ xếp lớp trong các lớp của mô đun có lịch học trong"
-    " thời gian báo cáo; mục 2.3: trong số đó, học viên đã hoàn thành mô đun; mục 2.4 = 2.2 − 2.3.",
+    " thời gian báo cáo (lớp tự học qua mạng không có lịch học: tính trong cả năm học);"
+    " mục 2.3: trong số đó, học viên đã hoàn thành mô đun; mục 2.4 = 2.2 − 2.3.",
     "Mục 2.5: giáo viên/CBQL cốt cán phụ trách nhóm có học viên tại mục 2.2 đã đánh giá tất cả học viên"
     " trong các nhóm của mình.",
     "Mục III: theo các phiếu khảo sát của các lớp tại mục 2.2; phiếu trả lời ẩn danh nên tỷ lệ tính trên toàn"

@@ -10,7 +10,8 @@ What each figure counts (also printed under the form's tables):
   plan of the year holds the module.
 - 2.2 joined: active enrolments (enrolled or waiting) of learners of the subtree (the school they
   enrolled from) at the audience's level, in cohorts of the module whose schedule (a phase, else a
-  session) falls in the period.
+  session) falls in the period — a cohort without any schedule (self-study on the LMS) in every
+  period of its school year.
 - 2.3 completed: of those, the ones whose module is completed (the three-way completion of training).
 - 2.4 not completed: joined − completed.
 - 2.5 core teachers who finished their support plan: the core teachers leading a support group that
@@ -234,12 +235,13 @@ def _breakdown(row: dict[str, Any], key: str) -> Breakdown:
 
 
 def in_period_q(period_from: date, period_to: date) -> Q:
-    """Cohorts (through `cohort`) with a phase overlapping the period, or a session in it."""
-    phase = CohortPhase.objects.filter(cohort=OuterRef("cohort"), starts_on__lte=period_to, ends_on__gte=period_from)
-    session = CohortSession.objects.filter(
-        cohort=OuterRef("cohort"), starts_at__date__gte=period_from, starts_at__date__lte=period_to
-    )
-    return Q(Exists(phase)) | Q(Exists(session))
+    """Cohorts (through `cohort`) with a phase overlapping the period, or a session in it; a cohort
+    with no schedule at all (self-study on the LMS) counts in every period of its school year."""
+    phases = CohortPhase.objects.filter(cohort=OuterRef("cohort"))
+    sessions = CohortSession.objects.filter(cohort=OuterRef("cohort"))
+    phase = phases.filter(starts_on__lte=period_to, ends_on__gte=period_from)
+    session = sessions.filter(starts_at__date__gte=period_from, starts_at__date__lte=period_to)
+    return Q(Exists(phase)) | Q(Exists(session)) | (~Q(Exists(phases)) & ~Q(Exists(sessions)))
 
 
 @dataclass(frozen=True)

@@ -27,7 +27,7 @@ class Bieu3CreateForm(BootstrapFormMixin, forms.Form):
         assert isinstance(field, forms.ModelMultipleChoiceField)
         field.queryset = modules
         field.label_from_instance = lambda m: f"{m.code}: {m.title}"  # type: ignore[method-assign,assignment]
-        field.widget.attrs["class"] = ""
+        field.widget.attrs["class"] = "form-check-input"
         if not self.is_bound:
             field.initial = list(modules)  # the modules of the year, all chosen
 

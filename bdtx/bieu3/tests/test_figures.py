@@ -110,6 +110,30 @@ def test_section_v_next_steps(world):
     assert gv5.not_started == b(2, 1, 2, 1)
 
 
+def test_a_cohort_without_a_schedule_counts_in_every_period_of_its_year(world):
+    from bdtx.core.scope import SYSTEM
+    from bdtx.regimes.models import Programme
+    from bdtx.training.services import cohort_create
+
+    w = build(world)
+    online = cohort_create(
+        scope=SYSTEM,
+        organiser=world.u("xa_a2"),
+        school_year=w.year,
+        name="Tự học qua mạng mô đun 5",
+        programme=Programme.BD03,
+        module=w.gv5,
+        form="tu_xa",
+        capacity=100,
+    )
+    Enrolment.objects.create(
+        cohort=online, person=w.people["P2"], unit=world.u("thcs_a2"), school_year=w.year, module=w.gv5
+    )
+    gv5 = _figures(world, w).modules[1]
+    assert gv5.joined == b(1, 1, 1, 0)  # P2
+    assert gv5.not_started == b(1, 0, 1, 1)  # P5 only now
+
+
 def test_preschool_is_reported_separately(world):
     w = build(world)
     gv4 = _figures(world, w, preschool=True).modules[0]

@@ -46,7 +46,17 @@ class Command(BaseCommand):
         from bdtx.demo.results import previous_year_demo_load
 
         results = previous_year_demo_load()  # last year ran to its end: results, certificates
-        if not any(s.loaded for s in summaries) and not plans_loaded and not cohorts and not delivered and not results:
+        from bdtx.demo.bieu3 import bieu3_demo_load
+
+        reports = bieu3_demo_load()  # the office's and the Sở's Biểu 3 drafts on that year
+        if (
+            not any(s.loaded for s in summaries)
+            and not plans_loaded
+            and not cohorts
+            and not delivered
+            and not results
+            and not reports
+        ):
             self.stdout.write(_("The demo provinces are already loaded: nothing to do."))
             return
         for summary in summaries:
@@ -80,3 +90,5 @@ class Command(BaseCommand):
                 _("Year results of the previous school year computed, recognised and certified: %(n)d.")
                 % {"n": results}
             )
+        if reports:
+            self.stdout.write(_("Biểu 3 drafts of the previous school year: %(n)d.") % {"n": reports})
