@@ -7,6 +7,7 @@ from django.db.models import QuerySet
 from django.utils.translation import gettext_lazy as _
 
 from bdtx.bieu3.models import TEXT_SECTIONS, Audience
+from bdtx.bieu3.selectors import PRESCHOOL_AUDIENCES
 from bdtx.catalog.models import Module
 from bdtx.core.forms import DATE_FORMATS, BootstrapFormMixin
 
@@ -28,8 +29,8 @@ class Bieu3CreateForm(BootstrapFormMixin, forms.Form):
         field.queryset = modules
         field.label_from_instance = lambda m: f"{m.code}: {m.title}"  # type: ignore[method-assign,assignment]
         field.widget.attrs["class"] = "form-check-input"
-        if not self.is_bound:
-            field.initial = list(modules)  # the modules of the year, all chosen
+        if not self.is_bound:  # the general-school modules of the year, all chosen (preschool: choose its own)
+            field.initial = [m for m in modules if m.audience not in PRESCHOOL_AUDIENCES]
 
 
 class Bieu3TextsForm(BootstrapFormMixin, forms.Form):

@@ -10,6 +10,7 @@ from bdtx.catalog.models import Module
 from bdtx.core.models import SchoolYear
 from bdtx.core.scope import Perm, Scope
 from bdtx.organisations.models import Unit
+from bdtx.people.models import Audience
 from bdtx.plans.models import PlanItem, PlanStatus
 from bdtx.training.models import Cohort
 
@@ -48,18 +49,21 @@ def reporting_units(*, scope: Scope) -> QuerySet[Unit]:
     )
 
 
-def module_choices(*, unit: Unit, school_year: SchoolYear) -> QuerySet[Module]:
+PRESCHOOL_AUDIENCES = (Audience.GVMN, Audience.QLMN)
+
+
+def module_choices(*, unit: Unit, school_year: SchoolYear, preschool: bool | None = None) -> QuerySet[Module]:
     """The programme 03 modules the unit's subtree used that year: in approved personal plans of its
-    people, or taught by cohorts it organised."""
+    people, or taught by cohorts it organised; with `preschool`, only the modules of that audience."""
     planned = PlanItem.objects.filter(
         plan__status=PlanStatus.APPROVED, plan__school_year=school_year, module__isnull=False
     ).filter(Q(plan__unit__path__startswith=unit.path))
     taught = Cohort.objects.within(unit.path).filter(school_year=school_year, module__isnull=False)
-    return (
-        Module.objects.filter(Q(pk__in=planned.values("module")) | Q(pk__in=taught.values("module")))
-        .select_related("catalog")
-        .order_by("code", "pk")
-    )
+    modules = Module.objects.filter(Q(pk__in=planned.values("module")) | Q(pk__in=taught.values("module")))
+    if preschool is not None:
+        preschool_q = Q(audience__in=PRESCHOOL_AUDIENCES)
+        modules = modules.filter(preschool_q if preschool else ~preschool_q)
+    return modules.select_related("catalog").order_by("code", "pk")
 
 
 def report_modules(report: Bieu3Report) -> list[Module]:

@@ -54,7 +54,7 @@ def bieu3_demo_load() -> int:
         role = RoleAssignment.objects.filter(user=user).select_related("unit").first() if user else None
         if user is None or role is None or Bieu3Report.objects.filter(unit=role.unit, school_year=year).exists():
             continue
-        modules = list(module_choices(unit=role.unit, school_year=year))
+        modules = list(module_choices(unit=role.unit, school_year=year, preschool=False))
         if not modules:
             continue
         scope = scope_for_user(user)

@@ -1,5 +1,6 @@
 import io
 import os
+import re
 from datetime import date
 
 import pytest
@@ -169,3 +170,20 @@ def test_query_counts_do_not_grow_with_reports_or_learners(world, report, login,
         modules=[w.gv5],
     )
     assert (_queries(client, detail), _queries(client, listing)) == before
+
+
+def test_the_new_report_offers_preschool_modules_unchosen(world, login, client):
+    from bdtx.catalog.models import Module
+    from bdtx.people.models import Audience
+    from bdtx.plans.models import PlanItem
+    from bdtx.regimes.models import Programme
+
+    w = build(world)
+    mn = Module.objects.create(catalog=w.gv4.catalog, code="MN9", title="Mô đun mầm non", audience=Audience.GVMN)
+    plan = w.people["P8"].plans.get()
+    PlanItem.objects.create(plan=plan, programme=Programme.BD03, module=mn, title=mn.title, hours=20)
+    login(world.users["so_a"])
+    html = client.get(reverse("bieu3:create"), {"unit": world.u("xa_a2").uuid, "year": w.year.pk}).content.decode()
+    assert f'value="{mn.pk}"' in html and f'value="{w.gv4.pk}"' in html
+    checked = re.findall(r'<input type="checkbox" name="modules" value="(\d+)"[^>]*checked', html)
+    assert sorted(checked) == sorted([str(w.gv4.pk), str(w.gv5.pk)])
