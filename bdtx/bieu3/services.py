@@ -82,7 +82,7 @@ def bieu3_update_texts(
     for name, typed in texts.items():
         if name not in TEXT_FIELDS:
             raise ValidationError(f"unknown section {name!r}")
-        text = nfc(typed or "").strip()
+        text = _paragraphs(typed)
         if getattr(report, name) != text:
             setattr(report, name, text)
             changed.append(numbers[name])
@@ -101,6 +101,11 @@ def bieu3_update_texts(
     report.save()
     audit_record(actor_id=scope.user_id, action="bieu3.update", obj=report, unit_path=report.unit.path, changes=changes)
     return report
+
+
+def _paragraphs(typed: str | None) -> str:
+    """The text as typed, each line normalised (`nfc`), its paragraphs kept: one per line."""
+    return "\n".join(line for line in (nfc(raw) for raw in (typed or "").splitlines()) if line)
 
 
 def _text(value: object) -> str | None:

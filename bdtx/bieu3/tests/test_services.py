@@ -57,7 +57,9 @@ def test_texts_are_saved_many_times_and_the_entry_names_the_sections(world, scop
     w = build(world)
     scope = scope_of("so_a")
     report = _create(world, w, scope)
-    services.bieu3_update_texts(scope=scope, report=report, texts={"assess_general": "Tốt", "proposals": "Thêm"})
+    services.bieu3_update_texts(
+        scope=scope, report=report, texts={"assess_general": "Tốt", "proposals": "Thêm  video.\r\n\r\n Sửa  lịch. "}
+    )
     services.bieu3_update_texts(
         scope=scope,
         report=report,
@@ -65,7 +67,8 @@ def test_texts_are_saved_many_times_and_the_entry_names_the_sections(world, scop
         particulars={"number": "12/BC-UBND", "report_date": date(2026, 12, 20)},
     )
     report.refresh_from_db()
-    assert (report.assess_general, report.proposals, report.recommendations) == ("Tốt", "Thêm", "Không")
+    assert (report.assess_general, report.recommendations) == ("Tốt", "Không")
+    assert report.proposals == "Thêm video.\nSửa lịch."  # each paragraph kept, its spaces tidied
     first, second = AuditLog.objects.filter(action="bieu3.update").order_by("pk")
     assert first.changes == {"sections": [None, "4.1, VI"]}
     assert second.changes == {
