@@ -97,6 +97,7 @@ def build(path: Path = TEMPLATE_PATH) -> Path:
     para(doc, ("b", "Biểu 3"), size=13, align=RIGHT, before=6, after=0)
     para(doc, ("b", "{{ title }}"), align=CENTER, before=6, after=0)
     para(doc, ("i", "{{ audience_note }}"), size=13, align=CENTER, after=0)
+    para(doc, "", size=4, after=0)  # room between the note and the rule under the title
     rule(doc, 3.5, TEXT_WIDTH_CM)
 
     # I. General information.
