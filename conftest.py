@@ -134,7 +134,23 @@ def build_world() -> World:
         Person.objects.filter(pk=w.people[key].pk).update(user=u)
         w.people[key].refresh_from_db()
     _training(w)
+    _bieu3(w)
     return w
+
+
+def _bieu3(w: World) -> None:
+    """A Biểu 3 draft of a commune office in each province, for the URL walk to try from the other."""
+    from bdtx.bieu3.models import Bieu3Report
+    from bdtx.core.models import SchoolYear
+
+    for office in ("xa_a2", "xa_b1"):
+        Bieu3Report.objects.create(
+            unit=w.units[office],
+            school_year=SchoolYear.of(2026),
+            period_from=date(2026, 9, 1),
+            period_to=date(2026, 12, 31),
+            assess_general=f"Đánh giá của {w.units[office].name}",
+        )
 
 
 def _training(w: World) -> None:

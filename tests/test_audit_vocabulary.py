@@ -582,6 +582,22 @@ EXAMPLES.update(
         "survey.remind": ("surveys.survey", {"learners": [None, 37]}, ""),
     }
 )
+# Biểu 3 from data (issue 11)
+EXAMPLES.update(
+    {
+        "bieu3.create": (
+            "bieu3.bieu3report",
+            {"period": [None, "01/09/2025–31/12/2025"], "modules": [None, "GV4, GV5"], "audience": [None, "pt"]},
+            "",
+        ),
+        "bieu3.update": (
+            "bieu3.bieu3report",
+            {"sections": [None, "4.1, VI, VIII"], "number": [None, "45/BC-UBND"], "report_date": [None, "20/12/2025"]},
+            "",
+        ),
+        "bieu3.delete": ("bieu3.bieu3report", {}, ""),
+    }
+)
 SAME_IN_VIETNAMESE = {"email"}  # keys whose Vietnamese name is the key itself
 RAW = re.compile(r"[\[\]{}]|^(True|False|None)$|\bNone\b")
 

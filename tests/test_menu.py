@@ -24,14 +24,15 @@ APPROVE = {"training:completion_lists"}  # managing offices approve completion l
 RESULTS = {"results:school"}  # a school proposes its year results (PLANS_APPROVE)
 RECOGNISE = {"results:recognise"}  # the managing authority recognises them (RESULTS_RECOGNISE)
 REPORTS = {"yearreports:board"}  # the yearly results reports up the tree (REPORTS_VIEW)
+BIEU3 = {"bieu3:list"}  # the levels that receive reports file Biểu 3 (offices, the Sở) or read it (the ministry)
 CATALOG = {"catalog:catalogs", "standards:frameworks", "regimes:list", "home:data_sources"}
 
 # What each role's menu held before the entries were grouped (the permissions of the role).
 MENU = {
-    "sysadmin": OFFICE | CATALOG | EVIDENCE | APPROVE | RESULTS | RECOGNISE | REPORTS,
-    "ministry": (OFFICE - {"imports:list", "accounts:users"}) | CATALOG | RESULTS | REPORTS,
-    "so_a": OFFICE | CATALOG | EVIDENCE | APPROVE | RESULTS | RECOGNISE | REPORTS,
-    "xa_a1": OFFICE | EVIDENCE | APPROVE | RESULTS | RECOGNISE | REPORTS,
+    "sysadmin": OFFICE | CATALOG | EVIDENCE | APPROVE | RESULTS | RECOGNISE | REPORTS | BIEU3,
+    "ministry": (OFFICE - {"imports:list", "accounts:users"}) | CATALOG | RESULTS | REPORTS | BIEU3,
+    "so_a": OFFICE | CATALOG | EVIDENCE | APPROVE | RESULTS | RECOGNISE | REPORTS | BIEU3,
+    "xa_a1": OFFICE | EVIDENCE | APPROVE | RESULTS | RECOGNISE | REPORTS | BIEU3,
     "principal_a1": OFFICE | EVIDENCE | RESULTS | REPORTS,
     "teacher_a1": EVERYONE | MINE,
     "mentor_a1": EVERYONE | MINE,

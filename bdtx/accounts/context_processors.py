@@ -28,5 +28,7 @@ def scope(request: HttpRequest) -> dict[str, object]:
             "results": s.has_anywhere(Perm.PLANS_APPROVE) or s.has_anywhere(Perm.RESULTS_RECOGNISE),
             "results_recognise": s.has_anywhere(Perm.RESULTS_RECOGNISE),
             "year_reports": s.has_anywhere(Perm.REPORTS_VIEW),
+            # Biểu 3 is the report of the levels that receive reports (offices, the Sở; the ministry reads it)
+            "bieu3": s.has_anywhere(Perm.REPORTS_DECIDE),
         },
     }

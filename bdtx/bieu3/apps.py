@@ -10,3 +10,9 @@ class Bieu3Config(AppConfig):
     name = "bdtx.bieu3"
     label = "bieu3"
     verbose_name = _("Training results report (Biểu 3)")
+
+    def ready(self) -> None:
+        from bdtx.bieu3.audit import ACTIONS
+        from bdtx.core.audit import audit_actions
+
+        audit_actions.register(*ACTIONS, app=self.label)

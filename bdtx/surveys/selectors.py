@@ -323,28 +323,28 @@ class Breakdown:
     difficult: int
 
 
-def survey_nonrespondents_breakdown(*, surveys: QuerySet[Survey]) -> Breakdown:
+def survey_nonrespondents_breakdown(*, surveys: QuerySet[Survey], within: str = "") -> Breakdown:
     """Enrolled learners of these surveys' cohorts who have answered none of them (their cohort's),
     with those who are women, of an ethnic minority (an ethnicity other than Kinh), and working in a
     difficult area that school year (their employment's own flag, else its unit's; without an
-    employment that year, the school they enrolled from). One query."""
+    employment that year, the school they enrolled from). `within`: only learners who enrolled from
+    that subtree (an office's Biểu 3 over a province's cohort). One query."""
     ids = surveys.values("pk")
     answered = Participation.objects.filter(
         survey__in=ids, survey__cohort=OuterRef("cohort"), person=OuterRef("person"), answered=True
     )
     post = Employment.objects.filter(person=OuterRef("person"), school_year=OuterRef("school_year"))
     difficult = Q(Exists(post.filter(difficult_area_q()))) | (~Q(Exists(post)) & Q(unit__difficult_area=True))
-    r = (
-        Enrolment.objects.filter(
-            status=EnrolmentStatus.ENROLLED, cohort__in=Survey.objects.filter(pk__in=ids).values("cohort")
-        )
-        .filter(~Exists(answered))
-        .aggregate(
-            total=Count("pk"),
-            women=Count("pk", filter=Q(person__gender="F")),
-            minority=Count("pk", filter=Q(person__ethnicity__isnull=False) & ~Q(person__ethnicity_id=KINH_CODE)),
-            difficult=Count("pk", filter=difficult),
-        )
+    learners = Enrolment.objects.filter(
+        status=EnrolmentStatus.ENROLLED, cohort__in=Survey.objects.filter(pk__in=ids).values("cohort")
+    )
+    if within:
+        learners = learners.within(within)
+    r = learners.filter(~Exists(answered)).aggregate(
+        total=Count("pk"),
+        women=Count("pk", filter=Q(person__gender="F")),
+        minority=Count("pk", filter=Q(person__ethnicity__isnull=False) & ~Q(person__ethnicity_id=KINH_CODE)),
+        difficult=Count("pk", filter=difficult),
     )
     return Breakdown(total=r["total"], women=r["women"], minority=r["minority"], difficult=r["difficult"])
 

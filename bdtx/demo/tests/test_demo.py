@@ -8,6 +8,7 @@ import pytest
 from django.contrib.auth.models import User
 from django.core.management import call_command
 from django.db import transaction
+from django.urls import reverse
 from django.utils.translation import gettext
 
 from bdtx.accounts.models import Role, RoleAssignment
@@ -445,3 +446,21 @@ def test_last_year_was_reported_up_the_tree_and_this_year_waits_to_be_filed(demo
     client.force_login(User.objects.get(username="so"))
     board = client.get(reverse("yearreports:board") + f"?year={year.pk}")
     assert board.status_code == 200 and commune.name in board.content.decode()
+
+
+def test_the_office_and_the_so_have_a_bieu3_draft_of_the_previous_year(demo, client):
+    from bdtx.bieu3.models import Bieu3Report
+    from bdtx.bieu3.selectors import report_figures
+    from bdtx.core.models import SchoolYear
+
+    year = SchoolYear.of(school_year_current().start_year - 1)
+    reports = {r.unit.name: r for r in Bieu3Report.objects.filter(school_year=year).select_related("unit")}
+    assert set(reports) == {"UBND xã Hòa An", "Sở Giáo dục và Đào tạo Cao Bằng"}
+    commune = reports["UBND xã Hòa An"]
+    assert commune.assess_general and commune.recommendations and commune.modules.exists()
+    figures = report_figures(commune)
+    assert figures.total.joined.total > 0 and figures.total.completed.total > 0
+    assert figures.total.in_scope.total >= figures.total.joined.total - figures.total.not_started.total
+    client.force_login(User.objects.get(username="xa"))
+    assert client.get(reverse("bieu3:detail", args=[commune.uuid])).status_code == 200
+    assert client.get(reverse("bieu3:docx", args=[commune.uuid])).status_code == 200

@@ -49,6 +49,9 @@ class Command(BaseCommand):
         from bdtx.demo.yearreports import year_reports_demo_load
 
         reports = year_reports_demo_load()  # and was reported up the tree in June
+        from bdtx.demo.bieu3 import bieu3_demo_load
+
+        bieu3_drafts = bieu3_demo_load()  # the office's and the Sở's Biểu 3 drafts on that year
         if (
             not any(s.loaded for s in summaries)
             and not plans_loaded
@@ -56,6 +59,7 @@ class Command(BaseCommand):
             and not delivered
             and not results
             and not reports
+            and not bieu3_drafts
         ):
             self.stdout.write(_("The demo provinces are already loaded: nothing to do."))
             return
@@ -94,3 +98,5 @@ class Command(BaseCommand):
             self.stdout.write(
                 _("Results reports of the previous school year filed up the tree: %(n)d.") % {"n": reports}
             )
+        if bieu3_drafts:
+            self.stdout.write(_("Biểu 3 drafts of the previous school year: %(n)d.") % {"n": bieu3_drafts})
