@@ -27,5 +27,6 @@ def scope(request: HttpRequest) -> dict[str, object]:
             # a school proposes its year results (PLANS_APPROVE), its authority recognises them
             "results": s.has_anywhere(Perm.PLANS_APPROVE) or s.has_anywhere(Perm.RESULTS_RECOGNISE),
             "results_recognise": s.has_anywhere(Perm.RESULTS_RECOGNISE),
+            "dashboards": s.has_anywhere(Perm.REPORTS_VIEW),
         },
     }

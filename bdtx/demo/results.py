@@ -19,7 +19,6 @@ from decimal import Decimal
 from django.contrib.auth.models import User
 from django.db import transaction
 from django.db.models import Q
-from django.utils import timezone
 
 from bdtx.accounts.models import Role, RoleAssignment
 from bdtx.accounts.selectors import scope_for_user
@@ -289,4 +288,7 @@ def _learning(year: SchoolYear, cohorts: dict[tuple, Cohort], items: list[PlanIt
     LmsResult.objects.bulk_create(lms, batch_size=2000)
     CompletionSignal.objects.bulk_create(signals, batch_size=2000)
     Score.objects.bulk_create(scores, batch_size=2000)
-    Enrolment.objects.filter(pk__in=[e.pk for e in enrolments]).update(completion_checked_at=timezone.now())
+    # completion is recorded when the last of the three marks arrives (the dashboards' completions by month)
+    Enrolment.objects.filter(pk__in=[e.pk for e in enrolments]).update(
+        completion_checked_at=finished + timedelta(days=3)
+    )
