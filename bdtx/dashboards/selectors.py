@@ -336,11 +336,18 @@ def dashboard_get(*, scope: Scope, unit: Unit, school_year: SchoolYear, figures:
     suppress = not scope.sees_sensitive(unit.path)
     is_school = unit.kind in SCHOOL_KINDS
     units = {u.pk: u for u in unit_children_on(unit=unit, day=school_year.ends_on)} if not is_school else {}
-    rows = [
-        ShownRow(units[pk], row, _shown_groups(row, IN_SCOPE, suppress))
-        for pk, row in figures.children.items()
-        if pk in units
+    # every child of that year, a unit with nobody counted too (but no training institution, and no
+    # unit dissolved by the year's end unless someone is counted there)
+    shown_ids = [
+        pk
+        for pk, u in units.items()
+        if pk in figures.children
+        or (u.kind != UnitKind.INSTITUTION and not (u.dissolved_on and u.dissolved_on <= school_year.ends_on))
     ]
+    rows = []
+    for pk in shown_ids:
+        row = figures.children.get(pk) or Row()
+        rows.append(ShownRow(units[pk], row, _shown_groups(row, IN_SCOPE, suppress)))
     rows.sort(key=lambda r: (r.unit.kind, r.unit.name) if r.unit else ("", ""))
     own_row = figures.children.get(0) if not is_school else None
     own = ShownRow(None, own_row, _shown_groups(own_row, IN_SCOPE, suppress)) if own_row else None

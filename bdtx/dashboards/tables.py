@@ -65,6 +65,7 @@ class Chart:
     kind: str  # "bar", "line"
     series: list[tuple[int, str]]  # (column index, label) drawn from the rows
     horizontal: bool = False
+    keep_end: bool = False  # a long label is cut at its start (unit names differ at their end)
 
 
 @dataclass
@@ -92,14 +93,10 @@ class Table:
         return {
             "type": self.chart.kind,
             "horizontal": self.chart.horizontal,
-            "labels": [_short(r[0].text) for r in self.rows],
+            "keep_end": self.chart.keep_end,
+            "labels": [r[0].text for r in self.rows],
             "datasets": [{"label": label, "data": [r[i].value for r in self.rows]} for i, label in self.chart.series],
         }
-
-
-def _short(label: str, limit: int = 32) -> str:
-    """A chart's axis label: long module titles are cut (the table beside it has them whole)."""
-    return label if len(label) <= limit else label[: limit - 1].rstrip() + "…"
 
 
 def _unit_row(r: ShownRow, label: TCell) -> list[TCell]:
@@ -138,6 +135,7 @@ def units_table(d: Dashboard, url_of: Callable[[Any], str]) -> Table:
                 (5, str(MEASURE_LABELS[COMPLETED])),
             ],
             horizontal=True,
+            keep_end=True,
         ),
     )
 

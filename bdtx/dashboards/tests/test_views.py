@@ -131,3 +131,15 @@ def test_every_table_downloads(world, login, town):
     response = client.get(url(world.u("th_a1"), "people"))
     names = [r[0] for r in xlsx_rows(response)]
     assert world.people["teacher_a1"].full_name in names
+
+
+def test_a_unit_without_anyone_counted_is_listed_with_zeros_and_an_institution_is_not(world, login, town):
+    from bdtx.core.scope import SYSTEM
+    from bdtx.organisations.services import unit_create
+
+    unit_create(scope=SYSTEM, kind="school", name="Trường Mầm non Trống", code="MN-TRONG", parent=town.commune)
+    page = login(world.users["so_a"]).get(url(world.u("so_a"))).content.decode()
+    assert world.u("xa_a2").name in page  # a commune with one teacher
+    assert world.u("cs_dt").name not in page  # the Sở's training institution
+    commune = login(world.users["so_a"]).get(url(town.commune)).content.decode()
+    assert "Trường Mầm non Trống" in commune

@@ -3,6 +3,7 @@
 (function () {
   "use strict";
   var colours = ["#0a58ca", "#198754", "#b35c00", "#6f42c1", "#b02a37"];
+
   function draw(canvas) {
     var source = document.getElementById(canvas.getAttribute("data-chart"));
     if (!source || typeof Chart === "undefined") return;
@@ -12,23 +13,39 @@
       var band = data.datasets.length * 9 + 14;
       canvas.parentNode.style.height = Math.max(288, data.labels.length * band + 70) + "px";
     }
-    var datasets = data.datasets.map(function (d, i) {
-      return { label: d.label, data: d.data, backgroundColor: colours[i % colours.length],
-               borderColor: colours[i % colours.length], spanGaps: false, tension: 0.2 };
-    });
+    // a long unit or module name is cut on the axis (the table has it whole), shorter on a phone
+    var names = {
+      ticks: {
+        callback: function (value) {
+          var label = String(this.getLabelForValue(value));
+          var max = canvas.clientWidth < 500 ? 16 : 32;
+          if (label.length <= max) return label;
+          // unit names differ at their end (Trường Tiểu học …), module titles at their start (their code)
+          return data.keep_end ? "\u2026" + label.slice(label.length - max + 1) : label.slice(0, max - 1) + "\u2026";
+        }
+      }
+    };
+    var counts = { beginAtZero: true };
     new Chart(canvas, {
       type: data.type,
-      data: { labels: data.labels, datasets: datasets },
+      data: {
+        labels: data.labels,
+        datasets: data.datasets.map(function (d, i) {
+          var colour = colours[i % colours.length];
+          return { label: d.label, data: d.data, backgroundColor: colour, borderColor: colour, tension: 0.2 };
+        })
+      },
       options: {
         indexAxis: data.horizontal ? "y" : "x",
         responsive: true,
         maintainAspectRatio: false,
         animation: false,
-        scales: { x: { beginAtZero: true }, y: { beginAtZero: true } },
+        scales: data.horizontal ? { x: counts, y: names } : { x: names, y: counts },
         plugins: { legend: { position: "bottom" } }
       }
     });
   }
+
   document.addEventListener("DOMContentLoaded", function () {
     document.querySelectorAll("canvas[data-chart]").forEach(draw);
   });
