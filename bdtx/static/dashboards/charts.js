@@ -25,7 +25,7 @@
         }
       }
     };
-    var counts = { beginAtZero: true };
+    var counts = { beginAtZero: true, ticks: { precision: 0 } };  // people: whole numbers
     new Chart(canvas, {
       type: data.type,
       data: {
