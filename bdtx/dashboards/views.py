@@ -3,7 +3,7 @@
 
 from django.core.exceptions import PermissionDenied
 from django.http import Http404, HttpResponse
-from django.shortcuts import redirect, render
+from django.shortcuts import render
 from django.urls import reverse
 from django.utils.translation import gettext as _
 
@@ -18,16 +18,19 @@ from bdtx.organisations.models import Unit
 
 
 def dashboard_home(request: AuthenticatedHttpRequest) -> HttpResponse:
-    """The viewer's own dashboard: the highest unit where they may see it (403 without any)."""
+    """The viewer's own dashboard: the highest unit where they may see one (403 without any)."""
     unit = selectors.dashboard_home_unit(scope=request.scope)
     if unit is None:
         raise PermissionDenied
-    url = reverse("dashboards:detail", args=[unit.uuid])
-    return redirect(f"{url}?year={request.GET['year']}" if request.GET.get("year", "").isdigit() else url)
+    return _render(request, unit)
 
 
 def _dashboard(request: AuthenticatedHttpRequest, uuid: str) -> tuple[selectors.Dashboard, SchoolYear]:
     unit = get_in_scope_or_404(selectors.dashboard_unit_get, scope=request.scope, uuid=uuid)
+    return _dashboard_of(request, unit)
+
+
+def _dashboard_of(request: AuthenticatedHttpRequest, unit: Unit) -> tuple[selectors.Dashboard, SchoolYear]:
     request.scope.require(Perm.REPORTS_VIEW, unit.path)
     year = year_from_request(request)
     figures = selectors.dashboard_figures(unit=unit, school_year=year)
@@ -46,8 +49,13 @@ def _tables(request: AuthenticatedHttpRequest, d: selectors.Dashboard, year: Sch
 
 def dashboard_detail(request: AuthenticatedHttpRequest, uuid: str) -> HttpResponse:
     """A unit's dashboard: its children units (drill-down) or, for a school, its people; by group,
-    by module, completion over the year; a chart beside each table."""
-    d, year = _dashboard(request, uuid)
+    by module, completion over the year; a chart with each table."""
+    unit = get_in_scope_or_404(selectors.dashboard_unit_get, scope=request.scope, uuid=uuid)
+    return _render(request, unit)
+
+
+def _render(request: AuthenticatedHttpRequest, unit: Unit) -> HttpResponse:
+    d, year = _dashboard_of(request, unit)
     people = None
     if d.is_school:
         page, base = paginate(request, selectors.school_people(scope=request.scope, unit=d.unit, school_year=year))
