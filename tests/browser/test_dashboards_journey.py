@@ -26,6 +26,7 @@ def test_a_commune_office_drills_down_from_its_dashboard_to_a_teachers_record(
     page: Page, live_server, world: World, sign_in, screenshot: Shot
 ) -> None:
     sign_in(page, "xa_a1")
+    page.get_by_role("button", name="Chương trình bồi dưỡng").click()
     page.get_by_role("link", name="Bảng số liệu").first.click()
     expect(page.locator("h1")).to_contain_text(world.u("xa_a1").name)
     units = page.locator("#table-units")
