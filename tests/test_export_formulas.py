@@ -229,6 +229,20 @@ def year_report(world, login) -> None:  # type: ignore[no-untyped-def]
 EXERCISED["yearreports/documents.py"] = [year_report]
 
 
+def dashboard_tables(world, login) -> None:  # type: ignore[no-untyped-def]
+    """Every table of a dashboard: a unit's or a person's name is quoted text."""
+    Unit.objects.filter(pk=world.u("th_a1").pk).update(name=EVIL)
+    Person.objects.filter(pk=world.people["teacher_a1"].pk).update(family_name="@SUM(1)")
+    client = login(world.users["xa_a1"])
+    content = _get(client, reverse("dashboards:xlsx", args=[world.u("xa_a1").uuid]), table="units")
+    assert_text_not_formula(content, EVIL)
+    content = _get(client, reverse("dashboards:xlsx", args=[world.u("th_a1").uuid]), table="people")
+    assert_text_not_formula(content, EVIL, "@SUM(1) Thị Đào")
+
+
+EXERCISED["dashboards/views.py"] = [dashboard_tables]
+
+
 def _writers() -> set[str]:
     found = set()
     for path in ROOT.rglob("*.py"):

@@ -16,8 +16,13 @@ MINE = {"standards:mine", "plans:mine"}
 REVIEW = {"plans:list", "plans:board", "standards:list"}
 # cohorts and their learner surveys: organisers manage them, the ministry and an institution view them
 TRAINING = {"training:list", "surveys:list"}
+DASHBOARDS = {"dashboards:home"}  # REPORTS_VIEW: school admins, offices, the Sở, the ministry
 OFFICE = (
-    EVERYONE | REVIEW | TRAINING | {"organisations:list", "people:list", "imports:list", "accounts:users", "core:audit"}
+    EVERYONE
+    | REVIEW
+    | TRAINING
+    | DASHBOARDS
+    | {"organisations:list", "people:list", "imports:list", "accounts:users", "core:audit"}
 )
 EVIDENCE = {"training:evidence"}  # organisers record that completed modules are applied (TT 17/2022)
 APPROVE = {"training:completion_lists"}  # managing offices approve completion lists (not a school)

@@ -30,5 +30,6 @@ def scope(request: HttpRequest) -> dict[str, object]:
             "year_reports": s.has_anywhere(Perm.REPORTS_VIEW),
             # Biểu 3 is the report of the levels that receive reports (offices, the Sở; the ministry reads it)
             "bieu3": s.has_anywhere(Perm.REPORTS_DECIDE),
+            "dashboards": s.has_anywhere(Perm.REPORTS_VIEW),
         },
     }

@@ -30,6 +30,7 @@ def home(request: AuthenticatedHttpRequest) -> HttpResponse:
             "assignment": ra,
             "units": units.unit_scope_summary(unit=ra.unit),
             "staff": staff_counts(scope=request.scope, school_year=year, unit=ra.unit),
+            "dashboard": request.scope.has(Perm.REPORTS_VIEW, ra.unit.path),
         }
         for ra in assignments
         if request.scope.has(Perm.PEOPLE_VIEW, ra.unit.path)

@@ -1,0 +1,83 @@
+"""Small-cell suppression, as functions (the pages' use of it: test_figures and test_views)."""
+
+from bdtx.dashboards.suppression import HIDDEN, SMALL, Cell, percent, suppress_columns, suppress_row
+
+
+def groups(women: int, minority: int, minority_women: int, difficult: int) -> dict[str, int]:
+    return {"women": women, "minority": minority, "minority_women": minority_women, "difficult": difficult}
+
+
+def marks(cells: dict[str, Cell]) -> dict[str, str]:
+    return {g: str(c) for g, c in cells.items()}
+
+
+def test_a_sensitive_viewer_sees_every_figure():
+    assert marks(suppress_row(40, groups(30, 3, 1, 2), suppress=False)) == {
+        "women": "30",
+        "minority": "3",
+        "minority_women": "1",
+        "difficult": "2",
+    }
+
+
+def test_counts_from_one_to_four_are_shown_as_under_five_and_zero_stays():
+    cells = suppress_row(40, groups(30, 4, 0, 1), suppress=True)
+    assert marks(cells) == {"women": "30", "minority": SMALL, "minority_women": "0", "difficult": SMALL}
+    assert cells["minority"].value is None
+
+
+def test_five_is_shown():
+    assert marks(suppress_row(40, groups(30, 5, 0, 5), suppress=True))["minority"] == "5"
+
+
+def test_a_minority_count_that_leaves_few_others_is_hidden():
+    # 40 people, 37 of them ethnic minority: the 3 others would be read off by subtraction
+    cells = suppress_row(40, groups(20, 37, 18, 0), suppress=True)
+    assert str(cells["minority"]) == HIDDEN
+    assert str(cells["women"]) == "20"
+
+
+def test_minority_women_are_hidden_when_minority_men_would_be_few():
+    # 12 minority, 9 of them women: 3 minority men
+    assert str(suppress_row(40, groups(20, 12, 9, 0), suppress=True)["minority_women"]) == HIDDEN
+
+
+def test_minority_women_are_hidden_when_the_other_women_would_be_few():
+    # 20 women, 18 of them minority: 2 women are not
+    assert str(suppress_row(40, groups(20, 25, 18, 0), suppress=True)["minority_women"]) == HIDDEN
+
+
+def test_differences_telling_only_gender_or_area_are_left():
+    # 40 people, 38 women, 37 in a difficult area: men and the others are few, nobody's ethnicity is told
+    assert marks(suppress_row(40, groups(38, 10, 10, 37), suppress=True)) == {
+        "women": "38",
+        "minority": "10",
+        "minority_women": "10",
+        "difficult": "37",
+    }
+
+
+def test_a_column_with_one_hidden_cell_hides_another_so_the_total_does_not_give_it_back():
+    rows = [
+        suppress_row(50, groups(30, 3, 0, 0), suppress=True),
+        suppress_row(50, groups(30, 20, 0, 0), suppress=True),
+        suppress_row(50, groups(30, 8, 0, 0), suppress=True),
+    ]
+    total = suppress_row(150, groups(90, 31, 0, 0), suppress=True)
+    suppress_columns(rows, total, suppress=True)
+    assert [str(r["minority"]) for r in rows] == [SMALL, "20", HIDDEN]
+    assert [str(r["women"]) for r in rows] == ["30", "30", "30"]
+
+
+def test_a_column_with_two_hidden_cells_is_left():
+    rows = [suppress_row(50, groups(30, 3, 0, 0), suppress=True), suppress_row(50, groups(30, 2, 0, 0), suppress=True)]
+    rows.append(suppress_row(50, groups(30, 9, 0, 0), suppress=True))
+    suppress_columns(rows, suppress_row(150, groups(90, 14, 0, 0), suppress=True), suppress=True)
+    assert [str(r["minority"]) for r in rows] == [SMALL, SMALL, "9"]
+
+
+def test_a_percentage_of_a_hidden_cell_is_hidden():
+    assert str(percent(Cell(None, SMALL), Cell(20))) == SMALL
+    assert str(percent(Cell(3), Cell(None, SMALL))) == SMALL
+    assert percent(Cell(5), Cell(20)).value == 25
+    assert str(percent(Cell(0), Cell(0))) == "–"
