@@ -89,6 +89,6 @@ def test_every_app_that_writes_audit_entries_registered_its_actions():
     owners = {a.code: audit_actions.owner(a.code) for a in audit_actions}
     # Each importer's app registers its upload, confirm and write actions; imports only its own retry and abandon.
     apps_ = {"organisations", "people", "accounts", "imports", "regimes", "standards", "catalog", "plans", "training"}
-    apps_ |= {"results", "certificates", "surveys"}
+    apps_ |= {"results", "certificates", "surveys", "yearreports", "bieu3"}
     assert apps_ == set(owners.values())
     assert {c for c, app in owners.items() if app == "imports"} == {"import_job.retry", "import_job.abandon"}
