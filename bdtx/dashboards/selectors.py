@@ -35,7 +35,19 @@ from dataclasses import dataclass, field
 from datetime import date
 from typing import Any
 
-from django.db.models import Case, Count, Exists, OuterRef, Q, QuerySet, Subquery, Value, When
+from django.db.models import (
+    BooleanField,
+    Case,
+    Count,
+    Exists,
+    FilteredRelation,
+    OuterRef,
+    Q,
+    QuerySet,
+    Subquery,
+    Value,
+    When,
+)
 from django.db.models.functions import Coalesce, StrIndex, Substr, TruncMonth
 from django.utils import timezone
 
@@ -80,18 +92,30 @@ def _group_q() -> dict[str, Q]:
 
 
 def _measure_q(school_year: SchoolYear) -> dict[str, Q]:
-    """Conditions on an Employment row (a person in scope) for each measure."""
+    """Conditions on an Employment row (a person in scope) for each measure, on the relations
+    `_with_year_rows` joins: the person's plan and year result of the year (one each at most, so
+    plain joins the database can do by index for a province or by hash for the nation) and their
+    active enrolments (EXISTS, by the index on the person)."""
     person = OuterRef("person_id")
-    plans = PersonalPlan.objects.filter(person=person, school_year=school_year)
     enrolments = Enrolment.objects.filter(person=person, school_year=school_year, status=EnrolmentStatus.ENROLLED)
     return {
         IN_SCOPE: Q(),
-        PLANS_SUBMITTED: Q(Exists(plans.filter(status__in=[PlanStatus.SUBMITTED, PlanStatus.APPROVED]))),
-        PLANS_APPROVED: Q(Exists(plans.filter(status=PlanStatus.APPROVED))),
+        PLANS_SUBMITTED: Q(plan_of_year__status__in=[PlanStatus.SUBMITTED, PlanStatus.APPROVED]),
+        PLANS_APPROVED: Q(plan_of_year__status=PlanStatus.APPROVED),
         ENROLLED: Q(Exists(enrolments)),
         COMPLETED: Q(Exists(enrolments.filter(completed=True))),
-        RESULTS_COMPLETED: Q(Exists(YearResult.objects.filter(person=person, school_year=school_year, completed=True))),
+        RESULTS_COMPLETED: Q(result_of_year__completed=True),
     }
+
+
+def _with_year_rows(staff: QuerySet[Employment], school_year: SchoolYear) -> QuerySet[Employment]:
+    """The person's plan and year result of `school_year` joined to each employment (LEFT JOINs)."""
+    return staff.alias(
+        plan_of_year=FilteredRelation("person__plans", condition=Q(person__plans__school_year=school_year)),
+        result_of_year=FilteredRelation(
+            "person__year_results", condition=Q(person__year_results__school_year=school_year)
+        ),
+    )
 
 
 def _child_of(prefix: str, path_field: str) -> Any:
@@ -171,21 +195,39 @@ class Figures:
     months: list[MonthPoint]
 
 
+def _flag(q: Q) -> Case:
+    return Case(When(q, then=Value(True)), default=Value(False), output_field=BooleanField())
+
+
 def _rows_by_child(prefix: str, day: date, school_year: SchoolYear) -> dict[int, Row]:
+    # Each person's traits and measures are computed once, in the SELECT list, and the rows grouped
+    # by them (the database groups by the select list's positions): a measure's EXISTS runs once per
+    # person, not once per group it is counted in. Counting "measure × group" with a FILTER each made
+    # PostgreSQL run about 20 correlated subqueries per person (3.3 s for a province of 43,000
+    # people, docs/benchmarks.md). The rows returned are at most children × 2^8 combinations.
     groups = _group_q()
-    measures = _measure_q(school_year)
-    aggs = {
-        f"{m}__{g}": Count("pk", filter=measures[m] & groups[g]) if (m, g) != (IN_SCOPE, ALL) else Count("pk")
-        for m in MEASURES
-        for g in (ALL, *GROUPS)
-    }
+    flags = {f"g_{g}": _flag(q) for g, q in groups.items() if g != ALL}
+    flags |= {f"m_{m}": _flag(q) for m, q in _measure_q(school_year).items() if m != IN_SCOPE}
     staff = (
-        Employment.objects.filter(_in_tree(prefix, day, "unit"), school_year=school_year, status__in=IN_SCOPE_STATUSES)
-        .annotate(child=_child_of(prefix, "unit__placements__path"))
-        .values("child")
-        .annotate(**aggs)
+        _with_year_rows(
+            Employment.objects.filter(
+                _in_tree(prefix, day, "unit"), school_year=school_year, status__in=IN_SCOPE_STATUSES
+            ),
+            school_year,
+        )
+        .annotate(child=_child_of(prefix, "unit__placements__path"), **flags)
+        .values("child", *flags)
+        .annotate(n=Count("pk"))
         .order_by()
     )
+    rows: dict[int, Row] = {}
+    for r in staff:
+        row = rows.setdefault(int(r["child"] or 0), Row())
+        in_groups = [ALL, *(g for g in GROUPS if r[f"g_{g}"])]
+        for m in MEASURES:
+            if m == IN_SCOPE or r[f"m_{m}"]:
+                for g in in_groups:
+                    row.counts[m][g] += r["n"]
     enrolments = (
         Enrolment.objects.filter(
             _in_tree(prefix, day, "unit"), school_year=school_year, status=EnrolmentStatus.ENROLLED
@@ -195,13 +237,6 @@ def _rows_by_child(prefix: str, day: date, school_year: SchoolYear) -> dict[int,
         .annotate(n=Count("pk"), done=Count("pk", filter=Q(completed=True)))
         .order_by()
     )
-    rows: dict[int, Row] = {}
-    for r in staff:
-        values: dict[str, Any] = dict(r)
-        row = rows.setdefault(int(values["child"] or 0), Row())
-        for m in MEASURES:
-            for g in (ALL, *GROUPS):
-                row.counts[m][g] = values[f"{m}__{g}"]
     for r in enrolments:
         row = rows.setdefault(int(r["child"] or 0), Row())
         row.enrolments, row.enrolments_completed = r["n"], r["done"]
