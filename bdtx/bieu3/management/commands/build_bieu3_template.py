@@ -10,28 +10,20 @@ Run this command after changing the layout and commit the resulting file:
     .venv/bin/python manage.py build_bieu3_template
 """
 
-import io
-from datetime import datetime
 from pathlib import Path
 
 from django.core.management.base import BaseCommand
-from docx import Document
 from docx.enum.text import WD_ALIGN_PARAGRAPH
-from docx.shared import Cm, Pt
 
 from bdtx.plans.management.commands.build_plan_template import (
-    BODY_PT,
     CENTER,
-    FONT,
-    LEFT,
     TEXT_WIDTH_CM,
-    _cant_split,
-    _fonts,
-    _reproducible,
-    borderless,
+    administrative_document,
     grid_table,
     para,
     rule,
+    save_reproducible,
+    signature_block,
     tag,
 )
 
@@ -66,32 +58,7 @@ def text_section(doc: object, key: str, *, numbered: bool = True) -> None:
 
 
 def build(path: Path = TEMPLATE_PATH) -> Path:
-    doc = Document()
-    section = doc.sections[0]
-    section.page_width, section.page_height = Cm(21), Cm(29.7)
-    section.top_margin, section.bottom_margin = Cm(2), Cm(2)
-    section.left_margin, section.right_margin = Cm(3), Cm(1.5)
-    normal = doc.styles["Normal"]
-    normal.font.name, normal.font.size = FONT, Pt(BODY_PT)
-    _fonts(normal.element)
-    doc.core_properties.title = "Báo cáo kết quả bồi dưỡng (Biểu 3)"
-    doc.core_properties.author = "BDTX"
-    doc.core_properties.created = doc.core_properties.modified = datetime(2026, 1, 1)
-    doc.core_properties.last_modified_by = "BDTX"
-    doc.core_properties.revision = 1
-
-    # Header: issuing authority and number | national motto, place and date.
-    left_w, right_w = 6.8, 9.7
-    head = borderless(doc, [left_w, right_w])
-    left, right = head.rows[0].cells
-    para(left, "{{ governing_body }}", size=13, align=CENTER, after=0)
-    para(left, ("b", "{{ unit_name }}"), size=13, align=CENTER, after=0)
-    rule(left, 2.6, left_w)
-    para(left, "Số: {{ number }}", size=13, align=CENTER, before=6, after=0)
-    para(right, ("b", "CỘNG HÒA XÃ HỘI CHỦ NGHĨA VIỆT NAM"), size=13, align=CENTER, after=0)
-    para(right, ("b", "Độc lập - Tự do - Hạnh phúc"), size=14, align=CENTER, after=0)
-    rule(right, 6.2, right_w)
-    para(right, ("i", "{{ place }}, ngày {{ day }} tháng {{ month }} năm {{ year }}"), size=14, align=CENTER, before=6)
+    doc = administrative_document("Báo cáo kết quả bồi dưỡng (Biểu 3)")
 
     # Title.
     para(doc, ("b", "Biểu 3"), size=13, align=RIGHT, before=6, after=0)
@@ -170,28 +137,8 @@ def build(path: Path = TEMPLATE_PATH) -> Path:
     tag(doc, "{%p endfor %}")
 
     # Recipients | signature.
-    foot = borderless(doc, [7.5, 9.0])
-    _cant_split(foot.rows[0])
-    left, right = foot.rows[0].cells
-    para(left, ("bi", "Nơi nhận:"), size=12, align=LEFT, before=12, after=0)
-    tag(left, "{%p for r in recipients %}")
-    para(left, "- {{ r }}", size=11, align=LEFT, after=0)
-    tag(left, "{%p endfor %}")
-    para(right, "", size=9, align=CENTER, after=0)
-    tag(right, "{%p if signer_prefix %}")
-    para(right, ("b", "{{ signer_prefix }}"), size=14, align=CENTER, after=0)
-    tag(right, "{%p endif %}")
-    para(right, ("b", "{{ signer_title }}"), size=14, align=CENTER, after=0)
-    para(right, ("i", "(Ký tên, đóng dấu)"), size=13, align=CENTER, after=0)
-    for _ in range(3):
-        para(right, "", size=14, align=CENTER, after=0)
-    para(right, ("b", "{{ signer_name }}"), size=14, align=CENTER, after=0)
-
-    path.parent.mkdir(parents=True, exist_ok=True)
-    buffer = io.BytesIO()
-    doc.save(buffer)
-    path.write_bytes(_reproducible(buffer.getvalue()))
-    return path
+    signature_block(doc, stamp_note=True)
+    return save_reproducible(doc, path)
 
 
 class Command(BaseCommand):

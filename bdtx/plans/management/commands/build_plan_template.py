@@ -17,6 +17,7 @@ import io
 import zipfile
 from datetime import datetime
 from pathlib import Path
+from typing import Any
 
 from django.core.management.base import BaseCommand
 from docx import Document
@@ -183,33 +184,7 @@ def borderless(doc: object, widths: list[float]) -> Table:
 
 
 def build(path: Path = TEMPLATE_PATH) -> Path:
-    doc = Document()
-    section = doc.sections[0]
-    section.page_width, section.page_height = Cm(21), Cm(29.7)
-    section.top_margin, section.bottom_margin = Cm(2), Cm(2)
-    section.left_margin, section.right_margin = Cm(3), Cm(1.5)
-    normal = doc.styles["Normal"]
-    normal.font.name, normal.font.size = FONT, Pt(BODY_PT)
-    _fonts(normal.element)
-    doc.core_properties.title = "Kế hoạch bồi dưỡng thường xuyên"
-    doc.core_properties.author = "BDTX"
-    # Fixed dates: rebuilding an unchanged layout gives the same file.
-    doc.core_properties.created = doc.core_properties.modified = datetime(2026, 1, 1)
-    doc.core_properties.last_modified_by = "BDTX"
-    doc.core_properties.revision = 1
-
-    # Header: issuing authority and number | national motto, place and date.
-    left_w, right_w = 6.8, 9.7
-    head = borderless(doc, [left_w, right_w])
-    left, right = head.rows[0].cells
-    para(left, "{{ governing_body }}", size=13, align=CENTER, after=0)
-    para(left, ("b", "{{ unit_name }}"), size=13, align=CENTER, after=0)
-    rule(left, 2.6, left_w)
-    para(left, "Số: {{ number }}", size=13, align=CENTER, before=6, after=0)
-    para(right, ("b", "CỘNG HÒA XÃ HỘI CHỦ NGHĨA VIỆT NAM"), size=13, align=CENTER, after=0)
-    para(right, ("b", "Độc lập - Tự do - Hạnh phúc"), size=14, align=CENTER, after=0)
-    rule(right, 6.2, right_w)
-    para(right, ("i", "{{ place }}, ngày {{ day }} tháng {{ month }} năm {{ year }}"), size=14, align=CENTER, before=6)
+    doc = administrative_document("Kế hoạch bồi dưỡng thường xuyên")
 
     # Title.
     para(doc, ("b", "KẾ HOẠCH"), align=CENTER, before=18, after=0)
@@ -364,7 +339,47 @@ def build(path: Path = TEMPLATE_PATH) -> Path:
         keep_next=True,
     )
 
-    # Recipients | signature.
+    signature_block(doc)
+    return save_reproducible(doc, path)
+
+
+def administrative_document(title: str) -> Any:
+    """A new A4 document in the administrative layout (Decree 30/2020/NĐ-CP): margins, the body font,
+    fixed properties, and the header — issuing authority, name and number on the left; the national
+    motto, place and date on the right (docxtpl tags the documents fill)."""
+    doc = Document()
+    section = doc.sections[0]
+    section.page_width, section.page_height = Cm(21), Cm(29.7)
+    section.top_margin, section.bottom_margin = Cm(2), Cm(2)
+    section.left_margin, section.right_margin = Cm(3), Cm(1.5)
+    normal = doc.styles["Normal"]
+    normal.font.name, normal.font.size = FONT, Pt(BODY_PT)
+    _fonts(normal.element)
+    doc.core_properties.title = title
+    doc.core_properties.author = "BDTX"
+    # Fixed dates: rebuilding an unchanged layout gives the same file.
+    doc.core_properties.created = doc.core_properties.modified = datetime(2026, 1, 1)
+    doc.core_properties.last_modified_by = "BDTX"
+    doc.core_properties.revision = 1
+
+    # Header: issuing authority and number | national motto, place and date.
+    left_w, right_w = 6.8, 9.7
+    head = borderless(doc, [left_w, right_w])
+    left, right = head.rows[0].cells
+    para(left, "{{ governing_body }}", size=13, align=CENTER, after=0)
+    para(left, ("b", "{{ unit_name }}"), size=13, align=CENTER, after=0)
+    rule(left, 2.6, left_w)
+    para(left, "Số: {{ number }}", size=13, align=CENTER, before=6, after=0)
+    para(right, ("b", "CỘNG HÒA XÃ HỘI CHỦ NGHĨA VIỆT NAM"), size=13, align=CENTER, after=0)
+    para(right, ("b", "Độc lập - Tự do - Hạnh phúc"), size=14, align=CENTER, after=0)
+    rule(right, 6.2, right_w)
+    para(right, ("i", "{{ place }}, ngày {{ day }} tháng {{ month }} năm {{ year }}"), size=14, align=CENTER, before=6)
+    return doc
+
+
+def signature_block(doc: Any, *, stamp_note: bool = False) -> None:
+    """ "Nơi nhận" bottom left, the signature bottom right (prefix, title, room to sign, name), kept on
+    one page; `stamp_note` adds "(Ký tên, đóng dấu)" under the title, as forms like Biểu 3 ask."""
     foot = borderless(doc, [7.5, 9.0])
     _cant_split(foot.rows[0])
     left, right = foot.rows[0].cells
@@ -377,10 +392,15 @@ def build(path: Path = TEMPLATE_PATH) -> Path:
     para(right, ("b", "{{ signer_prefix }}"), size=14, align=CENTER, after=0)
     tag(right, "{%p endif %}")
     para(right, ("b", "{{ signer_title }}"), size=14, align=CENTER, after=0)
-    for _ in range(4):
+    if stamp_note:
+        para(right, ("i", "(Ký tên, đóng dấu)"), size=13, align=CENTER, after=0)
+    for _ in range(3 if stamp_note else 4):
         para(right, "", size=14, align=CENTER, after=0)
     para(right, ("b", "{{ signer_name }}"), size=14, align=CENTER, after=0)
 
+
+def save_reproducible(doc: Any, path: Path) -> Path:
+    """Write `doc` to `path` so that an unchanged layout rebuilds byte for byte."""
     path.parent.mkdir(parents=True, exist_ok=True)
     buffer = io.BytesIO()
     doc.save(buffer)
