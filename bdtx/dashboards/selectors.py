@@ -23,7 +23,8 @@ Definitions (every count is of the school year asked for):
   (`Enrolment.completion_checked_at`, set when the three-way completion changes: the day the last
   of the three marks arrived, not the later approval of the completion list, which is a paperwork
   date), cumulated over the months of the school year; completions recorded outside the year's
-  months are counted in its first or last month;
+  months are counted in its first or last month; completions with no recorded date (written by a
+  bulk fix or an import, not by the completion service) are in no month: the page says how many;
 - groups: women (gender F), ethnic minority (an ethnicity other than Kinh, `KINH_CODE`; people
   without one recorded are not counted as minority), ethnic-minority women, difficult area (the
   post's own value, else its unit's: `difficult_area_q`).
@@ -193,6 +194,7 @@ class Figures:
     children: dict[int, Row]
     modules: list[ModuleRow]
     months: list[MonthPoint]
+    undated_completions: int = 0  # completed enrolments with no recorded date: in no month
 
 
 def _flag(q: Q) -> Case:
@@ -264,7 +266,8 @@ def _modules(prefix: str, day: date, school_year: SchoolYear) -> list[ModuleRow]
     ]
 
 
-def _months(prefix: str, day: date, school_year: SchoolYear) -> list[MonthPoint]:
+def _months(prefix: str, day: date, school_year: SchoolYear) -> tuple[list[MonthPoint], int]:
+    """The completions by month of the school year, and how many have no recorded date."""
     done = (
         Enrolment.objects.filter(
             _in_tree(prefix, day, "unit"),
@@ -280,15 +283,18 @@ def _months(prefix: str, day: date, school_year: SchoolYear) -> list[MonthPoint]
     months = school_year_months(school_year)
     keys = [f"{m:%Y-%m}" for m in months]
     per_month = dict.fromkeys(keys, 0)
+    undated = 0
     for r in done:
-        key = f"{r['month']:%Y-%m}" if r["month"] else keys[-1]
-        key = min(max(key, keys[0]), keys[-1])
+        if r["month"] is None:
+            undated += r["n"]
+            continue
+        key = min(max(f"{r['month']:%Y-%m}", keys[0]), keys[-1])
         per_month[key] += r["n"]
     points, running = [], 0
     for m, key in zip(months, keys, strict=True):
         running += per_month[key]
         points.append(MonthPoint(key=key, label=f"{m:%m/%Y}", completed=per_month[key], cumulative=running))
-    return points
+    return points, undated
 
 
 def dashboard_figures(*, unit: Unit, school_year: SchoolYear) -> Figures:
@@ -301,13 +307,15 @@ def dashboard_figures(*, unit: Unit, school_year: SchoolYear) -> Figures:
     total = Row()
     for row in children.values():
         total.add(row)
+    months, undated = _months(prefix, day, school_year)
     return Figures(
         unit_id=unit.pk,
         school_year_id=school_year.pk,
         total=total,
         children=children,
         modules=_modules(prefix, day, school_year),
-        months=_months(prefix, day, school_year),
+        months=months,
+        undated_completions=undated,
     )
 
 

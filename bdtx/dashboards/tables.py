@@ -222,11 +222,23 @@ def months_table(d: Dashboard) -> Table:
         rows=rows,
         chart=Chart("line", [(2, str(_("Since the start of the year"))), (1, str(_("Modules completed")))]),
         side_by_side=True,
-        note=str(
-            _(
-                "A module counts in the month its completion was recorded (the last of the three marks), "
-                "not when the completion list was approved."
-            )
+        note=" ".join(
+            [
+                str(
+                    _(
+                        "A module counts in the month its completion was recorded (the last of the three marks), "
+                        "not when the completion list was approved."
+                    )
+                ),
+                *(
+                    [
+                        str(_("%(n)d completed modules have no recorded date and are in no month."))
+                        % {"n": d.figures.undated_completions}
+                    ]
+                    if d.figures.undated_completions
+                    else []
+                ),
+            ]
         ),
     )
 

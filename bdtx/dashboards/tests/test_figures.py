@@ -114,3 +114,12 @@ def test_a_completion_outside_the_years_months_counts_in_the_nearest(world, town
     enrol(town.cohort, add_person(school), school, completed=True, on=date(2027, 8, 3))
     f = figures(school)
     assert f.months[-1].completed == 1
+
+
+def test_a_completion_with_no_recorded_date_is_in_no_month_and_counted_apart(world, town):
+    school = town.schools[0]
+    before = figures(school)
+    enrol(town.cohort, add_person(school), school, completed=True, on=None)
+    f = figures(school)
+    assert f.months == before.months  # not piled into June
+    assert (before.undated_completions, f.undated_completions) == (0, 1)
