@@ -27,9 +27,8 @@ def scope(request: HttpRequest) -> dict[str, object]:
             # a school proposes its year results (PLANS_APPROVE), its authority recognises them
             "results": s.has_anywhere(Perm.PLANS_APPROVE) or s.has_anywhere(Perm.RESULTS_RECOGNISE),
             "results_recognise": s.has_anywhere(Perm.RESULTS_RECOGNISE),
-            "year_reports": s.has_anywhere(Perm.REPORTS_VIEW),
+            "reports": s.has_anywhere(Perm.REPORTS_VIEW),  # the results reports' board and the dashboards
             # Biểu 3 is the report of the levels that receive reports (offices, the Sở; the ministry reads it)
             "bieu3": s.has_anywhere(Perm.REPORTS_DECIDE),
-            "dashboards": s.has_anywhere(Perm.REPORTS_VIEW),
         },
     }

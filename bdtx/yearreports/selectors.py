@@ -3,7 +3,7 @@
 """
 
 from collections import Counter
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from datetime import date
 from typing import Any
 
@@ -391,7 +391,7 @@ def figures_to_file(*, unit: Unit, school_year: SchoolYear) -> ReportFigures:
     """What filing `unit`'s report would store now: a school's live figures, a level's sum of its
     children's filed and accepted reports."""
     if unit.kind in SCHOOL_KINDS:
-        return live_figures(unit=unit, school_year=school_year)
+        return replace(live_figures(unit=unit, school_year=school_year), reports=1)  # one school's report
     return children_sum(unit=unit, school_year=school_year).figures
 
 

@@ -8,8 +8,6 @@ force that school year, or an authority above it, accepts or returns (`reports.d
 writes a `YearReportEvent` and an audit entry in the same transaction.
 """
 
-from dataclasses import replace
-
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import transaction
 from django.utils import timezone
@@ -22,7 +20,7 @@ from bdtx.organisations.models import Unit
 from bdtx.plans.unit.selectors import is_school_like, may_act_for, may_decide, parent_in_year
 from bdtx.yearreports.models import ReportStatus, YearReport, YearReportEvent
 from bdtx.yearreports.notifications import year_report_decided
-from bdtx.yearreports.selectors import SENT, children_sum, live_figures
+from bdtx.yearreports.selectors import SENT, children_sum, figures_to_file
 
 FILABLE = (ReportStatus.DRAFT, ReportStatus.RETURNED)
 
@@ -55,7 +53,7 @@ def year_report_file(*, scope: Scope, unit: Unit, school_year: SchoolYear, incom
     if report.status not in FILABLE:
         raise ValidationError(_("This report has been filed: it can be filed again only after it is returned."))
     if is_school_like(unit):
-        figures = replace(live_figures(unit=unit, school_year=school_year), reports=1)
+        figures = figures_to_file(unit=unit, school_year=school_year)
     else:
         summed = children_sum(unit=unit, school_year=school_year)
         if summed.missing and not incomplete_ok:

@@ -86,8 +86,6 @@ def report(request: AuthenticatedHttpRequest, uuid: object, year: int) -> HttpRe
             "due": due,
             "late": sel.report_is_late(found if filed else None, due),
             "outcome_rows": sel.outcome_rows(shown),
-            "programme_rows": sel.programme_rows(shown),
-            "module_rows": sel.module_rows(shown),
             "part_tables": [
                 (_("Programme"), sel.programme_rows(shown), "programmes"),
                 (_("Module"), sel.module_rows(shown), "modules"),
