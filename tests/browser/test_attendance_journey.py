@@ -11,7 +11,7 @@ from pathlib import Path
 
 import pytest
 from django.urls import reverse
-from django.utils import timezone, translation
+from django.utils import timezone
 from playwright.sync_api import Page, expect
 
 from bdtx.catalog.models import Module
@@ -23,15 +23,11 @@ from bdtx.regimes.models import Programme, Regime
 from bdtx.training.models import Attendance, CohortSession, Enrolment
 from bdtx.training.services import cohort_create, enrolment_bulk_from_plans
 from conftest import PASSWORD, World
+from tests.browser.text import vi
 
 Shot = Callable[[Page, str], Path]
 
 pytestmark = pytest.mark.browser
-
-
-def vi(text: str) -> str:
-    with translation.override("vi"):
-        return str(translation.gettext(text))
 
 
 def _approved(person, unit, module: Module) -> None:  # type: ignore[no-untyped-def]

@@ -11,7 +11,6 @@ from pathlib import Path
 
 import pytest
 from django.urls import reverse
-from django.utils import translation
 from docx import Document
 from playwright.sync_api import Page, expect
 
@@ -22,15 +21,11 @@ from bdtx.bieu3.tests.world import build
 from bdtx.core.scope import SYSTEM
 from bdtx.core.tests.factories import UserFactory
 from conftest import PASSWORD, World
+from tests.browser.text import vi
 
 Shot = Callable[[Page, str], Path]
 
 pytestmark = pytest.mark.browser
-
-
-def vi(text: str) -> str:
-    with translation.override("vi"):
-        return str(translation.gettext(text))
 
 
 def test_a_commune_office_fills_the_text_sections_of_bieu3_and_downloads_it(

@@ -10,21 +10,16 @@ from pathlib import Path
 
 import pytest
 from django.urls import reverse
-from django.utils import translation
 from playwright.sync_api import Page, expect
 
 from bdtx.certificates.models import Certificate, IssueJob
 from bdtx.certificates.tests.conftest import YEAR, recognised, teachers
 from conftest import World
+from tests.browser.text import vi
 
 Shot = Callable[[Page, str], Path]
 
 pytestmark = pytest.mark.browser
-
-
-def vi(text: str) -> str:
-    with translation.override("vi"):
-        return str(translation.gettext(text))
 
 
 def test_an_office_issues_certificates_and_anyone_verifies_one(

@@ -13,7 +13,6 @@ from pathlib import Path
 import pytest
 import xlsxwriter
 from django.urls import reverse
-from django.utils import translation
 from playwright.sync_api import Page, expect
 
 from bdtx.core.selectors import school_year_current
@@ -21,17 +20,13 @@ from bdtx.training.lms import lms_username
 from bdtx.training.models import CompletionList, CompletionSignal, Enrolment, LmsResult
 from conftest import World
 from tests.browser.module4 import module4_cohort
+from tests.browser.text import vi
 
 Shot = Callable[[Page, str], Path]
 PDF = b"%PDF-1.4\n1 0 obj << /Type /Catalog >> endobj\ntrailer << /Root 1 0 R >>\n%%EOF\n"
 XLSX = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
 
 pytestmark = pytest.mark.browser
-
-
-def vi(text: str) -> str:
-    with translation.override("vi"):
-        return str(translation.gettext(text))
 
 
 def test_practice_graded_lms_imported_institution_marks_office_approves_learner_sees_it_completed(

@@ -5,18 +5,12 @@ import re
 from collections.abc import Callable
 from pathlib import Path
 
-from django.utils import translation
 from playwright.sync_api import BrowserContext, Page, expect
 
 from conftest import World
+from tests.browser.text import vi
 
 Shot = Callable[[Page, str], Path]
-
-
-def vi(text: str) -> str:
-    """The Vietnamese text of an interface string, as the page shows it."""
-    with translation.override("vi"):
-        return str(translation.gettext(text))
 
 
 def test_the_department_gives_its_institution_an_account_and_its_holder_lands_on_what_they_can_do(

@@ -12,6 +12,7 @@ from playwright.sync_api import Locator, Page, expect
 from bdtx.core.selectors import school_year_current
 from bdtx.core.text import fold
 from conftest import PASSWORD, World
+from tests.browser.text import vi
 
 Shot = Callable[[Page, str], Path]
 
@@ -19,12 +20,6 @@ Shot = Callable[[Page, str], Path]
 # teacher_a1, mentor_a1 (core teacher), colleague_a1 — teachers — and principal_a1, a manager;
 # teacher_a1 and colleague_a1 are women.
 TH_A1_STAFF = {"Staff this year": 4, "Teachers": 3, "Managers": 1, "Women": 2, "Core teachers": 1}
-
-
-def vi(text: str) -> str:
-    """The Vietnamese text of an interface string, as the page shows it."""
-    with translation.override("vi"):
-        return str(translation.gettext(text))
 
 
 def unit_card(page: Page, unit_name: str) -> Locator:

@@ -8,22 +8,18 @@ from pathlib import Path
 
 import pytest
 from django.urls import reverse
-from django.utils import timezone, translation
+from django.utils import timezone
 from playwright.sync_api import Dialog, Page, expect
 
 from bdtx.core.scope import SYSTEM
 from bdtx.training.lms import lms_create, lms_for_token
 from bdtx.training.models import Lms
 from conftest import World
+from tests.browser.text import vi
 
 Shot = Callable[[Page, str], Path]
 
 pytestmark = pytest.mark.browser
-
-
-def vi(text: str) -> str:
-    with translation.override("vi"):
-        return str(translation.gettext(text))
 
 
 def test_the_sở_rotates_a_token_and_stops_an_lms(

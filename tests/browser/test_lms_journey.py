@@ -8,7 +8,7 @@ from pathlib import Path
 
 import pytest
 from django.urls import reverse
-from django.utils import timezone, translation
+from django.utils import timezone
 from playwright.sync_api import Page, expect
 
 from bdtx.core.scope import SYSTEM
@@ -18,15 +18,11 @@ from bdtx.training.lms import ResultIn, lms_results_import
 from bdtx.training.models import Enrolment
 from conftest import World
 from tests.browser.module4 import module4_cohort
+from tests.browser.text import vi
 
 Shot = Callable[[Page, str], Path]
 
 pytestmark = pytest.mark.browser
-
-
-def vi(text: str) -> str:
-    with translation.override("vi"):
-        return str(translation.gettext(text))
 
 
 def test_the_lms_page_and_the_core_teachers_phone_show_lms_progress(

@@ -23,6 +23,7 @@ from bdtx.regimes.selectors import hours_for
 from bdtx.standards.models import Assessment, Criterion, CriterionRating, Level
 from bdtx.standards.selectors import framework_in_force
 from conftest import World
+from tests.browser.text import vi
 
 Shot = Callable[[Page, str], Path]
 
@@ -32,11 +33,6 @@ CATALOG = "GVPT-TT17-2019"
 GIVEN = "GVPT 04"  # no periods in the ministry's catalog: the Sở gives it 20 for its province
 STILL_UNKNOWN = "GVPT 05"  # no periods anywhere: left out of the recommendations
 DOC = "Công văn số 1234/SGDĐT-GDTrH ngày 15/8/2026"
-
-
-def vi(text: str) -> str:
-    with translation.override("vi"):
-        return str(translation.gettext(text))
 
 
 def vi_n(singular: str, plural: str, n: int) -> str:

@@ -11,12 +11,12 @@ from collections.abc import Callable
 from pathlib import Path
 
 import pytest
-from django.utils import translation
 from playwright.sync_api import BrowserContext, Page, expect
 
 from bdtx.people.models import Person
 from conftest import World
 from tests.browser.conftest import PHONE
+from tests.browser.text import vi
 
 Shot = Callable[[Page, str], Path]
 NewContext = Callable[..., BrowserContext]
@@ -49,11 +49,6 @@ ENTRIES = """() => [...document.querySelectorAll('#mainnav > ul > li')].map(li =
       / parseFloat(style.lineHeight)),
   };
 })"""
-
-
-def vi(text: str) -> str:
-    with translation.override("vi"):
-        return str(translation.gettext(text))
 
 
 @pytest.fixture

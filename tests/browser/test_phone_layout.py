@@ -15,7 +15,6 @@ from pathlib import Path
 
 import pytest
 from django.urls import reverse
-from django.utils import translation
 from playwright.sync_api import BrowserContext, Locator, Page, expect
 
 from bdtx.accounts.selectors import scope_for_user
@@ -35,6 +34,7 @@ from bdtx.standards.rating import framework_criteria
 from bdtx.standards.selectors import framework_for_employment
 from conftest import World
 from tests.browser.conftest import PHONE
+from tests.browser.text import vi
 
 Shot = Callable[[Page, str], Path]
 NewContext = Callable[..., BrowserContext]
@@ -46,11 +46,6 @@ CATALOG = "GVPT-TT17-2019"
 KEPT = "GVPT 11"
 REMOVED = "GVPT 01"
 THUMB = 44  # px: the smallest target a thumb hits reliably (WCAG 2.5.5)
-
-
-def vi(text: str) -> str:
-    with translation.override("vi"):
-        return str(translation.gettext(text))
 
 
 # Everything that sticks out of a 360 px screen: the page's own width, boxes that scroll sideways

@@ -32,6 +32,7 @@ from bdtx.regimes.models import Programme
 from bdtx.regimes.selectors import hours_for
 from bdtx.standards.models import Level
 from conftest import World
+from tests.browser.text import vi
 
 Shot = Callable[[Page, str], Path]
 NewContext = Callable[..., BrowserContext]
@@ -54,12 +55,6 @@ COMMUNE_NUMBER = "7/KH-UBND"
 DOCX_TYPE = "application/vnd.openxmlformats-officedocument.wordprocessingml.document"
 
 pytestmark = pytest.mark.browser
-
-
-def vi(text: object) -> str:
-    """The Vietnamese text of an interface string (or a lazy label), as the page shows it."""
-    with translation.override("vi"):
-        return translation.gettext(text) if isinstance(text, str) else str(text)
 
 
 @dataclass

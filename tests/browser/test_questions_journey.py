@@ -11,21 +11,17 @@ from pathlib import Path
 
 import pytest
 from django.urls import reverse
-from django.utils import timezone, translation
+from django.utils import timezone
 from playwright.sync_api import Page, expect
 
 from bdtx.training.models import Question, SupportGroup
 from conftest import World
 from tests.browser.module4 import module4_cohort
+from tests.browser.text import vi
 
 Shot = Callable[[Page, str], Path]
 
 pytestmark = pytest.mark.browser
-
-
-def vi(text: str) -> str:
-    with translation.override("vi"):
-        return str(translation.gettext(text))
 
 
 def test_a_learner_asks_on_a_phone_and_the_core_teacher_answers(

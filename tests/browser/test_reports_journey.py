@@ -15,7 +15,6 @@ from pathlib import Path
 
 import pytest
 from django.urls import reverse
-from django.utils import translation
 from docx import Document
 from playwright.sync_api import Page, expect
 
@@ -27,15 +26,11 @@ from bdtx.core.selectors import school_year_current
 from bdtx.core.tests.factories import UserFactory
 from bdtx.yearreports.models import YearReport
 from conftest import PASSWORD, World
+from tests.browser.text import vi
 
 Shot = Callable[[Page, str], Path]
 
 pytestmark = pytest.mark.browser
-
-
-def vi(text: str) -> str:
-    with translation.override("vi"):
-        return str(translation.gettext(text))
 
 
 def test_a_commune_reports_its_year_from_the_dashboard_to_the_so(

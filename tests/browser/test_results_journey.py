@@ -8,22 +8,17 @@ from pathlib import Path
 
 import pytest
 from django.urls import reverse
-from django.utils import translation
 from playwright.sync_api import Page, expect
 
 from bdtx.core.selectors import school_year_current
 from bdtx.results.models import ResultStatus, YearResult
 from bdtx.training.tests.conftest import approve, staff
 from conftest import World
+from tests.browser.text import vi
 
 Shot = Callable[[Page, str], Path]
 
 pytestmark = pytest.mark.browser
-
-
-def vi(text: str) -> str:
-    with translation.override("vi"):
-        return str(translation.gettext(text))
 
 
 def test_school_proposes_office_returns_then_recognises_and_corrects(

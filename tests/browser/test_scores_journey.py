@@ -14,7 +14,7 @@ from pathlib import Path
 
 import pytest
 from django.urls import reverse
-from django.utils import timezone, translation
+from django.utils import timezone
 from playwright.sync_api import Page, expect
 
 from bdtx.training.models import (
@@ -27,6 +27,7 @@ from bdtx.training.models import (
 )
 from conftest import World
 from tests.browser.module4 import module4_cohort
+from tests.browser.text import vi
 
 Shot = Callable[[Page, str], Path]
 
@@ -34,11 +35,6 @@ pytestmark = pytest.mark.browser
 
 BELOW = re.compile(r"\bscore-below\b")
 PDF = b"%PDF-1.4\n1 0 obj << /Type /Catalog >> endobj\ntrailer << /Root 1 0 R >>\n%%EOF\n"
-
-
-def vi(text: str) -> str:
-    with translation.override("vi"):
-        return str(translation.gettext(text))
 
 
 def test_a_learner_hands_in_on_a_phone_the_core_teacher_grades_and_the_organiser_enters_scores(

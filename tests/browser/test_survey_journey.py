@@ -16,7 +16,7 @@ from pathlib import Path
 
 import pytest
 from django.urls import reverse
-from django.utils import timezone, translation
+from django.utils import timezone
 from playwright.sync_api import Page, expect
 
 from bdtx.accounts.selectors import scope_for_user
@@ -29,11 +29,6 @@ from tests.browser.module4 import module4, module4_cohort
 Shot = Callable[[Page, str], Path]
 
 pytestmark = pytest.mark.browser
-
-
-def vi(text: str) -> str:
-    with translation.override("vi"):
-        return str(translation.gettext(text))
 
 
 def _fits(page: Page) -> None:

@@ -11,7 +11,7 @@ from pathlib import Path
 
 import pytest
 from django.urls import reverse
-from django.utils import timezone, translation
+from django.utils import timezone
 from playwright.sync_api import Page, expect
 
 from bdtx.catalog.models import Module
@@ -21,15 +21,11 @@ from bdtx.regimes.models import Programme
 from bdtx.training.models import CohortSession, Trainer
 from bdtx.training.services import cohort_create
 from conftest import World
+from tests.browser.text import vi
 
 Shot = Callable[[Page, str], Path]
 
 pytestmark = pytest.mark.browser
-
-
-def vi(text: str) -> str:
-    with translation.override("vi"):
-        return str(translation.gettext(text))
 
 
 def test_the_department_links_a_core_teacher_as_trainer_who_finds_their_sessions_on_a_phone(

@@ -10,7 +10,6 @@ from pathlib import Path
 
 import pytest
 from django.urls import reverse
-from django.utils import translation
 from playwright.sync_api import Page, expect
 
 from bdtx.catalog.models import Module
@@ -20,15 +19,11 @@ from bdtx.plans.models import PersonalPlan, PlanItem, PlanStatus
 from bdtx.regimes.models import Programme, Regime
 from bdtx.training.models import Cohort, Enrolment, EnrolmentStatus, ScheduleTemplate, SupportGroup
 from conftest import World
+from tests.browser.text import vi
 
 Shot = Callable[[Page, str], Path]
 
 pytestmark = pytest.mark.browser
-
-
-def vi(text: str) -> str:
-    with translation.override("vi"):
-        return str(translation.gettext(text))
 
 
 def _approved(person, unit, module: Module) -> None:  # type: ignore[no-untyped-def]

@@ -15,7 +15,7 @@ from pathlib import Path
 
 import pytest
 from django.urls import reverse
-from django.utils import timezone, translation
+from django.utils import timezone
 from playwright.sync_api import Page, expect
 
 from bdtx.certificates.models import Certificate
@@ -29,17 +29,13 @@ from bdtx.training.services import enrolment_bulk_from_plans, groups_split
 from bdtx.training.tests import conftest as training_fixtures
 from bdtx.training.tests.conftest import Mods, approve, cohort, staff
 from conftest import World
+from tests.browser.text import vi
 
 mods = training_fixtures.mods  # the test catalog's modules (a fixture)
 
 Shot = Callable[[Page, str], Path]
 
 pytestmark = pytest.mark.browser
-
-
-def vi(text: str) -> str:
-    with translation.override("vi"):
-        return str(translation.gettext(text))
 
 
 def _completed(world: World, mods: Mods) -> list[Person]:

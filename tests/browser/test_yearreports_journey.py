@@ -10,21 +10,16 @@ from pathlib import Path
 
 import pytest
 from django.urls import reverse
-from django.utils import translation
 from playwright.sync_api import Page, expect
 
 from bdtx.core.selectors import school_year_current
 from bdtx.yearreports.models import YearReport
 from conftest import World
+from tests.browser.text import vi
 
 Shot = Callable[[Page, str], Path]
 
 pytestmark = pytest.mark.browser
-
-
-def vi(text: str) -> str:
-    with translation.override("vi"):
-        return str(translation.gettext(text))
 
 
 def test_a_school_files_the_office_returns_then_accepts_and_files_to_the_so(
