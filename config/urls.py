@@ -19,6 +19,7 @@ urlpatterns = [
     path("results/", include("bdtx.results.urls")),
     path("certificates/", include("bdtx.certificates.urls")),
     path("records/", include("bdtx.records.urls")),
+    path("figures/", include("bdtx.summaries.urls")),
     path("reports/year/", include("bdtx.yearreports.urls")),
     path("reports/bieu3/", include("bdtx.bieu3.urls")),
     path("dashboards/", include("bdtx.dashboards.urls")),

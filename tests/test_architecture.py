@@ -28,6 +28,7 @@ LAYERS: list[set[str]] = [
     {"results", "surveys"},  # surveys: learners' feedback on a cohort, anonymous (beside results)
     {"certificates"},  # certificates of recognised results, and their public verification
     {"records"},  # each person's BDTX record: every year, with its result and certificate
+    {"summaries"},  # per-unit summaries of a year's figures, kept current by database triggers
     # reports up the tree (issue 11): the yearly results report, Biểu 3, dashboards (beside each other)
     {"yearreports", "bieu3", "dashboards"},
     {"home", "api", "demo"},  # surfaces that gather many apps

@@ -9,3 +9,9 @@ class DashboardsConfig(AppConfig):
     name = "bdtx.dashboards"
     label = "dashboards"
     verbose_name = _("Dashboards")
+
+    def ready(self) -> None:
+        from bdtx.dashboards.selectors import summarise
+        from bdtx.summaries.registry import register
+
+        register(self.label, summarise)

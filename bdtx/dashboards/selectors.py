@@ -32,6 +32,7 @@ Definitions (every count is of the school year asked for):
 Small group cells are hidden for viewers who do not see sensitive data (`suppression`).
 """
 
+from collections.abc import Sequence
 from dataclasses import dataclass, field
 from datetime import date
 from typing import Any
@@ -40,12 +41,14 @@ from django.db.models import (
     BooleanField,
     Case,
     Count,
+    DateField,
     Exists,
     FilteredRelation,
     OuterRef,
     Q,
     QuerySet,
     Subquery,
+    Sum,
     Value,
     When,
 )
@@ -54,6 +57,7 @@ from django.utils import timezone
 
 from bdtx.core.models import SchoolYear
 from bdtx.core.scope import Perm, Scope, ancestor_paths
+from bdtx.dashboards.models import UnitEnrolments, UnitPeople
 from bdtx.dashboards.suppression import (
     DIFFICULT,
     GROUPS,
@@ -66,11 +70,13 @@ from bdtx.dashboards.suppression import (
     suppress_row,
 )
 from bdtx.organisations.models import Unit, UnitKind
-from bdtx.organisations.selectors import unit_children_on, unit_path_on
+from bdtx.organisations.selectors import unit_children_on, unit_path_on, units_under_path_on
 from bdtx.people.models import KINH_CODE, Employment, Gender, difficult_area_q
 from bdtx.plans.models import PersonalPlan, PlanStatus
 from bdtx.plans.unit.selectors import IN_SCOPE_STATUSES, school_year_months
 from bdtx.results.models import YearResult
+from bdtx.summaries.models import RefreshJob
+from bdtx.summaries.services import ensure_fresh
 from bdtx.training.models import Enrolment, EnrolmentStatus
 
 SCHOOL_KINDS = (UnitKind.SCHOOL, UnitKind.CENTRE)
@@ -201,25 +207,65 @@ def _flag(q: Q) -> Case:
     return Case(When(q, then=Value(True)), default=Value(False), output_field=BooleanField())
 
 
-def _rows_by_child(prefix: str, day: date, school_year: SchoolYear) -> dict[int, Row]:
-    # Each person's traits and measures are computed once, in the SELECT list, and the rows grouped
-    # by them (the database groups by the select list's positions): a measure's EXISTS runs once per
-    # person, not once per group it is counted in. Counting "measure × group" with a FILTER each made
-    # PostgreSQL run about 20 correlated subqueries per person (3.3 s for a province of 43,000
-    # people, docs/benchmarks.md). The rows returned are at most children × 2^8 combinations.
-    groups = _group_q()
-    flags = {f"g_{g}": _flag(q) for g, q in groups.items() if g != ALL}
+def summarise(school_year_id: int, unit_ids: Sequence[int]) -> None:
+    """Write the dashboards' summary rows (`models`) of these units for the year again: the people
+    in scope at each grouped by their groups and measures, and the enrolments at each by module,
+    completion and month. Each person's traits and measures are computed once, in the SELECT list,
+    and the rows grouped by them (a measure's EXISTS runs once per person)."""
+    school_year = SchoolYear.objects.get(pk=school_year_id)
+    UnitPeople.objects.filter(school_year=school_year, unit_id__in=unit_ids).delete()
+    UnitEnrolments.objects.filter(school_year=school_year, unit_id__in=unit_ids).delete()
+    flags = {f"g_{g}": _flag(q) for g, q in _group_q().items() if g != ALL}
     flags |= {f"m_{m}": _flag(q) for m, q in _measure_q(school_year).items() if m != IN_SCOPE}
     staff = (
         _with_year_rows(
-            Employment.objects.filter(
-                _in_tree(prefix, day, "unit"), school_year=school_year, status__in=IN_SCOPE_STATUSES
-            ),
+            Employment.objects.filter(unit_id__in=unit_ids, school_year=school_year, status__in=IN_SCOPE_STATUSES),
             school_year,
         )
-        .annotate(child=_child_of(prefix, "unit__placements__path"), **flags)
-        .values("child", *flags)
+        .annotate(**flags)
+        .values("unit_id", *flags)
         .annotate(n=Count("pk"))
+        .order_by()
+    )
+    UnitPeople.objects.bulk_create(
+        [UnitPeople(school_year=school_year, **{k: bool(v) if k in flags else v for k, v in r.items()}) for r in staff],
+        batch_size=1000,
+    )
+    month = TruncMonth("completion_checked_at", tzinfo=timezone.get_current_timezone(), output_field=DateField())
+    enrolments = (
+        Enrolment.objects.filter(unit_id__in=unit_ids, school_year=school_year, status=EnrolmentStatus.ENROLLED)
+        .annotate(done_month=Case(When(completed=True, then=month), default=None, output_field=DateField()))
+        .values("unit_id", "cohort__programme", "module_id", "cohort__content_title", "completed", "done_month")
+        .annotate(n=Count("pk"))
+        .order_by()
+    )
+    UnitEnrolments.objects.bulk_create(
+        [
+            UnitEnrolments(
+                school_year=school_year,
+                unit_id=r["unit_id"],
+                programme=r["cohort__programme"],
+                module_id=r["module_id"],
+                content_title=r["cohort__content_title"],
+                completed=r["completed"],
+                month=r["done_month"],
+                n=r["n"],
+            )
+            for r in enrolments
+        ],
+        batch_size=1000,
+    )
+
+
+def _rows_by_child(prefix: str, day: date, school_year: SchoolYear) -> dict[int, Row]:
+    """The people's rows and the enrolments of the subtree's units' summaries, summed per child of
+    the unit at `prefix` (at most children × 2^9 rows)."""
+    flags = [f"g_{g}" for g in GROUPS] + [f"m_{m}" for m in MEASURES if m != IN_SCOPE]
+    staff = (
+        UnitPeople.objects.filter(_in_tree(prefix, day, "unit"), school_year=school_year)
+        .annotate(child=_child_of(prefix, "unit__placements__path"))
+        .values("child", *flags)
+        .annotate(total=Sum("n"))
         .order_by()
     )
     rows: dict[int, Row] = {}
@@ -229,38 +275,34 @@ def _rows_by_child(prefix: str, day: date, school_year: SchoolYear) -> dict[int,
         for m in MEASURES:
             if m == IN_SCOPE or r[f"m_{m}"]:
                 for g in in_groups:
-                    row.counts[m][g] += r["n"]
+                    row.counts[m][g] += r["total"]
     enrolments = (
-        Enrolment.objects.filter(
-            _in_tree(prefix, day, "unit"), school_year=school_year, status=EnrolmentStatus.ENROLLED
-        )
+        UnitEnrolments.objects.filter(_in_tree(prefix, day, "unit"), school_year=school_year)
         .annotate(child=_child_of(prefix, "unit__placements__path"))
         .values("child")
-        .annotate(n=Count("pk"), done=Count("pk", filter=Q(completed=True)))
+        .annotate(total=Sum("n"), done=Sum("n", filter=Q(completed=True)))
         .order_by()
     )
     for r in enrolments:
         row = rows.setdefault(int(r["child"] or 0), Row())
-        row.enrolments, row.enrolments_completed = r["n"], r["done"]
+        row.enrolments, row.enrolments_completed = r["total"], r["done"] or 0
     return rows
 
 
 def _modules(prefix: str, day: date, school_year: SchoolYear) -> list[ModuleRow]:
     rows = (
-        Enrolment.objects.filter(
-            _in_tree(prefix, day, "unit"), school_year=school_year, status=EnrolmentStatus.ENROLLED
-        )
-        .values("cohort__programme", "module__code", "module__title", "cohort__content_title")
-        .annotate(n=Count("pk"), done=Count("pk", filter=Q(completed=True)))
-        .order_by("cohort__programme", "module__code", "cohort__content_title")
+        UnitEnrolments.objects.filter(_in_tree(prefix, day, "unit"), school_year=school_year)
+        .values("programme", "module__code", "module__title", "content_title")
+        .annotate(total=Sum("n"), done=Sum("n", filter=Q(completed=True)))
+        .order_by("programme", "module__code", "content_title")
     )
     return [
         ModuleRow(
-            programme=r["cohort__programme"],
+            programme=r["programme"],
             code=r["module__code"] or "",
-            title=r["module__title"] or r["cohort__content_title"],
-            enrolments=r["n"],
-            completed=r["done"],
+            title=r["module__title"] or r["content_title"],
+            enrolments=r["total"],
+            completed=r["done"] or 0,
         )
         for r in rows
     ]
@@ -269,15 +311,9 @@ def _modules(prefix: str, day: date, school_year: SchoolYear) -> list[ModuleRow]
 def _months(prefix: str, day: date, school_year: SchoolYear) -> tuple[list[MonthPoint], int]:
     """The completions by month of the school year, and how many have no recorded date."""
     done = (
-        Enrolment.objects.filter(
-            _in_tree(prefix, day, "unit"),
-            school_year=school_year,
-            status=EnrolmentStatus.ENROLLED,
-            completed=True,
-        )
-        .annotate(month=TruncMonth("completion_checked_at", tzinfo=timezone.get_current_timezone()))
+        UnitEnrolments.objects.filter(_in_tree(prefix, day, "unit"), school_year=school_year, completed=True)
         .values("month")
-        .annotate(n=Count("pk"))
+        .annotate(total=Sum("n"))
         .order_by()
     )
     months = school_year_months(school_year)
@@ -286,10 +322,10 @@ def _months(prefix: str, day: date, school_year: SchoolYear) -> tuple[list[Month
     undated = 0
     for r in done:
         if r["month"] is None:
-            undated += r["n"]
+            undated += r["total"]
             continue
         key = min(max(f"{r['month']:%Y-%m}", keys[0]), keys[-1])
-        per_month[key] += r["n"]
+        per_month[key] += r["total"]
     points, running = [], 0
     for m, key in zip(months, keys, strict=True):
         running += per_month[key]
@@ -297,12 +333,19 @@ def _months(prefix: str, day: date, school_year: SchoolYear) -> tuple[list[Month
     return points, undated
 
 
-def dashboard_figures(*, unit: Unit, school_year: SchoolYear) -> Figures:
-    """The unit's figures for the year (see the module's docstring), in seven queries."""
+def dashboard_figures(*, unit: Unit, school_year: SchoolYear, wait: bool = False) -> Figures | RefreshJob:
+    """The unit's figures for the year (see the module's docstring), summed from the summaries of the
+    units under it in that year's tree: eight queries when none of them changed since their summaries
+    were computed; the changed ones are recomputed first (here when few, or any number with `wait`;
+    else the background job doing it is returned, for the page to show its progress)."""
     day = school_year.ends_on
     prefix = unit_path_on(unit=unit, day=day)
     if prefix is None:
         return Figures(unit.pk, school_year.pk, Row(), {}, [], _empty_months(school_year))
+    units = units_under_path_on(prefix=prefix, day=day)
+    job = ensure_fresh(unit=unit, school_year=school_year, units=units, wait=wait)
+    if job is not None:
+        return job
     children = _rows_by_child(prefix, day, school_year)
     total = Row()
     for row in children.values():

@@ -15,6 +15,7 @@ from bdtx.core.scope import Perm
 from bdtx.core.selectors import school_year_list
 from bdtx.dashboards import selectors, tables
 from bdtx.organisations.models import Unit
+from bdtx.summaries.models import RefreshJob
 
 
 def dashboard_home(request: AuthenticatedHttpRequest) -> HttpResponse:
@@ -25,15 +26,15 @@ def dashboard_home(request: AuthenticatedHttpRequest) -> HttpResponse:
     return _render(request, unit)
 
 
-def _dashboard(request: AuthenticatedHttpRequest, uuid: str) -> tuple[selectors.Dashboard, SchoolYear]:
-    unit = get_in_scope_or_404(selectors.dashboard_unit_get, scope=request.scope, uuid=uuid)
-    return _dashboard_of(request, unit)
-
-
-def _dashboard_of(request: AuthenticatedHttpRequest, unit: Unit) -> tuple[selectors.Dashboard, SchoolYear]:
+def _dashboard_of(
+    request: AuthenticatedHttpRequest, unit: Unit, *, wait: bool = False
+) -> tuple[selectors.Dashboard | RefreshJob, SchoolYear]:
+    """The dashboard, or (unless `wait`) the background job still computing its figures."""
     request.scope.require(Perm.REPORTS_VIEW, unit.path)
     year = year_from_request(request)
-    figures = selectors.dashboard_figures(unit=unit, school_year=year)
+    figures = selectors.dashboard_figures(unit=unit, school_year=year, wait=wait)
+    if isinstance(figures, RefreshJob):
+        return figures, year
     return selectors.dashboard_get(scope=request.scope, unit=unit, school_year=year, figures=figures), year
 
 
@@ -56,6 +57,10 @@ def dashboard_detail(request: AuthenticatedHttpRequest, uuid: str) -> HttpRespon
 
 def _render(request: AuthenticatedHttpRequest, unit: Unit) -> HttpResponse:
     d, year = _dashboard_of(request, unit)
+    if isinstance(d, RefreshJob):
+        return render(
+            request, "dashboards/computing.html", {"unit": unit, "job": d, "year": year, "years": school_year_list()}
+        )
     people = None
     if d.is_school:
         page, base = paginate(request, selectors.school_people(scope=request.scope, unit=d.unit, school_year=year))
@@ -73,7 +78,9 @@ def _render(request: AuthenticatedHttpRequest, unit: Unit) -> HttpResponse:
 
 def dashboard_xlsx(request: AuthenticatedHttpRequest, uuid: str) -> HttpResponse:
     """One table of the dashboard (`?table=`) as .xlsx, with the same cells hidden as on the page."""
-    d, year = _dashboard(request, uuid)
+    unit = get_in_scope_or_404(selectors.dashboard_unit_get, scope=request.scope, uuid=uuid)
+    d, year = _dashboard_of(request, unit, wait=True)  # a download waits for the figures
+    assert isinstance(d, selectors.Dashboard)
     table = request.GET.get("table", "")
     if table == "people" and d.is_school:
         t = tables.people_table(

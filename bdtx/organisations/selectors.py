@@ -71,8 +71,12 @@ def units_under_on(*, unit: Unit, day: date) -> QuerySet[Unit]:
     prefix = unit_path_on(unit=unit, day=day)
     if prefix is None:
         return Unit.objects.none()
-    placements = UnitPlacement.objects.on(day).within(prefix)
-    return Unit.objects.filter(pk__in=placements.values("unit_id"))
+    return units_under_path_on(prefix=prefix, day=day)
+
+
+def units_under_path_on(*, prefix: str, day: date) -> QuerySet[Unit]:
+    """Every unit whose path on `day` starts with `prefix` (a unit's path that day): no query yet."""
+    return Unit.objects.filter(pk__in=UnitPlacement.objects.on(day).within(prefix).values("unit_id"))
 
 
 def parent_on(*, unit: Unit, day: date) -> Unit | None:

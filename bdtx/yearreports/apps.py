@@ -14,8 +14,11 @@ class YearReportsConfig(AppConfig):
     def ready(self) -> None:
         from bdtx.core.audit import audit_actions
         from bdtx.notifications.kinds import notification_kinds
+        from bdtx.summaries.registry import register
         from bdtx.yearreports.audit import ACTIONS
         from bdtx.yearreports.notifications import KINDS
+        from bdtx.yearreports.summary import summarise
 
         audit_actions.register(*ACTIONS, app=self.label)
         notification_kinds.register(*KINDS, app=self.label)
+        register(self.label, summarise)

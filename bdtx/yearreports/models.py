@@ -62,3 +62,32 @@ class YearReportEvent(models.Model):
     @property
     def label(self) -> str:
         return audit_actions.label(self.action)
+
+
+class UnitFigures(models.Model):
+    """A unit's figures of a school year as rows of people sharing the same traits: the summary
+    the report sums over a subtree (`summary`), kept current by the summaries app (rewritten when the
+    data under the unit changes). Never edited; a unit's rows are deleted and written again.
+
+    kind "cell": `code` staff type, `level`, `ownership`, `r` the year result (1 completed, 0 not,
+    NULL none); kind "programme": `code` the programme, `r` 1 if all the person's active enrolments of
+    it are completed; kind "module": `code` the module id, `r` 1 if completed. `w`, `m`, `d`: woman,
+    ethnic minority, difficult area (0/1); `n` how many people."""
+
+    id = models.BigAutoField(primary_key=True)
+    school_year = models.ForeignKey(
+        "core.SchoolYear", on_delete=models.DO_NOTHING, db_constraint=False, related_name="+"
+    )
+    unit = models.ForeignKey("organisations.Unit", on_delete=models.DO_NOTHING, db_constraint=False, related_name="+")
+    kind = models.CharField(max_length=10)
+    code = models.CharField(max_length=40)
+    level = models.CharField(max_length=10, null=True)
+    ownership = models.CharField(max_length=16, null=True)
+    w = models.SmallIntegerField()
+    m = models.SmallIntegerField()
+    d = models.SmallIntegerField()
+    r = models.SmallIntegerField(null=True)
+    n = models.IntegerField()
+
+    class Meta:
+        indexes = [models.Index(fields=["school_year", "unit"], name="yearreports_unitfig_unit")]

@@ -7,16 +7,7 @@ from dataclasses import dataclass, field, replace
 from datetime import date
 from typing import Any
 
-from django.core.exceptions import EmptyResultSet
-from django.db import connection
-from django.db.models import (
-    Count,
-    Exists,
-    OuterRef,
-    Q,
-    QuerySet,
-    Value,
-)
+from django.db.models import Q, QuerySet, Sum, Value
 from django.db.models.functions import StrIndex, Substr
 from django.utils import timezone
 from django.utils.translation import gettext as _
@@ -27,11 +18,10 @@ from bdtx.core.scope import Perm, Scope, ancestor_paths
 from bdtx.core.text import vn_text_key
 from bdtx.organisations.models import Ownership, SchoolLevel, Unit, UnitKind
 from bdtx.organisations.selectors import unit_path_on, units_under_on
-from bdtx.people.models import KINH_CODE, Employment, Person, StaffType
+from bdtx.people.models import StaffType
 from bdtx.plans.deadlines.selectors import deadline_due, deadline_resolver, is_late
 from bdtx.plans.models import DeadlineKind
 from bdtx.plans.unit.selectors import (
-    IN_SCOPE_STATUSES,
     SCHOOL_KINDS,
     children_in_year,
     may_act_for,
@@ -39,8 +29,8 @@ from bdtx.plans.unit.selectors import (
     parent_in_year,
 )
 from bdtx.regimes.models import Programme
-from bdtx.results.models import YearResult
-from bdtx.training.models import ACTIVE_STATUSES, Cohort, Enrolment
+from bdtx.summaries.models import RefreshJob
+from bdtx.summaries.services import ensure_fresh
 from bdtx.yearreports.figures import (
     Groups,
     ModuleParticipation,
@@ -50,7 +40,7 @@ from bdtx.yearreports.figures import (
     cell_key,
     cell_parts,
 )
-from bdtx.yearreports.models import ReportStatus, YearReport
+from bdtx.yearreports.models import ReportStatus, UnitFigures, YearReport
 
 MISSING = "missing"  # board status of a child that has filed nothing
 
@@ -71,80 +61,32 @@ def _groups(n: int, woman: object, minority: object, difficult: object) -> Group
     return Groups.of_person(n=n, woman=bool(woman), minority=bool(minority), difficult=bool(difficult))
 
 
-# The report's figures in one statement (definitions in `yearreports.figures`). The population of the
-# subtree is read once (a materialised CTE: employments of the year in scope at the subtree's schools,
-# with each person's traits and year result), its active enrolments once; then three GROUP BYs over
-# them: the cells, the programmes (per person and programme first: all completed or not), the modules.
-# Written in SQL because the ORM cannot name a CTE and aggregate over it twice; on PostgreSQL at
-# national size the three ORM queries it replaced (each joining the population again) took 1.9 times
-# as long for a province (docs/benchmarks.md). Plain SQL that SQLite (≥ 3.35) and PostgreSQL share.
-_LIVE_SQL = """
-WITH pop AS MATERIALIZED (
-    SELECT e.person_id, e.staff_type, e.school_level, u.ownership,
-           CASE WHEN p.gender = 'F' THEN 1 ELSE 0 END AS w,
-           CASE WHEN p.ethnicity_id IS NOT NULL AND p.ethnicity_id <> %s THEN 1 ELSE 0 END AS m,
-           CASE WHEN COALESCE(e.difficult_area, u.difficult_area) THEN 1 ELSE 0 END AS d,
-           CASE WHEN r.id IS NULL THEN NULL WHEN r.completed THEN 1 ELSE 0 END AS r
-    FROM {employment} e
-    JOIN {unit} u ON u.id = e.unit_id
-    JOIN {person} p ON p.id = e.person_id
-    LEFT JOIN {result} r ON r.person_id = e.person_id AND r.school_year_id = e.school_year_id
-    WHERE e.school_year_id = %s AND e.status IN ({statuses}) AND e.unit_id IN ({schools})
-), enr AS MATERIALIZED (
-    SELECT pop.person_id, pop.w, pop.m, pop.d, c.programme, en.module_id,
-           CASE WHEN en.completed THEN 1 ELSE 0 END AS done
-    FROM pop
-    JOIN {enrolment} en ON en.person_id = pop.person_id
-    JOIN {cohort} c ON c.id = en.cohort_id
-    WHERE en.school_year_id = %s AND en.status IN ({active})
-)
-SELECT 'cell', staff_type, school_level, ownership, w, m, d, r, COUNT(*)
-FROM pop GROUP BY staff_type, school_level, ownership, w, m, d, r
-UNION ALL
-SELECT 'programme', programme, NULL, NULL, w, m, d, done, COUNT(*)
-FROM (SELECT programme, w, m, d, MIN(done) AS done FROM enr GROUP BY person_id, programme, w, m, d) per_person
-GROUP BY programme, w, m, d, done
-UNION ALL
-SELECT 'module', CAST(module_id AS TEXT), NULL, NULL, w, m, d, done, COUNT(*)
-FROM enr WHERE module_id IS NOT NULL GROUP BY module_id, w, m, d, done
-"""
-
-
-def _live_rows(*, schools: QuerySet[Unit], school_year: SchoolYear) -> list[tuple[Any, ...]]:
-    """The rows of `_LIVE_SQL` for the population at `schools` (a queryset of units)."""
-    tables = {
-        "employment": Employment,
-        "unit": Unit,
-        "person": Person,
-        "result": YearResult,
-        "enrolment": Enrolment,
-        "cohort": Cohort,
-    }
-    schools_sql, schools_params = schools.values("pk").query.sql_with_params()
-    sql = _LIVE_SQL.format(
-        schools=schools_sql,
-        statuses=", ".join(["%s"] * len(IN_SCOPE_STATUSES)),
-        active=", ".join(["%s"] * len(ACTIVE_STATUSES)),
-        **{name: connection.ops.quote_name(model._meta.db_table) for name, model in tables.items()},
+def _summed_rows(*, schools: QuerySet[Unit], school_year: SchoolYear) -> list[tuple[Any, ...]]:
+    """The summaries of `schools` (`summary`) added up: (kind, code, level, ownership, w, m, d, r, n)."""
+    return list(
+        UnitFigures.objects.filter(school_year=school_year, unit__in=schools)
+        .values("kind", "code", "level", "ownership", "w", "m", "d", "r")
+        .annotate(total=Sum("n"))
+        .values_list("kind", "code", "level", "ownership", "w", "m", "d", "r", "total")
+        .order_by()
     )
-    params = [KINH_CODE, school_year.pk, *IN_SCOPE_STATUSES, *schools_params, school_year.pk, *ACTIVE_STATUSES]
-    with connection.cursor() as cursor:
-        cursor.execute(sql, params)
-        return cursor.fetchall()
 
 
-def live_figures(*, unit: Unit, school_year: SchoolYear) -> ReportFigures:
-    """Today's figures of `unit`'s subtree for the year (definitions in `yearreports.figures`).
+def live_figures_or_job(*, unit: Unit, school_year: SchoolYear, wait: bool = False) -> ReportFigures | RefreshJob:
+    """Today's figures of `unit`'s subtree for the year (definitions in `yearreports.figures`), or,
+    when the data of many schools changed since their summaries were computed (more than
+    `settings.SUMMARIES_INLINE_LIMIT`; never with `wait`), the background job computing them (the
+    page shows its progress).
 
-    Three queries whatever the size of the subtree: the unit's path in the year's tree; the figures
-    in one statement (`_LIVE_SQL`: the population and its enrolments read once, grouped three ways);
-    the titles of the modules in them.
+    The sum of the subtree's schools' summaries: the schools of the year's tree; the changed ones
+    recomputed (`summaries.services.ensure_fresh`); their rows added up in one grouped query; the
+    titles of the modules in them. Four queries when nothing changed, whatever the size.
     """
     schools = units_under_on(unit=unit, day=school_year.ends_on).filter(kind__in=SCHOOL_KINDS)
-    try:
-        rows = _live_rows(schools=schools, school_year=school_year)
-    except EmptyResultSet:  # the unit was not in the tree of that year
-        return ReportFigures()
+    job = ensure_fresh(unit=unit, school_year=school_year, units=schools, wait=wait)
+    if job is not None:
+        return job
+    rows = _summed_rows(schools=schools, school_year=school_year)
     cells: dict[str, Outcome] = {}
     took: dict[str, Participation] = {}
     by_module: dict[int, Participation] = {}
@@ -178,6 +120,14 @@ def live_figures(*, unit: Unit, school_year: SchoolYear) -> ReportFigures:
             title=module.title or "",
         )
     return ReportFigures(cells=cells, programmes=took, modules=modules)
+
+
+def live_figures(*, unit: Unit, school_year: SchoolYear) -> ReportFigures:
+    """Today's figures of `unit`'s subtree for the year, every changed school recomputed here
+    whatever their number (filing, documents, the benchmark: what must not wait for a job)."""
+    figures = live_figures_or_job(unit=unit, school_year=school_year, wait=True)
+    assert isinstance(figures, ReportFigures)
+    return figures
 
 
 @dataclass(frozen=True)
@@ -297,15 +247,21 @@ class Board:
     late: int
     status_filter: str = ""
     ancestors: list[Unit] = field(default_factory=list)
+    job: RefreshJob | None = None  # computing today's figures in the background
 
 
-def live_by_child(*, unit: Unit, school_year: SchoolYear) -> dict[int, tuple[int, int]]:
+def live_by_child(*, unit: Unit, school_year: SchoolYear) -> dict[int, tuple[int, int]] | RefreshJob:
     """For each child of `unit` in the year's tree: (people, completed) of its subtree today, in one
-    grouped query (the board shows them next to the children that filed nothing)."""
+    grouped query over the schools' summaries (the board shows them next to the children that filed
+    nothing); or the background job computing the summaries, when many schools changed."""
     day = school_year.ends_on
     prefix = unit_path_on(unit=unit, day=day)
     if prefix is None:
         return {}
+    schools = units_under_on(unit=unit, day=day).filter(kind__in=SCHOOL_KINDS)
+    job = ensure_fresh(unit=unit, school_year=school_year, units=schools)
+    if job is not None:
+        return job
     start = len(prefix) + 1
     path = "unit__placements__path"
     segment = Substr(path, start, StrIndex(Substr(path, start), Value("/")) - 1)
@@ -314,17 +270,14 @@ def live_by_child(*, unit: Unit, school_year: SchoolYear) -> dict[int, tuple[int
         & (Q(unit__placements__valid_to__isnull=True) | Q(unit__placements__valid_to__gt=day))
         & Q(unit__placements__path__startswith=prefix, unit__placements__path__gt=prefix)
     )
-    done = YearResult.objects.filter(person_id=OuterRef("person_id"), school_year=school_year, completed=True)
     rows = (
-        Employment.objects.filter(
-            in_tree, school_year=school_year, status__in=IN_SCOPE_STATUSES, unit__kind__in=SCHOOL_KINDS
-        )
+        UnitFigures.objects.filter(in_tree, school_year=school_year, kind="cell", unit__kind__in=SCHOOL_KINDS)
         .annotate(child=segment)
         .values("child")
-        .annotate(n=Count("pk"), done=Count("pk", filter=Q(Exists(done))))
+        .annotate(people=Sum("n"), done=Sum("n", filter=Q(r=1)))
         .order_by()
     )
-    return {int(r["child"]): (r["n"], r["done"]) for r in rows if r["child"]}
+    return {int(r["child"]): (r["people"], r["done"] or 0) for r in rows if r["child"]}
 
 
 def board_get(*, scope: Scope, unit: Unit, school_year: SchoolYear, status: str = "") -> Board:
@@ -343,7 +296,9 @@ def board_get(*, scope: Scope, unit: Unit, school_year: SchoolYear, status: str 
         for kind in {DEADLINE_KIND_OF_UNIT.get(u.kind) for u in units} - {None}
         if kind
     }
-    live = live_by_child(unit=unit, school_year=school_year)
+    computed = live_by_child(unit=unit, school_year=school_year)
+    job = computed if isinstance(computed, RefreshJob) else None
+    live = computed if isinstance(computed, dict) else {}
     today = timezone.localdate()
     rows = []
     for u in units:
@@ -376,6 +331,7 @@ def board_get(*, scope: Scope, unit: Unit, school_year: SchoolYear, status: str 
         late=sum(r.late for r in rows),
         status_filter=status,
         ancestors=ancestors,
+        job=job,
     )
 
 

@@ -17,9 +17,11 @@ from bdtx.organisations.models import Unit
 from bdtx.organisations.selectors import unit_get
 from bdtx.plans.unit.documents import docx_response
 from bdtx.plans.unit.selectors import is_school_like, parent_in_year
+from bdtx.summaries.models import RefreshJob
 from bdtx.yearreports import documents
 from bdtx.yearreports import selectors as sel
 from bdtx.yearreports import services as svc
+from bdtx.yearreports.figures import ReportFigures
 from bdtx.yearreports.forms import ReportDecisionForm, ReportFileForm
 from bdtx.yearreports.models import ReportStatus, YearReport
 
@@ -66,10 +68,12 @@ def report(request: AuthenticatedHttpRequest, uuid: object, year: int) -> HttpRe
     school_year = get_object_or_404(SchoolYear, pk=year)
     found = sel.report_find(unit=unit, school_year=school_year)
     filed = found is not None and found.status != ReportStatus.DRAFT
-    live = sel.live_figures(unit=unit, school_year=school_year)
+    computed = sel.live_figures_or_job(unit=unit, school_year=school_year)
+    job = computed if isinstance(computed, RefreshJob) else None
+    live = computed if isinstance(computed, ReportFigures) else None  # None while a job computes them
     has_children = not is_school_like(unit)
     pending = sel.children_sum(unit=unit, school_year=school_year) if has_children else None
-    shown = found.figures if found and filed else (pending.figures if pending else live)
+    shown = found.figures if found and filed else (pending.figures if pending else live or ReportFigures())
     parent = parent_in_year(unit=unit, school_year=school_year)
     due = sel.due_of(unit=unit, school_year=school_year)
     return render(
@@ -90,9 +94,10 @@ def report(request: AuthenticatedHttpRequest, uuid: object, year: int) -> HttpRe
                 (_("Programme"), sel.programme_rows(shown), "programmes"),
                 (_("Module"), sel.module_rows(shown), "modules"),
             ],
-            "diff_rows": sel.diff_rows(shown, live) if filed else [],
-            "changed": filed and shown.core != live.core,
-            "live_rows": sel.outcome_rows(live) if has_children else [],
+            "diff_rows": sel.diff_rows(shown, live) if filed and live else [],
+            "changed": filed and live is not None and shown.core != live.core,
+            "live_rows": sel.outcome_rows(live) if has_children and live else [],
+            "job": job,
             "pending": pending,
             "events": sel.report_events(found),
             "can_file": (not filed or (found is not None and found.status == ReportStatus.RETURNED))

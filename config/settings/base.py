@@ -42,6 +42,7 @@ INSTALLED_APPS = [
     "bdtx.results",
     "bdtx.certificates",
     "bdtx.records",
+    "bdtx.summaries",
     "bdtx.yearreports",
     "bdtx.bieu3",
     "bdtx.dashboards",
@@ -230,6 +231,10 @@ EVIDENCE_MAX_BYTES = int(os.environ.get("BDTX_EVIDENCE_MAX_BYTES", str(10 * 2**2
 # A running import whose worker has not reported for this long is marked failed (its worker died);
 # the user may retry it. Longer than the longest write (about 70 s for 200,000 rows).
 IMPORT_JOB_LEASE_SECONDS = int(os.environ.get("BDTX_IMPORT_JOB_LEASE_SECONDS", "600"))
+
+# Reports and dashboards sum per-unit summaries (bdtx.summaries); a page recomputes up to this many
+# changed units itself (a school takes a few milliseconds), more in the background with a progress bar.
+SUMMARIES_INLINE_LIMIT = int(os.environ.get("BDTX_SUMMARIES_INLINE_LIMIT", "100"))
 
 LOGGING = {
     "version": 1,

@@ -8,10 +8,11 @@ from django.test.utils import CaptureQueriesContext
 
 from bdtx.core.models import SchoolYear
 from bdtx.core.tests.factories import EmploymentFactory
-from bdtx.dashboards.selectors import dashboard_figures, dashboard_get
+from bdtx.dashboards.selectors import Figures, dashboard_figures, dashboard_get
 from bdtx.dashboards.tests.conftest import YEAR, add_person, build_town, enrol, give_plan
-from bdtx.people.models import EmploymentStatus
+from bdtx.people.models import Employment, EmploymentStatus
 from bdtx.plans.models import PlanStatus
+from bdtx.summaries.services import refresh_all
 from bdtx.training.models import Enrolment, EnrolmentStatus
 
 
@@ -90,6 +91,7 @@ def test_a_year_counts_through_the_tree_of_that_year(world):
 
 def _queries(unit, scope) -> int:  # type: ignore[no-untyped-def]
     year = SchoolYear.of(YEAR)
+    refresh_all()  # the summaries current: what a page costs then
     with CaptureQueriesContext(connection) as ctx:
         dashboard_get(scope=scope, unit=unit, school_year=year, figures=dashboard_figures(unit=unit, school_year=year))
     return len(ctx.captured_queries)
@@ -107,6 +109,20 @@ def test_the_number_of_queries_does_not_grow_with_units_or_people(world, scope_o
     assert n_small == n_big <= 8
     # the same at the top of the tree
     assert _queries(world.u("bo"), scope_of("ministry")) == n_small
+
+
+def test_recomputing_changed_units_takes_a_constant_number_of_queries(world):
+    town = build_town(world, schools=6, people_per_school=3)
+    year = SchoolYear.of(YEAR)
+    refresh_all()
+    Employment.objects.filter(unit=town.schools[0]).update(difficult_area=True)  # one school changed
+    with CaptureQueriesContext(connection) as one:
+        dashboard_figures(unit=town.commune, school_year=year)
+    Employment.objects.filter(unit__in=town.schools).update(difficult_area=False)  # all six changed
+    with CaptureQueriesContext(connection) as six:
+        figures = dashboard_figures(unit=town.commune, school_year=year)
+    assert len(one) == len(six)
+    assert isinstance(figures, Figures) and figures.total.counts["in_scope"]["difficult"] == 0
 
 
 def test_a_completion_outside_the_years_months_counts_in_the_nearest(world, town):

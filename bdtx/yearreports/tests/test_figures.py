@@ -4,6 +4,8 @@ import pytest
 from django.db import connection
 from django.test.utils import CaptureQueriesContext
 
+from bdtx.summaries.services import refresh_all
+from bdtx.training.models import Enrolment
 from bdtx.yearreports.figures import Groups, Outcome, ReportFigures
 from bdtx.yearreports.selectors import live_figures
 
@@ -75,11 +77,24 @@ def test_the_figures_of_a_level_are_the_sum_of_its_schools(tree) -> None:  # typ
 
 
 def test_live_figures_take_a_constant_number_of_queries(tree) -> None:  # type: ignore[no-untyped-def]
+    refresh_all()  # the summaries current: what a read costs then
     with CaptureQueriesContext(connection) as small:
         live_figures(unit=tree.u("s3"), school_year=tree.year)
     with CaptureQueriesContext(connection) as big:
         live_figures(unit=tree.u("so_t"), school_year=tree.year)
-    assert len(small) == len(big) == 3  # the path, the figures in one statement, the module titles
+    # the path, the changed schools (none), the summaries added up, the module titles
+    assert len(small) == len(big) == 4
+
+
+def test_recomputing_the_changed_schools_takes_a_constant_number_of_queries(tree) -> None:  # type: ignore[no-untyped-def]
+    refresh_all()
+    Enrolment.objects.filter(unit=tree.u("s3")).update(completed=False)  # one school changed
+    with CaptureQueriesContext(connection) as one:
+        live_figures(unit=tree.u("so_t"), school_year=tree.year)
+    Enrolment.objects.update(completed=True)  # every school changed
+    with CaptureQueriesContext(connection) as every:
+        live_figures(unit=tree.u("so_t"), school_year=tree.year)
+    assert len(one) == len(every)
 
 
 def test_figures_read_back_from_their_json(tree) -> None:  # type: ignore[no-untyped-def]

@@ -1,0 +1,158 @@
+"""The database triggers that log, in `summaries_change`, every write that may change a unit's
+figures of a school year. Triggers, not Django signals: bulk `.update()`, imports, the admin and raw
+SQL all change these tables, and a summary that misses one write is wrong until the next one.
+
+What is logged (the unit and school year whose figures may have changed):
+
+- an employment inserted, deleted, or updated in a column the figures read: its unit and year
+  (before and after the change);
+- an enrolment (same): its unit (where the dashboards count it) and the learner's employment of
+  that year (where the results report counts it);
+- a year result or a personal plan (same): the person's employment of that year;
+- a person whose gender or ethnicity changes: each of their employments;
+- a unit whose ownership, difficult-area flag or kind changes: every year it has employments or
+  enrolments;
+- a cohort whose programme, module or content title changes: the units of its enrolments and the
+  learners' employments.
+
+The same statements run on SQLite (a trigger body) and PostgreSQL (a PL/pgSQL function per table).
+Changes to the organisation tree are not logged: the summaries are per unit, and a read sums them
+over the tree of the year as it stands.
+"""
+
+from dataclasses import dataclass
+
+CHANGE = "summaries_change"
+
+
+@dataclass(frozen=True)
+class Watched:
+    table: str
+    columns: tuple[str, ...]  # an UPDATE changing none of these is not logged
+    selects: tuple[str, ...]  # SELECTs of (school_year_id, unit_id); {R} is NEW or OLD
+    inserts_and_deletes: bool = True  # else only updates are logged (the row holds no figures itself)
+
+
+_OWN = "SELECT {R}.school_year_id, {R}.unit_id"
+_POSTS_OF_YEAR = (
+    "SELECT school_year_id, unit_id FROM people_employment"
+    " WHERE person_id = {R}.person_id AND school_year_id = {R}.school_year_id"
+)
+
+WATCHED = (
+    Watched(
+        "people_employment",
+        ("person_id", "unit_id", "school_year_id", "status", "staff_type", "school_level", "difficult_area"),
+        (_OWN,),
+    ),
+    Watched(
+        "training_enrolment",
+        (
+            "person_id",
+            "unit_id",
+            "school_year_id",
+            "cohort_id",
+            "module_id",
+            "status",
+            "completed",
+            "completion_checked_at",
+        ),
+        (_OWN, _POSTS_OF_YEAR),
+    ),
+    Watched("results_yearresult", ("person_id", "school_year_id", "completed"), (_POSTS_OF_YEAR,)),
+    Watched("plans_personalplan", ("person_id", "school_year_id", "status"), (_POSTS_OF_YEAR,)),
+    Watched(
+        "people_person",
+        ("gender", "ethnicity_id"),
+        ("SELECT school_year_id, unit_id FROM people_employment WHERE person_id = {R}.id",),
+        inserts_and_deletes=False,
+    ),
+    Watched(
+        "organisations_unit",
+        ("ownership", "difficult_area", "kind"),
+        (
+            "SELECT DISTINCT school_year_id, unit_id FROM people_employment WHERE unit_id = {R}.id",
+            "SELECT DISTINCT school_year_id, unit_id FROM training_enrolment WHERE unit_id = {R}.id",
+        ),
+        inserts_and_deletes=False,
+    ),
+    Watched(
+        "training_cohort",
+        ("programme", "module_id", "content_title"),
+        (
+            "SELECT DISTINCT school_year_id, unit_id FROM training_enrolment WHERE cohort_id = {R}.id",
+            "SELECT DISTINCT e.school_year_id, e.unit_id FROM people_employment e JOIN training_enrolment en"
+            " ON en.person_id = e.person_id AND en.school_year_id = e.school_year_id WHERE en.cohort_id = {R}.id",
+        ),
+        inserts_and_deletes=False,
+    ),
+)
+
+
+def _logs(w: Watched, row: str) -> list[str]:
+    return [f"INSERT INTO {CHANGE} (school_year_id, unit_id) {s.format(R=row)};" for s in w.selects]
+
+
+def _changed(w: Watched, vendor: str) -> str:
+    op = "IS DISTINCT FROM" if vendor == "postgresql" else "IS NOT"
+    return " OR ".join(f"OLD.{c} {op} NEW.{c}" for c in w.columns)
+
+
+def _sqlite(w: Watched) -> list[str]:
+    name = f"summaries_{w.table}"
+    out = []
+    if w.inserts_and_deletes:
+        out.append(f"CREATE TRIGGER {name}_ins AFTER INSERT ON {w.table} BEGIN {' '.join(_logs(w, 'NEW'))} END")
+        out.append(f"CREATE TRIGGER {name}_del AFTER DELETE ON {w.table} BEGIN {' '.join(_logs(w, 'OLD'))} END")
+    old = _logs(w, "OLD") if w.inserts_and_deletes else []
+    out.append(
+        f"CREATE TRIGGER {name}_upd AFTER UPDATE ON {w.table} WHEN {_changed(w, 'sqlite')}"
+        f" BEGIN {' '.join(old + _logs(w, 'NEW'))} END"
+    )
+    return out
+
+
+def _postgresql(w: Watched) -> list[str]:
+    name = f"summaries_{w.table}"
+    old = f"IF TG_OP <> 'INSERT' THEN {' '.join(_logs(w, 'OLD'))} END IF;" if w.inserts_and_deletes else ""
+    new = f"IF TG_OP <> 'DELETE' THEN {' '.join(_logs(w, 'NEW'))} END IF;"
+    out = [
+        f"CREATE OR REPLACE FUNCTION {name}_log() RETURNS trigger LANGUAGE plpgsql AS $$"
+        f" BEGIN {old} {new} RETURN NULL; END $$"
+    ]
+    if w.inserts_and_deletes:
+        out.append(
+            f"CREATE TRIGGER {name}_insdel AFTER INSERT OR DELETE ON {w.table}"
+            f" FOR EACH ROW EXECUTE FUNCTION {name}_log()"
+        )
+    out.append(
+        f"CREATE TRIGGER {name}_upd AFTER UPDATE ON {w.table} FOR EACH ROW"
+        f" WHEN ({_changed(w, 'postgresql')}) EXECUTE FUNCTION {name}_log()"
+    )
+    return out
+
+
+def install_sql(vendor: str) -> list[str]:
+    """The statements creating every trigger on this database."""
+    make = _postgresql if vendor == "postgresql" else _sqlite
+    return [s for w in WATCHED for s in make(w)]
+
+
+def uninstall_sql(vendor: str) -> list[str]:
+    out = []
+    for w in WATCHED:
+        name = f"summaries_{w.table}"
+        if vendor == "postgresql":
+            out += [f"DROP TRIGGER IF EXISTS {name}_{s} ON {w.table}" for s in ("insdel", "upd")]
+            out.append(f"DROP FUNCTION IF EXISTS {name}_log()")
+        else:
+            out += [f"DROP TRIGGER IF EXISTS {name}_{s}" for s in ("ins", "del", "upd")]
+    return out
+
+
+# Everything there is, as changed: what the migration logs for the data already in the database.
+LOG_EVERYTHING = (
+    f"INSERT INTO {CHANGE} (school_year_id, unit_id)"
+    " SELECT school_year_id, unit_id FROM people_employment"
+    " UNION SELECT school_year_id, unit_id FROM training_enrolment"
+)
