@@ -26,6 +26,8 @@ aggregates for planning, not a published statistical release.
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
 
+from bdtx.core.numbers import whole_percent
+
 SMALL = "<5"
 HIDDEN = "x"
 THRESHOLD = 5
@@ -108,4 +110,4 @@ def percent(part: Cell, whole: Cell) -> Cell:
         return Cell(None, part.mark or whole.mark)
     if not whole.value:
         return Cell(None, "–")
-    return Cell(round(100 * (part.value or 0) / whole.value))
+    return Cell(whole_percent(part.value or 0, whole.value))

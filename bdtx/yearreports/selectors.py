@@ -23,6 +23,7 @@ from django.utils.translation import gettext as _
 
 from bdtx.catalog.models import Module
 from bdtx.core.models import SchoolYear
+from bdtx.core.numbers import whole_percent
 from bdtx.core.scope import Perm, Scope, ancestor_paths
 from bdtx.core.text import vn_text_key
 from bdtx.organisations.models import Ownership, SchoolLevel, Unit, UnitKind
@@ -407,7 +408,7 @@ class OutcomeRow:
     @property
     def percent(self) -> int:
         people = self.outcome.people.total
-        return round(100 * self.outcome.completed.total / people) if people else 0
+        return whole_percent(self.outcome.completed.total, people)
 
 
 @dataclass(frozen=True)
@@ -419,7 +420,7 @@ class PartRow:
     @property
     def percent(self) -> int:
         n = self.part.enrolled.total
-        return round(100 * self.part.completed.total / n) if n else 0
+        return whole_percent(self.part.completed.total, n)
 
 
 def outcome_rows(figures: ReportFigures) -> list[OutcomeRow]:

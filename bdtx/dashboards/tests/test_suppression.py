@@ -81,3 +81,9 @@ def test_a_percentage_of_a_hidden_cell_is_hidden():
     assert str(percent(Cell(3), Cell(None, SMALL))) == SMALL
     assert percent(Cell(5), Cell(20)).value == 25
     assert str(percent(Cell(0), Cell(0))) == "–"
+
+
+def test_percentages_round_halves_up():
+    """1 of 8 is 12.5 %: 13, as a Vietnamese report writes it (Python's round() gave 12)."""
+    assert percent(Cell(1), Cell(8)).value == 13
+    assert percent(Cell(3), Cell(8)).value == 38
