@@ -29,7 +29,7 @@ Definitions (every count is of the school year asked for):
   without one recorded are not counted as minority), ethnic-minority women, difficult area (the
   post's own value, else its unit's: `difficult_area_q`).
 
-Small group cells are hidden for viewers who do not see sensitive data (`suppression`).
+Small group cells are hidden for viewers who do not see sensitive data (`bdtx.core.suppression`).
 """
 
 from dataclasses import dataclass, field
@@ -54,7 +54,7 @@ from django.utils import timezone
 
 from bdtx.core.models import SchoolYear
 from bdtx.core.scope import Perm, Scope, ancestor_paths
-from bdtx.dashboards.suppression import (
+from bdtx.core.suppression import (
     DIFFICULT,
     GROUPS,
     MINORITY,
