@@ -7,6 +7,7 @@ import zipfile
 import docx
 import pytest
 from django.urls import reverse
+from docx.enum.section import WD_ORIENT
 from python_calamine import CalamineWorkbook
 
 from bdtx.yearreports.figures import Groups
@@ -189,3 +190,21 @@ def test_small_groups_are_suppressed_for_the_ministry_not_the_so(tree, world, lo
 
     assert _docx_row(client.get(url("docx", s1)).content, ALL_STAFF)[:5] == ["4", *groups]
     assert YearReport.objects.get(unit=s1).figures.overall.people == Groups(4, 3, 2, 1, 3)
+
+
+def test_the_docx_is_a4_across_so_that_its_tables_have_room(tree, login) -> None:  # type: ignore[no-untyped-def]
+    content = login(tree.users["hieutruong_s1"]).get(url("docx", tree.u("s1"))).content
+    section = docx.Document(io.BytesIO(content)).sections[0]
+    assert section.orientation == WD_ORIENT.LANDSCAPE
+    assert (round(section.page_width.cm, 1), round(section.page_height.cm, 1)) == (29.7, 21.0)
+    text_width = section.page_width - section.left_margin - section.right_margin
+    for table in docx.Document(io.BytesIO(content)).tables[1:-1]:  # the figures, between header and signature
+        assert round(sum(c.width.cm for c in table.rows[0].cells), 2) <= round(text_width / 360000, 2)  # EMU per cm
+        assert table.rows[0].cells[1].width.cm >= 6  # the labels' column: a module's title on two lines
+
+
+def test_the_committed_template_is_what_the_builder_makes(tmp_path) -> None:  # type: ignore[no-untyped-def]
+    from bdtx.yearreports.documents import TEMPLATE
+    from bdtx.yearreports.management.commands.build_year_report_template import build
+
+    assert build(tmp_path / "t.docx").read_bytes() == TEMPLATE.read_bytes()
