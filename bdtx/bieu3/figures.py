@@ -34,12 +34,13 @@ grouped by module (conditional COUNTs).
 from collections.abc import Iterable
 from dataclasses import dataclass, field
 from datetime import date
-from decimal import ROUND_HALF_UP, Decimal
+from decimal import Decimal
 from typing import Any
 
 from django.db.models import Count, Exists, OuterRef, Q, QuerySet
 
 from bdtx.catalog.models import Module
+from bdtx.core import numbers
 from bdtx.core.models import SchoolYear
 from bdtx.organisations.models import SchoolLevel, Unit
 from bdtx.people.models import KINH_CODE, Employment, EmploymentStatus, Gender, difficult_area_q
@@ -62,9 +63,7 @@ IN_SERVICE = (EmploymentStatus.WORKING, EmploymentStatus.LEAVE)
 
 def percent(part: int, whole: int) -> Decimal | None:
     """`part` of `whole` in percent, to one decimal, halves rounded up; None of nothing."""
-    if not whole:
-        return None
-    return (Decimal(part) * 100 / Decimal(whole)).quantize(Decimal("0.1"), rounding=ROUND_HALF_UP)
+    return numbers.percent(part, whole, places=1)
 
 
 def percent_text(value: Decimal | None) -> str:

@@ -29,7 +29,7 @@ Definitions (every count is of the school year asked for):
   without one recorded are not counted as minority), ethnic-minority women, difficult area (the
   post's own value, else its unit's: `difficult_area_q`).
 
-Small group cells are hidden for viewers who do not see sensitive data (`suppression`).
+Small group cells are hidden for viewers who do not see sensitive data (`bdtx.core.suppression`).
 """
 
 from collections.abc import Sequence
@@ -57,8 +57,7 @@ from django.utils import timezone
 
 from bdtx.core.models import SchoolYear
 from bdtx.core.scope import Perm, Scope, ancestor_paths
-from bdtx.dashboards.models import UnitEnrolments, UnitPeople
-from bdtx.dashboards.suppression import (
+from bdtx.core.suppression import (
     DIFFICULT,
     GROUPS,
     MINORITY,
@@ -69,6 +68,7 @@ from bdtx.dashboards.suppression import (
     suppress_columns,
     suppress_row,
 )
+from bdtx.dashboards.models import UnitEnrolments, UnitPeople
 from bdtx.organisations.models import Unit, UnitKind
 from bdtx.organisations.selectors import unit_children_on, unit_path_on, units_under_path_on
 from bdtx.people.models import KINH_CODE, Employment, Gender, difficult_area_q

@@ -10,6 +10,7 @@ from django.utils.functional import Promise
 from django.utils.translation import gettext_lazy as _
 
 from bdtx.core.scope import Perm, Scope
+from bdtx.core.suppression import DIFFICULT, GROUPS, MINORITY, MINORITY_WOMEN, WOMEN, Cell
 from bdtx.dashboards.selectors import (
     COMPLETED,
     ENROLLED,
@@ -21,7 +22,6 @@ from bdtx.dashboards.selectors import (
     Dashboard,
     ShownRow,
 )
-from bdtx.dashboards.suppression import DIFFICULT, GROUPS, MINORITY, MINORITY_WOMEN, WOMEN, Cell
 from bdtx.plans.models import PlanStatus
 
 MEASURE_LABELS: dict[str, Promise] = {

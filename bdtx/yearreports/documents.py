@@ -2,8 +2,10 @@
 figures as an .xlsx.
 
 Both show the filed snapshot when the report has been filed, else what filing would store now (and
-say so). The .docx fills `data/bao_cao_ket_qua.docx` (built by `manage.py build_year_report_template`)
-with docxtpl, autoescaped. Its fixed wording is Vietnamese, as an official document's is.
+say so); for a viewer who does not see sensitive data, with the small group cells suppressed as on
+the page (`suppress`: `bdtx.core.suppression`, see `bdtx.yearreports.views`). The .docx fills
+`data/bao_cao_ket_qua.docx` (built by `manage.py build_year_report_template`) with docxtpl,
+autoescaped. Its fixed wording is Vietnamese, as an official document's is.
 """
 
 import io
@@ -18,6 +20,7 @@ from docxtpl import DocxTemplate
 
 from bdtx.core.exporters import TextWriter, new_workbook
 from bdtx.core.models import SchoolYear
+from bdtx.core.suppression import Cell
 from bdtx.organisations.letterhead import letterhead
 from bdtx.organisations.models import Unit
 from bdtx.plans.unit.documents import BLANK, place_name, vn_date_parts
@@ -25,6 +28,8 @@ from bdtx.plans.unit.selectors import is_school_like, parent_in_year, principal_
 from bdtx.yearreports.figures import ReportFigures
 from bdtx.yearreports.models import ReportStatus, YearReport
 from bdtx.yearreports.selectors import (
+    OUTCOME_MEASURES,
+    PART_MEASURES,
     OutcomeRow,
     PartRow,
     figures_to_file,
@@ -39,6 +44,9 @@ PROGRAMME_VI = {
     "BD02": "Chương trình bồi dưỡng 02",
     "BD03": "Chương trình bồi dưỡng 03",
 }
+SUPPRESSION_NOTE_VI = (
+    "Số liệu theo nhóm dưới 5 người ghi “<5”, số liệu có thể suy ra một số liệu như vậy bằng phép trừ ghi “x”."
+)
 
 
 def _figures(unit: Unit, school_year: SchoolYear, report: YearReport | None) -> tuple[ReportFigures, bool]:
@@ -53,7 +61,7 @@ def _outcome(n: int, r: OutcomeRow) -> dict[str, Any]:
     return {
         "n": n,
         "label": ("    " * max(0, r.level - 1)) + r.label,
-        "people": o.people.as_list(),
+        "people": [str(c) for c in r.people_cells],
         "completed": o.completed.total,
         "percent": r.percent,
         "not_completed": o.not_completed.total,
@@ -65,14 +73,15 @@ def _part(n: int, r: PartRow, label: str | None = None) -> dict[str, Any]:
     return {
         "n": n,
         "label": label or r.label,
-        "enrolled": r.part.enrolled.as_list(),
+        "enrolled": [str(c) for c in r.enrolled_cells],
         "completed": r.part.completed.total,
         "percent": r.percent,
         "not_completed": r.part.not_completed.total,
     }
 
 
-def report_context(*, unit: Unit, school_year: SchoolYear, report: YearReport | None) -> dict[str, Any]:
+def report_context(*, unit: Unit, school_year: SchoolYear, report: YearReport | None, suppress: bool) -> dict[str, Any]:
+    """What the .docx template is filled with; `suppress`: the viewer does not see sensitive data."""
     figures, filed = _figures(unit, school_year, report)
     parent = parent_in_year(unit=unit, school_year=school_year)
     head = principal_of(unit=unit, school_year=school_year) if is_school_like(unit) else None
@@ -83,6 +92,8 @@ def report_context(*, unit: Unit, school_year: SchoolYear, report: YearReport | 
         note = f"Số liệu chốt khi gửi báo cáo lúc {timezone.localtime(when):%H:%M ngày %d/%m/%Y}."
     else:
         note = f"Số liệu tạm tính ngày {issued:%d/%m/%Y}, báo cáo chưa được gửi."
+    if suppress:
+        note = f"{note} {SUPPRESSION_NOTE_VI}"
     basis = (
         f"Số liệu lấy từ danh sách cán bộ quản lý, giáo viên và kết quả bồi dưỡng của {unit.name}."
         if is_school_like(unit)
@@ -101,11 +112,12 @@ def report_context(*, unit: Unit, school_year: SchoolYear, report: YearReport | 
         "school_year": school_year.label,
         "parent_name": parent_name,
         "basis": basis,
-        "outcome_rows": [_outcome(n, r) for n, r in enumerate(outcome_rows(figures), start=1)],
+        "outcome_rows": [_outcome(n, r) for n, r in enumerate(outcome_rows(figures, suppress=suppress), start=1)],
         "programme_rows": [
-            _part(n, r, PROGRAMME_VI.get(r.code)) for n, r in enumerate(programme_rows(figures), start=1)
+            _part(n, r, PROGRAMME_VI.get(r.code))
+            for n, r in enumerate(programme_rows(figures, suppress=suppress), start=1)
         ],
-        "module_rows": [_part(n, r) for n, r in enumerate(module_rows(figures), start=1)],
+        "module_rows": [_part(n, r) for n, r in enumerate(module_rows(figures, suppress=suppress), start=1)],
         "snapshot_note": note,
         "recipients": recipients,
         "signer_prefix": lh.signer_prefix,
@@ -114,16 +126,18 @@ def report_context(*, unit: Unit, school_year: SchoolYear, report: YearReport | 
     }
 
 
-def report_docx(*, unit: Unit, school_year: SchoolYear, report: YearReport | None) -> bytes:
+def report_docx(*, unit: Unit, school_year: SchoolYear, report: YearReport | None, suppress: bool) -> bytes:
     tpl = DocxTemplate(str(TEMPLATE))
-    tpl.render(report_context(unit=unit, school_year=school_year, report=report), autoescape=True)
+    context = report_context(unit=unit, school_year=school_year, report=report, suppress=suppress)
+    tpl.render(context, autoescape=True)
     out = io.BytesIO()
     tpl.save(out)
     return out.getvalue()
 
 
-def report_xlsx(*, unit: Unit, school_year: SchoolYear, report: YearReport | None) -> bytes:
-    """The report's three tables on one sheet, each figure in the five groups."""
+def report_xlsx(*, unit: Unit, school_year: SchoolYear, report: YearReport | None, suppress: bool) -> bytes:
+    """The report's three tables on one sheet, each figure in the five groups (small group cells
+    suppressed when `suppress`: the viewer does not see sensitive data)."""
     figures, filed = _figures(unit, school_year, report)
     groups = [_("Total"), _("Women"), _("Ethnic minority"), _("Ethnic-minority women"), _("Difficult area")]
     with tempfile.TemporaryDirectory() as tmp:
@@ -149,7 +163,26 @@ def report_xlsx(*, unit: Unit, school_year: SchoolYear, report: YearReport | Non
             if when
             else _("Not filed: today's figures (%(d)s)") % {"d": timezone.localdate().strftime("%d/%m/%Y")},
         )
-        row += 2
+        row += 1
+        if suppress:
+            w.write(
+                ws,
+                row,
+                0,
+                _(
+                    "Group figures under 5 people are shown as “<5”, and a figure that would give one away by"
+                    " subtraction as “x”, so that nobody's ethnicity can be read off a small number."
+                ),
+            )
+            row += 1
+        row += 1
+
+        def cells(values: list[Cell], first_col: int) -> None:
+            for col, cell in enumerate(values, start=first_col):
+                if cell.hidden:
+                    w.write(ws, row, col, str(cell))
+                else:
+                    ws.write_number(row, col, cell.value or 0)
 
         def header(first: str, blocks: list[str]) -> None:
             nonlocal row
@@ -162,21 +195,20 @@ def report_xlsx(*, unit: Unit, school_year: SchoolYear, report: YearReport | Non
             row += 1
 
         header(_("Staff"), [_("People"), _("Completed"), _("Not completed"), _("No result yet")])
-        for r in outcome_rows(figures):
-            o = r.outcome
+        for r in outcome_rows(figures, suppress=suppress):
             w.write(ws, row, 0, ("  " * r.level) + r.label, bold if r.level < 2 else None)
-            values = o.people.as_list() + o.completed.as_list() + o.not_completed.as_list() + o.no_result.as_list()
-            for col, v in enumerate(values, start=1):
-                ws.write_number(row, col, v)
+            cells([c for m in OUTCOME_MEASURES for c in r.shown(m)], 1)
             row += 1
         row += 1
-        for title, rows in ((_("Programme"), programme_rows(figures)), (_("Module"), module_rows(figures))):
+        parts = (
+            (_("Programme"), programme_rows(figures, suppress=suppress)),
+            (_("Module"), module_rows(figures, suppress=suppress)),
+        )
+        for title, rows in parts:
             header(title, [_("Enrolled"), _("Completed"), _("Not completed")])
             for p in rows:
                 w.write(ws, row, 0, p.label)
-                values = p.part.enrolled.as_list() + p.part.completed.as_list() + p.part.not_completed.as_list()
-                for col, v in enumerate(values, start=1):
-                    ws.write_number(row, col, v)
+                cells([c for m in PART_MEASURES for c in p.shown(m)], 1)
                 row += 1
             row += 1
         wb.close()

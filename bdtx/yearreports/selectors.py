@@ -14,7 +14,9 @@ from django.utils.translation import gettext as _
 
 from bdtx.catalog.models import Module
 from bdtx.core.models import SchoolYear
+from bdtx.core.numbers import whole_percent
 from bdtx.core.scope import Perm, Scope, ancestor_paths
+from bdtx.core.suppression import GROUPS, Cell, suppress_children, suppress_row
 from bdtx.core.text import vn_text_key
 from bdtx.organisations.models import Ownership, SchoolLevel, Unit, UnitKind
 from bdtx.organisations.selectors import unit_path_on, units_under_on
@@ -204,10 +206,20 @@ class DiffRow:
     label: str
     filed: Groups
     today: Groups
+    suppress: bool = False  # the viewer does not see sensitive data
 
     @property
     def change(self) -> Groups:
         return self.today - self.filed
+
+    @property
+    def change_cells(self) -> list[Cell]:
+        """The four groups' changes as shown: a change of 1 to 4 people either way, or one that
+        would give such a change away by subtraction, is hidden as the group cells are."""
+        change = self.change
+        values = dict(zip(GROUPS, change.as_list()[1:], strict=True))
+        marks = suppress_row(abs(change.total), {g: abs(v) for g, v in values.items()}, suppress=self.suppress)
+        return [marks[g] if marks[g].hidden else Cell(values[g]) for g in GROUPS]
 
     @property
     def changed(self) -> bool:
@@ -354,16 +366,45 @@ def figures_to_file(*, unit: Unit, school_year: SchoolYear) -> ReportFigures:
 # --- the figures arranged for the page, the .xlsx and the .docx ---------------------------------
 
 
+# Group cells are shown through `bdtx.core.suppression`: `suppress` is True for a viewer who does not
+# see sensitive data at the unit (the module's docstring says why and how).
+
+COLUMNS = ("total", *GROUPS)  # the order of Groups.as_list()
+OUTCOME_MEASURES = ("people", "completed", "not_completed", "no_result")
+PART_MEASURES = ("enrolled", "completed", "not_completed")
+Cells = dict[str, dict[str, Cell]]  # measure → column ("total" or a group) → the cell as shown
+
+
+def group_cells(figure: Groups, *, suppress: bool) -> dict[str, Cell]:
+    """A figure's total and its four group cells as shown (rules 1 and 2 of the suppression)."""
+    groups = suppress_row(figure.total, dict(zip(GROUPS, figure.as_list()[1:], strict=True)), suppress=suppress)
+    return {"total": Cell(figure.total), **groups}
+
+
+def _cells_of(of: object, measures: tuple[str, ...], suppress: bool) -> Cells:
+    return {m: group_cells(getattr(of, m), suppress=suppress) for m in measures}
+
+
 @dataclass(frozen=True)
 class OutcomeRow:
     label: str
     outcome: Outcome
     level: int = 0  # 0 the total, 1 a staff type, 2 a school level × ownership under it
+    cells: Cells = field(default_factory=dict, compare=False)  # as shown; every figure when empty
 
     @property
     def percent(self) -> int:
         people = self.outcome.people.total
-        return round(100 * self.outcome.completed.total / people) if people else 0
+        return whole_percent(self.outcome.completed.total, people)
+
+    def shown(self, measure: str) -> list[Cell]:
+        """A measure's five cells (total first) as the viewer may see them."""
+        cells = self.cells.get(measure) or group_cells(getattr(self.outcome, measure), suppress=False)
+        return [cells[c] for c in COLUMNS]
+
+    @property
+    def people_cells(self) -> list[Cell]:
+        return self.shown("people")
 
 
 @dataclass(frozen=True)
@@ -371,56 +412,97 @@ class PartRow:
     label: str
     part: Participation
     code: str = ""
+    cells: Cells = field(default_factory=dict, compare=False)  # as shown; every figure when empty
 
     @property
     def percent(self) -> int:
         n = self.part.enrolled.total
-        return round(100 * self.part.completed.total / n) if n else 0
+        return whole_percent(self.part.completed.total, n)
+
+    def shown(self, measure: str) -> list[Cell]:
+        """A measure's five cells (total first) as the viewer may see them."""
+        cells = self.cells.get(measure) or group_cells(getattr(self.part, measure), suppress=False)
+        return [cells[c] for c in COLUMNS]
+
+    @property
+    def enrolled_cells(self) -> list[Cell]:
+        return self.shown("enrolled")
+
+    @property
+    def completed_cells(self) -> list[Cell]:
+        return self.shown("completed")
 
 
-def outcome_rows(figures: ReportFigures) -> list[OutcomeRow]:
-    """The total, then each staff type with its school levels × ownership under it."""
+def outcome_rows(figures: ReportFigures, *, suppress: bool = False) -> list[OutcomeRow]:
+    """The total, then each staff type with its school levels × ownership under it; with `suppress`,
+    the group cells as a viewer who does not see sensitive data may see them (each row, and each
+    level's rows against the row they add up to)."""
     staff_labels = dict(StaffType.choices)
     level_labels = dict(SchoolLevel.choices)
     own_labels = dict(Ownership.choices)
-    rows = [OutcomeRow(str(_("All staff")), figures.overall, 0)]
+
+    def row(label: str, outcome: Outcome, level: int) -> OutcomeRow:
+        return OutcomeRow(label, outcome, level, _cells_of(outcome, OUTCOME_MEASURES, suppress))
+
+    total = row(str(_("All staff")), figures.overall, 0)
+    rows = [total]
+    staff_rows: list[tuple[OutcomeRow, list[OutcomeRow]]] = []
     for staff_type in StaffType.values:
         cells = {k: v for k, v in figures.cells.items() if cell_parts(k)[0] == staff_type}
         if not cells:
             continue
-        rows.append(OutcomeRow(str(staff_labels[staff_type]), sum(cells.values(), Outcome()), 1))
+        parent = row(str(staff_labels[staff_type]), sum(cells.values(), Outcome()), 1)
+        rows.append(parent)
+        children = []
         order = {v: i for i, v in enumerate(SchoolLevel.values)}
         for key in sorted(cells, key=lambda k: (order.get(cell_parts(k)[1], 99), cell_parts(k)[2])):
             _st, level, own = cell_parts(key)
             label = f"{level_labels.get(level, level) or _('No level')} · {own_labels.get(own, own)}"
-            rows.append(OutcomeRow(str(label), cells[key], 2))
+            children.append(row(str(label), cells[key], 2))
+        rows.extend(children)
+        staff_rows.append((parent, children))
+    for m in OUTCOME_MEASURES:
+        suppress_children([p.cells[m] for p, _c in staff_rows], total.cells[m], suppress=suppress)
+        for parent, children in staff_rows:
+            suppress_children([c.cells[m] for c in children], parent.cells[m], suppress=suppress)
     return rows
 
 
-def programme_rows(figures: ReportFigures) -> list[PartRow]:
+def programme_rows(figures: ReportFigures, *, suppress: bool = False) -> list[PartRow]:
+    """One row per programme; with `suppress`, each row's group cells as a non-sensitive viewer sees
+    them (a person may take part in several programmes: the rows add up to no total)."""
     labels = dict(Programme.choices)
-    return [PartRow(str(labels[c]), figures.programmes[c], c) for c in Programme.values if c in figures.programmes]
+    return [
+        PartRow(str(labels[c]), p, c, _cells_of(p, PART_MEASURES, suppress))
+        for c in Programme.values
+        if (p := figures.programmes.get(c)) is not None
+    ]
 
 
-def module_rows(figures: ReportFigures) -> list[PartRow]:
+def module_rows(figures: ReportFigures, *, suppress: bool = False) -> list[PartRow]:
+    """One row per module, as `programme_rows`."""
     modules = sorted(figures.modules.values(), key=lambda m: (m.catalog, m.code, vn_text_key(m.title)))
-    return [PartRow(f"{m.code}: {m.title}" if m.code else m.title, m, m.catalog) for m in modules]
+    return [
+        PartRow(f"{m.code}: {m.title}" if m.code else m.title, m, m.catalog, _cells_of(m, PART_MEASURES, suppress))
+        for m in modules
+    ]
 
 
-def diff_rows(filed: ReportFigures, today: ReportFigures) -> list[DiffRow]:
-    """The filed figures against today's, line by line (a module only where it differs)."""
+def diff_rows(filed: ReportFigures, today: ReportFigures, *, suppress: bool = False) -> list[DiffRow]:
+    """The filed figures against today's, line by line (a module only where it differs); with
+    `suppress`, a group's change of 1 to 4 people is not shown (`DiffRow.change_cells`)."""
     f, t = filed.overall, today.overall
     rows = [
-        DiffRow(str(_("People")), f.people, t.people),
-        DiffRow(str(_("Completed")), f.completed, t.completed),
-        DiffRow(str(_("Not completed")), f.not_completed, t.not_completed),
-        DiffRow(str(_("No result yet")), f.no_result, t.no_result),
+        DiffRow(str(_("People")), f.people, t.people, suppress),
+        DiffRow(str(_("Completed")), f.completed, t.completed, suppress),
+        DiffRow(str(_("Not completed")), f.not_completed, t.not_completed, suppress),
+        DiffRow(str(_("No result yet")), f.no_result, t.no_result, suppress),
     ]
     labels = dict(Programme.choices)
     for code in Programme.values:
         a, b = filed.programmes.get(code, Participation()), today.programmes.get(code, Participation())
-        rows.append(DiffRow(f"{labels[code]}: {_('enrolled')}", a.enrolled, b.enrolled))
-        rows.append(DiffRow(f"{labels[code]}: {_('completed')}", a.completed, b.completed))
+        rows.append(DiffRow(f"{labels[code]}: {_('enrolled')}", a.enrolled, b.enrolled, suppress))
+        rows.append(DiffRow(f"{labels[code]}: {_('completed')}", a.completed, b.completed, suppress))
     for key in sorted(set(filed.modules) | set(today.modules)):
         a_m = filed.modules.get(key)
         b_m = today.modules.get(key)
@@ -431,5 +513,5 @@ def diff_rows(filed: ReportFigures, today: ReportFigures) -> list[DiffRow]:
             (_("completed"), a_m.completed if a_m else Groups(), b_m.completed if b_m else Groups()),
         ):
             if x != y:
-                rows.append(DiffRow(f"{m.code}: {what}", x, y))
+                rows.append(DiffRow(f"{m.code}: {what}", x, y, suppress))
     return rows

@@ -1,5 +1,17 @@
 """Yearly results reports: the status board of a level's children, a unit's report with its actions
-(file, accept, return), the snapshot against today, and its .xlsx and .docx."""
+(file, accept, return), the snapshot against today, and its .xlsx and .docx.
+
+Small-cell suppression (decided here, for the page and both documents): a viewer who does not see
+sensitive data at the unit (`scope.sees_sensitive(unit.path)` is False: the ministry) sees the
+group cells (women, ethnic minority, ethnic-minority women, difficult area) as the dashboards show
+them — 1 to 4 as "<5", a cell that would give one back by subtraction as "x", totals and their
+percentages as they are (`bdtx.core.suppression`, shared with the dashboards, beside this app). Why:
+ethnicity is sensitive personal data (Decree 13/2023), and a school's or a commune's report has
+groups small enough to read a person's ethnicity off them; the Sở, which sees that data anyway, sees
+every figure. The suppression is only how the figures are shown: the stored snapshot (`YearReport`
+figures) keeps the true figures, so a filed report adds up exactly at the level above, whoever
+looks at it later. The board shows totals only, so it has nothing to suppress.
+"""
 
 from django.contrib import messages
 from django.core.exceptions import PermissionDenied, ValidationError
@@ -76,6 +88,7 @@ def report(request: AuthenticatedHttpRequest, uuid: object, year: int) -> HttpRe
     shown = found.figures if found and filed else (pending.figures if pending else live or ReportFigures())
     parent = parent_in_year(unit=unit, school_year=school_year)
     due = sel.due_of(unit=unit, school_year=school_year)
+    suppress = not request.scope.sees_sensitive(unit.path)
     return render(
         request,
         "yearreports/report.html",
@@ -89,14 +102,15 @@ def report(request: AuthenticatedHttpRequest, uuid: object, year: int) -> HttpRe
             "parent_visible": parent is not None and request.scope.has(Perm.REPORTS_VIEW, parent.path),
             "due": due,
             "late": sel.report_is_late(found if filed else None, due),
-            "outcome_rows": sel.outcome_rows(shown),
+            "outcome_rows": sel.outcome_rows(shown, suppress=suppress),
             "part_tables": [
-                (_("Programme"), sel.programme_rows(shown), "programmes"),
-                (_("Module"), sel.module_rows(shown), "modules"),
+                (_("Programme"), sel.programme_rows(shown, suppress=suppress), "programmes"),
+                (_("Module"), sel.module_rows(shown, suppress=suppress), "modules"),
             ],
-            "diff_rows": sel.diff_rows(shown, live) if filed and live else [],
+            "diff_rows": sel.diff_rows(shown, live, suppress=suppress) if filed and live else [],
             "changed": filed and live is not None and shown.core != live.core,
-            "live_rows": sel.outcome_rows(live) if has_children and live else [],
+            "live_rows": sel.outcome_rows(live, suppress=suppress) if has_children and live else [],
+            "suppressed": suppress,
             "job": job,
             "pending": pending,
             "events": sel.report_events(found),
@@ -157,19 +171,23 @@ def report_decide(request: AuthenticatedHttpRequest, uuid: object, year: int) ->
     return redirect("yearreports:report", unit.uuid, school_year.pk)
 
 
-def _exported(request: AuthenticatedHttpRequest, uuid: object, year: int) -> tuple[Unit, SchoolYear, YearReport | None]:
+def _exported(
+    request: AuthenticatedHttpRequest, uuid: object, year: int
+) -> tuple[Unit, SchoolYear, YearReport | None, bool]:
+    """The unit, the year, its report and whether the group cells are suppressed for the viewer."""
     unit = _unit(request, uuid)
     school_year = get_object_or_404(SchoolYear, pk=year)
-    return unit, school_year, sel.report_find(unit=unit, school_year=school_year)
+    suppress = not request.scope.sees_sensitive(unit.path)
+    return unit, school_year, sel.report_find(unit=unit, school_year=school_year), suppress
 
 
 def report_xlsx(request: AuthenticatedHttpRequest, uuid: object, year: int) -> HttpResponse:
-    unit, school_year, found = _exported(request, uuid, year)
-    content = documents.report_xlsx(unit=unit, school_year=school_year, report=found)
+    unit, school_year, found, suppress = _exported(request, uuid, year)
+    content = documents.report_xlsx(unit=unit, school_year=school_year, report=found, suppress=suppress)
     return xlsx_response(content, documents.report_filename(unit, school_year, "xlsx"))
 
 
 def report_docx(request: AuthenticatedHttpRequest, uuid: object, year: int) -> HttpResponse:
-    unit, school_year, found = _exported(request, uuid, year)
-    content = documents.report_docx(unit=unit, school_year=school_year, report=found)
+    unit, school_year, found, suppress = _exported(request, uuid, year)
+    content = documents.report_docx(unit=unit, school_year=school_year, report=found, suppress=suppress)
     return docx_response(content, documents.report_filename(unit, school_year, "docx"))

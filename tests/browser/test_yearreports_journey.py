@@ -1,7 +1,8 @@
 """The yearly results report up the tree (issue 11) on the pages: the principal files the school's
 report; the commune office returns it with a comment; the principal files it again; the office
 accepts it, then files its own report — the sum of its schools' — to the Sở; the Sở's board shows
-the commune's report filed and the units that have filed nothing.
+the commune's report filed and the units that have filed nothing; the ministry sees the commune's
+report with its small group cells as "<5", the Sở every figure.
 
 Selectors are ids, hrefs from `reverse()` and interface strings through gettext (`vi`)."""
 
@@ -85,3 +86,16 @@ def test_a_school_files_the_office_returns_then_accepts_and_files_to_the_so(
         so.locator("#status-filter a", has_text=vi("Filed")).first.click()
     expect(so.locator("#board tbody tr")).to_have_count(1)
     expect(so.locator("#board")).to_contain_text(commune.name)
+
+    # The commune's report: the Sở sees every group figure; the ministry, which does not see
+    # ethnicity, sees the small group cells as "<5".
+    commune_report = f"{live_server.url}{reverse('yearreports:report', args=[commune.uuid, year.pk])}"
+    so.goto(commune_report)
+    expect(so.locator("#outcome")).to_be_visible()
+    expect(so.locator("#suppression-note")).to_have_count(0)
+    expect(so.locator("#outcome")).not_to_contain_text("<5")
+    ministry = as_user("ministry")
+    ministry.goto(commune_report)
+    expect(ministry.locator("#suppression-note")).to_be_visible()
+    expect(ministry.locator("#outcome")).to_contain_text("<5")
+    screenshot(ministry, "yearreports-5-ministry-small-cells")

@@ -18,7 +18,7 @@ from bdtx.plans.unit.figures import (
     UnitCounts,
     UnitPlanFigures,
 )
-from bdtx.plans.unit.selectors import figures_view
+from bdtx.plans.unit.selectors import LiveCoverage, figures_view
 
 # A school's plan and an office's plan as compiled before the figures were typed (JSON version 1).
 OLD_SCHOOL = {
@@ -343,3 +343,12 @@ def test_the_view_lists_forms_and_months_with_bars_against_the_busiest_month():
     assert (line.from_label, line.to_label) == ("09/2026", "11/2026")
     assert [(f.code, f.people) for f in line.form_list] == [("tu_xa", 1), ("ban_tap_trung", 2)]
     assert line.module_uuid == "6f0c7a52-2222-4c1e-9a55-0d0e2b7c0002"
+
+
+def test_month_bars_and_live_coverage_round_halves_up():
+    """1 of 8 is 12.5 %: 13, as a Vietnamese report writes it (Python's round() gave 12)."""
+    months = {"2026-09": MonthTally(people=1), "2026-10": MonthTally(people=8), "2026-11": MonthTally(people=3)}
+    view = figures_view(UnitPlanFigures(months=months))
+    assert [m.pct for m in view.months] == [13, 100, 38]
+    assert LiveCoverage(approved=1, in_scope=8).percent == 13
+    assert LiveCoverage(approved=0, in_scope=0).percent == 0

@@ -15,6 +15,7 @@ from django.utils import timezone
 from django.utils.functional import Promise
 
 from bdtx.core.models import SchoolYear
+from bdtx.core.numbers import whole_percent
 from bdtx.core.scope import Perm, Scope, ancestor_paths
 from bdtx.organisations.models import Unit, UnitKind
 from bdtx.organisations.selectors import parent_on, unit_children_on, unit_path_on, units_under_on
@@ -592,7 +593,7 @@ def figures_view(figures: UnitPlanFigures) -> FiguresView:
             if (t := figures.forms.get(f)) is not None
         ],
         months=[
-            MonthView(key=k, label=_month_label(k), people=m.people, items=m.items, pct=round(100 * m.people / peak))
+            MonthView(key=k, label=_month_label(k), people=m.people, items=m.items, pct=whole_percent(m.people, peak))
             for k, m in figures.months.items()
         ],
         staff=figures.staff,
@@ -615,7 +616,7 @@ class LiveCoverage:
 
     @property
     def percent(self) -> int:
-        return round(100 * self.approved / self.in_scope) if self.in_scope else 0
+        return whole_percent(self.approved, self.in_scope)
 
 
 def live_coverage(*, unit: Unit, school_year: SchoolYear) -> dict[int, LiveCoverage]:

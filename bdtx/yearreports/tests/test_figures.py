@@ -6,8 +6,8 @@ from django.test.utils import CaptureQueriesContext
 
 from bdtx.summaries.services import refresh_all
 from bdtx.training.models import Enrolment
-from bdtx.yearreports.figures import Groups, Outcome, ReportFigures
-from bdtx.yearreports.selectors import live_figures
+from bdtx.yearreports.figures import Groups, Outcome, Participation, ReportFigures
+from bdtx.yearreports.selectors import OutcomeRow, PartRow, live_figures
 
 pytestmark = pytest.mark.django_db
 
@@ -101,3 +101,12 @@ def test_figures_read_back_from_their_json(tree) -> None:  # type: ignore[no-unt
     f = live_figures(unit=tree.u("so_t"), school_year=tree.year)
     assert ReportFigures.from_json(f.to_json()) == f
     assert ReportFigures.from_json({}) == ReportFigures()
+
+
+def test_completion_percents_round_halves_up() -> None:
+    """1 of 8 is 12.5 %: 13, as a Vietnamese report writes it (Python's round() gave 12)."""
+    eight, one, three = G(total=8), G(total=1), G(total=3)
+    assert OutcomeRow("", Outcome(people=eight, completed=one)).percent == 13
+    assert OutcomeRow("", Outcome(people=eight, completed=three)).percent == 38
+    assert PartRow("", Participation(enrolled=eight, completed=one)).percent == 13
+    assert PartRow("", Participation()).percent == 0

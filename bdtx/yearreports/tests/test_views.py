@@ -4,10 +4,13 @@ the viewer's tree 404, inside without the permission 403."""
 import io
 import zipfile
 
+import docx
 import pytest
 from django.urls import reverse
+from docx.enum.section import WD_ORIENT
 from python_calamine import CalamineWorkbook
 
+from bdtx.yearreports.figures import Groups
 from bdtx.yearreports.models import ReportStatus, YearReport
 
 from .conftest import result
@@ -153,3 +156,55 @@ def test_a_units_page_links_to_its_report_and_the_board_below(world, login) -> N
         url("report", school) in principal.content.decode()
         and "year-reports-board-link" not in principal.content.decode()
     )
+
+
+ALL_STAFF = "Tổng số cán bộ, giáo viên"
+
+
+def _docx_row(content: bytes, label: str) -> list[str]:
+    document = docx.Document(io.BytesIO(content))
+    for table in document.tables:
+        for row in table.rows:
+            texts = [c.text.strip() for c in row.cells]
+            if label in texts:
+                return texts[texts.index(label) + 1 :]
+    raise AssertionError(label)
+
+
+@pytest.mark.parametrize(("viewer", "groups"), [("so_t", ["3", "2", "1", "3"]), ("ministry", ["<5"] * 4)])
+def test_small_groups_are_suppressed_for_the_ministry_not_the_so(tree, world, login, viewer, groups) -> None:  # type: ignore[no-untyped-def]
+    """s1 has 4 people: 3 women, 2 of an ethnic minority, 1 minority woman, 3 in a difficult area. The
+    Sở sees ethnicity and every figure; the ministry does not, and sees "<5" on the page, in the .xlsx
+    and in the .docx (totals stay); the filed snapshot keeps the true figures."""
+    s1 = tree.u("s1")
+    login(tree.users["hieutruong_s1"]).post(url("file", s1))
+    client = login(tree.users[viewer] if viewer in tree.users else world.users[viewer])
+
+    page = client.get(url("report", s1))
+    assert [str(c) for c in page.context["outcome_rows"][0].people_cells] == ["4", *groups]
+    assert ('id="suppression-note"' in page.content.decode()) is (viewer == "ministry")
+
+    book = CalamineWorkbook.from_filelike(io.BytesIO(client.get(url("xlsx", s1)).content))
+    total = next(r for r in book.get_sheet_by_index(0).to_python() if str(r[0]).strip() == ALL_STAFF)
+    assert [str(v).removesuffix(".0") for v in total[1:6]] == ["4", *groups]
+
+    assert _docx_row(client.get(url("docx", s1)).content, ALL_STAFF)[:5] == ["4", *groups]
+    assert YearReport.objects.get(unit=s1).figures.overall.people == Groups(4, 3, 2, 1, 3)
+
+
+def test_the_docx_is_a4_across_so_that_its_tables_have_room(tree, login) -> None:  # type: ignore[no-untyped-def]
+    content = login(tree.users["hieutruong_s1"]).get(url("docx", tree.u("s1"))).content
+    section = docx.Document(io.BytesIO(content)).sections[0]
+    assert section.orientation == WD_ORIENT.LANDSCAPE
+    assert (round(section.page_width.cm, 1), round(section.page_height.cm, 1)) == (29.7, 21.0)
+    text_width = section.page_width - section.left_margin - section.right_margin
+    for table in docx.Document(io.BytesIO(content)).tables[1:-1]:  # the figures, between header and signature
+        assert round(sum(c.width.cm for c in table.rows[0].cells), 2) <= round(text_width / 360000, 2)  # EMU per cm
+        assert table.rows[0].cells[1].width.cm >= 6  # the labels' column: a module's title on two lines
+
+
+def test_the_committed_template_is_what_the_builder_makes(tmp_path) -> None:  # type: ignore[no-untyped-def]
+    from bdtx.yearreports.documents import TEMPLATE
+    from bdtx.yearreports.management.commands.build_year_report_template import build
+
+    assert build(tmp_path / "t.docx").read_bytes() == TEMPLATE.read_bytes()

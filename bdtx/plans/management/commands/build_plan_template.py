@@ -21,6 +21,7 @@ from typing import Any
 
 from django.core.management.base import BaseCommand
 from docx import Document
+from docx.enum.section import WD_ORIENT
 from docx.enum.table import WD_TABLE_ALIGNMENT
 from docx.enum.text import WD_ALIGN_PARAGRAPH
 from docx.oxml import OxmlElement
@@ -33,6 +34,7 @@ TEMPLATE_PATH = Path(__file__).resolve().parents[2] / "data" / "ke_hoach_truong.
 FONT = "Times New Roman"
 BODY_PT = 14
 TEXT_WIDTH_CM = 16.5  # A4 21 cm − left 3 cm − right 1.5 cm
+LANDSCAPE_TEXT_WIDTH_CM = 25.2  # A4 across, 29.7 cm − left 3 cm − right 1.5 cm
 
 CENTER, JUSTIFY, LEFT = WD_ALIGN_PARAGRAPH.CENTER, WD_ALIGN_PARAGRAPH.JUSTIFY, WD_ALIGN_PARAGRAPH.LEFT
 
@@ -343,13 +345,18 @@ def build(path: Path = TEMPLATE_PATH) -> Path:
     return save_reproducible(doc, path)
 
 
-def administrative_document(title: str) -> Any:
+def administrative_document(title: str, *, landscape: bool = False) -> Any:
     """A new A4 document in the administrative layout (Decree 30/2020/NĐ-CP): margins, the body font,
     fixed properties, and the header — issuing authority, name and number on the left; the national
-    motto, place and date on the right (docxtpl tags the documents fill)."""
+    motto, place and date on the right (docxtpl tags the documents fill). `landscape`: A4 across
+    (the same margins; text `LANDSCAPE_TEXT_WIDTH_CM` wide), for a report of wide tables."""
     doc = Document()
     section = doc.sections[0]
-    section.page_width, section.page_height = Cm(21), Cm(29.7)
+    if landscape:
+        section.orientation = WD_ORIENT.LANDSCAPE
+        section.page_width, section.page_height = Cm(29.7), Cm(21)
+    else:
+        section.page_width, section.page_height = Cm(21), Cm(29.7)
     section.top_margin, section.bottom_margin = Cm(2), Cm(2)
     section.left_margin, section.right_margin = Cm(3), Cm(1.5)
     normal = doc.styles["Normal"]
@@ -363,7 +370,8 @@ def administrative_document(title: str) -> Any:
     doc.core_properties.revision = 1
 
     # Header: issuing authority and number | national motto, place and date.
-    left_w, right_w = 6.8, 9.7
+    scale = (LANDSCAPE_TEXT_WIDTH_CM if landscape else TEXT_WIDTH_CM) / TEXT_WIDTH_CM
+    left_w, right_w = 6.8 * scale, 9.7 * scale
     head = borderless(doc, [left_w, right_w])
     left, right = head.rows[0].cells
     para(left, "{{ governing_body }}", size=13, align=CENTER, after=0)
@@ -377,10 +385,12 @@ def administrative_document(title: str) -> Any:
     return doc
 
 
-def signature_block(doc: Any, *, stamp_note: bool = False) -> None:
+def signature_block(doc: Any, *, stamp_note: bool = False, width: float = TEXT_WIDTH_CM) -> None:
     """ "Nơi nhận" bottom left, the signature bottom right (prefix, title, room to sign, name), kept on
-    one page; `stamp_note` adds "(Ký tên, đóng dấu)" under the title, as forms like Biểu 3 ask."""
-    foot = borderless(doc, [7.5, 9.0])
+    one page; `stamp_note` adds "(Ký tên, đóng dấu)" under the title, as forms like Biểu 3 ask;
+    `width`: the text's (`LANDSCAPE_TEXT_WIDTH_CM` across)."""
+    scale = width / TEXT_WIDTH_CM
+    foot = borderless(doc, [7.5 * scale, 9.0 * scale])
     _cant_split(foot.rows[0])
     left, right = foot.rows[0].cells
     para(left, ("bi", "Nơi nhận:"), size=12, align=LEFT, before=12, after=0)

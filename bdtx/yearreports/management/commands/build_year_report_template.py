@@ -3,7 +3,8 @@
 The same administrative layout as the unit plan's (Nghị định 30/2020/NĐ-CP), drawn with the plan
 template's builders: header (issuing authority, number | national motto, place and date), title,
 "Kính gửi", the figures in three tables (staff and results; per programme; per module), "Nơi nhận"
-and the signature block. Run after changing the layout and commit the file:
+and the signature block. A4 across (landscape): the tables have ten and eleven columns, too narrow
+to read on a page's width. Run after changing the layout and commit the file:
 
     .venv/bin/python manage.py build_year_report_template
 """
@@ -14,7 +15,7 @@ from django.core.management.base import BaseCommand
 
 from bdtx.plans.management.commands.build_plan_template import (
     CENTER,
-    TEXT_WIDTH_CM,
+    LANDSCAPE_TEXT_WIDTH_CM,
     administrative_document,
     grid_table,
     para,
@@ -29,12 +30,12 @@ GROUPS = ["Tổng số", "Nữ", "DTTS", "Nữ DTTS", "Vùng khó khăn"]
 
 
 def build(path: Path = TEMPLATE_PATH) -> Path:
-    doc = administrative_document("Báo cáo kết quả bồi dưỡng thường xuyên")
+    doc = administrative_document("Báo cáo kết quả bồi dưỡng thường xuyên", landscape=True)
 
     para(doc, ("b", "BÁO CÁO"), align=CENTER, before=18, after=0)
     para(doc, ("b", "Kết quả bồi dưỡng thường xuyên giáo viên, cán bộ quản lý"), align=CENTER, after=0)
     para(doc, ("b", "năm học {{ school_year }}"), align=CENTER, after=0)
-    rule(doc, 3.5, TEXT_WIDTH_CM)
+    rule(doc, 3.5, LANDSCAPE_TEXT_WIDTH_CM)
     tag(doc, "{%p if parent_name %}")
     para(doc, "Kính gửi: {{ parent_name }}.", align=CENTER, before=6)
     tag(doc, "{%p endif %}")
@@ -59,7 +60,7 @@ def build(path: Path = TEMPLATE_PATH) -> Path:
             "{{ r.not_completed }}",
             "{{ r.no_result }}",
         ],
-        [0.8, 3.6, 1.3, 1.0, 1.1, 1.1, 1.3, 1.5, 1.2, 1.5, 1.6],
+        [1.0, 6.4, 1.9, 1.9, 1.9, 1.9, 1.9, 2.0, 1.7, 2.3, 2.3],  # 25.2 cm: the text's width
         "r in outcome_rows",
     )
     para(doc, "(DTTS: dân tộc thiểu số; số liệu theo nhóm tính trên số người thuộc đối tượng.)", size=11, after=0)
@@ -88,7 +89,7 @@ def build(path: Path = TEMPLATE_PATH) -> Path:
                 "{{ r.percent }}",
                 "{{ r.not_completed }}",
             ],
-            [0.8, 5.2, 1.3, 1.0, 1.1, 1.1, 1.3, 1.5, 1.2, 1.6],
+            [1.0, 9.6, 1.9, 1.7, 1.7, 1.9, 2.0, 2.0, 1.4, 2.0],
             loop,
         )
 
@@ -101,7 +102,7 @@ def build(path: Path = TEMPLATE_PATH) -> Path:
         keep_next=True,
     )
 
-    signature_block(doc)
+    signature_block(doc, width=LANDSCAPE_TEXT_WIDTH_CM)
     return save_reproducible(doc, path)
 
 

@@ -1,7 +1,9 @@
 """Small-cell suppression of the group figures (women, ethnic minority, ethnic-minority women,
 difficult area) for viewers who do not see sensitive data (`Scope.sees_sensitive` is False: the
-ministry). Ethnicity is sensitive personal data (Decree 13/2023, Law 91/2025): a dashboard gives
-aggregates only, and nobody's ethnicity may be read off a small number.
+ministry). Ethnicity is sensitive personal data (Decree 13/2023, Law 91/2025): a dashboard or a
+results report gives aggregates only, and nobody's ethnicity may be read off a small number. Used by
+the dashboards and by the yearly results report's page and documents (two apps beside each other,
+hence here in core).
 
 What is hidden, in this order (totals always stay):
 
@@ -16,6 +18,9 @@ What is hidden, in this order (totals always stay):
 3. Within a column of a table with a total row (the units of a dashboard): when exactly one unit's
    cell of a column is hidden and the total row's cell is shown, the smallest other non-zero cell
    of that column is hidden too ("x"), so that the total minus the others does not give it back.
+   Where the rows are themselves parts of a row shown above them (the results report's staff types
+   under all staff, and school levels under a staff type; `suppress_children`), a parent cell hidden
+   as "x" with every child cell shown would be their sum: the smallest non-zero child is hidden too.
 
 A percentage derived from a hidden cell is hidden with it. Not covered (said so on purpose): the
 differences between two measures of the same group (people in scope − enrolled women), and between
@@ -25,6 +30,8 @@ aggregates for planning, not a published statistical release.
 
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
+
+from bdtx.core.numbers import whole_percent
 
 SMALL = "<5"
 HIDDEN = "x"
@@ -102,10 +109,25 @@ def suppress_columns(rows: Sequence[dict[str, Cell]], total_row: Mapping[str, Ce
             smallest[group] = Cell(None, HIDDEN)
 
 
+def suppress_children(children: Sequence[dict[str, Cell]], parent: Mapping[str, Cell], *, suppress: bool) -> None:
+    """Rule 3 for rows that add up to `parent`, in place: as `suppress_columns`, and where the
+    parent's cell is hidden while none of its children's is, hide the smallest non-zero child."""
+    if not suppress or not children:
+        return
+    suppress_columns(children, parent, suppress=suppress)
+    for group in parent:
+        if not parent[group].hidden or any(group in r and r[group].hidden for r in children):
+            continue
+        others = [r for r in children if group in r and (r[group].value or 0) > 0]
+        if others:
+            smallest = min(others, key=lambda r: r[group].value or 0)
+            smallest[group] = Cell(None, HIDDEN)
+
+
 def percent(part: Cell, whole: Cell) -> Cell:
     """part / whole in whole percent; hidden when either is hidden, empty ('–') when whole is 0."""
     if part.hidden or whole.hidden:
         return Cell(None, part.mark or whole.mark)
     if not whole.value:
         return Cell(None, "–")
-    return Cell(round(100 * (part.value or 0) / whole.value))
+    return Cell(whole_percent(part.value or 0, whole.value))

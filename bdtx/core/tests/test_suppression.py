@@ -1,6 +1,7 @@
-"""Small-cell suppression, as functions (the pages' use of it: test_figures and test_views)."""
+"""Small-cell suppression, as functions (the pages' use of it: the dashboards' and the results
+report's test_figures and test_views)."""
 
-from bdtx.dashboards.suppression import HIDDEN, SMALL, Cell, percent, suppress_columns, suppress_row
+from bdtx.core.suppression import HIDDEN, SMALL, Cell, percent, suppress_children, suppress_columns, suppress_row
 
 
 def groups(women: int, minority: int, minority_women: int, difficult: int) -> dict[str, int]:
@@ -81,3 +82,27 @@ def test_a_percentage_of_a_hidden_cell_is_hidden():
     assert str(percent(Cell(3), Cell(None, SMALL))) == SMALL
     assert percent(Cell(5), Cell(20)).value == 25
     assert str(percent(Cell(0), Cell(0))) == "–"
+
+
+def test_percentages_round_halves_up():
+    """1 of 8 is 12.5 %: 13, as a Vietnamese report writes it (Python's round() gave 12)."""
+    assert percent(Cell(1), Cell(8)).value == 13
+    assert percent(Cell(3), Cell(8)).value == 38
+
+
+def test_a_parent_hidden_as_x_hides_one_of_the_children_that_add_up_to_it():
+    parent = {"minority": Cell(None, HIDDEN), "women": Cell(9)}
+    children = [{"minority": Cell(6), "women": Cell(4)}, {"minority": Cell(0), "women": Cell(5)}]
+    suppress_children(children, parent, suppress=True)
+    assert [str(c["minority"]) for c in children] == [HIDDEN, "0"]  # 6 alone would be the parent
+    assert [str(c["women"]) for c in children] == ["4", "5"]  # the women's cells were not hidden
+
+
+def test_children_of_a_shown_parent_follow_the_column_rule():
+    parent = {"minority": Cell(12)}
+    children = [{"minority": Cell(None, SMALL)}, {"minority": Cell(5)}, {"minority": Cell(6)}]
+    suppress_children(children, parent, suppress=True)
+    assert [str(c["minority"]) for c in children] == [SMALL, HIDDEN, "6"]
+    untouched = [{"minority": Cell(6)}]
+    suppress_children(untouched, {"minority": Cell(None, HIDDEN)}, suppress=False)
+    assert str(untouched[0]["minority"]) == "6"
