@@ -11,6 +11,7 @@ the pages that call them check that the viewer may see the unit.
 """
 
 from collections.abc import Sequence
+from datetime import timedelta
 from itertools import batched
 
 from django.conf import settings
@@ -75,7 +76,12 @@ def ensure_fresh(
     if wait or len(stale) <= settings.SUMMARIES_INLINE_LIMIT:
         refresh(school_year_id=school_year.pk, unit_ids=stale)
         return None
-    job = RefreshJob.objects.filter(unit=unit, school_year=school_year, status__in=RefreshJob.ACTIVE).first()
+    alive = timezone.now() - timedelta(seconds=settings.SUMMARIES_JOB_LEASE_SECONDS)
+    job = (
+        RefreshJob.objects.filter(unit=unit, school_year=school_year, status__in=RefreshJob.ACTIVE)
+        .filter(updated_at__gte=alive)  # a job whose worker died stops counting (a new one starts)
+        .first()
+    )
     if job is None:
         from bdtx.summaries.tasks import summaries_refresh_task
 
@@ -90,16 +96,17 @@ def job_run(*, job_id: int) -> None:
     job = RefreshJob.objects.select_related("unit", "school_year").get(pk=job_id)
     units = units_under_on(unit=job.unit, day=job.school_year.ends_on)
     stale = stale_unit_ids(school_year=job.school_year, units=units)
-    RefreshJob.objects.filter(pk=job.pk).update(status=RefreshJob.Status.RUNNING, total=len(stale), done=0)
+    mine = RefreshJob.objects.filter(pk=job.pk)
+    mine.update(status=RefreshJob.Status.RUNNING, total=len(stale), done=0, updated_at=timezone.now())
     try:
         done = 0
         for ids in batched(stale, BATCH):
             refresh(school_year_id=job.school_year_id, unit_ids=ids)
             done += len(ids)
-            RefreshJob.objects.filter(pk=job.pk).update(done=done)
+            mine.update(done=done, updated_at=timezone.now())  # progress, and a sign of life
     except Exception as exc:
-        RefreshJob.objects.filter(pk=job.pk).update(
-            status=RefreshJob.Status.FAILED, error=str(exc)[:2000], finished_at=timezone.now()
-        )
+        now = timezone.now()
+        mine.update(status=RefreshJob.Status.FAILED, error=str(exc)[:2000], finished_at=now, updated_at=now)
         raise
-    RefreshJob.objects.filter(pk=job.pk).update(status=RefreshJob.Status.DONE, finished_at=timezone.now())
+    now = timezone.now()
+    mine.update(status=RefreshJob.Status.DONE, finished_at=now, updated_at=now)

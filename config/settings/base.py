@@ -235,6 +235,9 @@ IMPORT_JOB_LEASE_SECONDS = int(os.environ.get("BDTX_IMPORT_JOB_LEASE_SECONDS", "
 # Reports and dashboards sum per-unit summaries (bdtx.summaries); a page recomputes up to this many
 # changed units itself (a school takes a few milliseconds), more in the background with a progress bar.
 SUMMARIES_INLINE_LIMIT = int(os.environ.get("BDTX_SUMMARIES_INLINE_LIMIT", "100"))
+# A background computation that shows no progress for this long is taken as dead (its worker stopped):
+# the next page starts another.
+SUMMARIES_JOB_LEASE_SECONDS = int(os.environ.get("BDTX_SUMMARIES_JOB_LEASE_SECONDS", "300"))
 
 LOGGING = {
     "version": 1,

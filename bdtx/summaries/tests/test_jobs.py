@@ -1,10 +1,12 @@
 """Many changed units: the page shows a background job's progress instead of waiting, and the job's
 progress page is scoped like every page."""
 
+from datetime import timedelta
 from types import SimpleNamespace
 
 import pytest
 from django.urls import reverse
+from django.utils import timezone
 
 from bdtx.core.models import SchoolYear
 from bdtx.dashboards.tests.conftest import YEAR, build_town
@@ -96,3 +98,14 @@ def test_a_failed_job_says_so(town, held, monkeypatch) -> None:  # type: ignore[
     job.refresh_from_db()
     assert job.status == RefreshJob.Status.FAILED and "disk full" in job.error
     assert Change.objects.count() >= 4  # nothing consumed: the next read starts again
+
+
+def test_a_job_whose_worker_died_is_replaced(town, held) -> None:  # type: ignore[no-untyped-def]
+    year = SchoolYear.of(YEAR)
+    dead = ensure_fresh(unit=town.commune, school_year=year)
+    assert dead is not None
+    RefreshJob.objects.filter(pk=dead.pk).update(
+        status=RefreshJob.Status.RUNNING, updated_at=timezone.now() - timedelta(hours=1)
+    )
+    job = ensure_fresh(unit=town.commune, school_year=year)
+    assert job is not None and job.pk != dead.pk and held == [dead.pk, job.pk]

@@ -128,3 +128,16 @@ def test_a_refresh_consumes_the_changes_of_its_units_only(town) -> None:  # type
     Enrolment.objects.filter(unit__in=[a, b]).update(completed=True)
     refresh(school_year_id=year, unit_ids=[a.pk])
     assert _logged() == {(year, b.pk)}
+
+
+def test_the_command_recomputes_everything(town) -> None:  # type: ignore[no-untyped-def]
+    from django.core.management import call_command
+
+    from bdtx.yearreports.models import UnitFigures
+
+    refresh_all()
+    UnitFigures.objects.all().delete()  # lost, as after a bulk load with the triggers off
+    call_command("refresh_summaries", "--all", verbosity=0)
+    assert not Change.objects.exists()
+    assert _yearreport(town) == _from_scratch(town)[0]
+    assert UnitFigures.objects.filter(unit__in=town.schools).exists()
