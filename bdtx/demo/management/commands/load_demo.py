@@ -54,9 +54,9 @@ class Command(BaseCommand):
         bieu3_drafts = bieu3_demo_load()  # the office's and the Sở's Biểu 3 drafts on that year
         from bdtx.summaries.services import refresh_all
 
-        units = refresh_all()  # the reports' and dashboards' summaries of everything just written
-        if units:
-            self.stdout.write(_("Figures summarised for %(n)d units.") % {"n": units})
+        summarised = refresh_all()  # the reports' and dashboards' summaries of everything just written
+        if summarised:
+            self.stdout.write(_("Figures summarised for %(n)d units.") % {"n": summarised})
         if (
             not any(s.loaded for s in summaries)
             and not plans_loaded
