@@ -1,5 +1,6 @@
 """Every figure of Biểu 3 against the small world of `world.py`, counted by hand."""
 
+from datetime import timedelta
 from decimal import Decimal
 
 import pytest
@@ -7,8 +8,11 @@ from django.db import connection
 from django.test.utils import CaptureQueriesContext
 
 from bdtx.bieu3.figures import Breakdown, Selection, bieu3_figures, percent, percent_text
+from bdtx.bieu3.selectors import module_choices
 from bdtx.bieu3.tests.world import OPEN_ANSWERS, PERIOD, build
+from bdtx.core.scope import SYSTEM
 from bdtx.core.tests.factories import EmploymentFactory
+from bdtx.organisations.services import unit_move
 from bdtx.training.models import Enrolment
 
 pytestmark = pytest.mark.django_db
@@ -152,6 +156,22 @@ def test_another_office_counts_nothing_of_it(world):
     w = build(world)
     t = _figures(world, w, unit="xa_a1").total
     assert t.in_scope == b(0, 0, 0, 0) and t.joined == b(0, 0, 0, 0)
+
+
+def test_a_school_moved_after_the_year_counts_in_its_old_office_report_of_that_year(world):
+    w = build(world)
+    # thcs_a2 leaves UBND xã Tây (xa_a2) for xa_a1 the day after the school year ends
+    unit_move(
+        scope=SYSTEM, unit=world.u("thcs_a2"), new_parent=world.u("xa_a1"), effective=w.year.ends_on + timedelta(days=1)
+    )
+    old = _figures(world, w).total
+    assert old.in_scope == b(9, 6, 4, 2) and old.joined == b(5, 3, 2, 1) and old.completed == b(2, 1, 1, 1)
+    assert old.to_grade == b(2, 2, 1, 0) and old.not_started == b(3, 2, 2, 1)
+    assert old.mentors_done == b(1, 1, 0, 0)
+    new = _figures(world, w, unit="xa_a1").total
+    assert new.in_scope == b(0, 0, 0, 0) and new.joined == b(0, 0, 0, 0) and new.mentors == 0
+    assert set(module_choices(unit=world.u("xa_a2"), school_year=w.year)) == {w.gv4, w.gv5}
+    assert not set(module_choices(unit=world.u("xa_a1"), school_year=w.year)) & {w.gv4, w.gv5}
 
 
 def test_the_number_of_queries_does_not_grow(world):
