@@ -26,8 +26,9 @@ that year. A person belongs to it through their employment of the year (its unit
   and hold no unit, so the response and satisfaction rates are over those cohorts' learners.
 - 5.1 practice work to grade: learners of 2.2 whose latest practice work for a core teacher's
   component is not graded yet (`training.scores.with_practice_state`).
-- 5.2 a) learners still to finish: 2.4. b) learners who did not answer the survey: enrolled learners
-  of the subtree in those cohorts who answered none (`survey_nonrespondents_breakdown`).
+- 5.2 a) learners still to finish: 2.4. b) learners who did not answer the survey: the learners of
+  2.2 (so of the audience, the modules and the period) enrolled (not waiting) in those cohorts who
+  answered none (`survey_nonrespondents_breakdown`).
 - 5.3 still to start: people of 2.1 with no active enrolment in the module that year.
 
 Totals are sums over the modules (a person taking two modules counts twice: "lượt người"). The
@@ -419,7 +420,7 @@ def bieu3_figures(*, selection: Selection, modules: list[Module]) -> Figures:
         total = total + row
     surveys = Survey.objects.filter(cohort__in=selection.joined().values("cohort"))
     results = survey_results(surveys=surveys)
-    no_answer = survey_nonrespondents_breakdown(surveys=surveys, within=selection.unit.path)
+    no_answer = survey_nonrespondents_breakdown(surveys=surveys, among=selection.joined())
     return Figures(
         modules=rows,
         total=total,

@@ -106,9 +106,9 @@ def test_section_v_next_steps(world):
     assert gv4.to_grade == b(2, 2, 1, 0)
     # 5.2 a: still to finish = 2.4
     assert gv4.not_completed.total == 3
-    # 5.2 b: learners of the subtree in cohort A who did not answer: P2, P5, P8 (every level: the
-    # survey's participation knows the learner's school, not the audience)
-    assert f.no_answer == b(3, 2, 2, 1)
+    # 5.2 b: learners of 2.2 enrolled in cohort A who did not answer: P2, P5 (P6 waits; P8 is
+    # preschool, O1–O4 are outside the subtree)
+    assert f.no_answer == b(2, 1, 2, 1)
     # 5.3: not started: P4 (withdrew) in GV4; P2, P5 in GV5 (P1 is enrolled in cohort B)
     assert gv4.not_started == b(1, 1, 0, 0)
     assert gv5.not_started == b(2, 1, 2, 1)
@@ -145,6 +145,21 @@ def test_preschool_is_reported_separately(world):
     assert gv4.joined == b(1, 1, 0, 0) and gv4.completed == b(0, 0, 0, 0)
 
 
+def test_learners_who_did_not_answer_are_those_of_the_reports_audience(world):
+    w = build(world)
+    # P8 (preschool, enrolled in cohort A) did not answer: in the preschool report, not the general one
+    assert _figures(world, w).no_answer == b(2, 1, 2, 1)  # P2, P5
+    assert _figures(world, w, preschool=True).no_answer == b(1, 1, 0, 0)  # P8
+    # the Sở: P2, P5 and O4 (O1–O3 answered); still not P8
+    assert _figures(world, w, unit="so_a").no_answer == b(3, 2, 3, 1)
+
+
+def test_learners_who_did_not_answer_are_those_of_the_reports_modules_and_period(world):
+    w = build(world)
+    # only module 5: its cohort B runs after the period, so its learners are not reminded (P1 is in it)
+    assert _figures(world, w, modules=[w.gv5]).no_answer == b(0, 0, 0, 0)
+
+
 def test_the_sos_report_counts_the_whole_province(world):
     w = build(world)
     gv4 = _figures(world, w, unit="so_a").modules[0]
@@ -168,8 +183,10 @@ def test_a_school_moved_after_the_year_counts_in_its_old_office_report_of_that_y
     assert old.in_scope == b(9, 6, 4, 2) and old.joined == b(5, 3, 2, 1) and old.completed == b(2, 1, 1, 1)
     assert old.to_grade == b(2, 2, 1, 0) and old.not_started == b(3, 2, 2, 1)
     assert old.mentors_done == b(1, 1, 0, 0)
+    assert _figures(world, w).no_answer == b(2, 1, 2, 1)  # P2, P5
     new = _figures(world, w, unit="xa_a1").total
     assert new.in_scope == b(0, 0, 0, 0) and new.joined == b(0, 0, 0, 0) and new.mentors == 0
+    assert _figures(world, w, unit="xa_a1").no_answer == b(0, 0, 0, 0)
     assert set(module_choices(unit=world.u("xa_a2"), school_year=w.year)) == {w.gv4, w.gv5}
     assert not set(module_choices(unit=world.u("xa_a1"), school_year=w.year)) & {w.gv4, w.gv5}
 
