@@ -204,6 +204,8 @@ def test_the_text_sections_save_in_place_with_htmx_and_answer_the_time(world, re
     saved_at = timezone.localtime(report.updated_at).strftime("%H:%M")
     body = response.content.decode()
     assert f"Đã lưu lúc {saved_at}" in body and "<html" not in body and "<form" not in body
+    # the page's "last saved" line follows, out of band
+    assert 'id="bieu3-last-saved" hx-swap-oob="true"' in body and world.users["so_a"].username in body
 
 
 def test_a_save_in_place_that_fails_says_why_and_changes_nothing(world, report, login, client):
