@@ -51,7 +51,8 @@ SECTION_II: list[tuple[str, str, str]] = [
 
 # What each figure counts: printed under the tables and on the page.
 DEFINITIONS: list[str] = [
-    "Mục 2.1: người đang công tác (kể cả tạm nghỉ) trong năm học tại các đơn vị thuộc địa bàn, đúng cấp học của"
+    "Mục 2.1: người đang công tác (kể cả tạm nghỉ) trong năm học tại các đơn vị thuộc địa bàn (theo cơ cấu"
+    " tổ chức của năm học đó), đúng cấp học của"
     " báo cáo, có kế hoạch BDTX cá nhân đã được phê duyệt gồm mô đun.",
     "Mục 2.2: lượt học viên của địa bàn đang học hoặc chờ xếp lớp trong các lớp của mô đun có lịch học trong"
     " thời gian báo cáo (lớp tự học qua mạng không có lịch học: tính trong cả năm học);"
@@ -61,7 +62,8 @@ DEFINITIONS: list[str] = [
     "Mục III: theo các phiếu khảo sát của các lớp tại mục 2.2; phiếu trả lời ẩn danh nên tỷ lệ tính trên toàn"
     " bộ học viên của các lớp; kết quả chỉ hiển thị khi có từ 5 phiếu.",
     "Mục V: 5.1 học viên có bài thực hành mới nhất chưa được giáo viên cốt cán đánh giá; 5.2 a) = 2.4;"
-    " 5.2 b) học viên của địa bàn chưa trả lời phiếu khảo sát; 5.3 người tại mục 2.1 chưa đăng ký học mô đun.",
+    " 5.2 b) học viên tại mục 2.2 (không tính người chờ xếp lớp) chưa trả lời phiếu khảo sát;"
+    " 5.3 người tại mục 2.1 chưa đăng ký học mô đun.",
     "Nữ: giới tính nữ; DTTS: dân tộc khác dân tộc Kinh; vùng KK: vị trí công tác tại vùng khó khăn."
     " Tỷ lệ % tính trên tổng số của dòng. Dòng Cộng là tổng số lượt của các mô đun.",
 ]

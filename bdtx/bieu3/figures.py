@@ -5,11 +5,15 @@ reports on the same form, separately). Every figure is a `Breakdown`: all, women
 
 What each figure counts (also printed under the form's tables):
 
+The subtree is the one of that school year's organisation tree (`units_under_on` on the year's last
+day): a school moved to another office after the year still counts in its old office's report of
+that year. A person belongs to it through their employment of the year (its unit in that subtree).
+
 - 2.1 people in scope: people employed in the subtree that school year (working or on leave), at the
   audience's level (their employment's school level, else their school's), whose approved personal
   plan of the year holds the module.
-- 2.2 joined: active enrolments (enrolled or waiting) of learners of the subtree (the school they
-  enrolled from) at the audience's level, in cohorts of the module whose schedule (a phase, else a
+- 2.2 joined: active enrolments (enrolled or waiting) of learners employed in the subtree that year
+  at the audience's level, in cohorts of the module whose schedule (a phase, else a
   session) falls in the period — a cohort without any schedule (self-study on the LMS) in every
   period of its school year.
 - 2.3 completed: of those, the ones whose module is completed (the three-way completion of training).
@@ -22,8 +26,9 @@ What each figure counts (also printed under the form's tables):
   and hold no unit, so the response and satisfaction rates are over those cohorts' learners.
 - 5.1 practice work to grade: learners of 2.2 whose latest practice work for a core teacher's
   component is not graded yet (`training.scores.with_practice_state`).
-- 5.2 a) learners still to finish: 2.4. b) learners who did not answer the survey: enrolled learners
-  of the subtree in those cohorts who answered none (`survey_nonrespondents_breakdown`).
+- 5.2 a) learners still to finish: 2.4. b) learners who did not answer the survey: the learners of
+  2.2 (so of the audience, the modules and the period) enrolled (not waiting) in those cohorts who
+  answered none (`survey_nonrespondents_breakdown`).
 - 5.3 still to start: people of 2.1 with no active enrolment in the module that year.
 
 Totals are sums over the modules (a person taking two modules counts twice: "lượt người"). The
@@ -35,6 +40,7 @@ from collections.abc import Iterable
 from dataclasses import dataclass, field
 from datetime import date
 from decimal import Decimal
+from functools import cached_property
 from typing import Any
 
 from django.db.models import Count, Exists, OuterRef, Q, QuerySet
@@ -43,6 +49,7 @@ from bdtx.catalog.models import Module
 from bdtx.core import numbers
 from bdtx.core.models import SchoolYear
 from bdtx.organisations.models import SchoolLevel, Unit
+from bdtx.organisations.selectors import units_under_on
 from bdtx.people.models import KINH_CODE, Employment, EmploymentStatus, Gender, difficult_area_q
 from bdtx.plans.models import PlanItem, PlanStatus
 from bdtx.surveys.models import Survey
@@ -254,21 +261,30 @@ class Selection:
     module_ids: tuple[int, ...]
     preschool: bool
 
+    @cached_property
+    def units(self) -> QuerySet[Unit]:
+        """The units under the report's unit in the tree of its school year (one query, once)."""
+        return units_under_on(unit=self.unit, day=self.school_year.ends_on)
+
     def posts(self, person_ref: str) -> QuerySet[Employment]:
         """The employment of the year of the person at `person_ref` (an OuterRef name)."""
         return Employment.objects.filter(person=OuterRef(person_ref), school_year=self.school_year)
 
+    def subtree_posts(self, person_ref: str) -> QuerySet[Employment]:
+        """The employment of the year of the person at `person_ref`, in the subtree of that year, at
+        the audience's level."""
+        return self.posts(person_ref).filter(unit__in=self.units).filter(level_q(preschool=self.preschool))
+
     def joined(self) -> QuerySet[Enrolment]:
         """2.2: the active enrolments the report counts."""
         return (
-            Enrolment.objects.within(self.unit.path)
-            .filter(
+            Enrolment.objects.filter(
                 school_year=self.school_year,
                 module_id__in=self.module_ids,
                 status__in=ACTIVE_STATUSES,
             )
             .filter(in_period_q(self.period_from, self.period_to))
-            .filter(Exists(self.posts("person").filter(level_q(preschool=self.preschool))))
+            .filter(Exists(self.subtree_posts("person")))
         )
 
     def enrolment_difficult(self) -> Q:
@@ -279,11 +295,7 @@ class Selection:
 
 def _in_scope(sel: Selection) -> dict[int, dict[str, Any]]:
     """2.1 and 5.3, per module: one query over the approved plan items."""
-    post = (
-        Employment.objects.within(sel.unit.path)
-        .filter(person=OuterRef("plan__person"), school_year=sel.school_year, status__in=IN_SERVICE)
-        .filter(level_q(preschool=sel.preschool))
-    )
+    post = sel.subtree_posts("plan__person").filter(status__in=IN_SERVICE)
     difficult = Q(Exists(post.filter(difficult_area_q())))
     started = Q(
         Exists(
@@ -407,7 +419,7 @@ def bieu3_figures(*, selection: Selection, modules: list[Module]) -> Figures:
         total = total + row
     surveys = Survey.objects.filter(cohort__in=selection.joined().values("cohort"))
     results = survey_results(surveys=surveys)
-    no_answer = survey_nonrespondents_breakdown(surveys=surveys, within=selection.unit.path)
+    no_answer = survey_nonrespondents_breakdown(surveys=surveys, among=selection.joined())
     return Figures(
         modules=rows,
         total=total,

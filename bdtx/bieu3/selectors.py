@@ -1,7 +1,7 @@
 """Reads of Biểu 3 reports: a report in the viewer's scope, a unit's reports of a year, the modules
 a report may choose, and its figures (`bdtx.bieu3.figures`)."""
 
-from django.db.models import Q, QuerySet
+from django.db.models import Exists, OuterRef, Q, QuerySet
 
 from bdtx.bieu3.figures import Figures, Selection, bieu3_figures
 from bdtx.bieu3.models import Bieu3Report
@@ -10,7 +10,8 @@ from bdtx.catalog.models import Module
 from bdtx.core.models import SchoolYear
 from bdtx.core.scope import Perm, Scope
 from bdtx.organisations.models import Unit
-from bdtx.people.models import Audience
+from bdtx.organisations.selectors import units_under_on
+from bdtx.people.models import Audience, Employment
 from bdtx.plans.models import PlanItem, PlanStatus
 from bdtx.training.models import Cohort
 
@@ -54,11 +55,14 @@ PRESCHOOL_AUDIENCES = (Audience.GVMN, Audience.QLMN)
 
 def module_choices(*, unit: Unit, school_year: SchoolYear, preschool: bool | None = None) -> QuerySet[Module]:
     """The programme 03 modules the unit's subtree used that year: in approved personal plans of its
-    people, or taught by cohorts it organised; with `preschool`, only the modules of that audience."""
+    people (employed in the subtree of that year's tree), or taught by cohorts it organised; with
+    `preschool`, only the modules of that audience."""
+    units = units_under_on(unit=unit, day=school_year.ends_on)
+    posts = Employment.objects.filter(person=OuterRef("plan__person"), school_year=school_year, unit__in=units)
     planned = PlanItem.objects.filter(
         plan__status=PlanStatus.APPROVED, plan__school_year=school_year, module__isnull=False
-    ).filter(Q(plan__unit__path__startswith=unit.path))
-    taught = Cohort.objects.within(unit.path).filter(school_year=school_year, module__isnull=False)
+    ).filter(Exists(posts))
+    taught = Cohort.objects.filter(organiser__in=units, school_year=school_year, module__isnull=False)
     modules = Module.objects.filter(Q(pk__in=planned.values("module")) | Q(pk__in=taught.values("module")))
     if preschool is not None:
         preschool_q = Q(audience__in=PRESCHOOL_AUDIENCES)

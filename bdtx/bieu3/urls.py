@@ -11,4 +11,5 @@ urlpatterns: list[URLPattern | URLResolver] = [
     path("new/", views.report_create, name="create"),
     path("<uuid:uuid>/", views.report_detail, name="detail"),
     path("<uuid:uuid>/docx/", views.report_docx, name="docx"),
+    path("<uuid:uuid>/delete/", views.report_delete, name="delete"),
 ]

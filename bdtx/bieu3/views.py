@@ -5,6 +5,7 @@ from django.contrib import messages
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.http import HttpResponse
 from django.shortcuts import redirect, render
+from django.urls import reverse
 from django.utils.translation import gettext as _
 
 from bdtx.bieu3 import documents, selectors, services
@@ -91,10 +92,14 @@ def report_detail(request: AuthenticatedHttpRequest, uuid: object) -> HttpRespon
     form = Bieu3TextsForm(request.POST or None, initial=initial)
     if request.method == "POST":
         request.scope.require(Perm.REPORTS_FILE, report.unit.path)
+        saved = None
         if form.is_valid():
-            services.bieu3_update_texts(
+            saved = services.bieu3_update_texts(
                 scope=request.scope, report=report, texts=form.texts(), particulars=form.particulars()
             )
+        if request.htmx:  # saved in place: only the save status, what is typed stays on the page
+            return render(request, "bieu3/_save_status.html", {"form": form, "saved": saved})
+        if saved is not None:
             messages.success(request, _("The text sections are saved."))
             return redirect("bieu3:detail", uuid=report.uuid)
     modules = selectors.report_modules(report)
@@ -120,3 +125,14 @@ def report_detail(request: AuthenticatedHttpRequest, uuid: object) -> HttpRespon
 def report_docx(request: AuthenticatedHttpRequest, uuid: object) -> HttpResponse:
     report = _report(request, uuid)
     return documents.docx_response(documents.bieu3_docx(report=report), documents.bieu3_filename(report))
+
+
+def report_delete(request: AuthenticatedHttpRequest, uuid: object) -> HttpResponse:
+    """Asks to confirm (GET), deletes (POST) and goes back to the unit's reports of the year."""
+    report = _report(request, uuid)
+    request.scope.require(Perm.REPORTS_FILE, report.unit.path)
+    if request.method == "POST":
+        services.bieu3_delete(scope=request.scope, report=report)
+        messages.success(request, _("The Biểu 3 report is deleted."))
+        return redirect(f"{reverse('bieu3:list')}?unit={report.unit.uuid}&year={report.school_year.pk}")
+    return render(request, "bieu3/delete.html", {"report": report, "modules": selectors.report_modules(report)})

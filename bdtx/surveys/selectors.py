@@ -323,12 +323,14 @@ class Breakdown:
     difficult: int
 
 
-def survey_nonrespondents_breakdown(*, surveys: QuerySet[Survey], within: str = "") -> Breakdown:
+def survey_nonrespondents_breakdown(
+    *, surveys: QuerySet[Survey], among: QuerySet[Enrolment] | None = None
+) -> Breakdown:
     """Enrolled learners of these surveys' cohorts who have answered none of them (their cohort's),
     with those who are women, of an ethnic minority (an ethnicity other than Kinh), and working in a
     difficult area that school year (their employment's own flag, else its unit's; without an
-    employment that year, the school they enrolled from). `within`: only learners who enrolled from
-    that subtree (an office's Biểu 3 over a province's cohort). One query."""
+    employment that year, the school they enrolled from). `among`: only these enrolments (a Biểu 3's
+    learners: its subtree of that year, its audience, modules and period). One query."""
     ids = surveys.values("pk")
     answered = Participation.objects.filter(
         survey__in=ids, survey__cohort=OuterRef("cohort"), person=OuterRef("person"), answered=True
@@ -338,8 +340,8 @@ def survey_nonrespondents_breakdown(*, surveys: QuerySet[Survey], within: str = 
     learners = Enrolment.objects.filter(
         status=EnrolmentStatus.ENROLLED, cohort__in=Survey.objects.filter(pk__in=ids).values("cohort")
     )
-    if within:
-        learners = learners.within(within)
+    if among is not None:
+        learners = learners.filter(pk__in=among.values("pk"))
     r = learners.filter(~Exists(answered)).aggregate(
         total=Count("pk"),
         women=Count("pk", filter=Q(person__gender="F")),

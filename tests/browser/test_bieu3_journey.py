@@ -1,11 +1,13 @@
 """Issue 11, Biểu 3 on the pages: a commune office opens its training results reports from the menu,
 creates the report on the first term for the modules of the year, reads the figures computed from
-its schools' data, types the text sections, saves them, and downloads the Word document — which
-holds the figures and the texts as typed.
+its schools' data, types the text sections, saves them in place (htmx: the page is not loaded again,
+it says when they were saved), and downloads the Word document — which holds the figures and the
+texts as typed.
 
 Selectors are ids, hrefs from `reverse()` and interface strings through gettext (`vi`)."""
 
 import io
+import re
 from collections.abc import Callable
 from pathlib import Path
 
@@ -70,8 +72,13 @@ def test_a_commune_office_fills_the_text_sections_of_bieu3_and_downloads_it(
     page.locator("#id_assess_general").fill("Đợt bồi dưỡng đạt yêu cầu; học viên tích cực.")
     page.locator("#id_proposals").fill("Bổ sung video minh họa.\nTăng thời lượng thực hành.")
     page.locator("#id_recommendations").fill("Tiếp tục tập huấn cốt cán <về đánh giá> & phản hồi.")
+    # saved in place: the same document stays (a mark set on it survives), and says when it was saved
+    page.evaluate("() => { window.bieu3SamePage = true; }")
     page.locator("#bieu3-save").click()
-    expect(page.locator(".alert-success")).to_contain_text(vi("The text sections are saved."))
+    saved_at = re.escape(vi("Saved at %(time)s") % {"time": "HH:MM"}).replace("HH:MM", r"\d\d:\d\d")
+    expect(page.locator("#bieu3-save-status")).to_have_text(re.compile(saved_at))
+    assert page.evaluate("() => window.bieu3SamePage === true")
+    expect(page.locator(".alert-success")).not_to_contain_text(vi("The text sections are saved."))  # no redirect
     expect(page.locator("#id_recommendations")).to_have_value("Tiếp tục tập huấn cốt cán <về đánh giá> & phản hồi.")
     screenshot(page, "bieu3-report")
     report.refresh_from_db()
@@ -90,3 +97,16 @@ def test_a_commune_office_fills_the_text_sections_of_bieu3_and_downloads_it(
     assert "Đợt bồi dưỡng đạt yêu cầu; học viên tích cực." in text
     assert "Tiếp tục tập huấn cốt cán <về đánh giá> & phản hồi." in text
     assert "GV4: Mô đun 4" in text and "66,7%" in text and "5/9 học viên trả lời phiếu hỏi" in text
+
+    # the world's older draft is not wanted: deleted after confirming, the list keeps the new report
+    draft = Bieu3Report.objects.exclude(pk=report.pk).get(unit=office, school_year=w.year)
+    page.goto(reverse("bieu3:detail", args=[draft.uuid]))
+    with page.expect_navigation():
+        page.locator("#bieu3-delete").click()
+    expect(page.locator("h1")).to_have_text(vi("Delete the report?"))
+    screenshot(page, "bieu3-delete")
+    with page.expect_navigation():
+        page.locator("#bieu3-delete-confirm").click()
+    expect(page.locator(".alert-success")).to_contain_text(vi("The Biểu 3 report is deleted."))
+    expect(page.locator("#bieu3-table tbody tr")).to_have_count(1)
+    assert list(Bieu3Report.objects.filter(unit=office, school_year=w.year)) == [report]

@@ -1,5 +1,6 @@
 """Every figure of Biểu 3 against the small world of `world.py`, counted by hand."""
 
+from datetime import timedelta
 from decimal import Decimal
 
 import pytest
@@ -7,8 +8,11 @@ from django.db import connection
 from django.test.utils import CaptureQueriesContext
 
 from bdtx.bieu3.figures import Breakdown, Selection, bieu3_figures, percent, percent_text
+from bdtx.bieu3.selectors import module_choices
 from bdtx.bieu3.tests.world import OPEN_ANSWERS, PERIOD, build
+from bdtx.core.scope import SYSTEM
 from bdtx.core.tests.factories import EmploymentFactory
+from bdtx.organisations.services import unit_move
 from bdtx.training.models import Enrolment
 
 pytestmark = pytest.mark.django_db
@@ -102,9 +106,9 @@ def test_section_v_next_steps(world):
     assert gv4.to_grade == b(2, 2, 1, 0)
     # 5.2 a: still to finish = 2.4
     assert gv4.not_completed.total == 3
-    # 5.2 b: learners of the subtree in cohort A who did not answer: P2, P5, P8 (every level: the
-    # survey's participation knows the learner's school, not the audience)
-    assert f.no_answer == b(3, 2, 2, 1)
+    # 5.2 b: learners of 2.2 enrolled in cohort A who did not answer: P2, P5 (P6 waits; P8 is
+    # preschool, O1–O4 are outside the subtree)
+    assert f.no_answer == b(2, 1, 2, 1)
     # 5.3: not started: P4 (withdrew) in GV4; P2, P5 in GV5 (P1 is enrolled in cohort B)
     assert gv4.not_started == b(1, 1, 0, 0)
     assert gv5.not_started == b(2, 1, 2, 1)
@@ -141,6 +145,21 @@ def test_preschool_is_reported_separately(world):
     assert gv4.joined == b(1, 1, 0, 0) and gv4.completed == b(0, 0, 0, 0)
 
 
+def test_learners_who_did_not_answer_are_those_of_the_reports_audience(world):
+    w = build(world)
+    # P8 (preschool, enrolled in cohort A) did not answer: in the preschool report, not the general one
+    assert _figures(world, w).no_answer == b(2, 1, 2, 1)  # P2, P5
+    assert _figures(world, w, preschool=True).no_answer == b(1, 1, 0, 0)  # P8
+    # the Sở: P2, P5 and O4 (O1–O3 answered); still not P8
+    assert _figures(world, w, unit="so_a").no_answer == b(3, 2, 3, 1)
+
+
+def test_learners_who_did_not_answer_are_those_of_the_reports_modules_and_period(world):
+    w = build(world)
+    # only module 5: its cohort B runs after the period, so its learners are not reminded (P1 is in it)
+    assert _figures(world, w, modules=[w.gv5]).no_answer == b(0, 0, 0, 0)
+
+
 def test_the_sos_report_counts_the_whole_province(world):
     w = build(world)
     gv4 = _figures(world, w, unit="so_a").modules[0]
@@ -152,6 +171,24 @@ def test_another_office_counts_nothing_of_it(world):
     w = build(world)
     t = _figures(world, w, unit="xa_a1").total
     assert t.in_scope == b(0, 0, 0, 0) and t.joined == b(0, 0, 0, 0)
+
+
+def test_a_school_moved_after_the_year_counts_in_its_old_office_report_of_that_year(world):
+    w = build(world)
+    # thcs_a2 leaves UBND xã Tây (xa_a2) for xa_a1 the day after the school year ends
+    unit_move(
+        scope=SYSTEM, unit=world.u("thcs_a2"), new_parent=world.u("xa_a1"), effective=w.year.ends_on + timedelta(days=1)
+    )
+    old = _figures(world, w).total
+    assert old.in_scope == b(9, 6, 4, 2) and old.joined == b(5, 3, 2, 1) and old.completed == b(2, 1, 1, 1)
+    assert old.to_grade == b(2, 2, 1, 0) and old.not_started == b(3, 2, 2, 1)
+    assert old.mentors_done == b(1, 1, 0, 0)
+    assert _figures(world, w).no_answer == b(2, 1, 2, 1)  # P2, P5
+    new = _figures(world, w, unit="xa_a1").total
+    assert new.in_scope == b(0, 0, 0, 0) and new.joined == b(0, 0, 0, 0) and new.mentors == 0
+    assert _figures(world, w, unit="xa_a1").no_answer == b(0, 0, 0, 0)
+    assert set(module_choices(unit=world.u("xa_a2"), school_year=w.year)) == {w.gv4, w.gv5}
+    assert not set(module_choices(unit=world.u("xa_a1"), school_year=w.year)) & {w.gv4, w.gv5}
 
 
 def test_the_number_of_queries_does_not_grow(world):

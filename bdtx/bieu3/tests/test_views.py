@@ -188,3 +188,78 @@ def test_the_new_report_offers_preschool_modules_unchosen(world, login, client):
     assert f'value="{mn.pk}"' in html and f'value="{w.gv4.pk}"' in html
     checked = re.findall(r'<input type="checkbox" name="modules" value="(\d+)"[^>]*checked', html)
     assert sorted(checked) == sorted([str(w.gv4.pk), str(w.gv5.pk)])
+
+
+def test_the_text_sections_save_in_place_with_htmx_and_answer_the_time(world, report, login, client):
+    from django.utils import timezone
+
+    login(world.users["so_a"])
+    url = reverse("bieu3:detail", args=[report.uuid])
+    html = client.get(url).content.decode()
+    assert 'hx-post="' + url + '"' in html and "htmx.min.js" in html and 'id="bieu3-save-status"' in html
+    response = client.post(url, {"proposals": "Thêm video.", "report_date": "20/12/2026"}, HTTP_HX_REQUEST="true")
+    assert response.status_code == 200  # no redirect: the page stays, with what is typed
+    report.refresh_from_db()
+    assert report.proposals == "Thêm video." and report.report_date == date(2026, 12, 20)
+    saved_at = timezone.localtime(report.updated_at).strftime("%H:%M")
+    body = response.content.decode()
+    assert f"Đã lưu lúc {saved_at}" in body and "<html" not in body and "<form" not in body
+    # the page's "last saved" line follows, out of band
+    assert 'id="bieu3-last-saved" hx-swap-oob="true"' in body and world.users["so_a"].username in body
+
+
+def test_a_save_in_place_that_fails_says_why_and_changes_nothing(world, report, login, client):
+    login(world.users["so_a"])
+    url = reverse("bieu3:detail", args=[report.uuid])
+    response = client.post(url, {"proposals": "Thêm video.", "report_date": "31/02/2026"}, HTTP_HX_REQUEST="true")
+    body = response.content.decode()
+    assert response.status_code == 200 and "Chưa lưu được" in body and "Ngày báo cáo" in body
+    report.refresh_from_db()
+    assert report.proposals == "" and report.report_date is None
+
+
+def test_without_javascript_the_save_still_redirects(world, report, login, client):
+    login(world.users["so_a"])
+    url = reverse("bieu3:detail", args=[report.uuid])
+    response = client.post(url, {"proposals": "Thêm video."})
+    assert response.status_code == 302 and response["Location"] == url
+    assert "Thêm video." in client.get(url).content.decode()
+
+
+def test_a_reader_gets_no_htmx(world, report, login, client):
+    login(world.users["ministry"])
+    html = client.get(reverse("bieu3:detail", args=[report.uuid])).content.decode()
+    assert "hx-post" not in html and "htmx.min.js" not in html and 'id="bieu3-delete"' not in html
+
+
+def test_the_office_deletes_a_report_after_confirming(world, report, login, client):
+    from bdtx.core.models import AuditLog
+
+    login(world.users["so_a"])
+    detail = client.get(reverse("bieu3:detail", args=[report.uuid])).content.decode()
+    url = reverse("bieu3:delete", args=[report.uuid])
+    assert f'href="{url}"' in detail
+    confirm = client.get(url)
+    assert confirm.status_code == 200 and 'id="bieu3-delete-confirm"' in confirm.content.decode()
+    assert Bieu3Report.objects.filter(pk=report.pk).exists()  # asking deletes nothing
+    response = client.post(url)
+    listing = reverse("bieu3:list") + f"?unit={report.unit.uuid}&year={report.school_year.pk}"
+    assert response.status_code == 302 and response["Location"] == listing
+    assert not Bieu3Report.objects.filter(pk=report.pk).exists()
+    assert AuditLog.objects.filter(action="bieu3.delete", object_uuid=report.uuid).count() == 1
+    assert "Đã xóa báo cáo Biểu 3." in client.get(listing).content.decode()
+
+
+@pytest.mark.parametrize("user", ["so_b", "xa_a1"])
+def test_deleting_a_report_outside_the_scope_is_404(world, report, login, client, user):
+    login(world.users[user])
+    url = reverse("bieu3:delete", args=[report.uuid])
+    assert client.get(url).status_code == 404 and client.post(url).status_code == 404
+    assert Bieu3Report.objects.filter(pk=report.pk).exists()
+
+
+def test_who_sees_the_report_but_may_not_file_it_cannot_delete_it(world, report, login, client):
+    login(world.users["ministry"])
+    url = reverse("bieu3:delete", args=[report.uuid])
+    assert client.get(url).status_code == 403 and client.post(url).status_code == 403
+    assert Bieu3Report.objects.filter(pk=report.pk).exists()
