@@ -171,11 +171,12 @@ def _docx_row(content: bytes, label: str) -> list[str]:
     raise AssertionError(label)
 
 
-@pytest.mark.parametrize(("viewer", "groups"), [("so_t", ["3", "2", "1", "3"]), ("ministry", ["<5"] * 4)])
+@pytest.mark.parametrize(("viewer", "groups"), [("so_t", ["3", "2", "1", "3"]), ("ministry", ["<5", "x", "x", "<5"])])
 def test_small_groups_are_suppressed_for_the_ministry_not_the_so(tree, world, login, viewer, groups) -> None:  # type: ignore[no-untyped-def]
     """s1 has 4 people: 3 women, 2 of an ethnic minority, 1 minority woman, 3 in a difficult area. The
     Sở sees ethnicity and every figure; the ministry does not, and sees "<5" on the page, in the .xlsx
-    and in the .docx (totals stay); the filed snapshot keeps the true figures."""
+    and in the .docx, and "x" for the ethnicity cells of a row of 4 people (totals stay); the filed
+    snapshot keeps the true figures."""
     s1 = tree.u("s1")
     login(tree.users["hieutruong_s1"]).post(url("file", s1))
     client = login(tree.users[viewer] if viewer in tree.users else world.users[viewer])
