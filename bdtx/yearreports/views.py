@@ -67,7 +67,7 @@ def board(request: AuthenticatedHttpRequest) -> HttpResponse:
         {
             "board": data,
             "years": school_year_list(),
-            "can_decide": request.scope.has(Perm.REPORTS_DECIDE, unit.path),
+            "can_decide": request.scope.holds_at(Perm.REPORTS_DECIDE, unit),  # the children's reports are filed to it
             "has_children": not is_school_like(unit),
             "statuses": [(code, labels.get(code, _("Nothing filed")), n) for code, n in data.counts.items()],
         },
