@@ -16,8 +16,9 @@ What is hidden, in this order (totals always stay):
    (10 people, 7 minority: 3 are not); a rest of 0 says that everyone of the group is of a minority,
    so whoever knows one of them (a colleague, a parent) knows their ethnicity — 30 of 30, or "<5" of
    a total of 1, which can only be 1. This is the threshold rule with group disclosure of statistics
-   offices (a cell is disclosive when it or its complement within its row or column is below the
-   threshold, a complement of 0 included). Pairs looked at (part in group → cell hidden):
+   offices: a cell is disclosive when it or its complement within its row or column is below the
+   threshold, a complement of 0 included — here the rows and columns of one row's gender × ethnicity
+   table (the women and the men; of a minority or not). Pairs looked at (part in group → cell hidden):
    - minority in all people (rest: not minority) → the minority cell;
    - minority women in all people, in the women (rest: women not of a minority) and in the minority
      (rest: minority men) → the minority-women cell;
@@ -25,13 +26,15 @@ What is hidden, in this order (totals always stay):
      minority, when the minority men are not 0 → the minority-women cell (it breaks the subtraction).
    A group only counts when its size is shown (a women's or minority cell hidden itself is no group
    to subtract from). A part of 0 with a rest of 0 is an empty group, which says nothing. A part of
-   0 in a group of 5 or more (nobody of a minority) is left: it is what most rows show, and a minority
-   cell cannot be suppressed for having no one in it. The differences that tell only a gender or an
+   0 in a group of 5 or more (nobody of a minority: all Kinh, the majority) is left, on purpose: it
+   is what most rows show, and hiding it would hide the minority figure of nearly every unit — the
+   figure the report exists for. The differences that tell only a gender or an
    area (total − women, total − difficult area) are left: they read nobody's ethnicity; women counts
    stay as rule 1 shows them.
    The mark of a cell of 1 to 4 does not depend on which of 1 to 4 it is: it becomes "x" when the
-   complement rule would hide any of the values 1 to 4 there, and stays "<5" otherwise (else "<5"
-   beside a minority of 5 would say "not 1 to 4 minority men", and "<5" of a total of 6 only "1").
+   complement rule would hide any of the values 1 to 4 there, and stays "<5" otherwise. Else the
+   mark would tell by elimination: in a row of 6 people, 2 to 6 minority are "x", so a "<5" would
+   say 1; beside 5 women, 5 minority women are "x", so a "<5" would say "not all of them".
 3. Within a column of a table with a total row (the units of a dashboard): when exactly one unit's
    cell of a column is hidden and the total row's cell is shown, the smallest other non-zero cell
    of that column is hidden too ("x"), so that the total minus the others does not give it back.
