@@ -37,6 +37,11 @@ def main() -> None:
     parser.add_argument("--certificates", type=int, default=2000, help="results recognised and certified")
     parser.add_argument("--keep", action="store_true", help="keep the temporary directory")
     parser.add_argument("--profile", action="store_true", help="profile the group split (top 15 by cumulative time)")
+    parser.add_argument(
+        "--without-summaries",
+        action="store_true",
+        help="drop the summaries' change-logging triggers first (to measure what they cost the writes)",
+    )
     args = parser.parse_args()
 
     tmp, drop_database = django_in_a_fresh_place()
@@ -63,6 +68,13 @@ def main() -> None:
         t = time.perf_counter()
         call_command("migrate", verbosity=0)
         print(f"database: {connection.vendor} in {tmp}  (migrated in {time.perf_counter() - t:.1f} s)")
+        if args.without_summaries:
+            from bdtx.summaries.triggers import uninstall_sql
+
+            with connection.cursor() as cursor:
+                for sql in uninstall_sql(connection.vendor):
+                    cursor.execute(sql)
+            print("the summaries' triggers dropped: writes log no changes")
         start = date(2000, 1, 1)
         year = school_year_current()
         bo = unit_create(scope=SYSTEM, kind=UnitKind.MINISTRY, name="Bộ", code="B-BO", parent=None, valid_from=start)

@@ -3,6 +3,7 @@ questionnaire to a cohort, response tracking with reminders, the results and the
 learner's form (on a phone). Each page: 404 outside the scope, 403 inside without the right."""
 
 from datetime import date
+from decimal import Decimal
 from typing import Any
 
 from django import forms
@@ -19,6 +20,7 @@ from bdtx.catalog.models import Module
 from bdtx.core.exporters import Column, write_xlsx, xlsx_response
 from bdtx.core.forms import BootstrapFormMixin
 from bdtx.core.http import AuthenticatedHttpRequest, get_in_scope_or_404, year_from_request
+from bdtx.core.numbers import percent
 from bdtx.core.paging import paginate
 from bdtx.core.scope import Perm
 from bdtx.organisations.models import Unit
@@ -161,8 +163,10 @@ def survey_results(request: AuthenticatedHttpRequest, uuid: str) -> HttpResponse
     )
 
 
-def _percent(part: int, whole: int) -> float:
-    return round(100 * part / whole, 1) if whole else 0.0
+def _percent(part: int, whole: int) -> Decimal:
+    """A rate for the .xlsx, a number to one decimal (Excel shows it with the reader's decimal mark),
+    exact and halves up (`bdtx.core.numbers.percent`: 1 of 16 is 6.3, round() gave 6.2); 0 of none."""
+    return percent(part, whole, places=1) or Decimal(0)
 
 
 def survey_results_export(request: AuthenticatedHttpRequest, uuid: str) -> HttpResponse:

@@ -45,7 +45,8 @@ PROGRAMME_VI = {
     "BD03": "Chương trình bồi dưỡng 03",
 }
 SUPPRESSION_NOTE_VI = (
-    "Số liệu theo nhóm dưới 5 người ghi “<5”, số liệu có thể suy ra một số liệu như vậy bằng phép trừ ghi “x”."
+    "Số liệu theo nhóm dưới 5 người ghi “<5”; số liệu về dân tộc có thể làm lộ người cụ thể (suy ra được"
+    " bằng phép trừ, hoặc cho biết mọi người trong một nhóm đều là người dân tộc thiểu số) ghi “x”."
 )
 
 
@@ -170,8 +171,9 @@ def report_xlsx(*, unit: Unit, school_year: SchoolYear, report: YearReport | Non
                 row,
                 0,
                 _(
-                    "Group figures under 5 people are shown as “<5”, and a figure that would give one away by"
-                    " subtraction as “x”, so that nobody's ethnicity can be read off a small number."
+                    "Group figures under 5 people are shown as “<5”, and an ethnicity figure that would give"
+                    " people away, by subtraction or because everyone in a group is of an ethnic minority, as"
+                    " “x”, so that nobody's ethnicity can be read off the figures."
                 ),
             )
             row += 1

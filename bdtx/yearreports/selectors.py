@@ -27,7 +27,6 @@ from bdtx.plans.unit.selectors import (
     SCHOOL_KINDS,
     children_in_year,
     may_act_for,
-    may_decide,
     parent_in_year,
 )
 from bdtx.regimes.models import Programme
@@ -179,8 +178,13 @@ def may_file(*, scope: Scope, unit: Unit) -> bool:
 
 
 def may_decide_report(*, scope: Scope, unit: Unit, school_year: SchoolYear) -> bool:
-    """Accepting or returning `unit`'s report is for the parent it is filed to (or an authority above)."""
-    return may_decide(scope=scope, parent=parent_in_year(unit=unit, school_year=school_year), perm=Perm.REPORTS_DECIDE)
+    """Accepting or returning `unit`'s report is for the unit it is filed to — its parent in that
+    year's tree — alone: `reports.decide` held AT the parent. Reports go up one level at a time
+    (school → office → Sở → Bộ) and the parent's own report sums the reports it received, so an
+    authority above (the ministry on a commune's report to the Sở) does not decide them; it decides
+    the report filed to it. (Plans differ: an authority above may approve, `plans.unit.selectors.may_decide`.)"""
+    parent = parent_in_year(unit=unit, school_year=school_year)
+    return parent is not None and scope.holds_at(Perm.REPORTS_DECIDE, parent)
 
 
 def due_of(*, unit: Unit, school_year: SchoolYear) -> date | None:

@@ -4,7 +4,8 @@ A school files its live figures (`selectors.live_figures`); an office, a Sở or
 the sum of its children's filed or accepted reports (`selectors.children_sum`). What is filed is a
 snapshot: later changes to the data below never alter it; a returned report may be filed again,
 which stores a new one. The unit's own staff file (`reports.file` held at the unit); the parent in
-force that school year, or an authority above it, accepts or returns (`reports.decide`). Every step
+force that school year accepts or returns (`reports.decide` held at the parent: not an authority
+above it, `selectors.may_decide_report`). Every step
 writes a `YearReportEvent` and an audit entry in the same transaction.
 """
 
@@ -17,10 +18,10 @@ from bdtx.core.models import SchoolYear
 from bdtx.core.scope import Perm, Scope
 from bdtx.core.services import audit_record
 from bdtx.organisations.models import Unit
-from bdtx.plans.unit.selectors import is_school_like, may_act_for, may_decide, parent_in_year
+from bdtx.plans.unit.selectors import is_school_like, may_act_for, parent_in_year
 from bdtx.yearreports.models import ReportStatus, YearReport, YearReportEvent
 from bdtx.yearreports.notifications import year_report_decided
-from bdtx.yearreports.selectors import SENT, children_sum, figures_to_file
+from bdtx.yearreports.selectors import SENT, children_sum, figures_to_file, may_decide_report
 
 FILABLE = (ReportStatus.DRAFT, ReportStatus.RETURNED)
 
@@ -82,8 +83,7 @@ def _locked(report: YearReport) -> YearReport:
 
 
 def _decider_check(scope: Scope, report: YearReport) -> None:
-    parent = parent_in_year(unit=report.unit, school_year=report.school_year)
-    if not may_decide(scope=scope, parent=parent, perm=Perm.REPORTS_DECIDE):
+    if not may_decide_report(scope=scope, unit=report.unit, school_year=report.school_year):
         raise PermissionDenied
 
 

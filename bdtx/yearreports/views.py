@@ -4,7 +4,8 @@
 Small-cell suppression (decided here, for the page and both documents): a viewer who does not see
 sensitive data at the unit (`scope.sees_sensitive(unit.path)` is False: the ministry) sees the
 group cells (women, ethnic minority, ethnic-minority women, difficult area) as the dashboards show
-them — 1 to 4 as "<5", a cell that would give one back by subtraction as "x", totals and their
+them — 1 to 4 as "<5", an ethnicity cell that would give people away (by subtraction, or as everyone
+of a group) as "x", totals and their
 percentages as they are (`bdtx.core.suppression`, shared with the dashboards, beside this app). Why:
 ethnicity is sensitive personal data (Decree 13/2023), and a school's or a commune's report has
 groups small enough to read a person's ethnicity off them; the Sở, which sees that data anyway, sees
@@ -66,7 +67,7 @@ def board(request: AuthenticatedHttpRequest) -> HttpResponse:
         {
             "board": data,
             "years": school_year_list(),
-            "can_decide": request.scope.has(Perm.REPORTS_DECIDE, unit.path),
+            "can_decide": request.scope.holds_at(Perm.REPORTS_DECIDE, unit),  # the children's reports are filed to it
             "has_children": not is_school_like(unit),
             "statuses": [(code, labels.get(code, _("Nothing filed")), n) for code, n in data.counts.items()],
         },

@@ -50,10 +50,16 @@ def test_minority_women_are_hidden_when_the_other_women_would_be_few():
 
 def test_differences_telling_only_gender_or_area_are_left():
     # 40 people, 38 women, 37 in a difficult area: men and the others are few, nobody's ethnicity is told
-    assert marks(suppress_row(40, groups(38, 10, 10, 37), suppress=True)) == {
+    assert marks(suppress_row(40, groups(38, 10, 8, 37), suppress=True)) == {
         "women": "38",
         "minority": "10",
-        "minority_women": "10",
+        "minority_women": HIDDEN,  # 10 − 8: the 2 minority men, who are the 2 men
+        "difficult": "37",
+    }
+    assert marks(suppress_row(40, groups(38, 0, 0, 37), suppress=True)) == {
+        "women": "38",
+        "minority": "0",
+        "minority_women": "0",
         "difficult": "37",
     }
 
@@ -106,3 +112,57 @@ def test_children_of_a_shown_parent_follow_the_column_rule():
     untouched = [{"minority": Cell(6)}]
     suppress_children(untouched, {"minority": Cell(None, HIDDEN)}, suppress=False)
     assert str(untouched[0]["minority"]) == "6"
+
+
+# rule 2 with a complement of 0: everyone of a group is of a minority (hand-counted rows)
+
+
+def test_one_person_of_a_minority_is_hidden_not_shown_as_under_five():
+    # total 1, that one a minority woman: "<5" of 1 can only be 1
+    cells = suppress_row(1, groups(1, 1, 1, 0), suppress=True)
+    assert marks(cells) == {"women": SMALL, "minority": HIDDEN, "minority_women": HIDDEN, "difficult": "0"}
+    # and the one person not of a minority looks the same
+    assert marks(suppress_row(1, groups(1, 0, 0, 0), suppress=True)) == marks(cells)
+
+
+def test_a_row_whose_people_are_all_of_a_minority_hides_its_ethnicity_cells():
+    # 30 people, 30 minority (20 women, all minority): whoever knows someone there knows their ethnicity
+    assert marks(suppress_row(30, groups(20, 30, 20, 0), suppress=True)) == {
+        "women": "20",
+        "minority": HIDDEN,
+        "minority_women": HIDDEN,
+        "difficult": "0",
+    }
+
+
+def test_a_row_of_thirty_with_twelve_of_a_minority_is_shown():
+    # 30 people, 20 women; 12 minority of whom 7 women: 18 others, 5 minority men, 13 other women,
+    # 10 men of whom 5 minority and 5 not
+    assert marks(suppress_row(30, groups(20, 12, 7, 3), suppress=True)) == {
+        "women": "20",
+        "minority": "12",
+        "minority_women": "7",
+        "difficult": SMALL,
+    }
+
+
+def test_minority_women_are_hidden_when_all_the_women_or_all_the_minority_are_them():
+    assert str(suppress_row(30, groups(12, 20, 12, 0), suppress=True)["minority_women"]) == HIDDEN  # all women
+    assert str(suppress_row(30, groups(25, 12, 12, 0), suppress=True)["minority_women"]) == HIDDEN  # no minority men
+
+
+def test_minority_women_are_hidden_when_the_men_would_be_read_as_all_of_a_minority():
+    # 30 people, 20 women, 15 minority, 5 minority women: 10 minority men, who are the 10 men
+    assert marks(suppress_row(30, groups(20, 15, 5, 0), suppress=True)) == {
+        "women": "20",
+        "minority": "15",
+        "minority_women": HIDDEN,
+        "difficult": "0",
+    }
+
+
+def test_under_five_is_only_shown_where_every_count_from_one_to_four_would_be():
+    # 9 people: 1 to 4 minority leaves 5 to 8 others, "<5"; of 8 people, 4 would leave 4: "x" for all
+    assert str(suppress_row(9, groups(9, 2, 2, 0), suppress=True)["minority"]) == SMALL
+    assert str(suppress_row(8, groups(8, 1, 1, 0), suppress=True)["minority"]) == HIDDEN
+    assert str(suppress_row(9, groups(9, 0, 0, 0), suppress=True)["minority"]) == "0"

@@ -96,6 +96,18 @@ def test_results_page_suppressed_then_shown_and_export(world, survey, enrol, log
     assert "Ý kiến" in cells and not any(p.full_name in cells for p in people)
 
 
+def test_the_exports_rates_are_exact_and_round_halves_up(world, survey, enrol, login):
+    """1 of 16 learners answered: 6.25 %, written 6.3 (a number: Excel shows 6,3 in Vietnamese);
+    round(6.25, 1) gave 6.2."""
+    people = enrol(15)  # the world's cohort has one learner already
+    services.survey_answer(scope=as_person(people[0]), survey=survey, answers=_answers(survey))
+    export = login(world.users["so_a"]).get(reverse("surveys:export", args=[survey.uuid]))
+    rows = CalamineWorkbook.from_filelike(io.BytesIO(export.content)).get_sheet_by_index(0).to_python()
+    assert next(r for r in rows if r[0] == "Số học viên của lớp")[2] == 16
+    answered = next(r for r in rows if r[0] == "Số học viên đã trả lời")
+    assert answered[2:4] == [1, 6.3]
+
+
 def _queries(client, url) -> int:  # type: ignore[no-untyped-def]
     with CaptureQueriesContext(connection) as ctx:
         assert client.get(url).status_code == 200

@@ -9,7 +9,7 @@ from bdtx.core.scope import SYSTEM
 from bdtx.notifications.models import Notification
 from bdtx.yearreports import services as svc
 from bdtx.yearreports.figures import ReportFigures
-from bdtx.yearreports.models import YearReport
+from bdtx.yearreports.models import ReportStatus, YearReport
 from bdtx.yearreports.selectors import board_get, live_figures
 
 from .conftest import enrol, result
@@ -90,8 +90,9 @@ def test_only_the_units_own_staff_file_and_only_the_parent_decides(tree) -> None
         svc.year_report_return(scope=scope(tree, "xa_t1"), report=report, comment=" ")
     with pytest.raises(ValidationError):  # filed already
         svc.year_report_file(scope=scope(tree, "hieutruong_s1"), unit=tree.u("s1"), school_year=tree.year)
-    # the Sở, above the office, may decide too
-    svc.year_report_accept(scope=scope(tree, "so_t"), report=report)
+    with pytest.raises(PermissionDenied):  # the Sở, above the office the report is filed to, does not decide it
+        svc.year_report_accept(scope=scope(tree, "so_t"), report=report)
+    assert svc.year_report_accept(scope=scope(tree, "xa_t1"), report=report).status == ReportStatus.ACCEPTED
 
 
 def test_each_step_is_audited_and_a_decision_tells_the_school(tree) -> None:  # type: ignore[no-untyped-def]

@@ -66,6 +66,29 @@ def test_a_principal_may_not_decide_their_own_report(world, login) -> None:  # t
     assert YearReport.objects.get(unit=world.u("th_a1")).status == ReportStatus.FILED
 
 
+def test_a_communes_report_is_decided_by_the_so_it_is_filed_to_not_by_the_ministry(tree, world, login) -> None:  # type: ignore[no-untyped-def]
+    from bdtx.accounts.selectors import scope_for_user
+    from bdtx.yearreports import services as svc
+
+    commune = tree.u("xa_t1")
+    svc.year_report_file(
+        scope=scope_for_user(tree.users["xa_t1"]), unit=commune, school_year=tree.year, incomplete_ok=True
+    )
+    board = reverse("yearreports:board") + f"?unit={tree.u('so_t').uuid}&year={YEAR}"
+
+    ministry = login(world.users["ministry"])  # reports.decide over the whole country, above the Sở
+    assert 'id="decide-form"' not in ministry.get(url("report", commune)).content.decode()
+    assert "Xem xét" not in ministry.get(board).content.decode()  # "Review": the board's rows just open
+    assert ministry.post(url("decide", commune), {"decision": "accept", "comment": ""}).status_code == 403
+    assert YearReport.objects.get(unit=commune).status == ReportStatus.FILED
+
+    so = login(tree.users["so_t"])
+    assert 'id="decide-form"' in so.get(url("report", commune)).content.decode()
+    assert "Xem xét" in so.get(board).content.decode()
+    assert so.post(url("decide", commune), {"decision": "accept", "comment": ""}).status_code == 302
+    assert YearReport.objects.get(unit=commune).status == ReportStatus.ACCEPTED
+
+
 def test_file_return_refile_accept_through_the_pages(tree, login) -> None:  # type: ignore[no-untyped-def]
     s1 = tree.u("s1")
     school = login(tree.users["hieutruong_s1"])
@@ -171,11 +194,12 @@ def _docx_row(content: bytes, label: str) -> list[str]:
     raise AssertionError(label)
 
 
-@pytest.mark.parametrize(("viewer", "groups"), [("so_t", ["3", "2", "1", "3"]), ("ministry", ["<5"] * 4)])
+@pytest.mark.parametrize(("viewer", "groups"), [("so_t", ["3", "2", "1", "3"]), ("ministry", ["<5", "x", "x", "<5"])])
 def test_small_groups_are_suppressed_for_the_ministry_not_the_so(tree, world, login, viewer, groups) -> None:  # type: ignore[no-untyped-def]
     """s1 has 4 people: 3 women, 2 of an ethnic minority, 1 minority woman, 3 in a difficult area. The
     Sở sees ethnicity and every figure; the ministry does not, and sees "<5" on the page, in the .xlsx
-    and in the .docx (totals stay); the filed snapshot keeps the true figures."""
+    and in the .docx, and "x" for the ethnicity cells of a row of 4 people (totals stay); the filed
+    snapshot keeps the true figures."""
     s1 = tree.u("s1")
     login(tree.users["hieutruong_s1"]).post(url("file", s1))
     client = login(tree.users[viewer] if viewer in tree.users else world.users[viewer])
