@@ -16,3 +16,8 @@ class Bieu3Config(AppConfig):
         from bdtx.core.audit import audit_actions
 
         audit_actions.register(*ACTIONS, app=self.label)
+
+        from bdtx.bieu3.summary import summarise
+        from bdtx.summaries.registry import register
+
+        register(self.label, summarise)

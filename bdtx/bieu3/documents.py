@@ -156,7 +156,8 @@ def bieu3_context(report: Bieu3Report) -> dict[str, Any]:
     """Everything the template shows: the report's particulars and texts and its figures now."""
     unit, year = report.unit, report.school_year
     modules = report_modules(report)
-    figures = report_figures(report, modules)
+    figures = report_figures(report, modules)  # a download waits for the figures
+    assert isinstance(figures, Figures)
     parent = parent_in_year(unit=unit, school_year=year)
     lh = letterhead(unit, parent=parent)
     issued = report.report_date or timezone.localdate()

@@ -36,22 +36,23 @@ number of queries does not grow with modules, schools or people: each figure is 
 grouped by module (conditional COUNTs).
 """
 
-from collections.abc import Iterable
+from collections.abc import Iterable, Mapping
 from dataclasses import dataclass, field
 from datetime import date
 from decimal import Decimal
 from functools import cached_property
 from typing import Any
 
-from django.db.models import Count, Exists, OuterRef, Q, QuerySet
+from django.db.models import Count, Exists, OuterRef, Q, QuerySet, Sum
 
+from bdtx.bieu3.models import UnitJoined, UnitScope
 from bdtx.catalog.models import Module
 from bdtx.core import numbers
 from bdtx.core.models import SchoolYear
 from bdtx.organisations.models import SchoolLevel, Unit
 from bdtx.organisations.selectors import units_under_on
 from bdtx.people.models import KINH_CODE, Employment, EmploymentStatus, Gender, difficult_area_q
-from bdtx.plans.models import PlanItem, PlanStatus
+from bdtx.summaries.services import ensure_fresh
 from bdtx.surveys.models import Survey
 from bdtx.surveys.selectors import Results, survey_nonrespondents_breakdown, survey_results
 from bdtx.training.models import (
@@ -293,48 +294,45 @@ class Selection:
         return Q(Exists(post.filter(difficult_area_q())))
 
 
+def _summed(rows: Iterable[Mapping[str, Any]], key: str, sub: str, in_sub: str) -> dict[int, dict[str, Any]]:
+    """Summary rows (module, w, m, d, …, total) as the conditional counts `_breakdown` reads:
+    `<key>_*` over every row, `<sub>_*` over the rows where `in_sub` ("started" false, "completed")."""
+    out: dict[int, dict[str, Any]] = {}
+    for r in rows:
+        counts = out.setdefault(r["module_id"], {})
+        inside = not r["started"] if in_sub == "not started" else r[in_sub]
+        for k in [key, sub] if inside else [key]:
+            for group, on in (("total", True), ("women", r["w"]), ("minority", r["m"]), ("difficult", r["d"])):
+                if on:
+                    counts[f"{k}_{group}"] = counts.get(f"{k}_{group}", 0) + r["total"]
+    return out
+
+
 def _in_scope(sel: Selection) -> dict[int, dict[str, Any]]:
-    """2.1 and 5.3, per module: one query over the approved plan items."""
-    post = sel.subtree_posts("plan__person").filter(status__in=IN_SERVICE)
-    difficult = Q(Exists(post.filter(difficult_area_q())))
-    started = Q(
-        Exists(
-            Enrolment.objects.filter(
-                person=OuterRef("plan__person"),
-                module=OuterRef("module"),
-                school_year=sel.school_year,
-                status__in=ACTIVE_STATUSES,
-            )
-        )
-    )
+    """2.1 and 5.3, per module: the subtree's units' summaries (`summary`) added up, one query."""
     rows = (
-        PlanItem.objects.filter(
-            plan__status=PlanStatus.APPROVED, plan__school_year=sel.school_year, module_id__in=sel.module_ids
+        UnitScope.objects.filter(
+            school_year=sel.school_year, unit__in=sel.units, module_id__in=sel.module_ids, preschool=sel.preschool
         )
-        .filter(Exists(post))
-        .values("module_id")
-        .annotate(
-            **_counts("scope", "plan__person__", difficult, distinct=True),
-            **_counts("new", "plan__person__", difficult, distinct=True, where=~started),
-        )
+        .values("module_id", "w", "m", "d", "started")
+        .annotate(total=Sum("n"))
         .order_by()
     )
-    return {r["module_id"]: dict(r) for r in rows}
+    return _summed(rows, "scope", "new", "not started")
 
 
 def _joined(sel: Selection) -> dict[int, dict[str, Any]]:
-    """2.2 and 2.3, per module: one query over the enrolments."""
-    difficult = sel.enrolment_difficult()
+    """2.2 and 2.3, per module: the subtree's units' summaries of the cohorts in the period, one query."""
     rows = (
-        sel.joined()
-        .values("module_id")
-        .annotate(
-            **_counts("joined", "person__", difficult),
-            **_counts("done", "person__", difficult, where=Q(completed=True)),
+        UnitJoined.objects.filter(
+            school_year=sel.school_year, unit__in=sel.units, module_id__in=sel.module_ids, preschool=sel.preschool
         )
+        .filter(in_period_q(sel.period_from, sel.period_to))
+        .values("module_id", "w", "m", "d", "completed")
+        .annotate(total=Sum("n"))
         .order_by()
     )
-    return {r["module_id"]: dict(r) for r in rows}
+    return _summed(rows, "joined", "done", "completed")
 
 
 def _to_grade(sel: Selection) -> dict[int, dict[str, Any]]:
@@ -395,7 +393,10 @@ def _mentor_breakdown(rows: Iterable[dict[str, Any]]) -> tuple[Breakdown, int]:
 
 def bieu3_figures(*, selection: Selection, modules: list[Module]) -> Figures:
     """Sections II, III and V of Biểu 3 for `selection`, a row per module (in the order given) and
-    their total. A constant number of queries (about a dozen), whatever the size of the subtree."""
+    their total. A constant number of queries (about a dozen), whatever the size of the subtree; 2.1,
+    2.2, 2.3 and 5.3 from the units' summaries, brought up to date first (here, however many changed:
+    a page asks `selectors.report_figures` first, which leaves many to a background job)."""
+    ensure_fresh(unit=selection.unit, school_year=selection.school_year, units=selection.units, wait=True)
     scope_rows, joined_rows = _in_scope(selection), _joined(selection)
     grade_rows, mentor_rows = _to_grade(selection), _mentors(selection)
     rows: list[ModuleFigures] = []

@@ -13,6 +13,8 @@ from bdtx.organisations.models import Unit
 from bdtx.organisations.selectors import units_under_on
 from bdtx.people.models import Audience, Employment
 from bdtx.plans.models import PlanItem, PlanStatus
+from bdtx.summaries.models import RefreshJob
+from bdtx.summaries.services import ensure_fresh
 from bdtx.training.models import Cohort
 
 
@@ -74,8 +76,11 @@ def report_modules(report: Bieu3Report) -> list[Module]:
     return list(report.modules.order_by("code", "pk"))
 
 
-def report_figures(report: Bieu3Report, modules: list[Module] | None = None) -> Figures:
-    """The figures of sections II, III and V of the report, computed now."""
+def report_figures(
+    report: Bieu3Report, modules: list[Module] | None = None, *, wait: bool = True
+) -> Figures | RefreshJob:
+    """The figures of sections II, III and V of the report, as the data stand now; without `wait`,
+    the background job bringing the subtree's summaries up to date when many units changed."""
     modules = report_modules(report) if modules is None else modules
     selection = Selection(
         unit=report.unit,
@@ -85,4 +90,7 @@ def report_figures(report: Bieu3Report, modules: list[Module] | None = None) -> 
         module_ids=tuple(m.pk for m in modules),
         preschool=report.preschool,
     )
+    job = ensure_fresh(unit=report.unit, school_year=report.school_year, units=selection.units, wait=wait)
+    if job is not None:
+        return job
     return bieu3_figures(selection=selection, modules=modules)

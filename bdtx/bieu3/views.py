@@ -16,6 +16,7 @@ from bdtx.core.scope import Perm
 from bdtx.core.selectors import school_year_list
 from bdtx.organisations.models import Unit
 from bdtx.organisations.selectors import unit_get
+from bdtx.summaries.models import RefreshJob
 
 # The text sections on the page, by section of the form (section V's other activities sit under its table).
 TEXT_GROUPS = {
@@ -103,7 +104,9 @@ def report_detail(request: AuthenticatedHttpRequest, uuid: object) -> HttpRespon
             messages.success(request, _("The text sections are saved."))
             return redirect("bieu3:detail", uuid=report.uuid)
     modules = selectors.report_modules(report)
-    figures = selectors.report_figures(report, modules)
+    figures = selectors.report_figures(report, modules, wait=False)
+    if isinstance(figures, RefreshJob):  # many units changed: a worker computes, the page follows it
+        return render(request, "bieu3/computing.html", {"report": report, "job": figures})
     return render(
         request,
         "bieu3/detail.html",

@@ -8,9 +8,10 @@ What is logged (the unit and school year whose figures may have changed):
   (before and after the change);
 - an enrolment (same): its unit (where the dashboards count it) and the learner's employment of
   that year (where the results report counts it);
-- a year result or a personal plan (same): the person's employment of that year;
+- a year result or a personal plan (same): the person's employment of that year; a plan's item: the
+  employment of that year of the plan's person;
 - a person whose gender or ethnicity changes: each of their employments;
-- a unit whose ownership, difficult-area flag or kind changes: every year it has employments or
+- a unit whose ownership, difficult-area flag, kind or school levels change: every year it has employments or
   enrolments;
 - a cohort whose programme, module or content title changes: the units of its enrolments and the
   learners' employments.
@@ -62,6 +63,14 @@ WATCHED = (
     Watched("results_yearresult", ("person_id", "school_year_id", "completed"), (_POSTS_OF_YEAR,)),
     Watched("plans_personalplan", ("person_id", "school_year_id", "status"), (_POSTS_OF_YEAR,)),
     Watched(
+        "plans_planitem",
+        ("plan_id", "module_id"),
+        (
+            "SELECT e.school_year_id, e.unit_id FROM people_employment e JOIN plans_personalplan pl"
+            " ON pl.person_id = e.person_id AND pl.school_year_id = e.school_year_id WHERE pl.id = {R}.plan_id",
+        ),
+    ),
+    Watched(
         "people_person",
         ("gender", "ethnicity_id"),
         ("SELECT school_year_id, unit_id FROM people_employment WHERE person_id = {R}.id",),
@@ -69,7 +78,7 @@ WATCHED = (
     ),
     Watched(
         "organisations_unit",
-        ("ownership", "difficult_area", "kind"),
+        ("ownership", "difficult_area", "kind", "levels"),
         (
             "SELECT DISTINCT school_year_id, unit_id FROM people_employment WHERE unit_id = {R}.id",
             "SELECT DISTINCT school_year_id, unit_id FROM training_enrolment WHERE unit_id = {R}.id",

@@ -143,6 +143,9 @@ def _queries(client, url):  # type: ignore[no-untyped-def]
     from django.db import connection
     from django.test.utils import CaptureQueriesContext
 
+    from bdtx.summaries.services import refresh_all
+
+    refresh_all()  # the units' summaries current: what a page costs then
     with CaptureQueriesContext(connection) as ctx:
         assert client.get(url).status_code == 200
     return len(ctx)
@@ -263,3 +266,22 @@ def test_who_sees_the_report_but_may_not_file_it_cannot_delete_it(world, report,
     url = reverse("bieu3:delete", args=[report.uuid])
     assert client.get(url).status_code == 403 and client.post(url).status_code == 403
     assert Bieu3Report.objects.filter(pk=report.pk).exists()
+
+
+def test_many_changed_units_are_computed_in_the_background(world, report, login, settings, monkeypatch):  # type: ignore[no-untyped-def]
+    from types import SimpleNamespace
+
+    from bdtx.summaries import tasks
+    from bdtx.summaries.models import Change, RefreshJob
+
+    settings.SUMMARIES_INLINE_LIMIT = 0
+    held: list[int] = []
+    monkeypatch.setattr(tasks, "summaries_refresh_task", SimpleNamespace(enqueue=held.append))
+    assert Change.objects.filter(unit_id=world.u("thcs_a2").pk).exists()  # built just now: changed
+    client = login(world.users["so_a"])
+    page = client.get(reverse("bieu3:detail", args=[report.uuid]))
+    job = RefreshJob.objects.get(pk=held[0])
+    assert page.status_code == 200 and reverse("summaries:progress", args=[job.uuid]).encode() in page.content
+    assert b"figure-2" not in page.content  # no figures until they are computed
+    docx = client.get(reverse("bieu3:docx", args=[report.uuid]))  # a download waits for them
+    assert docx.status_code == 200 and not Change.objects.filter(unit_id=world.u("thcs_a2").pk).exists()
