@@ -908,6 +908,26 @@ def _measure(loaded: Loaded, load_average: Callable[[], str], peak_rss_mb: Calla
         ms, _ = median_ms(lambda u=unit: dashboard_figures(unit=u, school_year=year))
         print(f"  {label:<9} {ms:9.1f} ms")
 
+    # Biểu 3 of the province (computed live: a period and a choice of modules are not summarised):
+    # the year's whole period, every BD03 module its subtree used, general schools.
+    from bdtx.bieu3.figures import Selection, bieu3_figures
+    from bdtx.bieu3.selectors import module_choices
+
+    modules = list(module_choices(unit=province, school_year=year, preschool=False))
+    selection = Selection(
+        unit=province,
+        school_year=year,
+        period_from=year.starts_on,
+        period_to=year.ends_on,
+        module_ids=tuple(m.pk for m in modules),
+        preschool=False,
+    )
+    ms, b3 = median_ms(lambda: bieu3_figures(selection=selection, modules=modules), runs=3)
+    print(
+        f"\nBiểu 3 of the province ({len(modules)} modules, general schools): {ms:.1f} ms;"
+        f" 2.1 in scope {b3.total.in_scope.total:,}, 2.2 joined {b3.total.joined.total:,}"
+    )
+
     # One school's data changes (its enrolments completed by a bulk update): the next read of the
     # province recomputes that school in the request and sums.
     school = Unit.objects.filter(kind="school", path__startswith=province.path).order_by("pk").first()

@@ -21,10 +21,10 @@ from bdtx.training.models import ACTIVE_STATUSES, Enrolment
 
 # the traits of an employment `e` (with its unit `u` and person `p`): audience, woman, minority, difficult
 _TRAITS = """
-    CASE WHEN e.school_level = %s OR (e.school_level = '' AND u.levels LIKE %s) THEN 1 ELSE 0 END,
-    CASE WHEN p.gender = 'F' THEN 1 ELSE 0 END,
-    CASE WHEN p.ethnicity_id IS NOT NULL AND p.ethnicity_id <> %s THEN 1 ELSE 0 END,
-    CASE WHEN COALESCE(e.difficult_area, u.difficult_area) THEN 1 ELSE 0 END"""
+    CASE WHEN e.school_level = %s OR (e.school_level = '' AND u.levels LIKE %s) THEN TRUE ELSE FALSE END,
+    CASE WHEN p.gender = 'F' THEN TRUE ELSE FALSE END,
+    CASE WHEN p.ethnicity_id IS NOT NULL AND p.ethnicity_id <> %s THEN TRUE ELSE FALSE END,
+    CASE WHEN COALESCE(e.difficult_area, u.difficult_area) THEN TRUE ELSE FALSE END"""
 
 _SCOPE_SQL = """
 INSERT INTO {scope} (school_year_id, unit_id, module_id, preschool, w, m, d, started, n)
@@ -32,7 +32,7 @@ SELECT e.school_year_id, e.unit_id, i.module_id, {traits},
     CASE WHEN EXISTS (
         SELECT 1 FROM {enrolment} en WHERE en.person_id = e.person_id AND en.module_id = i.module_id
         AND en.school_year_id = e.school_year_id AND en.status IN ({active})
-    ) THEN 1 ELSE 0 END,
+    ) THEN TRUE ELSE FALSE END,
     COUNT(*)
 FROM {employment} e
 JOIN {unit} u ON u.id = e.unit_id
@@ -46,7 +46,7 @@ GROUP BY 1, 2, 3, 4, 5, 6, 7, 8
 _JOINED_SQL = """
 INSERT INTO {joined} (school_year_id, unit_id, cohort_id, module_id, preschool, w, m, d, completed, n)
 SELECT e.school_year_id, e.unit_id, en.cohort_id, en.module_id, {traits},
-    CASE WHEN en.completed THEN 1 ELSE 0 END, COUNT(*)
+    CASE WHEN en.completed THEN TRUE ELSE FALSE END, COUNT(*)
 FROM {employment} e
 JOIN {unit} u ON u.id = e.unit_id
 JOIN {person} p ON p.id = e.person_id
