@@ -1,5 +1,6 @@
-"""Biểu 3's summaries read plan items and units' school levels: the triggers again, with those
-(`bdtx.summaries.triggers`: dropped and made again from the current list)."""
+"""Biểu 3's summaries read plan items and units' school levels; on PostgreSQL the triggers log once
+per statement (transition tables), not once per row: the triggers dropped and made again from
+`bdtx.summaries.triggers`."""
 
 from django.db import migrations
 
