@@ -16,10 +16,11 @@ What is logged (the unit and school year whose figures may have changed):
 - a cohort whose programme, module or content title changes: the units of its enrolments and the
   learners' employments.
 
-Each thing logged is one SELECT over the rows written, `R`, shared by both databases: on SQLite a
-row trigger runs it over the one row (`(SELECT NEW.id AS id, …) R`); on PostgreSQL a statement
-trigger runs it over the statement's transition table, so a bulk UPDATE of 15,000 enrolments logs
-each (unit, year) once instead of 30,000 rows, and the log stays a few rows per unit changed.
+Each thing logged is one SELECT over the row written, `R` (`(SELECT NEW.id AS id, …) R`), run by a
+row trigger on SQLite and by a row trigger's PL/pgSQL function on PostgreSQL: every statement in it
+is an index lookup from that one row. (PostgreSQL's statement triggers over transition tables were
+tried: a bulk UPDATE of 15,000 enrolments then took 80 s instead of 1 s, the planner joining the
+old and new rows, which carry no statistics, by nested loops; docs/benchmarks.md.)
 Changes to the organisation tree are not logged: the summaries are per unit, and a read sums them
 over the tree of the year as it stands.
 """
@@ -105,7 +106,7 @@ WATCHED = (
 
 def _log(w: Watched, *sources: str) -> str:
     """One INSERT of the distinct (year, unit) the selects find over each source of rows."""
-    union = " UNION ".join(sel.format(rows=src) for src in sources for sel in w.selects)
+    union = " UNION ALL ".join(sel.format(rows=src) for src in sources for sel in w.selects)
     return (
         f"INSERT INTO {CHANGE} (school_year_id, unit_id) SELECT DISTINCT x.school_year_id, x.unit_id FROM ({union}) x;"
     )
@@ -137,31 +138,21 @@ def _sqlite(w: Watched) -> list[str]:
 
 def _postgresql(w: Watched) -> list[str]:
     name = f"summaries_{w.table}"
-
-    def function(suffix: str, sql: str) -> str:
-        return (
-            f"CREATE OR REPLACE FUNCTION {name}_{suffix}() RETURNS trigger LANGUAGE plpgsql AS $$"
-            f" BEGIN {sql} RETURN NULL; END $$"
-        )
-
-    changed = _changed(w, "o", "n", "postgresql")
-    old = f"(SELECT o.* FROM old_rows o JOIN new_rows n ON n.id = o.id WHERE {changed})"
-    new = f"(SELECT n.* FROM new_rows n JOIN old_rows o ON o.id = n.id WHERE {changed})"
-    out = []
-    if w.inserts_and_deletes:
-        out += [
-            function("ins", _log(w, "new_rows")),
-            f"CREATE TRIGGER {name}_ins AFTER INSERT ON {w.table} REFERENCING NEW TABLE AS new_rows"
-            f" FOR EACH STATEMENT EXECUTE FUNCTION {name}_ins()",
-            function("del", _log(w, "old_rows")),
-            f"CREATE TRIGGER {name}_del AFTER DELETE ON {w.table} REFERENCING OLD TABLE AS old_rows"
-            f" FOR EACH STATEMENT EXECUTE FUNCTION {name}_del()",
-        ]
-    out += [
-        function("upd", _log(w, old, new) if w.inserts_and_deletes else _log(w, new)),
-        f"CREATE TRIGGER {name}_upd AFTER UPDATE ON {w.table} REFERENCING OLD TABLE AS old_rows NEW TABLE AS new_rows"
-        f" FOR EACH STATEMENT EXECUTE FUNCTION {name}_upd()",
+    old = f"IF TG_OP <> 'INSERT' THEN {_log(w, _row(w, 'OLD'))} END IF;" if w.inserts_and_deletes else ""
+    new = f"IF TG_OP <> 'DELETE' THEN {_log(w, _row(w, 'NEW'))} END IF;"
+    out = [
+        f"CREATE OR REPLACE FUNCTION {name}_log() RETURNS trigger LANGUAGE plpgsql AS $$"
+        f" BEGIN {old} {new} RETURN NULL; END $$"
     ]
+    if w.inserts_and_deletes:
+        out.append(
+            f"CREATE TRIGGER {name}_insdel AFTER INSERT OR DELETE ON {w.table}"
+            f" FOR EACH ROW EXECUTE FUNCTION {name}_log()"
+        )
+    out.append(
+        f"CREATE TRIGGER {name}_upd AFTER UPDATE ON {w.table} FOR EACH ROW"
+        f" WHEN ({_changed(w, 'OLD', 'NEW', 'postgresql')}) EXECUTE FUNCTION {name}_log()"
+    )
     return out
 
 

@@ -1,6 +1,5 @@
-"""Biểu 3's summaries read plan items and units' school levels; on PostgreSQL the triggers log once
-per statement (transition tables), not once per row: the triggers dropped and made again from
-`bdtx.summaries.triggers`."""
+"""Biểu 3's summaries read plan items and units' school levels: the triggers dropped and made again
+from `bdtx.summaries.triggers` (which now watches those too)."""
 
 from django.db import migrations
 
