@@ -9,6 +9,7 @@ from django.utils.translation import gettext_lazy as _
 
 from bdtx.core.models import BaseModel
 from bdtx.core.scope import ScopedQuerySet
+from bdtx.summaries.models import UnitSummary
 
 
 class Audience(models.TextChoices):
@@ -103,40 +104,26 @@ class Bieu3Report(BaseModel):
         return [(name, n, heading, getattr(self, name)) for name, n, heading in TEXT_SECTIONS]
 
 
-class UnitScope(models.Model):
+class UnitScope(UnitSummary):
     """Biểu 3's 2.1 and 5.3 summary of a unit and school year (kept current by the summaries app,
     `summary`): the people employed there that year (working or on leave) whose approved plan holds
     a module, grouped by module, audience (preschool or not), woman, ethnic minority, difficult area
     and whether they started the module (an active enrolment in it that year): `n` of them."""
 
-    id = models.BigAutoField(primary_key=True)
-    school_year = models.ForeignKey(
-        "core.SchoolYear", on_delete=models.DO_NOTHING, db_constraint=False, related_name="+"
-    )
-    unit = models.ForeignKey("organisations.Unit", on_delete=models.DO_NOTHING, db_constraint=False, related_name="+")
     module = models.ForeignKey("catalog.Module", on_delete=models.DO_NOTHING, db_constraint=False, related_name="+")
     preschool = models.BooleanField()
     w = models.BooleanField()
     m = models.BooleanField()
     d = models.BooleanField()
     started = models.BooleanField()
-    n = models.IntegerField()
-
-    class Meta:
-        indexes = [models.Index(fields=["school_year", "unit"], name="bieu3_scope_unit")]
 
 
-class UnitJoined(models.Model):
+class UnitJoined(UnitSummary):
     """Biểu 3's 2.2 and 2.3 summary of a unit and school year: the active enrolments in a module of
     the learners employed there that year, grouped by cohort (a report keeps the cohorts whose
     schedule falls in its period), module, audience, woman, ethnic minority, difficult area and
     completion: `n` of them."""
 
-    id = models.BigAutoField(primary_key=True)
-    school_year = models.ForeignKey(
-        "core.SchoolYear", on_delete=models.DO_NOTHING, db_constraint=False, related_name="+"
-    )
-    unit = models.ForeignKey("organisations.Unit", on_delete=models.DO_NOTHING, db_constraint=False, related_name="+")
     cohort = models.ForeignKey("training.Cohort", on_delete=models.DO_NOTHING, db_constraint=False, related_name="+")
     module = models.ForeignKey("catalog.Module", on_delete=models.DO_NOTHING, db_constraint=False, related_name="+")
     preschool = models.BooleanField()
@@ -144,7 +131,3 @@ class UnitJoined(models.Model):
     m = models.BooleanField()
     d = models.BooleanField()
     completed = models.BooleanField()
-    n = models.IntegerField()
-
-    class Meta:
-        indexes = [models.Index(fields=["school_year", "unit"], name="bieu3_joined_unit")]

@@ -4,16 +4,13 @@ rows of its subtree's units instead of reading their people and enrolments."""
 
 from django.db import models
 
+from bdtx.summaries.models import UnitSummary
 
-class UnitPeople(models.Model):
+
+class UnitPeople(UnitSummary):
     """The people in scope at a unit that year sharing the same groups and measures (definitions in
     `selectors`): `n` of them."""
 
-    id = models.BigAutoField(primary_key=True)
-    school_year = models.ForeignKey(
-        "core.SchoolYear", on_delete=models.DO_NOTHING, db_constraint=False, related_name="+"
-    )
-    unit = models.ForeignKey("organisations.Unit", on_delete=models.DO_NOTHING, db_constraint=False, related_name="+")
     g_women = models.BooleanField()
     g_minority = models.BooleanField()
     g_minority_women = models.BooleanField()
@@ -23,21 +20,12 @@ class UnitPeople(models.Model):
     m_enrolled = models.BooleanField()
     m_completed = models.BooleanField()
     m_results_completed = models.BooleanField()
-    n = models.IntegerField()
-
-    class Meta:
-        indexes = [models.Index(fields=["school_year", "unit"], name="dashboards_people_unit")]
 
 
-class UnitEnrolments(models.Model):
+class UnitEnrolments(UnitSummary):
     """The enrolments (status "enrolled") at a unit that year of one module or content topic, completed
     or not, and for the completed ones the month their completion was recorded (NULL: no date)."""
 
-    id = models.BigAutoField(primary_key=True)
-    school_year = models.ForeignKey(
-        "core.SchoolYear", on_delete=models.DO_NOTHING, db_constraint=False, related_name="+"
-    )
-    unit = models.ForeignKey("organisations.Unit", on_delete=models.DO_NOTHING, db_constraint=False, related_name="+")
     programme = models.CharField(max_length=4)
     module = models.ForeignKey(
         "catalog.Module", null=True, on_delete=models.DO_NOTHING, db_constraint=False, related_name="+"
@@ -45,7 +33,3 @@ class UnitEnrolments(models.Model):
     content_title = models.CharField(max_length=500, blank=True)
     completed = models.BooleanField()
     month = models.DateField(null=True)
-    n = models.IntegerField()
-
-    class Meta:
-        indexes = [models.Index(fields=["school_year", "unit"], name="dashboards_enrolments_unit")]

@@ -8,6 +8,24 @@ from bdtx.core.models import BaseModel
 from bdtx.core.scope import ScopedQuerySet
 
 
+class UnitSummary(models.Model):
+    """The base of a reporting app's summary rows: `n` people (or enrolments) of a unit in a school
+    year sharing what the subclass's other columns say. Rows are deleted and written again by the
+    app's summariser (`registry`), never edited. No foreign-key constraints: a summary must never
+    block deleting a unit, and its rows go when the unit's data goes (the triggers log that)."""
+
+    id = models.BigAutoField(primary_key=True)
+    school_year = models.ForeignKey(
+        "core.SchoolYear", on_delete=models.DO_NOTHING, db_constraint=False, related_name="+"
+    )
+    unit = models.ForeignKey("organisations.Unit", on_delete=models.DO_NOTHING, db_constraint=False, related_name="+")
+    n = models.IntegerField()
+
+    class Meta:
+        abstract = True
+        indexes = [models.Index(fields=["school_year", "unit"], name="%(app_label)s_%(class)s_unit")]
+
+
 class Change(models.Model):
     """One write that may have changed the figures of a unit (the unit of an employment or an
     enrolment) in a school year. Written only by the database triggers of `triggers` (so bulk

@@ -6,6 +6,7 @@ from django.utils.translation import gettext_lazy as _
 from bdtx.core.audit import audit_actions
 from bdtx.core.models import BaseModel
 from bdtx.core.scope import ScopedQuerySet
+from bdtx.summaries.models import UnitSummary
 from bdtx.yearreports.figures import ReportFigures
 
 
@@ -64,7 +65,7 @@ class YearReportEvent(models.Model):
         return audit_actions.label(self.action)
 
 
-class UnitFigures(models.Model):
+class UnitFigures(UnitSummary):
     """A unit's figures of a school year as rows of people sharing the same traits: the summary
     the report sums over a subtree (`summary`), kept current by the summaries app (rewritten when the
     data under the unit changes). Never edited; a unit's rows are deleted and written again.
@@ -74,11 +75,6 @@ class UnitFigures(models.Model):
     it are completed; kind "module": `code` the module id, `r` 1 if completed. `w`, `m`, `d`: woman,
     ethnic minority, difficult area (0/1); `n` how many people."""
 
-    id = models.BigAutoField(primary_key=True)
-    school_year = models.ForeignKey(
-        "core.SchoolYear", on_delete=models.DO_NOTHING, db_constraint=False, related_name="+"
-    )
-    unit = models.ForeignKey("organisations.Unit", on_delete=models.DO_NOTHING, db_constraint=False, related_name="+")
     kind = models.CharField(max_length=10)
     code = models.CharField(max_length=40)
     level = models.CharField(max_length=10, null=True)
@@ -87,7 +83,3 @@ class UnitFigures(models.Model):
     m = models.SmallIntegerField()
     d = models.SmallIntegerField()
     r = models.SmallIntegerField(null=True)
-    n = models.IntegerField()
-
-    class Meta:
-        indexes = [models.Index(fields=["school_year", "unit"], name="yearreports_unitfig_unit")]
