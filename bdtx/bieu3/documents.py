@@ -5,14 +5,12 @@ docxtpl, autoescaped: an office's text "A & B <C>" stays text. Its wording is th
 Vietnamese, as an official document's is, whatever the language of the screens.
 """
 
-import io
 from datetime import date
 from pathlib import Path
 from typing import Any
 
 from django.utils import timezone
 from django.utils.text import slugify
-from docxtpl import DocxTemplate
 
 from bdtx.bieu3.figures import Breakdown, Figures, ModuleFigures, percent_text
 from bdtx.bieu3.models import TEXT_SECTIONS, Bieu3Report
@@ -20,7 +18,7 @@ from bdtx.bieu3.selectors import report_figures, report_modules
 from bdtx.core.scope import ancestor_paths
 from bdtx.organisations.letterhead import letterhead
 from bdtx.organisations.models import Unit, UnitKind
-from bdtx.plans.unit.documents import BLANK, docx_response, place_name, vn_date_parts
+from bdtx.plans.unit.documents import BLANK, docx_from_template, docx_response, place_name, vn_date_parts
 from bdtx.plans.unit.selectors import parent_in_year
 
 TEMPLATE = Path(__file__).resolve().parent / "data" / "bieu3.docx"
@@ -198,11 +196,7 @@ def bieu3_context(report: Bieu3Report) -> dict[str, Any]:
 
 def bieu3_docx(*, report: Bieu3Report) -> bytes:
     """The report as a Word document, its figures computed now."""
-    tpl = DocxTemplate(str(TEMPLATE))
-    tpl.render(bieu3_context(report), autoescape=True)
-    out = io.BytesIO()
-    tpl.save(out)
-    return out.getvalue()
+    return docx_from_template(TEMPLATE, bieu3_context(report))
 
 
 def bieu3_filename(report: Bieu3Report) -> str:

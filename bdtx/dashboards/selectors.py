@@ -35,7 +35,6 @@ Small group cells are hidden for viewers who do not see sensitive data (`bdtx.co
 from collections.abc import Sequence
 from dataclasses import dataclass, field
 from datetime import date
-from typing import Any
 
 from django.db.models import (
     BooleanField,
@@ -52,11 +51,11 @@ from django.db.models import (
     Value,
     When,
 )
-from django.db.models.functions import Coalesce, StrIndex, Substr, TruncMonth
+from django.db.models.functions import Coalesce, TruncMonth
 from django.utils import timezone
 
 from bdtx.core.models import SchoolYear
-from bdtx.core.scope import Perm, Scope, ancestor_paths
+from bdtx.core.scope import Perm, Scope
 from bdtx.core.suppression import (
     DIFFICULT,
     GROUPS,
@@ -70,7 +69,15 @@ from bdtx.core.suppression import (
 )
 from bdtx.dashboards.models import UnitEnrolments, UnitPeople
 from bdtx.organisations.models import Unit, UnitKind
-from bdtx.organisations.selectors import unit_children_on, unit_path_on, units_under_path_on
+from bdtx.organisations.selectors import (
+    ancestors_where,
+    child_on_path,
+    highest_unit_where,
+    in_tree_on_q,
+    unit_children_on,
+    unit_path_on,
+    units_under_path_on,
+)
 from bdtx.people.models import KINH_CODE, Employment, Gender, difficult_area_q
 from bdtx.plans.models import PersonalPlan, PlanStatus
 from bdtx.plans.unit.selectors import IN_SCOPE_STATUSES, school_year_months
@@ -122,24 +129,6 @@ def _with_year_rows(staff: QuerySet[Employment], school_year: SchoolYear) -> Que
         result_of_year=FilteredRelation(
             "person__year_results", condition=Q(person__year_results__school_year=school_year)
         ),
-    )
-
-
-def _child_of(prefix: str, path_field: str) -> Any:
-    """The id (as text) of the child of the unit at `prefix` that a row under it falls in; '' for a
-    row at the unit itself."""
-    start = len(prefix) + 1
-    segment = Substr(path_field, start, StrIndex(Substr(path_field, start), Value("/")) - 1)
-    return Case(When(**{path_field: prefix}, then=Value("")), default=segment)
-
-
-def _in_tree(prefix: str, day: date, through: str) -> Q:
-    """Rows whose unit (reached through `through`) sat under `prefix` (itself included) on `day`."""
-    p = f"{through}__placements__"
-    return (
-        Q(**{f"{p}valid_from__lte": day})
-        & (Q(**{f"{p}valid_to__isnull": True}) | Q(**{f"{p}valid_to__gt": day}))
-        & Q(**{f"{p}path__startswith": prefix})
     )
 
 
@@ -262,8 +251,8 @@ def _rows_by_child(prefix: str, day: date, school_year: SchoolYear) -> dict[int,
     the unit at `prefix` (at most children × 2^9 rows)."""
     flags = [f"g_{g}" for g in GROUPS] + [f"m_{m}" for m in MEASURES if m != IN_SCOPE]
     staff = (
-        UnitPeople.objects.filter(_in_tree(prefix, day, "unit"), school_year=school_year)
-        .annotate(child=_child_of(prefix, "unit__placements__path"))
+        UnitPeople.objects.filter(in_tree_on_q(prefix, day), school_year=school_year)
+        .annotate(child=child_on_path(prefix))
         .values("child", *flags)
         .annotate(total=Sum("n"))
         .order_by()
@@ -277,8 +266,8 @@ def _rows_by_child(prefix: str, day: date, school_year: SchoolYear) -> dict[int,
                 for g in in_groups:
                     row.counts[m][g] += r["total"]
     enrolments = (
-        UnitEnrolments.objects.filter(_in_tree(prefix, day, "unit"), school_year=school_year)
-        .annotate(child=_child_of(prefix, "unit__placements__path"))
+        UnitEnrolments.objects.filter(in_tree_on_q(prefix, day), school_year=school_year)
+        .annotate(child=child_on_path(prefix))
         .values("child")
         .annotate(total=Sum("n"), done=Sum("n", filter=Q(completed=True)))
         .order_by()
@@ -291,7 +280,7 @@ def _rows_by_child(prefix: str, day: date, school_year: SchoolYear) -> dict[int,
 
 def _modules(prefix: str, day: date, school_year: SchoolYear) -> list[ModuleRow]:
     rows = (
-        UnitEnrolments.objects.filter(_in_tree(prefix, day, "unit"), school_year=school_year)
+        UnitEnrolments.objects.filter(in_tree_on_q(prefix, day), school_year=school_year)
         .values("programme", "module__code", "module__title", "content_title")
         .annotate(total=Sum("n"), done=Sum("n", filter=Q(completed=True)))
         .order_by("programme", "module__code", "content_title")
@@ -311,7 +300,7 @@ def _modules(prefix: str, day: date, school_year: SchoolYear) -> list[ModuleRow]
 def _months(prefix: str, day: date, school_year: SchoolYear) -> tuple[list[MonthPoint], int]:
     """The completions by month of the school year, and how many have no recorded date."""
     done = (
-        UnitEnrolments.objects.filter(_in_tree(prefix, day, "unit"), school_year=school_year, completed=True)
+        UnitEnrolments.objects.filter(in_tree_on_q(prefix, day), school_year=school_year, completed=True)
         .values("month")
         .annotate(total=Sum("n"))
         .order_by()
@@ -451,12 +440,7 @@ def dashboard_get(*, scope: Scope, unit: Unit, school_year: SchoolYear, figures:
                 shares={g: percent(cells[g], in_scope[g]) for g in GROUPS},
             )
         )
-    ancestors = list(
-        Unit.objects.visible_to(scope, Perm.REPORTS_VIEW)
-        .filter(path__in=ancestor_paths(unit.path))
-        .exclude(pk=unit.pk)
-        .order_by("depth")
-    )
+    ancestors = ancestors_where(scope=scope, unit=unit, perm=Perm.REPORTS_VIEW)
     return Dashboard(
         unit=unit,
         school_year=school_year,
@@ -478,10 +462,7 @@ def dashboard_unit_get(*, scope: Scope, uuid: str) -> Unit:
 
 def dashboard_home_unit(*, scope: Scope) -> Unit | None:
     """The highest unit where the viewer may see dashboards: where their dashboard opens."""
-    paths = scope.paths(Perm.REPORTS_VIEW)
-    if not paths:
-        return None
-    return Unit.objects.filter(path__in=paths).order_by("depth", "name").first()
+    return highest_unit_where(scope=scope, perm=Perm.REPORTS_VIEW)
 
 
 def school_people(*, scope: Scope, unit: Unit, school_year: SchoolYear) -> QuerySet[Employment]:

@@ -5,11 +5,12 @@ from dataclasses import dataclass
 from datetime import date
 
 from django.core.exceptions import PermissionDenied
-from django.db.models import Count, QuerySet
+from django.db.models import Case, Count, Q, QuerySet, Value, When
+from django.db.models.functions import StrIndex, Substr
 from django.utils import timezone
 
 from bdtx.core.models import SchoolYear
-from bdtx.core.scope import Perm, Scope, ancestor_ids
+from bdtx.core.scope import Perm, Scope, ancestor_ids, ancestor_paths
 from bdtx.organisations.models import Unit, UnitKind, UnitPlacement
 
 
@@ -72,6 +73,46 @@ def units_under_on(*, unit: Unit, day: date) -> QuerySet[Unit]:
     if prefix is None:
         return Unit.objects.none()
     return units_under_path_on(prefix=prefix, day=day)
+
+
+def in_tree_on_q(prefix: str, day: date, *, through: str = "unit", below_only: bool = False) -> Q:
+    """Rows whose unit (reached through `through`) sat under the path `prefix` on `day` — the unit at
+    `prefix` itself too, unless `below_only`. For grouped reads of a subtree in that day's tree."""
+    p = f"{through}__placements__"
+    q = (
+        Q(**{f"{p}valid_from__lte": day})
+        & (Q(**{f"{p}valid_to__isnull": True}) | Q(**{f"{p}valid_to__gt": day}))
+        & Q(**{f"{p}path__startswith": prefix})
+    )
+    return q & Q(**{f"{p}path__gt": prefix}) if below_only else q
+
+
+def child_on_path(prefix: str, *, through: str = "unit") -> Case:
+    """The id (as text) of the child of the unit at `prefix` that a row under it (reached through
+    `through`, filtered by `in_tree_on_q`) falls in; '' for a row at the unit itself. Grouping by it
+    gives a subtree's figures per child in one query."""
+    path = f"{through}__placements__path"
+    start = len(prefix) + 1
+    segment = Substr(path, start, StrIndex(Substr(path, start), Value("/")) - 1)
+    return Case(When(**{path: prefix}, then=Value("")), default=segment)
+
+
+def ancestors_where(*, scope: Scope, unit: Unit, perm: str) -> list[Unit]:
+    """The units above `unit` where the viewer holds `perm`, from the top: a page's way back up."""
+    return list(
+        Unit.objects.visible_to(scope, perm)
+        .filter(path__in=ancestor_paths(unit.path))
+        .exclude(pk=unit.pk)
+        .order_by("depth")
+    )
+
+
+def highest_unit_where(*, scope: Scope, perm: str) -> Unit | None:
+    """The highest unit where the viewer holds `perm` (by name among equals): where a board opens."""
+    paths = scope.paths(perm)
+    if not paths:
+        return None
+    return Unit.objects.filter(path__in=paths).order_by("depth", "name").first()
 
 
 def units_under_path_on(*, prefix: str, day: date) -> QuerySet[Unit]:

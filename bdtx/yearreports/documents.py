@@ -8,7 +8,6 @@ the page (`suppress`: `bdtx.core.suppression`, see `bdtx.yearreports.views`). Th
 autoescaped. Its fixed wording is Vietnamese, as an official document's is.
 """
 
-import io
 import tempfile
 from pathlib import Path
 from typing import Any
@@ -16,14 +15,13 @@ from typing import Any
 from django.utils import timezone
 from django.utils.text import slugify
 from django.utils.translation import gettext as _
-from docxtpl import DocxTemplate
 
 from bdtx.core.exporters import TextWriter, new_workbook
 from bdtx.core.models import SchoolYear
 from bdtx.core.suppression import Cell
 from bdtx.organisations.letterhead import letterhead
 from bdtx.organisations.models import Unit
-from bdtx.plans.unit.documents import BLANK, place_name, vn_date_parts
+from bdtx.plans.unit.documents import BLANK, docx_from_template, place_name, vn_date_parts
 from bdtx.plans.unit.selectors import is_school_like, parent_in_year, principal_of
 from bdtx.yearreports.figures import ReportFigures
 from bdtx.yearreports.models import ReportStatus, YearReport
@@ -128,12 +126,8 @@ def report_context(*, unit: Unit, school_year: SchoolYear, report: YearReport | 
 
 
 def report_docx(*, unit: Unit, school_year: SchoolYear, report: YearReport | None, suppress: bool) -> bytes:
-    tpl = DocxTemplate(str(TEMPLATE))
     context = report_context(unit=unit, school_year=school_year, report=report, suppress=suppress)
-    tpl.render(context, autoescape=True)
-    out = io.BytesIO()
-    tpl.save(out)
-    return out.getvalue()
+    return docx_from_template(TEMPLATE, context)
 
 
 def report_xlsx(*, unit: Unit, school_year: SchoolYear, report: YearReport | None, suppress: bool) -> bytes:

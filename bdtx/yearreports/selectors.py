@@ -7,19 +7,26 @@ from dataclasses import dataclass, field, replace
 from datetime import date
 from typing import Any
 
-from django.db.models import Q, QuerySet, Sum, Value
-from django.db.models.functions import StrIndex, Substr
+from django.db.models import Q, QuerySet, Sum
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from bdtx.catalog.models import Module
 from bdtx.core.models import SchoolYear
 from bdtx.core.numbers import whole_percent
-from bdtx.core.scope import Perm, Scope, ancestor_paths
+from bdtx.core.scope import Perm, Scope
 from bdtx.core.suppression import GROUPS, Cell, suppress_children, suppress_row
 from bdtx.core.text import vn_text_key
 from bdtx.organisations.models import Ownership, SchoolLevel, Unit, UnitKind
-from bdtx.organisations.selectors import unit_path_on, units_under_on
+from bdtx.organisations.selectors import (
+    ancestors_where,
+    child_on_path,
+    highest_unit_where,
+    in_tree_on_q,
+    unit_path_on,
+    units_under_on,
+    units_under_path_on,
+)
 from bdtx.people.models import StaffType
 from bdtx.plans.deadlines.selectors import deadline_due, deadline_resolver, is_late
 from bdtx.plans.models import DeadlineKind
@@ -274,21 +281,18 @@ def live_by_child(*, unit: Unit, school_year: SchoolYear) -> dict[int, tuple[int
     prefix = unit_path_on(unit=unit, day=day)
     if prefix is None:
         return {}
-    schools = units_under_on(unit=unit, day=day).filter(kind__in=SCHOOL_KINDS)
+    schools = units_under_path_on(prefix=prefix, day=day).filter(kind__in=SCHOOL_KINDS)
     job = ensure_fresh(unit=unit, school_year=school_year, units=schools)
     if job is not None:
         return job
-    start = len(prefix) + 1
-    path = "unit__placements__path"
-    segment = Substr(path, start, StrIndex(Substr(path, start), Value("/")) - 1)
-    in_tree = (
-        Q(unit__placements__valid_from__lte=day)
-        & (Q(unit__placements__valid_to__isnull=True) | Q(unit__placements__valid_to__gt=day))
-        & Q(unit__placements__path__startswith=prefix, unit__placements__path__gt=prefix)
-    )
     rows = (
-        UnitFigures.objects.filter(in_tree, school_year=school_year, kind="cell", unit__kind__in=SCHOOL_KINDS)
-        .annotate(child=segment)
+        UnitFigures.objects.filter(
+            in_tree_on_q(prefix, day, below_only=True),
+            school_year=school_year,
+            kind="cell",
+            unit__kind__in=SCHOOL_KINDS,
+        )
+        .annotate(child=child_on_path(prefix))
         .values("child")
         .annotate(people=Sum("n"), done=Sum("n", filter=Q(r=1)))
         .order_by()
@@ -329,12 +333,7 @@ def board_get(*, scope: Scope, unit: Unit, school_year: SchoolYear, status: str 
             )
         )
     counts = Counter(r.status for r in rows)
-    ancestors = list(
-        Unit.objects.visible_to(scope, Perm.REPORTS_VIEW)
-        .filter(path__in=ancestor_paths(unit.path))
-        .exclude(pk=unit.pk)
-        .order_by("depth")
-    )
+    ancestors = ancestors_where(scope=scope, unit=unit, perm=Perm.REPORTS_VIEW)
     return Board(
         unit=unit,
         school_year=school_year,
@@ -353,10 +352,7 @@ def board_get(*, scope: Scope, unit: Unit, school_year: SchoolYear, status: str 
 
 def board_default_unit(*, scope: Scope) -> Unit | None:
     """The highest unit where the viewer may see reports: where their board opens."""
-    paths = scope.paths(Perm.REPORTS_VIEW)
-    if not paths:
-        return None
-    return Unit.objects.filter(path__in=paths).order_by("depth", "name").first()
+    return highest_unit_where(scope=scope, perm=Perm.REPORTS_VIEW)
 
 
 def figures_to_file(*, unit: Unit, school_year: SchoolYear) -> ReportFigures:

@@ -164,13 +164,19 @@ def unit_plan_context(plan: UnitPlan) -> dict[str, Any]:
     }
 
 
-def unit_plan_docx(*, plan: UnitPlan) -> bytes:
-    """The plan as a Word document, filled from its compiled figures."""
-    tpl = DocxTemplate(str(TEMPLATE))
-    tpl.render(unit_plan_context(plan), autoescape=True)
+def docx_from_template(template: Path, context: dict[str, Any]) -> bytes:
+    """A Word template (docxtpl) filled with `context`, always autoescaped (the project's rule: a
+    name holding "<" or "&" must not break the document's XML)."""
+    tpl = DocxTemplate(str(template))
+    tpl.render(context, autoescape=True)
     out = io.BytesIO()
     tpl.save(out)
     return out.getvalue()
+
+
+def unit_plan_docx(*, plan: UnitPlan) -> bytes:
+    """The plan as a Word document, filled from its compiled figures."""
+    return docx_from_template(TEMPLATE, unit_plan_context(plan))
 
 
 def unit_plan_filename(plan: UnitPlan) -> str:

@@ -9,16 +9,25 @@ from datetime import date
 from functools import cached_property
 from typing import Any
 
-from django.db.models import Count, Exists, Max, Min, OuterRef, Q, QuerySet, Subquery, Sum, Value
-from django.db.models.functions import Coalesce, StrIndex, Substr
+from django.db.models import Count, Exists, Max, Min, OuterRef, Q, QuerySet, Subquery, Sum
+from django.db.models.functions import Coalesce
 from django.utils import timezone
 from django.utils.functional import Promise
 
 from bdtx.core.models import SchoolYear
 from bdtx.core.numbers import whole_percent
-from bdtx.core.scope import Perm, Scope, ancestor_paths
+from bdtx.core.scope import Perm, Scope
 from bdtx.organisations.models import Unit, UnitKind
-from bdtx.organisations.selectors import parent_on, unit_children_on, unit_path_on, units_under_on
+from bdtx.organisations.selectors import (
+    ancestors_where,
+    child_on_path,
+    highest_unit_where,
+    in_tree_on_q,
+    parent_on,
+    unit_children_on,
+    unit_path_on,
+    units_under_on,
+)
 from bdtx.people.models import KINH_CODE, Employment, EmploymentStatus, Position, StaffType, difficult_area_q
 from bdtx.plans.deadlines.selectors import deadline_due, deadline_resolver, is_late
 from bdtx.plans.models import (
@@ -384,12 +393,7 @@ def board_get(*, scope: Scope, unit: Unit, school_year: SchoolYear, status: str 
         rows.append(BoardRow(u, plan, st, due, late, has_children=not is_school_like(u), live=coverage.get(u.pk)))
     counts = board_counts(children=children, school_year=school_year)
     own_kind = DEADLINE_KIND_OF_UNIT.get(unit.kind)
-    ancestors = list(
-        Unit.objects.visible_to(scope, Perm.PLANS_VIEW)
-        .filter(path__in=ancestor_paths(unit.path))
-        .exclude(pk=unit.pk)
-        .order_by("depth")
-    )
+    ancestors = ancestors_where(scope=scope, unit=unit, perm=Perm.PLANS_VIEW)
     board = Board(
         unit=unit,
         school_year=school_year,
@@ -408,10 +412,7 @@ def board_get(*, scope: Scope, unit: Unit, school_year: SchoolYear, status: str 
 
 def board_default_unit(*, scope: Scope) -> Unit | None:
     """The highest unit where the viewer may see plans: where their board opens."""
-    paths = scope.paths(Perm.PLANS_VIEW)
-    if not paths:
-        return None
-    return Unit.objects.filter(path__in=paths).order_by("depth", "name").first()
+    return highest_unit_where(scope=scope, perm=Perm.PLANS_VIEW)
 
 
 def principal_of(*, unit: Unit, school_year: SchoolYear) -> Any:
@@ -627,13 +628,8 @@ def live_coverage(*, unit: Unit, school_year: SchoolYear) -> dict[int, LiveCover
     prefix = unit_path_on(unit=unit, day=day)
     if prefix is None:
         return {}
-    start = len(prefix) + 1
-    segment = Substr("unit__placements__path", start, StrIndex(Substr("unit__placements__path", start), Value("/")) - 1)
-    in_tree = (
-        Q(unit__placements__valid_from__lte=day)
-        & (Q(unit__placements__valid_to__isnull=True) | Q(unit__placements__valid_to__gt=day))
-        & Q(unit__placements__path__startswith=prefix, unit__placements__path__gt=prefix)
-    )
+    in_tree = in_tree_on_q(prefix, day, below_only=True)
+    segment = child_on_path(prefix)
     staff = (
         Employment.objects.filter(in_tree, school_year=school_year, status__in=IN_SCOPE_STATUSES)
         .annotate(child=segment)

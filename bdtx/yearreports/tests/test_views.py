@@ -143,6 +143,27 @@ def test_the_report_page_takes_a_constant_number_of_queries(tree, login, django_
         assert client.get(reverse("yearreports:board") + f"?unit={tree.u('so_t').uuid}").status_code == 200
 
 
+def test_the_board_and_report_cost_the_same_queries_for_two_schools_as_for_one(tree, login) -> None:  # type: ignore[no-untyped-def]
+    from django.db import connection
+    from django.test.utils import CaptureQueriesContext
+
+    from bdtx.summaries.services import refresh_all
+
+    client = login(tree.users["so_t"])
+    refresh_all()  # the summaries current: what a page costs then
+
+    def count(path: str) -> int:
+        client.get(path)  # warm: the school year and the session
+        with CaptureQueriesContext(connection) as ctx:
+            assert client.get(path).status_code == 200
+        return len(ctx)
+
+    board = reverse("yearreports:board") + "?unit={}"
+    # xa_t1 has two schools below it, xa_t2 one
+    assert count(board.format(tree.u("xa_t1").uuid)) == count(board.format(tree.u("xa_t2").uuid))
+    assert count(url("report", tree.u("xa_t1"))) == count(url("report", tree.u("xa_t2")))
+
+
 def test_the_xlsx_holds_the_filed_figures(tree, login) -> None:  # type: ignore[no-untyped-def]
     school = login(tree.users["hieutruong_s1"])
     school.post(url("file", tree.u("s1")))
