@@ -64,3 +64,29 @@ def test_the_dashboard_fits_a_phone(phone_page: Page, live_server, world: World,
     box = page.locator("canvas[data-chart='chart-data-units']").bounding_box()
     assert box is not None and box["width"] <= 360
     screenshot(page, "dashboards-commune-phone")
+
+
+def test_a_dashboard_waits_for_a_background_computation_then_shows_its_figures(
+    page: Page, live_server, world: World, sign_in, screenshot: Shot, settings, monkeypatch
+) -> None:
+    """Many units changed: the page shows the worker's progress, polls it, and shows the figures by
+    itself once the worker is done."""
+    from types import SimpleNamespace
+
+    from bdtx.core.selectors import school_year_current
+    from bdtx.summaries import tasks
+    from bdtx.summaries.models import Change
+    from bdtx.summaries.services import job_run
+
+    settings.SUMMARIES_INLINE_LIMIT = 0
+    held: list[int] = []
+    monkeypatch.setattr(tasks, "summaries_refresh_task", SimpleNamespace(enqueue=held.append))
+    Change.objects.create(school_year_id=school_year_current().pk, unit_id=world.u("th_a1").pk)  # th_a1 changed
+    sign_in(page, "xa_a1")
+    page.goto(f"{live_server.url}/dashboards/")
+    bar = page.locator("#figures-progress")
+    expect(bar).to_contain_text("0/1")
+    screenshot(page, "dashboards-computing")
+    job_run(job_id=held[0])  # the worker
+    expect(page.locator("#table-units")).to_contain_text(world.u("th_a1").name)  # reloaded by the poll
+    expect(bar).to_have_count(0)
