@@ -183,6 +183,7 @@ def load_national(scale: float, *, seed: int = 11, echo: Callable[[str], None] =
     from django.db import connection
 
     from bdtx.catalog.models import Module
+    from bdtx.core.bulk import planner_statistics_refresh
     from bdtx.core.selectors import school_year_current
     from bdtx.core.text import fold, nfc
     from bdtx.organisations.models import Unit, UnitPlacement
@@ -586,7 +587,7 @@ def load_national(scale: float, *, seed: int = 11, echo: Callable[[str], None] =
         for table in watched:
             cursor.execute(f"ALTER TABLE {table} ENABLE TRIGGER USER")
         cursor.execute(LOG_EVERYTHING)
-        cursor.execute("ANALYZE")
+        planner_statistics_refresh()  # the project's tables, never the cluster's shared catalogs
         steps.append(("ANALYZE", 0, time.perf_counter() - t))
         echo(f"  {'ANALYZE':<34} {'':>16} {steps[-1][2]:8.1f} s")
     return Loaded(root_id=root, province_ids=provinces, school_year=y, steps=steps)

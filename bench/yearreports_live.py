@@ -35,7 +35,7 @@ def main() -> None:
     from django.test.utils import CaptureQueriesContext
 
     from bdtx.catalog.models import Module
-    from bdtx.core.bulk import bulk_insert, bulk_insert_values
+    from bdtx.core.bulk import bulk_insert, bulk_insert_values, planner_statistics_refresh
     from bdtx.core.scope import SYSTEM
     from bdtx.core.selectors import school_year_current
     from bdtx.organisations.models import UnitKind
@@ -174,9 +174,7 @@ def main() -> None:
         print(
             f"{n:,} people, {len(rows):,} enrolments written in {time.perf_counter() - t:.1f} s; load {load_average()}"
         )
-        if connection.vendor == "postgresql":
-            with connection.cursor() as cur:
-                cur.execute("ANALYZE")
+        planner_statistics_refresh()
         for label, unit in (("province", so), ("commune", communes[0]), ("school", schools[1])):
             best = float("inf")
             for _ in range(5):

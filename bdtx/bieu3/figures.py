@@ -391,12 +391,14 @@ def _mentor_breakdown(rows: Iterable[dict[str, Any]]) -> tuple[Breakdown, int]:
     )
 
 
-def bieu3_figures(*, selection: Selection, modules: list[Module]) -> Figures:
+def bieu3_figures(*, selection: Selection, modules: list[Module], fresh: bool = False) -> Figures:
     """Sections II, III and V of Biểu 3 for `selection`, a row per module (in the order given) and
     their total. A constant number of queries (about a dozen), whatever the size of the subtree; 2.1,
     2.2, 2.3 and 5.3 from the units' summaries, brought up to date first (here, however many changed:
-    a page asks `selectors.report_figures` first, which leaves many to a background job)."""
-    ensure_fresh(unit=selection.unit, school_year=selection.school_year, units=selection.units, wait=True)
+    a page asks `selectors.report_figures` first, which leaves many to a background job, then says
+    `fresh`: they were just checked)."""
+    if not fresh:
+        ensure_fresh(unit=selection.unit, school_year=selection.school_year, units=selection.units, wait=True)
     scope_rows, joined_rows = _in_scope(selection), _joined(selection)
     grade_rows, mentor_rows = _to_grade(selection), _mentors(selection)
     rows: list[ModuleFigures] = []

@@ -93,4 +93,4 @@ def report_figures(
     job = ensure_fresh(unit=report.unit, school_year=report.school_year, units=selection.units, wait=wait)
     if job is not None:
         return job
-    return bieu3_figures(selection=selection, modules=modules)
+    return bieu3_figures(selection=selection, modules=modules, fresh=True)

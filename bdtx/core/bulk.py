@@ -213,3 +213,27 @@ def bulk_update_fields(objs: Sequence[models.Model], field_names: Sequence[str])
         qn(meta.db_table), ", ".join(f"{qn(f.column)} = %s" for f in fields), qn(pk.column)
     )
     _executemany(conn, sql, ([*make(o), o.pk] for o in objs))
+
+
+def planner_statistics_refresh(using: str = "default") -> None:
+    """Bring the query planner's statistics of the project's tables up to date after a bulk load:
+    PostgreSQL's ANALYZE of each table Django knows.
+
+    PostgreSQL plans from statistics that autovacuum gathers only from committed rows, and only once a
+    tenth of a table changed. Thousands of rows written earlier in the same transaction (the demo's
+    load, a test's), or a new school year's first rows in a big table, look absent to it: it estimates
+    one row and picks nested loops that rescan whole tables per row, turning a query of milliseconds
+    into one of minutes. ANALYZE runs inside a transaction and sees its own rows.
+
+    The tables are named, never a bare ANALYZE: that one also takes the cluster's shared catalogs
+    (pg_authid…), whose lock it keeps to the end of the transaction, so a second database's ANALYZE
+    (another test worker's) waited for the first's whole transaction. SQLite plans without statistics
+    unless asked to keep them, so nothing is done there.
+    """
+    conn = connections[using]
+    if conn.vendor != "postgresql":
+        return
+    tables = sorted(conn.introspection.django_table_names(only_existing=True, include_views=False))
+    if tables:
+        with conn.cursor() as cursor:
+            cursor.execute("ANALYZE " + ", ".join(conn.ops.quote_name(t) for t in tables))

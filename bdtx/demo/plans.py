@@ -22,6 +22,7 @@ from django.core.exceptions import ValidationError
 from django.db import transaction
 
 from bdtx.catalog.models import Module
+from bdtx.core.bulk import planner_statistics_refresh
 from bdtx.core.models import SchoolYear
 from bdtx.core.scope import SYSTEM
 from bdtx.core.selectors import school_year_current
@@ -153,6 +154,7 @@ def _province_plans(province: Unit, shares: Shares, year: SchoolYear) -> DemoPla
         for state, n in _plans_of_a_kind(members, year, first).items():
             counts[state] += n
     summary.by_status = dict(counts)
+    planner_statistics_refresh()  # the unit plans below add up the plans just written
     summary.unit_plans = _unit_plans(province, shares, year)
     summary.seconds = time.perf_counter() - started
     return summary

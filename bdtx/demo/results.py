@@ -25,6 +25,7 @@ from bdtx.accounts.models import Role, RoleAssignment
 from bdtx.accounts.selectors import scope_for_user
 from bdtx.certificates.models import Certificate
 from bdtx.certificates.services import certificate_revoke, certificates_issue, issuer_for
+from bdtx.core.bulk import planner_statistics_refresh
 from bdtx.core.models import SchoolYear
 from bdtx.core.scope import SYSTEM
 from bdtx.core.selectors import school_year_current
@@ -130,6 +131,7 @@ def previous_year_demo_load() -> int:
     PlanItem.objects.bulk_create(new_items, batch_size=2000)
     cohorts = _cohorts(year, province, {(it.programme, it.module_id, it.title) for it in new_items})
     _learning(year, cohorts, new_items)
+    planner_statistics_refresh()  # the checks below read the thousands of rows just written
     so = scope_for_user(User.objects.get(username="so"))
     for cohort in cohorts.values():
         completion.completion_recompute(enrolments=Enrolment.objects.filter(cohort=cohort))

@@ -42,6 +42,7 @@ from django.utils.translation import gettext as _
 
 from bdtx.accounts.selectors import scope_for_user
 from bdtx.core import uploads
+from bdtx.core.bulk import planner_statistics_refresh
 from bdtx.core.importing import base as importing
 from bdtx.core.importing import bounds
 from bdtx.core.importing.base import Checked, FileProblem, Importer, Problem
@@ -576,6 +577,8 @@ def _write(job: ImportJob, result: CheckResult, scope: Scope) -> None:
             note=written.note or ("only valid rows" if job.only_valid else ""),
         )
     _release(job)
+    if written.created + written.updated >= settings.IMPORT_ANALYZE_ROWS:
+        planner_statistics_refresh()  # committed: the next pages and summaries plan with the new rows
 
 
 def _release(job: ImportJob) -> None:

@@ -231,6 +231,10 @@ EVIDENCE_MAX_BYTES = int(os.environ.get("BDTX_EVIDENCE_MAX_BYTES", str(10 * 2**2
 # A running import whose worker has not reported for this long is marked failed (its worker died);
 # the user may retry it. Longer than the longest write (about 70 s for 200,000 rows).
 IMPORT_JOB_LEASE_SECONDS = int(os.environ.get("BDTX_IMPORT_JOB_LEASE_SECONDS", "600"))
+# After an import that wrote at least this many rows, PostgreSQL's planner statistics are refreshed
+# (ANALYZE, 3.6 s on the national database): autovacuum waits for a tenth of a table to change, and a
+# province's new school year in a national table looked empty to the planner until then.
+IMPORT_ANALYZE_ROWS = int(os.environ.get("BDTX_IMPORT_ANALYZE_ROWS", "5000"))
 
 # Reports and dashboards sum per-unit summaries (bdtx.summaries); a page recomputes up to this many
 # changed units itself (a school takes a few milliseconds), more in the background with a progress bar.

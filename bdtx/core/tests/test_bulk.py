@@ -3,7 +3,7 @@ from datetime import date
 from django.db import connection
 from django.test.utils import CaptureQueriesContext
 
-from bdtx.core.bulk import bulk_insert, bulk_insert_values, bulk_update_fields
+from bdtx.core.bulk import bulk_insert, bulk_insert_values, bulk_update_fields, planner_statistics_refresh
 from bdtx.core.models import AuditLog
 from bdtx.core.selectors import school_year_current
 from bdtx.people.models import Employment, Person
@@ -62,3 +62,13 @@ def test_bulk_update_fields_writes_nulls_dates_and_foreign_keys(db_without_world
     bulk_update_fields(people, ["date_of_birth", "ethnicity_id"])
     stored = {p.given_name: (p.date_of_birth, p.ethnicity_id) for p in Person.objects.all()}
     assert stored == {"An0": (None, "02"), "An1": (date(1990, 5, 6), None)}
+
+
+def test_the_planner_statistics_refresh_is_analyze_on_postgresql_and_nothing_on_sqlite(db):
+    with CaptureQueriesContext(connection) as ctx:
+        planner_statistics_refresh()  # inside the test's transaction, as in the demo's load
+    analyzed = [q["sql"] for q in ctx.captured_queries if q["sql"].startswith("ANALYZE")]
+    if connection.vendor == "postgresql":  # the project's tables by name, never the shared catalogs
+        assert len(analyzed) == 1 and '"people_employment"' in analyzed[0] and "pg_" not in analyzed[0]
+    else:
+        assert ctx.captured_queries == []

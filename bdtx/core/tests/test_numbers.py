@@ -32,3 +32,11 @@ def test_a_share_of_nothing_is_none_or_the_empty_value_asked_for() -> None:
 def test_halves_go_up_where_round_goes_to_even() -> None:
     # round(12.5) == 12 and round(6.25, 1) == 6.2: Python rounds halves to even
     assert (whole_percent(1, 8), percent(1, 16, places=1)) == (13, Decimal("6.3"))
+
+
+def test_the_template_filter_shows_whole_percents_halves_up_and_nothing_as_zero() -> None:
+    from django.template import Context, Template
+
+    t = Template("{% load numbers %}{{ a|percent_of:b }}")
+    shown = [t.render(Context({"a": a, "b": b})) for a, b in [(1, 8), (3, 8), (0, 0), (2, None), (None, 4)]]
+    assert shown == ["13", "38", "0", "0", "0"]

@@ -173,3 +173,15 @@ def test_the_audit_notes_keep_the_shape_each_apps_audit_vocabulary_reads(world):
     assert notes["staff"] == [f"staff, {year}", "only valid rows", "only valid rows"]
     assert notes["catalog"] == ["GVPT-TT17-2019", "only valid rows", "GVPT-TT17-2019: thêm 1, cập nhật 0"]
     assert notes["temis"] == [f"{year}, principal", "only valid rows", "danh sach.xlsx: 1 rows, 2 left out"]
+
+
+@pytest.mark.parametrize("threshold", [1, 10**6])
+def test_an_import_of_many_rows_refreshes_the_planner_statistics_after_writing(kind, settings, monkeypatch, threshold):
+    """On PostgreSQL a province's first rows of a new year look absent to the planner until ANALYZE;
+    an import that wrote at least IMPORT_ANALYZE_ROWS rows runs it (after its own transaction)."""
+    settings.IMPORT_ANALYZE_ROWS = threshold
+    calls: list[bool] = []
+    monkeypatch.setattr(services, "planner_statistics_refresh", lambda: calls.append(True))
+    job = kind.upload(kind.clean)
+    assert job.status == ImportJob.Status.DONE
+    assert calls == ([True] if job.created_count + job.updated_count >= threshold else [])

@@ -133,3 +133,11 @@ def test_the_tracking_page_counts_per_group_and_school_and_names_who_has_not_ans
     page = login(world.users["so_a"]).get(reverse("surveys:tracking", args=[survey.uuid])).content.decode()
     assert b.full_name in page and a.full_name not in page
     assert world.u("th_a1").name in page and "1/2" in page
+
+
+def test_the_tracking_page_rounds_a_half_percent_up(world, survey, enrol, login):
+    """1 of 8 learners answered: 12.5 %, shown 13 % as a report written by hand says ({% widthratio %} showed 12)."""
+    people = enrol(7)  # the world's cohort has one learner already
+    services.survey_answer(scope=as_person(people[0]), survey=survey, answers=_answers(survey))
+    page = login(world.users["so_a"]).get(reverse("surveys:tracking", args=[survey.uuid])).content.decode()
+    assert '<div class="fs-4 fw-semibold" id="rate">13%</div>' in page
