@@ -44,7 +44,7 @@ from bdtx.accounts.selectors import scope_for_user
 from bdtx.core import uploads
 from bdtx.core.bulk import planner_statistics_refresh
 from bdtx.core.importing import base as importing
-from bdtx.core.importing import bounds
+from bdtx.core.importing import bounds, csvfile
 from bdtx.core.importing.base import Checked, FileProblem, Importer, Problem
 from bdtx.core.importing.parsing import Layout, RawRow, Skipped, read_table
 from bdtx.core.models import AuditLog, SchoolYear
@@ -68,9 +68,10 @@ class UploadSniff:
     rows: int  # rows seen by the sniff (all of them when `inline`)
 
 
-def upload_check(upload: File) -> UploadSniff:
-    """Refuse, without parsing it, a file that is not an .xlsx workbook, is too large or passes a
-    limit within what the sniff unpacks (ValidationError); say whether it may be checked inline.
+def upload_check(upload: File, *, accepts_csv: bool = False) -> UploadSniff:
+    """Refuse, without parsing it, a file that is not an .xlsx workbook (nor, with `accepts_csv`, a
+    text file), is too large or passes a limit within what the sniff unpacks (ValidationError); say
+    whether it may be checked inline.
 
     The sniff unpacks at most IMPORT_INLINE_MAX_BYTES: a file seen whole within them, with at most
     IMPORT_BACKGROUND_ROWS rows, is small beyond doubt; any other goes to the worker, whose check
@@ -81,12 +82,15 @@ def upload_check(upload: File) -> UploadSniff:
     if size > max_bytes:
         raise ValidationError(_("The file is larger than %(mb)d MB.") % {"mb": max_bytes // 2**20}, code="size")
     found = uploads.sniff(upload)
+    budget = settings.IMPORT_INLINE_MAX_BYTES
+    if accepts_csv and csvfile.is_text(upload, found):
+        lines = csvfile.inspect(upload, budget=budget)  # counted, not parsed: the worker parses it
+        return UploadSniff(inline=lines.complete and lines.rows <= settings.IMPORT_BACKGROUND_ROWS, rows=lines.rows)
     if found.type is None or found.type.key not in uploads.IMPORT_TYPES:
         message = bounds.not_xlsx_message()
         if found.found:
             message = _("This file is %(what)s, not an Excel workbook.") % {"what": found.found} + " " + message
         raise ValidationError(message, code="format")
-    budget = settings.IMPORT_INLINE_MAX_BYTES
     try:
         facts = bounds.inspect_xlsx(upload, budget=budget)
     except FileProblem as e:
@@ -151,7 +155,7 @@ def import_job_create(
     if importer.asks_school_year and school_year is None:
         raise ValidationError({"school_year": _("Choose the school year.")})
     cleaned = importer.clean_options(options or {}, scope=scope)
-    sniffed = upload_check(upload)
+    sniffed = upload_check(upload, accepts_csv=importer.accepts_csv)
     name = (upload.name or "import.xlsx").rsplit("/", 1)[-1][:255]
     job = ImportJob(
         kind=kind,
@@ -230,7 +234,7 @@ def import_job_retry(*, scope: Scope, job: ImportJob) -> ImportJob:
         raise ValidationError(_("Only an import stopped by its worker or by an unexpected error can be tried again."))
     try:
         with job.file.open("rb") as kept:
-            inline = upload_check(kept).inline
+            inline = upload_check(kept, accepts_csv=importer.accepts_csv).inline
     except (OSError, ValidationError):
         raise ValidationError(_("The uploaded file is no longer readable: upload it again.")) from None
     before = job.message
@@ -456,7 +460,11 @@ def import_job_check(*, job: ImportJob, scope: Scope) -> CheckResult:
     with job.file.open("rb") as fh:
         t = time.perf_counter()
         table = read_table(
-            fh, importer.fields_for(info), required_any=importer.required_any, not_found=str(importer.no_table_message)
+            fh,
+            importer.fields_for(info),
+            required_any=importer.required_any,
+            not_found=str(importer.no_table_message),
+            accepts_csv=importer.accepts_csv,
         )
         clock.read += time.perf_counter() - t
         result.layout = table.layout

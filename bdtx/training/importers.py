@@ -1,5 +1,5 @@
 """The LMS results import: progress, pass and score of a cohort's learners from the file an LMS
-exports (.xlsx, or .csv turned into .xlsx on upload: `lms.csv_to_xlsx`), through the shared
+exports (.xlsx or .csv, kept as uploaded and read by the worker: `core.importing.csvfile`), through the shared
 pipeline (`bdtx.imports`): every row checked with its row, column and message, nothing written
 unless the file is clean or the user confirms its valid rows, large files in the background.
 
@@ -275,6 +275,7 @@ class LmsResultsImporter(CohortJob, Importer[LmsContext, ResultIn]):
     """LMS progress and results of one cohort's learners (from the cohort's LMS page)."""
 
     key = KEY
+    accepts_csv = True  # the platforms export .csv as often as .xlsx
     label = gettext_lazy("LMS results")
     title = gettext_lazy("Import LMS results (.xlsx, .csv)")
     fields = FIELDS

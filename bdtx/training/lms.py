@@ -26,9 +26,7 @@ from datetime import UTC, datetime
 from decimal import ROUND_HALF_UP, Decimal, InvalidOperation
 from typing import Any
 
-from django.conf import settings
-from django.core.exceptions import PermissionDenied, ValidationError
-from django.core.files.uploadedfile import SimpleUploadedFile
+from django.core.exceptions import PermissionDenied
 from django.db import transaction
 from django.db.models import OuterRef, Q, QuerySet, Subquery
 from django.db.models.functions import Lower
@@ -241,50 +239,6 @@ def accounts_csv(*, cohort: Cohort) -> Iterator[str]:
         buf.truncate()
         writer.writerow([csv_safe(v) for v in row])
         yield buf.getvalue()
-
-
-def csv_to_xlsx(upload: Any, name: str) -> SimpleUploadedFile:
-    """An uploaded .csv (UTF-8, with or without BOM; comma, semicolon or tab) as an .xlsx of text
-    cells with the same row numbers, so the shared import pipeline (which reads .xlsx) checks it."""
-    # Bounded like every upload before any of it is read: the size the pipeline allows, then its
-    # rows and cell length while converting (a .csv is text, so its size is what it inflates to).
-    size = upload.size or 0
-    if size > settings.IMPORT_MAX_UPLOAD_BYTES:
-        raise ValidationError(
-            _("The file is larger than %(mb)d MB.") % {"mb": settings.IMPORT_MAX_UPLOAD_BYTES // 2**20}, code="size"
-        )
-    raw = upload.read(settings.IMPORT_MAX_UPLOAD_BYTES + 1)
-    try:
-        text = raw.decode("utf-8-sig")
-    except UnicodeDecodeError:
-        text = raw.decode("cp1258", errors="replace")
-    try:
-        dialect: Any = csv.Sniffer().sniff(text[:4096], delimiters=",;\t")
-    except csv.Error:
-        dialect = csv.excel
-    with tempfile.TemporaryDirectory() as tmp:
-        path = f"{tmp}/upload.xlsx"
-        wb = new_workbook(path, constant_memory=True, tmpdir=tmp)
-        ws = wb.add_worksheet("LMS")
-        for r, row in enumerate(csv.reader(io.StringIO(text), dialect)):
-            if r >= settings.IMPORT_MAX_ROWS:
-                raise ValidationError(
-                    _("The file has more than %(n)s rows.") % {"n": settings.IMPORT_MAX_ROWS}, code="rows"
-                )
-            for c, value in enumerate(row):
-                if len(value) > settings.IMPORT_MAX_CELL_CHARS:
-                    raise ValidationError(
-                        _("Row %(row)s, column %(col)s: a cell holds more than %(n)s characters.")
-                        % {"row": r + 1, "col": c + 1, "n": settings.IMPORT_MAX_CELL_CHARS},
-                        code="cell",
-                    )
-                if value:
-                    ws.write_string(r, c, value)
-        wb.close()
-        with open(path, "rb") as f:
-            content = f.read()
-    stem = name.rsplit(".", 1)[0] or "lms"
-    return SimpleUploadedFile(f"{stem}.xlsx", content)
 
 
 # --- LMS registrations and tokens ------------------------------------------------------------------

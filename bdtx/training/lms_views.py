@@ -52,14 +52,11 @@ def cohort_lms(request: AuthenticatedHttpRequest, uuid: str) -> HttpResponse:
     form = LmsUploadForm(request.POST or None, request.FILES or None)
     if request.method == "POST" and form.is_valid():
         upload = form.cleaned_data["file"]
-        name = upload.name or "lms.xlsx"
         # the job belongs to the unit the viewer acts for: the organiser, or the institution
         unit = cohort.organiser
         if not request.scope.has(Perm.TRAINING_MANAGE, unit.path) and cohort.institution is not None:
             unit = cohort.institution
-        try:
-            if name.lower().endswith(".csv"):
-                upload = lms.csv_to_xlsx(upload, name)
+        try:  # a .csv is kept as it is and read by the worker, as an .xlsx is
             job = import_job_create(
                 scope=request.scope,
                 kind=KEY,

@@ -165,6 +165,7 @@ class Importer[C, R]:
     asks_school_year: ClassVar[bool] = True
     warns: ClassVar[bool] = False  # its checks may give warnings as well as errors
     file_label: ClassVar[str | Promise] = ""  # the upload form's file field, if not "Excel file (.xlsx)"
+    accepts_csv: ClassVar[bool] = False  # a .csv is read as well as an .xlsx (`core.importing.csvfile`)
     unit_help: ClassVar[str | Promise] = ""  # what the unit chosen on upload means
     created_label: ClassVar[str | Promise] = ""  # count cards of a finished job: "people added"
     updated_label: ClassVar[str | Promise] = ""

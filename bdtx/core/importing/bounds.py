@@ -212,7 +212,7 @@ def _unescape(text: str) -> str:
     )
 
 
-def _cell_too_long(limits: Limits, sheet: str = "", row: int = 0) -> FileProblem:
+def cell_too_long(limits: Limits, sheet: str = "", row: int = 0) -> FileProblem:
     if sheet:
         return FileProblem(
             _(
@@ -276,9 +276,9 @@ def _scan_strings(chunks: Iterator[bytes], limits: Limits) -> None:
             if m and m.group(1):
                 start = b"<" + m.group(1) + b":si>"
         if not spans.feed(chunk.split(start)):
-            raise _cell_too_long(limits)
+            raise cell_too_long(limits)
     if not spans.feed([b""], last=True):
-        raise _cell_too_long(limits)
+        raise cell_too_long(limits)
 
 
 _LETTERS = {chr(65 + i): i + 1 for i in range(26)}
@@ -347,7 +347,7 @@ class _SheetScan:
         lt = data.rfind(b"<")
         cut = len(data) if last or lt < 0 or data.find(b">", lt) >= 0 else lt
         if len(data) - cut > self.spans.hard:  # a tag of megabytes: no workbook has one
-            raise _cell_too_long(self.limits, self.sheet.name, self.rows)
+            raise cell_too_long(self.limits, self.sheet.name, self.rows)
         body, self.tail = data[:cut], data[cut:]
         if not body:
             return
@@ -374,7 +374,7 @@ class _SheetScan:
             self._count_unreferenced(body, last=last)
         pieces = body.split(self.cell_start)
         if not self.spans.feed(pieces, last=last):
-            raise _cell_too_long(self.limits, self.sheet.name, self.rows)
+            raise cell_too_long(self.limits, self.sheet.name, self.rows)
         self._measure()
 
     def _reach(self, row: int, column: int) -> None:
@@ -409,19 +409,18 @@ class _SheetScan:
         if sheet.rows > limits.max_rows:
             raise FileProblem(too_many_rows(sheet.name, limits))
         if sheet.rows * sheet.columns > limits.max_cells:
-            raise FileProblem(
-                _(
-                    "The sheet “%(sheet)s” reaches column %(column)s: with its %(rows)s rows that makes more than "
-                    "%(max)s cells, more than can be read at once. Delete the empty columns on the right "
-                    "(or the stray values far away), or split the file."
-                )
-                % {
-                    "sheet": sheet.name,
-                    "column": _letters(sheet.columns),
-                    "rows": _number(sheet.rows),
-                    "max": _number(limits.max_cells),
-                }
-            )
+            raise too_many_cells(sheet.name, sheet.rows, sheet.columns, limits)
+
+
+def too_many_cells(sheet: str, rows: int, columns: int, limits: Limits) -> FileProblem:
+    return FileProblem(
+        _(
+            "The sheet “%(sheet)s” reaches column %(column)s: with its %(rows)s rows that makes more than "
+            "%(max)s cells, more than can be read at once. Delete the empty columns on the right "
+            "(or the stray values far away), or split the file."
+        )
+        % {"sheet": sheet, "column": _letters(columns), "rows": _number(rows), "max": _number(limits.max_cells)}
+    )
 
 
 def _letters(n: int) -> str:

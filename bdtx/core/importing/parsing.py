@@ -27,7 +27,7 @@ from typing import IO, Any
 from django.utils.translation import gettext as _
 from python_calamine import CalamineError, CalamineWorkbook, SheetVisibleEnum
 
-from bdtx.core.importing import bounds, legacy
+from bdtx.core.importing import bounds, csvfile, legacy
 from bdtx.core.importing.base import Field, FileProblem
 from bdtx.core.text import fold, nfc
 
@@ -211,10 +211,7 @@ _GROUPING = re.compile(r"[\s.\-]")
 
 def open_workbook(source: IO[bytes]) -> CalamineWorkbook:
     """Open an .xlsx file, or raise FileProblem with a message the user can act on."""
-    source.seek(0)
-    magic = source.read(4)
-    source.seek(0)
-    if magic != XLSX_MAGIC:
+    if not is_xlsx(source):
         raise FileProblem(bounds.not_xlsx_message())
     try:
         return CalamineWorkbook.from_filelike(source)
@@ -248,7 +245,12 @@ class Table:
 
 
 def read_table(
-    source: IO[bytes], fields: Sequence[Field], *, required_any: frozenset[str], not_found: str = ""
+    source: IO[bytes],
+    fields: Sequence[Field],
+    *,
+    required_any: frozenset[str],
+    not_found: str = "",
+    accepts_csv: bool = False,
 ) -> Table:
     """Find the first sheet holding a table with these fields and stream its data rows.
 
@@ -256,51 +258,83 @@ def read_table(
     past one). A header row is the row among the first 15 that names the most fields (at least
     three, and one of `required_any`); the row under it joins the header when it holds
     sub-headers. Without one, FileProblem says `not_found` (what the importer looks for); with two
-    columns naming the same field, FileProblem names both.
+    columns naming the same field, FileProblem names both. With `accepts_csv`, a file that is not
+    an .xlsx is read as .csv (`csvfile`), one sheet, the same way.
     """
-    facts = bounds.inspect_xlsx(source)
-    wb = open_workbook(source)
-    for meta in wb.sheets_metadata:
-        if meta.visible != SheetVisibleEnum.Visible:
-            continue
-        try:
-            sheet = wb.get_sheet_by_name(meta.name)
-        except CalamineError:
-            continue
-        if sheet.start is None:
-            continue
-        col0 = sheet.start[1]
-        rows = sheet.iter_rows()
-        head = []
-        for row in rows:
-            head.append(row)
-            if len(head) >= HEADER_SCAN_ROWS + 1:
-                break
-        merges = [
-            ((r1, c1 - col0), (r2, c2 - col0)) for (r1, c1), (r2, c2) in (sheet.merged_cell_ranges or []) if c2 >= col0
-        ]
-        head_encoding = legacy.file_encoding(_texts(head))
-        found = _find_header(head, fields, merges, col0=col0, required_any=required_any, encoding=head_encoding)
-        if found is None:
-            continue
-        header_rows, columns, ignored = found
-        last_header = header_rows[-1] - 1  # 0-based index
-        body = _chain(head[last_header + 1 :], rows)
-        sample, body = _peek(body, LEGACY_SCAN_ROWS)
-        encoding = legacy.file_encoding(_texts([*head[: last_header + 1], *sample]))
-        if encoding != head_encoding:  # the rows tell better than the header alone
-            found = _find_header(head, fields, merges, col0=col0, required_any=required_any, encoding=encoding)
-            if found is None:
+    if accepts_csv and not is_xlsx(source):
+        rows, facts = csvfile.read_rows(source)
+        table = _sheet_table(csvfile.SHEET, iter(rows), [], 0, len(rows), fields, required_any, facts)
+        if table is not None:
+            return table
+    else:
+        facts = bounds.inspect_xlsx(source)
+        wb = open_workbook(source)
+        for meta in wb.sheets_metadata:
+            if meta.visible != SheetVisibleEnum.Visible:
                 continue
-            header_rows, columns, ignored = found
-        layout = Layout(sheet=meta.name, header_rows=header_rows, columns=columns, ignored=ignored, encoding=encoding)
-        table = Table(layout=layout, rows=iter(()), last_row=(sheet.end or (0, 0))[0] + 1, facts=facts)
-        table.rows = _data_rows(body, layout, first_number=last_header + 2, col0=col0, skipped=table.skipped)
-        return table
+            try:
+                sheet = wb.get_sheet_by_name(meta.name)
+            except CalamineError:
+                continue
+            if sheet.start is None:
+                continue
+            col0 = sheet.start[1]
+            merges = [
+                ((r1, c1 - col0), (r2, c2 - col0))
+                for (r1, c1), (r2, c2) in (sheet.merged_cell_ranges or [])
+                if c2 >= col0
+            ]
+            last_row = (sheet.end or (0, 0))[0] + 1
+            table = _sheet_table(meta.name, sheet.iter_rows(), merges, col0, last_row, fields, required_any, facts)
+            if table is not None:
+                return table
     raise FileProblem(
         not_found
         or _("No table was found: the first 15 rows of every sheet were searched for a header row naming the columns.")
     )
+
+
+def is_xlsx(source: IO[bytes]) -> bool:
+    source.seek(0)
+    magic = source.read(4)
+    source.seek(0)
+    return magic == XLSX_MAGIC
+
+
+def _sheet_table(
+    name: str,
+    rows: Iterator[list[Any]],
+    merges: list[tuple[tuple[int, int], tuple[int, int]]],
+    col0: int,
+    last_row: int,
+    fields: Sequence[Field],
+    required_any: frozenset[str],
+    facts: bounds.XlsxFacts,
+) -> Table | None:
+    """The table of one sheet's rows, or None when none of its first rows is a header."""
+    head = []
+    for row in rows:
+        head.append(row)
+        if len(head) >= HEADER_SCAN_ROWS + 1:
+            break
+    head_encoding = legacy.file_encoding(_texts(head))
+    found = _find_header(head, fields, merges, col0=col0, required_any=required_any, encoding=head_encoding)
+    if found is None:
+        return None
+    header_rows, columns, ignored = found
+    last_header = header_rows[-1] - 1  # 0-based index
+    body = _chain(head[last_header + 1 :], rows)
+    sample, body = _peek(body, LEGACY_SCAN_ROWS)
+    encoding = legacy.file_encoding(_texts([*head[: last_header + 1], *sample]))
+    if encoding != head_encoding:  # the rows tell better than the header alone
+        found = _find_header(head, fields, merges, col0=col0, required_any=required_any, encoding=encoding)
+        if found is None:
+            return None
+        header_rows, columns, ignored = found
+    layout = Layout(sheet=name, header_rows=header_rows, columns=columns, ignored=ignored, encoding=encoding)
+    table = Table(layout=layout, rows=iter(()), last_row=last_row, facts=facts)
+    table.rows = _data_rows(body, layout, first_number=last_header + 2, col0=col0, skipped=table.skipped)
+    return table
 
 
 def _chain(first: list[list[Any]], rest: Iterator[list[Any]]) -> Iterator[list[Any]]:

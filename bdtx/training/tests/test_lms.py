@@ -4,6 +4,7 @@ teacher's pages: scope (404 outside, 403 inside without the right), idempotency,
 
 import io
 import json
+import unicodedata
 import uuid
 from datetime import date, timedelta
 from decimal import Decimal
@@ -378,37 +379,83 @@ def test_a_clean_csv_is_imported_at_once_by_the_institution(world, lmsworld, log
     assert got == {people[0].pk: (100, True, Decimal("9.50")), people[1].pk: (45, None, None)}
 
 
+def test_a_csv_larger_than_the_upload_limit_is_refused_in_the_request_with_no_job(world, lmsworld, login, settings):
+    settings.IMPORT_MAX_UPLOAD_BYTES = 100
+    upload = SimpleUploadedFile("lms.csv", ("Username;Progress\n" + "x;1\n" * 50).encode())
+    r = login(world.users["so_a"]).post(reverse("training:lms", kwargs={"uuid": lmsworld["c"].uuid}), {"file": upload})
+    assert r.status_code == 200
+    assert r.context["form"].errors["file"] == [gettext("The file is larger than %(mb)d MB.") % {"mb": 0}]
+    assert not ImportJob.objects.filter(kind="lms_results").exists()
+
+
 @pytest.mark.parametrize(
     ("limits", "content", "message"),
     [
         (
-            {"IMPORT_MAX_UPLOAD_BYTES": 100},
-            "Username;Progress\n" + "x;1\n" * 50,
-            ("The file is larger than %(mb)d MB.", {"mb": 0}),
+            {"IMPORT_MAX_ROWS": 3},
+            "Username;Progress;Score\n" + "x;1;2\n" * 5,
+            "Trang tính “CSV” có hơn 3 dòng; mỗi lần chỉ nhập được tối đa 3 dòng",
         ),
-        ({"IMPORT_MAX_ROWS": 3}, "Username;Progress\n" + "x;1\n" * 5, ("The file has more than %(n)s rows.", {"n": 3})),
         (
             {"IMPORT_MAX_CELL_CHARS": 10},
-            "Username;Progress\n" + "x" * 11 + ";1\n",
-            ("Row %(row)s, column %(col)s: a cell holds more than %(n)s characters.", {"row": 2, "col": 1, "n": 10}),
+            "Username;Progress;Score\n" + "x" * 11 + ";1;2\n",
+            "Một ô của trang tính “CSV” (khoảng dòng 2) chứa hơn 10 ký tự",
+        ),
+        (
+            {"IMPORT_MAX_CELLS": 20},
+            "Username;Progress;Score\n" + "x;1;2\n" * 8,
+            "Trang tính “CSV” kéo dài tới cột C",
         ),
     ],
-    ids=["size", "rows", "cell"],
+    ids=["rows", "cell", "cells"],
 )
-def test_a_csv_past_the_upload_bounds_is_refused_before_it_is_converted(
-    world, lmsworld, login, settings, limits, content, message
+def test_a_csv_is_kept_as_uploaded_and_its_bounds_are_measured_by_the_check_not_the_request(
+    world, lmsworld, login, settings, django_capture_on_commit_callbacks, limits, content, message
 ):
-    """A .csv is turned into .xlsx in the request: bounded like any upload (size first, then rows
-    and cell length while converting), refused with a message and no job."""
+    """The request only sniffs the .csv (text, within the upload's size) and keeps it as it is; the
+    check reads it, and a file past a limit fails its job with the limit named, nothing written."""
     for name, value in limits.items():
         setattr(settings, name, value)
-    c = lmsworld["c"]
-    upload = SimpleUploadedFile("lms.csv", content.encode())
-    r = login(world.users["so_a"]).post(reverse("training:lms", kwargs={"uuid": c.uuid}), {"file": upload})
-    assert r.status_code == 200
-    msgid, args = message
-    assert r.context["form"].errors["file"] == [gettext(msgid) % args]
-    assert not ImportJob.objects.filter(kind="lms_results").exists()
+    job = _upload(
+        login(world.users["so_a"]), lmsworld["c"], content.encode(), "lms.csv", django_capture_on_commit_callbacks
+    )
+    assert job.status == ImportJob.Status.FAILED and message in job.message, job.message
+    with job.file.open("rb") as kept:
+        assert kept.read() == content.encode()
+    assert not LmsResult.objects.exists()
+
+
+def _cp1258(text: str) -> bytes:
+    """Vietnamese as Windows-1258 writes it: a precomposed letter (â, ê, ơ, đ…) and a combining tone."""
+    out = b""
+    for ch in text:
+        try:
+            out += ch.encode("cp1258")
+            continue
+        except UnicodeEncodeError:
+            pass
+        base, *marks = unicodedata.normalize("NFD", ch)
+        for i, mark in enumerate(marks):
+            try:
+                out += unicodedata.normalize("NFC", base + mark).encode("cp1258")
+                out += "".join(marks[:i] + marks[i + 1 :]).encode("cp1258")
+                break
+            except UnicodeEncodeError:
+                continue
+    return out
+
+
+def test_a_windows_1258_csv_is_read_and_a_web_page_named_csv_is_refused(
+    world, lmsworld, login, django_capture_on_commit_callbacks
+):
+    c, people = lmsworld["c"], lmsworld["people"]
+    text = f"Tên đăng nhập,Tiến độ,Kết quả,Điểm\n{lms_username(people[0])},100,Đạt,9\n"
+    job = _upload(login(world.users["so_a"]), c, _cp1258(text), "lms.csv", django_capture_on_commit_callbacks)
+    assert job.status == ImportJob.Status.DONE, (job.message, job.problems)
+    assert LmsResult.objects.get().score == Decimal("9.00")
+    page = SimpleUploadedFile("lms.csv", b"<html><script>alert(1)</script></html>")
+    r = login(world.users["so_a"]).post(reverse("training:lms", kwargs={"uuid": c.uuid}), {"file": page})
+    assert r.status_code == 200 and "trang web" in " ".join(r.context["form"].errors["file"])
 
 
 def test_the_import_page_refuses_an_upload_from_outside(world, lmsworld, login):
