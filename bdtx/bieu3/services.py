@@ -1,9 +1,11 @@
 """Writes of Biểu 3 reports: create one for a unit, save its text sections and particulars, delete a
-draft. Each checks `Perm.REPORTS_FILE` over the report's unit and writes one audit entry."""
+draft. Each checks that the writer files reports at the report's unit itself (`bieu3_writable`: its
+own staff; the Sở reads a commune's report but does not write, sign or delete it) and writes one
+audit entry."""
 
 from datetime import date
 
-from django.core.exceptions import ValidationError
+from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import transaction
 from django.utils.translation import gettext as _
 
@@ -18,6 +20,17 @@ from bdtx.organisations.models import Unit, UnitKind
 # Units that file Biểu 3: the offices and the Sở (not schools, centres or institutions).
 REPORTING_KINDS = (UnitKind.COMMUNE, UnitKind.DISTRICT, UnitKind.DEPARTMENT)
 PARTICULARS = ("institution", "number", "report_date", "signer_title", "signer_name")
+
+
+def bieu3_writable(*, scope: Scope, unit: Unit) -> bool:
+    """May `scope` write the Biểu 3 reports of `unit`? Its own staff filing reports may (and the
+    system's administrators); the offices above it read them and file their own."""
+    return scope.holds_at(Perm.REPORTS_FILE, unit)
+
+
+def _require_writable(scope: Scope, unit: Unit) -> None:
+    if not bieu3_writable(scope=scope, unit=unit):
+        raise PermissionDenied
 
 
 def _period_text(start: date, end: date) -> str:
@@ -36,7 +49,7 @@ def bieu3_create(
     audience: str = Audience.GENERAL,
 ) -> Bieu3Report:
     """A new draft Biểu 3 of `unit` (an office or the Sở) for the period and modules."""
-    scope.require(Perm.REPORTS_FILE, unit.path)
+    _require_writable(scope, unit)
     if unit.kind not in REPORTING_KINDS:
         raise ValidationError(_("Biểu 3 is filed by an office or the Department of Education."))
     if period_from > period_to:
@@ -75,7 +88,7 @@ def bieu3_update_texts(
 ) -> Bieu3Report:
     """Save the text sections (IV–VIII) and the particulars (number, date, signer, institution) the
     office typed. Only the keys given change; the audit entry names the sections that changed."""
-    scope.require(Perm.REPORTS_FILE, report.unit.path)
+    _require_writable(scope, report.unit)
     report = Bieu3Report.objects.select_for_update(of=("self",)).select_related("unit").get(pk=report.pk)
     changed: list[str] = []
     numbers = {name: n for name, n, _h in TEXT_SECTIONS}
@@ -119,6 +132,6 @@ def _text(value: object) -> str | None:
 @transaction.atomic
 def bieu3_delete(*, scope: Scope, report: Bieu3Report) -> None:
     """Delete a report (it is a draft kept in the app; the filed document is the signed Word file)."""
-    scope.require(Perm.REPORTS_FILE, report.unit.path)
+    _require_writable(scope, report.unit)
     audit_record(actor_id=scope.user_id, action="bieu3.delete", obj=report, unit_path=report.unit.path)
     report.delete()

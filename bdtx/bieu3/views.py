@@ -45,6 +45,12 @@ def _report(request: AuthenticatedHttpRequest, uuid: object) -> Bieu3Report:
     return report
 
 
+def _require_writable(request: AuthenticatedHttpRequest, unit: Unit) -> None:
+    """403 unless the viewer files reports at `unit` itself (an office above it only reads)."""
+    if not services.bieu3_writable(scope=request.scope, unit=unit):
+        raise PermissionDenied
+
+
 def report_list(request: AuthenticatedHttpRequest) -> HttpResponse:
     unit, year = _unit(request), year_from_request(request)
     return render(
@@ -56,14 +62,14 @@ def report_list(request: AuthenticatedHttpRequest) -> HttpResponse:
             "years": school_year_list(),
             "units": selectors.reporting_units(scope=request.scope),
             "reports": selectors.bieu3_list(scope=request.scope, unit=unit, school_year=year),
-            "can_file": request.scope.has(Perm.REPORTS_FILE, unit.path),
+            "can_file": services.bieu3_writable(scope=request.scope, unit=unit),
         },
     )
 
 
 def report_create(request: AuthenticatedHttpRequest) -> HttpResponse:
     unit, year = _unit(request), year_from_request(request)
-    request.scope.require(Perm.REPORTS_FILE, unit.path)
+    _require_writable(request, unit)
     modules = selectors.module_choices(unit=unit, school_year=year)
     form = Bieu3CreateForm(request.POST or None, modules=modules)
     if request.method == "POST" and form.is_valid():
@@ -87,12 +93,12 @@ def report_create(request: AuthenticatedHttpRequest) -> HttpResponse:
 
 def report_detail(request: AuthenticatedHttpRequest, uuid: object) -> HttpResponse:
     report = _report(request, uuid)
-    can_file = request.scope.has(Perm.REPORTS_FILE, report.unit.path)
+    can_file = services.bieu3_writable(scope=request.scope, unit=report.unit)
     initial = {name: getattr(report, name) for name in Bieu3TextsForm.PARTICULARS}
     initial |= {name: text for name, _n, _h, text in report.texts()}
     form = Bieu3TextsForm(request.POST or None, initial=initial)
     if request.method == "POST":
-        request.scope.require(Perm.REPORTS_FILE, report.unit.path)
+        _require_writable(request, report.unit)
         saved = None
         if form.is_valid():
             saved = services.bieu3_update_texts(
@@ -133,7 +139,7 @@ def report_docx(request: AuthenticatedHttpRequest, uuid: object) -> HttpResponse
 def report_delete(request: AuthenticatedHttpRequest, uuid: object) -> HttpResponse:
     """Asks to confirm (GET), deletes (POST) and goes back to the unit's reports of the year."""
     report = _report(request, uuid)
-    request.scope.require(Perm.REPORTS_FILE, report.unit.path)
+    _require_writable(request, report.unit)
     if request.method == "POST":
         services.bieu3_delete(scope=request.scope, report=report)
         messages.success(request, _("The Biểu 3 report is deleted."))

@@ -23,9 +23,9 @@ def _create(world, w, scope, unit="xa_a2", **kw):  # type: ignore[no-untyped-def
     )
 
 
-def test_an_office_creates_its_report_and_the_entry_is_audited(world, scope_of):
+def test_an_office_creates_its_report_and_the_entry_is_audited(world, office_scope):
     w = build(world)
-    report = _create(world, w, scope_of("so_a"), audience=Audience.PRESCHOOL)
+    report = _create(world, w, office_scope, audience=Audience.PRESCHOOL)
     assert set(report.modules.all()) == {w.gv4, w.gv5} and report.preschool
     entry = AuditLog.objects.get(action="bieu3.create", object_uuid=report.uuid)
     assert entry.changes["modules"] == [None, "GV4, GV5"] and entry.unit_path == world.u("xa_a2").path
@@ -34,6 +34,8 @@ def test_an_office_creates_its_report_and_the_entry_is_audited(world, scope_of):
 def test_outside_the_subtree_or_without_the_permission_no_report(world, scope_of):
     w = build(world)
     with pytest.raises(PermissionDenied):
+        _create(world, w, scope_of("so_a"))  # the Sở reads the commune's reports, files its own
+    with pytest.raises(PermissionDenied):
         _create(world, w, scope_of("so_b"))
     with pytest.raises(PermissionDenied):
         _create(world, w, scope_of("ministry"))  # sees reports, does not file them
@@ -41,21 +43,22 @@ def test_outside_the_subtree_or_without_the_permission_no_report(world, scope_of
         _create(world, w, scope_of("xa_a1"))  # another commune
 
 
-def test_only_offices_and_the_so_file_it_and_the_period_and_modules_are_checked(world, scope_of):
+def test_only_offices_and_the_so_file_it_and_the_period_and_modules_are_checked(world, scope_of, office_scope):
     w = build(world)
     before = Bieu3Report.objects.count()
     with pytest.raises(ValidationError):
-        _create(world, w, scope_of("so_a"), unit="thcs_a2")
+        _create(world, w, scope_of("principal_a2"), unit="thcs_a2")
     with pytest.raises(ValidationError):
-        _create(world, w, scope_of("so_a"), period_from=date(2027, 1, 1))
+        _create(world, w, office_scope, period_from=date(2027, 1, 1))
     with pytest.raises(ValidationError):
-        _create(world, w, scope_of("so_a"), modules=[])
-    assert Bieu3Report.objects.count() == before
+        _create(world, w, office_scope, modules=[])
+    _create(world, w, scope_of("so_a"), unit="so_a")  # the Sở's own report
+    assert Bieu3Report.objects.count() == before + 1
 
 
-def test_texts_are_saved_many_times_and_the_entry_names_the_sections(world, scope_of):
+def test_texts_are_saved_many_times_and_the_entry_names_the_sections(world, scope_of, office_scope):
     w = build(world)
-    scope = scope_of("so_a")
+    scope = office_scope
     report = _create(world, w, scope)
     services.bieu3_update_texts(
         scope=scope, report=report, texts={"assess_general": "Tốt", "proposals": "Thêm  video.\r\n\r\n Sửa  lịch. "}
@@ -78,16 +81,18 @@ def test_texts_are_saved_many_times_and_the_entry_names_the_sections(world, scop
     }
     with pytest.raises(ValidationError):
         services.bieu3_update_texts(scope=scope, report=report, texts={"created_by": "x"})
-    with pytest.raises(PermissionDenied):
-        services.bieu3_update_texts(scope=scope_of("ministry"), report=report, texts={"proposals": "x"})
+    for reader in ("ministry", "so_a"):  # both see the report; only the commune office writes it
+        with pytest.raises(PermissionDenied):
+            services.bieu3_update_texts(scope=scope_of(reader), report=report, texts={"proposals": "x"})
 
 
-def test_a_report_is_deleted_by_who_files_it(world, scope_of):
+def test_a_report_is_deleted_by_who_files_it(world, scope_of, office_scope):
     w = build(world)
-    report = _create(world, w, scope_of("so_a"))
-    with pytest.raises(PermissionDenied):
-        services.bieu3_delete(scope=scope_of("ministry"), report=report)
-    services.bieu3_delete(scope=scope_of("so_a"), report=report)
+    report = _create(world, w, office_scope)
+    for reader in ("ministry", "so_a"):
+        with pytest.raises(PermissionDenied):
+            services.bieu3_delete(scope=scope_of(reader), report=report)
+    services.bieu3_delete(scope=office_scope, report=report)
     assert (
         not Bieu3Report.objects.filter(pk=report.pk).exists()
         and AuditLog.objects.filter(action="bieu3.delete").count() == 1

@@ -16,10 +16,10 @@ pytestmark = pytest.mark.django_db
 
 
 @pytest.fixture
-def report(world, scope_of):  # type: ignore[no-untyped-def]
+def report(world, office_scope):  # type: ignore[no-untyped-def]
     w = build(world)
     r = services.bieu3_create(
-        scope=scope_of("so_a"),
+        scope=office_scope,
         unit=world.u("xa_a2"),
         school_year=w.year,
         period_from=PERIOD[0],
@@ -39,8 +39,8 @@ def _docx_text(content: bytes) -> str:
     return "\n".join(parts)
 
 
-def test_the_office_fills_the_text_sections_and_downloads_the_document(world, report, login, client):
-    login(world.users["so_a"])
+def test_the_office_fills_the_text_sections_and_downloads_the_document(world, report, login, client, office):
+    login(office)
     url = reverse("bieu3:detail", args=[report.uuid])
     page = client.get(url)
     assert page.status_code == 200
@@ -77,9 +77,9 @@ def test_the_office_fills_the_text_sections_and_downloads_the_document(world, re
     assert "Cần thêm ví dụ <b>&" in text  # an open answer, as written
 
 
-def test_an_office_creates_a_report_from_the_list(world, login, client):
+def test_an_office_creates_a_report_from_the_list(world, login, client, office):
     w = build(world)
-    login(world.users["so_a"])
+    login(office)
     unit = world.u("xa_a2")
     listing = client.get(reverse("bieu3:list"), {"unit": unit.uuid, "year": w.year.pk})
     assert listing.status_code == 200 and 'id="bieu3-new"' in listing.content.decode()
@@ -125,6 +125,25 @@ def test_the_ministry_sees_the_report_but_does_not_edit_it(world, report, login,
     assert client.get(reverse("bieu3:docx", args=[report.uuid])).status_code == 200
     unit = world.u("xa_a2").uuid
     assert client.get(reverse("bieu3:create"), {"unit": unit}).status_code == 403
+
+
+def test_the_so_reads_a_communes_report_but_neither_writes_nor_deletes_it(world, report, login, client):
+    """Each level files its own reports: the Sở sees the commune office's draft and its figures, and
+    files its own Biểu 3; it does not type, sign or delete the commune's (403, nothing changed)."""
+    login(world.users["so_a"])
+    url = reverse("bieu3:detail", args=[report.uuid])
+    page = client.get(url).content.decode()
+    assert 'id="figure-2.1"' in page and 'id="bieu3-save"' not in page and 'id="bieu3-delete"' not in page
+    assert client.post(url, {"proposals": "x"}).status_code == 403
+    delete = reverse("bieu3:delete", args=[report.uuid])
+    assert client.get(delete).status_code == 403 and client.post(delete).status_code == 403
+    commune = {"unit": world.u("xa_a2").uuid, "year": report.school_year.pk}
+    assert client.get(reverse("bieu3:create"), commune).status_code == 403
+    assert 'id="bieu3-new"' not in client.get(reverse("bieu3:list"), commune).content.decode()
+    own = {"unit": world.u("so_a").uuid, "year": report.school_year.pk}
+    assert 'id="bieu3-new"' in client.get(reverse("bieu3:list"), own).content.decode()
+    report.refresh_from_db()
+    assert report.proposals == "" and Bieu3Report.objects.filter(pk=report.pk).exists()
 
 
 @pytest.mark.parametrize("user", ["principal_a2", "teacher_a1", "institution"])
@@ -176,7 +195,7 @@ def test_query_counts_do_not_grow_with_reports_or_learners(world, report, login,
     assert (_queries(client, detail), _queries(client, listing)) == before
 
 
-def test_the_new_report_offers_preschool_modules_unchosen(world, login, client):
+def test_the_new_report_offers_preschool_modules_unchosen(world, login, client, office):
     from bdtx.catalog.models import Module
     from bdtx.people.models import Audience
     from bdtx.plans.models import PlanItem
@@ -186,17 +205,17 @@ def test_the_new_report_offers_preschool_modules_unchosen(world, login, client):
     mn = Module.objects.create(catalog=w.gv4.catalog, code="MN9", title="Mô đun mầm non", audience=Audience.GVMN)
     plan = w.people["P8"].plans.get()
     PlanItem.objects.create(plan=plan, programme=Programme.BD03, module=mn, title=mn.title, hours=20)
-    login(world.users["so_a"])
+    login(office)
     html = client.get(reverse("bieu3:create"), {"unit": world.u("xa_a2").uuid, "year": w.year.pk}).content.decode()
     assert f'value="{mn.pk}"' in html and f'value="{w.gv4.pk}"' in html
     checked = re.findall(r'<input type="checkbox" name="modules" value="(\d+)"[^>]*checked', html)
     assert sorted(checked) == sorted([str(w.gv4.pk), str(w.gv5.pk)])
 
 
-def test_the_text_sections_save_in_place_with_htmx_and_answer_the_time(world, report, login, client):
+def test_the_text_sections_save_in_place_with_htmx_and_answer_the_time(world, report, login, client, office):
     from django.utils import timezone
 
-    login(world.users["so_a"])
+    login(office)
     url = reverse("bieu3:detail", args=[report.uuid])
     html = client.get(url).content.decode()
     assert 'hx-post="' + url + '"' in html and "htmx.min.js" in html and 'id="bieu3-save-status"' in html
@@ -208,11 +227,11 @@ def test_the_text_sections_save_in_place_with_htmx_and_answer_the_time(world, re
     body = response.content.decode()
     assert f"Đã lưu lúc {saved_at}" in body and "<html" not in body and "<form" not in body
     # the page's "last saved" line follows, out of band
-    assert 'id="bieu3-last-saved" hx-swap-oob="true"' in body and world.users["so_a"].username in body
+    assert 'id="bieu3-last-saved" hx-swap-oob="true"' in body and office.username in body
 
 
-def test_a_save_in_place_that_fails_says_why_and_changes_nothing(world, report, login, client):
-    login(world.users["so_a"])
+def test_a_save_in_place_that_fails_says_why_and_changes_nothing(world, report, login, client, office):
+    login(office)
     url = reverse("bieu3:detail", args=[report.uuid])
     response = client.post(url, {"proposals": "Thêm video.", "report_date": "31/02/2026"}, HTTP_HX_REQUEST="true")
     body = response.content.decode()
@@ -221,8 +240,8 @@ def test_a_save_in_place_that_fails_says_why_and_changes_nothing(world, report, 
     assert report.proposals == "" and report.report_date is None
 
 
-def test_without_javascript_the_save_still_redirects(world, report, login, client):
-    login(world.users["so_a"])
+def test_without_javascript_the_save_still_redirects(world, report, login, client, office):
+    login(office)
     url = reverse("bieu3:detail", args=[report.uuid])
     response = client.post(url, {"proposals": "Thêm video."})
     assert response.status_code == 302 and response["Location"] == url
@@ -235,10 +254,10 @@ def test_a_reader_gets_no_htmx(world, report, login, client):
     assert "hx-post" not in html and "htmx.min.js" not in html and 'id="bieu3-delete"' not in html
 
 
-def test_the_office_deletes_a_report_after_confirming(world, report, login, client):
+def test_the_office_deletes_a_report_after_confirming(world, report, login, client, office):
     from bdtx.core.models import AuditLog
 
-    login(world.users["so_a"])
+    login(office)
     detail = client.get(reverse("bieu3:detail", args=[report.uuid])).content.decode()
     url = reverse("bieu3:delete", args=[report.uuid])
     assert f'href="{url}"' in detail
