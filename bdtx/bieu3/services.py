@@ -28,7 +28,8 @@ def bieu3_writable(*, scope: Scope, unit: Unit) -> bool:
     return scope.holds_at(Perm.REPORTS_FILE, unit)
 
 
-def _require_writable(scope: Scope, unit: Unit) -> None:
+def bieu3_require_writable(*, scope: Scope, unit: Unit) -> None:
+    """PermissionDenied (403) unless `bieu3_writable`."""
     if not bieu3_writable(scope=scope, unit=unit):
         raise PermissionDenied
 
@@ -49,7 +50,7 @@ def bieu3_create(
     audience: str = Audience.GENERAL,
 ) -> Bieu3Report:
     """A new draft Biểu 3 of `unit` (an office or the Sở) for the period and modules."""
-    _require_writable(scope, unit)
+    bieu3_require_writable(scope=scope, unit=unit)
     if unit.kind not in REPORTING_KINDS:
         raise ValidationError(_("Biểu 3 is filed by an office or the Department of Education."))
     if period_from > period_to:
@@ -88,7 +89,7 @@ def bieu3_update_texts(
 ) -> Bieu3Report:
     """Save the text sections (IV–VIII) and the particulars (number, date, signer, institution) the
     office typed. Only the keys given change; the audit entry names the sections that changed."""
-    _require_writable(scope, report.unit)
+    bieu3_require_writable(scope=scope, unit=report.unit)
     report = Bieu3Report.objects.select_for_update(of=("self",)).select_related("unit").get(pk=report.pk)
     changed: list[str] = []
     numbers = {name: n for name, n, _h in TEXT_SECTIONS}
@@ -132,6 +133,6 @@ def _text(value: object) -> str | None:
 @transaction.atomic
 def bieu3_delete(*, scope: Scope, report: Bieu3Report) -> None:
     """Delete a report (it is a draft kept in the app; the filed document is the signed Word file)."""
-    _require_writable(scope, report.unit)
+    bieu3_require_writable(scope=scope, unit=report.unit)
     audit_record(actor_id=scope.user_id, action="bieu3.delete", obj=report, unit_path=report.unit.path)
     report.delete()

@@ -45,12 +45,6 @@ def _report(request: AuthenticatedHttpRequest, uuid: object) -> Bieu3Report:
     return report
 
 
-def _require_writable(request: AuthenticatedHttpRequest, unit: Unit) -> None:
-    """403 unless the viewer files reports at `unit` itself (an office above it only reads)."""
-    if not services.bieu3_writable(scope=request.scope, unit=unit):
-        raise PermissionDenied
-
-
 def report_list(request: AuthenticatedHttpRequest) -> HttpResponse:
     unit, year = _unit(request), year_from_request(request)
     return render(
@@ -69,7 +63,7 @@ def report_list(request: AuthenticatedHttpRequest) -> HttpResponse:
 
 def report_create(request: AuthenticatedHttpRequest) -> HttpResponse:
     unit, year = _unit(request), year_from_request(request)
-    _require_writable(request, unit)
+    services.bieu3_require_writable(scope=request.scope, unit=unit)
     modules = selectors.module_choices(unit=unit, school_year=year)
     form = Bieu3CreateForm(request.POST or None, modules=modules)
     if request.method == "POST" and form.is_valid():
@@ -98,7 +92,7 @@ def report_detail(request: AuthenticatedHttpRequest, uuid: object) -> HttpRespon
     initial |= {name: text for name, _n, _h, text in report.texts()}
     form = Bieu3TextsForm(request.POST or None, initial=initial)
     if request.method == "POST":
-        _require_writable(request, report.unit)
+        services.bieu3_require_writable(scope=request.scope, unit=report.unit)
         saved = None
         if form.is_valid():
             saved = services.bieu3_update_texts(
@@ -139,7 +133,7 @@ def report_docx(request: AuthenticatedHttpRequest, uuid: object) -> HttpResponse
 def report_delete(request: AuthenticatedHttpRequest, uuid: object) -> HttpResponse:
     """Asks to confirm (GET), deletes (POST) and goes back to the unit's reports of the year."""
     report = _report(request, uuid)
-    _require_writable(request, report.unit)
+    services.bieu3_require_writable(scope=request.scope, unit=report.unit)
     if request.method == "POST":
         services.bieu3_delete(scope=request.scope, report=report)
         messages.success(request, _("The Biểu 3 report is deleted."))

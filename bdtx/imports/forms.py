@@ -15,6 +15,7 @@ from bdtx.organisations.models import Unit
 from bdtx.organisations.selectors import school_years_with_authority
 
 XLSX_TYPES = ".xlsx,application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
+CSV_TYPES = ".csv,text/csv"
 
 
 class ImportUploadForm(BootstrapFormMixin, forms.Form):
@@ -40,6 +41,9 @@ class ImportUploadForm(BootstrapFormMixin, forms.Form):
         **kwargs: Any,
     ) -> None:
         super().__init__(*args, **kwargs)
+        self.accepts_csv = importer.accepts_csv
+        if importer.accepts_csv:
+            self.fields["file"].widget.attrs["accept"] = f"{XLSX_TYPES},{CSV_TYPES}"
         if importer.file_label:
             self.fields["file"].label = str(importer.file_label)
         if importer.asks_unit:
@@ -59,7 +63,7 @@ class ImportUploadForm(BootstrapFormMixin, forms.Form):
     def clean_file(self) -> UploadedFile:
         upload: UploadedFile = self.cleaned_data["file"]
         try:
-            upload_check(upload)
+            upload_check(upload, accepts_csv=self.accepts_csv)
         except ValidationError as e:
             raise forms.ValidationError(e.messages)
         return upload

@@ -20,7 +20,7 @@ from bdtx.core.importing.base import FileProblem
 SHEET = "CSV"  # the "sheet" that problems and the job's layout name
 
 
-def decoded(raw: bytes) -> str:
+def _decoded(raw: bytes) -> str:
     try:
         return raw.decode("utf-8-sig")
     except UnicodeDecodeError:
@@ -40,7 +40,7 @@ def read_rows(source: IO[bytes], *, limits: bounds.Limits | None = None) -> tupl
     source.seek(0)
     raw = source.read()
     source.seek(0)
-    text = decoded(raw)
+    text = _decoded(raw)
     rows: list[list[str]] = []
     cells = columns = 0
     try:

@@ -550,3 +550,29 @@ def test_the_shared_upload_page_takes_the_cohort_from_the_link(
     other = lmsworld["b"]
     r = client.post(url, {"cohort": str(other.uuid), "file": SimpleUploadedFile("kq.xlsx", content)})
     assert r.status_code == 403 and LmsResult.objects.count() == 1
+
+
+def test_the_shared_upload_form_takes_a_csv_only_for_an_importer_that_reads_one(world):
+    """The shared import page (reached with ?cohort= from a job) checks the file as the LMS page does."""
+    from bdtx.accounts.selectors import scope_for_user
+    from bdtx.core.importing import base as importing
+    from bdtx.core.selectors import school_year_current
+    from bdtx.imports.forms import ImportUploadForm
+    from bdtx.organisations.models import Unit
+
+    scope = scope_for_user(world.users["so_a"])
+
+    def form(kind: str):  # type: ignore[no-untyped-def]
+        upload = SimpleUploadedFile("lms.csv", b"Username;Progress;Score\nx;1;2\n")
+        return ImportUploadForm(
+            {},
+            {"file": upload},
+            importer=importing.get(kind),
+            units=Unit.objects.none(),
+            current_year=school_year_current(),
+            scope=scope,
+        )
+
+    lms, scores = form("lms_results"), form("scores")
+    assert ".csv" in lms.fields["file"].widget.attrs["accept"] and "file" not in lms.errors
+    assert ".csv" not in scores.fields["file"].widget.attrs["accept"] and "file" in scores.errors
